@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { resolve, join } from 'node:path'
+
+/** Everything Openly reads from the environment, validated once at start. Nothing else reads process.env. */
+export interface Config {
+  port: number
+  host: string
+  /** Absolute base URL without trailing slash, used in feeds, e-mails and canonical links. */
+  baseUrl: string
+  dataDir: string
+  /** PostgreSQL connection string; undefined means SQLite in dataDir. */
+  databaseUrl: string | undefined
+  /** SQLite file path (or ':memory:'), used when databaseUrl is undefined. */
+  sqlitePath: string
+  smtpUrl: string | undefined
+  mailFrom: string
+  sessionSecret: string
+  logLevel: string
+  demoContent: boolean
+  uploadMaxBytes: number
+  /** Cookies get the Secure flag when the site is served over https. */
+  secureCookies: boolean
+  /** Cost of the scrypt password hash as log2(N); 17 is OWASP's recommendation. */
+  passwordCost: number
+  /** Write outgoing e-mails to the log too (on by default when no SMTP server is configured). */
+  logMail: boolean
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function bool(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback
+  if (/^(1|true|yes|on)$/i.test(value)) return true
+  if (/^(0|false|no|off)$/i.test(value)) return false
+  throw new Error(`${name} must be true or false, got "${value}"`)
+}
+
+function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${value}"`)
+  return n
+}
+
+/** Reads and validates the configuration; throws with a clear message on a bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const port = int('PORT', env.PORT, 3000, 0, 65535)
+  const host = env.HOST || '0.0.0.0'
+  const baseUrl = (env.BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '')
+  try { new URL(baseUrl) } catch { throw new Error(`BASE_URL must be an absolute URL, got "${baseUrl}"`) }
+  const dataDir = resolve(env.DATA_DIR || 'data')
+  const databaseUrl = env.DATABASE_URL || undefined
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://')
+  const logLevel = env.LOG_LEVEL || 'info'
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
+  const smtpUrl = env.SMTP_URL || undefined
+  const config: Config = {
+    port,
+    host,
+    baseUrl,
+    dataDir,
+    databaseUrl,
+    sqlitePath: join(dataDir, 'openly.sqlite'),
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Openly <no-reply@openly.localhost>',
+    sessionSecret: env.SESSION_SECRET || '',
+    logLevel,
+    demoContent: bool('DEMO_CONTENT', env.DEMO_CONTENT, true),
+    uploadMaxBytes: int('UPLOAD_MAX_BYTES', env.UPLOAD_MAX_BYTES, 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    secureCookies: baseUrl.startsWith('https:'),
+    passwordCost: int('PASSWORD_COST', env.PASSWORD_COST, 17, 10, 20),
+    logMail: bool('LOG_MAIL', env.LOG_MAIL, !smtpUrl),
+    ...overrides,
+  }
+  return config
+}
+
+/** The session secret: from the environment, else generated once and kept in the data folder. */
+export function ensureSessionSecret(config: Config): Config {
+  if (config.sessionSecret) return config
+  mkdirSync(config.dataDir, { recursive: true })
+  const file = join(config.dataDir, 'session-secret')
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 })
+  return { ...config, sessionSecret: readFileSync(file, 'utf8').trim() }
+}

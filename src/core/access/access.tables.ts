@@ -1,0 +1,41 @@
+export type SpaceVisibility = 'public' | 'signed_in' | 'members'
+export type SpaceRole = 'host' | 'moderator' | 'member'
+export type MembershipStatus = 'active' | 'invited' | 'requested' | 'banned' | 'removed'
+
+/**
+ * A space is anything content can belong to and whose visibility is decided in one place
+ * (a community today; events and challenges later). Content with no space is site content.
+ */
+export interface SpacesTable {
+  id: string
+  kind: string
+  visibility: SpaceVisibility
+  created_at: string
+}
+
+export interface SpaceMembersTable {
+  space_id: string
+  user_id: string
+  role: SpaceRole
+  status: MembershipStatus
+  created_at: string
+  updated_at: string
+}
+
+/** Who did what to what, and why: moderation and admin actions. */
+export interface AuditLogTable {
+  id: string
+  actor_id: string | null
+  action: string
+  subject_type: string
+  subject_id: string
+  space_id: string | null
+  reason: string
+  created_at: string
+}
+
+export interface AccessTables {
+  spaces: SpacesTable
+  space_members: SpaceMembersTable
+  audit_log: AuditLogTable
+}

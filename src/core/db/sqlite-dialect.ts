@@ -1,0 +1,59 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
+
+type Param = null | number | bigint | string | Uint8Array
+
+/** node:sqlite accepts no booleans or Dates: store them as 0/1 and ISO strings, as the Postgres side does. */
+function toParam(value: unknown): Param {
+  if (value === undefined) return null
+  if (typeof value === 'boolean') return value ? 1 : 0
+  if (value instanceof Date) return value.toISOString()
+  return value as Param
+}
+
+/**
+ * Adapts node:sqlite's DatabaseSync to the interface Kysely's SqliteDialect expects
+ * (prepare → { reader, all, run, iterate }). Prepared statements are cached by SQL text,
+ * because preparing costs more than running most of our queries.
+ */
+class NodeSqliteDatabase implements SqliteDatabase {
+  #db: DatabaseSync
+  #statements = new Map<string, { stmt: StatementSync; reader: boolean }>()
+  constructor(db: DatabaseSync) {
+    this.#db = db
+  }
+  close(): void {
+    this.#statements.clear()
+    if (this.#db.isOpen) this.#db.close()
+  }
+  prepare(sql: string): SqliteStatement {
+    let entry = this.#statements.get(sql)
+    if (!entry) {
+      const stmt = this.#db.prepare(sql)
+      entry = { stmt, reader: stmt.columns().length > 0 }
+      if (this.#statements.size > 1000) this.#statements.clear()
+      this.#statements.set(sql, entry)
+    }
+    const { stmt, reader } = entry
+    return {
+      reader,
+      all: (parameters: ReadonlyArray<unknown>) => stmt.all(...parameters.map(toParam)) as unknown[],
+      run: (parameters: ReadonlyArray<unknown>) => {
+        const { changes, lastInsertRowid } = stmt.run(...parameters.map(toParam))
+        return { changes, lastInsertRowid }
+      },
+      iterate: (parameters: ReadonlyArray<unknown>) => stmt.iterate(...parameters.map(toParam)) as IterableIterator<unknown>,
+    }
+  }
+}
+
+/** Opens an SQLite database file (or ':memory:') with the pragmas Openly relies on. */
+export function createSqliteDialect(path: string): SqliteDialect {
+  return new SqliteDialect({
+    database: async () => {
+      const db = new DatabaseSync(path)
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;')
+      return new NodeSqliteDatabase(db)
+    },
+  })
+}

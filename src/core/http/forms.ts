@@ -1,0 +1,122 @@
+import type { FieldErrors } from '../errors.ts'
+
+/**
+ * Input schemas shared by HTML forms and the JSON API. Messages follow the GOV.UK
+ * error message patterns ("Enter a title", "Title must be 120 characters or fewer").
+ */
+export type FieldSpec =
+  | { type: 'text'; label: string; required?: boolean; max: number; min?: number }
+  | { type: 'email'; label: string; required?: boolean }
+  | { type: 'url'; label: string; required?: boolean }
+  | { type: 'choice'; label: string; options: readonly string[]; required?: boolean }
+  | { type: 'list'; label: string; max: number; itemMax: number }
+  | { type: 'datetime'; label: string; required?: boolean }
+  | { type: 'boolean'; label: string }
+
+type ValueOf<F extends FieldSpec> = F extends { type: 'list' } ? string[] : F extends { type: 'boolean' } ? boolean : F extends { type: 'datetime' } ? string | null : string
+
+export type Values<S extends Record<string, FieldSpec>> = { [K in keyof S]: ValueOf<S[K]> }
+
+export type ParseResult<S extends Record<string, FieldSpec>> =
+  | { ok: true; value: Values<S> }
+  | { ok: false; errors: FieldErrors; input: Record<string, string> }
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+function raw(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  if (Array.isArray(value)) return value.map(raw).join(', ')
+  if (typeof value === 'object' && 'value' in (value as object)) return raw((value as { value: unknown }).value)
+  return String(value)
+}
+
+/** Splits "a, b,c" (or a JSON array) into trimmed, de-duplicated items. */
+export function splitList(value: unknown): string[] {
+  const items = Array.isArray(value) ? value.map(raw) : raw(value).split(/[,\n]/)
+  return [...new Set(items.map((s) => s.trim()).filter(Boolean))]
+}
+
+const lower = (label: string) => label.charAt(0).toLowerCase() + label.slice(1)
+
+/** Parses and validates a form or JSON body. On failure returns every field error and the raw input to re-display. */
+export function parseInput<S extends Record<string, FieldSpec>>(schema: S, body: unknown): ParseResult<S> {
+  const data = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
+  const errors: FieldErrors = {}
+  const input: Record<string, string> = {}
+  const value: Record<string, unknown> = {}
+  for (const [name, spec] of Object.entries(schema)) {
+    const text = raw(data[name]).replace(/\r\n/g, '\n')
+    input[name] = text
+    const trimmed = text.trim()
+    switch (spec.type) {
+      case 'text': {
+        if (spec.required && !trimmed) errors[name] = `Enter ${lower(spec.label)}`
+        else if (trimmed.length > spec.max) errors[name] = `${spec.label} must be ${spec.max} characters or fewer`
+        else if (spec.min && trimmed && trimmed.length < spec.min) errors[name] = `${spec.label} must be ${spec.min} characters or more`
+        value[name] = trimmed
+        break
+      }
+      case 'email': {
+        const email = trimmed.toLowerCase()
+        if (!email) {
+          if (spec.required) errors[name] = `Enter ${lower(spec.label)}`
+        } else if (email.length > 254 || !EMAIL.test(email)) errors[name] = `Enter ${lower(spec.label)} in the correct format, like name@example.org`
+        value[name] = email
+        break
+      }
+      case 'url': {
+        if (!trimmed) {
+          if (spec.required) errors[name] = `Enter ${lower(spec.label)}`
+        } else {
+          let ok = false
+          try {
+            const u = new URL(trimmed)
+            ok = (u.protocol === 'https:' || u.protocol === 'http:') && trimmed.length <= 500
+          } catch {}
+          if (!ok) errors[name] = `Enter ${lower(spec.label)} as a full web address starting with https://`
+        }
+        value[name] = trimmed
+        break
+      }
+      case 'choice': {
+        if (!trimmed) {
+          if (spec.required) errors[name] = `Select ${lower(spec.label)}`
+        } else if (!spec.options.includes(trimmed)) errors[name] = `Select ${lower(spec.label)} from the list`
+        value[name] = trimmed
+        break
+      }
+      case 'list': {
+        const items = splitList(data[name])
+        input[name] = items.join(', ')
+        if (items.length > spec.max) errors[name] = `${spec.label}: enter ${spec.max} or fewer`
+        else if (items.some((i) => i.length > spec.itemMax)) errors[name] = `${spec.label}: each must be ${spec.itemMax} characters or fewer`
+        value[name] = items
+        break
+      }
+      case 'datetime': {
+        if (!trimmed) {
+          if (spec.required) errors[name] = `Enter ${lower(spec.label)}`
+          value[name] = null
+        } else {
+          // datetime-local gives "2026-11-23T09:30" (taken as UTC); the API may send a full ISO string.
+          const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(trimmed) ? `${trimmed}:00Z` : trimmed
+          const t = Date.parse(iso)
+          if (Number.isNaN(t) || trimmed.length > 40) errors[name] = `${spec.label} must be a real date and time`
+          value[name] = Number.isNaN(t) ? null : new Date(t).toISOString()
+        }
+        break
+      }
+      case 'boolean': {
+        value[name] = ['true', 'on', '1', 'yes'].includes(trimmed.toLowerCase())
+        break
+      }
+    }
+  }
+  if (Object.keys(errors).length) return { ok: false, errors, input }
+  return { ok: true, value: value as Values<S> }
+}
+
+/** GOV.UK error summary items from field errors, linking to each field. */
+export function errorList(errors: FieldErrors): Array<{ text: string; href: string }> {
+  return Object.entries(errors).map(([field, text]) => ({ text, href: `#${field}` }))
+}

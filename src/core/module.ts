@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { OpenlyMigration } from './db/migrations.ts'
+import type { Executor } from './db/database.ts'
+import type { Config } from '../config.ts'
+
+export interface NavItem {
+  href: string
+  text: string
+}
+
+/** Context for seeding demo content: runs inside one transaction. */
+export interface SeedContext {
+  db: Executor
+  config: Config
+  /** Sign-in details of demo accounts, printed on start. */
+  accounts: Array<{ email: string; password: string; note: string }>
+}
+
+/**
+ * A feature module's manifest: the product at a glance is the list of these in modules.ts.
+ * Modules call each other only through exported functions, never each other's tables.
+ */
+export interface AppModule {
+  id: string
+  dependsOn: string[]
+  migrations?: Record<string, OpenlyMigration>
+  /** Folder holding this module's templates (namespaced by module: `views/<id>/*.njk`). */
+  views?: string
+  /** HTML routes, registered without prefix in their own encapsulated context. */
+  pages?: FastifyPluginAsync
+  /** JSON API routes, registered under /api/v1. */
+  api?: FastifyPluginAsync
+  nav?: NavItem[]
+  /** Demo content for a new database (DEMO_CONTENT), run in dependency order. */
+  seed?: (ctx: SeedContext) => Promise<void>
+}
+
+/** How a route relates to content, for the access leak matrix: every GET route must say. */
+export type RouteServes = 'page' | 'feed' | 'api' | 'file' | 'form' | 'static' | 'health' | 'redirect'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Anonymous responses of this route may be cached whole. */
+    cache?: boolean
+    serves?: RouteServes
+  }
+}

@@ -1,0 +1,199 @@
+import { sql } from 'kysely'
+import type { Dialect, Executor } from '../db/database.ts'
+import { visibleTo, type Actor } from '../access/policy.ts'
+import { now } from '../db/ids.ts'
+
+/** What a module hands to the index for one searchable thing. */
+export interface SearchDocument {
+  type: string
+  id: string
+  title: string
+  body: string
+  url: string
+  spaceId: string | null
+  /** When it became visible (null while a draft; a future time while scheduled). */
+  visibleFrom: string | null
+}
+
+export interface SearchHit {
+  type: string
+  id: string
+  title: string
+  url: string
+  /** HTML: escaped text with <mark> around matches. Safe to output unescaped. */
+  snippetHtml: string
+  titleHtml: string
+  visibleFrom: string | null
+}
+
+export interface SearchResult {
+  hits: SearchHit[]
+  /** Matches per type, for the type filter, counted under the same access rules. */
+  counts: Record<string, number>
+  total: number
+}
+
+/** Adds or replaces a document in the index. Call inside the transaction that changed the content. */
+export async function indexDocument(db: Executor, doc: SearchDocument): Promise<void> {
+  const row = {
+    id: `${doc.type}:${doc.id}`,
+    doc_type: doc.type,
+    doc_id: doc.id,
+    title: doc.title,
+    body: doc.body.slice(0, 100_000),
+    url: doc.url,
+    space_id: doc.spaceId,
+    visible_from: doc.visibleFrom,
+    updated_at: now(),
+  }
+  await db
+    .insertInto('search_documents')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet({ title: row.title, body: row.body, url: row.url, space_id: row.space_id, visible_from: row.visible_from, updated_at: row.updated_at }))
+    .execute()
+}
+
+/** Removes a document from the index. */
+export async function removeDocument(db: Executor, type: string, id: string): Promise<void> {
+  await db.deleteFrom('search_documents').where('id', '=', `${type}:${id}`).execute()
+}
+
+/** Moves every document of a space to another visibility context: nothing to do, visibility is read at query time. */
+
+const START = '\uE000'
+const STOP = '\uE001'
+const MAX_QUERY = 500
+const MAX_TERMS = 16
+
+/** Words and "quoted phrases" from user input; everything else (operators, punctuation, emoji) is dropped. */
+export function parseQuery(input: string): Array<{ phrase: boolean; words: string[] }> {
+  const text = input.slice(0, MAX_QUERY)
+  const parts: Array<{ phrase: boolean; words: string[] }> = []
+  const re = /"([^"]*)"|([^\s"]+)/g
+  for (const m of text.matchAll(re)) {
+    const words = (m[1] ?? m[2] ?? '').match(/[\p{L}\p{N}]+/gu) ?? []
+    if (words.length === 0) continue
+    if (m[1] !== undefined) parts.push({ phrase: true, words })
+    else for (const w of words) parts.push({ phrase: false, words: [w] })
+    if (parts.length >= MAX_TERMS) break
+  }
+  return parts.slice(0, MAX_TERMS)
+}
+
+/** FTS5 MATCH text built only from quoted tokens, so user input can never be FTS syntax. */
+function toFts5(parts: ReturnType<typeof parseQuery>): string {
+  return parts.map((p) => `"${p.words.join(' ')}"` + (p.phrase ? '' : '*')).join(' AND ')
+}
+
+/** tsquery text for PostgreSQL, built the same way: words ANDed, phrases with <->, last-word prefixes. */
+function toTsquery(parts: ReturnType<typeof parseQuery>): string {
+  return parts
+    .map((p) => (p.phrase ? `(${p.words.map((w) => `'${w.toLowerCase()}'`).join(' <-> ')})` : `'${p.words[0]!.toLowerCase()}':*`))
+    .join(' & ')
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+/** Escapes text for HTML and turns the private-use markers into <mark> elements. */
+export function markHtml(text: string): string {
+  return escapeHtml(text).replaceAll(START, '<mark>').replaceAll(STOP, '</mark>')
+}
+
+/**
+ * Searches what the actor may read. `types` filters by document type; counts are per type over
+ * the unfiltered match. Never throws on odd input: a query with no words returns nothing.
+ */
+export async function searchDocuments(
+  db: Executor,
+  dialect: Dialect,
+  actor: Actor,
+  input: string,
+  options: { types?: string[]; limit?: number; offset?: number } = {},
+): Promise<SearchResult> {
+  const parts = parseQuery(input)
+  if (parts.length === 0) return { hits: [], counts: {}, total: 0 }
+  const limit = Math.min(options.limit ?? 20, 50)
+  const offset = Math.max(0, Math.min(options.offset ?? 0, 1000))
+  const at = new Date().toISOString()
+  const access = (eb: any) => visibleTo(actor, eb, { space: 'search_documents.space_id', visibleFrom: 'search_documents.visible_from' }, at)
+
+  if (dialect === 'postgres') {
+    const tsq = toTsquery(parts)
+    // Raw SQL: tsquery matching and ts_headline have no Kysely builder.
+    const match = sql<boolean>`search_documents.tsv @@ to_tsquery('english', ${tsq})`
+    const countRows = await db
+      .selectFrom('search_documents')
+      .select(['doc_type', (eb) => eb.fn.countAll<number>().as('n')])
+      .where(match)
+      .where(access)
+      .groupBy('doc_type')
+      .execute()
+    let q = db
+      .selectFrom('search_documents')
+      .select([
+        'doc_type',
+        'doc_id',
+        'title',
+        'url',
+        'visible_from',
+        sql<string>`ts_headline('english', search_documents.body, to_tsquery('english', ${tsq}), ${`StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`.as('snippet'),
+        sql<string>`ts_headline('english', search_documents.title, to_tsquery('english', ${tsq}), ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`})`.as('title_marked'),
+      ])
+      .where(match)
+      .where(access)
+    if (options.types?.length) q = q.where('doc_type', 'in', options.types)
+    const rows = await q.orderBy(sql`ts_rank(search_documents.tsv, to_tsquery('english', ${tsq}))`, 'desc').orderBy('search_documents.id').limit(limit).offset(offset).execute()
+    return shape(rows, countRows, options.types)
+  }
+
+  const fts = toFts5(parts)
+  // Raw SQL: FTS5 MATCH, bm25() and snippet() belong to the virtual table.
+  const countRows = await db
+    .selectFrom('search_documents')
+    .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
+    .select(['doc_type', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(sql<boolean>`search_fts match ${fts}`)
+    .where(access)
+    .groupBy('doc_type')
+    .execute()
+  let q = db
+    .selectFrom('search_documents')
+    .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
+    .select([
+      'doc_type',
+      'doc_id',
+      'search_documents.title',
+      'url',
+      'visible_from',
+      sql<string>`snippet(search_fts, 1, ${START}, ${STOP}, ' … ', 24)`.as('snippet'),
+      sql<string>`highlight(search_fts, 0, ${START}, ${STOP})`.as('title_marked'),
+    ])
+    .where(sql<boolean>`search_fts match ${fts}`)
+    .where(access)
+  if (options.types?.length) q = q.where('doc_type', 'in', options.types)
+  const rows = await q.orderBy(sql`bm25(search_fts, 5.0, 1.0)`).orderBy('search_documents.id').limit(limit).offset(offset).execute()
+  return shape(rows, countRows, options.types)
+}
+
+function shape(
+  rows: Array<{ doc_type: string; doc_id: string; title: string; url: string; visible_from: string | null; snippet: string; title_marked: string }>,
+  countRows: Array<{ doc_type: string; n: number }>,
+  types: string[] | undefined,
+): SearchResult {
+  const counts: Record<string, number> = {}
+  for (const r of countRows) counts[r.doc_type] = Number(r.n)
+  const total = Object.entries(counts).reduce((sum, [t, n]) => (types?.length && !types.includes(t) ? sum : sum + n), 0)
+  return {
+    counts,
+    total,
+    hits: rows.map((r) => ({
+      type: r.doc_type,
+      id: r.doc_id,
+      title: r.title,
+      url: r.url,
+      visibleFrom: r.visible_from,
+      snippetHtml: markHtml(r.snippet ?? ''),
+      titleHtml: markHtml(r.title_marked ?? r.title),
+    })),
+  }
+}

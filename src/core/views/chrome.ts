@@ -1,0 +1,46 @@
+import type { NavItem } from '../module.ts'
+
+/** The signed-in person as templates see them. */
+export interface ViewUser {
+  id: string
+  handle: string
+  name: string
+  isAdmin: boolean
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+/**
+ * Header, navigation and footer are the same on every page, so they are built as strings once
+ * per process (rendering GOV.UK macros per request is the main cost of a page). Only the
+ * current-page marker and the account links vary, and those are string joins.
+ */
+export function buildChrome(nav: NavItem[]) {
+  const header = `<div class="govuk-generic-header"><div class="govuk-generic-header__container govuk-width-container"><div class="govuk-generic-header__logo"><a href="/" class="govuk-generic-header__homepage-link"><span class="openly-logo">Openly</span><span class="govuk-visually-hidden"> home page</span></a></div></div></div>`
+
+  function item(href: string, text: string, currentPath: string, exact = false): string {
+    const active = exact ? currentPath === href : currentPath === href || currentPath.startsWith(href + '/')
+    const inner = active ? `<strong class="govuk-service-navigation__active-fallback">${text}</strong>` : text
+    return `<li class="govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}"><a class="govuk-service-navigation__link" href="${href}"${active ? ` aria-current="${currentPath === href ? 'page' : 'true'}"` : ''}>${inner}</a></li>`
+  }
+
+  function navigation(currentPath: string, user: ViewUser | null, csrfToken: string | null, notificationCount: number | null): string {
+    const main = nav.map((n) => item(n.href, esc(n.text), currentPath)).join('')
+    let account: string
+    if (user) {
+      const count = notificationCount ? ` <span class="openly-count">${notificationCount}<span class="govuk-visually-hidden"> unread</span></span>` : ''
+      account =
+        item('/notifications', `Notifications${count}`, currentPath) +
+        item(`/people/${esc(user.handle)}`, 'Your profile', currentPath) +
+        (user.isAdmin ? item('/admin', 'Admin', currentPath) : '') +
+        `<li class="govuk-service-navigation__item"><form class="openly-inline-form" method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${esc(csrfToken ?? '')}"><button class="govuk-service-navigation__link openly-link-button" type="submit">Sign out</button></form></li>`
+    } else {
+      account = item('/sign-in', 'Sign in', currentPath, true) + item('/sign-up', 'Create an account', currentPath, true)
+    }
+    return `<section aria-label="Menu" class="govuk-service-navigation" data-module="govuk-service-navigation"><div class="govuk-width-container"><div class="govuk-service-navigation__container"><nav aria-label="Menu" class="govuk-service-navigation__wrapper"><button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden aria-hidden="true">Menu</button><ul class="govuk-service-navigation__list" id="navigation">${main}${account}</ul></nav></div></div></section>`
+  }
+
+  const footer = `<div class="govuk-footer"><div class="govuk-width-container"><div class="govuk-footer__meta"><div class="govuk-footer__meta-item govuk-footer__meta-item--grow"><h2 class="govuk-visually-hidden">Support links</h2><ul class="govuk-footer__inline-list"><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/about">About Openly</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibility">Accessibility</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/api/v1/openapi.json">API</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/feed.atom">Atom feed</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/sitemap.xml">Sitemap</a></li></ul><span class="govuk-footer__licence-description">Openly is open-source software. Content is by its authors.</span></div></div></div></div>`
+
+  return { header, navigation, footer }
+}

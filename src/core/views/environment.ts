@@ -1,0 +1,29 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import nunjucks from 'nunjucks'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..', '..', '..')
+
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+const DATETIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' })
+
+/** "23 November 2026" from an ISO string; empty for null. */
+export const formatDate = (iso: string | null | undefined) => (iso ? DATE.format(new Date(iso)) : '')
+export const formatDateTime = (iso: string | null | undefined) => (iso ? DATETIME.format(new Date(iso)) : '')
+
+/**
+ * One Nunjucks environment: core templates, then each module's views, then govuk-frontend.
+ * Templates are namespaced by folder (`projects/show.njk`) so modules cannot clash.
+ */
+export function createViewEnvironment(moduleViewDirs: string[]): nunjucks.Environment {
+  const paths = [join(here, 'templates'), ...moduleViewDirs, join(root, 'node_modules', 'govuk-frontend', 'dist')]
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(paths, { noCache: false }), { autoescape: true, throwOnUndefined: false })
+  env.addFilter('date', formatDate)
+  env.addFilter('datetime', formatDateTime)
+  env.addFilter('isoDate', (iso: string | null) => (iso ? new Date(iso).toISOString() : ''))
+  env.addFilter('datetimeLocal', (iso: string | null) => (iso ? iso.slice(0, 16) : ''))
+  env.addFilter('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`)
+  env.addFilter('json', (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')))
+  return env
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+
+/**
+ * A browser-like client over app.inject(): keeps cookies, and submits forms the way a person
+ * does, by loading the page first and sending back its CSRF token.
+ */
+export class TestClient {
+  app: FastifyInstance
+  cookies = new Map<string, string>()
+  constructor(app: FastifyInstance) {
+    this.app = app
+  }
+
+  #cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  #keep(res: LightMyRequestResponse): void {
+    for (const c of res.cookies as Array<{ name: string; value: string; expires?: Date; maxAge?: number }>) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now()) || c.maxAge === 0) this.cookies.delete(c.name)
+      else this.cookies.set(c.name, c.value)
+    }
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.#cookieHeader(), ...headers } })
+    this.#keep(res)
+    return res
+  }
+
+  async post(url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams()
+    for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item)
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#cookieHeader(), ...headers },
+    })
+    this.#keep(res)
+    return res
+  }
+
+  /** Loads `pageUrl`, reads its CSRF token, and posts `fields` to `action` (default: the form's own URL). */
+  async submit(pageUrl: string, fields: Record<string, string | string[]>, action?: string): Promise<LightMyRequestResponse> {
+    const page = await this.get(pageUrl)
+    const token = csrfTokenIn(page.body)
+    if (!token) throw new Error(`No CSRF token on ${pageUrl} (status ${page.statusCode})`)
+    return this.post(action ?? pageUrl.split('?')[0]!, { ...fields, _csrf: token })
+  }
+}
+
+export function csrfTokenIn(html: string): string | null {
+  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null
+}
+
+/** Text of the first element matching a simple tag/class pattern, tags stripped. */
+export function textOf(html: string): string {
+  return html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()
+}

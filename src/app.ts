@@ -24,6 +24,7 @@ import { compileAssets, type CompiledAssets } from './core/views/assets.ts'
 import { buildChrome } from './core/views/chrome.ts'
 import { createViewEnvironment } from './core/views/environment.ts'
 import type { AppModule } from './core/module.ts'
+import { createPanels } from './core/panels.ts'
 import { modules as defaultModules } from './modules.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -37,6 +38,9 @@ declare module 'fastify' {
     pageCache: PageCache
     views: nunjucks.Environment
     assets: CompiledAssets
+    /** HTML sections other modules contribute to a page about a subject (see core/panels.ts). */
+    panels: ReturnType<typeof createPanels>
+    modules: AppModule[]
   }
   interface FastifyRequest {
     /** Who is asking, for the access policy. */
@@ -100,6 +104,8 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
   app.decorate('pageCache', new PageCache())
   app.decorate('views', views)
   app.decorate('assets', assets)
+  app.decorate('panels', createPanels(modules))
+  app.decorate('modules', modules)
   app.decorateRequest('actor', null as unknown as Actor)
   app.decorateRequest('user', null)
   app.decorateRequest('cacheKey', null)
@@ -232,6 +238,14 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: { dialect: database.dialect, reachable: ok } })
   })
   app.get('/api/v1/openapi.json', { config: { serves: 'api' } }, async () => app.swagger())
+
+  // Sitemap: each module lists only what an anonymous reader may see.
+  app.get('/sitemap.xml', { config: { cache: true, serves: 'page' } }, async (_request, reply) => {
+    const lists = await Promise.all(modules.map((m) => (m.sitemap ? m.sitemap(database.db) : Promise.resolve([]))))
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+    const urls = lists.flat().map((u) => `<url><loc>${esc(config.baseUrl + u.path)}</loc>${u.updated ? `<lastmod>${u.updated}</lastmod>` : ''}</url>`)
+    return reply.type('application/xml; charset=utf-8').send(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>\n`)
+  })
 
   for (const m of modules) {
     if (m.pages) await app.register(m.pages)

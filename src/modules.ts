@@ -1,4 +1,11 @@
 import type { AppModule } from './core/module.ts'
+import { accountsModule } from './modules/accounts/index.ts'
+import { organisationsModule } from './modules/organisations/index.ts'
+import { projectsModule } from './modules/projects/index.ts'
+import { postsModule } from './modules/posts/index.ts'
+import { notificationsModule } from './modules/notifications/index.ts'
+import { communitiesModule } from './modules/communities/index.ts'
+import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = []
+export const modules: AppModule[] = [accountsModule, organisationsModule, projectsModule, postsModule, notificationsModule, communitiesModule, homeModule]

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { OpenlyMigration } from './db/migrations.ts'
 import type { Executor } from './db/database.ts'
 import type { Config } from '../config.ts'
@@ -31,9 +31,20 @@ export interface AppModule {
   /** JSON API routes, registered under /api/v1. */
   api?: FastifyPluginAsync
   nav?: NavItem[]
+  /**
+   * Sections this module adds to other modules' pages, keyed by subject type ('project',
+   * 'organisation', 'person', 'community'): e.g. posts adds the timeline to a project page.
+   * Each returns HTML (rendered with app.views) already filtered by the access policy, or ''.
+   */
+  panels?: Record<string, PanelProvider>
+  /** Public URLs (paths) for /sitemap.xml: only what an anonymous reader may see. */
+  sitemap?: (db: Executor) => Promise<Array<{ path: string; updated?: string }>>
   /** Demo content for a new database (DEMO_CONTENT), run in dependency order. */
   seed?: (ctx: SeedContext) => Promise<void>
 }
+
+/** Renders one module's section on another module's page. */
+export type PanelProvider = (request: FastifyRequest, subject: { id: string; slug: string }) => Promise<string>
 
 /** How a route relates to content, for the access leak matrix: every GET route must say. */
 export type RouteServes = 'page' | 'feed' | 'api' | 'file' | 'form' | 'static' | 'health' | 'redirect'

@@ -10,6 +10,10 @@ export interface SpacesTable {
   id: string
   kind: string
   visibility: SpaceVisibility
+  /** Display name of the space (the community's name). */
+  name: string
+  /** Its page, e.g. /communities/data-in-the-open */
+  path: string
   created_at: string
 }
 

@@ -33,6 +33,8 @@ export interface ContentColumns {
   visibleFrom?: string
   /** Column holding the primary author's user id, if the content has drafts. */
   author?: string
+  /** Column holding when a moderator hid it (null = not hidden). Hidden content is shown only to its author and admins. */
+  hidden?: string
 }
 
 /** SQL: the given space column is null or names a space the actor may read. */
@@ -58,10 +60,18 @@ export function spaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spac
  */
 export function visibleTo(actor: Actor, eb: ExpressionBuilder<any, any>, columns: ContentColumns, at: string = new Date().toISOString()): Expression<SqlBool> {
   const inSpace = spaceVisible(actor, eb, columns.space)
-  if (!columns.visibleFrom || actor.isAdmin) return inSpace
-  const published = eb.and([eb(eb.ref(columns.visibleFrom), 'is not', null), eb(eb.ref(columns.visibleFrom), '<=', at)])
+  if (actor.isAdmin) return inSpace
   const own = columns.author && actor.userId ? eb(eb.ref(columns.author), '=', actor.userId) : null
-  return eb.and([inSpace, own ? eb.or([published, own]) : published])
+  const conditions: Expression<SqlBool>[] = [inSpace]
+  if (columns.visibleFrom) {
+    const published = eb.and([eb(eb.ref(columns.visibleFrom), 'is not', null), eb(eb.ref(columns.visibleFrom), '<=', at)])
+    conditions.push(own ? eb.or([published, own]) : published)
+  }
+  if (columns.hidden) {
+    const shown = eb(eb.ref(columns.hidden), 'is', null)
+    conditions.push(own ? eb.or([shown, own]) : shown)
+  }
+  return eb.and(conditions)
 }
 
 /** SQL for content that is visible to everyone, anonymous included: what caches, sitemaps and public feeds may hold. */
@@ -76,6 +86,8 @@ export interface Resource {
   visibleFrom?: string | null
   /** Everyone who counts as an author (primary and co-authors). */
   authorIds?: string[]
+  /** When a moderator hid it; hidden content is visible only to its authors, the space's moderators and admins. */
+  hiddenAt?: string | null
 }
 
 export type Action = 'view' | 'edit' | 'moderate' | 'participate'
@@ -129,6 +141,7 @@ export async function can(db: Executor, actor: Actor, action: Action, resource: 
   const spaceOk = canInSpace(actor, 'view', facts)
   if (!spaceOk) return false
   if (action === 'view') {
+    if (resource.hiddenAt && !isAuthor && !canInSpace(actor, 'moderate', facts)) return false
     if (resource.visibleFrom === undefined) return true
     const published = resource.visibleFrom !== null && resource.visibleFrom <= new Date().toISOString()
     return published || isAuthor

@@ -1,0 +1,2 @@
+/** Tables owned by the accounts module. */
+export interface AccountsTables {}

@@ -1,0 +1,2 @@
+/** Tables owned by the communities module. */
+export interface CommunitiesTables {}

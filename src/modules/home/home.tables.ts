@@ -1,0 +1,2 @@
+/** Tables owned by the home module. */
+export interface HomeTables {}

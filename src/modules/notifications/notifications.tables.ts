@@ -1,0 +1,2 @@
+/** Tables owned by the notifications module. */
+export interface NotificationsTables {}

@@ -1,0 +1,2 @@
+/** Tables owned by the organisations module. */
+export interface OrganisationsTables {}

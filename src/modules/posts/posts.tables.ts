@@ -1,0 +1,2 @@
+/** Tables owned by the posts module. */
+export interface PostsTables {}

@@ -1,0 +1,2 @@
+/** Tables owned by the projects module. */
+export interface ProjectsTables {}

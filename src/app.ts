@@ -41,6 +41,8 @@ declare module 'fastify' {
     /** HTML sections other modules contribute to a page about a subject (see core/panels.ts). */
     panels: ReturnType<typeof createPanels>
     modules: AppModule[]
+    /** Every route registered (method + url + config), for the access leak matrix. */
+    routeList: Array<{ method: string; url: string; serves: string | undefined; cache: boolean }>
   }
   interface FastifyRequest {
     /** Who is asking, for the access policy. */
@@ -164,8 +166,10 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
       servers: [{ url: config.baseUrl }],
     },
   })
+  app.decorate('routeList', [])
   // Only /api/v1 routes belong in the OpenAPI description.
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) app.routeList.push({ method, url: route.url, serves: route.config?.serves, cache: route.config?.cache === true })
     if (!route.url.startsWith('/api/v1')) route.schema = { ...(route.schema ?? {}), hide: true }
   })
 

@@ -5,7 +5,8 @@ import { projectsModule } from './modules/projects/index.ts'
 import { postsModule } from './modules/posts/index.ts'
 import { notificationsModule } from './modules/notifications/index.ts'
 import { communitiesModule } from './modules/communities/index.ts'
+import { moderationModule } from './modules/moderation/index.ts'
 import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = [accountsModule, organisationsModule, projectsModule, postsModule, notificationsModule, communitiesModule, homeModule]
+export const modules: AppModule[] = [accountsModule, organisationsModule, projectsModule, postsModule, notificationsModule, communitiesModule, moderationModule, homeModule]

@@ -39,12 +39,24 @@ export interface AppModule {
   panels?: Record<string, PanelProvider>
   /** Public URLs (paths) for /sitemap.xml: only what an anonymous reader may see. */
   sitemap?: (db: Executor) => Promise<Array<{ path: string; updated?: string }>>
+  /** Content types this module lets people report and moderators hide (see modules/moderation). */
+  moderation?: Record<string, ModeratableType>
   /** Demo content for a new database (DEMO_CONTENT), run in dependency order. */
   seed?: (ctx: SeedContext) => Promise<void>
 }
 
 /** Renders one module's section on another module's page. */
 export type PanelProvider = (request: FastifyRequest, subject: { id: string; slug: string }) => Promise<string>
+
+/** How the moderation module finds, hides and restores one type of content owned by another module. */
+export interface ModeratableType {
+  /** Human label, e.g. 'thread', 'reply', 'post', 'document'. */
+  label: string
+  /** Loads facts about the item, or null if it does not exist. */
+  load(db: Executor, id: string): Promise<{ spaceId: string | null; authorId: string | null; title: string; url: string; hiddenAt: string | null; visibleFrom?: string | null } | null>
+  /** Hides (hidden=true) or restores the item; must also update the search index. */
+  setHidden(db: Executor, id: string, hidden: boolean): Promise<void>
+}
 
 /** How a route relates to content, for the access leak matrix: every GET route must say. */
 export type RouteServes = 'page' | 'feed' | 'api' | 'file' | 'form' | 'static' | 'health' | 'redirect'

@@ -1,2 +1,19 @@
-/** Tables owned by the notifications module. */
-export interface NotificationsTables {}
+/** In-app notifications: one row per person per event. */
+export interface NotificationsTable {
+  id: string
+  user_id: string
+  /** e.g. 'reply', 'mention', 'join_request', 'join_outcome', 'moderation', 'comment' */
+  kind: string
+  /** Plain text shown in the list. */
+  text: string
+  /** Path of the thing it is about. */
+  url: string
+  /** The space the thing belongs to, so the access policy can still filter what is shown. */
+  space_id: string | null
+  read_at: string | null
+  created_at: string
+}
+
+export interface NotificationsTables {
+  notifications: NotificationsTable
+}

@@ -1,0 +1,2 @@
+/** Tables owned by the moderation module. */
+export interface ModerationTables {}

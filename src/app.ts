@@ -173,6 +173,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     if (!route.url.startsWith('/api/v1')) route.schema = { ...(route.schema ?? {}), hide: true }
   })
 
+  const localsProviders = modules.filter((m) => m.locals)
   // Who is asking: one query per request with a session cookie, none without.
   app.addHook('onRequest', async (request, reply) => {
     reply.locals = {}
@@ -181,6 +182,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     request.user = user
     request.actor = user ? { userId: user.id, isAdmin: user.isAdmin } : ANONYMOUS
     if (token && !user) reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    if (user) for (const m of localsProviders) Object.assign(reply.locals, await m.locals!(request))
   })
 
   // Whole-page cache for anonymous readers (see core/cache/page-cache.ts for why it is safe).

@@ -39,6 +39,11 @@ export interface AppModule {
   panels?: Record<string, PanelProvider>
   /** Public URLs (paths) for /sitemap.xml: only what an anonymous reader may see. */
   sitemap?: (db: Executor) => Promise<Array<{ path: string; updated?: string }>>
+  /**
+   * Values every page template gets for a signed-in person (e.g. the unread notification count
+   * for the header). Runs once per signed-in request, so keep it to one cheap indexed query.
+   */
+  locals?: (request: FastifyRequest) => Promise<Record<string, unknown>>
   /** Content types this module lets people report and moderators hide (see modules/moderation). */
   moderation?: Record<string, ModeratableType>
   /** Demo content for a new database (DEMO_CONTENT), run in dependency order. */

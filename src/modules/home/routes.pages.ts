@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify'
+import { searchDocuments } from '../../core/search/search.ts'
+import { feedLinks } from '../../core/feeds/feeds.ts'
+
+/** What each search document type is called on the page, in filter order. */
+export const SEARCH_TYPES: Array<{ type: string; label: string }> = [
+  { type: 'project', label: 'Projects' },
+  { type: 'organisation', label: 'Organisations' },
+  { type: 'person', label: 'People' },
+  { type: 'post', label: 'Posts' },
+  { type: 'community', label: 'Communities' },
+  { type: 'thread', label: 'Discussions' },
+  { type: 'reply', label: 'Replies' },
+  { type: 'document', label: 'Documents' },
+]
+
+const PAGE_SIZE = 20
+const MAX_PAGE = 50
+
+/** Home, search, about and the accessibility statement. */
+export async function homePages(app: FastifyInstance): Promise<void> {
+  app.get('/', { config: { cache: true, serves: 'page' } }, async (request, reply) => {
+    const sections = await app.panels(request, 'home', { id: '', slug: '' })
+    return reply.render('home/index.njk', { title: 'Work in the open, together', sections, feeds: feedLinks('/', 'Openly: latest posts') })
+  })
+
+  app.get('/search', { config: { cache: true, serves: 'page' } }, async (request, reply) => {
+    const query = request.query as Record<string, unknown>
+    const q = typeof query.q === 'string' ? query.q.slice(0, 500) : ''
+    const known = new Set(SEARCH_TYPES.map((t) => t.type))
+    const types = [query.type].flat().filter((t): t is string => typeof t === 'string' && known.has(t))
+    const page = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(String(query.page ?? '1'), 10) || 1))
+    const result = q.trim()
+      ? await searchDocuments(app.db, app.dialect, request.actor, q, { types, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+      : { hits: [], counts: {}, total: 0 }
+    const base = new URLSearchParams({ q })
+    for (const t of types) base.append('type', t)
+    const pageUrl = (n: number) => {
+      const p = new URLSearchParams(base)
+      p.set('page', String(n))
+      return `/search?${p}`
+    }
+    const lastPage = Math.min(MAX_PAGE, Math.ceil(result.total / PAGE_SIZE))
+    const labels = Object.fromEntries(SEARCH_TYPES.map((t) => [t.type, t.label.replace(/s$/, '').replace(/ie$/, 'y')]))
+    return reply.render('home/search.njk', {
+      title: q ? `Search results for “${q}”` : 'Search',
+      q,
+      types,
+      filters: SEARCH_TYPES.map((t) => ({ value: t.type, text: `${t.label} (${result.counts[t.type] ?? 0})`, checked: types.includes(t.type) })),
+      hits: result.hits.map((h) => ({ ...h, label: labels[h.type] ?? h.type })),
+      total: result.total,
+      page,
+      previous: page > 1 ? pageUrl(page - 1) : null,
+      next: page < lastPage ? pageUrl(page + 1) : null,
+      noindex: true,
+    })
+  })
+
+  app.get('/about', { config: { cache: true, serves: 'page' } }, async (_request, reply) => reply.render('home/about.njk', { title: 'About Openly' }))
+  app.get('/accessibility', { config: { cache: true, serves: 'page' } }, async (_request, reply) => reply.render('home/accessibility.njk', { title: 'Accessibility statement' }))
+}

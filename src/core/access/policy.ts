@@ -41,7 +41,12 @@ export interface ContentColumns {
 export function spaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
   if (actor.isAdmin) return sql<SqlBool>`1 = 1`
   const visibilities: SpaceVisibility[] = actor.userId ? ['public', 'signed_in'] : ['public']
-  const open = eb.selectFrom('spaces').select('spaces.id').where('spaces.visibility', 'in', visibilities)
+  let open = eb.selectFrom('spaces').select('spaces.id').where('spaces.visibility', 'in', visibilities)
+  // A banned member keeps only what anonymous readers have (as canInSpace says): not the signed-in spaces that banned them.
+  if (actor.userId) {
+    const banned = eb.selectFrom('space_members').select('space_members.space_id').where('space_members.user_id', '=', actor.userId).where('space_members.status', '=', 'banned')
+    open = open.where((w) => w.or([w('spaces.visibility', '=', 'public'), w('spaces.id', 'not in', banned)]))
+  }
   const branches: Expression<SqlBool>[] = [eb(eb.ref(spaceColumn), 'is', null), eb(eb.ref(spaceColumn), 'in', open)]
   if (actor.userId) {
     const mine = eb

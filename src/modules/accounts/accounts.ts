@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto'
+import type { Executor } from '../../core/db/database.ts'
+import { hashToken, destroyAllSessions } from '../../core/auth/sessions.ts'
+import { dummyHash, verifyPassword } from '../../core/auth/passwords.ts'
+import { indexDocument } from '../../core/search/search.ts'
+import { invalid } from '../../core/errors.ts'
+import type { Mail } from '../../core/mail/mailer.ts'
+import {
+  clearFailures,
+  countRecentFailures,
+  findAccountByEmail,
+  findAccountById,
+  handleOwner,
+  insertAccount,
+  insertEmailToken,
+  liveTokenOwner,
+  markVerified,
+  recordFailure,
+  retireTokens,
+  setPasswordHash,
+  splitStored,
+  updateProfileRow,
+  useEmailToken,
+} from './accounts.queries.ts'
+
+export { findPersonByHandle, peopleByHandles, peopleByIds, type Person } from './accounts.queries.ts'
+
+const HOUR = 3600_000
+export const VERIFY_TTL_MS = 24 * HOUR
+export const RESET_TTL_MS = HOUR
+/** Per-address limit on failed sign-ins (the per-IP limit is on the route). */
+export const FAILURE_LIMIT = 10
+export const FAILURE_WINDOW_MS = 15 * 60_000
+
+/** Creates a one-time token for an e-mail link; only its hash is stored. */
+export async function issueToken(db: Executor, userId: string, purpose: 'verify' | 'reset', ttlMs: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url')
+  await insertEmailToken(db, { id: hashToken(token), userId, purpose, expiresAt: new Date(Date.now() + ttlMs).toISOString() })
+  return token
+}
+
+/** A token from a query string or form, or null when it cannot be one of ours. */
+export function tokenParam(value: unknown): string | null {
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : null
+}
+
+function verifyMail(baseUrl: string, to: string, name: string, token: string): Mail {
+  return {
+    to,
+    subject: 'Confirm your email address for Openly',
+    text: `Hello ${name},\n\nConfirm your email address to finish creating your Openly account:\n\n${baseUrl}/verify-email?token=${token}\n\nThe link works once and expires in 24 hours. If you did not create an account on Openly, you can ignore this email.\n`,
+  }
+}
+
+/** Keeps a person's profile findable in site search once they have confirmed their address. */
+export async function indexPerson(db: Executor, userId: string): Promise<void> {
+  const p = await findAccountById(db, userId)
+  if (!p || !p.email_verified_at) return
+  await indexDocument(db, {
+    type: 'person',
+    id: p.id,
+    title: p.name,
+    body: [p.role, p.bio, splitStored(p.skills).join(', '), splitStored(p.interests).join(', ')].filter(Boolean).join('\n\n'),
+    url: `/people/${p.handle}`,
+    spaceId: null,
+    visibleFrom: p.email_verified_at,
+  })
+}
+
+export interface SignUpInput {
+  name: string
+  email: string
+  handle: string
+  /** Hashed before the transaction (scrypt is slow), and on both branches so timing is alike. */
+  passwordHash: string
+}
+
+/**
+ * Creates an unverified account and the mail that confirms it. If the address already has an
+ * account, nothing is created and the mail instead tells the owner, so the page a stranger sees
+ * is the same either way (no account enumeration). A taken handle is a field error (handles are public).
+ */
+export async function signUp(db: Executor, baseUrl: string, input: SignUpInput): Promise<{ created: string | null; mail: Mail }> {
+  const existing = await findAccountByEmail(db, input.email)
+  if (existing) {
+    let extra = ''
+    if (!existing.email_verified_at) {
+      const token = await issueToken(db, existing.id, 'verify', VERIFY_TTL_MS)
+      extra = `\nYou have not confirmed this address yet. To confirm it, use this link (it works once and expires in 24 hours):\n\n${baseUrl}/verify-email?token=${token}\n`
+    }
+    return {
+      created: null,
+      mail: {
+        to: existing.email,
+        subject: 'Someone tried to create an Openly account with your email address',
+        text: `Hello ${existing.name},\n\nSomeone, perhaps you, tried to create an Openly account with this email address. It already has an account, so nothing was changed.\n\nIf it was you, sign in at ${baseUrl}/sign-in\nIf you have forgotten your password, reset it at ${baseUrl}/forgot-password\n${extra}\nIf it was not you, you can ignore this email.\n`,
+      },
+    }
+  }
+  if (await handleOwner(db, input.handle)) throw invalid({ handle: 'That handle is already taken – choose another' })
+  const id = await insertAccount(db, { email: input.email, name: input.name, handle: input.handle, passwordHash: input.passwordHash })
+  const token = await issueToken(db, id, 'verify', VERIFY_TTL_MS)
+  return { created: id, mail: verifyMail(baseUrl, input.email, input.name, token) }
+}
+
+/** Uses a verification token: confirms the address and returns the person's id, or null if the link is not valid. */
+export async function verifyEmail(db: Executor, token: string): Promise<string | null> {
+  const id = hashToken(token)
+  const userId = await liveTokenOwner(db, id, 'verify')
+  if (!userId || !(await useEmailToken(db, id))) return null
+  await markVerified(db, userId)
+  await indexPerson(db, userId)
+  return userId
+}
+
+/** A fresh verification mail if the address has an unverified account; null otherwise (the page says the same). */
+export async function resendVerification(db: Executor, baseUrl: string, email: string): Promise<Mail | null> {
+  const account = await findAccountByEmail(db, email)
+  if (!account || account.email_verified_at) return null
+  const token = await issueToken(db, account.id, 'verify', VERIFY_TTL_MS)
+  return verifyMail(baseUrl, account.email, account.name, token)
+}
+
+export type SignInOutcome = { kind: 'ok'; userId: string } | { kind: 'unverified'; userId: string } | { kind: 'invalid' } | { kind: 'locked' }
+
+/**
+ * Checks an e-mail address and password. Unknown address and wrong password are the same
+ * outcome, and an unknown address is still checked against a dummy hash so they take as long.
+ * After FAILURE_LIMIT failures for one address in FAILURE_WINDOW_MS, every attempt is 'locked'.
+ */
+export async function authenticate(db: Executor, passwordCost: number, email: string, password: string): Promise<SignInOutcome> {
+  const windowStart = new Date(Date.now() - FAILURE_WINDOW_MS).toISOString()
+  if ((await countRecentFailures(db, email, windowStart)) >= FAILURE_LIMIT) return { kind: 'locked' }
+  const account = await findAccountByEmail(db, email)
+  const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash(passwordCost)))
+  if (!account || !ok) {
+    await recordFailure(db, email, windowStart)
+    return { kind: 'invalid' }
+  }
+  await clearFailures(db, email)
+  if (!account.email_verified_at) return { kind: 'unverified', userId: account.id }
+  return { kind: 'ok', userId: account.id }
+}
+
+/** The reset mail for an address with an account, or null (the page says the same either way). */
+export async function requestPasswordReset(db: Executor, baseUrl: string, email: string): Promise<Mail | null> {
+  const account = await findAccountByEmail(db, email)
+  if (!account) return null
+  // Only the newest link works.
+  await retireTokens(db, account.id, 'reset')
+  const token = await issueToken(db, account.id, 'reset', RESET_TTL_MS)
+  return {
+    to: account.email,
+    subject: 'Reset your Openly password',
+    text: `Hello ${account.name},\n\nSomeone, hopefully you, asked to reset the password of your Openly account. To choose a new password, use this link:\n\n${baseUrl}/reset-password?token=${token}\n\nThe link works once and expires in 1 hour. If you did not ask for this, you can ignore this email: your password has not changed.\n`,
+  }
+}
+
+/** True while a reset link can still be used (to show the form or an "expired" page). */
+export async function resetTokenIsLive(db: Executor, token: string): Promise<boolean> {
+  return (await liveTokenOwner(db, hashToken(token), 'reset')) !== null
+}
+
+/**
+ * Uses a reset token: sets the new password, confirms the address (the link proved it), and ends
+ * every existing session. Returns the person's id, or null if the link is not valid.
+ */
+export async function resetPassword(db: Executor, token: string, passwordHash: string): Promise<string | null> {
+  const id = hashToken(token)
+  const userId = await liveTokenOwner(db, id, 'reset')
+  if (!userId || !(await useEmailToken(db, id))) return null
+  await setPasswordHash(db, userId, passwordHash)
+  await markVerified(db, userId)
+  await destroyAllSessions(db, userId)
+  await indexPerson(db, userId)
+  return userId
+}
+
+export interface ProfileInput {
+  name: string
+  handle: string
+  role: string
+  bio: string
+  skills: string[]
+  interests: string[]
+}
+
+/** Saves a person's profile; a handle someone else has is a field error. */
+export async function updateProfile(db: Executor, userId: string, input: ProfileInput): Promise<void> {
+  const owner = await handleOwner(db, input.handle)
+  if (owner && owner !== userId) throw invalid({ handle: 'That handle is already taken – choose another' })
+  await updateProfileRow(db, userId, input)
+  await indexPerson(db, userId)
+}
+
+/** True for a unique-constraint violation on either database (two sign-ups racing for one handle). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; errcode?: number }
+  return e?.code === '23505' || /UNIQUE constraint failed/i.test(e?.message ?? '')
+}

@@ -1,0 +1,62 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { notFound } from '../../core/errors.ts'
+import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
+import { findPersonByHandle, listPeopleRows, type Person } from './accounts.queries.ts'
+
+const personSchema = {
+  type: 'object',
+  required: ['handle', 'name', 'role', 'bio', 'skills', 'interests', 'url', 'joined'],
+  properties: {
+    handle: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    bio: { type: 'string' },
+    skills: { type: 'array', items: { type: 'string' } },
+    interests: { type: 'array', items: { type: 'string' } },
+    url: { type: 'string', format: 'uri' },
+    joined: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+/** Public profile fields only: never e-mail addresses. */
+const toJson = (baseUrl: string, p: Person) => ({ handle: p.handle, name: p.name, role: p.role, bio: p.bio, skills: p.skills, interests: p.interests, url: `${baseUrl}/people/${p.handle}`, joined: p.createdAt })
+
+/** Read-only JSON for people's public profiles. */
+export const accountsApi: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/people',
+    {
+      config: { serves: 'api' },
+      schema: {
+        tags: ['people'],
+        summary: 'People with a confirmed account, in name order',
+        querystring: { type: 'object', properties: { after: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 100 } } },
+        response: { 200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: personSchema }, next: { type: ['string', 'null'] } } } },
+      },
+    },
+    async (request) => {
+      const q = request.query as { after?: string; limit?: number }
+      const limit = pageSize(q.limit)
+      const page = paginate(await listPeopleRows(app.db, decodeCursor(q.after), limit), limit, (p) => ({ at: p.name, id: p.id }))
+      return { items: page.items.map((p) => toJson(app.config.baseUrl, p)), next: page.next }
+    },
+  )
+
+  app.get(
+    '/people/:handle',
+    {
+      config: { serves: 'api' },
+      schema: {
+        tags: ['people'],
+        summary: 'One person’s public profile',
+        params: { type: 'object', required: ['handle'], properties: { handle: { type: 'string', maxLength: 100 } } },
+        response: { 200: personSchema },
+      },
+    },
+    async (request) => {
+      const person = await findPersonByHandle(app.db, (request.params as { handle: string }).handle)
+      if (!person) throw notFound('Person')
+      return toJson(app.config.baseUrl, person)
+    },
+  )
+}

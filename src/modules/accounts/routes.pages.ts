@@ -1,0 +1,260 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { Executor } from '../../core/db/database.ts'
+import { createSession, destroySession, SESSION_COOKIE } from '../../core/auth/sessions.ts'
+import { hashPassword } from '../../core/auth/passwords.ts'
+import { AppError, notFound } from '../../core/errors.ts'
+import { parseInput } from '../../core/http/forms.ts'
+import { decodeCursor, paginate } from '../../core/http/pagination.ts'
+import { feedLinks } from '../../core/feeds/feeds.ts'
+import type { Mail } from '../../core/mail/mailer.ts'
+import {
+  authenticate,
+  isUniqueViolation,
+  requestPasswordReset,
+  resendVerification,
+  resetPassword,
+  resetTokenIsLive,
+  signUp,
+  tokenParam,
+  updateProfile,
+  verifyEmail,
+} from './accounts.ts'
+import { findAccountById, findPersonByHandle, handleOwner, listPeopleRows, splitStored } from './accounts.queries.ts'
+import { checkHandle, checkPassword, emailSchema, normaliseHandle, orderErrors, profileSchema, safeNext, signUpSchema } from './accounts.schemas.ts'
+
+type Body = Record<string, unknown>
+const body = (request: FastifyRequest) => (request.body && typeof request.body === 'object' ? request.body : {}) as Body
+const query = (request: FastifyRequest) => request.query as Record<string, unknown>
+
+/** Per-IP limits on the forms that check passwords or send mail (the per-address limit is in authenticate). */
+const LIMITED = { rateLimit: { max: 10, timeWindow: '10 minutes' } }
+
+const SIGN_IN_FAILED = 'Enter a correct e-mail address and password'
+const PEOPLE_PAGE = 24
+
+/** Sends a mail without making the request wait for SMTP, so a response takes as long whether or not a mail goes out. */
+function deliver(app: FastifyInstance, mail: Mail | null): void {
+  if (!mail) return
+  app.mailer.send(mail).catch((err) => app.log.error({ err }, 'sending mail failed'))
+}
+
+/** Starts a session inside the caller's transaction and sets the cookie; ends the session the browser had, if any. */
+async function startSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, trx: Executor, userId: string): Promise<void> {
+  if (request.user) await destroySession(trx, request.user.sessionId)
+  const { token, expiresAt } = await createSession(trx, userId)
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.config.secureCookies, expires: expiresAt })
+}
+
+const signInUrl = (path: string) => `/sign-in?next=${encodeURIComponent(path)}`
+
+/** Sign-up, e-mail verification, sign-in and out, password reset, the people list and profiles, profile editing. */
+export const accountsPages: FastifyPluginAsync = async (app) => {
+  // ---------- Sign up ----------
+  const renderSignUp = (reply: FastifyReply, values: Record<string, string> = {}, errors?: Record<string, string>) =>
+    reply.code(errors ? 422 : 200).render('accounts/sign-up.njk', { title: 'Create an account', values, errors, noindex: true })
+
+  app.get('/sign-up', { config: { serves: 'form' } }, async (_request, reply) => renderSignUp(reply))
+
+  app.post('/sign-up', { config: LIMITED }, async (request, reply) => {
+    const data = body(request)
+    const parsed = parseInput(signUpSchema, data)
+    const handle = normaliseHandle(data.handle)
+    const handleError = checkHandle(handle)
+    const passwordError = checkPassword(data.password)
+    const shown: Record<string, string> = parsed.ok ? { name: parsed.value.name, email: parsed.value.email, handle } : { ...parsed.input, handle }
+    if (!parsed.ok || handleError || passwordError) {
+      const errors = orderErrors(['name', 'email', 'handle', 'password'], parsed.ok ? {} : parsed.errors, handleError ? { handle: handleError } : {}, passwordError ? { password: passwordError } : {})
+      return renderSignUp(reply, shown, errors)
+    }
+    // Hash on every branch, so an existing address answers as slowly as a new one.
+    const passwordHash = await hashPassword(String(data.password), app.config.passwordCost)
+    let mail: Mail
+    try {
+      mail = (await app.db.transaction().execute((trx) => signUp(trx, app.config.baseUrl, { name: parsed.value.name, email: parsed.value.email, handle, passwordHash }))).mail
+    } catch (err) {
+      if (err instanceof AppError && err.fields) return renderSignUp(reply, shown, err.fields)
+      if (!isUniqueViolation(err)) throw err
+      // Lost a race with another sign-up: for the same handle that is a field error; for the same address, the usual page.
+      if (await handleOwner(app.db, handle)) return renderSignUp(reply, shown, { handle: 'That handle is already taken – choose another' })
+      return reply.redirect('/check-your-email?about=sign-up', 303)
+    }
+    deliver(app, mail)
+    return reply.redirect('/check-your-email?about=sign-up', 303)
+  })
+
+  app.get('/check-your-email', { config: { serves: 'page' } }, async (request, reply) => {
+    const about = query(request).about
+    const kind = about === 'reset' ? 'reset' : about === 'verify' ? 'verify' : 'sign-up'
+    return reply.render('accounts/check-email.njk', { title: 'Check your email', kind, noindex: true })
+  })
+
+  // ---------- Verify the e-mail address ----------
+  app.get('/verify-email', { config: { serves: 'redirect' } }, async (request, reply) => {
+    const token = tokenParam(query(request).token)
+    const userId = token ? await app.db.transaction().execute(async (trx) => {
+      const id = await verifyEmail(trx, token)
+      if (id) await startSession(app, request, reply, trx, id)
+      return id
+    }) : null
+    if (!userId) return reply.code(400).render('accounts/link-invalid.njk', { title: 'This link has expired or has already been used', kind: 'verify', noindex: true })
+    // A GET that changed data: the anonymous page cache must forget the people list.
+    app.pageCache.invalidate()
+    return reply.redirect('/account/profile?done=verified', 303)
+  })
+
+  const renderResend = (reply: FastifyReply, values: Record<string, string> = {}, errors?: Record<string, string>) =>
+    reply.code(errors ? 422 : 200).render('accounts/resend.njk', { title: 'Get a new confirmation link', values, errors, noindex: true })
+
+  app.get('/verify-email/resend', { config: { serves: 'form' } }, async (_request, reply) => renderResend(reply))
+
+  app.post('/verify-email/resend', { config: LIMITED }, async (request, reply) => {
+    const parsed = parseInput(emailSchema, body(request))
+    if (!parsed.ok) return renderResend(reply, parsed.input, parsed.errors)
+    const mail = await app.db.transaction().execute((trx) => resendVerification(trx, app.config.baseUrl, parsed.value.email))
+    deliver(app, mail)
+    return reply.redirect('/check-your-email?about=verify', 303)
+  })
+
+  // ---------- Sign in and out ----------
+  const renderSignIn = (reply: FastifyReply, next: string, values: Record<string, string> = {}, errors?: Record<string, string>) =>
+    reply.code(errors ? 422 : 200).render('accounts/sign-in.njk', { title: 'Sign in', values, errors, next: next === '/' ? '' : next, noindex: true })
+
+  app.get('/sign-in', { config: { serves: 'form' } }, async (request, reply) => renderSignIn(reply, safeNext(query(request).next)))
+
+  app.post('/sign-in', { config: LIMITED }, async (request, reply) => {
+    const data = body(request)
+    const next = safeNext(data.next)
+    const parsed = parseInput(emailSchema, data)
+    const password = typeof data.password === 'string' ? data.password : ''
+    const errors = orderErrors(['email', 'password'], parsed.ok ? {} : parsed.errors, password ? {} : { password: 'Enter your password' })
+    if (!parsed.ok || !password) return renderSignIn(reply, next, { email: parsed.ok ? parsed.value.email : parsed.input.email ?? '' }, errors)
+    const email = parsed.value.email
+    // Over-long passwords cannot be right (sign-up caps them) and would only cost hashing time.
+    const outcome = await authenticate(app.db, app.config.passwordCost, email, password.length > 1000 ? '' : password)
+    if (outcome.kind === 'locked') return reply.code(429).render('accounts/too-many.njk', { title: 'Too many attempts', noindex: true })
+    if (outcome.kind === 'invalid') return renderSignIn(reply, next, { email }, { email: SIGN_IN_FAILED })
+    if (outcome.kind === 'unverified') return reply.render('accounts/verify-needed.njk', { title: 'Confirm your email address', email, noindex: true })
+    await app.db.transaction().execute((trx) => startSession(app, request, reply, trx, outcome.userId))
+    return reply.redirect(next, 303)
+  })
+
+  app.post('/sign-out', async (request, reply) => {
+    if (request.user) await destroySession(app.db, request.user.sessionId)
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.redirect('/', 303)
+  })
+
+  // ---------- Forgotten password ----------
+  const renderForgot = (reply: FastifyReply, values: Record<string, string> = {}, errors?: Record<string, string>) =>
+    reply.code(errors ? 422 : 200).render('accounts/forgot-password.njk', { title: 'Reset your password', values, errors, noindex: true })
+
+  app.get('/forgot-password', { config: { serves: 'form' } }, async (_request, reply) => renderForgot(reply))
+
+  app.post('/forgot-password', { config: LIMITED }, async (request, reply) => {
+    const parsed = parseInput(emailSchema, body(request))
+    if (!parsed.ok) return renderForgot(reply, parsed.input, parsed.errors)
+    const mail = await app.db.transaction().execute((trx) => requestPasswordReset(trx, app.config.baseUrl, parsed.value.email))
+    deliver(app, mail)
+    return reply.redirect('/check-your-email?about=reset', 303)
+  })
+
+  const resetInvalid = (reply: FastifyReply) =>
+    reply.code(400).render('accounts/link-invalid.njk', { title: 'This link has expired or has already been used', kind: 'reset', noindex: true })
+  const renderReset = (reply: FastifyReply, token: string, errors?: Record<string, string>) =>
+    reply.code(errors ? 422 : 200).render('accounts/reset-password.njk', { title: 'Choose a new password', token, errors, noindex: true })
+
+  app.get('/reset-password', { config: { serves: 'form' } }, async (request, reply) => {
+    const token = tokenParam(query(request).token)
+    if (!token || !(await resetTokenIsLive(app.db, token))) return resetInvalid(reply)
+    return renderReset(reply, token)
+  })
+
+  app.post('/reset-password', { config: LIMITED }, async (request, reply) => {
+    const data = body(request)
+    const token = tokenParam(data.token)
+    if (!token || !(await resetTokenIsLive(app.db, token))) return resetInvalid(reply)
+    const passwordError = checkPassword(data.password, 'new password')
+    if (passwordError) return renderReset(reply, token, { password: passwordError })
+    const passwordHash = await hashPassword(String(data.password), app.config.passwordCost)
+    const userId = await app.db.transaction().execute(async (trx) => {
+      const id = await resetPassword(trx, token, passwordHash)
+      // resetPassword ended every session, the current browser's included; start a fresh one.
+      if (id) {
+        const { token: session, expiresAt } = await createSession(trx, id)
+        reply.setCookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.config.secureCookies, expires: expiresAt })
+      }
+      return id
+    })
+    if (!userId) return resetInvalid(reply)
+    return reply.redirect('/account/profile?done=password', 303)
+  })
+
+  // ---------- People ----------
+  app.get('/people', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+    const q = query(request)
+    const after = decodeCursor(q.after)
+    const rows = await listPeopleRows(app.db, after, PEOPLE_PAGE)
+    const page = paginate(rows, PEOPLE_PAGE, (p) => ({ at: p.name, id: p.id }))
+    return reply.render('accounts/people.njk', {
+      title: after ? 'People (continued)' : 'People',
+      people: page.items,
+      next: page.next ? `/people?after=${encodeURIComponent(page.next)}` : null,
+      isLaterPage: after !== null,
+      canonicalUrl: after ? undefined : `${app.config.baseUrl}/people`,
+    })
+  })
+
+  app.get('/people/:handle', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+    const raw = (request.params as { handle: string }).handle
+    const person = await findPersonByHandle(app.db, raw)
+    if (!person) throw notFound()
+    if (raw !== person.handle) return reply.redirect(`/people/${person.handle}`, 301)
+    const panels = await app.panels(request, 'person', { id: person.id, slug: person.handle })
+    return reply.render('accounts/person.njk', {
+      title: person.name,
+      person,
+      panels,
+      isSelf: request.user?.id === person.id,
+      feeds: feedLinks(`/people/${person.handle}`, person.name),
+      canonicalUrl: `${app.config.baseUrl}/people/${person.handle}`,
+      breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'People', href: '/people' }],
+    })
+  })
+
+  // ---------- Your profile ----------
+  const renderProfile = (reply: FastifyReply, values: Record<string, string>, errors?: Record<string, string>, flash?: string) =>
+    reply.code(errors ? 422 : 200).render('accounts/profile-edit.njk', { title: 'Edit your profile', values, errors, flash, noindex: true })
+
+  app.get('/account/profile', { config: { serves: 'form' } }, async (request, reply) => {
+    if (!request.user) return reply.redirect(signInUrl('/account/profile'), 303)
+    const me = await findAccountById(app.db, request.user.id)
+    if (!me) return reply.redirect(signInUrl('/account/profile'), 303)
+    const done = query(request).done
+    const flash =
+      done === 'saved' ? 'Your profile has been saved' : done === 'verified' ? 'Your email address is confirmed and you are signed in' : done === 'password' ? 'Your password has been changed and you are signed in' : undefined
+    return renderProfile(reply, { name: me.name, handle: me.handle, role: me.role, bio: me.bio, skills: splitStored(me.skills).join(', '), interests: splitStored(me.interests).join(', ') }, undefined, flash)
+  })
+
+  app.post('/account/profile', async (request, reply) => {
+    const user = request.user
+    if (!user) return reply.redirect(signInUrl('/account/profile'), 303)
+    const data = body(request)
+    const parsed = parseInput(profileSchema, data)
+    const handle = normaliseHandle(data.handle)
+    const handleError = checkHandle(handle)
+    if (!parsed.ok || handleError) {
+      const errors = orderErrors(Object.keys(profileSchema), parsed.ok ? {} : parsed.errors, handleError ? { handle: handleError } : {})
+      const values = parsed.ok ? { ...parsed.value, skills: parsed.value.skills.join(', '), interests: parsed.value.interests.join(', ') } : parsed.input
+      return renderProfile(reply, { ...values, handle }, errors)
+    }
+    const values = parsed.value
+    try {
+      await app.db.transaction().execute((trx) => updateProfile(trx, user.id, { ...values, handle }))
+    } catch (err) {
+      const fields = err instanceof AppError ? err.fields : isUniqueViolation(err) ? { handle: 'That handle is already taken – choose another' } : undefined
+      if (!fields) throw err
+      return renderProfile(reply, { ...values, handle, skills: values.skills.join(', '), interests: values.interests.join(', ') }, fields)
+    }
+    return reply.redirect('/account/profile?done=saved', 303)
+  })
+}

@@ -19,6 +19,7 @@ import { loadSession, SESSION_COOKIE, type SessionUser } from './core/auth/sessi
 import { PageCache } from './core/cache/page-cache.ts'
 import { installErrorHandlers } from './core/http/errors.ts'
 import { errorList } from './core/http/forms.ts'
+import { AppError } from './core/errors.ts'
 import { createMailer, type Mailer } from './core/mail/mailer.ts'
 import { compileAssets, type CompiledAssets } from './core/views/assets.ts'
 import { buildChrome } from './core/views/chrome.ts'
@@ -216,6 +217,11 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     await invalidatePages(app)
   })
 
+  // PostgreSQL refuses text containing NUL; no legitimate input has it, so refuse it everywhere with a clear 400.
+  app.addHook('preValidation', async (request) => {
+    if (request.url.includes('%00') || hasNul(request.body)) throw new AppError('invalid_characters', 400, 'The text you entered contains characters that are not allowed')
+  })
+
   // CSRF on every form post (the API is read-only with no cookies needed).
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/')) return
@@ -262,6 +268,12 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
   app.addHook('onClose', async () => app.mailer.close())
   await refreshNextScheduled(app)
   return app
+}
+
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (depth > 4 || !value || typeof value !== 'object') return false
+  return Object.values(value as Record<string, unknown>).some((v) => hasNul(v, depth + 1))
 }
 
 /** Empties the page cache and re-reads when the next scheduled publication is due. */

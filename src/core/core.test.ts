@@ -59,3 +59,23 @@ for (const dialect of testDialects()) {
     })
   })
 }
+
+for (const dialect of testDialects()) {
+  describe(`bad characters on ${dialect}`, () => {
+    let t: TestApp
+    before(async () => {
+      t = await buildTestApp(dialect)
+    })
+    after(async () => t.close())
+
+    test('NUL characters in a query or form get a clear 400, never a 500', async () => {
+      const q = await t.app.inject('/search?q=a%00b')
+      assert.equal(q.statusCode, 400)
+      const api = await t.app.inject('/api/v1/projects?phase=%00')
+      assert.equal(api.statusCode, 400)
+      assert.match(api.headers['content-type'] as string, /problem\+json/)
+      const form = await t.app.inject({ method: 'POST', url: '/sign-in', payload: 'email=a%00b&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      assert.equal(form.statusCode, 400)
+    })
+  })
+}

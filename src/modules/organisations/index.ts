@@ -1,8 +1,39 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
+import { migration as create } from './migrations/20261123T110000_organisations_create.ts'
+import { findOrganisationById, organisationsOfPerson, publicOrganisationPaths } from './organisations.queries.ts'
+import { setOrganisationHidden } from './organisations.ts'
+import { seedOrganisations } from './organisations.seed.ts'
+import { organisationApi } from './routes.api.ts'
+import { organisationPages } from './routes.pages.ts'
 
+/** The organisations directory: profiles, members, themes. */
 export const organisationsModule: AppModule = {
   id: 'organisations',
   dependsOn: [],
   views: fileURLToPath(new URL('./views', import.meta.url)),
+  migrations: { '20261123T110000_organisations_create': create },
+  pages: organisationPages,
+  api: organisationApi,
+  nav: [{ href: '/organisations', text: 'Organisations' }],
+  panels: {
+    // A person's profile lists the organisations they belong to (membership is public, like the org page).
+    person: async (request, { id }) => {
+      const organisations = await organisationsOfPerson(request.server.db, id)
+      if (organisations.length === 0) return ''
+      return request.server.views.render('organisations/_person_panel.njk', { organisations })
+    },
+  },
+  sitemap: async (db) => (await publicOrganisationPaths(db)).map((o) => ({ path: `/organisations/${o.slug}`, updated: o.updated_at })),
+  moderation: {
+    organisation: {
+      label: 'organisation',
+      async load(db, id) {
+        const o = await findOrganisationById(db, id)
+        return o ? { spaceId: o.space_id, authorId: o.created_by, title: o.name, url: `/organisations/${o.slug}`, hiddenAt: o.hidden_at } : null
+      },
+      setHidden: setOrganisationHidden,
+    },
+  },
+  seed: seedOrganisations,
 }

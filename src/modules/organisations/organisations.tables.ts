@@ -1,2 +1,61 @@
+/** Organisation types offered in forms and accepted by filters. */
+export const ORGANISATION_TYPES = [
+  'central government',
+  'local government',
+  'health',
+  'education',
+  'charity',
+  'social enterprise',
+  'university',
+  'international',
+  'other',
+] as const
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number]
+
+export type OrganisationRole = 'admin' | 'member'
+
+/** A directory entry: a public body, charity, university… Site content (no space) unless space_id is set. */
+export interface OrganisationsTable {
+  id: string
+  slug: string
+  name: string
+  type: OrganisationType
+  country: string
+  region: string
+  website: string
+  description: string
+  /** Always null today: organisations are site content. Kept so the access policy applies unchanged. */
+  space_id: string | null
+  /** Set when a moderator hides the entry. */
+  hidden_at: string | null
+  created_by: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface OrganisationThemesTable {
+  organisation_id: string
+  theme: string
+}
+
+export interface OrganisationMembersTable {
+  organisation_id: string
+  user_id: string
+  role: OrganisationRole
+  created_at: string
+}
+
+/** Slugs an organisation used to have, so old links answer 301. */
+export interface OrganisationSlugRedirectsTable {
+  old_slug: string
+  organisation_id: string
+  created_at: string
+}
+
 /** Tables owned by the organisations module. */
-export interface OrganisationsTables {}
+export interface OrganisationsTables {
+  organisations: OrganisationsTable
+  organisation_themes: OrganisationThemesTable
+  organisation_members: OrganisationMembersTable
+  organisation_slug_redirects: OrganisationSlugRedirectsTable
+}

@@ -1,8 +1,50 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
+import { migration as create } from './migrations/20261123T111000_projects_create.ts'
+import { findProjectById, projectsOfOrganisation, projectsOfPerson, publicProjectPaths } from './projects.queries.ts'
+import { setProjectHidden } from './projects.ts'
+import { seedProjects } from './projects.seed.ts'
+import { projectApi } from './routes.api.ts'
+import { PHASE_CLASSES, projectPages } from './routes.pages.ts'
 
+const ORGANISATION_PANEL_LIMIT = 20
+
+/** Projects: public pages about work done in the open, with their organisations, team and links. */
 export const projectsModule: AppModule = {
   id: 'projects',
-  dependsOn: [],
+  dependsOn: ['organisations'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
+  migrations: { '20261123T111000_projects_create': create },
+  pages: projectPages,
+  api: projectApi,
+  nav: [{ href: '/projects', text: 'Projects' }],
+  panels: {
+    // The organisation page lists the projects it leads or partners in.
+    organisation: async (request, { id, slug }) => {
+      const rows = await projectsOfOrganisation(request.server.db, request.actor, id, ORGANISATION_PANEL_LIMIT + 1)
+      return request.server.views.render('projects/_organisation_panel.njk', {
+        projects: rows.slice(0, ORGANISATION_PANEL_LIMIT),
+        more: rows.length > ORGANISATION_PANEL_LIMIT,
+        slug,
+        phaseClasses: PHASE_CLASSES,
+      })
+    },
+    person: async (request, { id }) => {
+      const projects = await projectsOfPerson(request.server.db, id)
+      if (projects.length === 0) return ''
+      return request.server.views.render('projects/_person_panel.njk', { projects })
+    },
+  },
+  sitemap: async (db) => (await publicProjectPaths(db)).map((p) => ({ path: `/projects/${p.slug}`, updated: p.updated_at })),
+  moderation: {
+    project: {
+      label: 'project',
+      async load(db, id) {
+        const p = await findProjectById(db, id)
+        return p ? { spaceId: p.space_id, authorId: p.created_by, title: p.name, url: `/projects/${p.slug}`, hiddenAt: p.hidden_at } : null
+      },
+      setHidden: setProjectHidden,
+    },
+  },
+  seed: seedProjects,
 }

@@ -1,2 +1,71 @@
+export const PHASES = ['discovery', 'alpha', 'beta', 'live', 'retired'] as const
+export type Phase = (typeof PHASES)[number]
+
+export const TAG_KINDS = ['theme', 'place', 'technology'] as const
+export type TagKind = (typeof TAG_KINDS)[number]
+
+export type ProjectOrganisationRole = 'lead' | 'partner'
+
+/** A piece of public-service work done in the open. Site content (no space) unless space_id is set. */
+export interface ProjectsTable {
+  id: string
+  slug: string
+  name: string
+  summary: string
+  problem: string
+  /** Who it is for. */
+  audience: string
+  phase: Phase
+  /** What help, skills or partners the team is looking for. */
+  looking_for: string
+  /** Always null today: projects are site content. Kept so the access policy applies unchanged. */
+  space_id: string | null
+  hidden_at: string | null
+  created_by: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ProjectTagsTable {
+  project_id: string
+  kind: TagKind
+  value: string
+}
+
+export interface ProjectOrganisationsTable {
+  project_id: string
+  organisation_id: string
+  role: ProjectOrganisationRole
+}
+
+export interface ProjectMembersTable {
+  project_id: string
+  user_id: string
+  /** Free text, e.g. "Delivery manager". */
+  role: string
+  created_at: string
+}
+
+export interface ProjectLinksTable {
+  project_id: string
+  position: number
+  label: string
+  url: string
+}
+
+/** Slugs a project used to have, so old links answer 301. */
+export interface ProjectSlugRedirectsTable {
+  old_slug: string
+  project_id: string
+  created_at: string
+}
+
 /** Tables owned by the projects module. */
-export interface ProjectsTables {}
+export interface ProjectsTables {
+  projects: ProjectsTable
+  project_tags: ProjectTagsTable
+  project_organisations: ProjectOrganisationsTable
+  project_members: ProjectMembersTable
+  project_links: ProjectLinksTable
+  project_slug_redirects: ProjectSlugRedirectsTable
+}

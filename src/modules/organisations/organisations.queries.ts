@@ -1,0 +1,249 @@
+import type { Executor } from '../../core/db/database.ts'
+import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
+import type { Cursor } from '../../core/http/pagination.ts'
+import type { OrganisationRole, OrganisationsTable, OrganisationType } from './organisations.tables.ts'
+
+/** One organisation row as stored. */
+export type OrganisationRow = OrganisationsTable
+
+/** What other modules need to label and link an organisation. */
+export interface OrganisationSummary {
+  id: string
+  slug: string
+  name: string
+  type: OrganisationType
+  country: string
+  region: string
+}
+
+const SUMMARY = ['organisations.id', 'organisations.slug', 'organisations.name', 'organisations.type', 'organisations.country', 'organisations.region'] as const
+
+/** The access columns of the organisations table, for `visibleTo`. */
+export const ORGANISATION_ACCESS = { space: 'organisations.space_id', hidden: 'organisations.hidden_at', author: 'organisations.created_by' }
+
+/** The organisation with this (current) slug, or undefined. Does not apply the access policy: use `can` on the result. */
+export async function findOrganisationBySlug(db: Executor, slug: string): Promise<OrganisationRow | undefined> {
+  if (slug.length > 100) return undefined
+  return db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst()
+}
+
+export async function findOrganisationById(db: Executor, id: string): Promise<OrganisationRow | undefined> {
+  return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The current slug of an organisation that used to have `oldSlug`, for 301s. */
+export async function currentOrganisationSlug(db: Executor, oldSlug: string): Promise<string | undefined> {
+  if (oldSlug.length > 100) return undefined
+  const row = await db
+    .selectFrom('organisation_slug_redirects')
+    .innerJoin('organisations', 'organisations.id', 'organisation_slug_redirects.organisation_id')
+    .select('organisations.slug')
+    .where('organisation_slug_redirects.old_slug', '=', oldSlug)
+    .executeTakeFirst()
+  return row?.slug
+}
+
+/** Slugs already used (now or formerly) that start with `base`, to pick a free one. */
+export async function slugsLike(db: Executor, base: string): Promise<Array<{ slug: string; organisation_id: string }>> {
+  const live = await db
+    .selectFrom('organisations')
+    .select(['slug', 'id as organisation_id'])
+    .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)]))
+    .execute()
+  const old = await db
+    .selectFrom('organisation_slug_redirects')
+    .select(['old_slug as slug', 'organisation_id'])
+    .where((eb) => eb.or([eb('old_slug', '=', base), eb('old_slug', 'like', `${base}-%`)]))
+    .execute()
+  return [...live, ...old]
+}
+
+export interface OrganisationFilter {
+  country?: string
+  type?: string
+  theme?: string
+}
+
+/** A page of organisations the actor may see, alphabetically (keyset on name, id); fetches `limit + 1`. */
+export async function listOrganisations(db: Executor, actor: Actor, filter: OrganisationFilter, cursor: Cursor | null, limit: number): Promise<OrganisationRow[]> {
+  // A forged cursor with NUL would make PostgreSQL fail: start from the first page instead.
+  if (cursor && (cursor.at + cursor.id).includes('\u0000')) cursor = null
+  let q = db
+    .selectFrom('organisations')
+    .selectAll('organisations')
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+  if (filter.country) q = q.where('organisations.country', '=', filter.country)
+  if (filter.type) q = q.where('organisations.type', '=', filter.type as OrganisationType)
+  if (filter.theme) {
+    const theme = filter.theme
+    q = q.where('organisations.id', 'in', (eb) => eb.selectFrom('organisation_themes').select('organisation_themes.organisation_id').where('organisation_themes.theme', '=', theme))
+  }
+  if (cursor) {
+    q = q.where((eb) =>
+      eb.or([eb('organisations.name', '>', cursor.at), eb.and([eb('organisations.name', '=', cursor.at), eb('organisations.id', '>', cursor.id)])]),
+    )
+  }
+  return q.orderBy('organisations.name').orderBy('organisations.id').limit(limit + 1).execute()
+}
+
+/** Themes of several organisations in one query. */
+export async function themesOf(db: Executor, organisationIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>(organisationIds.map((id) => [id, []]))
+  if (organisationIds.length === 0) return map
+  const rows = await db
+    .selectFrom('organisation_themes')
+    .select(['organisation_id', 'theme'])
+    .where('organisation_id', 'in', [...new Set(organisationIds)])
+    .orderBy('theme')
+    .execute()
+  for (const r of rows) map.get(r.organisation_id)?.push(r.theme)
+  return map
+}
+
+export interface OrganisationMember {
+  userId: string
+  handle: string
+  name: string
+  role: OrganisationRole
+}
+
+/** Members of an organisation, admins first, then by name. */
+export async function membersOf(db: Executor, organisationId: string): Promise<OrganisationMember[]> {
+  const rows = await db
+    .selectFrom('organisation_members')
+    .innerJoin('users', 'users.id', 'organisation_members.user_id')
+    .select(['users.id', 'users.handle', 'users.name', 'organisation_members.role'])
+    .where('organisation_members.organisation_id', '=', organisationId)
+    .orderBy('organisation_members.role')
+    .orderBy('users.name')
+    .execute()
+  return rows.map((r) => ({ userId: r.id, handle: r.handle, name: r.name, role: r.role }))
+}
+
+/** The person's role in the organisation, or null. */
+export async function roleIn(db: Executor, organisationId: string, userId: string): Promise<OrganisationRole | null> {
+  const row = await db
+    .selectFrom('organisation_members')
+    .select('role')
+    .where('organisation_id', '=', organisationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  return row?.role ?? null
+}
+
+/** How many admins an organisation has (to protect the last one). */
+export async function adminCount(db: Executor, organisationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('organisation_members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('role', '=', 'admin')
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Names and slugs of several organisations, keyed by id (hidden ones included: callers label what they already show). */
+export async function organisationsByIds(db: Executor, ids: string[]): Promise<Map<string, OrganisationSummary>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.selectFrom('organisations').select(SUMMARY).where('organisations.id', 'in', [...new Set(ids)]).execute()
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/** Organisations by current slug, keyed by slug. */
+export async function organisationsBySlugs(db: Executor, slugs: string[]): Promise<Map<string, OrganisationSummary>> {
+  const wanted = [...new Set(slugs)].filter((s) => s.length <= 100)
+  if (wanted.length === 0) return new Map()
+  const rows = await db.selectFrom('organisations').select(SUMMARY).where('organisations.slug', 'in', wanted).execute()
+  return new Map(rows.map((r) => [r.slug, r]))
+}
+
+/** Organisations the person belongs to, with their role, by name (for "attach this post to" choices and profiles). */
+export async function organisationsOfPerson(db: Executor, userId: string): Promise<Array<OrganisationSummary & { role: OrganisationRole }>> {
+  return db
+    .selectFrom('organisation_members')
+    .innerJoin('organisations', 'organisations.id', 'organisation_members.organisation_id')
+    .select([...SUMMARY, 'organisation_members.role'])
+    .where('organisation_members.user_id', '=', userId)
+    .where('organisations.hidden_at', 'is', null)
+    .orderBy('organisations.name')
+    .execute()
+}
+
+/** Distinct countries in the directory, for the filter. */
+export async function countriesInDirectory(db: Executor, actor: Actor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('organisations')
+    .select('country')
+    .distinct()
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+    .where('country', '<>', '')
+    .orderBy('country')
+    .execute()
+  return rows.map((r) => r.country)
+}
+
+/** Every organisation an anonymous reader may see, for the sitemap. */
+export async function publicOrganisationPaths(db: Executor): Promise<Array<{ slug: string; updated_at: string }>> {
+  return db
+    .selectFrom('organisations')
+    .select(['slug', 'updated_at'])
+    .where((eb) => publiclyVisible(eb, ORGANISATION_ACCESS))
+    .orderBy('slug')
+    .execute()
+}
+
+export async function insertOrganisation(db: Executor, row: OrganisationRow): Promise<void> {
+  await db.insertInto('organisations').values(row).execute()
+}
+
+export async function updateOrganisationRow(db: Executor, id: string, changes: Partial<Omit<OrganisationRow, 'id'>>): Promise<void> {
+  await db.updateTable('organisations').set(changes).where('id', '=', id).execute()
+}
+
+/** Replaces an organisation's themes. */
+export async function replaceThemes(db: Executor, organisationId: string, themes: string[]): Promise<void> {
+  await db.deleteFrom('organisation_themes').where('organisation_id', '=', organisationId).execute()
+  if (themes.length) await db.insertInto('organisation_themes').values(themes.map((theme) => ({ organisation_id: organisationId, theme }))).execute()
+}
+
+/** Remembers an old slug; a slug taken back by its own organisation stops redirecting. */
+export async function recordSlugChange(db: Executor, organisationId: string, oldSlug: string, newSlug: string, at: string): Promise<void> {
+  await db.deleteFrom('organisation_slug_redirects').where('old_slug', '=', newSlug).execute()
+  await db
+    .insertInto('organisation_slug_redirects')
+    .values({ old_slug: oldSlug, organisation_id: organisationId, created_at: at })
+    .onConflict((oc) => oc.column('old_slug').doUpdateSet({ organisation_id: organisationId, created_at: at }))
+    .execute()
+}
+
+export async function upsertMember(db: Executor, organisationId: string, userId: string, role: OrganisationRole, at: string): Promise<void> {
+  await db
+    .insertInto('organisation_members')
+    .values({ organisation_id: organisationId, user_id: userId, role, created_at: at })
+    .onConflict((oc) => oc.columns(['organisation_id', 'user_id']).doUpdateSet({ role }))
+    .execute()
+}
+
+export async function deleteMember(db: Executor, organisationId: string, userId: string): Promise<void> {
+  await db.deleteFrom('organisation_members').where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute()
+}
+
+/** A person by handle (core users table), for adding members. */
+export async function userByHandle(db: Executor, handle: string): Promise<{ id: string; handle: string; name: string } | undefined> {
+  const h = handle.trim().replace(/^@/, '')
+  if (!h || h.length > 100) return undefined
+  return db.selectFrom('users').select(['id', 'handle', 'name']).where('handle', 'in', [...new Set([h, h.toLowerCase()])]).executeTakeFirst()
+}
+
+/** True when the person is an admin of at least one of these organisations. */
+export async function isAdminOfAny(db: Executor, userId: string, organisationIds: string[]): Promise<boolean> {
+  if (organisationIds.length === 0) return false
+  const row = await db
+    .selectFrom('organisation_members')
+    .select('organisation_id')
+    .where('user_id', '=', userId)
+    .where('role', '=', 'admin')
+    .where('organisation_id', 'in', [...new Set(organisationIds)])
+    .executeTakeFirst()
+  return row !== undefined
+}

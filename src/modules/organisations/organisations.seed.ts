@@ -1,0 +1,151 @@
+import type { SeedContext } from '../../core/module.ts'
+import { newId } from '../../core/db/ids.ts'
+import { insertOrganisation, replaceThemes, upsertMember, type OrganisationRow } from './organisations.queries.ts'
+import { indexOrganisation } from './organisations.ts'
+import type { OrganisationRole, OrganisationType } from './organisations.tables.ts'
+
+interface DemoOrganisation {
+  slug: string
+  name: string
+  type: OrganisationType
+  country: string
+  region: string
+  website: string
+  description: string
+  themes: string[]
+  members: Array<[handle: string, role: OrganisationRole]>
+}
+
+/** Fictional organisations written for Openly's demo. */
+export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
+  {
+    slug: 'northshire-county-council',
+    name: 'Northshire County Council',
+    type: 'local government',
+    country: 'United Kingdom',
+    region: 'England',
+    website: 'https://northshire.example.gov.uk',
+    description:
+      'Northshire County Council runs schools, roads, waste and social care for 640,000 residents across market towns and moorland villages.\n\nOur digital team publishes weeknotes every Friday and builds in the open wherever we can. We are happy to share code, research and mistakes with other councils.',
+    themes: ['housing', 'environment', 'education', 'open data'],
+    members: [['priya-natarajan', 'admin'], ['sam-admin', 'member']],
+  },
+  {
+    slug: 'riverside-health-board',
+    name: 'Riverside Health Board',
+    type: 'health',
+    country: 'United Kingdom',
+    region: 'Wales',
+    website: 'https://riverside-health.example.wales',
+    description:
+      'Riverside Health Board plans and provides hospital, community and mental health services for the Riverside valleys.\n\nOur service design team works with patients to rewrite the letters, forms and booking journeys people find hardest. Everything we learn is shared bilingually.',
+    themes: ['health', 'digital inclusion'],
+    members: [['hannah-price', 'admin']],
+  },
+  {
+    slug: 'civic-data-lab',
+    name: 'Civic Data Lab',
+    type: 'charity',
+    country: 'United Kingdom',
+    region: 'Scotland',
+    website: 'https://civicdatalab.example.org',
+    description:
+      'Civic Data Lab is a small charity that helps public bodies publish useful open data and helps communities use it.\n\nWe run data clinics, maintain open-source tools for spending and planning data, and pair volunteers with council teams.',
+    themes: ['open data', 'democratic participation'],
+    members: [['kwame-mensah', 'admin'], ['marco-bellini', 'member']],
+  },
+  {
+    slug: 'department-of-open-services',
+    name: 'Department of Open Services',
+    type: 'central government',
+    country: 'Ireland',
+    region: 'Leinster',
+    website: 'https://openservices.example.ie',
+    description:
+      'The Department of Open Services sets standards for digital public services and funds shared components that any public body can reuse.\n\nWe lead the cross-border procurement commons and publish our spending, roadmaps and service assessments.',
+    themes: ['digital inclusion', 'open data', 'employment'],
+    members: [['aoife-brennan', 'admin']],
+  },
+  {
+    slug: 'region-vasterholm',
+    name: 'Region Västerholm',
+    type: 'local government',
+    country: 'Sweden',
+    region: 'Västerholm',
+    website: 'https://vasterholm.example.se',
+    description:
+      'Region Västerholm is responsible for healthcare, public transport and regional development for the county of Västerholm.\n\nWe share open-source case management components with other Nordic regions and publish our climate targets as open data.',
+    themes: ['transport', 'environment', 'health'],
+    members: [['tomas-lindqvist', 'admin']],
+  },
+  {
+    slug: 'stadt-altenbrueck',
+    name: 'Stadt Altenbrück',
+    type: 'local government',
+    country: 'Germany',
+    region: 'Bavaria',
+    website: 'https://altenbrueck.example.de',
+    description:
+      'Stadt Altenbrück is a mid-sized city administration modernising its planning and permit services.\n\nOur Digitalisierungsteam works openly with neighbouring municipalities and publishes reusable specifications.',
+    themes: ['housing', 'democratic participation', 'migration'],
+    members: [['lena-vogel', 'admin']],
+  },
+  {
+    slug: 'comune-di-valdoro',
+    name: 'Comune di Valdoro',
+    type: 'local government',
+    country: 'Italy',
+    region: 'Tuscany',
+    website: 'https://valdoro.example.it',
+    description:
+      'The Comune di Valdoro serves a hill-town community of 38,000 people.\n\nWe run participatory budgeting every year and are piloting a citizens’ assembly on climate adaptation.',
+    themes: ['democratic participation', 'environment'],
+    members: [['marco-bellini', 'admin']],
+  },
+  {
+    slug: 'open-state-university',
+    name: 'Open State University',
+    type: 'university',
+    country: 'Netherlands',
+    region: 'Utrecht',
+    website: 'https://openstate.example.nl',
+    description:
+      'Open State University researches how public institutions collaborate across borders.\n\nOur public-sector innovation group evaluates pilots with partner governments and publishes every dataset and method openly.',
+    themes: ['education', 'open data', 'employment'],
+    members: [['kwame-mensah', 'member'], ['lena-vogel', 'member']],
+  },
+]
+
+/** Seeds the demo organisations and their members (demo people come from the accounts seed). */
+export async function seedOrganisations({ db }: SeedContext): Promise<void> {
+  const handles = [...new Set(DEMO_ORGANISATIONS.flatMap((o) => o.members.map(([h]) => h)))]
+  const people = await db.selectFrom('users').select(['id', 'handle']).where('handle', 'in', handles).execute()
+  const idOf = new Map(people.map((p) => [p.handle, p.id]))
+  const base = Date.parse('2026-01-12T09:00:00.000Z')
+  for (const [i, o] of DEMO_ORGANISATIONS.entries()) {
+    const t = new Date(base + i * 86_400_000 * 3).toISOString()
+    const firstAdmin = o.members.find(([, r]) => r === 'admin')?.[0]
+    const row: OrganisationRow = {
+      id: newId(),
+      slug: o.slug,
+      name: o.name,
+      type: o.type,
+      country: o.country,
+      region: o.region,
+      website: o.website,
+      description: o.description,
+      space_id: null,
+      hidden_at: null,
+      created_by: (firstAdmin && idOf.get(firstAdmin)) ?? null,
+      created_at: t,
+      updated_at: t,
+    }
+    await insertOrganisation(db, row)
+    await replaceThemes(db, row.id, o.themes)
+    for (const [handle, role] of o.members) {
+      const userId = idOf.get(handle)
+      if (userId) await upsertMember(db, row.id, userId, role, t)
+    }
+    await indexOrganisation(db, row, o.themes)
+  }
+}

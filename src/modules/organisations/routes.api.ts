@@ -1,0 +1,119 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { AppError, notFound } from '../../core/errors.ts'
+import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
+import { currentOrganisationSlug, findOrganisationBySlug, listOrganisations, membersOf, themesOf, type OrganisationRow } from './organisations.queries.ts'
+import { containsNul, findVisibleOrganisation, normaliseThemes } from './organisations.ts'
+import { ORGANISATION_TYPES } from './organisations.tables.ts'
+
+const organisationJson = {
+  type: 'object',
+  required: ['id', 'slug', 'name', 'type', 'country', 'region', 'website', 'description', 'themes', 'url', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string' },
+    slug: { type: 'string' },
+    name: { type: 'string' },
+    type: { type: 'string', enum: [...ORGANISATION_TYPES] },
+    country: { type: 'string' },
+    region: { type: 'string' },
+    website: { type: 'string' },
+    description: { type: 'string' },
+    themes: { type: 'array', items: { type: 'string' } },
+    url: { type: 'string', description: 'Absolute URL of the organisation page' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+const problem = { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } } as const
+
+/** JSON API of the organisations directory (read-only), under /api/v1. */
+export const organisationApi: FastifyPluginAsync = async (app) => {
+  // Text with NUL characters cannot be stored or compared in PostgreSQL: refuse it as a bad request.
+  app.addHook('preHandler', async (request) => {
+    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) throw new AppError('bad_request', 400, 'The request contains characters that are not allowed')
+  })
+  const toJson = (o: OrganisationRow, themes: string[]) => ({
+    id: o.id,
+    slug: o.slug,
+    name: o.name,
+    type: o.type,
+    country: o.country,
+    region: o.region,
+    website: o.website,
+    description: o.description,
+    themes,
+    url: `${app.config.baseUrl}/organisations/${o.slug}`,
+    createdAt: o.created_at,
+    updatedAt: o.updated_at,
+  })
+
+  app.get(
+    '/organisations',
+    {
+      config: { serves: 'api' },
+      schema: {
+        tags: ['organisations'],
+        summary: 'List organisations in the directory, alphabetically',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            country: { type: 'string', maxLength: 80 },
+            type: { type: 'string', enum: [...ORGANISATION_TYPES] },
+            theme: { type: 'string', maxLength: 40 },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            cursor: { type: 'string', maxLength: 200, description: 'The `next` value of the previous page' },
+          },
+        },
+        response: {
+          200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: organisationJson }, next: { type: ['string', 'null'] } } },
+          400: problem,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { country?: string; type?: string; theme?: string; limit?: number; cursor?: string }
+      const limit = pageSize(q.limit)
+      const filter = { country: q.country?.trim() || undefined, type: q.type || undefined, theme: normaliseThemes([q.theme ?? ''])[0] }
+      const rows = await listOrganisations(app.db, request.actor, filter, decodeCursor(q.cursor), limit)
+      const page = paginate(rows, limit, (r) => ({ at: r.name, id: r.id }))
+      const themes = await themesOf(app.db, page.items.map((o) => o.id))
+      return { items: page.items.map((o) => toJson(o, themes.get(o.id) ?? [])), next: page.next }
+    },
+  )
+
+  app.get(
+    '/organisations/:slug',
+    {
+      config: { serves: 'api' },
+      schema: {
+        tags: ['organisations'],
+        summary: 'One organisation, with its members',
+        params: { type: 'object', required: ['slug'], properties: { slug: { type: 'string', maxLength: 100 } } },
+        response: {
+          200: {
+            ...organisationJson,
+            required: [...organisationJson.required, 'members'],
+            properties: {
+              ...organisationJson.properties,
+              members: { type: 'array', items: { type: 'object', properties: { handle: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', enum: ['admin', 'member'] } } } },
+            },
+          },
+          404: problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { slug } = request.params as { slug: string }
+      const org = await findOrganisationBySlug(app.db, slug)
+      if (!org) {
+        const current = await currentOrganisationSlug(app.db, slug)
+        if (current) return reply.redirect(`/api/v1/organisations/${current}`, 301)
+        throw notFound('Organisation')
+      }
+      await findVisibleOrganisation(app.db, request.actor, slug)
+      const [themes, members] = await Promise.all([themesOf(app.db, [org.id]), membersOf(app.db, org.id)])
+      return { ...toJson(org, themes.get(org.id) ?? []), members: members.map((m) => ({ handle: m.handle, name: m.name, role: m.role })) }
+    },
+  )
+}

@@ -1,0 +1,203 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, notFound } from '../../core/errors.ts'
+import { feedLinks } from '../../core/feeds/feeds.ts'
+import { parseInput } from '../../core/http/forms.ts'
+import { decodeCursor, encodeCursor, paginate } from '../../core/http/pagination.ts'
+import {
+  countriesInDirectory,
+  currentOrganisationSlug,
+  findOrganisationBySlug,
+  listOrganisations,
+  membersOf,
+  themesOf,
+  userByHandle,
+  type OrganisationRow,
+} from './organisations.queries.ts'
+import { addMember, canManageOrganisation, containsNul, findVisibleOrganisation, changeMemberRole, createOrganisation, normaliseThemes, removeMember, updateOrganisation } from './organisations.ts'
+import { addMemberSchema, changeRoleSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
+import { ORGANISATION_TYPES } from './organisations.tables.ts'
+
+const PAGE_SIZE = 20
+const crumbs = [
+  { text: 'Home', href: '/' },
+  { text: 'Organisations', href: '/organisations' },
+]
+
+/** Pages ask people to sign in and come back. */
+function signInRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
+}
+
+/** The organisation at this slug if the reader may see it; otherwise 404. */
+const loadVisibleOrganisation = (request: FastifyRequest, slug: string) => findVisibleOrganisation(request.server.db, request.actor, slug)
+
+/** Text split into paragraphs for display (descriptions are plain text). */
+export const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
+
+const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES }
+
+function queryString(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v)
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}
+
+/** HTML routes of the organisations directory. */
+export const organisationPages: FastifyPluginAsync = async (app) => {
+  // Text with NUL characters cannot be stored or compared in PostgreSQL: refuse it as a bad request.
+  app.addHook('preHandler', async (request) => {
+    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) throw new AppError('bad_request', 400, 'The request contains characters that are not allowed')
+  })
+  app.get('/organisations', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+    const query = (request.query ?? {}) as Record<string, unknown>
+    const countries = await countriesInDirectory(app.db, request.actor)
+    const parsed = parseInput(organisationFilterSchema, query)
+    const base = { title: 'Organisations', breadcrumbs: [crumbs[0]], countries, types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES }
+    if (!parsed.ok) return reply.code(400).render('organisations/index.njk', { ...base, errors: parsed.errors, values: parsed.input, items: [] })
+    const filter = { country: parsed.value.country || undefined, type: parsed.value.type || undefined, theme: normaliseThemes([parsed.value.theme])[0] }
+    const cursor = decodeCursor(query.cursor)
+    const rows = await listOrganisations(app.db, request.actor, filter, cursor, PAGE_SIZE)
+    const page = paginate(rows, PAGE_SIZE, (r) => ({ at: r.name, id: r.id }))
+    const themes = await themesOf(app.db, page.items.map((o) => o.id))
+    const items = page.items.map((o) => ({ ...o, themes: themes.get(o.id) ?? [] }))
+    const filtered = Boolean(filter.country || filter.type || filter.theme)
+    const pagination = {
+      next: page.next ? { href: `/organisations${queryString({ ...filter, cursor: page.next })}` } : undefined,
+      previous: cursor ? { href: `/organisations${queryString(filter)}`, labelText: 'First page' } : undefined,
+    }
+    return reply.render('organisations/index.njk', { ...base, values: { country: filter.country ?? '', type: filter.type ?? '', theme: filter.theme ?? '' }, items, filtered, pagination })
+  })
+
+  app.get('/organisations/new', { config: { serves: 'form' } }, async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    return reply.render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, values: {}, ...formContext })
+  })
+
+  app.post('/organisations/new', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const parsed = parseInput(organisationSchema, request.body)
+    const again = (errors: Record<string, string>, values: unknown) =>
+      reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext })
+    if (!parsed.ok) return again(parsed.errors, parsed.input)
+    const org = await app.db.transaction().execute((trx) => createOrganisation(trx, request.actor, parsed.value))
+    return reply.redirect(`/organisations/${org.slug}`, 303)
+  })
+
+  app.get('/organisations/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+    const { slug } = request.params as { slug: string }
+    const found = await findOrganisationBySlug(app.db, slug)
+    if (!found) {
+      const current = await currentOrganisationSlug(app.db, slug)
+      if (current) return reply.redirect(`/organisations/${current}`, 301)
+    }
+    const org = await loadVisibleOrganisation(request, slug)
+    const [themes, members, canManage, panelsHtml] = await Promise.all([
+      themesOf(app.db, [org.id]),
+      membersOf(app.db, org.id),
+      request.user ? canManageOrganisation(app.db, request.actor, org.id) : Promise.resolve(false),
+      app.panels(request, 'organisation', { id: org.id, slug: org.slug }),
+    ])
+    return reply.render('organisations/show.njk', {
+      title: org.name,
+      breadcrumbs: crumbs,
+      org,
+      description: paragraphs(org.description),
+      themes: themes.get(org.id) ?? [],
+      members,
+      canManage,
+      panelsHtml,
+      feeds: feedLinks(`/organisations/${org.slug}`, org.name),
+      canonicalUrl: `${app.config.baseUrl}/organisations/${org.slug}`,
+    })
+  })
+
+  /** Loads an organisation the signed-in person manages, or answers 404/403. */
+  async function managed(request: FastifyRequest): Promise<OrganisationRow> {
+    const { slug } = request.params as { slug: string }
+    const org = await loadVisibleOrganisation(request, slug)
+    if (!(await canManageOrganisation(app.db, request.actor, org.id))) throw new AppError('forbidden', 403, 'Only admins of this organisation can change it.')
+    return org
+  }
+
+  const editCrumbs = (org: OrganisationRow) => [...crumbs, { text: org.name, href: `/organisations/${org.slug}` }]
+
+  app.get('/organisations/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await managed(request)
+    const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
+    const values = { name: org.name, type: org.type, country: org.country, region: org.region, website: org.website, description: org.description, themes: themes.join(', ') }
+    return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext })
+  })
+
+  app.post('/organisations/:slug/edit', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await managed(request)
+    const parsed = parseInput(organisationSchema, request.body)
+    if (!parsed.ok) {
+      return reply.code(422).render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, errors: parsed.errors, values: parsed.input, ...formContext })
+    }
+    const updated = await app.db.transaction().execute((trx) => updateOrganisation(trx, request.actor, org, parsed.value))
+    return reply.redirect(`/organisations/${updated.slug}`, 303)
+  })
+
+  async function renderMembers(request: FastifyRequest, reply: FastifyReply, org: OrganisationRow, extra: Record<string, unknown> = {}, status = 200) {
+    const members = await membersOf(app.db, org.id)
+    return reply.code(status).render('organisations/members.njk', {
+      title: `Members of ${org.name}`,
+      breadcrumbs: editCrumbs(org),
+      org,
+      members,
+      values: { role: 'member' },
+      ...extra,
+    })
+  }
+
+  /** Runs a member change; a validation failure re-renders the members page with the error summary. */
+  async function memberChange(request: FastifyRequest, reply: FastifyReply, org: OrganisationRow, values: Record<string, unknown>, change: (trx: any) => Promise<void>) {
+    try {
+      await app.db.transaction().execute(change)
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422 && err.fields) return renderMembers(request, reply, org, { errors: err.fields, values }, 422)
+      throw err
+    }
+    return reply.redirect(`/organisations/${org.slug}/members`, 303)
+  }
+
+  app.get('/organisations/:slug/members', { config: { serves: 'form' } }, async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await managed(request)
+    return renderMembers(request, reply, org)
+  })
+
+  app.post('/organisations/:slug/members', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await managed(request)
+    const parsed = parseInput(addMemberSchema, request.body)
+    if (!parsed.ok) return renderMembers(request, reply, org, { errors: parsed.errors, values: parsed.input }, 422)
+    return memberChange(request, reply, org, parsed.value, (trx) => addMember(trx, request.actor, org, parsed.value.handle, parsed.value.role as 'admin' | 'member'))
+  })
+
+  async function targetMember(request: FastifyRequest, org: OrganisationRow): Promise<string> {
+    const { handle } = request.params as { handle: string }
+    const person = await userByHandle(app.db, handle)
+    if (!person) throw notFound('Member')
+    return person.id
+  }
+
+  app.post('/organisations/:slug/members/:handle/role', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await managed(request)
+    const userId = await targetMember(request, org)
+    const parsed = parseInput(changeRoleSchema, request.body)
+    if (!parsed.ok) return renderMembers(request, reply, org, { errors: parsed.errors }, 422)
+    return memberChange(request, reply, org, {}, (trx) => changeMemberRole(trx, request.actor, org, userId, parsed.value.role as 'admin' | 'member'))
+  })
+
+  app.post('/organisations/:slug/members/:handle/remove', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await managed(request)
+    const userId = await targetMember(request, org)
+    return memberChange(request, reply, org, {}, (trx) => removeMember(trx, request.actor, org, userId))
+  })
+}

@@ -1,0 +1,264 @@
+import type { Executor } from '../../core/db/database.ts'
+import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
+import type { Cursor } from '../../core/http/pagination.ts'
+import type { Phase, ProjectOrganisationRole, ProjectsTable, TagKind } from './projects.tables.ts'
+
+export type ProjectRow = ProjectsTable
+
+/** What other modules need to label and link a project. */
+export interface ProjectSummary {
+  id: string
+  slug: string
+  name: string
+  summary: string
+  phase: Phase
+}
+
+export type ProjectTags = Record<TagKind, string[]>
+
+const SUMMARY = ['projects.id', 'projects.slug', 'projects.name', 'projects.summary', 'projects.phase'] as const
+
+/** The access columns of the projects table, for `visibleTo`. */
+export const PROJECT_ACCESS = { space: 'projects.space_id', hidden: 'projects.hidden_at', author: 'projects.created_by' }
+
+/** The project with this (current) slug, or undefined. Does not apply the access policy: use `can` on the result. */
+export async function findProjectBySlug(db: Executor, slug: string): Promise<ProjectRow | undefined> {
+  if (slug.length > 100) return undefined
+  return db.selectFrom('projects').selectAll().where('slug', '=', slug).executeTakeFirst()
+}
+
+export async function findProjectById(db: Executor, id: string): Promise<ProjectRow | undefined> {
+  return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The current slug of a project that used to have `oldSlug`, for 301s. */
+export async function currentProjectSlug(db: Executor, oldSlug: string): Promise<string | undefined> {
+  if (oldSlug.length > 100) return undefined
+  const row = await db
+    .selectFrom('project_slug_redirects')
+    .innerJoin('projects', 'projects.id', 'project_slug_redirects.project_id')
+    .select('projects.slug')
+    .where('project_slug_redirects.old_slug', '=', oldSlug)
+    .executeTakeFirst()
+  return row?.slug
+}
+
+/** Slugs used now or formerly that start with `base`. */
+export async function projectSlugsLike(db: Executor, base: string): Promise<Array<{ slug: string; project_id: string }>> {
+  const live = await db
+    .selectFrom('projects')
+    .select(['slug', 'id as project_id'])
+    .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)]))
+    .execute()
+  const old = await db
+    .selectFrom('project_slug_redirects')
+    .select(['old_slug as slug', 'project_id'])
+    .where((eb) => eb.or([eb('old_slug', '=', base), eb('old_slug', 'like', `${base}-%`)]))
+    .execute()
+  return [...live, ...old]
+}
+
+export interface ProjectFilter {
+  phase?: string
+  theme?: string
+  place?: string
+  technology?: string
+  /** Organisation id (lead or partner). */
+  organisationId?: string
+}
+
+/** A page of projects the actor may see, most recently updated first (keyset on updated_at, id); fetches `limit + 1`. */
+export async function listProjects(db: Executor, actor: Actor, filter: ProjectFilter, cursor: Cursor | null, limit: number): Promise<ProjectRow[]> {
+  // A forged cursor with NUL would make PostgreSQL fail: start from the first page instead.
+  if (cursor && (cursor.at + cursor.id).includes('\u0000')) cursor = null
+  let q = db
+    .selectFrom('projects')
+    .selectAll('projects')
+    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
+  if (filter.phase) q = q.where('projects.phase', '=', filter.phase as Phase)
+  for (const kind of ['theme', 'place', 'technology'] as const) {
+    const value = filter[kind]
+    if (value) {
+      q = q.where('projects.id', 'in', (eb) =>
+        eb.selectFrom('project_tags').select('project_tags.project_id').where('project_tags.kind', '=', kind).where('project_tags.value', '=', value),
+      )
+    }
+  }
+  if (filter.organisationId) {
+    const orgId = filter.organisationId
+    q = q.where('projects.id', 'in', (eb) => eb.selectFrom('project_organisations').select('project_organisations.project_id').where('project_organisations.organisation_id', '=', orgId))
+  }
+  if (cursor) {
+    q = q.where((eb) =>
+      eb.or([eb('projects.updated_at', '<', cursor.at), eb.and([eb('projects.updated_at', '=', cursor.at), eb('projects.id', '<', cursor.id)])]),
+    )
+  }
+  return q.orderBy('projects.updated_at', 'desc').orderBy('projects.id', 'desc').limit(limit + 1).execute()
+}
+
+/** Tags of several projects in one query, grouped by kind. */
+export async function tagsOf(db: Executor, projectIds: string[]): Promise<Map<string, ProjectTags>> {
+  const map = new Map<string, ProjectTags>(projectIds.map((id) => [id, { theme: [], place: [], technology: [] }]))
+  if (projectIds.length === 0) return map
+  const rows = await db
+    .selectFrom('project_tags')
+    .select(['project_id', 'kind', 'value'])
+    .where('project_id', 'in', [...new Set(projectIds)])
+    .orderBy('value')
+    .execute()
+  for (const r of rows) map.get(r.project_id)?.[r.kind]?.push(r.value)
+  return map
+}
+
+/** Lead and partner organisation ids of several projects in one query. */
+export async function organisationRolesOf(db: Executor, projectIds: string[]): Promise<Map<string, Array<{ organisationId: string; role: ProjectOrganisationRole }>>> {
+  const map = new Map<string, Array<{ organisationId: string; role: ProjectOrganisationRole }>>(projectIds.map((id) => [id, []]))
+  if (projectIds.length === 0) return map
+  const rows = await db
+    .selectFrom('project_organisations')
+    .select(['project_id', 'organisation_id', 'role'])
+    .where('project_id', 'in', [...new Set(projectIds)])
+    .orderBy('role')
+    .execute()
+  for (const r of rows) map.get(r.project_id)?.push({ organisationId: r.organisation_id, role: r.role })
+  return map
+}
+
+/** Organisations that take part in any project, for the filter. */
+export async function organisationIdsWithProjects(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('project_organisations').select('organisation_id').distinct().execute()
+  return rows.map((r) => r.organisation_id)
+}
+
+export interface TeamMember {
+  userId: string
+  handle: string
+  name: string
+  role: string
+}
+
+/** A project's team, by name. */
+export async function teamOf(db: Executor, projectId: string): Promise<TeamMember[]> {
+  const rows = await db
+    .selectFrom('project_members')
+    .innerJoin('users', 'users.id', 'project_members.user_id')
+    .select(['users.id', 'users.handle', 'users.name', 'project_members.role'])
+    .where('project_members.project_id', '=', projectId)
+    .orderBy('users.name')
+    .execute()
+  return rows.map((r) => ({ userId: r.id, handle: r.handle, name: r.name, role: r.role }))
+}
+
+export async function linksOf(db: Executor, projectId: string): Promise<Array<{ label: string; url: string }>> {
+  return db.selectFrom('project_links').select(['label', 'url']).where('project_id', '=', projectId).orderBy('position').execute()
+}
+
+export async function isTeamMember(db: Executor, projectId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('project_members').select('user_id').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst()
+  return row !== undefined
+}
+
+/** Names and slugs of several projects, keyed by id (hidden ones included: callers label what they already show). */
+export async function projectsByIds(db: Executor, ids: string[]): Promise<Map<string, ProjectSummary>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.selectFrom('projects').select(SUMMARY).where('projects.id', 'in', [...new Set(ids)]).execute()
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/** Projects whose team the person is on, by name (for "attach this post to" choices and profiles). */
+export async function projectsOfPerson(db: Executor, userId: string): Promise<Array<ProjectSummary & { role: string }>> {
+  return db
+    .selectFrom('project_members')
+    .innerJoin('projects', 'projects.id', 'project_members.project_id')
+    .select([...SUMMARY, 'project_members.role'])
+    .where('project_members.user_id', '=', userId)
+    .where('projects.hidden_at', 'is', null)
+    .orderBy('projects.name')
+    .execute()
+}
+
+/** Projects an organisation leads or partners in, visible to the actor, most recently updated first. */
+export async function projectsOfOrganisation(db: Executor, actor: Actor, organisationId: string, limit: number): Promise<Array<ProjectSummary & { role: ProjectOrganisationRole }>> {
+  return db
+    .selectFrom('project_organisations')
+    .innerJoin('projects', 'projects.id', 'project_organisations.project_id')
+    .select([...SUMMARY, 'project_organisations.role'])
+    .where('project_organisations.organisation_id', '=', organisationId)
+    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
+    .orderBy('projects.updated_at', 'desc')
+    .orderBy('projects.id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** Every project an anonymous reader may see, for the sitemap. */
+export async function publicProjectPaths(db: Executor): Promise<Array<{ slug: string; updated_at: string }>> {
+  return db
+    .selectFrom('projects')
+    .select(['slug', 'updated_at'])
+    .where((eb) => publiclyVisible(eb, PROJECT_ACCESS))
+    .orderBy('slug')
+    .execute()
+}
+
+/** People by handle (core users table), keyed by lowercased handle. */
+export async function usersByHandles(db: Executor, handles: string[]): Promise<Map<string, { id: string; handle: string; name: string }>> {
+  const wanted = [...new Set(handles.flatMap((h) => [h, h.toLowerCase()]))].filter((h) => h && h.length <= 100)
+  if (wanted.length === 0) return new Map()
+  const rows = await db.selectFrom('users').select(['id', 'handle', 'name']).where('handle', 'in', wanted).execute()
+  return new Map(rows.map((r) => [r.handle.toLowerCase(), r]))
+}
+
+export async function insertProject(db: Executor, row: ProjectRow): Promise<void> {
+  await db.insertInto('projects').values(row).execute()
+}
+
+export async function updateProjectRow(db: Executor, id: string, changes: Partial<Omit<ProjectRow, 'id'>>): Promise<void> {
+  await db.updateTable('projects').set(changes).where('id', '=', id).execute()
+}
+
+/** Replaces a project's tags, organisations, team and links (each one delete and one insert). */
+export async function replaceProjectParts(
+  db: Executor,
+  projectId: string,
+  parts: {
+    tags: Array<{ kind: TagKind; value: string }>
+    organisations: Array<{ organisationId: string; role: ProjectOrganisationRole }>
+    team: Array<{ userId: string; role: string }>
+    links: Array<{ label: string; url: string }>
+  },
+  at: string,
+): Promise<void> {
+  await db.deleteFrom('project_tags').where('project_id', '=', projectId).execute()
+  if (parts.tags.length) await db.insertInto('project_tags').values(parts.tags.map((t) => ({ project_id: projectId, kind: t.kind, value: t.value }))).execute()
+  await db.deleteFrom('project_organisations').where('project_id', '=', projectId).execute()
+  if (parts.organisations.length) {
+    await db
+      .insertInto('project_organisations')
+      .values(parts.organisations.map((o) => ({ project_id: projectId, organisation_id: o.organisationId, role: o.role })))
+      .execute()
+  }
+  // Keep when each member joined: read it before replacing the team.
+  const joined = new Map(
+    (await db.selectFrom('project_members').select(['user_id', 'created_at']).where('project_id', '=', projectId).execute()).map((r) => [r.user_id, r.created_at]),
+  )
+  await db.deleteFrom('project_members').where('project_id', '=', projectId).execute()
+  if (parts.team.length) {
+    await db
+      .insertInto('project_members')
+      .values(parts.team.map((m) => ({ project_id: projectId, user_id: m.userId, role: m.role, created_at: joined.get(m.userId) ?? at })))
+      .execute()
+  }
+  await db.deleteFrom('project_links').where('project_id', '=', projectId).execute()
+  if (parts.links.length) await db.insertInto('project_links').values(parts.links.map((l, i) => ({ project_id: projectId, position: i, label: l.label, url: l.url }))).execute()
+}
+
+/** Remembers an old slug; a slug taken back by its own project stops redirecting. */
+export async function recordProjectSlugChange(db: Executor, projectId: string, oldSlug: string, newSlug: string, at: string): Promise<void> {
+  await db.deleteFrom('project_slug_redirects').where('old_slug', '=', newSlug).execute()
+  await db
+    .insertInto('project_slug_redirects')
+    .values({ old_slug: oldSlug, project_id: projectId, created_at: at })
+    .onConflict((oc) => oc.column('old_slug').doUpdateSet({ project_id: projectId, created_at: at }))
+    .execute()
+}

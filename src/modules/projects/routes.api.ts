@@ -1,0 +1,138 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { AppError, notFound } from '../../core/errors.ts'
+import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
+import { organisationsBySlugs } from '../organisations/organisations.queries.ts'
+import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, tagsOf, teamOf, type ProjectRow, type ProjectTags } from './projects.queries.ts'
+import { findVisibleProject, normaliseTags, projectOrganisations } from './projects.ts'
+import { PHASES } from './projects.tables.ts'
+import { containsNul } from '../organisations/organisations.ts'
+
+const orgRef = { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' } } } as const
+
+const projectJson = {
+  type: 'object',
+  required: ['id', 'slug', 'name', 'summary', 'phase', 'problem', 'audience', 'lookingFor', 'tags', 'leadOrganisations', 'partnerOrganisations', 'url', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string' },
+    slug: { type: 'string' },
+    name: { type: 'string' },
+    summary: { type: 'string' },
+    phase: { type: 'string', enum: [...PHASES] },
+    problem: { type: 'string' },
+    audience: { type: 'string', description: 'Who it is for' },
+    lookingFor: { type: 'string', description: 'Help, skills or partners wanted' },
+    tags: {
+      type: 'object',
+      properties: { theme: { type: 'array', items: { type: 'string' } }, place: { type: 'array', items: { type: 'string' } }, technology: { type: 'array', items: { type: 'string' } } },
+    },
+    leadOrganisations: { type: 'array', items: orgRef },
+    partnerOrganisations: { type: 'array', items: orgRef },
+    url: { type: 'string', description: 'Absolute URL of the project page' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+const problem = { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } } as const
+
+/** JSON API of projects (read-only), under /api/v1. */
+export const projectApi: FastifyPluginAsync = async (app) => {
+  // Text with NUL characters cannot be stored or compared in PostgreSQL: refuse it as a bad request.
+  app.addHook('preHandler', async (request) => {
+    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) throw new AppError('bad_request', 400, 'The request contains characters that are not allowed')
+  })
+  const toJson = (p: ProjectRow, tags: ProjectTags | undefined, orgs: { lead: Array<{ slug: string; name: string }>; partners: Array<{ slug: string; name: string }> } | undefined) => ({
+    id: p.id,
+    slug: p.slug,
+    name: p.name,
+    summary: p.summary,
+    phase: p.phase,
+    problem: p.problem,
+    audience: p.audience,
+    lookingFor: p.looking_for,
+    tags: tags ?? { theme: [], place: [], technology: [] },
+    leadOrganisations: (orgs?.lead ?? []).map((o) => ({ slug: o.slug, name: o.name })),
+    partnerOrganisations: (orgs?.partners ?? []).map((o) => ({ slug: o.slug, name: o.name })),
+    url: `${app.config.baseUrl}/projects/${p.slug}`,
+    createdAt: p.created_at,
+    updatedAt: p.updated_at,
+  })
+
+  app.get(
+    '/projects',
+    {
+      config: { serves: 'api' },
+      schema: {
+        tags: ['projects'],
+        summary: 'List projects, most recently updated first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            phase: { type: 'string', enum: [...PHASES] },
+            theme: { type: 'string', maxLength: 40 },
+            place: { type: 'string', maxLength: 60 },
+            technology: { type: 'string', maxLength: 40 },
+            organisation: { type: 'string', maxLength: 100, description: 'Slug of a lead or partner organisation' },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            cursor: { type: 'string', maxLength: 200, description: 'The `next` value of the previous page' },
+          },
+        },
+        response: {
+          200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: projectJson }, next: { type: ['string', 'null'] } } },
+          400: problem,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { phase?: string; theme?: string; place?: string; technology?: string; organisation?: string; limit?: number; cursor?: string }
+      const limit = pageSize(q.limit)
+      let organisationId: string | undefined
+      if (q.organisation) {
+        const slug = q.organisation.toLowerCase()
+        organisationId = (await organisationsBySlugs(app.db, [slug])).get(slug)?.id ?? '-'
+      }
+      const filter = { phase: q.phase, theme: normaliseTags([q.theme ?? ''])[0], place: q.place?.trim() || undefined, technology: normaliseTags([q.technology ?? ''])[0], organisationId }
+      const rows = await listProjects(app.db, request.actor, filter, decodeCursor(q.cursor), limit)
+      const page = paginate(rows, limit, (r) => ({ at: r.updated_at, id: r.id }))
+      const ids = page.items.map((p) => p.id)
+      const [tags, orgs] = await Promise.all([tagsOf(app.db, ids), projectOrganisations(app.db, ids)])
+      return { items: page.items.map((p) => toJson(p, tags.get(p.id), orgs.get(p.id))), next: page.next }
+    },
+  )
+
+  app.get(
+    '/projects/:slug',
+    {
+      config: { serves: 'api' },
+      schema: {
+        tags: ['projects'],
+        summary: 'One project, with its team and links',
+        params: { type: 'object', required: ['slug'], properties: { slug: { type: 'string', maxLength: 100 } } },
+        response: {
+          200: {
+            ...projectJson,
+            required: [...projectJson.required, 'team', 'links'],
+            properties: {
+              ...projectJson.properties,
+              team: { type: 'array', items: { type: 'object', properties: { handle: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } } } },
+              links: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, url: { type: 'string' } } } },
+            },
+          },
+          404: problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { slug } = request.params as { slug: string }
+      if (!(await findProjectBySlug(app.db, slug))) {
+        const current = await currentProjectSlug(app.db, slug)
+        if (current) return reply.redirect(`/api/v1/projects/${current}`, 301)
+        throw notFound('Project')
+      }
+      const p = await findVisibleProject(app.db, request.actor, slug)
+      const [tags, orgs, team, links] = await Promise.all([tagsOf(app.db, [p.id]), projectOrganisations(app.db, [p.id]), teamOf(app.db, p.id), linksOf(app.db, p.id)])
+      return { ...toJson(p, tags.get(p.id), orgs.get(p.id)), team: team.map((m) => ({ handle: m.handle, name: m.name, role: m.role })), links }
+    },
+  )
+}

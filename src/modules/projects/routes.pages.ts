@@ -1,0 +1,198 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../../core/errors.ts'
+import { feedLinks } from '../../core/feeds/feeds.ts'
+import { parseInput } from '../../core/http/forms.ts'
+import { decodeCursor, paginate } from '../../core/http/pagination.ts'
+import { organisationsByIds, organisationsBySlugs } from '../organisations/organisations.queries.ts'
+import {
+  currentProjectSlug,
+  findProjectBySlug,
+  linksOf,
+  listProjects,
+  organisationIdsWithProjects,
+  tagsOf,
+  teamOf,
+  type ProjectRow,
+} from './projects.queries.ts'
+import { canEditProject, createProject, findVisibleProject, normaliseTags, projectOrganisations, updateProject } from './projects.ts'
+import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
+import { PHASES } from './projects.tables.ts'
+import { containsNul } from '../organisations/organisations.ts'
+
+const loadVisibleProject = (request: FastifyRequest, slug: string) => findVisibleProject(request.server.db, request.actor, slug)
+
+const PAGE_SIZE = 20
+const crumbs = [
+  { text: 'Home', href: '/' },
+  { text: 'Projects', href: '/projects' },
+]
+
+/** Colour of each phase tag. */
+export const PHASE_CLASSES: Record<string, string> = {
+  discovery: 'govuk-tag--light-blue',
+  alpha: 'govuk-tag--purple',
+  beta: 'govuk-tag--orange',
+  live: 'govuk-tag--green',
+  retired: 'govuk-tag--grey',
+}
+
+const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
+
+function signInRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
+}
+
+function queryString(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v)
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}
+
+const formContext = { phases: PHASES }
+
+/** HTML routes of projects. */
+export const projectPages: FastifyPluginAsync = async (app) => {
+  // Text with NUL characters cannot be stored or compared in PostgreSQL: refuse it as a bad request.
+  app.addHook('preHandler', async (request) => {
+    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) throw new AppError('bad_request', 400, 'The request contains characters that are not allowed')
+  })
+  app.get('/projects', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+    const query = (request.query ?? {}) as Record<string, unknown>
+    const orgOptions = [...(await organisationsByIds(app.db, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
+    const base = { title: 'Projects', breadcrumbs: [crumbs[0]], phases: PHASES, organisations: orgOptions }
+    const parsed = parseInput(projectFilterSchema, query)
+    if (!parsed.ok) return reply.code(400).render('projects/index.njk', { ...base, errors: parsed.errors, values: parsed.input, items: [] })
+    const v = parsed.value
+    const filter = {
+      phase: v.phase || undefined,
+      theme: normaliseTags([v.theme])[0],
+      place: v.place || undefined,
+      technology: normaliseTags([v.technology])[0],
+      organisation: v.organisation.toLowerCase() || undefined,
+    }
+    let organisationId: string | undefined
+    if (filter.organisation) {
+      // An unknown organisation matches nothing rather than everything.
+      organisationId = (await organisationsBySlugs(app.db, [filter.organisation])).get(filter.organisation)?.id ?? '-'
+    }
+    const cursor = decodeCursor(query.cursor)
+    const rows = await listProjects(app.db, request.actor, { ...filter, organisationId }, cursor, PAGE_SIZE)
+    const page = paginate(rows, PAGE_SIZE, (r) => ({ at: r.updated_at, id: r.id }))
+    const ids = page.items.map((p) => p.id)
+    const [tags, orgs] = await Promise.all([tagsOf(app.db, ids), projectOrganisations(app.db, ids)])
+    const items = page.items.map((p) => ({ ...p, tags: tags.get(p.id), organisations: orgs.get(p.id), phaseClass: PHASE_CLASSES[p.phase] }))
+    const filtered = Object.values(filter).some(Boolean)
+    const pagination = {
+      next: page.next ? { href: `/projects${queryString({ ...filter, cursor: page.next })}` } : undefined,
+      previous: cursor ? { href: `/projects${queryString(filter)}`, labelText: 'First page' } : undefined,
+    }
+    const values = { phase: filter.phase ?? '', theme: filter.theme ?? '', place: filter.place ?? '', technology: filter.technology ?? '', organisation: filter.organisation ?? '' }
+    return reply.render('projects/index.njk', { ...base, values, items, filtered, pagination })
+  })
+
+  app.get('/projects/new', { config: { serves: 'form' } }, async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    return reply.render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, values: { phase: 'discovery' }, ...formContext })
+  })
+
+  app.post('/projects/new', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const parsed = parseInput(projectSchema, request.body)
+    const again = (errors: Record<string, string>, values: unknown) =>
+      reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext })
+    if (!parsed.ok) return again(parsed.errors, parsed.input)
+    try {
+      const project = await app.db.transaction().execute((trx) => createProject(trx, request.actor, parsed.value))
+      return reply.redirect(`/projects/${project.slug}`, 303)
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, request.body)
+      throw err
+    }
+  })
+
+  app.get('/projects/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+    const { slug } = request.params as { slug: string }
+    if (!(await findProjectBySlug(app.db, slug))) {
+      const current = await currentProjectSlug(app.db, slug)
+      if (current) return reply.redirect(`/projects/${current}`, 301)
+    }
+    const project = await loadVisibleProject(request, slug)
+    const [tags, orgs, team, links, canEdit, panelsHtml] = await Promise.all([
+      tagsOf(app.db, [project.id]),
+      projectOrganisations(app.db, [project.id]),
+      teamOf(app.db, project.id),
+      linksOf(app.db, project.id),
+      request.user ? canEditProject(app.db, request.actor, project.id) : Promise.resolve(false),
+      app.panels(request, 'project', { id: project.id, slug: project.slug }),
+    ])
+    return reply.render('projects/show.njk', {
+      title: project.name,
+      breadcrumbs: crumbs,
+      project,
+      phaseClass: PHASE_CLASSES[project.phase],
+      problem: paragraphs(project.problem),
+      audience: paragraphs(project.audience),
+      lookingFor: paragraphs(project.looking_for),
+      tags: tags.get(project.id),
+      organisations: orgs.get(project.id),
+      team,
+      links,
+      canEdit,
+      panelsHtml,
+      feeds: feedLinks(`/projects/${project.slug}`, project.name),
+      canonicalUrl: `${app.config.baseUrl}/projects/${project.slug}`,
+    })
+  })
+
+  async function editable(request: FastifyRequest): Promise<ProjectRow> {
+    const { slug } = request.params as { slug: string }
+    const project = await loadVisibleProject(request, slug)
+    if (!(await canEditProject(app.db, request.actor, project.id))) {
+      throw new AppError('forbidden', 403, 'Only the project team and admins of its lead organisation can change this project.')
+    }
+    return project
+  }
+
+  const editCrumbs = (p: ProjectRow) => [...crumbs, { text: p.name, href: `/projects/${p.slug}` }]
+
+  app.get('/projects/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const project = await editable(request)
+    const [tags, orgs, team, links] = await Promise.all([tagsOf(app.db, [project.id]), projectOrganisations(app.db, [project.id]), teamOf(app.db, project.id), linksOf(app.db, project.id)])
+    const t = tags.get(project.id)!
+    const o = orgs.get(project.id)!
+    const values = {
+      name: project.name,
+      summary: project.summary,
+      phase: project.phase,
+      problem: project.problem,
+      audience: project.audience,
+      looking_for: project.looking_for,
+      themes: t.theme.join(', '),
+      places: t.place.join(', '),
+      technologies: t.technology.join(', '),
+      lead_organisation: o.lead[0]?.slug ?? '',
+      partner_organisations: o.partners.map((p) => p.slug).join(', '),
+      links: links.map((l) => `${l.label} | ${l.url}`).join('\n'),
+      team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),
+    }
+    return reply.render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, values, ...formContext })
+  })
+
+  app.post('/projects/:slug/edit', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const project = await editable(request)
+    const parsed = parseInput(projectSchema, request.body)
+    const again = (errors: Record<string, string>, values: unknown) =>
+      reply.code(422).render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, errors, values, ...formContext })
+    if (!parsed.ok) return again(parsed.errors, parsed.input)
+    try {
+      const updated = await app.db.transaction().execute((trx) => updateProject(trx, request.actor, project, parsed.value))
+      return reply.redirect(`/projects/${updated.slug}`, 303)
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, request.body)
+      throw err
+    }
+  })
+}

@@ -1,8 +1,30 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
+import { migration as create } from './migrations/20261123T150000_communities_create.ts'
+import { communitiesPages } from './routes.pages.ts'
+import { communitiesApi } from './routes.api.ts'
+import { communitiesOfPerson, publicSitemapEntries } from './communities.queries.ts'
+import { documentModeration, replyModeration, threadModeration } from './communities.moderation.ts'
+import { seedCommunities } from './communities.seed.ts'
 
+/** Communities of practice: spaces with members, discussions, a library, and posts attached to them. */
 export const communitiesModule: AppModule = {
   id: 'communities',
-  dependsOn: [],
+  dependsOn: ['accounts', 'notifications', 'posts'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
+  migrations: { '20261123T150000_communities_create': create },
+  pages: communitiesPages,
+  api: communitiesApi,
+  nav: [{ href: '/communities', text: 'Communities' }],
+  panels: {
+    // Communities the person is an active member of, filtered by what the viewer may see.
+    person: async (request, subject) => {
+      const communities = await communitiesOfPerson(request.server.db, request.actor, subject.id)
+      if (communities.length === 0) return ''
+      return request.server.views.render('communities/_panel.njk', { communities })
+    },
+  },
+  sitemap: publicSitemapEntries,
+  moderation: { thread: threadModeration, reply: replyModeration, document: documentModeration },
+  seed: seedCommunities,
 }

@@ -1,10 +1,19 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T130000_notifications_create.ts'
+import { migration as indexUnread } from './migrations/20261123T130100_notifications_index_unread.ts'
+import { unreadCount } from './notifications.ts'
+import { notificationsPages } from './routes.pages.ts'
 
+/** In-app notifications: the unread count in the header and the /notifications page. */
 export const notificationsModule: AppModule = {
   id: 'notifications',
   dependsOn: [],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T130000_notifications_create': create },
+  migrations: {
+    '20261123T130000_notifications_create': create,
+    '20261123T130100_notifications_index_unread': indexUnread,
+  },
+  pages: notificationsPages,
+  locals: async (request) => ({ notificationCount: await unreadCount(request.server.db, request.actor) }),
 }

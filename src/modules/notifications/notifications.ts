@@ -1,5 +1,8 @@
 import type { Executor } from '../../core/db/database.ts'
 import { newId, now } from '../../core/db/ids.ts'
+import type { Actor } from '../../core/access/policy.ts'
+import { decodeCursor, paginate } from '../../core/http/pagination.ts'
+import { countUnread, listNotifications, markAllRead, type NotificationRow } from './notifications.queries.ts'
 
 export interface NotificationInput {
   userId: string
@@ -20,4 +23,22 @@ export async function notify(db: Executor, items: NotificationInput[], actorId?:
     .filter((i) => i.userId !== actorId)
     .map((i) => ({ id: newId(), user_id: i.userId, kind: i.kind, text: i.text.slice(0, 300), url: i.url, space_id: i.spaceId, read_at: null, created_at: t }))
   if (rows.length) await db.insertInto('notifications').values(rows).execute()
+}
+
+/** The header count: unread notifications the person may still see. */
+export async function unreadCount(db: Executor, actor: Actor): Promise<number> {
+  if (!actor.userId) return 0
+  return countUnread(db, actor as Actor & { userId: string })
+}
+
+/** One page of the person's notifications (newest first), filtered by the access policy. */
+export async function notificationsPage(db: Executor, actor: Actor & { userId: string }, options: { after?: unknown; limit?: number } = {}): Promise<{ items: NotificationRow[]; next: string | null }> {
+  const limit = options.limit ?? 25
+  const rows = await listNotifications(db, actor, { cursor: decodeCursor(options.after), limit })
+  return paginate(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
+}
+
+/** Marks all of a person's notifications as read. */
+export async function markAllAsRead(db: Executor, userId: string): Promise<number> {
+  return markAllRead(db, userId, now())
 }

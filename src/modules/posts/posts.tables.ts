@@ -1,2 +1,70 @@
+/** A post or weeknote. `published_at` in the future means scheduled; null while a draft. */
+export interface PostsTable {
+  id: string
+  slug: string
+  title: string
+  /** Markdown source. */
+  body: string
+  /** Rendered and sanitised at save. */
+  body_html: string
+  /** The author's own summary ('' when none). */
+  summary: string
+  /** The summary, or the first words of the body: what lists and feeds show. */
+  excerpt: string
+  /** "What we learned" ('' when none). */
+  learned: string
+  status: 'draft' | 'published'
+  published_at: string | null
+  /** The primary author (also in post_authors at position 0). */
+  author_id: string
+  project_id: string | null
+  organisation_id: string | null
+  /** A community's space: the post then follows the space's visibility. */
+  space_id: string | null
+  series_id: string | null
+  series_number: number | null
+  hidden_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** Everyone credited on a post, the primary author at position 0. */
+export interface PostAuthorsTable {
+  post_id: string
+  user_id: string
+  position: number
+}
+
+export interface PostTagsTable {
+  post_id: string
+  /** Lowercase, hyphenated. */
+  tag: string
+}
+
+/** A named run of posts ("Weeknotes"), owned by the person who started it. */
+export interface SeriesTable {
+  id: string
+  slug: string
+  title: string
+  owner_id: string
+  created_at: string
+}
+
+export interface CommentsTable {
+  id: string
+  post_id: string
+  author_id: string
+  body: string
+  body_html: string
+  hidden_at: string | null
+  created_at: string
+}
+
 /** Tables owned by the posts module. */
-export interface PostsTables {}
+export interface PostsTables {
+  posts: PostsTable
+  post_authors: PostAuthorsTable
+  post_tags: PostTagsTable
+  series: SeriesTable
+  comments: CommentsTable
+}

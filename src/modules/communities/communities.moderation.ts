@@ -1,0 +1,59 @@
+import type { Executor } from '../../core/db/database.ts'
+import { now } from '../../core/db/ids.ts'
+import type { ModeratableType } from '../../core/module.ts'
+import { findCommunityById, findDocument, findReply, findThread } from './communities.queries.ts'
+import { indexReply, indexThread, replyPath, threadPath } from './communities.ts'
+
+/** Threads, for the moderation module: hiding also takes the thread out of search. */
+export const threadModeration: ModeratableType = {
+  label: 'thread',
+  async load(db, id) {
+    const t = await findThread(db, id)
+    if (!t) return null
+    const c = await findCommunityById(db, t.spaceId)
+    return { spaceId: t.spaceId, authorId: t.authorId, title: t.title, url: threadPath(c?.slug ?? '', t.id), hiddenAt: t.hiddenAt, visibleFrom: t.createdAt }
+  },
+  async setHidden(db: Executor, id: string, hidden: boolean) {
+    const t = await findThread(db, id)
+    if (!t) return
+    const hiddenAt = hidden ? now() : null
+    await db.updateTable('threads').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+    const c = await findCommunityById(db, t.spaceId)
+    await indexThread(db, c?.slug ?? '', { ...t, hiddenAt })
+  },
+}
+
+/** Replies, for the moderation module. */
+export const replyModeration: ModeratableType = {
+  label: 'reply',
+  async load(db, id) {
+    const r = await findReply(db, id)
+    if (!r) return null
+    const t = await findThread(db, r.threadId)
+    const c = await findCommunityById(db, r.spaceId)
+    return { spaceId: r.spaceId, authorId: r.authorId, title: `Reply to “${t?.title ?? ''}”: ${r.body.slice(0, 80)}`, url: replyPath(c?.slug ?? '', r.threadId, r.id), hiddenAt: r.hiddenAt, visibleFrom: r.createdAt }
+  },
+  async setHidden(db: Executor, id: string, hidden: boolean) {
+    const r = await findReply(db, id)
+    if (!r) return
+    const hiddenAt = hidden ? now() : null
+    await db.updateTable('replies').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+    const t = await findThread(db, r.threadId)
+    const c = await findCommunityById(db, r.spaceId)
+    await indexReply(db, c?.slug ?? '', t?.title ?? '', { ...r, hiddenAt })
+  },
+}
+
+/** Library documents and links, for the moderation module (not in search). */
+export const documentModeration: ModeratableType = {
+  label: 'document',
+  async load(db, id) {
+    const d = await findDocument(db, id)
+    if (!d) return null
+    const c = await findCommunityById(db, d.spaceId)
+    return { spaceId: d.spaceId, authorId: d.authorId, title: d.title, url: `/communities/${c?.slug ?? ''}/library`, hiddenAt: d.hiddenAt }
+  },
+  async setHidden(db: Executor, id: string, hidden: boolean) {
+    await db.updateTable('documents').set({ hidden_at: hidden ? now() : null }).where('id', '=', id).execute()
+  },
+}

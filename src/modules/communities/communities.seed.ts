@@ -1,0 +1,128 @@
+import type { SeedContext } from '../../core/module.ts'
+import type { Executor } from '../../core/db/database.ts'
+import { spaceFacts, type Actor } from '../../core/access/policy.ts'
+import { setMembership } from '../../core/access/spaces.ts'
+import type { SpaceRole } from '../../core/access/access.tables.ts'
+import { accessFor, addLink, createCommunity, createReply, createThread, type CommunityAccess } from './communities.ts'
+import { findCommunityById, findThread } from './communities.queries.ts'
+
+interface SeedCommunity {
+  host: string
+  name: string
+  description: string
+  themes: string[]
+  join_policy: 'open' | 'request' | 'invite'
+  visibility: 'public' | 'signed_in' | 'members'
+  members: Array<[string, SpaceRole]>
+  link: { title: string; url: string; description: string }
+  threads: Array<{ author: string; title: string; body: string; pinned?: boolean; replies: Array<[string, string]> }>
+}
+
+// Fictional demo content written for Openly.
+const COMMUNITIES: SeedCommunity[] = [
+  {
+    host: 'priya-natarajan',
+    name: 'Weeknotes writers',
+    description:
+      'A friendly place for anyone who writes weeknotes, or wants to start. Share what works, ask for feedback on a draft, and find other teams to read.\n\nNew here? Start with the pinned thread.',
+    themes: ['working in the open', 'weeknotes'],
+    join_policy: 'open',
+    visibility: 'public',
+    members: [['sam-admin', 'moderator'], ['tomas-lindqvist', 'member'], ['aoife-brennan', 'member'], ['hannah-price', 'member'], ['marco-bellini', 'member']],
+    link: { title: 'A plain template for your first weeknote', url: 'https://openly.example/guides/weeknote-template', description: 'Three headings: what we did, what we learned, what is next. Copy it and make it yours.' },
+    threads: [
+      {
+        author: 'priya-natarajan',
+        title: 'Start here: how we use this community',
+        pinned: true,
+        body: 'Welcome! This is where we help each other write better weeknotes.\n\n- Post a link to your latest weeknote if you want feedback\n- Be kind and specific\n- Say what you would *steal* from someone else\n\n@sam-admin keeps an eye on things here.',
+        replies: [
+          ['sam-admin', 'Thanks @priya-natarajan. If anything here worries you, use the Report link under a message and a moderator will look at it.'],
+          ['hannah-price', 'Hello all. I am writing my first weeknote this Friday and I am a bit nervous about publishing something unfinished.'],
+        ],
+      },
+      {
+        author: 'tomas-lindqvist',
+        title: 'How long should a weeknote be?',
+        body: 'Ours keep growing. Last week was 1,400 words and I doubt anyone read to the end. Does anyone have a rule of thumb?',
+        replies: [
+          ['aoife-brennan', 'We aim for something you can read while the kettle boils: 300 to 500 words, with links for anyone who wants the detail.'],
+          ['marco-bellini', 'We split ours: a short note for everyone, and a longer "engineering notes" page for people who want the technical detail. @tomas-lindqvist happy to share our template.'],
+          ['tomas-lindqvist', 'Both useful, thank you. We will try the kettle rule for a month and report back.'],
+        ],
+      },
+    ],
+  },
+  {
+    host: 'tomas-lindqvist',
+    name: 'Data in the open',
+    description: 'For people publishing public-sector data: standards, licences, data models and the awkward questions about personal data. Ask to join and a host will let you in.',
+    themes: ['open data', 'interoperability'],
+    join_policy: 'request',
+    visibility: 'signed_in',
+    members: [['kwame-mensah', 'moderator'], ['lena-vogel', 'member'], ['aoife-brennan', 'member']],
+    link: { title: 'Shared data model for care home capacity (draft)', url: 'https://openly.example/data/care-capacity-model', description: 'The draft model three regions are testing. Comments welcome in the discussion.' },
+    threads: [
+      {
+        author: 'tomas-lindqvist',
+        title: 'Publishing bus punctuality without identifying drivers',
+        body: 'We want to publish punctuality per route and hour. A colleague worries that on quiet routes this could identify individual drivers. How have others handled small numbers?',
+        replies: [
+          ['lena-vogel', 'We suppress any cell with fewer than five journeys and publish the rule alongside the data, so people know why some values are missing.'],
+          ['kwame-mensah', 'Same here. @tomas-lindqvist it also helped to ask the drivers’ union early. They ended up supporting the release.'],
+        ],
+      },
+    ],
+  },
+  {
+    host: 'kwame-mensah',
+    name: 'Procurement reformers',
+    description: 'A private space for procurement leads changing how public bodies buy digital services: smaller contracts, open source by default and fairer terms for small suppliers. Membership is by invitation.',
+    themes: ['procurement', 'open source'],
+    join_policy: 'invite',
+    visibility: 'members',
+    members: [['priya-natarajan', 'member'], ['marco-bellini', 'member'], ['lena-vogel', 'moderator']],
+    link: { title: 'Model clause: code we pay for is published openly', url: 'https://openly.example/procurement/open-code-clause', description: 'The clause we now put in every software contract, with notes from our legal team.' },
+    threads: [
+      {
+        author: 'kwame-mensah',
+        title: 'Splitting a large contract into smaller lots',
+        body: 'We are about to re-tender a seven-year case management contract. I want to split it into three smaller lots. Has anyone done this and kept the auditors happy?',
+        replies: [
+          ['marco-bellini', 'We did it in Valdoro last year. The key was writing down, before the tender, how the lots fit together and who owns the integration.'],
+          ['priya-natarajan', 'Northshire did something similar. @kwame-mensah I can share our business case (not for publication).'],
+        ],
+      },
+    ],
+  },
+]
+
+async function accessAs(db: Executor, actor: Actor, spaceId: string): Promise<CommunityAccess> {
+  const community = await findCommunityById(db, spaceId)
+  return accessFor(actor, community!, await spaceFacts(db, actor, spaceId))
+}
+
+/** Three demo communities (public/open, signed-in/request, private/invite) with members, discussions and a library link. */
+export async function seedCommunities({ db }: SeedContext): Promise<void> {
+  const handles = [...new Set(COMMUNITIES.flatMap((c) => [c.host, ...c.members.map((m) => m[0]), ...c.threads.flatMap((t) => [t.author, ...t.replies.map((r) => r[0])])]))]
+  const rows = await db.selectFrom('users').select(['id', 'handle']).where('handle', 'in', handles).execute()
+  const ids = new Map(rows.map((r) => [r.handle, r.id]))
+  if (!ids.has('sam-admin')) return // the accounts seed did not run: nothing to attach content to
+  const actor = (handle: string): Actor => ({ userId: ids.get(handle)!, isAdmin: false })
+  for (const spec of COMMUNITIES) {
+    if (!ids.has(spec.host)) continue
+    const { id } = await createCommunity(db, actor(spec.host), { name: spec.name, description: spec.description, themes: spec.themes, join_policy: spec.join_policy, visibility: spec.visibility })
+    for (const [handle, role] of spec.members) if (ids.has(handle)) await setMembership(db, id, ids.get(handle)!, role, 'active')
+    await addLink(db, actor(spec.host), await accessAs(db, actor(spec.host), id), spec.link)
+    for (const t of spec.threads) {
+      if (!ids.has(t.author)) continue
+      const thread = await createThread(db, actor(t.author), await accessAs(db, actor(t.author), id), { title: t.title, body: t.body, submission_id: '' })
+      if (t.pinned) await db.updateTable('threads').set({ pinned: 1 }).where('id', '=', thread.id).execute()
+      for (const [handle, body] of t.replies) {
+        if (!ids.has(handle)) continue
+        const fresh = await findThread(db, thread.id)
+        await createReply(db, actor(handle), await accessAs(db, actor(handle), id), fresh!, { body, quote_reply_id: '', submission_id: '' })
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { sql, type SqlBool } from 'kysely'
+import type { Executor } from '../../core/db/database.ts'
+import type { Actor } from '../../core/access/policy.ts'
+import type { Cursor } from '../../core/http/pagination.ts'
+import type { ReportsTable } from './moderation.tables.ts'
+
+export type ReportRow = ReportsTable
+
+const after = (table: 'reports' | 'audit_log', c: Cursor | null) => (eb: any) =>
+  c ? eb.or([eb(`${table}.created_at`, '<', c.at), eb.and([eb(`${table}.created_at`, '=', c.at), eb(`${table}.id`, '<', c.id)])]) : sql<SqlBool>`1 = 1`
+
+export async function insertReport(db: Executor, row: ReportRow): Promise<void> {
+  await db.insertInto('reports').values(row).execute()
+}
+
+export async function findReport(db: Executor, id: string): Promise<ReportRow | undefined> {
+  return db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The reporter's own open report about this item, to avoid duplicates. */
+export async function findOpenReportBy(db: Executor, reporterId: string, subjectType: string, subjectId: string): Promise<ReportRow | undefined> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('subject_type', '=', subjectType)
+    .where('subject_id', '=', subjectId)
+    .where('status', '=', 'open')
+    .where('reporter_id', '=', reporterId)
+    .executeTakeFirst()
+}
+
+/**
+ * Open reports the actor may act on, newest first (limit + 1 rows): every report for a platform
+ * admin, else reports in spaces where the actor is an active host or moderator.
+ */
+export async function listOpenReports(db: Executor, actor: Actor & { userId: string }, options: { cursor: Cursor | null; limit: number }): Promise<ReportRow[]> {
+  let q = db.selectFrom('reports').selectAll().where('reports.status', '=', 'open').where(after('reports', options.cursor))
+  if (!actor.isAdmin) {
+    const moderated = db
+      .selectFrom('space_members')
+      .select('space_members.space_id')
+      .where('space_members.user_id', '=', actor.userId)
+      .where('space_members.status', '=', 'active')
+      .where('space_members.role', 'in', ['host', 'moderator'])
+    q = q.where('reports.space_id', 'in', moderated)
+  }
+  return q.orderBy('reports.created_at', 'desc').orderBy('reports.id', 'desc').limit(options.limit + 1).execute()
+}
+
+/** True when the person hosts or moderates at least one space (active membership). */
+export async function moderatesAnySpace(db: Executor, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('space_members')
+    .select('space_id')
+    .where('user_id', '=', userId)
+    .where('status', '=', 'active')
+    .where('role', 'in', ['host', 'moderator'])
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Resolves every open report about one item; returns the reporters told about it. */
+export async function resolveReportsAbout(
+  db: Executor,
+  subjectType: string,
+  subjectId: string,
+  resolution: { by: string; at: string; decision: string; reason: string },
+): Promise<Array<{ id: string; reporter_id: string }>> {
+  const open = await db
+    .selectFrom('reports')
+    .select(['id', 'reporter_id'])
+    .where('subject_type', '=', subjectType)
+    .where('subject_id', '=', subjectId)
+    .where('status', '=', 'open')
+    .execute()
+  if (open.length === 0) return []
+  await db
+    .updateTable('reports')
+    .set({ status: 'resolved', resolution: resolution.decision, resolution_reason: resolution.reason, resolved_by: resolution.by, resolved_at: resolution.at })
+    .where('id', 'in', open.map((r) => r.id))
+    .execute()
+  return open
+}
+
+export interface AuditRow {
+  id: string
+  actor_id: string | null
+  action: string
+  subject_type: string
+  subject_id: string
+  space_id: string | null
+  reason: string
+  created_at: string
+}
+
+/** The audit log, newest first (limit + 1 rows). Only platform admins may call this. */
+export async function listAudit(db: Executor, options: { cursor: Cursor | null; limit: number }): Promise<AuditRow[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where(after('audit_log', options.cursor))
+    .orderBy('audit_log.created_at', 'desc')
+    .orderBy('audit_log.id', 'desc')
+    .limit(options.limit + 1)
+    .execute()
+}
+
+/** Names and handles of a set of people, for labelling lists (one query). */
+export async function peopleByIds(db: Executor, ids: Array<string | null>): Promise<Map<string, { name: string; handle: string }>> {
+  const wanted = [...new Set(ids.filter((i): i is string => i !== null))]
+  if (wanted.length === 0) return new Map()
+  const rows = await db.selectFrom('users').select(['id', 'name', 'handle']).where('id', 'in', wanted).execute()
+  return new Map(rows.map((r) => [r.id, { name: r.name, handle: r.handle }]))
+}

@@ -1,0 +1,42 @@
+import type { Executor } from '../../core/db/database.ts'
+import { spaceVisible, type Actor } from '../../core/access/policy.ts'
+import type { Cursor } from '../../core/http/pagination.ts'
+
+export interface NotificationRow {
+  id: string
+  kind: string
+  text: string
+  url: string
+  read_at: string | null
+  created_at: string
+}
+
+/** Unread notifications the person may still see (spaces they lost access to are not counted). One indexed count. */
+export async function countUnread(db: Executor, actor: Actor & { userId: string }): Promise<number> {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('notifications.user_id', '=', actor.userId)
+    .where('notifications.read_at', 'is', null)
+    .where((eb) => spaceVisible(actor, eb, 'notifications.space_id'))
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/** A page of the person's notifications, newest first (fetches limit + 1 for paginate()). */
+export async function listNotifications(db: Executor, actor: Actor & { userId: string }, options: { cursor: Cursor | null; limit: number }): Promise<NotificationRow[]> {
+  let q = db
+    .selectFrom('notifications')
+    .select(['id', 'kind', 'text', 'url', 'read_at', 'created_at'])
+    .where('notifications.user_id', '=', actor.userId)
+    .where((eb) => spaceVisible(actor, eb, 'notifications.space_id'))
+  const c = options.cursor
+  if (c) q = q.where((eb) => eb.or([eb('notifications.created_at', '<', c.at), eb.and([eb('notifications.created_at', '=', c.at), eb('notifications.id', '<', c.id)])]))
+  return q.orderBy('notifications.created_at', 'desc').orderBy('notifications.id', 'desc').limit(options.limit + 1).execute()
+}
+
+/** Marks every unread notification of the person as read; returns how many changed. */
+export async function markAllRead(db: Executor, userId: string, at: string): Promise<number> {
+  const result = await db.updateTable('notifications').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst()
+  return Number(result.numUpdatedRows ?? 0)
+}

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { signedIn } from '../../core/access/policy.ts'
+import { markAllAsRead, notificationsPage } from './notifications.ts'
+
+const KIND_LABELS: Record<string, string> = {
+  reply: 'Reply',
+  mention: 'Mention',
+  join_request: 'Join request',
+  join_outcome: 'Membership',
+  invite: 'Invitation',
+  moderation: 'Moderation',
+  comment: 'Comment',
+}
+
+/** Only local paths are linked, so a stored URL can never send someone off-site. */
+const safePath = (url: string) => (url.startsWith('/') && !url.startsWith('//') ? url : '/')
+
+export const notificationsPages: FastifyPluginAsync = async (app) => {
+  app.get('/notifications', { config: { serves: 'page' } }, async (request, reply) => {
+    const actor = request.actor
+    if (!signedIn(actor)) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
+    const query = request.query as Record<string, unknown>
+    const page = await notificationsPage(app.db, actor, { after: query.after })
+    const items = page.items.map((n) => ({ ...n, url: safePath(n.url), kindLabel: KIND_LABELS[n.kind] ?? 'Update', unread: n.read_at === null }))
+    return reply.render('notifications/index.njk', {
+      title: 'Notifications',
+      items,
+      anyUnread: items.some((i) => i.unread),
+      next: page.next ? `/notifications?after=${encodeURIComponent(page.next)}` : null,
+      isLaterPage: typeof query.after === 'string',
+      flash: query.done === 'read' ? 'All notifications marked as read' : undefined,
+      noindex: true,
+    })
+  })
+
+  app.post('/notifications/read-all', async (request, reply) => {
+    const actor = request.actor
+    if (!signedIn(actor)) return reply.redirect('/sign-in?next=%2Fnotifications', 303)
+    await app.db.transaction().execute((trx) => markAllAsRead(trx, actor.userId))
+    return reply.redirect('/notifications?done=read', 303)
+  })
+}

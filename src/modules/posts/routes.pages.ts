@@ -1,0 +1,320 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { can, type Actor } from '../../core/access/policy.ts'
+import { activeSpacesOf } from '../../core/access/spaces.ts'
+import { AppError } from '../../core/errors.ts'
+import { feedLinks, registerFeeds, type FeedSpec } from '../../core/feeds/feeds.ts'
+import { parseInput } from '../../core/http/forms.ts'
+import { pageSize } from '../../core/http/pagination.ts'
+import { renderMarkdown } from '../../core/markdown/markdown.ts'
+import { addComment, editablePost, savePost, viewablePost } from './posts.ts'
+import { commentsOf, draftsOf, hydrate, listPosts, personByHandle, seriesNeighbours, seriesOf, type ListOptions, type PostCard, type PostRow } from './posts.queries.ts'
+import { organisationsOfPerson, projectsOfPerson, visibleOrganisationBySlug, visibleProjectBySlug, type LinkRef } from './posts.links.ts'
+import { commentSchema, normaliseTag, postSchema } from './posts.schemas.ts'
+
+type Params = { slug: string }
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+type Query = Record<string, string | undefined>
+
+/** Sends anonymous people to sign in and back; returns true when it did. */
+function needsSignIn(request: FastifyRequest, reply: FastifyReply): boolean {
+  if (request.user) return false
+  reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
+  return true
+}
+
+/** Where a list filter points ("tag", "project", "organisation", "author" query parameters). */
+async function resolveFilters(request: FastifyRequest, query: Query): Promise<{ options: ListOptions; label: string | null; params: Record<string, string> } | null> {
+  const db = request.server.db
+  const options: ListOptions = {}
+  const params: Record<string, string> = {}
+  const labels: string[] = []
+  if (query.tag) {
+    const tag = normaliseTag(query.tag)
+    if (!tag || tag.length > 30) return null
+    options.tag = params.tag = tag
+    labels.push(`tagged “${tag}”`)
+  }
+  if (query.project) {
+    const project = await visibleProjectBySlug(db, request.actor, query.project)
+    if (!project) return null
+    options.projectId = project.id
+    params.project = project.slug
+    labels.push(`about ${project.name}`)
+  }
+  if (query.organisation) {
+    const organisation = await visibleOrganisationBySlug(db, request.actor, query.organisation)
+    if (!organisation) return null
+    options.organisationId = organisation.id
+    params.organisation = organisation.slug
+    labels.push(`from ${organisation.name}`)
+  }
+  if (query.author) {
+    const person = await personByHandle(db, query.author)
+    if (!person) return null
+    options.authorId = person.id
+    params.author = person.handle
+    labels.push(`by ${person.name}`)
+  }
+  return { options, label: labels.length ? labels.join(', ') : null, params }
+}
+
+function nextHref(path: string, params: Record<string, string>, next: string | null): string | null {
+  if (!next) return null
+  return `${path}?${new URLSearchParams({ ...params, cursor: next }).toString()}`
+}
+
+/** Form values (strings) for an existing post. */
+function valuesOf(post: PostRow, card: PostCard): Record<string, string> {
+  const t = new Date().toISOString()
+  return {
+    title: post.title,
+    summary: post.summary,
+    body: post.body,
+    learned: post.learned,
+    tags: card.tags.join(', '),
+    series: post.series_id ?? '',
+    newSeries: '',
+    coauthors: card.authors.slice(1).map((a) => a.handle).join(', '),
+    project: card.project?.slug ?? '',
+    organisation: card.organisation?.slug ?? '',
+    community: post.space_id ?? '',
+    publish: post.status === 'draft' ? 'draft' : post.published_at && post.published_at > t ? 'schedule' : 'publish',
+    publishAt: post.status === 'published' && post.published_at && post.published_at > t ? post.published_at.slice(0, 16) : '',
+  }
+}
+
+/** Choices for the form's selects: the person's series, projects, organisations and communities (plus the post's current ones). */
+async function formChoices(request: FastifyRequest, card: PostCard | null) {
+  const db = request.server.db
+  const userId = request.user!.id
+  const [series, projects, organisations, spaces] = await Promise.all([seriesOf(db, userId), projectsOfPerson(db, userId), organisationsOfPerson(db, userId), activeSpacesOf(db, userId)])
+  const withCurrent = (list: LinkRef[], current: LinkRef | null | undefined) => (current && !list.some((x) => x.id === current.id) ? [...list, current] : list)
+  const seriesList = card?.series && !series.some((s) => s.id === card.series!.id) ? [...series, { id: card.series.id, title: card.series.title }] : series
+  const spaceList: Array<{ id: string; name: string }> = card?.community && !spaces.some((s) => s.id === card.community!.id) ? [...spaces, card.community] : spaces
+  return {
+    seriesOptions: seriesList.map((s) => ({ value: s.id, text: s.title })),
+    projectOptions: withCurrent(projects, card?.project).map((p) => ({ value: p.slug, text: p.name })),
+    organisationOptions: withCurrent(organisations, card?.organisation).map((o) => ({ value: o.slug, text: o.name })),
+    communityOptions: spaceList.map((s) => ({ value: s.id, text: s.name })),
+  }
+}
+
+async function renderForm(request: FastifyRequest, reply: FastifyReply, data: { post: PostRow | null; card: PostCard | null; values: Record<string, unknown>; errors?: Record<string, string>; preview?: string; status?: number }) {
+  const choices = await formChoices(request, data.card)
+  const title = data.post ? `Edit “${data.post.title}”` : 'Write a post'
+  const action = data.post ? `/posts/${data.post.slug}/edit` : '/posts/new'
+  return reply.code(data.status ?? 200).render('posts/form.njk', {
+    title,
+    action,
+    post: data.post,
+    values: data.values,
+    errors: data.errors,
+    preview: data.preview,
+    noindex: true,
+    breadcrumbs: [{ text: 'Posts', href: '/posts' }, ...(data.post ? [{ text: data.post.title, href: `/posts/${data.post.slug}` }] : [])],
+    ...choices,
+  })
+}
+
+/** Handles a submitted post form: preview, validation errors (422), or save and redirect. */
+async function submitPost(request: FastifyRequest, reply: FastifyReply, existing: { post: PostRow; card: PostCard } | null) {
+  const body = (request.body ?? {}) as Record<string, unknown>
+  const raw: Record<string, string> = {}
+  for (const key of Object.keys(postSchema)) raw[key] = typeof body[key] === 'string' ? (body[key] as string) : ''
+  if (body.action === 'preview') {
+    // Preview needs no JavaScript: the same form comes back with the rendered body above it.
+    return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: raw, preview: renderMarkdown(raw.body!.slice(0, 50_000)) })
+  }
+  const parsed = parseInput(postSchema, body)
+  if (!parsed.ok) return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: { ...raw, ...parsed.input }, errors: parsed.errors, status: 422 })
+  const actor = request.actor as Actor & { userId: string }
+  try {
+    const saved = await request.server.db.transaction().execute((trx) => savePost(trx, actor, parsed.value, existing?.post ?? null))
+    return reply.redirect(`/posts/${saved.slug}`, 303)
+  } catch (err) {
+    if (err instanceof AppError && err.status === 422 && err.fields) {
+      return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: raw, errors: err.fields, status: 422 })
+    }
+    throw err
+  }
+}
+
+async function showPost(request: FastifyRequest, reply: FastifyReply, slug: string, extra: { errors?: Record<string, string>; values?: Record<string, string>; status?: number } = {}) {
+  const db = request.server.db
+  const actor = request.actor
+  const { post, authorIds } = await viewablePost(db, actor, slug)
+  const [cards, comments, neighbours, canEdit, canComment] = await Promise.all([
+    hydrate(db, [post]),
+    commentsOf(db, actor, post.id),
+    seriesNeighbours(db, actor, post),
+    can(db, actor, 'edit', { spaceId: post.space_id, authorIds, visibleFrom: post.published_at, hiddenAt: post.hidden_at }),
+    actor.userId ? can(db, actor, 'participate', { spaceId: post.space_id }) : Promise.resolve(false),
+  ])
+  const card = cards[0]!
+  const t = new Date().toISOString()
+  return reply.code(extra.status ?? 200).render('posts/show.njk', {
+    title: post.title,
+    post,
+    card,
+    comments,
+    neighbours,
+    canEdit,
+    canComment,
+    isDraft: post.status === 'draft',
+    isScheduled: post.status === 'published' && post.published_at !== null && post.published_at > t,
+    errors: extra.errors,
+    values: extra.values ?? {},
+    noindex: post.status === 'draft' || post.hidden_at !== null,
+    canonicalUrl: `${request.server.config.baseUrl}/posts/${post.slug}`,
+    breadcrumbs: [{ text: 'Posts', href: '/posts' }],
+  })
+}
+
+/** A feed spec from a page of posts. */
+async function feedOf(request: FastifyRequest, title: string, description: string, pagePath: string, options: ListOptions): Promise<FeedSpec> {
+  const base = request.server.config.baseUrl
+  const { items } = await listPosts(request.server.db, request.actor, { ...options, limit: 20, withBody: true })
+  // RSS and Atom (type="html") titles and summaries are read as HTML by feed readers: escape the
+  // plain text there. JSON Feed's title and summary are plain text and stay as written.
+  const asHtml = !request.url.split('?')[0]!.endsWith('.json')
+  const text = (s: string) => (asHtml ? escapeHtml(s) : s)
+  return {
+    title: title === 'Openly' ? title : `${title} – Openly`,
+    description,
+    link: `${base}${pagePath}`,
+    items: items.map((p) => ({
+      id: `${base}${p.url}`,
+      link: `${base}${p.url}`,
+      title: text(p.title),
+      contentHtml: p.bodyHtml ?? '',
+      summary: text(p.excerpt),
+      published: p.publishedAt!,
+      updated: p.updatedAt > p.publishedAt! ? p.updatedAt : p.publishedAt!,
+      authors: p.authors.map((a) => ({ name: a.name, link: `${base}/people/${a.handle}` })),
+      tags: p.tags,
+    })),
+  }
+}
+
+/** HTML routes: lists, the post page, the form, drafts, tags, comments, preview and feeds. */
+export async function postsPages(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: Query }>('/posts', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+    const filters = await resolveFilters(request, request.query)
+    if (!filters) return reply.callNotFound()
+    const limit = pageSize(request.query.limit, 20, 50)
+    const page = await listPosts(app.db, request.actor, { ...filters.options, cursor: request.query.cursor, limit })
+    const title = filters.label ? `Posts ${filters.label}` : 'Posts and weeknotes'
+    return reply.render('posts/index.njk', {
+      title,
+      posts: page.items,
+      nextHref: nextHref('/posts', filters.params, page.next),
+      firstHref: request.query.cursor ? `/posts${Object.keys(filters.params).length ? `?${new URLSearchParams(filters.params)}` : ''}` : null,
+      filtered: filters.label !== null,
+      feeds: filters.params.tag && Object.keys(filters.params).length === 1 ? feedLinks(`/tags/${filters.params.tag}`, title) : feedLinks('/posts', 'Posts and weeknotes'),
+    })
+  })
+
+  app.get('/posts/new', { config: { serves: 'form' } }, async (request, reply) => {
+    if (needsSignIn(request, reply)) return reply
+    return renderForm(request, reply, { post: null, card: null, values: { publish: 'draft' } })
+  })
+
+  app.post('/posts/new', async (request, reply) => {
+    if (needsSignIn(request, reply)) return reply
+    return submitPost(request, reply, null)
+  })
+
+  app.get('/posts/drafts', { config: { serves: 'page' } }, async (request, reply) => {
+    if (needsSignIn(request, reply)) return reply
+    const posts = await draftsOf(app.db, request.actor as Actor & { userId: string })
+    return reply.render('posts/drafts.njk', { title: 'Your drafts and scheduled posts', posts, noindex: true, now: new Date().toISOString(), breadcrumbs: [{ text: 'Posts', href: '/posts' }] })
+  })
+
+  app.get<{ Params: Params }>('/posts/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => showPost(request, reply, request.params.slug))
+
+  app.get<{ Params: Params }>('/posts/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
+    if (needsSignIn(request, reply)) return reply
+    const { post } = await editablePost(app.db, request.actor, request.params.slug)
+    const card = (await hydrate(app.db, [post]))[0]!
+    return renderForm(request, reply, { post, card, values: valuesOf(post, card) })
+  })
+
+  app.post<{ Params: Params }>('/posts/:slug/edit', async (request, reply) => {
+    if (needsSignIn(request, reply)) return reply
+    const { post } = await editablePost(app.db, request.actor, request.params.slug)
+    const card = (await hydrate(app.db, [post]))[0]!
+    return submitPost(request, reply, { post, card })
+  })
+
+  app.post<{ Params: Params }>('/posts/:slug/comments', async (request, reply) => {
+    if (needsSignIn(request, reply)) return reply
+    const actor = request.actor as Actor & { userId: string }
+    const { post, authorIds } = await viewablePost(app.db, actor, request.params.slug)
+    if (!(await can(app.db, actor, 'participate', { spaceId: post.space_id }))) throw new AppError('forbidden', 403, 'Only members of this community can comment')
+    const parsed = parseInput(commentSchema, request.body)
+    if (!parsed.ok) return showPost(request, reply, post.slug, { errors: parsed.errors, values: parsed.input, status: 422 })
+    const id = await app.db.transaction().execute((trx) => addComment(trx, actor, post, parsed.value, authorIds, request.user!.name))
+    return reply.redirect(`/posts/${post.slug}#comment-${id}`, 303)
+  })
+
+  // The live preview's endpoint (src/core/assets/openly.js): just the sanitised fragment.
+  app.post('/preview', async (request, reply) => {
+    if (!request.user) throw new AppError('unauthorised', 401, 'Sign in to preview')
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const source = typeof body.body === 'string' ? body.body : ''
+    if (source.length > 50_000) throw new AppError('too_long', 422, 'Post must be 50000 characters or fewer')
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderMarkdown(source))
+  })
+
+  app.get<{ Params: { tag: string }; Querystring: Query }>('/tags/:tag', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+    const tag = normaliseTag(request.params.tag)
+    if (!tag || tag.length > 30) return reply.callNotFound()
+    if (tag !== request.params.tag) return reply.redirect(`/tags/${tag}`, 301)
+    const page = await listPosts(app.db, request.actor, { tag, cursor: request.query.cursor, limit: pageSize(request.query.limit, 20, 50) })
+    // A tag with nothing the reader may see does not exist for them.
+    if (page.items.length === 0) return reply.callNotFound()
+    return reply.render('posts/tag.njk', {
+      title: `Posts tagged “${tag}”`,
+      tag,
+      posts: page.items,
+      nextHref: nextHref(`/tags/${tag}`, {}, page.next),
+      firstHref: request.query.cursor ? `/tags/${tag}` : null,
+      feeds: feedLinks(`/tags/${tag}`, `Posts tagged ${tag}`),
+      breadcrumbs: [{ text: 'Posts', href: '/posts' }],
+    })
+  })
+
+  registerPostFeeds(app)
+}
+
+function registerPostFeeds(app: FastifyInstance): void {
+  registerFeeds(app, '/', (request) => feedOf(request, 'Openly', 'The latest posts and weeknotes on Openly', '/', {}))
+  registerFeeds(app, '/posts', (request) => feedOf(request, 'Posts and weeknotes', 'The latest posts and weeknotes on Openly', '/posts', {}))
+  registerFeeds(app, '/people/:handle', async (request) => {
+    const person = await personByHandle(app.db, (request.params as { handle: string }).handle)
+    return person ? feedOf(request, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id }) : null
+  })
+  registerFeeds(app, '/projects/:slug', async (request) => {
+    const project = await visibleProjectBySlug(app.db, request.actor, (request.params as Params).slug)
+    return project ? feedOf(request, project.name, `Posts and weeknotes about ${project.name}`, `/projects/${project.slug}`, { projectId: project.id }) : null
+  })
+  registerFeeds(app, '/organisations/:slug', async (request) => {
+    const organisation = await visibleOrganisationBySlug(app.db, request.actor, (request.params as Params).slug)
+    return organisation ? feedOf(request, organisation.name, `Posts and weeknotes from ${organisation.name}`, `/organisations/${organisation.slug}`, { organisationId: organisation.id }) : null
+  })
+  registerFeeds(app, '/tags/:tag', async (request) => {
+    const tag = normaliseTag((request.params as { tag: string }).tag)
+    if (!tag || tag.length > 30) return null
+    const spec = await feedOf(request, `Posts tagged ${tag}`, `Posts tagged “${tag}” on Openly`, `/tags/${tag}`, { tag })
+    return spec.items.length ? spec : null
+  })
+  registerFeeds(app, '/communities/:slug', async (request) => {
+    const slug = (request.params as Params).slug
+    if (!slug || slug.length > 100) return null
+    const space = await app.db.selectFrom('spaces').select(['id', 'name', 'path']).where('path', '=', `/communities/${slug}`).executeTakeFirst()
+    if (!space || !(await can(app.db, request.actor, 'view', { spaceId: space.id }))) return null
+    return feedOf(request, space.name, `Posts in ${space.name}`, space.path, { spaceId: space.id })
+  })
+}
+

@@ -249,7 +249,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     const ok = await isReachable(database.db)
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: { dialect: database.dialect, reachable: ok } })
   })
-  app.get('/api/v1/openapi.json', { config: { serves: 'api' } }, async () => app.swagger())
+  app.get('/api/v1/openapi.json', { config: { serves: 'api' }, schema: { hide: true } }, async () => app.swagger())
 
   // Sitemap: each module lists only what an anonymous reader may see.
   app.get('/sitemap.xml', { config: { cache: true, serves: 'page' } }, async (_request, reply) => {

@@ -30,14 +30,14 @@ export const accountsApi: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'People with a confirmed account, in name order',
-        querystring: { type: 'object', properties: { after: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 100 } } },
+        querystring: { type: 'object', properties: { cursor: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 100 } } },
         response: { 200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: personSchema }, next: { type: ['string', 'null'] } } } },
       },
     },
     async (request) => {
-      const q = request.query as { after?: string; limit?: number }
+      const q = request.query as { cursor?: string; limit?: number }
       const limit = pageSize(q.limit)
-      const page = paginate(await listPeopleRows(app.db, decodeCursor(q.after), limit), limit, (p) => ({ at: p.name, id: p.id }))
+      const page = paginate(await listPeopleRows(app.db, decodeCursor(q.cursor), limit), limit, (p) => ({ at: p.name, id: p.id }))
       return { items: page.items.map((p) => toJson(app.config.baseUrl, p)), next: page.next }
     },
   )

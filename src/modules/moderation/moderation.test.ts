@@ -251,3 +251,26 @@ for (const dialect of testDialects()) {
     })
   })
 }
+
+for (const dialect of testDialects()) {
+  describe(`admin home on ${dialect}`, () => {
+    test('only platform admins see /admin; everyone else gets 404', async () => {
+      const t = await buildTestApp(dialect)
+      try {
+        const admin = await createUser(t.app.db, { isAdmin: true })
+        const person = await createUser(t.app.db)
+        const a = new TestClient(t.app)
+        await signInAs(t.app.db, a, admin.id)
+        const page = await a.get('/admin')
+        assert.equal(page.statusCode, 200)
+        assert.match(page.body, /href="\/admin\/audit"/)
+        const p = new TestClient(t.app)
+        await signInAs(t.app.db, p, person.id)
+        assert.equal((await p.get('/admin')).statusCode, 404)
+        assert.equal((await new TestClient(t.app).get('/admin')).statusCode, 404)
+      } finally {
+        await t.close()
+      }
+    })
+  })
+}

@@ -97,4 +97,10 @@ export const moderationPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
   })
+
+  // The admin home: where platform admins find the moderation queue and the audit log.
+  app.get('/admin', { config: { serves: 'page' } }, async (request, reply) => {
+    if (!request.actor.isAdmin) throw notFound()
+    return reply.render('moderation/admin.njk', { title: 'Admin', noindex: true })
+  })
 }

@@ -19,12 +19,19 @@ export interface Filled {
 const WORDS = ['research', 'accessibility', 'procurement', 'open-data', 'content-design', 'ai', 'housing', 'transport', 'health', 'education', 'payments', 'identity', 'maps', 'forms', 'notifications', 'case-management', 'consent', 'archives', 'libraries', 'planning']
 const THEMES = ['health', 'education', 'employment', 'democratic participation', 'migration', 'environment', 'housing', 'transport']
 const PHASES = ['discovery', 'alpha', 'beta', 'live', 'retired'] as const
-const BODIES = Array.from({ length: 20 }, (_, i) => {
-  const a = WORDS[i % WORDS.length]!
-  const b = WORDS[(i * 7 + 3) % WORDS.length]!
-  return `## What we did\n\nWe ran ${i + 3} research sessions about **${a}** with residents and caseworkers, and paired with the ${b} team on the next release.\n\n- Tested the new ${a} journey with ${i + 5} people\n- Published our ${b} findings in the open\n- Fixed ${i + 2} accessibility issues found in the audit\n\n## What we learned\n\nPeople trust a service more when it explains what happens next. Plain words beat clever ones.\n\n## What's next\n\nWe will show the ${a} prototype at the show and tell, and start a discovery on ${b}.`
-})
-const RENDERED = BODIES.map((b) => ({ html: renderMarkdown(b), text: markdownToText(b) }))
+// A vocabulary of topics so that, as in real weeknotes, any one topic word appears in a few percent of posts
+// (each post draws 4 of 160 topics), not in all of them.
+const TOPICS = ['accessibility', 'procurement', 'caseworkers', 'payments', 'identity', 'archives', 'libraries', 'planning', 'parking', 'licensing', 'allotments', 'cemeteries', 'footpaths', 'flooding', 'recycling', 'potholes', 'streetlights', 'tenancies', 'homelessness', 'fostering', 'adoption', 'safeguarding', 'immunisation', 'screening', 'prescriptions', 'appointments', 'referrals', 'discharge', 'ambulances', 'pharmacies', 'dentistry', 'midwifery', 'admissions', 'exclusions', 'apprenticeships', 'bursaries', 'transcripts', 'timetables', 'playgrounds', 'leisure', 'museums', 'festivals', 'grants', 'procurements', 'contracts', 'invoices', 'pensions', 'benefits', 'allowances', 'childcare', 'eligibility', 'translation', 'interpreting', 'wayfinding', 'signage', 'chatbots', 'transcription', 'forecasting', 'dashboards', 'spreadsheets', 'metadata', 'taxonomy', 'glossary', 'onboarding', 'offboarding', 'rostering', 'scheduling', 'inspections', 'complaints', 'compliments', 'feedback', 'surveys', 'interviews', 'personas', 'prototypes', 'sketching', 'storyboards', 'wireframes', 'usability', 'readability', 'captions', 'transcripts2', 'keyboard', 'screenreaders', 'contrast', 'magnification', 'dyslexia', 'autism', 'dementia', 'carers', 'volunteers', 'youth', 'elders', 'refugees', 'veterans', 'farmers', 'fishers', 'miners', 'nurses', 'teachers', 'librarians', 'planners', 'surveyors', 'wardens', 'rangers', 'firefighters', 'paramedics', 'coastguard', 'lifeboats', 'bridges', 'tunnels', 'ferries', 'buses', 'trams', 'cycling', 'walking', 'scooters', 'charging', 'solar', 'heatpumps', 'insulation', 'retrofit', 'biodiversity', 'wetlands', 'woodlands', 'rivers', 'beaches', 'airquality', 'noise', 'odour', 'pollinators', 'compost', 'foodbanks', 'markets', 'tourism', 'hospitality', 'manufacturing', 'broadband', 'mobile', 'satellites', 'sensors', 'drones', 'cameras', 'lidar', 'mapping', 'addresses', 'postcodes', 'boundaries', 'elections', 'ballots', 'petitions', 'assemblies', 'juries', 'consultations', 'budgets', 'audits', 'risks', 'incidents', 'outages', 'backups', 'migrations', 'upgrades', 'retirements', 'decommissioning']
+const BODY_TEMPLATES = [
+  (a: string, b: string, c: string, d: string, n: number) => `## What we did\n\nWe ran ${n} research sessions about **${a}** with residents and staff, and paired with the ${b} team on the next release.\n\n- Tested the new ${c} journey with ${n + 2} people\n- Published our ${d} findings in the open\n\n## What we learned\n\nPeople trust a service more when it explains what happens next.\n\n## What's next\n\nShow the ${a} prototype at show and tell, then start a discovery on ${d}.`,
+  (a: string, b: string, c: string, d: string, n: number) => `## This week\n\nA quieter week. We mapped the ${a} process end to end (${n} steps, 4 hand-offs) and found the ${b} form asks for the same thing three times.\n\n## Learned\n\nThe ${c} data is better than we feared. Plain words beat clever ones.\n\n## Next\n\nWrite up ${d} options and share them with partners.`,
+  (a: string, b: string, c: string, d: string, n: number) => `We shipped the ${a} beta to ${n * 10} users. Support calls about ${b} dropped by a third.\n\n> "I did it on my phone on the bus." A resident\n\nWe are still stuck on ${c}: the supplier contract makes changes slow. Next week: ${d} and a retro.`,
+  (a: string, b: string, c: string, d: string, n: number) => `## Weeknotes\n\n1. Ran a workshop on ${a} with ${n} councils\n2. Reused another team's ${b} pattern instead of building our own\n3. Started a review of the ${c} pages\n\nWhat we learned: working in the open brought us three offers of help on ${d}.`,
+]
+function body(i: number): string {
+  const pick = (k: number) => TOPICS[(i * 7 + k * 41 + Math.floor(i / TOPICS.length) * 13) % TOPICS.length]!
+  return BODY_TEMPLATES[i % BODY_TEMPLATES.length]!(pick(0), pick(1), pick(2), pick(3), (i % 9) + 3)
+}
 
 async function insertChunks(db: Db, table: string, rows: Record<string, unknown>[], size = 400): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await db.insertInto(table as any).values(rows.slice(i, i + size) as any).execute()
@@ -58,14 +65,15 @@ export async function fillDatabase(db: Db, sizes: { people: number; projects: nu
     const total = start.posts + sizes.posts
     const posts = Array.from({ length: sizes.posts }, (_, k) => {
       const i = start.posts + k
-      const body = RENDERED[i % RENDERED.length]!
+      const source = body(i)
+      const text = markdownToText(source)
       const t = new Date(base + Math.floor((i / Math.max(total, 1)) * 170 * 86400_000) + (i % 1000)).toISOString()
-      return { id: `post${i}`, slug: `weeknotes-${i}`, title: `Weeknotes ${i}: ${WORDS[i % WORDS.length]} and ${WORDS[(i * 3) % WORDS.length]}`, body: BODIES[i % BODIES.length]!, body_html: body.html, summary: '', excerpt: body.text.slice(0, 200), learned: '', status: 'published', published_at: t, author_id: `u${i % 10_000}`, project_id: `p${i % 1_000}`, organisation_id: null, space_id: null, series_id: null, series_number: null, hidden_at: null, created_at: t, updated_at: t }
+      return { id: `post${i}`, slug: `weeknotes-${i}`, title: `Weeknotes ${i}: ${TOPICS[(i * 7) % TOPICS.length]} and ${TOPICS[(i * 7 + 41) % TOPICS.length]}`, body: source, body_html: renderMarkdown(source), summary: '', excerpt: text.slice(0, 200), text, learned: '', status: 'published', published_at: t, author_id: `u${i % 10_000}`, project_id: `p${i % 1_000}`, organisation_id: null, space_id: null, series_id: null, series_number: null, hidden_at: null, created_at: t, updated_at: t }
     })
-    await insertChunks(trx as Db, 'posts', posts, 200)
+    await insertChunks(trx as Db, 'posts', posts.map(({ text, ...row }) => row), 200)
     await insertChunks(trx as Db, 'post_authors', posts.map((p) => ({ post_id: p.id, user_id: p.author_id, position: 0 })))
     await insertChunks(trx as Db, 'post_tags', posts.flatMap((p, k) => [WORDS[(start.posts + k) % WORDS.length]!, WORDS[((start.posts + k) * 3 + 1) % WORDS.length]!].filter((v, j, a) => a.indexOf(v) === j).map((tag) => ({ post_id: p.id, tag }))))
-    await insertChunks(trx as Db, 'search_documents', posts.map((p, k) => ({ id: `post:${p.id}`, doc_type: 'post', doc_id: p.id, title: p.title, body: RENDERED[(start.posts + k) % RENDERED.length]!.text, url: `/posts/${p.slug}`, space_id: null, visible_from: p.published_at, updated_at: p.updated_at })), 200)
+    await insertChunks(trx as Db, 'search_documents', posts.map((p, k) => ({ id: `post:${p.id}`, doc_type: 'post', doc_id: p.id, title: p.title, body: p.text, url: `/posts/${p.slug}`, space_id: null, visible_from: p.published_at, updated_at: p.updated_at })), 200)
   })
   const token = start.memberSessionToken || (await createSession(db, 'u1')).token
   const people = start.people + sizes.people
@@ -78,6 +86,6 @@ export async function fillDatabase(db: Db, sizes: { people: number; projects: nu
     memberSessionToken: token,
     projectPaths: Array.from({ length: 50 }, (_, i) => `/projects/bench-project-${(i * 19) % projects}`),
     postPaths: Array.from({ length: 50 }, (_, i) => `/posts/weeknotes-${(i * 1999) % posts}`),
-    searchPaths: ['accessibility', 'open data', 'procurement research', '"plain words"', 'housing', 'caseworkers', 'payments identity', 'maps', 'consent forms', 'archives'].map((q) => `/search?q=${encodeURIComponent(q)}`),
+    searchPaths: ['accessibility', 'procurement', 'caseworkers research', '"plain words"', 'flooding', 'allotments', 'payments identity', 'mapping', 'consultations', 'archives'].map((q) => `/search?q=${encodeURIComponent(q)}`),
   }
 }

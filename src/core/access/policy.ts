@@ -47,16 +47,19 @@ export function spaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spac
     const banned = eb.selectFrom('space_members').select('space_members.space_id').where('space_members.user_id', '=', actor.userId).where('space_members.status', '=', 'banned')
     open = open.where((w) => w.or([w('spaces.visibility', '=', 'public'), w('spaces.id', 'not in', banned)]))
   }
-  const branches: Expression<SqlBool>[] = [eb(eb.ref(spaceColumn), 'is', null), eb(eb.ref(spaceColumn), 'in', open)]
+  // One IN over a union, on coalesce(column, ''), rather than an OR of IN-lists: an OR whose every branch can use
+  // an index makes SQLite fetch every site-wide row through the space index and sort them (measured: 450 ms for
+  // 20 posts out of 100,000). This shape leaves the list's own (timestamp, id) index to drive the scan.
+  let visible = open
   if (actor.userId) {
     const mine = eb
       .selectFrom('space_members')
       .select('space_members.space_id')
       .where('space_members.user_id', '=', actor.userId)
       .where('space_members.status', '=', 'active')
-    branches.push(eb(eb.ref(spaceColumn), 'in', mine))
+    visible = visible.union(mine as any)
   }
-  return eb.or(branches)
+  return eb.or([eb(eb.ref(spaceColumn), 'is', null), eb(eb.fn.coalesce(eb.ref(spaceColumn), eb.val('')), 'in', visible)])
 }
 
 /**

@@ -28,9 +28,11 @@ export interface SearchHit {
 
 export interface SearchResult {
   hits: SearchHit[]
-  /** Matches per type, for the type filter, counted under the same access rules. */
+  /** Matches per type, for the type filter, counted under the same access rules (up to COUNT_CAP matches in all). */
   counts: Record<string, number>
   total: number
+  /** True when more than COUNT_CAP documents matched, so counts are lower bounds. */
+  capped: boolean
 }
 
 /** Adds or replaces a document in the index. Call inside the transaction that changed the content. */
@@ -60,6 +62,8 @@ export async function removeDocument(db: Executor, type: string, id: string): Pr
 
 /** Moves every document of a space to another visibility context: nothing to do, visibility is read at query time. */
 
+/** Counting stops here: "more than 1,000 results" costs the same however many documents match. */
+export const COUNT_CAP = 1000
 const START = '\uE000'
 const STOP = '\uE001'
 const MAX_QUERY = 500
@@ -111,7 +115,7 @@ export async function searchDocuments(
   options: { types?: string[]; limit?: number; offset?: number } = {},
 ): Promise<SearchResult> {
   const parts = parseQuery(input)
-  if (parts.length === 0) return { hits: [], counts: {}, total: 0 }
+  if (parts.length === 0) return { hits: [], counts: {}, total: 0, capped: false }
   const limit = Math.min(options.limit ?? 20, 50)
   const offset = Math.max(0, Math.min(options.offset ?? 0, 1000))
   const at = new Date().toISOString()
@@ -121,13 +125,8 @@ export async function searchDocuments(
     const tsq = toTsquery(parts)
     // Raw SQL: tsquery matching and ts_headline have no Kysely builder.
     const match = sql<boolean>`search_documents.tsv @@ to_tsquery('english', ${tsq})`
-    const countRows = await db
-      .selectFrom('search_documents')
-      .select(['doc_type', (eb) => eb.fn.countAll<number>().as('n')])
-      .where(match)
-      .where(access)
-      .groupBy('doc_type')
-      .execute()
+    const matched = db.selectFrom('search_documents').select('doc_type').where(match).where(access).limit(COUNT_CAP + 1)
+    const countRows = await db.selectFrom(matched.as('m')).select(['m.doc_type', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('m.doc_type').execute()
     let q = db
       .selectFrom('search_documents')
       .select([
@@ -148,14 +147,14 @@ export async function searchDocuments(
 
   const fts = toFts5(parts)
   // Raw SQL: FTS5 MATCH, bm25() and snippet() belong to the virtual table.
-  const countRows = await db
+  const matched = db
     .selectFrom('search_documents')
     .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
-    .select(['doc_type', (eb) => eb.fn.countAll<number>().as('n')])
+    .select('doc_type')
     .where(sql<boolean>`search_fts match ${fts}`)
     .where(access)
-    .groupBy('doc_type')
-    .execute()
+    .limit(COUNT_CAP + 1)
+  const countRows = await db.selectFrom(matched.as('m')).select(['m.doc_type', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('m.doc_type').execute()
   let q = db
     .selectFrom('search_documents')
     .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
@@ -183,9 +182,11 @@ function shape(
   const counts: Record<string, number> = {}
   for (const r of countRows) counts[r.doc_type] = Number(r.n)
   const total = Object.entries(counts).reduce((sum, [t, n]) => (types?.length && !types.includes(t) ? sum : sum + n), 0)
+  const all = Object.values(counts).reduce((a, b) => a + b, 0)
   return {
     counts,
     total,
+    capped: all > COUNT_CAP,
     hits: rows.map((r) => ({
       type: r.doc_type,
       id: r.doc_id,

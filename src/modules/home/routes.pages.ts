@@ -32,7 +32,7 @@ export async function homePages(app: FastifyInstance): Promise<void> {
     const page = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(String(query.page ?? '1'), 10) || 1))
     const result = q.trim()
       ? await searchDocuments(app.db, app.dialect, request.actor, q, { types, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
-      : { hits: [], counts: {}, total: 0 }
+      : { hits: [], counts: {}, total: 0, capped: false }
     const base = new URLSearchParams({ q })
     for (const t of types) base.append('type', t)
     const pageUrl = (n: number) => {
@@ -49,6 +49,7 @@ export async function homePages(app: FastifyInstance): Promise<void> {
       filters: SEARCH_TYPES.map((t) => ({ value: t.type, text: `${t.label} (${result.counts[t.type] ?? 0})`, checked: types.includes(t.type) })),
       hits: result.hits.map((h) => ({ ...h, label: labels[h.type] ?? h.type })),
       total: result.total,
+      capped: result.capped,
       page,
       previous: page > 1 ? pageUrl(page - 1) : null,
       next: page < lastPage ? pageUrl(page + 1) : null,

@@ -1,0 +1,407 @@
+/**
+ * Browser tests: a real Openly server listening on a loopback port, a real SMTP server collecting
+ * the mail it sends, and Debian's Chromium driven by playwright-core, with axe-core checking every
+ * page a journey visits.
+ *
+ * The database is a SQLite file in a fresh temporary DATA_DIR: the browser tests stay SQLite-only by
+ * default because they exercise pages, forms, scripts and accessibility, which do not depend on the
+ * dialect, and every module's integration tests already run on both databases. To run them on
+ * PostgreSQL: `OPENLY_E2E_PG=1 node scripts/test.ts --no-typecheck test/e2e/*.test.ts` (the script
+ * starts a throwaway cluster; each run gets its own database, dropped on close).
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import assert from 'node:assert/strict'
+import type { FastifyInstance } from 'fastify'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+import { SMTPServer } from 'smtp-server'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { openDatabase, type DatabaseHandle } from '../../src/core/db/database.ts'
+import { migrate, seedIfEmpty } from '../../src/core/db/setup.ts'
+import { modules } from '../../src/modules.ts'
+import { createTestDatabase } from '../support/databases.ts'
+
+/** Chromium flags: headless in a container, and quiet (without the networking flags it floods a closed network). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+/** One e-mail the in-process SMTP server received, decoded enough to read links from. */
+export interface ReceivedMail {
+  from: string
+  to: string[]
+  subject: string
+  /** The decoded text of every part (plain text and HTML), joined. */
+  text: string
+  raw: string
+}
+
+/** A server-side failure seen while the journey ran (a 5xx response), with the error when there was one. */
+export interface ServerFailure {
+  method: string
+  url: string
+  status: number
+  error?: string
+}
+
+export interface E2E {
+  baseUrl: string
+  app: FastifyInstance
+  database: DatabaseHandle
+  config: Config
+  browser: Browser
+  mail: ReceivedMail[]
+  /** 5xx responses the server sent; journeys assert this stays empty. */
+  failures: ServerFailure[]
+  /** Errors thrown by scripts in any page (CSP violations, broken enhancements). */
+  pageErrors: string[]
+  /** A new browser context (its own cookies) with the base URL set; closed on teardown. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>
+  /** Waits for a mail to `to` (and matching `subject`, if given) to arrive. */
+  waitForMail(to: string, subject?: RegExp, timeoutMs?: number): Promise<ReceivedMail>
+  close(): Promise<void>
+}
+
+/** A free TCP port on the loopback interface (we need the server's port before building its base URL). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** Decodes quoted-printable: soft line breaks and =XX escapes (as UTF-8 bytes). */
+function decodeQuotedPrintable(s: string): string {
+  const joined = s.replace(/=\r?\n/g, '')
+  const bytes: number[] = []
+  for (let i = 0; i < joined.length; i++) {
+    const c = joined[i]!
+    if (c === '=' && /^[0-9A-F]{2}$/i.test(joined.slice(i + 1, i + 3))) {
+      bytes.push(Number.parseInt(joined.slice(i + 1, i + 3), 16))
+      i += 2
+    } else {
+      bytes.push(...Buffer.from(c, 'utf8'))
+    }
+  }
+  return Buffer.from(bytes).toString('utf8')
+}
+
+/** Splits a MIME entity into headers and body and decodes its leaf parts (enough for what nodemailer sends). */
+function decodeMime(entity: string): string[] {
+  const split = entity.search(/\r?\n\r?\n/)
+  const head = split === -1 ? entity : entity.slice(0, split)
+  const body = split === -1 ? '' : entity.slice(split).replace(/^\r?\n\r?\n/, '')
+  const headers = head.replace(/\r?\n[ \t]+/g, ' ')
+  const type = /^content-type:\s*([^\r\n]*)/im.exec(headers)?.[1] ?? 'text/plain'
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(type)?.[1]
+  if (/^multipart\//i.test(type) && boundary) {
+    const parts = body.split(`--${boundary}`).slice(1)
+    return parts.filter((p) => !p.startsWith('--')).flatMap((p) => decodeMime(p.replace(/^\r?\n/, '')))
+  }
+  const encoding = (/^content-transfer-encoding:\s*([^\r\n]*)/im.exec(headers)?.[1] ?? '7bit').trim().toLowerCase()
+  if (encoding === 'base64') return [Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')]
+  if (encoding === 'quoted-printable') return [decodeQuotedPrintable(body)]
+  return [body]
+}
+
+function decodeHeader(value: string): string {
+  // RFC 2047 encoded words, as nodemailer writes non-ASCII subjects.
+  return value.replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
+    enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+  ).replace(/\?=\s+=\?/g, '')
+}
+
+/** The links in a mail's text (HTML entities for & undone), in order. */
+export function linksIn(mail: ReceivedMail): string[] {
+  return [...mail.text.matchAll(/https?:\/\/[^\s"'<>)\]]+/g)].map((m) => m[0].replace(/&amp;/g, '&'))
+}
+
+/** Starts SMTP, the Openly server (migrated; demo content only with `seed`) and Chromium. */
+export async function startE2E(options: { seed?: boolean } = {}): Promise<E2E> {
+  const mail: ReceivedMail[] = []
+  const waiters = new Set<() => void>()
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (c: Buffer) => chunks.push(c))
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8')
+        const headerEnd = raw.search(/\r?\n\r?\n/)
+        const headers = (headerEnd === -1 ? raw : raw.slice(0, headerEnd)).replace(/\r?\n[ \t]+/g, ' ')
+        mail.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject: decodeHeader(/^subject:\s*([^\r\n]*)/im.exec(headers)?.[1] ?? ''),
+          text: decodeMime(raw).join('\n'),
+          raw,
+        })
+        for (const w of waiters) w()
+        callback()
+      })
+    },
+  })
+  const smtpPort = await freePort()
+  await new Promise<void>((resolve, reject) => {
+    smtp.once('error', reject)
+    smtp.listen(smtpPort, '127.0.0.1', () => resolve())
+  })
+
+  // Everything started is stopped in reverse order on close, or at once if starting fails half-way.
+  const cleanups: Array<() => Promise<unknown> | unknown> = [() => new Promise<void>((resolve) => smtp.close(() => resolve()))]
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {})
+    cleanups.length = 0
+  }
+  try {
+    const dataDir = mkdtempSync(join(tmpdir(), 'openly-e2e-'))
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+    const port = await freePort()
+    const baseUrl = `http://127.0.0.1:${port}`
+    const config = loadConfig({}, {
+      port,
+      host: '127.0.0.1',
+      baseUrl,
+      dataDir,
+      sqlitePath: join(dataDir, 'openly.sqlite'),
+      // No STARTTLS is offered, so nodemailer sends in the clear over loopback.
+      smtpUrl: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true`,
+      logMail: false,
+      demoContent: false,
+      passwordCost: 12,
+      sessionSecret: randomBytes(32).toString('base64url'),
+    })
+    const usePostgres = process.env.OPENLY_E2E_PG === '1' && !!process.env.OPENLY_TEST_PG_URL
+    const database: DatabaseHandle = usePostgres ? await createTestDatabase('postgres') : openDatabase(config)
+    cleanups.push(() => database.close())
+    await migrate(database, modules)
+    // The demo content, as `npm start` loads it: lists with many items, every phase, feeds with entries.
+    if (options.seed) await seedIfEmpty(database, { ...config, demoContent: true }, modules)
+    const app = await buildApp(config, database, { logger: false })
+    cleanups.push(() => app.close())
+    const failures: ServerFailure[] = []
+    const errors = new WeakMap<object, string>()
+    // The logger is off, so keep the failures here: a journey's assertion message then says what broke.
+    app.addHook('onError', async (request, _reply, error) => {
+      errors.set(request, `${error.name}: ${error.message}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}`)
+    })
+    app.addHook('onResponse', async (request, reply) => {
+      if (reply.statusCode >= 500) failures.push({ method: request.method, url: request.url, status: reply.statusCode, error: errors.get(request) })
+    })
+    await app.listen({ port, host: '127.0.0.1' })
+
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
+    cleanups.push(() => browser.close())
+    const contexts: BrowserContext[] = []
+    const pageErrors: string[] = []
+
+    return {
+      baseUrl,
+      app,
+      database,
+      config,
+      browser,
+      mail,
+      failures,
+      pageErrors,
+      async newContext(options = {}) {
+        const context = await browser.newContext({ baseURL: baseUrl, ...options })
+        await context.addInitScript({ content: AXE_SOURCE })
+        if (options.javaScriptEnabled === false) noScriptContexts.add(context)
+        // Generous: the machine running the suite may be busy with other test runs.
+        context.setDefaultTimeout(30_000)
+        context.setDefaultNavigationTimeout(30_000)
+        context.on('page', (page) => {
+          page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`))
+          page.on('console', (msg) => {
+            // CSP violations and script failures surface as console errors.
+            if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(`${page.url()}: ${msg.text()}`)
+          })
+        })
+        contexts.push(context)
+        return context
+      },
+      async waitForMail(to, subject, timeoutMs = 10_000) {
+        const find = () => mail.find((m) => m.to.includes(to) && (!subject || subject.test(m.subject)))
+        const found = find()
+        if (found) return found
+        return new Promise<ReceivedMail>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            waiters.delete(check)
+            reject(new Error(`No mail to ${to}${subject ? ` with subject ${subject}` : ''} within ${timeoutMs} ms; received: ${JSON.stringify(mail.map((m) => ({ to: m.to, subject: m.subject })))}`))
+          }, timeoutMs)
+          const check = () => {
+            const m = find()
+            if (!m) return
+            clearTimeout(timer)
+            waiters.delete(check)
+            resolve(m)
+          }
+          waiters.add(check)
+        })
+      },
+      async close() {
+        for (const c of contexts) await c.close().catch(() => {})
+        await stopAll()
+      },
+    }
+  } catch (err) {
+    await stopAll()
+    throw err
+  }
+}
+
+/** The WCAG levels every page must meet (Openly targets WCAG 2.2 AA). */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+
+/**
+ * axe-core's source, added to every page of our browser contexts by an init script. Why not AxeBuilder
+ * from @axe-core/playwright: it re-sends the 500 kB source into each page on every check and opens a
+ * blank page to assemble results, about 5–10 times slower on a busy machine; the engine, version and
+ * rules are the same.
+ */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+interface AxeViolation {
+  id: string
+  impact?: string | null
+  help: string
+  helpUrl: string
+  nodes: Array<{ target: unknown[]; html: string; failureSummary?: string }>
+}
+
+/** Contexts opened with JavaScript off: axe cannot run inside their pages (page.evaluate never returns). */
+const noScriptContexts = new WeakSet<BrowserContext>()
+const checkers = new WeakMap<Browser, Promise<Page>>()
+
+/**
+ * A page that can run axe on HTML rendered with JavaScript off: JavaScript on for axe (added by the
+ * init script), but every script of the site itself answered empty, so the DOM stays as the no-JS
+ * reader gets it. Same origin as the site, so the stylesheet loads and colour contrast is real.
+ */
+function checkerFor(browser: Browser): Promise<Page> {
+  let checker = checkers.get(browser)
+  if (!checker) {
+    checker = (async () => {
+      const context = await browser.newContext()
+      await context.addInitScript({ content: AXE_SOURCE })
+      await context.route(/\.m?js(\?.*)?$/, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }))
+      return context.newPage()
+    })()
+    checkers.set(browser, checker)
+  }
+  return checker
+}
+
+/** Runs axe-core on the page as it is now and fails with each violation's id, targets and help. */
+export async function checkA11y(page: Page, label = page.url()): Promise<void> {
+  let target = page
+  if (noScriptContexts.has(page.context())) {
+    // Check the very HTML this JavaScript-less page shows, in the checker page.
+    const html = await page.content()
+    const url = page.url()
+    target = await checkerFor(page.context().browser()!)
+    await target.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 })
+    await target.goto(url)
+  }
+  if (!(await target.evaluate(() => 'axe' in window))) await target.evaluate(AXE_SOURCE)
+  const violations = await target.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })) }))
+  }, AXE_TAGS)
+  if (violations.length === 0) return
+  const lines = violations.map(
+    (v) =>
+      `- ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n` +
+      v.nodes
+        .slice(0, 5)
+        .map((n) => `    ${n.target.join(' ')}\n      ${n.html.slice(0, 300)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`)
+        .join('\n') +
+      `\n    ${v.helpUrl}`,
+  )
+  assert.fail(`Accessibility violations (axe-core, ${AXE_TAGS.join(', ')}) on ${label}:\n${lines.join('\n')}`)
+}
+
+/**
+ * Goes to a URL, checks the status and the page basics (one h1, a title ending in "– Openly"), and runs axe.
+ * Returns the h1's text.
+ */
+export async function visit(page: Page, url: string, expectedStatus = 200): Promise<string> {
+  const response = await page.goto(url)
+  assert.ok(response, `no response for ${url}`)
+  assert.equal(response.status(), expectedStatus, `GET ${url}: expected ${expectedStatus}, got ${response.status()} (page h1: ${await firstH1(page)})`)
+  return checkPage(page)
+}
+
+/** Checks the page the browser is on now: exactly one h1, a useful title, no axe violations. Returns the h1's text. */
+export async function checkPage(page: Page): Promise<string> {
+  const h1s = await page.locator('h1').allInnerTexts()
+  assert.equal(h1s.length, 1, `${page.url()} should have exactly one h1, has ${JSON.stringify(h1s)}`)
+  const title = await page.title()
+  assert.match(title, /\S.* – Openly$/, `${page.url()} has title "${title}"`)
+  await checkA11y(page)
+  return h1s[0]!.trim()
+}
+
+async function firstH1(page: Page): Promise<string> {
+  return (await page.locator('h1').first().innerText({ timeout: 1000 }).catch(() => '(none)')).trim()
+}
+
+/** Asserts no 5xx responses and no script errors happened, naming each one. */
+export function assertNoFailures(e2e: E2E): void {
+  assert.deepEqual(e2e.failures, [], `server errors during the journey:\n${e2e.failures.map((f) => `${f.method} ${f.url} → ${f.status}\n${f.error ?? ''}`).join('\n')}`)
+  assert.deepEqual(e2e.pageErrors, [], `script errors in pages:\n${e2e.pageErrors.join('\n')}`)
+}
+
+/** Signs in through the /sign-in form, by keyboard, and checks it worked. */
+export async function signInThroughForm(page: Page, email: string, password: string): Promise<void> {
+  await visit(page, '/sign-in')
+  await page.getByLabel(/e-?mail/i).fill(email)
+  await page.getByLabel(/password/i).fill(password)
+  await Promise.all([page.waitForEvent('load'), page.getByLabel(/password/i).press('Enter')])
+  assert.ok(!new URL(page.url()).pathname.startsWith('/sign-in'), `signing in as ${email} failed: still on ${page.url()} (h1: ${await firstH1(page)})`)
+  await assertSignedIn(page)
+}
+
+/** The navigation shows "Sign out" only to a signed-in person. */
+export async function assertSignedIn(page: Page): Promise<void> {
+  const count = await page.getByRole('button', { name: 'Sign out' }).count()
+  assert.equal(count, 1, `expected to be signed in on ${page.url()}, but there is no "Sign out" button`)
+}
+
+/** A word unlikely to appear anywhere else, for search assertions. */
+export function uniqueWord(prefix: string): string {
+  return `${prefix}${randomBytes(4).toString('hex')}`
+}
+
+/** Runs one step of a journey; a failure says which step broke. */
+export async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now()
+  try {
+    const result = await fn()
+    if (process.env.E2E_TIMING) console.log(`  step "${name}": ${Date.now() - started} ms`)
+    return result
+  } catch (err) {
+    throw new Error(`Step "${name}" failed: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+/** Clicks (or presses), waits for the page that comes back, and checks its path; says what the page showed when not. */
+export async function submitAndLand(page: Page, click: () => Promise<void>, expectedPath: RegExp, what: string): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), click()])
+  const path = new URL(page.url()).pathname
+  if (!expectedPath.test(path)) {
+    const summary = await page.locator('.govuk-error-summary').innerText().catch(() => '')
+    assert.fail(`${what}: expected to land on ${expectedPath}, but the browser is on ${page.url()} (h1: ${await firstH1(page)})${summary ? `\nError summary: ${summary}` : ''}`)
+  }
+}

@@ -8,78 +8,14 @@
  *   BENCH_DURATION=10 npm run bench    # seconds per measurement (default 6)
  *   BENCH_DATABASE_URL=postgres://… npm run bench   # an empty PostgreSQL database instead
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
 import { openDatabase } from '../src/core/db/database.ts'
 import { migrate } from '../src/core/db/setup.ts'
 import { modules } from '../src/modules.ts'
 import { fillDatabase, type Filled } from './fill.ts'
-
-const DURATION = Number(process.env.BENCH_DURATION ?? 6)
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
-const CLK_TCK = 100
-
-interface Child {
-  port: number
-  pid: number
-  proc: ChildProcess
-}
-
-async function start(script: string, env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = ''
-    proc.stdout!.on('data', (chunk) => {
-      out += chunk
-      const m = /READY (\d+)/.exec(out)
-      if (m) resolve(Number(m[1]))
-    })
-    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
-  })
-  return { port, pid: proc.pid!, proc }
-}
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Number(m[1]) / 1024 : 0
-}
-
-interface Figures {
-  name: string
-  rps: number
-  p50: number
-  p99: number
-  cpuPerReq: number
-  errors: number
-}
-
-async function measure(child: Child, name: string, paths: string[], headers: Record<string, string> = {}): Promise<Figures> {
-  // Warm up (fills caches, JIT) so the figures describe the steady state.
-  await autocannon({ url: `http://127.0.0.1:${child.port}`, connections: 10, amount: Math.max(200, paths.length * 2), requests: paths.map((path) => ({ path, headers })) })
-  const before = cpuMs(child.pid)
-  const result = await autocannon({ url: `http://127.0.0.1:${child.port}`, connections: CONNECTIONS, duration: DURATION, requests: paths.map((path) => ({ path, headers })) })
-  const cpu = cpuMs(child.pid) - before
-  const total = result.requests.total || 1
-  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuPerReq: cpu / total, errors: result.errors + result.non2xx }
-}
-
-function print(title: string, rows: Figures[], hello: Figures): void {
-  console.log(`\n${title}`)
-  console.log('page'.padEnd(34) + 'req/s'.padStart(9) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'CPU ms/req'.padStart(12) + 'vs hello'.padStart(10) + 'non-2xx'.padStart(9))
-  for (const r of [hello, ...rows]) {
-    console.log(
-      r.name.padEnd(34) + r.rps.toFixed(0).padStart(9) + r.p50.toFixed(1).padStart(8) + r.p99.toFixed(1).padStart(8) + r.cpuPerReq.toFixed(3).padStart(12) + `${((r.rps / hello.rps) * 100).toFixed(1)}%`.padStart(10) + String(r.errors).padStart(9),
-    )
-  }
-}
+import { CONNECTIONS, DURATION, measure, print, rssMb, start, type Figures } from './harness.ts'
 
 async function runRound(label: string, env: Record<string, string>, filled: Filled, hello: Figures): Promise<Record<string, Figures>> {
   const app = await start('bench/server.ts', env)

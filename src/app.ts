@@ -93,7 +93,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     trustProxy: true,
     genReqId: () => randomUUID(),
   })
-  const assets = compileAssets()
+  const assets = await compileAssets()
   const views = createViewEnvironment(modules.flatMap((m) => (m.views ? [m.views] : [])))
   const chrome = buildChrome(modules.flatMap((m) => m.nav ?? []).concat([{ href: '/search', text: 'Search' }]))
   views.addGlobal('assets', assets)

@@ -64,6 +64,8 @@ export async function removeDocument(db: Executor, type: string, id: string): Pr
 
 /** Counting stops here: "more than 1,000 results" costs the same however many documents match. */
 export const COUNT_CAP = 1000
+/** Relevance ranking looks at the newest this-many visible matches; rarer words are ranked in full. */
+export const RANK_WINDOW = 2000
 const START = '\uE000'
 const STOP = '\uE001'
 const MAX_QUERY = 500
@@ -123,13 +125,27 @@ export async function searchDocuments(
 
   if (dialect === 'postgres') {
     const tsq = toTsquery(parts)
-    // Raw SQL: tsquery matching and ts_headline have no Kysely builder.
+    // Raw SQL: tsquery matching, ts_rank and ts_headline have no Kysely builder.
     const match = sql<boolean>`search_documents.tsv @@ to_tsquery('english', ${tsq})`
     const matched = db.selectFrom('search_documents').select('doc_type').where(match).where(access).limit(COUNT_CAP + 1)
     const countRows = await db.selectFrom(matched.as('m')).select(['m.doc_type', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('m.doc_type').execute()
-    let q = db
+    // Rank the newest RANK_WINDOW matches, then build snippets for the one page shown only.
+    let window = db.selectFrom('search_documents').select(['id', sql<string>`search_documents.tsv`.as('tsv'), 'visible_from']).where(match).where(access)
+    if (options.types?.length) window = window.where('doc_type', 'in', options.types)
+    const ranked = await db
+      .selectFrom(window.orderBy('visible_from', 'desc').limit(RANK_WINDOW).as('w'))
+      .select('w.id')
+      .orderBy(sql`ts_rank(w.tsv, to_tsquery('english', ${tsq}))`, 'desc')
+      .orderBy('w.id')
+      .limit(limit)
+      .offset(offset)
+      .execute()
+    const ids = ranked.map((r) => r.id)
+    if (ids.length === 0) return shape([], countRows, options.types)
+    const rows = await db
       .selectFrom('search_documents')
       .select([
+        'id',
         'doc_type',
         'doc_id',
         'title',
@@ -138,27 +154,35 @@ export async function searchDocuments(
         sql<string>`ts_headline('english', search_documents.body, to_tsquery('english', ${tsq}), ${`StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`.as('snippet'),
         sql<string>`ts_headline('english', search_documents.title, to_tsquery('english', ${tsq}), ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`})`.as('title_marked'),
       ])
-      .where(match)
-      .where(access)
-    if (options.types?.length) q = q.where('doc_type', 'in', options.types)
-    const rows = await q.orderBy(sql`ts_rank(search_documents.tsv, to_tsquery('english', ${tsq}))`, 'desc').orderBy('search_documents.id').limit(limit).offset(offset).execute()
-    return shape(rows, countRows, options.types)
+      .where('id', 'in', ids)
+      .execute()
+    return shape(inOrder(rows, ids, (r) => r.id), countRows, options.types)
   }
 
   const fts = toFts5(parts)
   // Raw SQL: FTS5 MATCH, bm25() and snippet() belong to the virtual table.
-  const matched = db
-    .selectFrom('search_documents')
-    .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
-    .select('doc_type')
-    .where(sql<boolean>`search_fts match ${fts}`)
-    .where(access)
-    .limit(COUNT_CAP + 1)
+  const joined = () =>
+    db
+      .selectFrom('search_documents')
+      .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
+      .where(sql<boolean>`search_fts match ${fts}`)
+  const matched = joined().select('doc_type').where(access).limit(COUNT_CAP + 1)
   const countRows = await db.selectFrom(matched.as('m')).select(['m.doc_type', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('m.doc_type').execute()
-  let q = db
-    .selectFrom('search_documents')
-    .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
+  // Rank only the newest RANK_WINDOW visible matches (rowids grow with time): bm25 over every match of a
+  // common word would cost time in proportion to the whole corpus.
+  let window = joined().select(sql<number>`f.rowid`.as('r')).where(access)
+  if (options.types?.length) window = window.where('doc_type', 'in', options.types)
+  const floorRow = await db.selectFrom(window.orderBy(sql`f.rowid`, 'desc').limit(RANK_WINDOW).as('w')).select((eb) => eb.fn.min<number>('w.r').as('floor')).executeTakeFirst()
+  if (floorRow?.floor === null || floorRow?.floor === undefined) return shape([], countRows, options.types)
+  let ranking = joined().select(sql<number>`f.rowid`.as('r')).where(access).where(sql`f.rowid`, '>=', floorRow.floor)
+  if (options.types?.length) ranking = ranking.where('doc_type', 'in', options.types)
+  const ranked = await ranking.orderBy(sql`bm25(search_fts, 5.0, 1.0)`).orderBy('search_documents.id').limit(limit).offset(offset).execute()
+  const rowids = ranked.map((r) => Number(r.r))
+  if (rowids.length === 0) return shape([], countRows, options.types)
+  // Snippets for the shown page only: computing them for every ranked row was most of a search's cost.
+  const rows = await joined()
     .select([
+      sql<number>`f.rowid`.as('r'),
       'doc_type',
       'doc_id',
       'search_documents.title',
@@ -167,11 +191,15 @@ export async function searchDocuments(
       sql<string>`snippet(search_fts, 1, ${START}, ${STOP}, ' … ', 24)`.as('snippet'),
       sql<string>`highlight(search_fts, 0, ${START}, ${STOP})`.as('title_marked'),
     ])
-    .where(sql<boolean>`search_fts match ${fts}`)
-    .where(access)
-  if (options.types?.length) q = q.where('doc_type', 'in', options.types)
-  const rows = await q.orderBy(sql`bm25(search_fts, 5.0, 1.0)`).orderBy('search_documents.id').limit(limit).offset(offset).execute()
-  return shape(rows, countRows, options.types)
+    .where(sql`f.rowid`, 'in', rowids)
+    .execute()
+  return shape(inOrder(rows, rowids, (r) => Number(r.r)), countRows, options.types)
+}
+
+/** Puts rows back into the order of `keys` (the ranking). */
+function inOrder<T, K>(rows: T[], keys: K[], key: (row: T) => K): T[] {
+  const byKey = new Map(rows.map((r) => [key(r), r]))
+  return keys.flatMap((k) => (byKey.has(k) ? [byKey.get(k)!] : []))
 }
 
 function shape(

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import * as sass from 'sass'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..', '..')
@@ -19,9 +18,9 @@ let compiled: CompiledAssets | undefined
 
 /**
  * Compiles Openly's Sass once per process, cached on disk by the hash of its sources,
- * so starts and test apps after the first do not pay for Sass.
+ * so starts and test apps after the first do not pay for Sass (nor keep it in memory).
  */
-export function compileAssets(): CompiledAssets {
+export async function compileAssets(): Promise<CompiledAssets> {
   if (compiled) return compiled
   const source = readFileSync(scssFile, 'utf8')
   const govukVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'govuk-frontend', 'package.json'), 'utf8')).version
@@ -30,6 +29,8 @@ export function compileAssets(): CompiledAssets {
   let css: string
   if (existsSync(cacheFile)) css = readFileSync(cacheFile, 'utf8')
   else {
+    // Sass is large (tens of MB of heap): load it only when the cached CSS is missing.
+    const sass = await import('sass')
     css = sass.compile(scssFile, {
       style: 'compressed',
       loadPaths: [join(root, 'node_modules')],

@@ -38,6 +38,9 @@ for (const dialect of testDialects()) {
       assert.match(res.body, /Open data for bin collections|<mark>Open<\/mark> <mark>data<\/mark>/)
       assert.doesNotMatch(res.body, /<script>alert/)
       assert.match(res.body, /Projects \(1\)/)
+      // Title matches weigh more than body matches: the project named "Open data…" comes first.
+      const first = /class="openly-card"[\s\S]*?<a class="govuk-link" href="([^"]+)"/.exec(res.body)
+      assert.equal(first?.[1], '/projects/bins')
     })
 
     test('quoted phrases match only the phrase', async () => {

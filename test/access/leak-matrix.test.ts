@@ -14,13 +14,12 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildTestApp, type TestApp } from '../support/app.ts'
 import { testDialects } from '../support/databases.ts'
 import { TestClient, csrfTokenIn } from '../support/client.ts'
 import { createUser, signInAs, type TestUser } from '../support/factories.ts'
+import { startMailbox, type Mailbox, type ReceivedMail } from '../support/mailbox.ts'
 import { setMembership } from '../../src/core/access/spaces.ts'
 
 type Vis = 'public' | 'signed_in' | 'members'
@@ -89,20 +88,15 @@ function pdfWith(text: string): Buffer {
   )
 }
 
-/** Decodes what we need from a raw message: quoted-printable soft breaks and base64 parts. */
-function mailText(raw: string): string {
-  let text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
-  for (const m of raw.matchAll(/Content-Transfer-Encoding: base64\r?\n(?:[^\r\n]+\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)/gi)) text += Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64').toString('utf8')
-  return text
-}
+/** Everything a mail shows its reader: the decoded subject and parts, and the raw message (every header). */
+const mailText = (mail: ReceivedMail) => `${mail.subject}\n${mail.text}\n${mail.raw}`
 
 const location = (res: LightMyRequestResponse) => String(res.headers.location ?? '')
 
 for (const dialect of testDialects()) {
   describe(`access leak matrix on ${dialect}`, () => {
     let t: TestApp
-    let smtp: SMTPServer
-    const mails: Array<{ to: string[]; text: string }> = []
+    let mailbox: Mailbox
     let dataDir: string
     const users = {} as Record<Exclude<ActorName, 'anonymous'>, TestUser>
     const clients = {} as Record<ActorName, TestClient>
@@ -112,23 +106,9 @@ for (const dialect of testDialects()) {
     const has = (method: string, url: string) => t.app.routeList.some((r) => r.method === method && r.url === url)
 
     before(async () => {
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        logger: false,
-        onData(stream, session, callback) {
-          const chunks: Buffer[] = []
-          stream.on('data', (c: Buffer) => chunks.push(c))
-          stream.on('end', () => {
-            mails.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), text: mailText(Buffer.concat(chunks).toString('utf8')) })
-            callback()
-          })
-        },
-      })
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()))
-      const port = (smtp.server.address() as AddressInfo).port
+      mailbox = await startMailbox()
       dataDir = mkdtempSync(join(tmpdir(), 'openly-leak-'))
-      t = await buildTestApp(dialect, { config: { smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, dataDir } })
+      t = await buildTestApp(dialect, { config: { smtpUrl: mailbox.url, dataDir } })
       const db = t.app.db
 
       // What this matrix needs from other modules; missing pieces are reported, not guessed.
@@ -202,7 +182,7 @@ for (const dialect of testDialects()) {
 
     after(async () => {
       await t?.close()
-      await new Promise<void>((resolve) => smtp.close(() => resolve()))
+      await mailbox?.close()
       rmSync(dataDir, { recursive: true, force: true })
     })
 
@@ -362,8 +342,8 @@ for (const dialect of testDialects()) {
       const invitee = 'outsider@leak.example'
       const invited = await clients.host.submit(`/communities/${fx.members.slug}/members`, { invitee }, `/communities/${fx.members.slug}/members/invite`)
       assert.equal(invited.statusCode, 303)
-      const deadline = Date.now() + 5000
-      while (!mails.some((m) => m.to.includes(invitee)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      await mailbox.waitFor(invitee, undefined, 5000).catch(() => undefined)
+      const mails = mailbox.messages
       ctx.diagnostic(`${mails.length} mails captured`)
       assert.ok(mails.some((m) => m.to.includes(invitee)), 'the invitation reached the SMTP server')
       const contentWords = (vis: Vis) => [`Opening words ${MARK[vis]}`, `A reply ${MARK[vis]}`, `Minutes ${MARK[vis]}`, `Post body ${MARK[vis]}`, `Thread ${MARK[vis]}`, `Document ${MARK[vis]}`]
@@ -375,7 +355,7 @@ for (const dialect of testDialects()) {
           for (const vis of VISIBILITIES) {
             if (mayView(actor, vis)) continue
             const words = to === invitee && vis === 'members' ? contentWords(vis) : [MARK[vis]]
-            for (const w of words) if (mail.text.includes(w)) problems.push(`mail to ${to} (${actor}) shows “${w}”`)
+            for (const w of words) if (mailText(mail).includes(w)) problems.push(`mail to ${to} (${actor}) shows “${w}”`)
           }
         }
       }

@@ -18,26 +18,18 @@ import { join } from 'node:path'
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
-import { SMTPServer } from 'smtp-server'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { openDatabase, type DatabaseHandle } from '../../src/core/db/database.ts'
 import { migrate, seedIfEmpty } from '../../src/core/db/setup.ts'
 import { modules } from '../../src/modules.ts'
 import { createTestDatabase } from '../support/databases.ts'
+import { startMailbox, type ReceivedMail } from '../support/mailbox.ts'
+
+export type { ReceivedMail }
 
 /** Chromium flags: headless in a container, and quiet (without the networking flags it floods a closed network). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
-/** One e-mail the in-process SMTP server received, decoded enough to read links from. */
-export interface ReceivedMail {
-  from: string
-  to: string[]
-  subject: string
-  /** The decoded text of every part (plain text and HTML), joined. */
-  text: string
-  raw: string
-}
 
 /** A server-side failure seen while the journey ran (a 5xx response), with the error when there was one. */
 export interface ServerFailure {
@@ -77,47 +69,6 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** Decodes quoted-printable: soft line breaks and =XX escapes (as UTF-8 bytes). */
-function decodeQuotedPrintable(s: string): string {
-  const joined = s.replace(/=\r?\n/g, '')
-  const bytes: number[] = []
-  for (let i = 0; i < joined.length; i++) {
-    const c = joined[i]!
-    if (c === '=' && /^[0-9A-F]{2}$/i.test(joined.slice(i + 1, i + 3))) {
-      bytes.push(Number.parseInt(joined.slice(i + 1, i + 3), 16))
-      i += 2
-    } else {
-      bytes.push(...Buffer.from(c, 'utf8'))
-    }
-  }
-  return Buffer.from(bytes).toString('utf8')
-}
-
-/** Splits a MIME entity into headers and body and decodes its leaf parts (enough for what nodemailer sends). */
-function decodeMime(entity: string): string[] {
-  const split = entity.search(/\r?\n\r?\n/)
-  const head = split === -1 ? entity : entity.slice(0, split)
-  const body = split === -1 ? '' : entity.slice(split).replace(/^\r?\n\r?\n/, '')
-  const headers = head.replace(/\r?\n[ \t]+/g, ' ')
-  const type = /^content-type:\s*([^\r\n]*)/im.exec(headers)?.[1] ?? 'text/plain'
-  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(type)?.[1]
-  if (/^multipart\//i.test(type) && boundary) {
-    const parts = body.split(`--${boundary}`).slice(1)
-    return parts.filter((p) => !p.startsWith('--')).flatMap((p) => decodeMime(p.replace(/^\r?\n/, '')))
-  }
-  const encoding = (/^content-transfer-encoding:\s*([^\r\n]*)/im.exec(headers)?.[1] ?? '7bit').trim().toLowerCase()
-  if (encoding === 'base64') return [Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')]
-  if (encoding === 'quoted-printable') return [decodeQuotedPrintable(body)]
-  return [body]
-}
-
-function decodeHeader(value: string): string {
-  // RFC 2047 encoded words, as nodemailer writes non-ASCII subjects.
-  return value.replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
-    enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
-  ).replace(/\?=\s+=\?/g, '')
-}
-
 /** The links in a mail's text (HTML entities for & undone), in order. */
 export function linksIn(mail: ReceivedMail): string[] {
   return [...mail.text.matchAll(/https?:\/\/[^\s"'<>)\]]+/g)].map((m) => m[0].replace(/&amp;/g, '&'))
@@ -125,39 +76,10 @@ export function linksIn(mail: ReceivedMail): string[] {
 
 /** Starts SMTP, the Openly server (migrated; demo content only with `seed`) and Chromium. */
 export async function startE2E(options: { seed?: boolean } = {}): Promise<E2E> {
-  const mail: ReceivedMail[] = []
-  const waiters = new Set<() => void>()
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8')
-        const headerEnd = raw.search(/\r?\n\r?\n/)
-        const headers = (headerEnd === -1 ? raw : raw.slice(0, headerEnd)).replace(/\r?\n[ \t]+/g, ' ')
-        mail.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          subject: decodeHeader(/^subject:\s*([^\r\n]*)/im.exec(headers)?.[1] ?? ''),
-          text: decodeMime(raw).join('\n'),
-          raw,
-        })
-        for (const w of waiters) w()
-        callback()
-      })
-    },
-  })
-  const smtpPort = await freePort()
-  await new Promise<void>((resolve, reject) => {
-    smtp.once('error', reject)
-    smtp.listen(smtpPort, '127.0.0.1', () => resolve())
-  })
+  const mailbox = await startMailbox()
 
   // Everything started is stopped in reverse order on close, or at once if starting fails half-way.
-  const cleanups: Array<() => Promise<unknown> | unknown> = [() => new Promise<void>((resolve) => smtp.close(() => resolve()))]
+  const cleanups: Array<() => Promise<unknown> | unknown> = [() => mailbox.close()]
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {})
     cleanups.length = 0
@@ -174,7 +96,7 @@ export async function startE2E(options: { seed?: boolean } = {}): Promise<E2E> {
       dataDir,
       sqlitePath: join(dataDir, 'openly.sqlite'),
       // No STARTTLS is offered, so nodemailer sends in the clear over loopback.
-      smtpUrl: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true`,
+      smtpUrl: mailbox.url,
       logMail: false,
       demoContent: false,
       passwordCost: 12,
@@ -210,7 +132,7 @@ export async function startE2E(options: { seed?: boolean } = {}): Promise<E2E> {
       database,
       config,
       browser,
-      mail,
+      mail: mailbox.messages,
       failures,
       pageErrors,
       async newContext(options = {}) {
@@ -230,25 +152,7 @@ export async function startE2E(options: { seed?: boolean } = {}): Promise<E2E> {
         contexts.push(context)
         return context
       },
-      async waitForMail(to, subject, timeoutMs = 10_000) {
-        const find = () => mail.find((m) => m.to.includes(to) && (!subject || subject.test(m.subject)))
-        const found = find()
-        if (found) return found
-        return new Promise<ReceivedMail>((resolve, reject) => {
-          const timer = setTimeout(() => {
-            waiters.delete(check)
-            reject(new Error(`No mail to ${to}${subject ? ` with subject ${subject}` : ''} within ${timeoutMs} ms; received: ${JSON.stringify(mail.map((m) => ({ to: m.to, subject: m.subject })))}`))
-          }, timeoutMs)
-          const check = () => {
-            const m = find()
-            if (!m) return
-            clearTimeout(timer)
-            waiters.delete(check)
-            resolve(m)
-          }
-          waiters.add(check)
-        })
-      },
+      waitForMail: (to, subject, timeoutMs = 10_000) => mailbox.waitFor(to, subject, timeoutMs),
       async close() {
         for (const c of contexts) await c.close().catch(() => {})
         await stopAll()

@@ -1,60 +1,13 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient, csrfTokenIn } from '../../../test/support/client.ts'
 import { createUser, signInAs } from '../../../test/support/factories.ts'
+import { startMailbox, type Mailbox } from '../../../test/support/mailbox.ts'
 import { SESSION_COOKIE } from '../../core/auth/sessions.ts'
 import { peopleByHandles, peopleByIds, findPersonByHandle } from './accounts.ts'
 import { accountsModule } from './index.ts'
-
-interface Received {
-  to: string[]
-  subject: string
-  text: string
-}
-
-/** A real SMTP server on a free loopback port that keeps every message it receives. */
-async function startMailbox() {
-  const messages: Received[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8')
-        const split = raw.indexOf('\r\n\r\n')
-        const headers = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ')
-        // nodemailer uses quoted-printable for long lines: undo soft breaks and =XX escapes.
-        const text = raw.slice(split + 4).replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
-        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(headers)?.[1]?.trim() ?? '', text })
-        callback()
-      })
-    },
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const port = (server.server.address() as AddressInfo).port
-  return {
-    port,
-    messages,
-    /** Waits for a message to `to` (mail is sent after the response, so it may lag a little). */
-    async waitFor(to: string, subject: RegExp, timeoutMs = 5000): Promise<Received> {
-      const start = Date.now()
-      for (;;) {
-        const found = messages.find((m) => m.to.includes(to) && subject.test(m.subject))
-        if (found) return found
-        if (Date.now() - start > timeoutMs) throw new Error(`No mail to ${to} matching ${subject}; got ${JSON.stringify(messages.map((m) => [m.to, m.subject]))}`)
-        await new Promise((r) => setTimeout(r, 20))
-      }
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
 
 /** A browser from its own IP address, so the per-IP rate limit of one test does not spill into another. */
 let ipCounter = 0
@@ -80,10 +33,10 @@ const unique = (prefix: string) => `${prefix}-${process.pid}-${++seq}`
 for (const dialect of testDialects()) {
   describe(`accounts on ${dialect}`, () => {
     let t: TestApp
-    let mailbox: Awaited<ReturnType<typeof startMailbox>>
+    let mailbox: Mailbox
     before(async () => {
       mailbox = await startMailbox()
-      t = await buildTestApp(dialect, { config: { smtpUrl: `smtp://127.0.0.1:${mailbox.port}`, logMail: false } })
+      t = await buildTestApp(dialect, { config: { smtpUrl: mailbox.url, logMail: false } })
     })
     after(async () => {
       await t.close()

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient, csrfTokenIn } from '../../../test/support/client.ts'
 import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { startMailbox, type Mailbox } from '../../../test/support/mailbox.ts'
 import { setMembership } from '../../core/access/spaces.ts'
 import { searchDocuments } from '../../core/search/search.ts'
 import { newId } from '../../core/db/ids.ts'
@@ -53,29 +52,14 @@ for (const dialect of testDialects()) {
   describe(`communities on ${dialect}`, () => {
     let t: TestApp
     let dataDir: string
-    let smtp: SMTPServer
-    const mails: Array<{ to: string[]; raw: string }> = []
+    let mailbox: Mailbox
     const u = {} as Record<'host' | 'alice' | 'bob' | 'carol' | 'stranger' | 'admin', TestUser>
     const c = {} as Record<keyof typeof u | 'anon', TestClient>
 
     before(async () => {
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        logger: false,
-        onData(stream, session, callback) {
-          const chunks: Buffer[] = []
-          stream.on('data', (b: Buffer) => chunks.push(b))
-          stream.on('end', () => {
-            const raw = Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
-            mails.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw })
-            callback()
-          })
-        },
-      })
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()))
+      mailbox = await startMailbox()
       dataDir = mkdtempSync(join(tmpdir(), 'openly-communities-'))
-      t = await buildTestApp(dialect, { config: { dataDir, uploadMaxBytes: MAX, smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}?ignoreTLS=true` } })
+      t = await buildTestApp(dialect, { config: { dataDir, uploadMaxBytes: MAX, smtpUrl: mailbox.url } })
       for (const name of ['host', 'alice', 'bob', 'carol', 'stranger', 'admin'] as const) {
         u[name] = await createUser(t.app.db, { handle: `cm-${name}-${dialect}`, name: `Cm ${name}`, email: `${name}-${dialect}@communities.example`, isAdmin: name === 'admin' })
         c[name] = new TestClient(t.app)
@@ -85,7 +69,7 @@ for (const dialect of testDialects()) {
     })
     after(async () => {
       await t?.close()
-      await new Promise<void>((resolve) => smtp.close(() => resolve()))
+      await mailbox?.close()
       rmSync(dataDir, { recursive: true, force: true })
     })
 
@@ -190,13 +174,9 @@ for (const dialect of testDialects()) {
       // By e-mail, someone with no account yet: a mail with a one-time link.
       const email = `newcomer-${dialect}@communities.example`
       assert.equal((await c.host.submit(`/communities/${slug}/members`, { invitee: email }, `/communities/${slug}/members/invite`)).statusCode, 303)
-      let mail
-      for (let i = 0; i < 50 && !mail; i++) {
-        mail = mails.find((m) => m.to.includes(email))
-        if (!mail) await new Promise((r) => setTimeout(r, 50))
-      }
+      const mail = await mailbox.waitFor(email, undefined, 2500).catch(() => undefined)
       assert.ok(mail, 'invitation mail received')
-      const token = new RegExp(`/communities/${slug}/invitation\\?token=([A-Za-z0-9_-]+)`).exec(mail.raw)?.[1]
+      const token = new RegExp(`/communities/${slug}/invitation\\?token=([A-Za-z0-9_-]+)`).exec(mail.text)?.[1]
       assert.ok(token)
       const newcomer = await createUser(db(), { email, handle: `cm-newcomer-${dialect}` })
       const nc = new TestClient(t.app)

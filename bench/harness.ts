@@ -14,7 +14,7 @@ export interface Child {
 }
 
 export async function start(script: string, env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     proc.stdout!.on('data', (chunk) => {
@@ -46,11 +46,11 @@ export interface Figures {
   errors: number
 }
 
-export async function measure(child: Child, name: string, paths: string[], headers: Record<string, string> = {}): Promise<Figures> {
+export async function measure(child: Child, name: string, paths: string[], headers: Record<string, string> = {}, connections = CONNECTIONS): Promise<Figures> {
   // Warm up (fills caches, JIT) so the figures describe the steady state.
   await autocannon({ url: `http://127.0.0.1:${child.port}`, connections: 10, amount: Math.max(200, paths.length * 2), requests: paths.map((path) => ({ path, headers })) })
   const before = cpuMs(child.pid)
-  const result = await autocannon({ url: `http://127.0.0.1:${child.port}`, connections: CONNECTIONS, duration: DURATION, requests: paths.map((path) => ({ path, headers })) })
+  const result = await autocannon({ url: `http://127.0.0.1:${child.port}`, connections, duration: DURATION, requests: paths.map((path) => ({ path, headers })) })
   const cpu = cpuMs(child.pid) - before
   const total = result.requests.total || 1
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuPerReq: cpu / total, errors: result.errors + result.non2xx }

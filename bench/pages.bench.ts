@@ -32,13 +32,15 @@ async function runRound(label: string, env: Record<string, string>, filled: Fill
   const member: Figures[] = []
   for (const [name, paths] of pages) anon.push(await measure(app, `${name} (anonymous)`, paths))
   for (const [name, paths] of pages) member.push(await measure(app, `${name} (signed in)`, paths, cookie))
+  // Latency without queueing: one connection at a time, so p99 is the time one search takes.
+  const searchAlone = await measure(app, '/search?q=… (signed in, 1 connection)', filled.searchPaths, cookie, 1)
   const rss = rssMb(app.pid)
   print(`${label}: anonymous readers (whole-page cache)`, anon, hello)
-  print(`${label}: signed-in member (rendered every time)`, member, hello)
+  print(`${label}: signed-in member (rendered every time)`, [...member, searchAlone], hello)
   console.log(`server RSS after the run: ${rss.toFixed(0)} MB`)
   app.proc.kill('SIGTERM')
   await new Promise((r) => app.proc.once('exit', r))
-  return Object.fromEntries([...anon, ...member].map((f) => [f.name, f]))
+  return Object.fromEntries([...anon, ...member, searchAlone].map((f) => [f.name, f]))
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'openly-bench-'))

@@ -12,6 +12,43 @@ const DATETIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long
 export const formatDate = (iso: string | null | undefined) => (iso ? DATE.format(new Date(iso)) : '')
 export const formatDateTime = (iso: string | null | undefined) => (iso ? DATETIME.format(new Date(iso)) : '')
 
+/** GOV.UK Frontend macros every template may call, by component folder. */
+const GOVUK_MACROS: Record<string, string> = {
+  govukBreadcrumbs: 'breadcrumbs',
+  govukButton: 'button',
+  govukCheckboxes: 'checkboxes',
+  govukDetails: 'details',
+  govukErrorSummary: 'error-summary',
+  govukFieldset: 'fieldset',
+  govukFileUpload: 'file-upload',
+  govukInput: 'input',
+  govukInsetText: 'inset-text',
+  govukNotificationBanner: 'notification-banner',
+  govukPagination: 'pagination',
+  govukPanel: 'panel',
+  govukRadios: 'radios',
+  govukSelect: 'select',
+  govukSummaryList: 'summary-list',
+  govukTable: 'table',
+  govukTag: 'tag',
+  govukTextarea: 'textarea',
+  govukWarningText: 'warning-text',
+}
+
+/**
+ * Makes the GOV.UK macros globals, loaded once per process. A `{% from … import … %}` in the layout re-runs
+ * each macro file on every render: measured 0.2 ms of a 0.36 ms page render for 19 imports.
+ */
+function registerGovukMacros(env: nunjucks.Environment): void {
+  for (const [name, folder] of Object.entries(GOVUK_MACROS)) {
+    const template = env.getTemplate(`govuk/components/${folder}/macro.njk`, true)
+    ;(template as unknown as { getExported(cb: (err: Error | null, exported: Record<string, unknown>) => void): void }).getExported((err, exported) => {
+      if (err) throw err
+      env.addGlobal(name, exported[name])
+    })
+  }
+}
+
 /**
  * One Nunjucks environment: core templates, then each module's views, then govuk-frontend.
  * Templates are namespaced by folder (`projects/show.njk`) so modules cannot clash.
@@ -24,6 +61,7 @@ export function createViewEnvironment(moduleViewDirs: string[]): nunjucks.Enviro
   env.addFilter('isoDate', (iso: string | null) => (iso ? new Date(iso).toISOString() : ''))
   env.addFilter('datetimeLocal', (iso: string | null) => (iso ? iso.slice(0, 16) : ''))
   env.addFilter('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`)
+  registerGovukMacros(env)
   env.addFilter('json', (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')))
   return env
 }

@@ -3,7 +3,7 @@ import type { Executor } from '../../core/db/database.ts'
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
 import type { SpaceVisibility, SpaceRole, MembershipStatus } from '../../core/access/access.tables.ts'
 import { decodeCursor, paginate, type Cursor } from '../../core/http/pagination.ts'
-import type { JoinPolicy } from './communities.tables.ts'
+import type { CommunitiesTable, JoinPolicy } from './communities.tables.ts'
 
 /** A community with its space's visibility. */
 export interface Community {
@@ -34,19 +34,7 @@ const communityColumns = [
   'spaces.visibility',
 ] as const
 
-type CommunityRow = {
-  id: string
-  slug: string
-  name: string
-  description: string
-  themes: string
-  join_policy: JoinPolicy
-  created_by: string
-  created_at: string
-  updated_at: string
-  last_activity_at: string
-  visibility: SpaceVisibility
-}
+type CommunityRow = CommunitiesTable & { visibility: SpaceVisibility }
 
 function toCommunity(r: CommunityRow): Community {
   return {

@@ -1,3 +1,4 @@
+import type { AuditLogTable } from '../../core/access/access.tables.ts'
 import { sql, type SqlBool } from 'kysely'
 import type { Executor } from '../../core/db/database.ts'
 import type { Actor } from '../../core/access/policy.ts'
@@ -83,16 +84,8 @@ export async function resolveReportsAbout(
   return open
 }
 
-export interface AuditRow {
-  id: string
-  actor_id: string | null
-  action: string
-  subject_type: string
-  subject_id: string
-  space_id: string | null
-  reason: string
-  created_at: string
-}
+/** One audit log entry, as stored (the core's audit_log table). */
+export type AuditRow = AuditLogTable
 
 /** The audit log, newest first (limit + 1 rows). Only platform admins may call this. */
 export async function listAudit(db: Executor, options: { cursor: Cursor | null; limit: number }): Promise<AuditRow[]> {

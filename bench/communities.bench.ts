@@ -8,7 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openDatabase, type Db } from '../src/core/db/database.ts'
+import type { Kysely } from 'kysely'
+import { openDatabase } from '../src/core/db/database.ts'
+import { wholeDatabase, type Database } from '../src/database.ts'
 import { migrate } from '../src/core/db/setup.ts'
 import { createSession } from '../src/core/auth/sessions.ts'
 import { renderMarkdown } from '../src/core/markdown/markdown.ts'
@@ -18,12 +20,13 @@ import { CONNECTIONS, DURATION, measure, print, rssMb, start } from './harness.t
 const COMMUNITIES = 1_000
 const REPLIES = 5_000
 
-async function fill(db: Db): Promise<{ threadPath: string; token: string }> {
+async function fill(db: Kysely<Database>): Promise<{ threadPath: string; token: string }> {
   const t0 = Date.parse('2026-01-01T00:00:00.000Z')
   const at = (i: number) => new Date(t0 + i * 60_000).toISOString()
   await db.transaction().execute(async (trx) => {
-    const people = Array.from({ length: 200 }, (_, i) => ({ id: `u${i}`, email: `p${i}@bench.example`, email_verified_at: at(i), password_hash: 'x', handle: `bench-${i}`, name: `Bench Person ${i}`, role: '', bio: '', skills: '', interests: '', is_admin: 0, created_at: at(i), updated_at: at(i) }))
+    const people = Array.from({ length: 200 }, (_, i) => ({ id: `u${i}`, email: `p${i}@bench.example`, email_verified_at: at(i), password_hash: 'x', handle: `bench-${i}`, name: `Bench Person ${i}`, is_admin: 0, suspended_at: null, created_at: at(i), updated_at: at(i) }))
     for (let i = 0; i < people.length; i += 100) await trx.insertInto('users').values(people.slice(i, i + 100)).execute()
+    for (let i = 0; i < people.length; i += 100) await trx.insertInto('profiles').values(people.slice(i, i + 100).map((p) => ({ user_id: p.id, role: '', bio: '', skills: '', interests: '', listed: 1, hidden_at: null, updated_at: p.updated_at }))).execute()
     for (let i = 0; i < COMMUNITIES; i += 200) {
       const ids = Array.from({ length: Math.min(200, COMMUNITIES - i) }, (_, k) => i + k)
       await trx.insertInto('spaces').values(ids.map((n) => ({ id: `c${n}`, kind: 'community', visibility: 'public' as const, name: `Community of practice ${n}`, path: `/communities/community-${n}`, created_at: at(n) }))).execute()
@@ -46,7 +49,7 @@ const database = openDatabase({ databaseUrl: undefined, sqlitePath: join(dir, 'o
 try {
   console.log(`Openly communities benchmark: ${CONNECTIONS} connections, ${DURATION}s per page, SQLite, Node ${process.version}`)
   await migrate(database, modules)
-  const { threadPath, token } = await fill(database.db)
+  const { threadPath, token } = await fill(wholeDatabase(database))
   console.log(`filled ${COMMUNITIES.toLocaleString('en-GB')} communities and a thread of ${REPLIES.toLocaleString('en-GB')} replies`)
   const helloChild = await start('bench/hello.ts', {})
   const hello = await measure(helloChild, 'hello-world (bare Fastify)', ['/'])

@@ -2,7 +2,10 @@
  * Bulk-fills a database for benchmarks through the real tables (the same rows the modules write),
  * in batched inserts inside transactions. Deterministic: the same sizes give the same data.
  */
-import type { Db } from '../src/core/db/database.ts'
+import type { Kysely } from 'kysely'
+import type { Database } from '../src/database.ts'
+
+type Db = Kysely<Database>
 import { createSession } from '../src/core/auth/sessions.ts'
 import { markdownToText, renderMarkdown } from '../src/core/markdown/markdown.ts'
 
@@ -46,9 +49,10 @@ export async function fillDatabase(db: Db, sizes: { people: number; projects: nu
   await db.transaction().execute(async (trx) => {
     const people = Array.from({ length: sizes.people }, (_, k) => {
       const i = start.people + k
-      return { id: `u${i}`, email: `person${i}@bench.example`, email_verified_at: iso(base, i), password_hash: 'scrypt$12$8$1$x$x', handle: `person-${i}`, name: `Bench Person ${i}`, role: 'Service designer', bio: '', skills: 'research', interests: 'open data', is_admin: 0, created_at: iso(base, i), updated_at: iso(base, i) }
+      return { id: `u${i}`, email: `person${i}@bench.example`, email_verified_at: iso(base, i), password_hash: 'scrypt$12$8$1$x$x', handle: `person-${i}`, name: `Bench Person ${i}`, is_admin: 0, suspended_at: null, created_at: iso(base, i), updated_at: iso(base, i) }
     })
     await insertChunks(trx as Db, 'users', people, 300)
+    await insertChunks(trx as Db, 'profiles', people.map((p) => ({ user_id: p.id, role: 'Service designer', bio: '', skills: 'research', interests: 'open data', listed: 1, hidden_at: null, updated_at: p.updated_at })), 300)
     if (sizes.projects) {
       await insertChunks(trx as Db, 'organisations', Array.from({ length: 50 }, (_, i) => ({ id: `o${i}`, slug: `bench-org-${i}`, name: `Bench Organisation ${i}`, type: 'local government', country: ['United Kingdom', 'Ireland', 'Sweden', 'Germany'][i % 4], region: '', website: '', description: 'A benchmark organisation.', space_id: null, hidden_at: null, created_by: 'u0', created_at: iso(base, i), updated_at: iso(base, i) })))
     }
@@ -57,7 +61,7 @@ export async function fillDatabase(db: Db, sizes: { people: number; projects: nu
       return { id: `p${i}`, slug: `bench-project-${i}`, name: `Bench project ${i}: ${WORDS[i % WORDS.length]}`, summary: `Making ${WORDS[i % WORDS.length]} simpler for everyone.`, problem: 'People find it hard.', audience: 'Residents', phase: PHASES[i % 5], looking_for: '', space_id: null, hidden_at: null, created_by: `u${i % 10_000}`, created_at: iso(base, i), updated_at: iso(base, i) }
     })
     await insertChunks(trx as Db, 'projects', projects, 300)
-    await insertChunks(trx as Db, 'project_organisations', projects.map((p, k) => ({ project_id: p.id, organisation_id: `o${(start.projects + k) % 50}`, role: 'lead' })))
+    await insertChunks(trx as Db, 'project_organisations', projects.map((p, k) => ({ project_id: p.id, organisation_id: `o${(start.projects + k) % 50}`, role: 'lead', status: 'confirmed' })))
     await insertChunks(trx as Db, 'project_members', projects.flatMap((p, k) => [0, 1, 2].map((j) => ({ project_id: p.id, user_id: `u${((start.projects + k) * 3 + j) % 10_000}`, role: 'Team member', created_at: p.created_at }))))
     await insertChunks(trx as Db, 'project_tags', projects.map((p, k) => ({ project_id: p.id, kind: 'theme', value: THEMES[(start.projects + k) % THEMES.length] })))
     await insertChunks(trx as Db, 'search_documents', projects.map((p) => ({ id: `project:${p.id}`, doc_type: 'project', doc_id: p.id, title: p.name, body: `${p.summary} ${p.problem}`, url: `/projects/${p.slug}`, space_id: null, visible_from: p.created_at, updated_at: p.created_at })), 300)

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase } from '../src/core/db/database.ts'
+import { wholeDatabase } from '../src/database.ts'
 import { migrate } from '../src/core/db/setup.ts'
 import { modules } from '../src/modules.ts'
 import { fillDatabase, type Filled } from './fill.ts'
@@ -55,12 +56,12 @@ try {
   helloChild.proc.kill('SIGTERM')
 
   let t = Date.now()
-  let filled = await fillDatabase(database.db, { people: 10_000, projects: 1_000, posts: 10_000 })
+  let filled = await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: 10_000 })
   console.log(`filled 10,000 people, 1,000 projects, 10,000 posts in ${((Date.now() - t) / 1000).toFixed(1)}s`)
   const small = await runRound('10,000 posts', env, filled, hello)
 
   t = Date.now()
-  filled = await fillDatabase(database.db, { people: 0, projects: 0, posts: 90_000 }, filled)
+  filled = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: 90_000 }, filled)
   console.log(`\nadded 90,000 posts (100,000 in all) in ${((Date.now() - t) / 1000).toFixed(1)}s`)
   const large = await runRound('100,000 posts', env, filled, hello)
 

@@ -12,7 +12,10 @@ import swagger from '@fastify/swagger'
 import fastifyStatic from '@fastify/static'
 import type nunjucks from 'nunjucks'
 import type { Config } from './config.ts'
-import type { DatabaseHandle, Db, Dialect } from './core/db/database.ts'
+import type { Kysely } from 'kysely'
+import type { DatabaseHandle, Dialect } from './core/db/database.ts'
+import type { CoreDb } from './core/core.tables.ts'
+import { registerAllPolicies } from './core/access/spaces.policy.ts'
 import { isReachable } from './core/db/database.ts'
 import { ANONYMOUS, type Actor } from './core/access/policy.ts'
 import { loadSession, SESSION_COOKIE, type SessionUser } from './core/auth/sessions.ts'
@@ -33,7 +36,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
-    db: Db
+    /** The database, with no table visible: modules narrow it to their own tables (see core/db/database.ts). */
+    db: Kysely<{}>
     dialect: Dialect
     mailer: Mailer
     pageCache: PageCache
@@ -87,6 +91,7 @@ export function checkModuleOrder(modules: AppModule[]): void {
 export async function buildApp(config: Config, database: DatabaseHandle, options: BuildOptions = {}): Promise<FastifyInstance> {
   const modules = options.modules ?? defaultModules
   checkModuleOrder(modules)
+  registerAllPolicies(modules)
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     bodyLimit: 1024 * 1024,
@@ -283,7 +288,8 @@ export async function invalidatePages(app: FastifyInstance): Promise<void> {
 }
 
 async function refreshNextScheduled(app: FastifyInstance): Promise<void> {
-  const row = await app.db
+  const core: CoreDb = app.db
+  const row = await core
     .selectFrom('search_documents')
     .select((eb) => eb.fn.min('visible_from').as('next'))
     .where('visible_from', '>', new Date().toISOString())
@@ -295,6 +301,8 @@ async function refreshNextScheduled(app: FastifyInstance): Promise<void> {
 async function listenForInvalidations(app: FastifyInstance, database: DatabaseHandle): Promise<void> {
   const me = randomUUID()
   const client = await database.pool!.connect()
+  // Without a handler, a dropped LISTEN connection would end the process.
+  client.on('error', (err) => app.log.warn({ err }, 'cache LISTEN connection lost'))
   await client.query('LISTEN openly_cache')
   client.on('notification', (msg) => {
     if (msg.payload !== me) app.pageCache.invalidate(false)

@@ -9,4 +9,4 @@ import { moderationModule } from './modules/moderation/index.ts'
 import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = [accountsModule, organisationsModule, projectsModule, notificationsModule, postsModule, communitiesModule, moderationModule, homeModule]
+export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, moderationModule, homeModule]

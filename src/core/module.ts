@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { OpenlyMigration } from './db/migrations.ts'
-import type { Executor } from './db/database.ts'
+import type { Db } from './db/database.ts'
 import type { Config } from '../config.ts'
+import type { Policy } from './access/can.ts'
 
 export interface NavItem {
   href: string
@@ -10,7 +11,7 @@ export interface NavItem {
 
 /** Context for seeding demo content: runs inside one transaction. */
 export interface SeedContext {
-  db: Executor
+  db: Db
   config: Config
   /** Sign-in details of demo accounts, printed on start. */
   accounts: Array<{ email: string; password: string; note: string }>
@@ -38,7 +39,7 @@ export interface AppModule {
    */
   panels?: Record<string, PanelProvider>
   /** Public URLs (paths) for /sitemap.xml: only what an anonymous reader may see. */
-  sitemap?: (db: Executor) => Promise<Array<{ path: string; updated?: string }>>
+  sitemap?: (db: Db) => Promise<Array<{ path: string; updated?: string }>>
   /**
    * Values every page template gets for a signed-in person (e.g. the unread notification count
    * for the header). Runs once per signed-in request, so keep it to one cheap indexed query.
@@ -46,6 +47,10 @@ export interface AppModule {
   locals?: (request: FastifyRequest) => Promise<Record<string, unknown>>
   /** Content types this module lets people report and moderators hide (see modules/moderation). */
   moderation?: Record<string, ModeratableType>
+  /** The access rules of each kind of resource this module owns (one policy file per kind), for `can()`. */
+  policies?: Array<Policy<any>>
+  /** The document types this module writes to the search index, with their plural label for the search filter. */
+  searchTypes?: Array<{ type: string; label: string }>
   /** Demo content for a new database (DEMO_CONTENT), run in dependency order. */
   seed?: (ctx: SeedContext) => Promise<void>
 }
@@ -58,9 +63,9 @@ export interface ModeratableType {
   /** Human label, e.g. 'thread', 'reply', 'post', 'document'. */
   label: string
   /** Loads facts about the item, or null if it does not exist. */
-  load(db: Executor, id: string): Promise<{ spaceId: string | null; authorId: string | null; title: string; url: string; hiddenAt: string | null; visibleFrom?: string | null } | null>
+  load(db: Db, id: string): Promise<{ spaceId: string | null; authorId: string | null; title: string; url: string; hiddenAt: string | null; visibleFrom?: string | null } | null>
   /** Hides (hidden=true) or restores the item; must also update the search index. */
-  setHidden(db: Executor, id: string, hidden: boolean): Promise<void>
+  setHidden(db: Db, id: string, hidden: boolean): Promise<void>
 }
 
 /** How a route relates to content, for the access leak matrix: every GET route must say. */

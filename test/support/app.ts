@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { wholeDatabase, type Database } from '../../src/database.ts'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import type { Dialect, DatabaseHandle } from '../../src/core/db/database.ts'
@@ -9,6 +11,8 @@ import { createTestDatabase } from './databases.ts'
 
 export interface TestApp {
   app: FastifyInstance
+  /** The whole database, typed, for tests that set up or check rows across modules. */
+  db: Kysely<Database>
   database: DatabaseHandle
   config: Config
   close(): Promise<void>
@@ -29,6 +33,7 @@ export async function buildTestApp(dialect: Dialect, options: { config?: Partial
   await app.ready()
   return {
     app,
+    db: wholeDatabase(database),
     database,
     config,
     async close() {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto'
-import type { Executor } from '../../src/core/db/database.ts'
-import { newId, now } from '../../src/core/db/ids.ts'
+import type { Kysely } from 'kysely'
+import type { Db } from '../../src/core/db/database.ts'
+import type { Database } from '../../src/database.ts'
+import { insertAccount, setProfileHidden, setSuspended } from '../../src/modules/accounts/accounts.queries.ts'
+
+/** The app's handle or the whole typed database (TestApp.db). */
+export type AnyDb = Db | Kysely<Database>
+import { now } from '../../src/core/db/ids.ts'
 import { hashPassword } from '../../src/core/auth/passwords.ts'
 import { createSession, SESSION_COOKIE } from '../../src/core/auth/sessions.ts'
 import type { TestClient } from './client.ts'
@@ -17,11 +23,10 @@ export interface TestUser {
 }
 
 /** Inserts a verified person directly (for tests of other features than sign-up). */
-export async function createUser(db: Executor, overrides: Partial<TestUser> & { isAdmin?: boolean; verified?: boolean } = {}): Promise<TestUser> {
+export async function createUser(db: AnyDb, overrides: Partial<TestUser> & { isAdmin?: boolean; verified?: boolean; listed?: boolean; suspended?: boolean; hidden?: boolean } = {}): Promise<TestUser> {
   counter++
   const tag = createHash('sha1').update(`${process.pid}-${counter}-${Math.random()}`).digest('hex').slice(0, 8)
   const user = {
-    id: newId(),
     email: overrides.email ?? `person-${tag}@example.org`,
     handle: overrides.handle ?? `person-${tag}`,
     name: overrides.name ?? `Test Person ${tag}`,
@@ -29,29 +34,22 @@ export async function createUser(db: Executor, overrides: Partial<TestUser> & { 
   }
   if (!hashes.has(user.password)) hashes.set(user.password, hashPassword(user.password, 12))
   const t = now()
-  await db
-    .insertInto('users')
-    .values({
-      id: user.id,
-      email: user.email,
-      email_verified_at: overrides.verified === false ? null : t,
-      password_hash: await hashes.get(user.password)!,
-      handle: user.handle,
-      name: user.name,
-      role: '',
-      bio: '',
-      skills: '',
-      interests: '',
-      is_admin: overrides.isAdmin ? 1 : 0,
-      created_at: t,
-      updated_at: t,
-    })
-    .execute()
-  return user
+  const id = await insertAccount(db, {
+    email: user.email,
+    name: user.name,
+    handle: user.handle,
+    passwordHash: await hashes.get(user.password)!,
+    verifiedAt: overrides.verified === false ? null : t,
+    isAdmin: overrides.isAdmin,
+    listed: overrides.listed ?? true,
+  })
+  if (overrides.suspended) await setSuspended(db, id, true)
+  if (overrides.hidden) await setProfileHidden(db, id, true)
+  return { ...user, id }
 }
 
 /** Signs the client in as the user by giving it a real session cookie. */
-export async function signInAs(db: Executor, client: TestClient, userId: string): Promise<void> {
+export async function signInAs(db: AnyDb, client: TestClient, userId: string): Promise<void> {
   const { token } = await createSession(db, userId)
   client.cookies.set(SESSION_COOKIE, token)
 }

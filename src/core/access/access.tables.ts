@@ -38,8 +38,22 @@ export interface AuditLogTable {
   created_at: string
 }
 
+/**
+ * A platform admin's explicit, audited access to a members-only space ("access as admin"): asked
+ * with a reason, time-limited, shown to the space's hosts. Without one, admins do not read private spaces.
+ */
+export interface SpaceAdminAccessTable {
+  id: string
+  space_id: string
+  admin_id: string
+  reason: string
+  created_at: string
+  expires_at: string
+}
+
 export interface AccessTables {
   spaces: SpacesTable
   space_members: SpaceMembersTable
+  space_admin_access: SpaceAdminAccessTable
   audit_log: AuditLogTable
 }

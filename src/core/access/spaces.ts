@@ -1,20 +1,21 @@
-import type { Executor } from '../db/database.ts'
+import type { CoreDb } from '../core.tables.ts'
 import { newId, now } from '../db/ids.ts'
+import { audit } from '../audit.ts'
 import type { SpaceRole, SpaceVisibility, MembershipStatus } from './access.tables.ts'
 
 /** Creates a space (a community, later events and challenges) and returns its id. */
-export async function createSpace(db: Executor, input: { kind: string; visibility: SpaceVisibility; name: string; path: string; id?: string }): Promise<string> {
+export async function createSpace(db: CoreDb, input: { kind: string; visibility: SpaceVisibility; name: string; path: string; id?: string }): Promise<string> {
   const id = input.id ?? newId()
   await db.insertInto('spaces').values({ id, kind: input.kind, visibility: input.visibility, name: input.name, path: input.path, created_at: now() }).execute()
   return id
 }
 
-export async function updateSpace(db: Executor, id: string, changes: { visibility?: SpaceVisibility; name?: string; path?: string }): Promise<void> {
+export async function updateSpace(db: CoreDb, id: string, changes: { visibility?: SpaceVisibility; name?: string; path?: string }): Promise<void> {
   await db.updateTable('spaces').set(changes).where('id', '=', id).execute()
 }
 
 /** Adds or changes a membership (status: active, invited, requested, banned, removed). */
-export async function setMembership(db: Executor, spaceId: string, userId: string, role: SpaceRole, status: MembershipStatus): Promise<void> {
+export async function setMembership(db: CoreDb, spaceId: string, userId: string, role: SpaceRole, status: MembershipStatus): Promise<void> {
   const t = now()
   await db
     .insertInto('space_members')
@@ -24,7 +25,7 @@ export async function setMembership(db: Executor, spaceId: string, userId: strin
 }
 
 /** Spaces where the person is an active member, for "post to a community" choices. */
-export async function activeSpacesOf(db: Executor, userId: string): Promise<Array<{ id: string; name: string; path: string; visibility: SpaceVisibility }>> {
+export async function activeSpacesOf(db: CoreDb, userId: string): Promise<Array<{ id: string; name: string; path: string; visibility: SpaceVisibility }>> {
   return db
     .selectFrom('space_members')
     .innerJoin('spaces', 'spaces.id', 'space_members.space_id')
@@ -36,8 +37,40 @@ export async function activeSpacesOf(db: Executor, userId: string): Promise<Arra
 }
 
 /** Name, path and visibility of a set of spaces, for labelling content. */
-export async function spacesByIds(db: Executor, ids: string[]): Promise<Map<string, { name: string; path: string; visibility: SpaceVisibility }>> {
+export async function spacesByIds(db: CoreDb, ids: string[]): Promise<Map<string, { name: string; path: string; visibility: SpaceVisibility }>> {
   if (ids.length === 0) return new Map()
   const rows = await db.selectFrom('spaces').select(['id', 'name', 'path', 'visibility']).where('id', 'in', [...new Set(ids)]).execute()
   return new Map(rows.map((r) => [r.id, { name: r.name, path: r.path, visibility: r.visibility }]))
+}
+
+/** How long an admin's "access as admin" to a members-only space lasts. */
+export const ADMIN_ACCESS_HOURS = 2
+
+/**
+ * Opens a members-only space to a platform admin for a while, with a reason: recorded in the audit
+ * log and shown to the space's hosts (adminAccessOf). The caller checks the actor is an admin.
+ */
+export async function grantAdminAccess(db: CoreDb, spaceId: string, adminId: string, reason: string): Promise<void> {
+  const t = new Date()
+  const expires = new Date(t.getTime() + ADMIN_ACCESS_HOURS * 3600_000)
+  await db.insertInto('space_admin_access').values({ id: newId(), space_id: spaceId, admin_id: adminId, reason, created_at: t.toISOString(), expires_at: expires.toISOString() }).execute()
+  await audit(db, { actorId: adminId, action: 'space.admin_access', subjectType: 'space', subjectId: spaceId, spaceId, reason })
+}
+
+/** The admins who opened this space, newest first: what its hosts are shown. */
+export async function adminAccessOf(db: CoreDb, spaceId: string, limit = 20): Promise<Array<{ adminId: string; reason: string; createdAt: string; expiresAt: string }>> {
+  const rows = await db
+    .selectFrom('space_admin_access')
+    .select(['admin_id', 'reason', 'created_at', 'expires_at'])
+    .where('space_id', '=', spaceId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => ({ adminId: r.admin_id, reason: r.reason, createdAt: r.created_at, expiresAt: r.expires_at }))
+}
+
+/** The space whose page is at this path (e.g. /communities/data-in-the-open), or null. */
+export async function spaceByPath(db: CoreDb, path: string): Promise<{ id: string; name: string; path: string } | null> {
+  if (path.length > 200) return null
+  return (await db.selectFrom('spaces').select(['id', 'name', 'path']).where('path', '=', path).executeTakeFirst()) ?? null
 }

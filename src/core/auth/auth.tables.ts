@@ -1,4 +1,7 @@
-/** People who can sign in. Profile fields live here too: a person is one row. */
+/**
+ * People who can sign in: identity only. What a person says about themselves (role, bio, skills,
+ * whether they are listed) is the accounts module's `profiles` table.
+ */
 export interface UsersTable {
   id: string
   email: string
@@ -6,11 +9,9 @@ export interface UsersTable {
   password_hash: string
   handle: string
   name: string
-  role: string
-  bio: string
-  skills: string
-  interests: string
   is_admin: number
+  /** Set when a platform admin suspends the account: no sign-in, no session, no public profile. */
+  suspended_at: string | null
   created_at: string
   updated_at: string
 }
@@ -23,17 +24,7 @@ export interface SessionsTable {
   expires_at: string
 }
 
-/** One-time tokens sent by e-mail (verify address, reset password); stored hashed. */
-export interface EmailTokensTable {
-  id: string
-  user_id: string
-  purpose: 'verify' | 'reset'
-  expires_at: string
-  used_at: string | null
-}
-
 export interface AuthTables {
   users: UsersTable
   sessions: SessionsTable
-  email_tokens: EmailTokensTable
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Executor } from '../db/database.ts'
+import type { CoreDb } from '../core.tables.ts'
 import type { ViewUser } from '../views/chrome.ts'
 
 export const SESSION_COOKIE = 'openly_session'
@@ -8,7 +8,7 @@ const SESSION_DAYS = 30
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url')
 
 /** Starts a session; returns the cookie token (only its hash is stored). */
-export async function createSession(db: Executor, userId: string): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(db: CoreDb, userId: string): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url')
   const created = new Date()
   const expiresAt = new Date(created.getTime() + SESSION_DAYS * 86400_000)
@@ -22,25 +22,25 @@ export interface SessionUser extends ViewUser {
   sessionId: string
 }
 
-/** The signed-in person for a cookie token, or null if the session is unknown or expired. One query. */
-export async function loadSession(db: Executor, token: string): Promise<SessionUser | null> {
+/** The signed-in person for a cookie token, or null if the session is unknown, expired, or the account suspended. One query. */
+export async function loadSession(db: CoreDb, token: string): Promise<SessionUser | null> {
   if (!token || token.length > 100) return null
   const id = hashToken(token)
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.handle', 'users.name', 'users.email', 'users.email_verified_at', 'users.is_admin', 'sessions.expires_at'])
+    .select(['users.id', 'users.handle', 'users.name', 'users.email', 'users.email_verified_at', 'users.is_admin', 'users.suspended_at', 'sessions.expires_at'])
     .where('sessions.id', '=', id)
     .executeTakeFirst()
-  if (!row || row.expires_at <= new Date().toISOString()) return null
+  if (!row || row.expires_at <= new Date().toISOString() || row.suspended_at !== null) return null
   return { id: row.id, handle: row.handle, name: row.name, email: row.email, emailVerified: row.email_verified_at !== null, isAdmin: Number(row.is_admin) === 1, sessionId: id }
 }
 
-export async function destroySession(db: Executor, sessionId: string): Promise<void> {
+export async function destroySession(db: CoreDb, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute()
 }
 
-/** Ends every session of a person (after a password reset). */
-export async function destroyAllSessions(db: Executor, userId: string): Promise<void> {
+/** Ends every session of a person (after a password reset, or when the account is suspended). */
+export async function destroyAllSessions(db: CoreDb, userId: string): Promise<void> {
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute()
 }

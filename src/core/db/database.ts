@@ -2,18 +2,26 @@ import { Kysely, PostgresDialect, type Transaction, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../../config.ts'
 import { createSqliteDialect } from './sqlite-dialect.ts'
-import type { Database } from './schema.ts'
 
 export type Dialect = 'sqlite' | 'postgres'
-export type Db = Kysely<Database>
-/** A database handle or an open transaction: what queries take as their first argument. */
-export type Executor = Kysely<Database> | Transaction<Database>
+
+/** A database handle or an open transaction over the tables `T`. */
+export type Executor<T> = Kysely<T> | Transaction<T>
+
+/**
+ * The database as routes, use cases and other modules hold it: no table is visible through it.
+ * Each module's `*.queries.ts` takes it narrowed to that module's own tables (its `<Id>Db` type in
+ * `<id>.tables.ts`), so reading another module's table does not compile. A `Db` converts to any
+ * narrowed executor implicitly; a narrowed one does not widen back, so use cases keep the `Db`.
+ * (src/core/db/boundaries.typecheck.ts pins these rules against Kysely upgrades.)
+ */
+export type Db = Executor<{}>
 
 // COUNT(*) and BIGINT come back from pg as strings; our counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v))
 
 export interface DatabaseHandle {
-  db: Db
+  db: Kysely<{}>
   dialect: Dialect
   /** For PostgreSQL: a client to LISTEN on (cache invalidation across processes). */
   pool?: pg.Pool
@@ -24,10 +32,13 @@ export interface DatabaseHandle {
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'sqlitePath'>): DatabaseHandle {
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 })
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    // An idle client losing its connection (server restart, fail-over, a dropped database) emits 'error' on the
+    // pool; unhandled, that would end the process. The pool drops the client; the next query opens a new one.
+    pool.on('error', () => {})
+    const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool }) })
     return { db, dialect: 'postgres', pool, close: () => db.destroy() }
   }
-  const db = new Kysely<Database>({ dialect: createSqliteDialect(config.sqlitePath) })
+  const db = new Kysely<{}>({ dialect: createSqliteDialect(config.sqlitePath) })
   return { db, dialect: 'sqlite', close: () => db.destroy() }
 }
 

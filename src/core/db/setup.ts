@@ -1,6 +1,8 @@
 import type { Config } from '../../config.ts'
 import type { AppModule, SeedContext } from '../module.ts'
+import type { CoreDb } from '../core.tables.ts'
 import { coreMigrations } from '../migrations/core.migrations.ts'
+import { registerAllPolicies } from '../access/spaces.policy.ts'
 import type { DatabaseHandle } from './database.ts'
 import { migrateToLatest } from './migrations.ts'
 
@@ -15,9 +17,11 @@ export async function migrate(database: DatabaseHandle, modules: AppModule[]): P
  */
 export async function seedIfEmpty(database: DatabaseHandle, config: Config, modules: AppModule[]): Promise<SeedContext['accounts'] | null> {
   if (!config.demoContent) return null
-  const { n } = await database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const core: CoreDb = database.db
+  const { n } = await core.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   if (Number(n) > 0) return null
   const accounts: SeedContext['accounts'] = []
+  registerAllPolicies(modules)
   await database.db.transaction().execute(async (trx) => {
     for (const m of modules) if (m.seed) await m.seed({ db: trx, config, accounts })
   })

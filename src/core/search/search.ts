@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Dialect, Executor } from '../db/database.ts'
+import type { Dialect } from '../db/database.ts'
+import type { CoreDb } from '../core.tables.ts'
 import { visibleTo, type Actor } from '../access/policy.ts'
 import { now } from '../db/ids.ts'
 
@@ -36,7 +37,7 @@ export interface SearchResult {
 }
 
 /** Adds or replaces a document in the index. Call inside the transaction that changed the content. */
-export async function indexDocument(db: Executor, doc: SearchDocument): Promise<void> {
+export async function indexDocument(db: CoreDb, doc: SearchDocument): Promise<void> {
   const row = {
     id: `${doc.type}:${doc.id}`,
     doc_type: doc.type,
@@ -56,11 +57,14 @@ export async function indexDocument(db: Executor, doc: SearchDocument): Promise<
 }
 
 /** Removes a document from the index. */
-export async function removeDocument(db: Executor, type: string, id: string): Promise<void> {
+export async function removeDocument(db: CoreDb, type: string, id: string): Promise<void> {
   await db.deleteFrom('search_documents').where('id', '=', `${type}:${id}`).execute()
 }
 
-/** Moves every document of a space to another visibility context: nothing to do, visibility is read at query time. */
+/** Removes several documents of one type from the index in one statement. */
+export async function removeDocuments(db: CoreDb, type: string, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) await db.deleteFrom('search_documents').where('id', 'in', ids.slice(i, i + 500).map((id) => `${type}:${id}`)).execute()
+}
 
 /** Counting stops here: "more than 1,000 results" costs the same however many documents match. */
 export const COUNT_CAP = 1000
@@ -110,7 +114,7 @@ export function markHtml(text: string): string {
  * the unfiltered match. Never throws on odd input: a query with no words returns nothing.
  */
 export async function searchDocuments(
-  db: Executor,
+  db: CoreDb,
   dialect: Dialect,
   actor: Actor,
   input: string,

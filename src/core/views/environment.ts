@@ -12,6 +12,8 @@ const DATETIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long
 export const formatDate = (iso: string | null | undefined) => (iso ? DATE.format(new Date(iso)) : '')
 export const formatDateTime = (iso: string | null | undefined) => (iso ? DATETIME.format(new Date(iso)) : '')
 
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
 /** GOV.UK Frontend macros every template may call, by component folder. */
 const GOVUK_MACROS: Record<string, string> = {
   govukBreadcrumbs: 'breadcrumbs',
@@ -60,6 +62,12 @@ export function createViewEnvironment(moduleViewDirs: string[]): nunjucks.Enviro
   env.addFilter('datetime', formatDateTime)
   env.addFilter('isoDate', (iso: string | null) => (iso ? new Date(iso).toISOString() : ''))
   env.addFilter('datetimeLocal', (iso: string | null) => (iso ? iso.slice(0, 16) : ''))
+  // A person's name, linked to their profile only when it is public (hidden and suspended profiles are 404s).
+  env.addFilter('personLink', (p: { handle: string; name: string; public?: boolean } | null | undefined) => {
+    if (!p) return ''
+    const name = escapeHtml(p.name)
+    return new nunjucks.runtime.SafeString(p.public === false ? name : `<a class="govuk-link" href="/people/${escapeHtml(p.handle)}">${name}</a>`)
+  })
   env.addFilter('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`)
   registerGovukMacros(env)
   env.addFilter('json', (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')))

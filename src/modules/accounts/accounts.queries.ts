@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { Executor } from '../../core/db/database.ts'
+import type { ExpressionBuilder } from 'kysely'
 import { newId, now } from '../../core/db/ids.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
+import type { AccountsDb } from './accounts.tables.ts'
 
 /** A person as other modules and public pages see them: never the e-mail address or password hash. */
 export interface Person {
@@ -13,19 +14,60 @@ export interface Person {
   skills: string[]
   interests: string[]
   isAdmin: boolean
-  verified: boolean
+  /** Chose to be listed in the people directory, its API, the sitemap and exports. */
+  listed: boolean
   createdAt: string
+  updatedAt: string
+  verified: boolean
+  suspended: boolean
+  /** A moderator hid the profile. */
+  hidden: boolean
+  /** Has a public presence (confirmed address, not suspended, not hidden): linkable, nameable, findable. */
+  public: boolean
 }
 
-const PUBLIC_COLUMNS = ['id', 'handle', 'name', 'role', 'bio', 'skills', 'interests', 'is_admin', 'email_verified_at', 'created_at'] as const
+const COLUMNS = [
+  'users.id',
+  'users.handle',
+  'users.name',
+  'users.is_admin',
+  'users.email_verified_at',
+  'users.suspended_at',
+  'users.created_at',
+  'profiles.role',
+  'profiles.bio',
+  'profiles.skills',
+  'profiles.interests',
+  'profiles.listed',
+  'profiles.hidden_at',
+  'profiles.updated_at',
+] as const
 
-type PublicRow = { id: string; handle: string; name: string; role: string; bio: string; skills: string; interests: string; is_admin: number; email_verified_at: string | null; created_at: string }
+type Row = {
+  id: string
+  handle: string
+  name: string
+  is_admin: number
+  email_verified_at: string | null
+  suspended_at: string | null
+  created_at: string
+  role: string
+  bio: string
+  skills: string
+  interests: string
+  listed: number
+  hidden_at: string | null
+  updated_at: string
+}
 
 /** "a, b" → ['a', 'b']: skills and interests are stored as one comma-separated text column. */
 export const splitStored = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean)
 export const joinStored = (items: string[]) => items.map((s) => s.replace(/,/g, ' ').trim()).filter(Boolean).join(', ')
 
-function toPerson(row: PublicRow): Person {
+function toPerson(row: Row): Person {
+  const verified = row.email_verified_at !== null
+  const suspended = row.suspended_at !== null
+  const hidden = row.hidden_at !== null
   return {
     id: row.id,
     handle: row.handle,
@@ -35,68 +77,94 @@ function toPerson(row: PublicRow): Person {
     skills: splitStored(row.skills),
     interests: splitStored(row.interests),
     isAdmin: Number(row.is_admin) === 1,
-    verified: row.email_verified_at !== null,
+    listed: Number(row.listed) === 1,
     createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    verified,
+    suspended,
+    hidden,
+    public: verified && !suspended && !hidden,
   }
 }
 
-/**
- * A verified person by handle (case-insensitive), or null. People who have not confirmed their
- * e-mail address have no public presence, so they are null here too (their profile is a 404).
- */
-export async function findPersonByHandle(db: Executor, handle: string): Promise<Person | null> {
-  const h = handle.trim().toLowerCase()
+const people = (db: AccountsDb) => db.selectFrom('users').innerJoin('profiles', 'profiles.user_id', 'users.id').select(COLUMNS)
+
+/** SQL: the person has a public presence (see Person.public). */
+const isPublic = (eb: ExpressionBuilder<any, any>) =>
+  eb.and([eb('users.email_verified_at', 'is not', null), eb('users.suspended_at', 'is', null), eb('profiles.hidden_at', 'is', null)])
+
+const cleanHandle = (handle: string) => handle.trim().replace(/^@/, '').toLowerCase()
+
+/** The person with this handle (case-insensitive) in whatever state, or null: callers ask the policy. */
+export async function personByHandle(db: AccountsDb, handle: string): Promise<Person | null> {
+  const h = cleanHandle(handle)
   if (!h || h.length > 30) return null
-  const row = await db.selectFrom('users').select(PUBLIC_COLUMNS).where('handle', '=', h).where('email_verified_at', 'is not', null).executeTakeFirst()
+  const row = await people(db).where('users.handle', '=', h).executeTakeFirst()
   return row ? toPerson(row) : null
 }
 
-/** People by id, in one query (for authors, members, attendees). Unknown ids are simply absent. */
-export async function peopleByIds(db: Executor, ids: readonly string[]): Promise<Map<string, Person>> {
+/** People by id in one query, whatever their state (to label what other modules already show). */
+export async function peopleByIds(db: AccountsDb, ids: readonly string[]): Promise<Map<string, Person>> {
   const unique = [...new Set(ids)]
   const map = new Map<string, Person>()
   if (unique.length === 0) return map
-  const rows = await db.selectFrom('users').select(PUBLIC_COLUMNS).where('id', 'in', unique).execute()
-  for (const row of rows) map.set(row.id, toPerson(row))
+  for (const row of await people(db).where('users.id', 'in', unique).execute()) map.set(row.id, toPerson(row))
   return map
 }
 
-/** Verified people by handle, keyed by lowercase handle, in one query (for @mentions and co-authors). */
-export async function peopleByHandles(db: Executor, handles: readonly string[]): Promise<Map<string, Person>> {
-  const unique = [...new Set(handles.map((h) => h.trim().toLowerCase()).filter((h) => h && h.length <= 30))]
+/** People with a public presence, by handle (keyed by lowercase handle), in one query: for @mentions, co-authors, teams, invitations. */
+export async function publicPeopleByHandles(db: AccountsDb, handles: readonly string[]): Promise<Map<string, Person>> {
+  const unique = [...new Set(handles.map(cleanHandle).filter((h) => h && h.length <= 30))]
   const map = new Map<string, Person>()
   if (unique.length === 0) return map
-  const rows = await db.selectFrom('users').select(PUBLIC_COLUMNS).where('handle', 'in', unique).where('email_verified_at', 'is not', null).execute()
-  for (const row of rows) map.set(row.handle, toPerson(row))
+  for (const row of await people(db).where('users.handle', 'in', unique).where(isPublic).execute()) map.set(row.handle, toPerson(row))
   return map
 }
 
-/** One page of verified people in name order (keyset on (name, id)); fetches limit + 1. */
-export async function listPeopleRows(db: Executor, after: Cursor | null, limit: number): Promise<Person[]> {
-  let q = db.selectFrom('users').select(PUBLIC_COLUMNS).where('email_verified_at', 'is not', null)
-  if (after) q = q.where((eb) => eb.or([eb('name', '>', after.at), eb.and([eb('name', '=', after.at), eb('id', '>', after.id)])]))
-  const rows = await q.orderBy('name', 'asc').orderBy('id', 'asc').limit(limit + 1).execute()
+/** One page of listed people in name order (keyset on (name, id)); fetches limit + 1. */
+export async function listListedPeople(db: AccountsDb, after: Cursor | null, limit: number): Promise<Person[]> {
+  let q = people(db).where(isPublic).where('profiles.listed', '=', 1)
+  if (after) q = q.where((eb) => eb.or([eb('users.name', '>', after.at), eb.and([eb('users.name', '=', after.at), eb('users.id', '>', after.id)])]))
+  const rows = await q.orderBy('users.name', 'asc').orderBy('users.id', 'asc').limit(limit + 1).execute()
   return rows.map(toPerson)
 }
 
-/** All verified people's handles, for the sitemap. */
-export async function verifiedHandles(db: Executor): Promise<Array<{ handle: string; updated_at: string }>> {
-  return db.selectFrom('users').select(['handle', 'updated_at']).where('email_verified_at', 'is not', null).orderBy('handle').execute()
+/** Listed people's handles, for the sitemap. */
+export async function listedHandles(db: AccountsDb): Promise<Array<{ handle: string; updated_at: string }>> {
+  return db
+    .selectFrom('users')
+    .innerJoin('profiles', 'profiles.user_id', 'users.id')
+    .select(['users.handle as handle', 'profiles.updated_at as updated_at'])
+    .where(isPublic)
+    .where('profiles.listed', '=', 1)
+    .orderBy('users.handle')
+    .execute()
 }
 
 /** The account row behind an e-mail address (lowercase), with the password hash: for sign-in only. */
-export async function findAccountByEmail(db: Executor, email: string) {
-  return db.selectFrom('users').select(['id', 'email', 'handle', 'name', 'password_hash', 'email_verified_at']).where('email', '=', email.toLowerCase()).executeTakeFirst()
+export async function findAccountByEmail(db: AccountsDb, email: string) {
+  return db.selectFrom('users').select(['id', 'email', 'handle', 'name', 'password_hash', 'email_verified_at', 'suspended_at']).where('email', '=', email.toLowerCase()).executeTakeFirst()
 }
 
-/** A person's own account row (profile fields and e-mail), for their profile form. */
-export async function findAccountById(db: Executor, id: string) {
-  return db.selectFrom('users').select(['id', 'email', 'handle', 'name', 'role', 'bio', 'skills', 'interests', 'email_verified_at']).where('id', '=', id).executeTakeFirst()
+/** A person's own account and profile (with e-mail), for their profile form and the search index. */
+export async function findAccountById(db: AccountsDb, id: string) {
+  return db
+    .selectFrom('users')
+    .innerJoin('profiles', 'profiles.user_id', 'users.id')
+    .select(['users.id', 'users.email', 'users.handle', 'users.name', 'users.email_verified_at', 'users.suspended_at', 'profiles.role', 'profiles.bio', 'profiles.skills', 'profiles.interests', 'profiles.listed', 'profiles.hidden_at'])
+    .where('users.id', '=', id)
+    .executeTakeFirst()
 }
 
 /** The id of whoever has this handle (verified or not), for uniqueness checks. */
-export async function handleOwner(db: Executor, handle: string): Promise<string | null> {
+export async function handleOwner(db: AccountsDb, handle: string): Promise<string | null> {
   const row = await db.selectFrom('users').select('id').where('handle', '=', handle).executeTakeFirst()
+  return row?.id ?? null
+}
+
+/** The id of the account with this e-mail address, or null (never shown to anyone: used to attach an invitation). */
+export async function accountIdByEmail(db: AccountsDb, email: string): Promise<string | null> {
+  const row = await db.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst()
   return row?.id ?? null
 }
 
@@ -111,49 +179,52 @@ export interface NewAccount {
   bio?: string
   skills?: string[]
   interests?: string[]
+  listed?: boolean
 }
 
-/** Inserts a person (unverified unless verifiedAt is given); returns the new id. */
-export async function insertAccount(db: Executor, a: NewAccount): Promise<string> {
+/** Inserts a person and their profile (unverified unless verifiedAt is given); returns the new id. */
+export async function insertAccount(db: AccountsDb, a: NewAccount): Promise<string> {
   const id = newId()
   const t = now()
   await db
     .insertInto('users')
-    .values({
-      id,
-      email: a.email.toLowerCase(),
-      email_verified_at: a.verifiedAt ?? null,
-      password_hash: a.passwordHash,
-      handle: a.handle,
-      name: a.name,
-      role: a.role ?? '',
-      bio: a.bio ?? '',
-      skills: joinStored(a.skills ?? []),
-      interests: joinStored(a.interests ?? []),
-      is_admin: a.isAdmin ? 1 : 0,
-      created_at: t,
-      updated_at: t,
-    })
+    .values({ id, email: a.email.toLowerCase(), email_verified_at: a.verifiedAt ?? null, password_hash: a.passwordHash, handle: a.handle, name: a.name, is_admin: a.isAdmin ? 1 : 0, suspended_at: null, created_at: t, updated_at: t })
+    .execute()
+  await db
+    .insertInto('profiles')
+    .values({ user_id: id, role: a.role ?? '', bio: a.bio ?? '', skills: joinStored(a.skills ?? []), interests: joinStored(a.interests ?? []), listed: a.listed ? 1 : 0, hidden_at: null, updated_at: t })
     .execute()
   return id
 }
 
 /** Saves profile fields; the caller has checked the handle is free. */
-export async function updateProfileRow(db: Executor, id: string, p: { name: string; handle: string; role: string; bio: string; skills: string[]; interests: string[] }): Promise<void> {
+export async function updateProfileRow(db: AccountsDb, id: string, p: { name: string; handle: string; role: string; bio: string; skills: string[]; interests: string[]; listed: boolean }): Promise<void> {
+  const t = now()
+  await db.updateTable('users').set({ name: p.name, handle: p.handle, updated_at: t }).where('id', '=', id).execute()
   await db
-    .updateTable('users')
-    .set({ name: p.name, handle: p.handle, role: p.role, bio: p.bio, skills: joinStored(p.skills), interests: joinStored(p.interests), updated_at: now() })
-    .where('id', '=', id)
+    .updateTable('profiles')
+    .set({ role: p.role, bio: p.bio, skills: joinStored(p.skills), interests: joinStored(p.interests), listed: p.listed ? 1 : 0, updated_at: t })
+    .where('user_id', '=', id)
     .execute()
 }
 
+/** Moderation: hides or restores a profile. */
+export async function setProfileHidden(db: AccountsDb, id: string, hidden: boolean): Promise<void> {
+  await db.updateTable('profiles').set({ hidden_at: hidden ? now() : null }).where('user_id', '=', id).execute()
+}
+
+/** Suspends or reinstates an account (identity lives in the core users table; accounts manages it). */
+export async function setSuspended(db: AccountsDb, id: string, suspended: boolean): Promise<void> {
+  await db.updateTable('users').set({ suspended_at: suspended ? now() : null }).where('id', '=', id).execute()
+}
+
 /** Replaces a person's password hash. */
-export async function setPasswordHash(db: Executor, id: string, passwordHash: string): Promise<void> {
+export async function setPasswordHash(db: AccountsDb, id: string, passwordHash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now() }).where('id', '=', id).execute()
 }
 
 /** Marks the address confirmed (keeps the first confirmation time). */
-export async function markVerified(db: Executor, id: string): Promise<void> {
+export async function markVerified(db: AccountsDb, id: string): Promise<void> {
   const t = now()
   await db.updateTable('users').set({ email_verified_at: t, updated_at: t }).where('id', '=', id).where('email_verified_at', 'is', null).execute()
 }
@@ -161,12 +232,12 @@ export async function markVerified(db: Executor, id: string): Promise<void> {
 // --- One-time e-mail tokens (the id is the sha256 of the token sent) ---
 
 /** Stores a one-time e-mail token by its hash. */
-export async function insertEmailToken(db: Executor, row: { id: string; userId: string; purpose: 'verify' | 'reset'; expiresAt: string }): Promise<void> {
+export async function insertEmailToken(db: AccountsDb, row: { id: string; userId: string; purpose: 'verify' | 'reset'; expiresAt: string }): Promise<void> {
   await db.insertInto('email_tokens').values({ id: row.id, user_id: row.userId, purpose: row.purpose, expires_at: row.expiresAt, used_at: null }).execute()
 }
 
 /** The owner of a live (unused, unexpired) token of this purpose, or null. */
-export async function liveTokenOwner(db: Executor, id: string, purpose: 'verify' | 'reset'): Promise<string | null> {
+export async function liveTokenOwner(db: AccountsDb, id: string, purpose: 'verify' | 'reset'): Promise<string | null> {
   const row = await db
     .selectFrom('email_tokens')
     .select('user_id')
@@ -179,13 +250,13 @@ export async function liveTokenOwner(db: Executor, id: string, purpose: 'verify'
 }
 
 /** Uses a token up; true only for the one caller that flipped it (two clicks cannot both win). */
-export async function useEmailToken(db: Executor, id: string): Promise<boolean> {
+export async function useEmailToken(db: AccountsDb, id: string): Promise<boolean> {
   const result = await db.updateTable('email_tokens').set({ used_at: now() }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
 
 /** Retires a person's other unused tokens of a purpose (a new reset link makes older ones void). */
-export async function retireTokens(db: Executor, userId: string, purpose: 'verify' | 'reset'): Promise<void> {
+export async function retireTokens(db: AccountsDb, userId: string, purpose: 'verify' | 'reset'): Promise<void> {
   await db.updateTable('email_tokens').set({ used_at: now() }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute()
 }
 
@@ -194,7 +265,7 @@ export async function retireTokens(db: Executor, userId: string, purpose: 'verif
 export const emailHash = (email: string) => createHash('sha256').update(`openly-sign-in:${email.toLowerCase()}`).digest('base64url')
 
 /** Failed sign-ins for an address since the given time. */
-export async function countRecentFailures(db: Executor, email: string, since: string): Promise<number> {
+export async function countRecentFailures(db: AccountsDb, email: string, since: string): Promise<number> {
   const row = await db
     .selectFrom('sign_in_failures')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -205,12 +276,12 @@ export async function countRecentFailures(db: Executor, email: string, since: st
 }
 
 /** Records a failure and prunes rows older than the window (index on failed_at). */
-export async function recordFailure(db: Executor, email: string, pruneBefore: string): Promise<void> {
+export async function recordFailure(db: AccountsDb, email: string, pruneBefore: string): Promise<void> {
   await db.insertInto('sign_in_failures').values({ id: newId(), email_hash: emailHash(email), failed_at: now() }).execute()
   await db.deleteFrom('sign_in_failures').where('failed_at', '<', pruneBefore).execute()
 }
 
 /** Forgets an address's failures after a successful sign-in. */
-export async function clearFailures(db: Executor, email: string): Promise<void> {
+export async function clearFailures(db: AccountsDb, email: string): Promise<void> {
   await db.deleteFrom('sign_in_failures').where('email_hash', '=', emailHash(email)).execute()
 }

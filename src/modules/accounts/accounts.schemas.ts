@@ -24,6 +24,7 @@ export const profileSchema = {
   bio: { type: 'text', label: 'Bio', max: 2000 },
   skills: { type: 'list', label: 'Skills', max: 20, itemMax: 50 },
   interests: { type: 'list', label: 'Interests', max: 20, itemMax: 50 },
+  listed: { type: 'boolean', label: 'List me in the people directory' },
 } as const satisfies Record<string, FieldSpec>
 
 /** Lowercases a typed handle; people often type "Priya-N". */

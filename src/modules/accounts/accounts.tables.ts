@@ -1,3 +1,24 @@
+import type { Executor } from '../../core/db/database.ts'
+import type { CoreTables } from '../../core/core.tables.ts'
+
+/**
+ * What a person says about themselves, and whether they chose to be listed in the people
+ * directory, its API, the sitemap and exports. Their own page stays reachable by link either way.
+ */
+export interface ProfilesTable {
+  user_id: string
+  role: string
+  bio: string
+  /** Comma-separated short lists. */
+  skills: string
+  interests: string
+  /** 1 when the person chose to be listed (asked at sign-up, changeable on their profile). */
+  listed: number
+  /** Set when a moderator hides the profile. */
+  hidden_at: string | null
+  updated_at: string
+}
+
 /**
  * Failed sign-in attempts per e-mail address, for the per-address limit that sits beside the
  * per-IP rate limit (an attacker can spread attempts over many IPs). The address is stored
@@ -9,7 +30,21 @@ export interface SignInFailuresTable {
   failed_at: string
 }
 
-/** Tables owned by the accounts module (users, sessions and email_tokens are the core's). */
-export interface AccountsTables {
-  sign_in_failures: SignInFailuresTable
+/** One-time tokens sent by e-mail (verify address, reset password); stored hashed. (Created by an early core migration; owned here.) */
+export interface EmailTokensTable {
+  id: string
+  user_id: string
+  purpose: 'verify' | 'reset'
+  expires_at: string
+  used_at: string | null
 }
+
+/** Tables owned by the accounts module. */
+export interface AccountsTables {
+  profiles: ProfilesTable
+  sign_in_failures: SignInFailuresTable
+  email_tokens: EmailTokensTable
+}
+
+/** Accounts works through its own tables plus the core's identity tables (it is the module that manages people). */
+export type AccountsDb = Executor<AccountsTables & Pick<CoreTables, 'users' | 'sessions'>>

@@ -6,7 +6,8 @@ import { TestClient, csrfTokenIn } from '../../../test/support/client.ts'
 import { createUser, signInAs } from '../../../test/support/factories.ts'
 import { startMailbox, type Mailbox } from '../../../test/support/mailbox.ts'
 import { SESSION_COOKIE } from '../../core/auth/sessions.ts'
-import { peopleByHandles, peopleByIds, findPersonByHandle } from './accounts.ts'
+import { peopleByHandles, peopleByIds, findVisiblePerson } from './accounts.ts'
+import { ANONYMOUS } from '../../core/access/policy.ts'
 import { accountsModule } from './index.ts'
 
 /** A browser from its own IP address, so the per-IP rate limit of one test does not spill into another. */
@@ -52,7 +53,7 @@ for (const dialect of testDialects()) {
       // Warm the anonymous cache of the people list: verification must empty it.
       assert.doesNotMatch((await new Browser(t.app).get('/people')).body, new RegExp(handle))
 
-      const res = await signUp(b, { name: 'Nia Example', email: email.toUpperCase(), handle, password: 'a long enough password' })
+      const res = await signUp(b, { name: 'Nia Example', email: email.toUpperCase(), handle, password: 'a long enough password', listed: 'yes' })
       assert.equal(res.statusCode, 303)
       assert.equal(res.headers.location, '/check-your-email?about=sign-up')
       const page = await b.get(res.headers.location as string)
@@ -83,6 +84,7 @@ for (const dialect of testDialects()) {
       assert.match(profile.body, /value="Nia Example"/)
       assert.equal((await new Browser(t.app).get(`/people/${handle}`)).statusCode, 200)
       assert.match((await new Browser(t.app).get('/people')).body, new RegExp(`/people/${handle}"`))
+      assert.match(profile.body, /name="listed" type="checkbox" value="yes" checked/)
 
       // One use only: a second click gets a clear page with a way to get a new link.
       const again = await new Browser(t.app).get(link)
@@ -104,9 +106,9 @@ for (const dialect of testDialects()) {
       const note = await mailbox.waitFor(owner.email, /Someone tried to create an Openly account/)
       assert.match(note.text, /http:\/\/openly\.test\/sign-in/)
       assert.match(note.text, /http:\/\/openly\.test\/forgot-password/)
-      const rows = await t.app.db.selectFrom('users').select(['handle']).where('email', '=', owner.email).execute()
+      const rows = await t.db.selectFrom('users').select(['handle']).where('email', '=', owner.email).execute()
       assert.deepEqual(rows.map((r) => r.handle), [owner.handle])
-      assert.equal(await t.app.db.selectFrom('users').select('id').where('handle', '=', handle).executeTakeFirst(), undefined)
+      assert.equal(await t.db.selectFrom('users').select('id').where('handle', '=', handle).executeTakeFirst(), undefined)
     })
 
     test('bad sign-up input re-renders with the error summary, keeps name and e-mail, never the password', async () => {
@@ -204,7 +206,7 @@ for (const dialect of testDialects()) {
       assert.equal(res.statusCode, 303)
       assert.equal(res.headers.location, '/')
       assert.equal(b.cookies.has(SESSION_COOKIE), false)
-      const sessions = await t.app.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()
+      const sessions = await t.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()
       assert.equal(sessions.length, 0)
       const after = await b.get('/account/profile')
       assert.equal(after.statusCode, 303)
@@ -283,7 +285,7 @@ for (const dialect of testDialects()) {
       assert.match(long.body, /Enter full name/)
       assert.match(long.body, /Bio must be 2000 characters or fewer/)
       assert.match(long.body, /Role must be 120 characters or fewer/)
-      const row = await t.app.db.selectFrom('users').select(['name', 'handle']).where('id', '=', user.id).executeTakeFirstOrThrow()
+      const row = await t.db.selectFrom('users').select(['name', 'handle']).where('id', '=', user.id).executeTakeFirstOrThrow()
       assert.deepEqual({ ...row }, { name: 'Renamed Person', handle: newHandle })
 
       const hit = await peopleByHandles(t.app.db, [newHandle.toUpperCase(), 'no-such-person'])
@@ -298,7 +300,7 @@ for (const dialect of testDialects()) {
       assert.equal((await new Browser(t.app).get('/people/no-such-person')).statusCode, 404)
       const hidden = await createUser(t.app.db, { verified: false })
       assert.equal((await new Browser(t.app).get(`/people/${hidden.handle}`)).statusCode, 404)
-      assert.equal(await findPersonByHandle(t.app.db, hidden.handle), null)
+      assert.equal(await findVisiblePerson(t.app.db, ANONYMOUS, hidden.handle), null)
       const made = []
       for (let i = 0; i < 30; i++) made.push(await createUser(t.app.db, { name: `Paging Person ${String(i).padStart(2, '0')}` }))
       t.app.pageCache.invalidate()
@@ -315,6 +317,34 @@ for (const dialect of testDialects()) {
       assert.ok(pages >= 2)
       for (const p of made) assert.equal(seen.filter((h) => h === p.handle).length, 1, p.handle)
       assert.ok(!seen.includes(hidden.handle))
+    })
+
+    test('only people who chose to be listed are listed; suspended and hidden profiles are 404 to others', async () => {
+      const listed = await createUser(t.app.db, { name: 'Listed Lou' })
+      const unlisted = await createUser(t.app.db, { name: 'Unlisted Uma', listed: false })
+      const suspended = await createUser(t.app.db, { name: 'Suspended Sid', suspended: true })
+      const hidden = await createUser(t.app.db, { name: 'Hidden Hal', hidden: true })
+      t.app.pageCache.invalidate()
+      const anon = new Browser(t.app)
+      const people = (await anon.get('/people')).body + JSON.stringify((await anon.get('/api/v1/people?limit=100')).json()) + (await anon.get('/sitemap.xml')).body
+      assert.match(people, new RegExp(listed.handle))
+      for (const p of [unlisted, suspended, hidden]) assert.doesNotMatch(people, new RegExp(p.handle), `${p.name} is not listed`)
+      // An unlisted person's own page stays reachable by link.
+      assert.equal((await anon.get(`/people/${unlisted.handle}`)).statusCode, 200)
+      assert.equal((await anon.get(`/api/v1/people/${unlisted.handle}`)).statusCode, 200)
+      for (const p of [suspended, hidden]) {
+        assert.equal((await anon.get(`/people/${p.handle}`)).statusCode, 404)
+        assert.equal((await anon.get(`/api/v1/people/${p.handle}`)).statusCode, 404)
+      }
+      // The owner of a hidden profile still sees it, with a note; a suspended person cannot sign in at all.
+      const own = new Browser(t.app)
+      await signInAs(t.app.db, own, hidden.id)
+      const mine = await own.get(`/people/${hidden.handle}`)
+      assert.equal(mine.statusCode, 200)
+      assert.match(mine.body, /A moderator has hidden this profile/)
+      const refused = await new Browser(t.app).submit('/sign-in', { email: suspended.email, password: suspended.password })
+      assert.equal(refused.statusCode, 422)
+      assert.match(refused.body, /This account is suspended/)
     })
 
     test('the seed creates the verified demo people, Sam as admin, with the printed password', async () => {

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
+import { can } from '../../core/access/can.ts'
+import type { Actor } from '../../core/access/policy.ts'
 import { hashToken, destroyAllSessions } from '../../core/auth/sessions.ts'
 import { dummyHash, verifyPassword } from '../../core/auth/passwords.ts'
-import { indexDocument } from '../../core/search/search.ts'
-import { invalid } from '../../core/errors.ts'
+import { indexDocument, removeDocument } from '../../core/search/search.ts'
+import { forbidden, invalid } from '../../core/errors.ts'
 import type { Mail } from '../../core/mail/mailer.ts'
 import {
+  accountIdByEmail,
   clearFailures,
   countRecentFailures,
   findAccountByEmail,
@@ -15,15 +18,44 @@ import {
   insertEmailToken,
   liveTokenOwner,
   markVerified,
+  peopleByIds as peopleRowsByIds,
+  personByHandle,
+  publicPeopleByHandles,
   recordFailure,
   retireTokens,
   setPasswordHash,
+  setProfileHidden,
+  setSuspended,
   splitStored,
   updateProfileRow,
   useEmailToken,
+  type Person,
 } from './accounts.queries.ts'
 
-export { findPersonByHandle, peopleByHandles, peopleByIds, type Person } from './accounts.queries.ts'
+export type { Person }
+
+// ---------------------------------------------------------------- people, for every module
+
+/** The person with this handle if the actor may see their profile, else null (callers answer 404). */
+export async function findVisiblePerson(db: Db, actor: Actor, handle: string): Promise<Person | null> {
+  const person = await personByHandle(db, handle)
+  return person && (await can(db, actor, 'view', 'person', person)) ? person : null
+}
+
+/** People by id, whatever their state, to label what other modules show (link only those with `public`). */
+export async function peopleByIds(db: Db, ids: readonly string[]): Promise<Map<string, Person>> {
+  return peopleRowsByIds(db, ids)
+}
+
+/** People with a public presence by handle (keyed by lowercase handle): whom one can mention, credit, add to a team or invite. */
+export async function peopleByHandles(db: Db, handles: readonly string[]): Promise<Map<string, Person>> {
+  return publicPeopleByHandles(db, handles)
+}
+
+/** The id of the account with this address, or null: to attach an invitation. Never reveal the answer to the inviter. */
+export async function accountIdForEmail(db: Db, email: string): Promise<string | null> {
+  return accountIdByEmail(db, email)
+}
 
 const HOUR = 3600_000
 export const VERIFY_TTL_MS = 24 * HOUR
@@ -33,7 +65,7 @@ export const FAILURE_LIMIT = 10
 export const FAILURE_WINDOW_MS = 15 * 60_000
 
 /** Creates a one-time token for an e-mail link; only its hash is stored. */
-export async function issueToken(db: Executor, userId: string, purpose: 'verify' | 'reset', ttlMs: number): Promise<string> {
+export async function issueToken(db: Db, userId: string, purpose: 'verify' | 'reset', ttlMs: number): Promise<string> {
   const token = randomBytes(32).toString('base64url')
   await insertEmailToken(db, { id: hashToken(token), userId, purpose, expiresAt: new Date(Date.now() + ttlMs).toISOString() })
   return token
@@ -53,9 +85,11 @@ function verifyMail(baseUrl: string, to: string, name: string, token: string): M
 }
 
 /** Keeps a person's profile findable in site search once they have confirmed their address. */
-export async function indexPerson(db: Executor, userId: string): Promise<void> {
+export async function indexPerson(db: Db, userId: string): Promise<void> {
   const p = await findAccountById(db, userId)
-  if (!p || !p.email_verified_at) return
+  if (!p) return
+  // Only public profiles are findable; only listed people are listed in search.
+  if (!p.email_verified_at || p.suspended_at || p.hidden_at || Number(p.listed) !== 1) return removeDocument(db, 'person', userId)
   await indexDocument(db, {
     type: 'person',
     id: p.id,
@@ -73,6 +107,8 @@ export interface SignUpInput {
   handle: string
   /** Hashed before the transaction (scrypt is slow), and on both branches so timing is alike. */
   passwordHash: string
+  /** Chose to be listed in the people directory. */
+  listed: boolean
 }
 
 /**
@@ -80,7 +116,7 @@ export interface SignUpInput {
  * account, nothing is created and the mail instead tells the owner, so the page a stranger sees
  * is the same either way (no account enumeration). A taken handle is a field error (handles are public).
  */
-export async function signUp(db: Executor, baseUrl: string, input: SignUpInput): Promise<{ created: string | null; mail: Mail }> {
+export async function signUp(db: Db, baseUrl: string, input: SignUpInput): Promise<{ created: string | null; mail: Mail }> {
   const existing = await findAccountByEmail(db, input.email)
   if (existing) {
     let extra = ''
@@ -98,13 +134,13 @@ export async function signUp(db: Executor, baseUrl: string, input: SignUpInput):
     }
   }
   if (await handleOwner(db, input.handle)) throw invalid({ handle: 'That handle is already taken – choose another' })
-  const id = await insertAccount(db, { email: input.email, name: input.name, handle: input.handle, passwordHash: input.passwordHash })
+  const id = await insertAccount(db, { email: input.email, name: input.name, handle: input.handle, passwordHash: input.passwordHash, listed: input.listed })
   const token = await issueToken(db, id, 'verify', VERIFY_TTL_MS)
   return { created: id, mail: verifyMail(baseUrl, input.email, input.name, token) }
 }
 
 /** Uses a verification token: confirms the address and returns the person's id, or null if the link is not valid. */
-export async function verifyEmail(db: Executor, token: string): Promise<string | null> {
+export async function verifyEmail(db: Db, token: string): Promise<string | null> {
   const id = hashToken(token)
   const userId = await liveTokenOwner(db, id, 'verify')
   if (!userId || !(await useEmailToken(db, id))) return null
@@ -114,21 +150,21 @@ export async function verifyEmail(db: Executor, token: string): Promise<string |
 }
 
 /** A fresh verification mail if the address has an unverified account; null otherwise (the page says the same). */
-export async function resendVerification(db: Executor, baseUrl: string, email: string): Promise<Mail | null> {
+export async function resendVerification(db: Db, baseUrl: string, email: string): Promise<Mail | null> {
   const account = await findAccountByEmail(db, email)
   if (!account || account.email_verified_at) return null
   const token = await issueToken(db, account.id, 'verify', VERIFY_TTL_MS)
   return verifyMail(baseUrl, account.email, account.name, token)
 }
 
-export type SignInOutcome = { kind: 'ok'; userId: string } | { kind: 'unverified'; userId: string } | { kind: 'invalid' } | { kind: 'locked' }
+export type SignInOutcome = { kind: 'ok'; userId: string } | { kind: 'unverified'; userId: string } | { kind: 'suspended' } | { kind: 'invalid' } | { kind: 'locked' }
 
 /**
  * Checks an e-mail address and password. Unknown address and wrong password are the same
  * outcome, and an unknown address is still checked against a dummy hash so they take as long.
  * After FAILURE_LIMIT failures for one address in FAILURE_WINDOW_MS, every attempt is 'locked'.
  */
-export async function authenticate(db: Executor, passwordCost: number, email: string, password: string): Promise<SignInOutcome> {
+export async function authenticate(db: Db, passwordCost: number, email: string, password: string): Promise<SignInOutcome> {
   const windowStart = new Date(Date.now() - FAILURE_WINDOW_MS).toISOString()
   if ((await countRecentFailures(db, email, windowStart)) >= FAILURE_LIMIT) return { kind: 'locked' }
   const account = await findAccountByEmail(db, email)
@@ -138,12 +174,13 @@ export async function authenticate(db: Executor, passwordCost: number, email: st
     return { kind: 'invalid' }
   }
   await clearFailures(db, email)
+  if (account.suspended_at) return { kind: 'suspended' }
   if (!account.email_verified_at) return { kind: 'unverified', userId: account.id }
   return { kind: 'ok', userId: account.id }
 }
 
 /** The reset mail for an address with an account, or null (the page says the same either way). */
-export async function requestPasswordReset(db: Executor, baseUrl: string, email: string): Promise<Mail | null> {
+export async function requestPasswordReset(db: Db, baseUrl: string, email: string): Promise<Mail | null> {
   const account = await findAccountByEmail(db, email)
   if (!account) return null
   // Only the newest link works.
@@ -157,7 +194,7 @@ export async function requestPasswordReset(db: Executor, baseUrl: string, email:
 }
 
 /** True while a reset link can still be used (to show the form or an "expired" page). */
-export async function resetTokenIsLive(db: Executor, token: string): Promise<boolean> {
+export async function resetTokenIsLive(db: Db, token: string): Promise<boolean> {
   return (await liveTokenOwner(db, hashToken(token), 'reset')) !== null
 }
 
@@ -165,7 +202,7 @@ export async function resetTokenIsLive(db: Executor, token: string): Promise<boo
  * Uses a reset token: sets the new password, confirms the address (the link proved it), and ends
  * every existing session. Returns the person's id, or null if the link is not valid.
  */
-export async function resetPassword(db: Executor, token: string, passwordHash: string): Promise<string | null> {
+export async function resetPassword(db: Db, token: string, passwordHash: string): Promise<string | null> {
   const id = hashToken(token)
   const userId = await liveTokenOwner(db, id, 'reset')
   if (!userId || !(await useEmailToken(db, id))) return null
@@ -183,14 +220,32 @@ export interface ProfileInput {
   bio: string
   skills: string[]
   interests: string[]
+  listed: boolean
 }
 
 /** Saves a person's profile; a handle someone else has is a field error. */
-export async function updateProfile(db: Executor, userId: string, input: ProfileInput): Promise<void> {
+export async function updateProfile(db: Db, userId: string, input: ProfileInput): Promise<void> {
   const owner = await handleOwner(db, input.handle)
   if (owner && owner !== userId) throw invalid({ handle: 'That handle is already taken – choose another' })
   await updateProfileRow(db, userId, input)
   await indexPerson(db, userId)
+}
+
+/** Moderation: hides or restores a person's profile (and takes it out of search while hidden). */
+export async function setPersonHidden(db: Db, userId: string, hidden: boolean): Promise<void> {
+  await setProfileHidden(db, userId, hidden)
+  await indexPerson(db, userId)
+}
+
+/**
+ * Suspends (or reinstates) an account: it is signed out everywhere, cannot sign in, and its profile
+ * is no longer public. Its content is kept for moderators to review. Platform admins only.
+ */
+export async function suspendAccount(db: Db, actor: Actor, person: Person, suspended: boolean): Promise<void> {
+  if (!(await can(db, actor, 'suspend', 'person', person))) throw forbidden('Only platform admins can suspend accounts')
+  await setSuspended(db, person.id, suspended)
+  if (suspended) await destroyAllSessions(db, person.id)
+  await indexPerson(db, person.id)
 }
 
 /** True for a unique-constraint violation on either database (two sign-ups racing for one handle). */

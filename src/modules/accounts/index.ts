@@ -3,8 +3,10 @@ import type { AppModule } from '../../core/module.ts'
 import { hashPassword } from '../../core/auth/passwords.ts'
 import { now } from '../../core/db/ids.ts'
 import { migration as createSignInFailures } from './migrations/20261123T110000_accounts_create_sign_in_failures.ts'
-import { insertAccount, verifiedHandles } from './accounts.queries.ts'
+import { migration as createProfiles } from './migrations/20261130T090100_accounts_create_profiles.ts'
+import { insertAccount, listedHandles } from './accounts.queries.ts'
 import { indexPerson } from './accounts.ts'
+import { personPolicy } from './accounts.policy.ts'
 import { accountsPages } from './routes.pages.ts'
 import { accountsApi } from './routes.api.ts'
 import { DEMO_PASSWORD, DEMO_PEOPLE } from './accounts.seed.ts'
@@ -16,16 +18,19 @@ export const accountsModule: AppModule = {
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: {
     '20261123T110000_accounts_create_sign_in_failures': createSignInFailures,
+    '20261130T090100_accounts_create_profiles': createProfiles,
   },
   pages: accountsPages,
   api: accountsApi,
-  sitemap: async (db) => [{ path: '/people' }, ...(await verifiedHandles(db)).map((p) => ({ path: `/people/${p.handle}`, updated: p.updated_at }))],
+  policies: [personPolicy],
+  searchTypes: [{ type: 'person', label: 'People' }],
+  sitemap: async (db) => [{ path: '/people' }, ...(await listedHandles(db)).map((p) => ({ path: `/people/${p.handle}`, updated: p.updated_at }))],
   async seed({ db, config, accounts }) {
     // One hash for every demo person: scrypt at full cost takes a while.
     const passwordHash = await hashPassword(DEMO_PASSWORD, config.passwordCost)
     const verifiedAt = now()
     for (const p of DEMO_PEOPLE) {
-      const id = await insertAccount(db, { ...p, passwordHash, verifiedAt })
+      const id = await insertAccount(db, { ...p, passwordHash, verifiedAt, listed: true })
       await indexPerson(db, id)
       accounts.push({ email: p.email, password: DEMO_PASSWORD, note: p.isAdmin ? `${p.name}, platform admin` : `${p.name}, ${p.role}` })
     }

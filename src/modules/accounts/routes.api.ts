@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { notFound } from '../../core/errors.ts'
 import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
-import { findPersonByHandle, listPeopleRows, type Person } from './accounts.queries.ts'
+import { listListedPeople, type Person } from './accounts.queries.ts'
+import { findVisiblePerson } from './accounts.ts'
 
 const personSchema = {
   type: 'object',
@@ -29,7 +30,7 @@ export const accountsApi: FastifyPluginAsync = async (app) => {
       config: { serves: 'api' },
       schema: {
         tags: ['people'],
-        summary: 'People with a confirmed account, in name order',
+        summary: 'People who chose to be listed, in name order',
         querystring: { type: 'object', properties: { cursor: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 100 } } },
         response: { 200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: personSchema }, next: { type: ['string', 'null'] } } } },
       },
@@ -37,7 +38,7 @@ export const accountsApi: FastifyPluginAsync = async (app) => {
     async (request) => {
       const q = request.query as { cursor?: string; limit?: number }
       const limit = pageSize(q.limit)
-      const page = paginate(await listPeopleRows(app.db, decodeCursor(q.cursor), limit), limit, (p) => ({ at: p.name, id: p.id }))
+      const page = paginate(await listListedPeople(app.db, decodeCursor(q.cursor), limit), limit, (p) => ({ at: p.name, id: p.id }))
       return { items: page.items.map((p) => toJson(app.config.baseUrl, p)), next: page.next }
     },
   )
@@ -54,7 +55,7 @@ export const accountsApi: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const person = await findPersonByHandle(app.db, (request.params as { handle: string }).handle)
+      const person = await findVisiblePerson(app.db, request.actor, (request.params as { handle: string }).handle)
       if (!person) throw notFound('Person')
       return toJson(app.config.baseUrl, person)
     },

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
 import { createSession, destroySession, SESSION_COOKIE } from '../../core/auth/sessions.ts'
 import { hashPassword } from '../../core/auth/passwords.ts'
 import { AppError, notFound } from '../../core/errors.ts'
@@ -9,6 +9,7 @@ import { feedLinks } from '../../core/feeds/feeds.ts'
 import type { Mail } from '../../core/mail/mailer.ts'
 import {
   authenticate,
+  findVisiblePerson,
   isUniqueViolation,
   requestPasswordReset,
   resendVerification,
@@ -19,7 +20,7 @@ import {
   updateProfile,
   verifyEmail,
 } from './accounts.ts'
-import { findAccountById, findPersonByHandle, handleOwner, listPeopleRows, splitStored } from './accounts.queries.ts'
+import { findAccountById, handleOwner, listListedPeople, splitStored } from './accounts.queries.ts'
 import { checkHandle, checkPassword, emailSchema, normaliseHandle, orderErrors, profileSchema, safeNext, signUpSchema } from './accounts.schemas.ts'
 
 type Body = Record<string, unknown>
@@ -39,7 +40,7 @@ function deliver(app: FastifyInstance, mail: Mail | null): void {
 }
 
 /** Starts a session inside the caller's transaction and sets the cookie; ends the session the browser had, if any. */
-async function startSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, trx: Executor, userId: string): Promise<void> {
+async function startSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, trx: Db, userId: string): Promise<void> {
   if (request.user) await destroySession(trx, request.user.sessionId)
   const { token, expiresAt } = await createSession(trx, userId)
   reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.config.secureCookies, expires: expiresAt })
@@ -61,7 +62,8 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     const handle = normaliseHandle(data.handle)
     const handleError = checkHandle(handle)
     const passwordError = checkPassword(data.password)
-    const shown: Record<string, string> = parsed.ok ? { name: parsed.value.name, email: parsed.value.email, handle } : { ...parsed.input, handle }
+    const listed = data.listed === 'yes' || (Array.isArray(data.listed) && data.listed.includes('yes'))
+    const shown: Record<string, string> = { ...(parsed.ok ? { name: parsed.value.name, email: parsed.value.email } : parsed.input), handle, listed: listed ? 'yes' : '' }
     if (!parsed.ok || handleError || passwordError) {
       const errors = orderErrors(['name', 'email', 'handle', 'password'], parsed.ok ? {} : parsed.errors, handleError ? { handle: handleError } : {}, passwordError ? { password: passwordError } : {})
       return renderSignUp(reply, shown, errors)
@@ -70,7 +72,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     const passwordHash = await hashPassword(String(data.password), app.config.passwordCost)
     let mail: Mail
     try {
-      mail = (await app.db.transaction().execute((trx) => signUp(trx, app.config.baseUrl, { name: parsed.value.name, email: parsed.value.email, handle, passwordHash }))).mail
+      mail = (await app.db.transaction().execute((trx) => signUp(trx, app.config.baseUrl, { name: parsed.value.name, email: parsed.value.email, handle, passwordHash, listed }))).mail
     } catch (err) {
       if (err instanceof AppError && err.fields) return renderSignUp(reply, shown, err.fields)
       if (!isUniqueViolation(err)) throw err
@@ -133,6 +135,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     const outcome = await authenticate(app.db, app.config.passwordCost, email, password.length > 1000 ? '' : password)
     if (outcome.kind === 'locked') return reply.code(429).render('accounts/too-many.njk', { title: 'Too many attempts', noindex: true })
     if (outcome.kind === 'invalid') return renderSignIn(reply, next, { email }, { email: SIGN_IN_FAILED })
+    if (outcome.kind === 'suspended') return renderSignIn(reply, next, { email }, { email: 'This account is suspended. Contact the site’s administrators if you think this is a mistake' })
     if (outcome.kind === 'unverified') return reply.render('accounts/verify-needed.njk', { title: 'Confirm your email address', email, noindex: true })
     await app.db.transaction().execute((trx) => startSession(app, request, reply, trx, outcome.userId))
     return reply.redirect(next, 303)
@@ -193,7 +196,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
   app.get('/people', { config: { serves: 'page', cache: true } }, async (request, reply) => {
     const q = query(request)
     const after = decodeCursor(q.after)
-    const rows = await listPeopleRows(app.db, after, PEOPLE_PAGE)
+    const rows = await listListedPeople(app.db, after, PEOPLE_PAGE)
     const page = paginate(rows, PEOPLE_PAGE, (p) => ({ at: p.name, id: p.id }))
     return reply.render('accounts/people.njk', {
       title: after ? 'People (continued)' : 'People',
@@ -206,7 +209,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/people/:handle', { config: { serves: 'page', cache: true } }, async (request, reply) => {
     const raw = (request.params as { handle: string }).handle
-    const person = await findPersonByHandle(app.db, raw)
+    const person = await findVisiblePerson(app.db, request.actor, raw)
     if (!person) throw notFound()
     if (raw !== person.handle) return reply.redirect(`/people/${person.handle}`, 301)
     const panels = await app.panels(request, 'person', { id: person.id, slug: person.handle })
@@ -217,6 +220,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
       isSelf: request.user?.id === person.id,
       feeds: feedLinks(`/people/${person.handle}`, person.name),
       canonicalUrl: `${app.config.baseUrl}/people/${person.handle}`,
+      noindex: !person.public,
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'People', href: '/people' }],
     })
   })
@@ -232,7 +236,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     const done = query(request).done
     const flash =
       done === 'saved' ? 'Your profile has been saved' : done === 'verified' ? 'Your email address is confirmed and you are signed in' : done === 'password' ? 'Your password has been changed and you are signed in' : undefined
-    return renderProfile(reply, { name: me.name, handle: me.handle, role: me.role, bio: me.bio, skills: splitStored(me.skills).join(', '), interests: splitStored(me.interests).join(', ') }, undefined, flash)
+    return renderProfile(reply, { name: me.name, handle: me.handle, role: me.role, bio: me.bio, skills: splitStored(me.skills).join(', '), interests: splitStored(me.interests).join(', '), listed: Number(me.listed) === 1 ? 'yes' : '' }, undefined, flash)
   })
 
   app.post('/account/profile', async (request, reply) => {
@@ -244,7 +248,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     const handleError = checkHandle(handle)
     if (!parsed.ok || handleError) {
       const errors = orderErrors(Object.keys(profileSchema), parsed.ok ? {} : parsed.errors, handleError ? { handle: handleError } : {})
-      const values = parsed.ok ? { ...parsed.value, skills: parsed.value.skills.join(', '), interests: parsed.value.interests.join(', ') } : parsed.input
+      const values = parsed.ok ? { ...parsed.value, skills: parsed.value.skills.join(', '), interests: parsed.value.interests.join(', '), listed: parsed.value.listed ? 'yes' : '' } : parsed.input
       return renderProfile(reply, { ...values, handle }, errors)
     }
     const values = parsed.value
@@ -253,7 +257,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     } catch (err) {
       const fields = err instanceof AppError ? err.fields : isUniqueViolation(err) ? { handle: 'That handle is already taken – choose another' } : undefined
       if (!fields) throw err
-      return renderProfile(reply, { ...values, handle, skills: values.skills.join(', '), interests: values.interests.join(', ') }, fields)
+      return renderProfile(reply, { ...values, handle, skills: values.skills.join(', '), interests: values.interests.join(', '), listed: values.listed ? 'yes' : '' }, fields)
     }
     return reply.redirect('/account/profile?done=saved', 303)
   })

@@ -1,8 +1,11 @@
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
+import type { CommunitiesDb } from './communities.tables.ts'
+
+const own = (db: Db): CommunitiesDb => db
 import { now } from '../../core/db/ids.ts'
 import type { ModeratableType } from '../../core/module.ts'
 import { findCommunityById, findDocument, findReply, findThread } from './communities.queries.ts'
-import { indexReply, indexThread, replyPath, threadPath } from './communities.ts'
+import { indexReply, indexThread, indexThreadReplies, replyPath, threadPath } from './communities.ts'
 
 /** Threads, for the moderation module: hiding also takes the thread out of search. */
 export const threadModeration: ModeratableType = {
@@ -13,13 +16,15 @@ export const threadModeration: ModeratableType = {
     const c = await findCommunityById(db, t.spaceId)
     return { spaceId: t.spaceId, authorId: t.authorId, title: t.title, url: threadPath(c?.slug ?? '', t.id), hiddenAt: t.hiddenAt, visibleFrom: t.createdAt }
   },
-  async setHidden(db: Executor, id: string, hidden: boolean) {
+  async setHidden(db: Db, id: string, hidden: boolean) {
     const t = await findThread(db, id)
     if (!t) return
     const hiddenAt = hidden ? now() : null
-    await db.updateTable('threads').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+    await own(db).updateTable('threads').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
     const c = await findCommunityById(db, t.spaceId)
     await indexThread(db, c?.slug ?? '', { ...t, hiddenAt })
+    // A hidden thread takes its replies (which carry its title) out of search with it.
+    await indexThreadReplies(db, c?.slug ?? '', { ...t, hiddenAt })
   },
 }
 
@@ -33,11 +38,11 @@ export const replyModeration: ModeratableType = {
     const c = await findCommunityById(db, r.spaceId)
     return { spaceId: r.spaceId, authorId: r.authorId, title: `Reply to “${t?.title ?? ''}”: ${r.body.slice(0, 80)}`, url: replyPath(c?.slug ?? '', r.threadId, r.id), hiddenAt: r.hiddenAt, visibleFrom: r.createdAt }
   },
-  async setHidden(db: Executor, id: string, hidden: boolean) {
+  async setHidden(db: Db, id: string, hidden: boolean) {
     const r = await findReply(db, id)
     if (!r) return
     const hiddenAt = hidden ? now() : null
-    await db.updateTable('replies').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+    await own(db).updateTable('replies').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
     const t = await findThread(db, r.threadId)
     const c = await findCommunityById(db, r.spaceId)
     await indexReply(db, c?.slug ?? '', t?.title ?? '', { ...r, hiddenAt })
@@ -53,7 +58,7 @@ export const documentModeration: ModeratableType = {
     const c = await findCommunityById(db, d.spaceId)
     return { spaceId: d.spaceId, authorId: d.authorId, title: d.title, url: `/communities/${c?.slug ?? ''}/library`, hiddenAt: d.hiddenAt }
   },
-  async setHidden(db: Executor, id: string, hidden: boolean) {
-    await db.updateTable('documents').set({ hidden_at: hidden ? now() : null }).where('id', '=', id).execute()
+  async setHidden(db: Db, id: string, hidden: boolean) {
+    await own(db).updateTable('documents').set({ hidden_at: hidden ? now() : null }).where('id', '=', id).execute()
   },
 }

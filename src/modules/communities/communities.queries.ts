@@ -1,9 +1,8 @@
 import type { ExpressionBuilder } from 'kysely'
-import type { Executor } from '../../core/db/database.ts'
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
 import type { SpaceVisibility, SpaceRole, MembershipStatus } from '../../core/access/access.tables.ts'
 import { decodeCursor, paginate, type Cursor } from '../../core/http/pagination.ts'
-import type { CommunitiesTable, JoinPolicy } from './communities.tables.ts'
+import type { CommunitiesDb, CommunitiesTable, JoinPolicy } from './communities.tables.ts'
 
 /** A community with its space's visibility. */
 export interface Community {
@@ -58,25 +57,25 @@ function olderThan(eb: ExpressionBuilder<any, any>, atColumn: string, idColumn: 
 }
 
 /** One community by slug, whoever asks (callers check access with the policy). */
-export async function findCommunityBySlug(db: Executor, slug: string): Promise<Community | null> {
+export async function findCommunityBySlug(db: CommunitiesDb, slug: string): Promise<Community | null> {
   if (slug.length > 80) return null
   const row = await db.selectFrom('communities').innerJoin('spaces', 'spaces.id', 'communities.id').select(communityColumns).where('communities.slug', '=', slug).executeTakeFirst()
   return row ? toCommunity(row) : null
 }
 
 /** One community by id (its space id). */
-export async function findCommunityById(db: Executor, id: string): Promise<Community | null> {
+export async function findCommunityById(db: CommunitiesDb, id: string): Promise<Community | null> {
   const row = await db.selectFrom('communities').innerJoin('spaces', 'spaces.id', 'communities.id').select(communityColumns).where('communities.id', '=', id).executeTakeFirst()
   return row ? toCommunity(row) : null
 }
 
 /** True when the slug is taken. */
-export async function slugExists(db: Executor, slug: string): Promise<boolean> {
+export async function slugExists(db: CommunitiesDb, slug: string): Promise<boolean> {
   return (await db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined
 }
 
 /** Communities the actor may see, most recently active first. */
-export async function listCommunities(db: Executor, actor: Actor, options: { cursor?: unknown; limit: number }): Promise<{ items: Community[]; next: string | null }> {
+export async function listCommunities(db: CommunitiesDb, actor: Actor, options: { cursor?: unknown; limit: number }): Promise<{ items: Community[]; next: string | null }> {
   const cursor = decodeCursor(options.cursor)
   let q = db
     .selectFrom('communities')
@@ -89,7 +88,7 @@ export async function listCommunities(db: Executor, actor: Actor, options: { cur
 }
 
 /** Active member counts for a set of communities, in one query. */
-export async function memberCounts(db: Executor, spaceIds: string[]): Promise<Map<string, number>> {
+export async function memberCounts(db: CommunitiesDb, spaceIds: string[]): Promise<Map<string, number>> {
   if (spaceIds.length === 0) return new Map()
   const rows = await db
     .selectFrom('space_members')
@@ -101,68 +100,44 @@ export async function memberCounts(db: Executor, spaceIds: string[]): Promise<Ma
   return new Map(rows.map((r) => [r.space_id, Number(r.n)]))
 }
 
-export interface Member {
+export interface Membership {
   userId: string
-  handle: string
-  name: string
   role: SpaceRole
   status: MembershipStatus
   since: string
 }
 
-/** Members of a space with the given statuses, hosts first then by name. */
-export async function listMembers(db: Executor, spaceId: string, statuses: MembershipStatus[], limit = 500): Promise<Member[]> {
+/** Memberships of a space with the given statuses (accounts labels the people). */
+export async function listMemberships(db: CommunitiesDb, spaceId: string, statuses: MembershipStatus[], limit = 500): Promise<Membership[]> {
   const rows = await db
     .selectFrom('space_members')
-    .innerJoin('users', 'users.id', 'space_members.user_id')
-    .select(['users.id', 'users.handle', 'users.name', 'space_members.role', 'space_members.status', 'space_members.updated_at'])
-    .where('space_members.space_id', '=', spaceId)
-    .where('space_members.status', 'in', statuses)
-    .orderBy('users.name')
+    .select(['user_id', 'role', 'status', 'updated_at'])
+    .where('space_id', '=', spaceId)
+    .where('status', 'in', statuses)
     .limit(limit)
     .execute()
-  const order: Record<SpaceRole, number> = { host: 0, moderator: 1, member: 2 }
-  return rows
-    .map((r) => ({ userId: r.id, handle: r.handle, name: r.name, role: r.role, status: r.status, since: r.updated_at }))
-    .sort((a, b) => order[a.role] - order[b.role])
+  return rows.map((r) => ({ userId: r.user_id, role: r.role, status: r.status, since: r.updated_at }))
+}
+
+/** The memberships of these people in a space, for deciding who may read it. */
+export async function membershipsAmong(db: CommunitiesDb, spaceId: string, userIds: string[]): Promise<Map<string, { role: SpaceRole; status: MembershipStatus }>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db.selectFrom('space_members').select(['user_id', 'role', 'status']).where('space_id', '=', spaceId).where('user_id', 'in', userIds).execute()
+  return new Map(rows.map((r) => [r.user_id, { role: r.role, status: r.status }]))
 }
 
 /** One membership row, or null. */
-export async function findMembership(db: Executor, spaceId: string, userId: string): Promise<{ role: SpaceRole; status: MembershipStatus } | null> {
+export async function findMembership(db: CommunitiesDb, spaceId: string, userId: string): Promise<{ role: SpaceRole; status: MembershipStatus } | null> {
   const row = await db.selectFrom('space_members').select(['role', 'status']).where('space_id', '=', spaceId).where('user_id', '=', userId).executeTakeFirst()
   return row ?? null
 }
 
 /** Ids of the active hosts of a space. */
-export async function hostIds(db: Executor, spaceId: string): Promise<string[]> {
+export async function hostIds(db: CommunitiesDb, spaceId: string): Promise<string[]> {
   const rows = await db.selectFrom('space_members').select('user_id').where('space_id', '=', spaceId).where('role', '=', 'host').where('status', '=', 'active').execute()
   return rows.map((r) => r.user_id)
 }
 
-export interface Person {
-  id: string
-  handle: string
-  name: string
-  email: string
-}
-
-/** People by handle (lower-cased), in one query. */
-export async function usersByHandles(db: Executor, handles: string[]): Promise<Person[]> {
-  if (handles.length === 0) return []
-  return db.selectFrom('users').select(['id', 'handle', 'name', 'email']).where('handle', 'in', [...new Set(handles)]).execute()
-}
-
-/** People by id, in one query. */
-export async function usersByIds(db: Executor, ids: string[]): Promise<Map<string, Person>> {
-  if (ids.length === 0) return new Map()
-  const rows = await db.selectFrom('users').select(['id', 'handle', 'name', 'email']).where('id', 'in', [...new Set(ids)]).execute()
-  return new Map(rows.map((r) => [r.id, r]))
-}
-
-/** A person by e-mail address, or null. */
-export async function userByEmail(db: Executor, email: string): Promise<Person | null> {
-  return (await db.selectFrom('users').select(['id', 'handle', 'name', 'email']).where('email', '=', email.toLowerCase()).executeTakeFirst()) ?? null
-}
 
 export interface Thread {
   id: string
@@ -215,14 +190,14 @@ function toThread(r: { id: string; space_id: string; title: string; body: string
 }
 
 /** One thread by id (callers check access). */
-export async function findThread(db: Executor, id: string): Promise<Thread | null> {
+export async function findThread(db: CommunitiesDb, id: string): Promise<Thread | null> {
   if (id.length > 64) return null
   const row = await db.selectFrom('threads').select(threadColumns).where('threads.id', '=', id).executeTakeFirst()
   return row ? toThread(row) : null
 }
 
 /** A thread made from this one-time form key, if any. */
-export async function threadBySubmission(db: Executor, submissionId: string): Promise<{ id: string; space_id: string } | null> {
+export async function threadBySubmission(db: CommunitiesDb, submissionId: string): Promise<{ id: string; space_id: string } | null> {
   return (await db.selectFrom('threads').select(['id', 'space_id']).where('submission_id', '=', submissionId).executeTakeFirst()) ?? null
 }
 
@@ -230,7 +205,7 @@ export async function threadBySubmission(db: Executor, submissionId: string): Pr
  * A community's threads the actor may see: pinned first, then by latest activity.
  * The cursor's `at` is "<pinned>|<last_activity_at>" so the keyset covers all three sort columns.
  */
-export async function listThreads(db: Executor, actor: Actor, spaceId: string, options: { cursor?: unknown; limit: number; pinnedOnly?: boolean }): Promise<{ items: Thread[]; next: string | null }> {
+export async function listThreads(db: CommunitiesDb, actor: Actor, spaceId: string, options: { cursor?: unknown; limit: number; pinnedOnly?: boolean }): Promise<{ items: Thread[]; next: string | null }> {
   const cursor = decodeCursor(options.cursor)
   let q = db
     .selectFrom('threads')
@@ -296,19 +271,25 @@ function toReply(r: { id: string; thread_id: string; space_id: string; body: str
 }
 
 /** One reply by id. */
-export async function findReply(db: Executor, id: string): Promise<Reply | null> {
+export async function findReply(db: CommunitiesDb, id: string): Promise<Reply | null> {
   if (id.length > 64) return null
   const row = await db.selectFrom('replies').select(replyColumns).where('replies.id', '=', id).executeTakeFirst()
   return row ? toReply(row) : null
 }
 
 /** A reply made from this one-time form key, if any. */
-export async function replyBySubmission(db: Executor, submissionId: string): Promise<{ id: string; thread_id: string; position: number } | null> {
+export async function replyBySubmission(db: CommunitiesDb, submissionId: string): Promise<{ id: string; thread_id: string; position: number } | null> {
   return (await db.selectFrom('replies').select(['id', 'thread_id', 'position']).where('submission_id', '=', submissionId).executeTakeFirst()) ?? null
 }
 
+/** Every reply of a thread, in order (for re-indexing when the thread is hidden or restored). */
+export async function allRepliesOf(db: CommunitiesDb, threadId: string): Promise<Reply[]> {
+  const rows = await db.selectFrom('replies').select(replyColumns).where('replies.thread_id', '=', threadId).orderBy('replies.position').execute()
+  return rows.map(toReply)
+}
+
 /** Replies by id (for quotes on a page), in one query. */
-export async function repliesByIds(db: Executor, ids: string[]): Promise<Map<string, Reply>> {
+export async function repliesByIds(db: CommunitiesDb, ids: string[]): Promise<Map<string, Reply>> {
   if (ids.length === 0) return new Map()
   const rows = await db.selectFrom('replies').select(replyColumns).where('replies.id', 'in', [...new Set(ids)]).execute()
   return new Map(rows.map((r) => [r.id, toReply(r)]))
@@ -322,7 +303,7 @@ export type ReplyWindow = { after: number } | { before: number } | { last: true 
  * first, middle and last pages each read only `limit + 1` index entries.
  */
 export async function listReplies(
-  db: Executor,
+  db: CommunitiesDb,
   actor: Actor,
   threadId: string,
   window: ReplyWindow,
@@ -345,7 +326,7 @@ export async function listReplies(
   return { items, hasOlder: rows.length > limit, hasNewer: 'before' in window }
 }
 
-async function hasReplyBefore(db: Executor, actor: Actor, threadId: string, position: number): Promise<boolean> {
+async function hasReplyBefore(db: CommunitiesDb, actor: Actor, threadId: string, position: number): Promise<boolean> {
   const row = await db
     .selectFrom('replies')
     .select('replies.id')
@@ -358,7 +339,7 @@ async function hasReplyBefore(db: Executor, actor: Actor, threadId: string, posi
 }
 
 /** Earlier versions of a thread or reply, newest first. */
-export async function listRevisions(db: Executor, subjectType: 'thread' | 'reply', subjectId: string): Promise<Array<{ id: string; title: string | null; body: string; editedBy: string; createdAt: string }>> {
+export async function listRevisions(db: CommunitiesDb, subjectType: 'thread' | 'reply', subjectId: string): Promise<Array<{ id: string; title: string | null; body: string; editedBy: string; createdAt: string }>> {
   const rows = await db
     .selectFrom('revisions')
     .select(['id', 'title', 'body', 'edited_by', 'created_at'])
@@ -422,14 +403,14 @@ function toDocument(r: { id: string; space_id: string; kind: 'file' | 'link'; ti
 }
 
 /** One library document by id. */
-export async function findDocument(db: Executor, id: string): Promise<LibraryDocument | null> {
+export async function findDocument(db: CommunitiesDb, id: string): Promise<LibraryDocument | null> {
   if (id.length > 64) return null
   const row = await db.selectFrom('documents').select(documentColumns).where('documents.id', '=', id).executeTakeFirst()
   return row ? toDocument(row) : null
 }
 
 /** A community's library the actor may see, newest first. */
-export async function listDocuments(db: Executor, actor: Actor, spaceId: string, options: { cursor?: unknown; limit: number }): Promise<{ items: LibraryDocument[]; next: string | null }> {
+export async function listDocuments(db: CommunitiesDb, actor: Actor, spaceId: string, options: { cursor?: unknown; limit: number }): Promise<{ items: LibraryDocument[]; next: string | null }> {
   const cursor = decodeCursor(options.cursor)
   let q = db
     .selectFrom('documents')
@@ -442,7 +423,7 @@ export async function listDocuments(db: Executor, actor: Actor, spaceId: string,
 }
 
 /** An open (not yet accepted) invitation by its token hash. */
-export async function invitationByTokenHash(db: Executor, spaceId: string, tokenHash: string): Promise<{ id: string; email: string | null; user_id: string | null } | null> {
+export async function invitationByTokenHash(db: CommunitiesDb, spaceId: string, tokenHash: string): Promise<{ id: string; email: string | null; user_id: string | null } | null> {
   return (
     (await db
       .selectFrom('invitations')
@@ -455,7 +436,7 @@ export async function invitationByTokenHash(db: Executor, spaceId: string, token
 }
 
 /** Open invitations of a space (for the members page). */
-export async function openInvitations(db: Executor, spaceId: string): Promise<Array<{ id: string; email: string | null; userId: string | null; createdAt: string }>> {
+export async function openInvitations(db: CommunitiesDb, spaceId: string): Promise<Array<{ id: string; email: string | null; userId: string | null; createdAt: string }>> {
   const rows = await db
     .selectFrom('invitations')
     .select(['id', 'email', 'user_id', 'created_at'])
@@ -468,7 +449,7 @@ export async function openInvitations(db: Executor, spaceId: string): Promise<Ar
 }
 
 /** Communities where `userId` is an active member, limited to those the actor may see. */
-export async function communitiesOfPerson(db: Executor, actor: Actor, userId: string, limit = 50): Promise<Array<Community & { role: SpaceRole }>> {
+export async function communitiesOfPerson(db: CommunitiesDb, actor: Actor, userId: string, limit = 50): Promise<Array<Community & { role: SpaceRole }>> {
   const rows = await db
     .selectFrom('space_members')
     .innerJoin('communities', 'communities.id', 'space_members.space_id')
@@ -484,7 +465,7 @@ export async function communitiesOfPerson(db: Executor, actor: Actor, userId: st
 }
 
 /** Public communities and their visible threads, for the sitemap. */
-export async function publicSitemapEntries(db: Executor): Promise<Array<{ path: string; updated?: string }>> {
+export async function publicSitemapEntries(db: CommunitiesDb): Promise<Array<{ path: string; updated?: string }>> {
   const anon: Actor = { userId: null, isAdmin: false }
   const communities = await db
     .selectFrom('communities')
@@ -506,4 +487,16 @@ export async function publicSitemapEntries(db: Executor): Promise<Array<{ path: 
     ...communities.map((c) => ({ path: `/communities/${c.slug}`, updated: c.last_activity_at })),
     ...threads.map((t) => ({ path: `/communities/${slugs.get(t.space_id)}/threads/${t.id}`, updated: t.last_activity_at })),
   ]
+}
+
+/** Members-only communities by name, for platform admins' list (names only: what is inside stays closed). */
+export async function membersOnlyCommunities(db: CommunitiesDb, limit = 200): Promise<Array<{ slug: string; name: string }>> {
+  return db
+    .selectFrom('communities')
+    .innerJoin('spaces', 'spaces.id', 'communities.id')
+    .select(['communities.slug', 'communities.name'])
+    .where('spaces.visibility', '=', 'members')
+    .orderBy('communities.name')
+    .limit(limit)
+    .execute()
 }

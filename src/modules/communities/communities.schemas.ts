@@ -61,3 +61,8 @@ export const memberActionSchema = {
   action: { type: 'choice', label: 'Action', options: ['approve', 'decline', 'role', 'remove', 'ban', 'unban'], required: true },
   role: { type: 'choice', label: 'Role', options: ROLES },
 } satisfies Record<string, FieldSpec>
+
+/** Why a platform admin opens a members-only community: shown to its hosts and kept in the audit log. */
+export const adminAccessSchema = {
+  reason: { type: 'text', label: 'Reason', required: true, min: 10, max: 500 },
+} as const satisfies Record<string, FieldSpec>

@@ -1,6 +1,9 @@
 import type { SeedContext } from '../../core/module.ts'
-import type { Executor } from '../../core/db/database.ts'
-import { spaceFacts, type Actor } from '../../core/access/policy.ts'
+import type { Db } from '../../core/db/database.ts'
+import type { Actor } from '../../core/access/policy.ts'
+import { spaceFacts } from '../../core/access/can.ts'
+import { peopleByHandles } from '../accounts/accounts.ts'
+import type { CommunitiesDb } from './communities.tables.ts'
 import { setMembership } from '../../core/access/spaces.ts'
 import type { SpaceRole } from '../../core/access/access.tables.ts'
 import { accessFor, addLink, createCommunity, createReply, createThread, type CommunityAccess } from './communities.ts'
@@ -97,7 +100,7 @@ const COMMUNITIES: SeedCommunity[] = [
   },
 ]
 
-async function accessAs(db: Executor, actor: Actor, spaceId: string): Promise<CommunityAccess> {
+async function accessAs(db: Db, actor: Actor, spaceId: string): Promise<CommunityAccess> {
   const community = await findCommunityById(db, spaceId)
   return accessFor(actor, community!, await spaceFacts(db, actor, spaceId))
 }
@@ -105,8 +108,9 @@ async function accessAs(db: Executor, actor: Actor, spaceId: string): Promise<Co
 /** Three demo communities (public/open, signed-in/request, private/invite) with members, discussions and a library link. */
 export async function seedCommunities({ db }: SeedContext): Promise<void> {
   const handles = [...new Set(COMMUNITIES.flatMap((c) => [c.host, ...c.members.map((m) => m[0]), ...c.threads.flatMap((t) => [t.author, ...t.replies.map((r) => r[0])])]))]
-  const rows = await db.selectFrom('users').select(['id', 'handle']).where('handle', 'in', handles).execute()
-  const ids = new Map(rows.map((r) => [r.handle, r.id]))
+  const people = await peopleByHandles(db, handles)
+  const ids = new Map([...people.values()].map((r) => [r.handle, r.id]))
+  const own: CommunitiesDb = db
   if (!ids.has('sam-admin')) return // the accounts seed did not run: nothing to attach content to
   const actor = (handle: string): Actor => ({ userId: ids.get(handle)!, isAdmin: false })
   for (const spec of COMMUNITIES) {
@@ -117,7 +121,7 @@ export async function seedCommunities({ db }: SeedContext): Promise<void> {
     for (const t of spec.threads) {
       if (!ids.has(t.author)) continue
       const thread = await createThread(db, actor(t.author), await accessAs(db, actor(t.author), id), { title: t.title, body: t.body, submission_id: '' })
-      if (t.pinned) await db.updateTable('threads').set({ pinned: 1 }).where('id', '=', thread.id).execute()
+      if (t.pinned) await own.updateTable('threads').set({ pinned: 1 }).where('id', '=', thread.id).execute()
       for (const [handle, body] of t.replies) {
         if (!ids.has(handle)) continue
         const fresh = await findThread(db, thread.id)

@@ -1,3 +1,6 @@
+import type { Executor } from '../../core/db/database.ts'
+import type { SharedCoreTables } from '../../core/core.tables.ts'
+
 /** How people join a community. */
 export type JoinPolicy = 'open' | 'request' | 'invite'
 
@@ -105,3 +108,6 @@ export interface CommunitiesTables {
   documents: DocumentsTable
   invitations: InvitationsTable
 }
+
+/** The executor the communities module works through: its tables, and the core's spaces and membership (a community is a space). */
+export type CommunitiesDb = Executor<CommunitiesTables & SharedCoreTables>

@@ -74,12 +74,12 @@ for (const dialect of testDialects()) {
     })
 
     const db = () => t.app.db
-    const spaceIdOf = async (slug: string) => (await db().selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
+    const spaceIdOf = async (slug: string) => (await t.db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
     const membership = async (slug: string, userId: string) => {
-      const row = await db().selectFrom('space_members').select(['role', 'status']).where('space_id', '=', await spaceIdOf(slug)).where('user_id', '=', userId).executeTakeFirst()
+      const row = await t.db.selectFrom('space_members').select(['role', 'status']).where('space_id', '=', await spaceIdOf(slug)).where('user_id', '=', userId).executeTakeFirst()
       return row ? { role: row.role, status: row.status } : null
     }
-    const notifications = (userId: string, kind: string) => db().selectFrom('notifications').select(['text', 'url']).where('user_id', '=', userId).where('kind', '=', kind).execute()
+    const notifications = (userId: string, kind: string) => t.db.selectFrom('notifications').select(['text', 'url']).where('user_id', '=', userId).where('kind', '=', kind).execute()
     async function create(name: string, join_policy: string, visibility: string): Promise<string> {
       const res = await c.host.submit('/communities/new', { name, description: `About ${name}.`, themes: 'open data, weeknotes', join_policy, visibility })
       assert.equal(res.statusCode, 303, res.body.slice(0, 400))
@@ -104,13 +104,13 @@ for (const dialect of testDialects()) {
       const list = await c.anon.get('/communities')
       assert.match(list.body, /Weeknote writers club/)
 
-      const before = await db().selectFrom('communities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      const before = await t.db.selectFrom('communities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       const bad = await c.host.submit('/communities/new', { name: 'x'.repeat(101), description: 'Kept description', themes: '', join_policy: 'open', visibility: 'nonsense' })
       assert.equal(bad.statusCode, 422)
       assert.match(bad.body, /govuk-error-summary/)
       assert.match(bad.body, /Name must be 100 characters or fewer/)
       assert.match(bad.body, /Kept description/)
-      const after = await db().selectFrom('communities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      const after = await t.db.selectFrom('communities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       assert.equal(Number(after.n), Number(before.n))
       assert.equal((await c.anon.get('/communities/new')).statusCode, 303)
     })
@@ -226,7 +226,7 @@ for (const dialect of testDialects()) {
       assert.equal(long.statusCode, 422)
       assert.match(long.body, /Title must be 150 characters or fewer/)
       assert.match(long.body, /Enter message/)
-      assert.equal((await db().selectFrom('threads').select('id').where('space_id', '=', await spaceIdOf(slug)).execute()).length, 0)
+      assert.equal((await t.db.selectFrom('threads').select('id').where('space_id', '=', await spaceIdOf(slug)).execute()).length, 0)
 
       const form = await c.alice.get(`/communities/${slug}/threads/new`)
       const token = csrfTokenIn(form.body)!
@@ -236,7 +236,7 @@ for (const dialect of testDialects()) {
       assert.equal(first.statusCode, 303)
       assert.equal(second.statusCode, 303)
       assert.equal(location(first), location(second))
-      const threads = await db().selectFrom('threads').select(['id', 'body_html']).where('space_id', '=', await spaceIdOf(slug)).execute()
+      const threads = await t.db.selectFrom('threads').select(['id', 'body_html']).where('space_id', '=', await spaceIdOf(slug)).execute()
       assert.equal(threads.length, 1)
       assert.match(threads[0]!.body_html, new RegExp(`<a class="govuk-link" href="/people/${u.bob.handle}">@${u.bob.handle}</a>`))
       const mentions = await notifications(u.bob.id, 'mention')
@@ -300,7 +300,7 @@ for (const dialect of testDialects()) {
       const refused = await c.bob.post(`/communities/${slug}/threads/${threadId}`, { _csrf: csrfTokenIn(form.body)!, body: 'One more thing' })
       assert.equal(refused.statusCode, 409)
       assert.match(refused.body, /This thread is locked. You can no longer reply to it./)
-      const audit = await db().selectFrom('audit_log').select(['action', 'actor_id']).where('subject_id', '=', threadId).execute()
+      const audit = await t.db.selectFrom('audit_log').select(['action', 'actor_id']).where('subject_id', '=', threadId).execute()
       assert.deepEqual(audit.map((a) => a.action), ['thread.lock'])
     })
 
@@ -313,8 +313,8 @@ for (const dialect of testDialects()) {
         id: newId(), thread_id: threadId, space_id: spaceId, body: `Reply number ${i + 1}.`, body_html: `<p class="govuk-body">Reply number ${i + 1}.</p>`,
         author_id: u.host.id, quote_reply_id: null, hidden_at: null, edited_at: null, created_at: new Date(t0 + i).toISOString(), position: i + 1, submission_id: null,
       }))
-      await db().insertInto('replies').values(rows).execute()
-      await db().updateTable('threads').set({ reply_count: 60 }).where('id', '=', threadId).execute()
+      await t.db.insertInto('replies').values(rows).execute()
+      await t.db.updateTable('threads').set({ reply_count: 60 }).where('id', '=', threadId).execute()
       const numbers = (html: string) => [...html.matchAll(/Reply number (\d+)\./g)].map((m) => Number(m[1]))
       const first = await c.anon.get(`/communities/${slug}/threads/${threadId}`)
       assert.deepEqual(numbers(first.body), Array.from({ length: 25 }, (_, i) => i + 1))
@@ -359,7 +359,7 @@ for (const dialect of testDialects()) {
       assert.match(noFile.body, /Select a file/)
       const noToken = await upload(t, c.alice, slug, { title: 'x', description: '' }, { name: 'a.pdf', type: 'application/pdf', data: pdf('a') }, false)
       assert.equal(noToken.statusCode, 403)
-      const docs = await db().selectFrom('documents').select(['id', 'title', 'mime_type']).where('space_id', '=', await spaceIdOf(slug)).orderBy('title').execute()
+      const docs = await t.db.selectFrom('documents').select(['id', 'title', 'mime_type']).where('space_id', '=', await spaceIdOf(slug)).orderBy('title').execute()
       assert.deepEqual(docs.map((d) => d.title), ['Minutes of March', 'Our logo'])
       assert.equal(readdirSync(join(dataDir, 'uploads')).length >= 2, true)
 
@@ -373,7 +373,8 @@ for (const dialect of testDialects()) {
       assert.match(got.body, /% minutes/)
       assert.equal((await c.stranger.get(url)).statusCode, 404)
       assert.equal((await c.anon.get(url)).statusCode, 404)
-      assert.equal((await c.admin.get(url)).statusCode, 200)
+      // A private community is a trusted space: a platform admin does not read it by default.
+      assert.equal((await c.admin.get(url)).statusCode, 404)
 
       const link = await c.alice.submit(`/communities/${slug}/library/link`, { title: 'Guide', url: 'javascript:alert(1)', description: '' })
       assert.equal(link.statusCode, 422)
@@ -389,7 +390,7 @@ for (const dialect of testDialects()) {
       const reply = await c.bob.submit(`/communities/${slug}/threads/${threadId}`, { body: 'Quiet reply' })
       const replyId = /\/replies\/([^/?#]+)/.exec(location(reply))![1]!
       await upload(t, c.alice, slug, { title: 'Secret file', description: '' }, { name: 's.pdf', type: 'application/pdf', data: pdf('s') })
-      const docId = (await db().selectFrom('documents').select('id').where('space_id', '=', spaceId).executeTakeFirstOrThrow()).id
+      const docId = (await t.db.selectFrom('documents').select('id').where('space_id', '=', spaceId).executeTakeFirstOrThrow()).id
       const urls = [
         `/communities/${slug}`, `/communities/${slug}/members`, `/communities/${slug}/threads`, `/communities/${slug}/threads/${threadId}`,
         `/communities/${slug}/threads/${threadId}/history`, `/communities/${slug}/threads/${threadId}/replies/${replyId}`,
@@ -407,7 +408,19 @@ for (const dialect of testDialects()) {
       assert.equal((await searchDocuments(db(), t.app.dialect, { userId: u.stranger.id, isAdmin: false }, 'secret plans')).hits.length, 0)
       assert.ok((await searchDocuments(db(), t.app.dialect, { userId: u.alice.id, isAdmin: false }, 'secret plans')).hits.some((h) => h.id === threadId))
       assert.equal((await notifications(u.stranger.id, 'mention')).length, 0, 'a stranger is not told about a private community')
+      // Trusted space: a platform admin gets 404 until they open it as an admin, with a reason its hosts see.
+      assert.equal((await c.admin.get(`/communities/${slug}`)).statusCode, 404)
+      assert.ok(!(await searchDocuments(db(), t.app.dialect, { userId: u.admin.id, isAdmin: true }, 'secret plans')).hits.length, 'admins do not find it in search')
+      assert.match((await c.admin.get('/admin')).body, new RegExp(`/communities/${slug}/admin-access`))
+      assert.equal((await c.alice.get(`/communities/${slug}/admin-access`)).statusCode, 404, 'only admins have the form')
+      const noReason = await c.admin.submit(`/communities/${slug}/admin-access`, { reason: '' })
+      assert.equal(noReason.statusCode, 422)
+      const opened = await c.admin.submit(`/communities/${slug}/admin-access`, { reason: 'A host asked for help with a thread' })
+      assert.equal(opened.statusCode, 303)
       assert.equal((await c.admin.get(`/communities/${slug}`)).statusCode, 200)
+      assert.ok((await t.db.selectFrom('audit_log').select('reason').where('action', '=', 'space.admin_access').execute()).some((a) => a.reason === 'A host asked for help with a thread'))
+      assert.match((await c.host.get(`/communities/${slug}/members`)).body, /A host asked for help with a thread/)
+      assert.ok((await notifications(u.host.id, 'moderation')).length >= 1, 'the hosts are told')
 
       // Ban and remove take effect at once.
       await c.host.submit(`/communities/${slug}/members`, { action: 'ban' }, `/communities/${slug}/members/${u.alice.id}`)
@@ -416,8 +429,8 @@ for (const dialect of testDialects()) {
         assert.equal((await c.alice.get(url)).statusCode, 404, `banned ${url}`)
         assert.equal((await c.bob.get(url)).statusCode, 404, `removed ${url}`)
       }
-      const audit = await db().selectFrom('audit_log').select('action').where('space_id', '=', spaceId).execute()
-      assert.deepEqual(audit.map((a) => a.action).sort(), ['member.ban', 'member.remove'])
+      const audit = await t.db.selectFrom('audit_log').select('action').where('space_id', '=', spaceId).execute()
+      assert.deepEqual(audit.map((a) => a.action).sort(), ['member.ban', 'member.remove', 'space.admin_access'])
     })
 
     test('making a public community private takes effect at once, cached pages included', async () => {

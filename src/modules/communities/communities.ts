@@ -2,32 +2,39 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileTypeFromBuffer } from 'file-type'
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
 import { newId, now, slugify } from '../../core/db/ids.ts'
-import { can, canInSpace, spaceFacts, type Actor, type SpaceFacts } from '../../core/access/policy.ts'
-import { createSpace, setMembership, updateSpace } from '../../core/access/spaces.ts'
-import type { SpaceRole, SpaceVisibility } from '../../core/access/access.tables.ts'
+import { can, spaceFacts, type SpaceFacts } from '../../core/access/can.ts'
+import type { Actor } from '../../core/access/policy.ts'
+import { moderateSpace, participateInSpace, viewSpace } from '../../core/access/spaces.policy.ts'
+import { adminAccessOf, createSpace, grantAdminAccess, setMembership, updateSpace } from '../../core/access/spaces.ts'
+import type { MembershipStatus, SpaceRole, SpaceVisibility } from '../../core/access/access.tables.ts'
 import { audit } from '../../core/audit.ts'
 import { AppError, forbidden, invalid, notFound } from '../../core/errors.ts'
 import { renderMarkdown, markdownToText } from '../../core/markdown/markdown.ts'
-import { indexDocument, removeDocument } from '../../core/search/search.ts'
+import { indexDocument, removeDocument, removeDocuments } from '../../core/search/search.ts'
 import { notify, type NotificationInput } from '../notifications/notifications.ts'
+import { accountIdForEmail, peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findCommunityBySlug,
   findMembership,
   hostIds,
   invitationByTokenHash,
+  allRepliesOf,
+  listMemberships,
+  membershipsAmong,
   replyBySubmission,
   threadBySubmission,
-  userByEmail,
-  usersByHandles,
-  usersByIds,
   type Community,
   type LibraryDocument,
   type Reply,
   type Thread,
 } from './communities.queries.ts'
-import type { JoinPolicy } from './communities.tables.ts'
+import type { CommunitiesDb, JoinPolicy } from './communities.tables.ts'
+import { threadFacts, replyFacts, documentFacts } from './communities.policy.ts'
+
+/** This module's own tables, narrowed from the database handle. */
+const own = (db: Db): CommunitiesDb => db
 
 /** Replies per thread page. */
 export const REPLIES_PER_PAGE = 25
@@ -47,15 +54,16 @@ export function accessFor(actor: Actor, community: Community, facts: SpaceFacts 
   return {
     community,
     facts,
-    canView: canInSpace(actor, 'view', facts),
-    canParticipate: canInSpace(actor, 'participate', facts),
-    canModerate: canInSpace(actor, 'moderate', facts),
-    isHost: actor.isAdmin || (facts?.role === 'host' && facts.status === 'active'),
+    canView: facts !== null && viewSpace(actor, facts),
+    canParticipate: facts !== null && participateInSpace(actor, facts),
+    canModerate: facts !== null && moderateSpace(actor, facts),
+    // Settings, invitations and roles: the community's own hosts (platform admins do not manage trusted spaces).
+    isHost: facts?.role === 'host' && facts.status === 'active',
   }
 }
 
 /** Loads a community the actor may see, or throws 404 (never 403: existence is not revealed). */
-export async function loadCommunity(db: Executor, actor: Actor, slug: string): Promise<CommunityAccess> {
+export async function loadCommunity(db: Db, actor: Actor, slug: string): Promise<CommunityAccess> {
   const community = await findCommunityBySlug(db, slug)
   if (!community) throw notFound()
   const facts = await spaceFacts(db, actor, community.id)
@@ -81,76 +89,75 @@ export interface CommunityInput {
 }
 
 /** A slug not yet taken: the name's slug, else with -2, -3 … (one query for all candidates). */
-async function freeSlug(db: Executor, name: string): Promise<string> {
+async function freeSlug(db: Db, name: string): Promise<string> {
   const base = slugify(name).slice(0, 50).replace(/-+$/, '') || 'community'
-  const taken = new Set((await db.selectFrom('communities').select('slug').where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)])).execute()).map((r) => r.slug))
+  const taken = new Set((await own(db).selectFrom('communities').select('slug').where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)])).execute()).map((r) => r.slug))
   if (!taken.has(base) && !['new'].includes(base)) return base
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
 }
 
 /** Creates a community (a space of kind 'community') with the creator as its host. */
-export async function createCommunity(db: Executor, actor: Actor, input: CommunityInput): Promise<{ id: string; slug: string }> {
+export async function createCommunity(db: Db, actor: Actor, input: CommunityInput): Promise<{ id: string; slug: string }> {
   const userId = requireSignedIn(actor)
   const slug = await freeSlug(db, input.name)
   const id = await createSpace(db, { kind: 'community', visibility: input.visibility as SpaceVisibility, name: input.name, path: `/communities/${slug}` })
   const t = now()
-  await db
+  await own(db)
     .insertInto('communities')
     .values({ id, slug, name: input.name, description: input.description, themes: input.themes.join(', '), join_policy: input.join_policy as JoinPolicy, created_by: userId, created_at: t, updated_at: t, last_activity_at: t })
     .execute()
   await setMembership(db, id, userId, 'host', 'active')
+  await indexCommunity(db, { id, slug, name: input.name, description: input.description, themes: input.themes, createdAt: t })
   return { id, slug }
 }
 
+/** Writes a community to the search index, in its own space so search follows its visibility. */
+export async function indexCommunity(db: Db, c: { id: string; slug: string; name: string; description: string; themes: string[]; createdAt: string }): Promise<void> {
+  await indexDocument(db, { type: 'community', id: c.id, title: c.name, body: [c.description, c.themes.join(', ')].filter(Boolean).join('\n\n'), url: `/communities/${c.slug}`, spaceId: c.id, visibleFrom: c.createdAt })
+}
+
 /** Changes a community's details, join policy and visibility (hosts). Visibility lives on the space, so it applies everywhere at once. */
-export async function updateCommunity(db: Executor, actor: Actor, access: CommunityAccess, input: CommunityInput): Promise<void> {
+export async function updateCommunity(db: Db, actor: Actor, access: CommunityAccess, input: CommunityInput): Promise<void> {
   if (!access.isHost) throw forbidden()
   const c = access.community
-  await db
+  await own(db)
     .updateTable('communities')
     .set({ name: input.name, description: input.description, themes: input.themes.join(', '), join_policy: input.join_policy as JoinPolicy, updated_at: now() })
     .where('id', '=', c.id)
     .execute()
   await updateSpace(db, c.id, { name: input.name, visibility: input.visibility as SpaceVisibility })
+  await indexCommunity(db, { id: c.id, slug: c.slug, name: input.name, description: input.description, themes: input.themes, createdAt: c.createdAt })
   if (input.visibility !== c.visibility) {
     await audit(db, { actorId: actor.userId, action: 'community.visibility', subjectType: 'community', subjectId: c.id, spaceId: c.id, reason: `${c.visibility} → ${input.visibility}` })
   }
 }
 
-async function touchCommunity(db: Executor, id: string, t: string): Promise<void> {
-  await db.updateTable('communities').set({ last_activity_at: t }).where('id', '=', id).execute()
+async function touchCommunity(db: Db, id: string, t: string): Promise<void> {
+  await own(db).updateTable('communities').set({ last_activity_at: t }).where('id', '=', id).execute()
 }
 
 /**
  * Of these people, those who may read the space. A mention or reply notification must never
  * tell someone about a space they cannot see (a stranger mentioned in a private community).
  */
-export async function readersAmong(db: Executor, spaceId: string, userIds: string[]): Promise<Set<string>> {
+export async function readersAmong(db: Db, spaceId: string, userIds: string[]): Promise<Set<string>> {
   const ids = [...new Set(userIds)]
   if (ids.length === 0) return new Set()
-  const space = await db.selectFrom('spaces').select('visibility').where('id', '=', spaceId).executeTakeFirst()
+  const space = await own(db).selectFrom('spaces').select('visibility').where('id', '=', spaceId).executeTakeFirst()
   if (!space) return new Set()
-  const rows = await db
-    .selectFrom('users')
-    .leftJoin('space_members', (join) => join.onRef('space_members.user_id', '=', 'users.id').on('space_members.space_id', '=', spaceId))
-    .select(['users.id', 'users.is_admin', 'space_members.role', 'space_members.status'])
-    .where('users.id', 'in', ids)
-    .execute()
-  return new Set(
-    rows
-      .filter((r) => canInSpace({ userId: r.id, isAdmin: Number(r.is_admin) === 1 }, 'view', { visibility: space.visibility, role: r.role ?? null, status: r.status ?? null }))
-      .map((r) => r.id),
-  )
+  const memberships = await membershipsAmong(db, spaceId, ids)
+  // Platform admins count as anyone else here: a trusted space is not theirs to read by default.
+  return new Set(ids.filter((id) => viewSpace({ userId: id, isAdmin: false }, { visibility: space.visibility, role: memberships.get(id)?.role ?? null, status: memberships.get(id)?.status ?? null, adminAccess: false })))
 }
 
 /** Notifies only those who may read the space. */
-async function notifyReaders(db: Executor, spaceId: string, items: NotificationInput[], actorId: string): Promise<void> {
+async function notifyReaders(db: Db, spaceId: string, items: NotificationInput[], actorId: string): Promise<void> {
   const readers = await readersAmong(db, spaceId, items.map((i) => i.userId))
   await notify(db, items.filter((i) => readers.has(i.userId)), actorId)
 }
 
-async function nameOf(db: Executor, userId: string): Promise<string> {
-  return (await usersByIds(db, [userId])).get(userId)?.name ?? 'Someone'
+async function nameOf(db: Db, userId: string): Promise<string> {
+  return (await peopleByIds(db, [userId])).get(userId)?.name ?? 'Someone'
 }
 
 // ---------------------------------------------------------------- membership
@@ -159,7 +166,7 @@ async function nameOf(db: Executor, userId: string): Promise<string> {
 export type JoinOutcome = 'joined' | 'requested' | 'already'
 
 /** Joins (open), asks to join (request) or accepts a pending invitation (any policy). */
-export async function joinCommunity(db: Executor, actor: Actor, access: CommunityAccess): Promise<JoinOutcome> {
+export async function joinCommunity(db: Db, actor: Actor, access: CommunityAccess): Promise<JoinOutcome> {
   const userId = requireSignedIn(actor)
   const c = access.community
   const status = access.facts?.status ?? null
@@ -185,7 +192,7 @@ export async function joinCommunity(db: Executor, actor: Actor, access: Communit
 }
 
 /** Leaves a community (or withdraws a request). The last host cannot leave. */
-export async function leaveCommunity(db: Executor, actor: Actor, access: CommunityAccess): Promise<void> {
+export async function leaveCommunity(db: Db, actor: Actor, access: CommunityAccess): Promise<void> {
   const userId = requireSignedIn(actor)
   const c = access.community
   const m = await findMembership(db, c.id, userId)
@@ -211,7 +218,7 @@ const HANDLE = /^@?([a-z0-9][a-z0-9_-]{0,39})$/i
  * Invites a person by handle (in-app) or by e-mail address (a mail with a one-time link; a person
  * who already has an account is also told in-app). Hosts only.
  */
-export async function inviteMember(db: Executor, actor: Actor, access: CommunityAccess, invitee: string, baseUrl: string): Promise<InviteResult> {
+export async function inviteMember(db: Db, actor: Actor, access: CommunityAccess, invitee: string, baseUrl: string): Promise<InviteResult> {
   if (!access.isHost) throw forbidden()
   const hostId = requireSignedIn(actor)
   const c = access.community
@@ -223,17 +230,17 @@ export async function inviteMember(db: Executor, actor: Actor, access: Community
     const m = HANDLE.exec(value)
     if (!m) throw invalid({ invitee: 'Enter a handle like @sam-adeyemi or an email address like name@example.org' })
     const handle = m[1]!.toLowerCase()
-    const [person] = await usersByHandles(db, [handle])
+    const person = (await peopleByHandles(db, [handle])).get(handle)
     if (!person) throw invalid({ invitee: `There is no one with the handle @${handle}` })
     await invitePerson(db, c, person.id, hostId, hostName, null, t)
     return { mail: null, inviteeLabel: `${person.name} (@${person.handle})` }
   }
   const email = value.toLowerCase()
   if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid({ invitee: 'Enter an email address in the correct format, like name@example.org' })
-  const person = await userByEmail(db, email)
+  const personId = await accountIdForEmail(db, email)
   const token = randomBytes(24).toString('base64url')
-  if (person) await invitePerson(db, c, person.id, hostId, hostName, hashToken(token), t, email)
-  else await db.insertInto('invitations').values({ id: newId(), space_id: c.id, email, user_id: null, invited_by: hostId, token_hash: hashToken(token), created_at: t, accepted_at: null }).execute()
+  if (personId) await invitePerson(db, c, personId, hostId, hostName, hashToken(token), t, email)
+  else await own(db).insertInto('invitations').values({ id: newId(), space_id: c.id, email, user_id: null, invited_by: hostId, token_hash: hashToken(token), created_at: t, accepted_at: null }).execute()
   const link = `${baseUrl}/communities/${c.slug}/invitation?token=${token}`
   return {
     inviteeLabel: email,
@@ -245,18 +252,18 @@ export async function inviteMember(db: Executor, actor: Actor, access: Community
   }
 }
 
-async function invitePerson(db: Executor, c: Community, userId: string, hostId: string, hostName: string, tokenHash: string | null, t: string, email: string | null = null): Promise<void> {
+async function invitePerson(db: Db, c: Community, userId: string, hostId: string, hostName: string, tokenHash: string | null, t: string, email: string | null = null): Promise<void> {
   const m = await findMembership(db, c.id, userId)
   if (m?.status === 'active') throw invalid({ invitee: 'That person is already a member' })
   // An invitation from a host also lifts an earlier ban or removal: it is a deliberate act.
   await setMembership(db, c.id, userId, m?.role ?? 'member', m?.status === 'requested' ? 'active' : 'invited')
-  await db.insertInto('invitations').values({ id: newId(), space_id: c.id, email, user_id: userId, invited_by: hostId, token_hash: tokenHash, created_at: t, accepted_at: m?.status === 'requested' ? t : null }).execute()
+  await own(db).insertInto('invitations').values({ id: newId(), space_id: c.id, email, user_id: userId, invited_by: hostId, token_hash: tokenHash, created_at: t, accepted_at: m?.status === 'requested' ? t : null }).execute()
   // spaceId null: the invitee cannot see a private space yet, but must see the invitation.
   await notify(db, [{ userId, kind: 'invite', text: `${hostName} invited you to join ${c.name}`, url: `/communities/${c.slug}/invitation`, spaceId: null }], hostId)
 }
 
 /** Finds a community for its invitation page: visible to invitees even when private. */
-export async function loadInvitation(db: Executor, actor: Actor, slug: string, token: string | null): Promise<{ community: Community; valid: boolean }> {
+export async function loadInvitation(db: Db, actor: Actor, slug: string, token: string | null): Promise<{ community: Community; valid: boolean }> {
   const community = await findCommunityBySlug(db, slug)
   if (!community) throw notFound()
   if (token && token.length <= 100 && (await invitationByTokenHash(db, community.id, hashToken(token)))) return { community, valid: true }
@@ -265,13 +272,12 @@ export async function loadInvitation(db: Executor, actor: Actor, slug: string, t
     if (m?.status === 'invited') return { community, valid: true }
   }
   // Neither a token nor a pending invitation: behave as for any space the reader may not see.
-  const facts = await spaceFacts(db, actor, community.id)
-  if (!canInSpace(actor, 'view', facts)) throw notFound()
+  if (!(await can(db, actor, 'view', 'space', { id: community.id }))) throw notFound()
   return { community, valid: false }
 }
 
 /** Accepts an invitation: by one-time e-mail token, or a pending invitation by handle. */
-export async function acceptInvitation(db: Executor, actor: Actor, c: Community, token: string | null): Promise<void> {
+export async function acceptInvitation(db: Db, actor: Actor, c: Community, token: string | null): Promise<void> {
   const userId = requireSignedIn(actor)
   const m = await findMembership(db, c.id, userId)
   if (m?.status === 'active') return
@@ -280,7 +286,7 @@ export async function acceptInvitation(db: Executor, actor: Actor, c: Community,
   if (invitation && m?.status === 'banned') throw forbidden('You cannot join this community')
   await setMembership(db, c.id, userId, m?.role ?? 'member', 'active')
   const t = now()
-  await db
+  await own(db)
     .updateTable('invitations')
     .set({ accepted_at: t, user_id: userId })
     .where('space_id', '=', c.id)
@@ -290,21 +296,21 @@ export async function acceptInvitation(db: Executor, actor: Actor, c: Community,
 }
 
 /** Declines a pending invitation by handle. */
-export async function declineInvitation(db: Executor, actor: Actor, c: Community): Promise<void> {
+export async function declineInvitation(db: Db, actor: Actor, c: Community): Promise<void> {
   const userId = requireSignedIn(actor)
   const m = await findMembership(db, c.id, userId)
   if (m?.status !== 'invited') return
   await setMembership(db, c.id, userId, m.role, 'removed')
-  await db.deleteFrom('invitations').where('space_id', '=', c.id).where('user_id', '=', userId).where('accepted_at', 'is', null).execute()
+  await own(db).deleteFrom('invitations').where('space_id', '=', c.id).where('user_id', '=', userId).where('accepted_at', 'is', null).execute()
 }
 
 /** A host's action on one member: approve/decline a request, change role, remove, ban, unban. */
-export async function memberAction(db: Executor, actor: Actor, access: CommunityAccess, userId: string, action: string, role: string): Promise<string> {
+export async function memberAction(db: Db, actor: Actor, access: CommunityAccess, userId: string, action: string, role: string): Promise<string> {
   if (!access.isHost) throw forbidden()
   const c = access.community
   const m = await findMembership(db, c.id, userId)
   if (!m) throw notFound('Member')
-  const person = (await usersByIds(db, [userId])).get(userId)
+  const person = (await peopleByIds(db, [userId])).get(userId)
   const name = person?.name ?? 'The member'
   const lastHost = async () => m.role === 'host' && m.status === 'active' && (await hostIds(db, c.id)).length <= 1
   switch (action) {
@@ -385,10 +391,10 @@ export function linkMentions(html: string, known: Set<string>): string {
  * Renders a body and resolves its mentions. Unknown handles are a field error on `field`,
  * so the form comes back with the text kept.
  */
-export async function renderBody(db: Executor, body: string, field: string): Promise<{ html: string; mentioned: Array<{ id: string; handle: string }> }> {
+export async function renderBody(db: Db, body: string, field: string): Promise<{ html: string; mentioned: Array<{ id: string; handle: string }> }> {
   const handles = extractMentions(body)
   const quotedHandles = [...body.matchAll(MENTION)].map((m) => m[2]!.toLowerCase().replace(/[-_]+$/, ''))
-  const people = await usersByHandles(db, [...new Set([...handles, ...quotedHandles])])
+  const people = [...(await peopleByHandles(db, [...new Set([...handles, ...quotedHandles])])).values()]
   const known = new Set(people.map((p) => p.handle.toLowerCase()))
   const unknown = handles.filter((h) => !known.has(h))
   if (unknown.length) throw invalid({ [field]: unknown.length === 1 ? `There is no one with the handle @${unknown[0]}` : `There is no one with the handles ${unknown.map((h) => '@' + h).join(', ')}` })
@@ -402,15 +408,22 @@ export const threadPath = (slug: string, threadId: string) => `/communities/${sl
 export const replyPath = (slug: string, threadId: string, replyId: string) => `/communities/${slug}/threads/${threadId}/replies/${replyId}`
 
 /** Writes a thread to the search index (or removes it while hidden), with the community's space so search follows its visibility. */
-export async function indexThread(db: Executor, slug: string, t: { id: string; spaceId: string; title: string; body: string; createdAt: string; hiddenAt: string | null }): Promise<void> {
+export async function indexThread(db: Db, slug: string, t: { id: string; spaceId: string; title: string; body: string; createdAt: string; hiddenAt: string | null }): Promise<void> {
   if (t.hiddenAt) return removeDocument(db, 'thread', t.id)
   await indexDocument(db, { type: 'thread', id: t.id, title: t.title, body: markdownToText(t.body), url: threadPath(slug, t.id), spaceId: t.spaceId, visibleFrom: t.createdAt })
 }
 
 /** Writes a reply to the search index (or removes it while hidden). */
-export async function indexReply(db: Executor, slug: string, threadTitle: string, r: { id: string; threadId: string; spaceId: string; body: string; createdAt: string; hiddenAt: string | null }): Promise<void> {
+export async function indexReply(db: Db, slug: string, threadTitle: string, r: { id: string; threadId: string; spaceId: string; body: string; createdAt: string; hiddenAt: string | null }): Promise<void> {
   if (r.hiddenAt) return removeDocument(db, 'reply', r.id)
   await indexDocument(db, { type: 'reply', id: r.id, title: `Re: ${threadTitle}`, body: markdownToText(r.body), url: replyPath(slug, r.threadId, r.id), spaceId: r.spaceId, visibleFrom: r.createdAt })
+}
+
+/** Re-indexes every reply of a thread after the thread was hidden (all leave search) or restored (visible ones return). */
+export async function indexThreadReplies(db: Db, slug: string, thread: { id: string; title: string; hiddenAt: string | null }): Promise<void> {
+  const replies = await allRepliesOf(db, thread.id)
+  if (thread.hiddenAt) return removeDocuments(db, 'reply', replies.map((r) => r.id))
+  for (const r of replies) await indexReply(db, slug, thread.title, r)
 }
 
 /** Input for a new thread (see threadSchema). */
@@ -421,7 +434,7 @@ export interface ThreadInput {
 }
 
 /** Starts a thread (active members). A repeated form key returns the thread already made. */
-export async function createThread(db: Executor, actor: Actor, access: CommunityAccess, input: ThreadInput): Promise<{ id: string; duplicate: boolean }> {
+export async function createThread(db: Db, actor: Actor, access: CommunityAccess, input: ThreadInput): Promise<{ id: string; duplicate: boolean }> {
   const userId = requireSignedIn(actor)
   if (!access.canParticipate) throw forbidden('Join this community to start a discussion')
   const c = access.community
@@ -432,7 +445,7 @@ export async function createThread(db: Executor, actor: Actor, access: Community
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
   const id = newId()
-  await db
+  await own(db)
     .insertInto('threads')
     .values({ id, space_id: c.id, title: input.title, body: input.body, body_html: html, author_id: userId, pinned: 0, locked: 0, hidden_at: null, reply_count: 0, last_activity_at: t, edited_at: null, created_at: t, submission_id: input.submission_id || null })
     .execute()
@@ -451,7 +464,7 @@ export interface ReplyInput {
 }
 
 /** Replies to a thread: refused when locked; notifies the thread's author and anyone mentioned. */
-export async function createReply(db: Executor, actor: Actor, access: CommunityAccess, thread: Thread, input: ReplyInput): Promise<{ id: string; position: number; duplicate: boolean }> {
+export async function createReply(db: Db, actor: Actor, access: CommunityAccess, thread: Thread, input: ReplyInput): Promise<{ id: string; position: number; duplicate: boolean }> {
   const userId = requireSignedIn(actor)
   const c = access.community
   if (!access.canParticipate) throw forbidden('Join this community to reply')
@@ -462,13 +475,13 @@ export async function createReply(db: Executor, actor: Actor, access: CommunityA
   }
   let quoteId: string | null = null
   if (input.quote_reply_id) {
-    const q = await db.selectFrom('replies').select('id').where('id', '=', input.quote_reply_id).where('thread_id', '=', thread.id).executeTakeFirst()
+    const q = await own(db).selectFrom('replies').select('id').where('id', '=', input.quote_reply_id).where('thread_id', '=', thread.id).executeTakeFirst()
     quoteId = q?.id ?? null
   }
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
   // Hands out the next position atomically (the row lock serialises concurrent replies on PostgreSQL).
-  const bumped = await db
+  const bumped = await own(db)
     .updateTable('threads')
     .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_activity_at: t }))
     .where('id', '=', thread.id)
@@ -476,7 +489,7 @@ export async function createReply(db: Executor, actor: Actor, access: CommunityA
     .executeTakeFirstOrThrow()
   const position = Number(bumped.reply_count)
   const id = newId()
-  await db
+  await own(db)
     .insertInto('replies')
     .values({ id, thread_id: thread.id, space_id: c.id, body: input.body, body_html: html, author_id: userId, quote_reply_id: quoteId, hidden_at: null, edited_at: null, created_at: t, position, submission_id: input.submission_id || null })
     .execute()
@@ -492,15 +505,15 @@ export async function createReply(db: Executor, actor: Actor, access: CommunityA
 }
 
 /** Edits a thread (its author, or an admin), keeping the previous version in the history. */
-export async function editThread(db: Executor, actor: Actor, access: CommunityAccess, thread: Thread, input: { title: string; body: string }): Promise<void> {
+export async function editThread(db: Db, actor: Actor, access: CommunityAccess, thread: Thread, input: { title: string; body: string }): Promise<void> {
   const userId = requireSignedIn(actor)
-  if (thread.authorId !== userId && !actor.isAdmin) throw forbidden('You can only edit your own messages')
+  if (!(await can(db, actor, 'edit', 'thread', threadFacts(thread)))) throw forbidden('You can only edit your own messages')
   if (thread.title === input.title && thread.body === input.body) return
   const before = new Set(extractMentions(thread.body))
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
-  await db.insertInto('revisions').values({ id: newId(), subject_type: 'thread', subject_id: thread.id, title: thread.title, body: thread.body, edited_by: userId, created_at: t }).execute()
-  await db.updateTable('threads').set({ title: input.title, body: input.body, body_html: html, edited_at: t }).where('id', '=', thread.id).execute()
+  await own(db).insertInto('revisions').values({ id: newId(), subject_type: 'thread', subject_id: thread.id, title: thread.title, body: thread.body, edited_by: userId, created_at: t }).execute()
+  await own(db).updateTable('threads').set({ title: input.title, body: input.body, body_html: html, edited_at: t }).where('id', '=', thread.id).execute()
   await indexThread(db, access.community.slug, { ...thread, title: input.title, body: input.body })
   const name = await nameOf(db, userId)
   const added = mentioned.filter((p) => !before.has(p.handle.toLowerCase()))
@@ -508,15 +521,15 @@ export async function editThread(db: Executor, actor: Actor, access: CommunityAc
 }
 
 /** Edits a reply (its author, or an admin), keeping the previous version in the history. */
-export async function editReply(db: Executor, actor: Actor, access: CommunityAccess, thread: Thread, reply: Reply, input: { body: string }): Promise<void> {
+export async function editReply(db: Db, actor: Actor, access: CommunityAccess, thread: Thread, reply: Reply, input: { body: string }): Promise<void> {
   const userId = requireSignedIn(actor)
-  if (reply.authorId !== userId && !actor.isAdmin) throw forbidden('You can only edit your own messages')
+  if (!(await can(db, actor, 'edit', 'reply', replyFacts(reply, thread)))) throw forbidden('You can only edit your own messages')
   if (reply.body === input.body) return
   const before = new Set(extractMentions(reply.body))
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
-  await db.insertInto('revisions').values({ id: newId(), subject_type: 'reply', subject_id: reply.id, title: null, body: reply.body, edited_by: userId, created_at: t }).execute()
-  await db.updateTable('replies').set({ body: input.body, body_html: html, edited_at: t }).where('id', '=', reply.id).execute()
+  await own(db).insertInto('revisions').values({ id: newId(), subject_type: 'reply', subject_id: reply.id, title: null, body: reply.body, edited_by: userId, created_at: t }).execute()
+  await own(db).updateTable('replies').set({ body: input.body, body_html: html, edited_at: t }).where('id', '=', reply.id).execute()
   await indexReply(db, access.community.slug, thread.title, { ...reply, body: input.body })
   const name = await nameOf(db, userId)
   const added = mentioned.filter((p) => !before.has(p.handle.toLowerCase()))
@@ -524,27 +537,27 @@ export async function editReply(db: Executor, actor: Actor, access: CommunityAcc
 }
 
 /** Pins/unpins or locks/unlocks a thread (hosts and moderators); written to the audit log. */
-export async function setThreadFlag(db: Executor, actor: Actor, access: CommunityAccess, thread: Thread, flag: 'pinned' | 'locked', on: boolean): Promise<void> {
+export async function setThreadFlag(db: Db, actor: Actor, access: CommunityAccess, thread: Thread, flag: 'pinned' | 'locked', on: boolean): Promise<void> {
   if (!access.canModerate) throw forbidden()
-  await db.updateTable('threads').set(flag === 'pinned' ? { pinned: on ? 1 : 0 } : { locked: on ? 1 : 0 }).where('id', '=', thread.id).execute()
+  await own(db).updateTable('threads').set(flag === 'pinned' ? { pinned: on ? 1 : 0 } : { locked: on ? 1 : 0 }).where('id', '=', thread.id).execute()
   const action = flag === 'pinned' ? (on ? 'thread.pin' : 'thread.unpin') : on ? 'thread.lock' : 'thread.unlock'
   await audit(db, { actorId: actor.userId, action, subjectType: 'thread', subjectId: thread.id, spaceId: thread.spaceId })
 }
 
 /** Whether the actor may see one thread (hidden threads only to their author, the space's moderators and admins). */
-export async function canSeeThread(db: Executor, actor: Actor, thread: Thread): Promise<boolean> {
-  return can(db, actor, 'view', { spaceId: thread.spaceId, authorIds: [thread.authorId], hiddenAt: thread.hiddenAt })
+export async function canSeeThread(db: Db, actor: Actor, thread: Thread): Promise<boolean> {
+  return can(db, actor, 'view', 'thread', threadFacts(thread))
 }
 
 // ---------------------------------------------------------------- library
 
 /** Adds a link to the library (active members). */
-export async function addLink(db: Executor, actor: Actor, access: CommunityAccess, input: { title: string; url: string; description: string }): Promise<string> {
+export async function addLink(db: Db, actor: Actor, access: CommunityAccess, input: { title: string; url: string; description: string }): Promise<string> {
   const userId = requireSignedIn(actor)
   if (!access.canParticipate) throw forbidden('Join this community to add to its library')
   const id = newId()
   const t = now()
-  await db
+  await own(db)
     .insertInto('documents')
     .values({ id, space_id: access.community.id, kind: 'link', title: input.title, description: input.description, url: input.url, file_name: null, mime_type: null, size_bytes: null, storage_key: null, author_id: userId, hidden_at: null, created_at: t })
     .execute()
@@ -611,7 +624,7 @@ export const uploadsDir = (dataDir: string) => join(dataDir, 'uploads')
  * this in a transaction and removes the file if the transaction fails (see `storageKey`).
  */
 export async function addFile(
-  db: Executor,
+  db: Db,
   actor: Actor,
   access: CommunityAccess,
   input: { title: string; description: string },
@@ -627,7 +640,7 @@ export async function addFile(
   await mkdir(dir, { recursive: true })
   await writeFile(join(dir, storageKey), file.data, { mode: 0o640 })
   const t = now()
-  await db
+  await own(db)
     .insertInto('documents')
     .values({ id, space_id: access.community.id, kind: 'file', title: input.title, description: input.description, url: null, file_name: safeFileName(file.fileName, checked.ext), mime_type: checked.mime, size_bytes: file.data.length, storage_key: storageKey, author_id: userId, hidden_at: null, created_at: t })
     .execute()
@@ -636,6 +649,56 @@ export async function addFile(
 }
 
 /** Whether the actor may see (and download) one library document. */
-export async function canSeeDocument(db: Executor, actor: Actor, doc: LibraryDocument): Promise<boolean> {
-  return can(db, actor, 'view', { spaceId: doc.spaceId, authorIds: [doc.authorId], hiddenAt: doc.hiddenAt })
+export async function canSeeDocument(db: Db, actor: Actor, doc: LibraryDocument): Promise<boolean> {
+  return can(db, actor, 'view', 'document', documentFacts(doc))
+}
+
+// ---------------------------------------------------------------- people in a community
+
+/** A member with their name and handle (from accounts), linkable only when their profile is public. */
+export interface Member {
+  userId: string
+  handle: string
+  name: string
+  public: boolean
+  role: SpaceRole
+  status: MembershipStatus
+  since: string
+}
+
+const ROLE_ORDER: Record<SpaceRole, number> = { host: 0, moderator: 1, member: 2 }
+
+/** Members of a community with the given statuses, hosts first, then by name. */
+export async function membersOf(db: Db, spaceId: string, statuses: Member['status'][], limit = 500): Promise<Member[]> {
+  const memberships = await listMemberships(db, spaceId, statuses, limit)
+  const people = await peopleByIds(db, memberships.map((m) => m.userId))
+  return memberships
+    .flatMap((m) => {
+      const p = people.get(m.userId)
+      return p ? [{ ...m, handle: p.handle, name: p.name, public: p.public }] : []
+    })
+    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.name.localeCompare(b.name))
+}
+
+/** People by id as pages label authors (name, handle, whether their profile is public). */
+export async function authorsByIds(db: Db, ids: string[]): Promise<Map<string, { id: string; handle: string; name: string; public: boolean }>> {
+  return peopleByIds(db, ids)
+}
+
+// ---------------------------------------------------------------- access as admin
+
+/** A platform admin opens a community for a while, with a reason; its hosts are told, and see it on the members page. */
+export async function openAsAdmin(db: Db, actor: Actor, c: Community, reason: string): Promise<void> {
+  if (!actor.isAdmin || !actor.userId) throw forbidden()
+  await grantAdminAccess(db, c.id, actor.userId, reason)
+  const admin = await nameOf(db, actor.userId)
+  const hosts = await hostIds(db, c.id)
+  await notify(db, hosts.map((userId) => ({ userId, kind: 'moderation' as const, text: `${admin}, a platform admin, opened ${c.name} as an admin: ${reason}`, url: `/communities/${c.slug}/members#admin-access`, spaceId: c.id })), actor.userId)
+}
+
+/** Who opened this community as an admin, when and why (for its hosts). */
+export async function adminAccessLog(db: Db, spaceId: string): Promise<Array<{ name: string; reason: string; createdAt: string; expiresAt: string }>> {
+  const rows = await adminAccessOf(db, spaceId)
+  const people = await peopleByIds(db, rows.map((r) => r.adminId))
+  return rows.map((r) => ({ name: people.get(r.adminId)?.name ?? 'A former admin', reason: r.reason, createdAt: r.createdAt, expiresAt: r.expiresAt }))
 }

@@ -3,14 +3,15 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T150000_communities_create.ts'
 import { communitiesPages } from './routes.pages.ts'
 import { communitiesApi } from './routes.api.ts'
-import { communitiesOfPerson, publicSitemapEntries } from './communities.queries.ts'
+import { communitiesOfPerson, membersOnlyCommunities, publicSitemapEntries } from './communities.queries.ts'
 import { documentModeration, replyModeration, threadModeration } from './communities.moderation.ts'
 import { seedCommunities } from './communities.seed.ts'
+import { documentPolicy, replyPolicy, threadPolicy } from './communities.policy.ts'
 
 /** Communities of practice: spaces with members, discussions, a library, and posts attached to them. */
 export const communitiesModule: AppModule = {
   id: 'communities',
-  dependsOn: ['accounts', 'notifications', 'posts'],
+  dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261123T150000_communities_create': create },
   pages: communitiesPages,
@@ -23,8 +24,19 @@ export const communitiesModule: AppModule = {
       if (communities.length === 0) return ''
       return request.server.views.render('communities/_panel.njk', { communities })
     },
+    // Platform admins see which trusted spaces exist, and open one only by giving a reason.
+    admin: async (request) => {
+      if (!request.actor.isAdmin) return ''
+      return request.server.views.render('communities/_admin_panel.njk', { communities: await membersOnlyCommunities(request.server.db) })
+    },
   },
   sitemap: publicSitemapEntries,
   moderation: { thread: threadModeration, reply: replyModeration, document: documentModeration },
+  policies: [threadPolicy, replyPolicy, documentPolicy],
+  searchTypes: [
+    { type: 'community', label: 'Communities' },
+    { type: 'thread', label: 'Discussions' },
+    { type: 'reply', label: 'Replies' },
+  ],
   seed: seedCommunities,
 }

@@ -4,13 +4,14 @@ import { join } from 'node:path'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import multipart from '@fastify/multipart'
 import { signedIn } from '../../core/access/policy.ts'
-import type { Executor } from '../../core/db/database.ts'
+import { can } from '../../core/access/can.ts'
+import { replyFacts, threadFacts } from './communities.policy.ts'
+import type { Db } from '../../core/db/database.ts'
 import { newId } from '../../core/db/ids.ts'
 import { AppError, forbidden, notFound, type FieldErrors } from '../../core/errors.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
-import { listPosts } from '../posts/posts.queries.ts'
 import {
   REPLIES_PER_PAGE,
   addFile,
@@ -23,6 +24,10 @@ import {
   createThread,
   declineInvitation,
   acceptInvitation,
+  adminAccessLog,
+  authorsByIds,
+  openAsAdmin,
+  membersOf,
   editReply,
   editThread,
   formatBytes,
@@ -41,12 +46,12 @@ import {
   type UploadedFile,
 } from './communities.ts'
 import {
+  findCommunityBySlug,
   findDocument,
   findReply,
   findThread,
   listCommunities,
   listDocuments,
-  listMembers,
   listReplies,
   listRevisions,
   listThreads,
@@ -55,12 +60,11 @@ import {
   replyBySubmission,
   repliesByIds,
   threadBySubmission,
-  usersByIds,
   type Reply,
   type ReplyWindow,
   type Thread,
 } from './communities.queries.ts'
-import { communitySchema, inviteSchema, linkSchema, memberActionSchema, replyEditSchema, replySchema, threadEditSchema, threadSchema, uploadSchema } from './communities.schemas.ts'
+import { adminAccessSchema, communitySchema, inviteSchema, linkSchema, memberActionSchema, replyEditSchema, replySchema, threadEditSchema, threadSchema, uploadSchema } from './communities.schemas.ts'
 
 type Params = { slug: string; id: string; replyId: string; userId: string }
 type Query = Record<string, string | undefined>
@@ -133,7 +137,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
     limits: { fileSize: app.config.uploadMaxBytes, files: 1, fields: 20, fieldSize: 100_000, parts: 25 },
   })
 
-  const people = async (ids: string[]) => usersByIds(app.db, ids)
+  const people = async (ids: string[]) => authorsByIds(app.db, ids)
 
   // ------------------------------------------------------------ list and create
 
@@ -183,14 +187,14 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, slug)
     const c = access.community
-    const [threads, docs, counts, posts] = await Promise.all([
+    const [threads, docs, counts, postsHtml] = await Promise.all([
       listThreads(app.db, request.actor, c.id, { limit: 10 }),
       listDocuments(app.db, request.actor, c.id, { limit: 5 }),
       memberCounts(app.db, [c.id]),
-      listPosts(app.db, request.actor, { spaceId: c.id, limit: 5 }),
+      app.panels(request, 'community', { id: c.id, slug: c.slug }),
     ])
     const authors = await people(threads.items.map((t) => t.authorId))
-    const hosts = (await listMembers(app.db, c.id, ['active'], 20)).filter((m) => m.role === 'host')
+    const hosts = (await membersOf(app.db, c.id, ['active'], 20)).filter((m) => m.role === 'host')
     return reply.render('communities/show.njk', {
       title: c.name,
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Communities', href: '/communities' }],
@@ -210,7 +214,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
       moreThreads: Boolean(threads.next),
       documents: docs.items,
       moreDocuments: Boolean(docs.next),
-      posts: posts.items,
+      postsHtml,
       flash: query.done ? DONE[query.done] : undefined,
     })
   })
@@ -279,7 +283,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  const loadHost = async (request: FastifyRequest, slug: string, db: Executor = app.db) => {
+  const loadHost = async (request: FastifyRequest, slug: string, db: Db = app.db) => {
     const access = await loadCommunity(db, request.actor, slug)
     // A reader who may see the community learns nothing new from a 403; others already got 404 above.
     if (!access.isHost) throw forbidden('Only hosts can manage this community')
@@ -303,15 +307,43 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/communities/${slug}?done=saved`, 303)
   })
 
+  // ------------------------------------------------------------ access as admin
+
+  /**
+   * A trusted space is not read by platform admins by default: an admin opens a members-only
+   * community only by giving a reason, which is audit-logged and shown to its hosts.
+   */
+  const adminAccessForm = async (request: FastifyRequest) => {
+    const community = await findCommunityBySlug(app.db, (request.params as Params).slug)
+    if (!request.actor.isAdmin || !community) throw notFound()
+    return community
+  }
+  const renderAdminAccess = (reply: FastifyReply, c: { name: string; slug: string }, values: Record<string, unknown> = {}, errors?: FieldErrors) =>
+    reply.code(errors ? 422 : 200).render('communities/admin-access.njk', { title: `Access ${c.name} as an admin`, c, values, errors, noindex: true, breadcrumbs: [{ text: 'Admin', href: '/admin' }] })
+
+  app.get('/communities/:slug/admin-access', { config: { serves: 'form' } }, async (request, reply) => {
+    if (!request.user) return signIn(request, reply)
+    return renderAdminAccess(reply, await adminAccessForm(request))
+  })
+
+  app.post('/communities/:slug/admin-access', async (request, reply) => {
+    if (!signedIn(request.actor)) return signIn(request, reply)
+    const c = await adminAccessForm(request)
+    const parsed = parseInput(adminAccessSchema, request.body)
+    if (!parsed.ok) return renderAdminAccess(reply, c, parsed.input, parsed.errors)
+    await app.db.transaction().execute((trx) => openAsAdmin(trx, request.actor, c, parsed.value.reason))
+    return reply.redirect(`/communities/${c.slug}`, 303)
+  })
+
   // ------------------------------------------------------------ members
 
   const renderMembers = async (request: FastifyRequest, reply: FastifyReply, access: CommunityAccess, extra: { values?: Record<string, unknown>; errors?: FieldErrors; status?: number } = {}) => {
     const c = access.community
-    const active = await listMembers(app.db, c.id, ['active'])
+    const active = await membersOf(app.db, c.id, ['active'])
     const host = access.isHost
-    const [requested, invited, banned, invitations] = host
-      ? await Promise.all([listMembers(app.db, c.id, ['requested']), listMembers(app.db, c.id, ['invited']), listMembers(app.db, c.id, ['banned']), openInvitations(app.db, c.id)])
-      : [[], [], [], []]
+    const [requested, invited, banned, invitations, adminAccess] = host
+      ? await Promise.all([membersOf(app.db, c.id, ['requested']), membersOf(app.db, c.id, ['invited']), membersOf(app.db, c.id, ['banned']), openInvitations(app.db, c.id), adminAccessLog(app.db, c.id)])
+      : [[], [], [], [], []]
     return reply.code(extra.status ?? (extra.errors ? 422 : 200)).render('communities/members.njk', {
       title: `Members of ${c.name}`,
       breadcrumbs: communityCrumbs(c),
@@ -322,6 +354,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
       invited,
       banned,
       emailInvitations: invitations.filter((i) => i.userId === null),
+      adminAccess,
       me: request.actor.userId,
       values: extra.values ?? {},
       errors: extra.errors,
@@ -429,7 +462,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
   })
 
   /** Loads a thread of this community that the actor may see, or 404. */
-  const loadThread = async (request: FastifyRequest, access: CommunityAccess, id: string, db: Executor = app.db): Promise<Thread> => {
+  const loadThread = async (request: FastifyRequest, access: CommunityAccess, id: string, db: Db = app.db): Promise<Thread> => {
     const thread = await findThread(db, id)
     if (!thread || thread.spaceId !== access.community.id) throw notFound()
     if (thread.hiddenAt && !(await canSeeThread(db, request.actor, thread))) throw notFound()
@@ -555,7 +588,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
     const { slug, id } = request.params as Params
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)
-    if (thread.authorId !== request.actor.userId && !request.actor.isAdmin) throw forbidden('You can only edit your own messages')
+    if (!(await can(app.db, request.actor, 'edit', 'thread', threadFacts(thread)))) throw forbidden('You can only edit your own messages')
     return { access, thread }
   }
 
@@ -585,8 +618,8 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)
     const r = await findReply(app.db, replyId)
-    if (!r || r.threadId !== thread.id || (r.hiddenAt && r.authorId !== request.actor.userId && !access.canModerate)) throw notFound()
-    if (r.authorId !== request.actor.userId && !request.actor.isAdmin) throw forbidden('You can only edit your own messages')
+    if (!r || r.threadId !== thread.id || !(await can(app.db, request.actor, 'view', 'reply', replyFacts(r, thread)))) throw notFound()
+    if (!(await can(app.db, request.actor, 'edit', 'reply', replyFacts(r, thread)))) throw forbidden('You can only edit your own messages')
     return { access, thread, reply: r }
   }
 

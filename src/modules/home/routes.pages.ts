@@ -2,23 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import { searchDocuments } from '../../core/search/search.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 
-/** What each search document type is called on the page, in filter order. */
-export const SEARCH_TYPES: Array<{ type: string; label: string }> = [
-  { type: 'project', label: 'Projects' },
-  { type: 'organisation', label: 'Organisations' },
-  { type: 'person', label: 'People' },
-  { type: 'post', label: 'Posts' },
-  { type: 'community', label: 'Communities' },
-  { type: 'thread', label: 'Discussions' },
-  { type: 'reply', label: 'Replies' },
-  { type: 'document', label: 'Documents' },
-]
 
 const PAGE_SIZE = 20
 const MAX_PAGE = 50
 
 /** Home, search, about and the accessibility statement. */
 export async function homePages(app: FastifyInstance): Promise<void> {
+  // The search filter lists the document types the modules declare, in module order.
+  const SEARCH_TYPES = app.modules.flatMap((m) => m.searchTypes ?? [])
   app.get('/', { config: { cache: true, serves: 'page' } }, async (request, reply) => {
     const sections = await app.panels(request, 'home', { id: '', slug: '' })
     return reply.render('home/index.njk', { title: 'Work in the open, together', sections, feeds: feedLinks('/', 'Openly: latest posts') })

@@ -6,7 +6,7 @@ import { moderationPages } from './routes.pages.ts'
 /** Reports, the moderation queue (hosts, moderators, admins) and the audit log (admins). */
 export const moderationModule: AppModule = {
   id: 'moderation',
-  dependsOn: ['notifications'],
+  dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261123T150000_moderation_create_reports': createReports },
   pages: moderationPages,

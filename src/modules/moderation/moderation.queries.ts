@@ -1,25 +1,23 @@
-import type { AuditLogTable } from '../../core/access/access.tables.ts'
 import { sql, type SqlBool } from 'kysely'
-import type { Executor } from '../../core/db/database.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
-import type { ReportsTable } from './moderation.tables.ts'
+import type { ModerationDb, ReportsTable } from './moderation.tables.ts'
 
 export type ReportRow = ReportsTable
 
-const after = (table: 'reports' | 'audit_log', c: Cursor | null) => (eb: any) =>
+const after = (table: 'reports', c: Cursor | null) => (eb: any) =>
   c ? eb.or([eb(`${table}.created_at`, '<', c.at), eb.and([eb(`${table}.created_at`, '=', c.at), eb(`${table}.id`, '<', c.id)])]) : sql<SqlBool>`1 = 1`
 
-export async function insertReport(db: Executor, row: ReportRow): Promise<void> {
+export async function insertReport(db: ModerationDb, row: ReportRow): Promise<void> {
   await db.insertInto('reports').values(row).execute()
 }
 
-export async function findReport(db: Executor, id: string): Promise<ReportRow | undefined> {
+export async function findReport(db: ModerationDb, id: string): Promise<ReportRow | undefined> {
   return db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 /** The reporter's own open report about this item, to avoid duplicates. */
-export async function findOpenReportBy(db: Executor, reporterId: string, subjectType: string, subjectId: string): Promise<ReportRow | undefined> {
+export async function findOpenReportBy(db: ModerationDb, reporterId: string, subjectType: string, subjectId: string): Promise<ReportRow | undefined> {
   return db
     .selectFrom('reports')
     .selectAll()
@@ -34,7 +32,7 @@ export async function findOpenReportBy(db: Executor, reporterId: string, subject
  * Open reports the actor may act on, newest first (limit + 1 rows): every report for a platform
  * admin, else reports in spaces where the actor is an active host or moderator.
  */
-export async function listOpenReports(db: Executor, actor: Actor & { userId: string }, options: { cursor: Cursor | null; limit: number }): Promise<ReportRow[]> {
+export async function listOpenReports(db: ModerationDb, actor: Actor & { userId: string }, options: { cursor: Cursor | null; limit: number }): Promise<ReportRow[]> {
   let q = db.selectFrom('reports').selectAll().where('reports.status', '=', 'open').where(after('reports', options.cursor))
   if (!actor.isAdmin) {
     const moderated = db
@@ -49,7 +47,7 @@ export async function listOpenReports(db: Executor, actor: Actor & { userId: str
 }
 
 /** True when the person hosts or moderates at least one space (active membership). */
-export async function moderatesAnySpace(db: Executor, userId: string): Promise<boolean> {
+export async function moderatesAnySpace(db: ModerationDb, userId: string): Promise<boolean> {
   const row = await db
     .selectFrom('space_members')
     .select('space_id')
@@ -63,7 +61,7 @@ export async function moderatesAnySpace(db: Executor, userId: string): Promise<b
 
 /** Resolves every open report about one item; returns the reporters told about it. */
 export async function resolveReportsAbout(
-  db: Executor,
+  db: ModerationDb,
   subjectType: string,
   subjectId: string,
   resolution: { by: string; at: string; decision: string; reason: string },
@@ -84,25 +82,3 @@ export async function resolveReportsAbout(
   return open
 }
 
-/** One audit log entry, as stored (the core's audit_log table). */
-export type AuditRow = AuditLogTable
-
-/** The audit log, newest first (limit + 1 rows). Only platform admins may call this. */
-export async function listAudit(db: Executor, options: { cursor: Cursor | null; limit: number }): Promise<AuditRow[]> {
-  return db
-    .selectFrom('audit_log')
-    .selectAll()
-    .where(after('audit_log', options.cursor))
-    .orderBy('audit_log.created_at', 'desc')
-    .orderBy('audit_log.id', 'desc')
-    .limit(options.limit + 1)
-    .execute()
-}
-
-/** Names and handles of a set of people, for labelling lists (one query). */
-export async function peopleByIds(db: Executor, ids: Array<string | null>): Promise<Map<string, { name: string; handle: string }>> {
-  const wanted = [...new Set(ids.filter((i): i is string => i !== null))]
-  if (wanted.length === 0) return new Map()
-  const rows = await db.selectFrom('users').select(['id', 'name', 'handle']).where('id', 'in', wanted).execute()
-  return new Map(rows.map((r) => [r.id, { name: r.name, handle: r.handle }]))
-}

@@ -1,3 +1,6 @@
+import type { Executor } from '../../core/db/database.ts'
+import type { SharedCoreTables } from '../../core/core.tables.ts'
+
 /**
  * A report: someone signed in flags a piece of content. Title, URL and author are a snapshot
  * taken when it was reported, so the queue is one query (the live item is loaded on its own page).
@@ -28,3 +31,6 @@ export interface ReportsTable {
 export interface ModerationTables {
   reports: ReportsTable
 }
+
+/** The executor the moderation module works through: its reports, and spaces' membership (whose hosts see which reports). */
+export type ModerationDb = Executor<ModerationTables & SharedCoreTables>

@@ -1,21 +1,21 @@
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
 import { newId, now } from '../../core/db/ids.ts'
-import { can, canInSpace, spaceFacts, signedIn, type Actor } from '../../core/access/policy.ts'
+import { can } from '../../core/access/can.ts'
+import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { spacesByIds } from '../../core/access/spaces.ts'
-import { audit } from '../../core/audit.ts'
+import { audit, listAudit } from '../../core/audit.ts'
 import { AppError, notFound } from '../../core/errors.ts'
 import type { AppModule, ModeratableType } from '../../core/module.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
 import { notify } from '../notifications/notifications.ts'
+import { peopleByIds } from '../accounts/accounts.ts'
 import type { Decision } from './moderation.schemas.ts'
 import {
   findOpenReportBy,
   findReport,
   insertReport,
-  listAudit,
   listOpenReports,
   moderatesAnySpace,
-  peopleByIds,
   resolveReportsAbout,
   type ReportRow,
 } from './moderation.queries.ts'
@@ -32,19 +32,19 @@ export function moderationRegistry(modules: AppModule[]): ModerationRegistry {
 export type Subject = NonNullable<Awaited<ReturnType<ModeratableType['load']>>>
 
 /** Loads an item the actor may see, or throws 404 (unknown type, missing item or not visible alike). */
-export async function loadVisibleSubject(db: Executor, registry: ModerationRegistry, actor: Actor, type: unknown, id: unknown): Promise<{ spec: ModeratableType; subject: Subject }> {
+export async function loadVisibleSubject(db: Db, registry: ModerationRegistry, actor: Actor, type: unknown, id: unknown): Promise<{ spec: ModeratableType; subject: Subject }> {
   if (typeof type !== 'string' || typeof id !== 'string' || id.length === 0 || id.length > 100) throw notFound()
   const spec = registry.get(type)
   if (!spec) throw notFound()
   const subject = await spec.load(db, id)
   if (!subject) throw notFound()
-  const visible = await can(db, actor, 'view', { spaceId: subject.spaceId, visibleFrom: subject.visibleFrom, authorIds: subject.authorId ? [subject.authorId] : [], hiddenAt: subject.hiddenAt })
+  const visible = await can(db, actor, 'view', 'content', { spaceId: subject.spaceId, visibleFrom: subject.visibleFrom, authorIds: subject.authorId ? [subject.authorId] : [], hiddenAt: subject.hiddenAt })
   if (!visible) throw notFound()
   return { spec, subject }
 }
 
 /** Files a report about something the reporter can see. A second open report by the same person is not duplicated. */
-export async function fileReport(db: Executor, registry: ModerationRegistry, actor: Actor, input: { type: string; id: string; reason: string }): Promise<{ reportId: string; subject: Subject }> {
+export async function fileReport(db: Db, registry: ModerationRegistry, actor: Actor, input: { type: string; id: string; reason: string }): Promise<{ reportId: string; subject: Subject }> {
   if (!signedIn(actor)) throw new AppError('unauthorised', 401, 'Sign in to report content')
   const { subject } = await loadVisibleSubject(db, registry, actor, input.type, input.id)
   const existing = await findOpenReportBy(db, actor.userId, input.type, input.id)
@@ -70,15 +70,18 @@ export async function fileReport(db: Executor, registry: ModerationRegistry, act
   return { reportId: id, subject }
 }
 
-/** True when the actor may act on reports about content in this space (site content: admins only). */
-export async function canModerateSpace(db: Executor, actor: Actor, spaceId: string | null): Promise<boolean> {
+/**
+ * True when the actor may act on reports about content in this space: its hosts and moderators;
+ * platform admins for every space (a report is how an admin reaches a trusted space's content, one item at a time).
+ */
+export async function canModerateSpace(db: Db, actor: Actor, spaceId: string | null): Promise<boolean> {
   if (actor.isAdmin) return true
   if (!signedIn(actor) || spaceId === null) return false
-  return canInSpace(actor, 'moderate', await spaceFacts(db, actor, spaceId))
+  return can(db, actor, 'moderate', 'space', { id: spaceId })
 }
 
 /** Whether the actor has a moderation queue at all (admins, and hosts/moderators of some space). */
-export async function hasQueue(db: Executor, actor: Actor): Promise<boolean> {
+export async function hasQueue(db: Db, actor: Actor): Promise<boolean> {
   if (actor.isAdmin) return true
   return signedIn(actor) && moderatesAnySpace(db, actor.userId)
 }
@@ -89,7 +92,7 @@ export interface QueueItem extends ReportRow {
 }
 
 /** The actor's queue of open reports, newest first, with reporter and space names batch-loaded. */
-export async function queue(db: Executor, actor: Actor & { userId: string }, options: { after?: unknown; limit?: number } = {}): Promise<{ items: QueueItem[]; next: string | null }> {
+export async function queue(db: Db, actor: Actor & { userId: string }, options: { after?: unknown; limit?: number } = {}): Promise<{ items: QueueItem[]; next: string | null }> {
   const limit = options.limit ?? 25
   const rows = await listOpenReports(db, actor, { cursor: decodeCursor(options.after), limit })
   const page = paginate(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
@@ -101,7 +104,7 @@ export async function queue(db: Executor, actor: Actor & { userId: string }, opt
 }
 
 /** A report the actor may act on (404 otherwise), with the live item (null when it no longer exists). */
-export async function reportForModerator(db: Executor, registry: ModerationRegistry, actor: Actor, reportId: string): Promise<{ report: ReportRow; subject: Subject | null; spec: ModeratableType | null }> {
+export async function reportForModerator(db: Db, registry: ModerationRegistry, actor: Actor, reportId: string): Promise<{ report: ReportRow; subject: Subject | null; spec: ModeratableType | null }> {
   if (reportId.length > 100) throw notFound()
   const report = await findReport(db, reportId)
   if (!report || !(await canModerateSpace(db, actor, report.space_id))) throw notFound()
@@ -118,7 +121,7 @@ const PAST: Record<Decision, string> = { hide: 'hidden', restore: 'restored', di
  * A moderator's decision: hide or restore the item through its module, resolve every open report
  * about it, write the audit log, and tell the author (hide/restore) and the reporters. One transaction.
  */
-export async function decide(db: Executor, registry: ModerationRegistry, actor: Actor, reportId: string, decision: Decision, reason: string): Promise<ReportRow> {
+export async function decide(db: Db, registry: ModerationRegistry, actor: Actor, reportId: string, decision: Decision, reason: string): Promise<ReportRow> {
   const { report, subject, spec } = await reportForModerator(db, registry, actor, reportId)
   if (report.status !== 'open') throw new AppError('invalid', 422, 'This report has already been resolved', { action: 'This report has already been resolved' })
   if (decision !== 'dismiss') {
@@ -146,12 +149,12 @@ export async function decide(db: Executor, registry: ModerationRegistry, actor: 
 }
 
 /** The audit log for platform admins (404 for everyone else), newest first, with names batch-loaded. */
-export async function auditPage(db: Executor, actor: Actor, options: { after?: unknown; limit?: number } = {}) {
+export async function auditPage(db: Db, actor: Actor, options: { after?: unknown; limit?: number } = {}) {
   if (!actor.isAdmin) throw notFound()
   const limit = options.limit ?? 50
   const rows = await listAudit(db, { cursor: decodeCursor(options.after), limit })
   const page = paginate(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
-  const [people, spaces] = await Promise.all([peopleByIds(db, page.items.map((r) => r.actor_id)), spacesByIds(db, page.items.flatMap((r) => (r.space_id ? [r.space_id] : [])))])
+  const [people, spaces] = await Promise.all([peopleByIds(db, page.items.flatMap((r) => (r.actor_id ? [r.actor_id] : []))), spacesByIds(db, page.items.flatMap((r) => (r.space_id ? [r.space_id] : [])))])
   return {
     next: page.next,
     items: page.items.map((r) => ({ ...r, actorName: r.actor_id ? (people.get(r.actor_id)?.name ?? 'A former member') : 'System', space: r.space_id ? (spaces.get(r.space_id) ?? null) : null })),

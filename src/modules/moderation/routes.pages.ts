@@ -101,6 +101,7 @@ export const moderationPages: FastifyPluginAsync = async (app) => {
   // The admin home: where platform admins find the moderation queue and the audit log.
   app.get('/admin', { config: { serves: 'page' } }, async (request, reply) => {
     if (!request.actor.isAdmin) throw notFound()
-    return reply.render('moderation/admin.njk', { title: 'Admin', noindex: true })
+    const sections = await app.panels(request, 'admin', { id: '', slug: '' })
+    return reply.render('moderation/admin.njk', { title: 'Admin', sections, noindex: true })
   })
 }

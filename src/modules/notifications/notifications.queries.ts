@@ -1,4 +1,4 @@
-import type { Executor } from '../../core/db/database.ts'
+import type { NotificationsDb } from './notifications.tables.ts'
 import { spaceVisible, type Actor } from '../../core/access/policy.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
 
@@ -12,7 +12,7 @@ export interface NotificationRow {
 }
 
 /** Unread notifications the person may still see (spaces they lost access to are not counted). One indexed count. */
-export async function countUnread(db: Executor, actor: Actor & { userId: string }): Promise<number> {
+export async function countUnread(db: NotificationsDb, actor: Actor & { userId: string }): Promise<number> {
   const row = await db
     .selectFrom('notifications')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -24,7 +24,7 @@ export async function countUnread(db: Executor, actor: Actor & { userId: string 
 }
 
 /** A page of the person's notifications, newest first (fetches limit + 1 for paginate()). */
-export async function listNotifications(db: Executor, actor: Actor & { userId: string }, options: { cursor: Cursor | null; limit: number }): Promise<NotificationRow[]> {
+export async function listNotifications(db: NotificationsDb, actor: Actor & { userId: string }, options: { cursor: Cursor | null; limit: number }): Promise<NotificationRow[]> {
   let q = db
     .selectFrom('notifications')
     .select(['id', 'kind', 'text', 'url', 'read_at', 'created_at'])
@@ -36,7 +36,7 @@ export async function listNotifications(db: Executor, actor: Actor & { userId: s
 }
 
 /** Marks every unread notification of the person as read; returns how many changed. */
-export async function markAllRead(db: Executor, userId: string, at: string): Promise<number> {
+export async function markAllRead(db: NotificationsDb, userId: string, at: string): Promise<number> {
   const result = await db.updateTable('notifications').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst()
   return Number(result.numUpdatedRows ?? 0)
 }

@@ -1,3 +1,5 @@
+import type { Executor } from '../../core/db/database.ts'
+
 /** In-app notifications: one row per person per event. */
 export interface NotificationsTable {
   id: string
@@ -17,3 +19,6 @@ export interface NotificationsTable {
 export interface NotificationsTables {
   notifications: NotificationsTable
 }
+
+/** The executor the notifications module works through: its own table only. */
+export type NotificationsDb = Executor<NotificationsTables>

@@ -1,4 +1,4 @@
-import type { Executor } from '../../core/db/database.ts'
+import type { NotificationsDb } from './notifications.tables.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
@@ -6,7 +6,7 @@ import { countUnread, listNotifications, markAllRead, type NotificationRow } fro
 
 export interface NotificationInput {
   userId: string
-  kind: 'reply' | 'mention' | 'join_request' | 'join_outcome' | 'invite' | 'moderation' | 'comment'
+  kind: 'reply' | 'mention' | 'join_request' | 'join_outcome' | 'invite' | 'moderation' | 'comment' | 'organisation_request'
   text: string
   url: string
   spaceId: string | null
@@ -17,7 +17,7 @@ export interface NotificationInput {
  * about their own action (pass actorId). Reading still goes through the access policy, so a person
  * who later loses access to the space stops seeing the notification.
  */
-export async function notify(db: Executor, items: NotificationInput[], actorId?: string | null): Promise<void> {
+export async function notify(db: NotificationsDb, items: NotificationInput[], actorId?: string | null): Promise<void> {
   const t = now()
   const rows = items
     .filter((i) => i.userId !== actorId)
@@ -26,19 +26,19 @@ export async function notify(db: Executor, items: NotificationInput[], actorId?:
 }
 
 /** The header count: unread notifications the person may still see. */
-export async function unreadCount(db: Executor, actor: Actor): Promise<number> {
+export async function unreadCount(db: NotificationsDb, actor: Actor): Promise<number> {
   if (!actor.userId) return 0
   return countUnread(db, actor as Actor & { userId: string })
 }
 
 /** One page of the person's notifications (newest first), filtered by the access policy. */
-export async function notificationsPage(db: Executor, actor: Actor & { userId: string }, options: { after?: unknown; limit?: number } = {}): Promise<{ items: NotificationRow[]; next: string | null }> {
+export async function notificationsPage(db: NotificationsDb, actor: Actor & { userId: string }, options: { after?: unknown; limit?: number } = {}): Promise<{ items: NotificationRow[]; next: string | null }> {
   const limit = options.limit ?? 25
   const rows = await listNotifications(db, actor, { cursor: decodeCursor(options.after), limit })
   return paginate(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
 }
 
 /** Marks all of a person's notifications as read. */
-export async function markAllAsRead(db: Executor, userId: string): Promise<number> {
+export async function markAllAsRead(db: NotificationsDb, userId: string): Promise<number> {
   return markAllRead(db, userId, now())
 }

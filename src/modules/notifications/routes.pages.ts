@@ -10,6 +10,7 @@ const KIND_LABELS: Record<string, string> = {
   invite: 'Invitation',
   moderation: 'Moderation',
   comment: 'Comment',
+  organisation_request: 'Organisation',
 }
 
 /** Only local paths are linked, so a stored URL can never send someone off-site. */

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T110000_organisations_create.ts'
-import { findOrganisationById, organisationsOfPerson, publicOrganisationPaths } from './organisations.queries.ts'
-import { setOrganisationHidden } from './organisations.ts'
+import { findOrganisationById, publicOrganisationPaths } from './organisations.queries.ts'
+import { organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
+import { organisationPolicy } from './organisations.policy.ts'
 import { seedOrganisations } from './organisations.seed.ts'
 import { organisationApi } from './routes.api.ts'
 import { organisationPages } from './routes.pages.ts'
@@ -10,7 +11,7 @@ import { organisationPages } from './routes.pages.ts'
 /** The organisations directory: profiles, members, themes. */
 export const organisationsModule: AppModule = {
   id: 'organisations',
-  dependsOn: [],
+  dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261123T110000_organisations_create': create },
   pages: organisationPages,
@@ -19,7 +20,7 @@ export const organisationsModule: AppModule = {
   panels: {
     // A person's profile lists the organisations they belong to (membership is public, like the org page).
     person: async (request, { id }) => {
-      const organisations = await organisationsOfPerson(request.server.db, id)
+      const organisations = await organisationsOfPerson(request.server.db, request.actor, id)
       if (organisations.length === 0) return ''
       return request.server.views.render('organisations/_person_panel.njk', { organisations })
     },
@@ -35,5 +36,7 @@ export const organisationsModule: AppModule = {
       setHidden: setOrganisationHidden,
     },
   },
+  policies: [organisationPolicy],
+  searchTypes: [{ type: 'organisation', label: 'Organisations' }],
   seed: seedOrganisations,
 }

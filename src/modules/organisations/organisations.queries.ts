@@ -1,7 +1,6 @@
-import type { Executor } from '../../core/db/database.ts'
 import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
-import type { OrganisationRole, OrganisationsTable, OrganisationType } from './organisations.tables.ts'
+import type { OrganisationRole, OrganisationsDb, OrganisationsTable, OrganisationType } from './organisations.tables.ts'
 
 /** One organisation row as stored. */
 export type OrganisationRow = OrganisationsTable
@@ -22,17 +21,17 @@ const SUMMARY = ['organisations.id', 'organisations.slug', 'organisations.name',
 export const ORGANISATION_ACCESS = { space: 'organisations.space_id', hidden: 'organisations.hidden_at', author: 'organisations.created_by' }
 
 /** The organisation with this (current) slug, or undefined. Does not apply the access policy: use `can` on the result. */
-export async function findOrganisationBySlug(db: Executor, slug: string): Promise<OrganisationRow | undefined> {
+export async function findOrganisationBySlug(db: OrganisationsDb, slug: string): Promise<OrganisationRow | undefined> {
   if (slug.length > 100) return undefined
   return db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst()
 }
 
-export async function findOrganisationById(db: Executor, id: string): Promise<OrganisationRow | undefined> {
+export async function findOrganisationById(db: OrganisationsDb, id: string): Promise<OrganisationRow | undefined> {
   return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 /** The current slug of an organisation that used to have `oldSlug`, for 301s. */
-export async function currentOrganisationSlug(db: Executor, oldSlug: string): Promise<string | undefined> {
+export async function currentOrganisationSlug(db: OrganisationsDb, oldSlug: string): Promise<string | undefined> {
   if (oldSlug.length > 100) return undefined
   const row = await db
     .selectFrom('organisation_slug_redirects')
@@ -44,7 +43,7 @@ export async function currentOrganisationSlug(db: Executor, oldSlug: string): Pr
 }
 
 /** Slugs already used (now or formerly) that start with `base`, to pick a free one. */
-export async function slugsLike(db: Executor, base: string): Promise<Array<{ slug: string; organisation_id: string }>> {
+export async function slugsLike(db: OrganisationsDb, base: string): Promise<Array<{ slug: string; organisation_id: string }>> {
   const live = await db
     .selectFrom('organisations')
     .select(['slug', 'id as organisation_id'])
@@ -65,7 +64,7 @@ export interface OrganisationFilter {
 }
 
 /** A page of organisations the actor may see, alphabetically (keyset on name, id); fetches `limit + 1`. */
-export async function listOrganisations(db: Executor, actor: Actor, filter: OrganisationFilter, cursor: Cursor | null, limit: number): Promise<OrganisationRow[]> {
+export async function listOrganisations(db: OrganisationsDb, actor: Actor, filter: OrganisationFilter, cursor: Cursor | null, limit: number): Promise<OrganisationRow[]> {
   // A forged cursor with NUL would make PostgreSQL fail: start from the first page instead.
   if (cursor && (cursor.at + cursor.id).includes('\u0000')) cursor = null
   let q = db
@@ -87,7 +86,7 @@ export async function listOrganisations(db: Executor, actor: Actor, filter: Orga
 }
 
 /** Themes of several organisations in one query. */
-export async function themesOf(db: Executor, organisationIds: string[]): Promise<Map<string, string[]>> {
+export async function themesOf(db: OrganisationsDb, organisationIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>(organisationIds.map((id) => [id, []]))
   if (organisationIds.length === 0) return map
   const rows = await db
@@ -100,28 +99,20 @@ export async function themesOf(db: Executor, organisationIds: string[]): Promise
   return map
 }
 
-export interface OrganisationMember {
-  userId: string
-  handle: string
-  name: string
-  role: OrganisationRole
+/** Members of an organisation (ids and roles; accounts labels them). */
+export async function memberRoles(db: OrganisationsDb, organisationId: string): Promise<Array<{ userId: string; role: OrganisationRole }>> {
+  const rows = await db.selectFrom('organisation_members').select(['user_id', 'role']).where('organisation_id', '=', organisationId).limit(1000).execute()
+  return rows.map((r) => ({ userId: r.user_id, role: r.role }))
 }
 
-/** Members of an organisation, admins first, then by name. */
-export async function membersOf(db: Executor, organisationId: string): Promise<OrganisationMember[]> {
-  const rows = await db
-    .selectFrom('organisation_members')
-    .innerJoin('users', 'users.id', 'organisation_members.user_id')
-    .select(['users.id', 'users.handle', 'users.name', 'organisation_members.role'])
-    .where('organisation_members.organisation_id', '=', organisationId)
-    .orderBy('organisation_members.role')
-    .orderBy('users.name')
-    .execute()
-  return rows.map((r) => ({ userId: r.id, handle: r.handle, name: r.name, role: r.role }))
+/** Ids of an organisation's admins (to ask them to confirm a request). */
+export async function adminIdsOf(db: OrganisationsDb, organisationId: string): Promise<string[]> {
+  const rows = await db.selectFrom('organisation_members').select('user_id').where('organisation_id', '=', organisationId).where('role', '=', 'admin').execute()
+  return rows.map((r) => r.user_id)
 }
 
 /** The person's role in the organisation, or null. */
-export async function roleIn(db: Executor, organisationId: string, userId: string): Promise<OrganisationRole | null> {
+export async function roleIn(db: OrganisationsDb, organisationId: string, userId: string): Promise<OrganisationRole | null> {
   const row = await db
     .selectFrom('organisation_members')
     .select('role')
@@ -132,7 +123,7 @@ export async function roleIn(db: Executor, organisationId: string, userId: strin
 }
 
 /** How many admins an organisation has (to protect the last one). */
-export async function adminCount(db: Executor, organisationId: string): Promise<number> {
+export async function adminCount(db: OrganisationsDb, organisationId: string): Promise<number> {
   const row = await db
     .selectFrom('organisation_members')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -142,35 +133,45 @@ export async function adminCount(db: Executor, organisationId: string): Promise<
   return Number(row.n)
 }
 
-/** Names and slugs of several organisations, keyed by id (hidden ones included: callers label what they already show). */
-export async function organisationsByIds(db: Executor, ids: string[]): Promise<Map<string, OrganisationSummary>> {
+/** Names and slugs of the organisations among `ids` that the actor may see, keyed by id. */
+export async function visibleOrganisationsByIds(db: OrganisationsDb, actor: Actor, ids: string[]): Promise<Map<string, OrganisationSummary>> {
   if (ids.length === 0) return new Map()
-  const rows = await db.selectFrom('organisations').select(SUMMARY).where('organisations.id', 'in', [...new Set(ids)]).execute()
+  const rows = await db
+    .selectFrom('organisations')
+    .select(SUMMARY)
+    .where('organisations.id', 'in', [...new Set(ids)])
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+    .execute()
   return new Map(rows.map((r) => [r.id, r]))
 }
 
-/** Organisations by current slug, keyed by slug. */
-export async function organisationsBySlugs(db: Executor, slugs: string[]): Promise<Map<string, OrganisationSummary>> {
+/** The organisations the actor may see among these current slugs, keyed by slug. */
+export async function visibleOrganisationsBySlugs(db: OrganisationsDb, actor: Actor, slugs: string[]): Promise<Map<string, OrganisationSummary>> {
   const wanted = [...new Set(slugs)].filter((s) => s.length <= 100)
   if (wanted.length === 0) return new Map()
-  const rows = await db.selectFrom('organisations').select(SUMMARY).where('organisations.slug', 'in', wanted).execute()
+  const rows = await db
+    .selectFrom('organisations')
+    .select(SUMMARY)
+    .where('organisations.slug', 'in', wanted)
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+    .execute()
   return new Map(rows.map((r) => [r.slug, r]))
 }
 
-/** Organisations the person belongs to, with their role, by name (for "attach this post to" choices and profiles). */
-export async function organisationsOfPerson(db: Executor, userId: string): Promise<Array<OrganisationSummary & { role: OrganisationRole }>> {
+/** Organisations the person belongs to that the actor may see, with the person's role, by name (profiles, "attach this post to" choices). */
+export async function organisationsOfPerson(db: OrganisationsDb, actor: Actor, userId: string): Promise<Array<OrganisationSummary & { role: OrganisationRole }>> {
   return db
     .selectFrom('organisation_members')
     .innerJoin('organisations', 'organisations.id', 'organisation_members.organisation_id')
     .select([...SUMMARY, 'organisation_members.role'])
     .where('organisation_members.user_id', '=', userId)
-    .where('organisations.hidden_at', 'is', null)
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
     .orderBy('organisations.name')
     .execute()
 }
 
 /** Distinct countries in the directory, for the filter. */
-export async function countriesInDirectory(db: Executor, actor: Actor): Promise<string[]> {
+export async function countriesInDirectory(db: OrganisationsDb, actor: Actor): Promise<string[]> {
   const rows = await db
     .selectFrom('organisations')
     .select('country')
@@ -183,7 +184,7 @@ export async function countriesInDirectory(db: Executor, actor: Actor): Promise<
 }
 
 /** Every organisation an anonymous reader may see, for the sitemap. */
-export async function publicOrganisationPaths(db: Executor): Promise<Array<{ slug: string; updated_at: string }>> {
+export async function publicOrganisationPaths(db: OrganisationsDb): Promise<Array<{ slug: string; updated_at: string }>> {
   return db
     .selectFrom('organisations')
     .select(['slug', 'updated_at'])
@@ -192,22 +193,22 @@ export async function publicOrganisationPaths(db: Executor): Promise<Array<{ slu
     .execute()
 }
 
-export async function insertOrganisation(db: Executor, row: OrganisationRow): Promise<void> {
+export async function insertOrganisation(db: OrganisationsDb, row: OrganisationRow): Promise<void> {
   await db.insertInto('organisations').values(row).execute()
 }
 
-export async function updateOrganisationRow(db: Executor, id: string, changes: Partial<Omit<OrganisationRow, 'id'>>): Promise<void> {
+export async function updateOrganisationRow(db: OrganisationsDb, id: string, changes: Partial<Omit<OrganisationRow, 'id'>>): Promise<void> {
   await db.updateTable('organisations').set(changes).where('id', '=', id).execute()
 }
 
 /** Replaces an organisation's themes. */
-export async function replaceThemes(db: Executor, organisationId: string, themes: string[]): Promise<void> {
+export async function replaceThemes(db: OrganisationsDb, organisationId: string, themes: string[]): Promise<void> {
   await db.deleteFrom('organisation_themes').where('organisation_id', '=', organisationId).execute()
   if (themes.length) await db.insertInto('organisation_themes').values(themes.map((theme) => ({ organisation_id: organisationId, theme }))).execute()
 }
 
 /** Remembers an old slug; a slug taken back by its own organisation stops redirecting. */
-export async function recordSlugChange(db: Executor, organisationId: string, oldSlug: string, newSlug: string, at: string): Promise<void> {
+export async function recordSlugChange(db: OrganisationsDb, organisationId: string, oldSlug: string, newSlug: string, at: string): Promise<void> {
   await db.deleteFrom('organisation_slug_redirects').where('old_slug', '=', newSlug).execute()
   await db
     .insertInto('organisation_slug_redirects')
@@ -216,7 +217,7 @@ export async function recordSlugChange(db: Executor, organisationId: string, old
     .execute()
 }
 
-export async function upsertMember(db: Executor, organisationId: string, userId: string, role: OrganisationRole, at: string): Promise<void> {
+export async function upsertMember(db: OrganisationsDb, organisationId: string, userId: string, role: OrganisationRole, at: string): Promise<void> {
   await db
     .insertInto('organisation_members')
     .values({ organisation_id: organisationId, user_id: userId, role, created_at: at })
@@ -224,26 +225,8 @@ export async function upsertMember(db: Executor, organisationId: string, userId:
     .execute()
 }
 
-export async function deleteMember(db: Executor, organisationId: string, userId: string): Promise<void> {
+export async function deleteMember(db: OrganisationsDb, organisationId: string, userId: string): Promise<void> {
   await db.deleteFrom('organisation_members').where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute()
 }
 
-/** A person by handle (core users table), for adding members. */
-export async function userByHandle(db: Executor, handle: string): Promise<{ id: string; handle: string; name: string } | undefined> {
-  const h = handle.trim().replace(/^@/, '')
-  if (!h || h.length > 100) return undefined
-  return db.selectFrom('users').select(['id', 'handle', 'name']).where('handle', 'in', [...new Set([h, h.toLowerCase()])]).executeTakeFirst()
-}
 
-/** True when the person is an admin of at least one of these organisations. */
-export async function isAdminOfAny(db: Executor, userId: string, organisationIds: string[]): Promise<boolean> {
-  if (organisationIds.length === 0) return false
-  const row = await db
-    .selectFrom('organisation_members')
-    .select('organisation_id')
-    .where('user_id', '=', userId)
-    .where('role', '=', 'admin')
-    .where('organisation_id', 'in', [...new Set(organisationIds)])
-    .executeTakeFirst()
-  return row !== undefined
-}

@@ -2,6 +2,7 @@ import type { SeedContext } from '../../core/module.ts'
 import { newId } from '../../core/db/ids.ts'
 import { insertOrganisation, replaceThemes, upsertMember, type OrganisationRow } from './organisations.queries.ts'
 import { indexOrganisation } from './organisations.ts'
+import { peopleByHandles } from '../accounts/accounts.ts'
 import type { OrganisationRole, OrganisationType } from './organisations.tables.ts'
 
 interface DemoOrganisation {
@@ -119,8 +120,8 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 /** Seeds the demo organisations and their members (demo people come from the accounts seed). */
 export async function seedOrganisations({ db }: SeedContext): Promise<void> {
   const handles = [...new Set(DEMO_ORGANISATIONS.flatMap((o) => o.members.map(([h]) => h)))]
-  const people = await db.selectFrom('users').select(['id', 'handle']).where('handle', 'in', handles).execute()
-  const idOf = new Map(people.map((p) => [p.handle, p.id]))
+  const people = await peopleByHandles(db, handles)
+  const idOf = new Map([...people.values()].map((p) => [p.handle, p.id]))
   const base = Date.parse('2026-01-12T09:00:00.000Z')
   for (const [i, o] of DEMO_ORGANISATIONS.entries()) {
     const t = new Date(base + i * 86_400_000 * 3).toISOString()

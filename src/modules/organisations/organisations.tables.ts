@@ -1,3 +1,5 @@
+import type { Executor } from '../../core/db/database.ts'
+
 /** Organisation types offered in forms and accepted by filters. */
 export const ORGANISATION_TYPES = [
   'central government',
@@ -59,3 +61,6 @@ export interface OrganisationsTables {
   organisation_members: OrganisationMembersTable
   organisation_slug_redirects: OrganisationSlugRedirectsTable
 }
+
+/** The executor the organisations module works through: its own tables only. */
+export type OrganisationsDb = Executor<OrganisationsTables>

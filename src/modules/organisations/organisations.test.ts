@@ -6,6 +6,7 @@ import { TestClient } from '../../../test/support/client.ts'
 import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
 import { createOrganisation, setOrganisationHidden } from './organisations.ts'
 import { findOrganisationBySlug, organisationsOfPerson } from './organisations.queries.ts'
+import { ANONYMOUS } from '../../core/access/policy.ts'
 
 const valid = {
   name: 'Eastmarsh Borough Council',
@@ -60,9 +61,9 @@ for (const dialect of testDialects()) {
       assert.match(page.body, /<p class="govuk-body">We publish weeknotes.<\/p>/)
       assert.match(page.body, /href="\/organisations\/eastmarsh-borough-council\/edit"/)
       const org = await findOrganisationBySlug(t.app.db, 'eastmarsh-borough-council')
-      const themes = await t.app.db.selectFrom('organisation_themes').select('theme').where('organisation_id', '=', org!.id).orderBy('theme').execute()
+      const themes = await t.db.selectFrom('organisation_themes').select('theme').where('organisation_id', '=', org!.id).orderBy('theme').execute()
       assert.deepEqual(themes.map((r) => r.theme), ['housing', 'open data'])
-      const doc = await t.app.db.selectFrom('search_documents').selectAll().where('id', '=', `organisation:${org!.id}`).executeTakeFirst()
+      const doc = await t.db.selectFrom('search_documents').selectAll().where('id', '=', `organisation:${org!.id}`).executeTakeFirst()
       assert.equal(doc?.title, 'Eastmarsh Borough Council')
       assert.equal(doc?.url, '/organisations/eastmarsh-borough-council')
       assert.equal(doc?.visible_from, org!.created_at)
@@ -77,7 +78,7 @@ for (const dialect of testDialects()) {
     })
 
     test('invalid input re-renders the form with the error summary, keeps the input and saves nothing', async () => {
-      const before = await t.app.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      const before = await t.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       const res = await ownerClient.submit('/organisations/new', {
         name: '',
         type: 'spaceship',
@@ -96,7 +97,7 @@ for (const dialect of testDialects()) {
       const longTheme = await ownerClient.submit('/organisations/new', { ...valid, themes: 'a'.repeat(41) })
       assert.equal(longTheme.statusCode, 422)
       assert.match(longTheme.body, /each must be 40 characters or fewer/)
-      const after = await t.app.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      const after = await t.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       assert.equal(Number(after.n), Number(before.n))
     })
 
@@ -124,7 +125,7 @@ for (const dialect of testDialects()) {
       assert.equal(old.headers.location, '/organisations/westfold-district-council')
       const api = await t.app.inject('/api/v1/organisations/westfold-council')
       assert.equal(api.statusCode, 301)
-      const doc = await t.app.db.selectFrom('search_documents').select(['title', 'url']).where('id', '=', `organisation:${org.id}`).executeTakeFirstOrThrow()
+      const doc = await t.db.selectFrom('search_documents').select(['title', 'url']).where('id', '=', `organisation:${org.id}`).executeTakeFirstOrThrow()
       assert.deepEqual({ ...doc }, { title: 'Westfold District Council', url: '/organisations/westfold-district-council' })
       // A new organisation cannot take the old slug (old links must keep working).
       const other = await createOrganisation(t.app.db, actorOf(owner), input({ name: 'Westfold Council' }))
@@ -147,7 +148,7 @@ for (const dialect of testDialects()) {
 
       const added = await ownerClient.submit(page, { handle: ada.handle, role: 'member' })
       assert.equal(added.statusCode, 303)
-      assert.equal((await organisationsOfPerson(t.app.db, ada.id)).find((o) => o.id === org.id)?.role, 'member')
+      assert.equal((await organisationsOfPerson(t.app.db, ANONYMOUS, ada.id)).find((o) => o.id === org.id)?.role, 'member')
       const dup = await ownerClient.submit(page, { handle: ada.handle, role: 'member' })
       assert.equal(dup.statusCode, 422)
       // A plain member cannot manage members.
@@ -159,13 +160,13 @@ for (const dialect of testDialects()) {
       const remove = await ownerClient.submit(page, {}, `${page}/${owner.handle}/remove`)
       assert.equal(remove.statusCode, 422)
       assert.match(remove.body, /cannot remove the last admin/)
-      assert.equal((await organisationsOfPerson(t.app.db, owner.id)).find((o) => o.id === org.id)?.role, 'admin')
+      assert.equal((await organisationsOfPerson(t.app.db, ANONYMOUS, owner.id)).find((o) => o.id === org.id)?.role, 'admin')
 
       assert.equal((await ownerClient.submit(page, { role: 'admin' }, `${page}/${ada.handle}/role`)).statusCode, 303)
       assert.equal((await adaClient.get(page)).statusCode, 200)
       assert.equal((await adaClient.submit(page, {}, `${page}/${owner.handle}/remove`)).statusCode, 303)
-      assert.equal((await organisationsOfPerson(t.app.db, owner.id)).some((o) => o.id === org.id), false)
-      const audit = await t.app.db.selectFrom('audit_log').select('action').where('subject_id', '=', org.id).execute()
+      assert.equal((await organisationsOfPerson(t.app.db, ANONYMOUS, owner.id)).some((o) => o.id === org.id), false)
+      const audit = await t.db.selectFrom('audit_log').select('action').where('subject_id', '=', org.id).execute()
       assert.ok(audit.some((a) => a.action === 'organisation.member_removed'))
       assert.equal((await ownerClient.get(page)).statusCode, 403)
     })
@@ -250,7 +251,7 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch((await stranger.get('/organisations?country=Hideland')).body, /Hidden Away Society/)
       assert.equal((await t.app.inject('/api/v1/organisations?country=Hideland')).json().items.length, 0)
       assert.doesNotMatch((await t.app.inject('/sitemap.xml')).body, /hidden-away-society/)
-      const doc = await t.app.db.selectFrom('search_documents').select('id').where('id', '=', `organisation:${org.id}`).executeTakeFirst()
+      const doc = await t.db.selectFrom('search_documents').select('id').where('id', '=', `organisation:${org.id}`).executeTakeFirst()
       assert.equal(doc, undefined)
       const { client: admin } = await signedIn({ isAdmin: true })
       assert.equal((await admin.get('/organisations/hidden-away-society')).statusCode, 200)

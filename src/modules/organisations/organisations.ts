@@ -1,16 +1,22 @@
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
 import { newId, now, slugify } from '../../core/db/ids.ts'
 import { AppError, forbidden, invalid, notFound } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { audit } from '../../core/audit.ts'
-import { can, type Actor } from '../../core/access/policy.ts'
+import { can } from '../../core/access/can.ts'
+import type { Actor } from '../../core/access/policy.ts'
+import { notify, type NotificationInput } from '../notifications/notifications.ts'
+import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   adminCount,
+  adminIdsOf,
   deleteMember,
   findOrganisationById,
   findOrganisationBySlug,
   insertOrganisation,
+  memberRoles,
+  organisationsOfPerson as organisationsOfPersonRows,
   recordSlugChange,
   replaceThemes,
   roleIn,
@@ -18,8 +24,10 @@ import {
   themesOf,
   updateOrganisationRow,
   upsertMember,
-  userByHandle,
+  visibleOrganisationsByIds,
+  visibleOrganisationsBySlugs,
   type OrganisationRow,
+  type OrganisationSummary,
 } from './organisations.queries.ts'
 import type { organisationSchema } from './organisations.schemas.ts'
 import type { OrganisationRole } from './organisations.tables.ts'
@@ -38,7 +46,7 @@ export function normaliseThemes(themes: string[]): string[] {
  * A free slug for `name`: the slugified name, or with -2, -3… when another organisation has (or had) it.
  * The organisation's own current and former slugs count as free for it.
  */
-export async function uniqueOrganisationSlug(db: Executor, name: string, selfId?: string): Promise<string> {
+export async function uniqueOrganisationSlug(db: Db, name: string, selfId?: string): Promise<string> {
   const base = slugify(name).slice(0, 55).replace(/-+$/, '') || 'organisation'
   const taken = new Set((await slugsLike(db, base)).filter((r) => r.organisation_id !== selfId).map((r) => r.slug))
   for (const s of RESERVED) taken.add(s)
@@ -46,20 +54,13 @@ export async function uniqueOrganisationSlug(db: Executor, name: string, selfId?
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
 }
 
-/** True when the actor may edit the organisation and manage its members: its admins and platform admins. */
-export async function canManageOrganisation(db: Executor, actor: Actor, organisationId: string): Promise<boolean> {
-  if (actor.isAdmin) return true
-  if (!actor.userId) return false
-  return (await roleIn(db, organisationId, actor.userId)) === 'admin'
-}
-
-/** True when the person is an admin of the organisation (e.g. to sign a charter on its behalf). */
-export async function isOrganisationAdmin(db: Executor, userId: string, organisationId: string): Promise<boolean> {
-  return (await roleIn(db, organisationId, userId)) === 'admin'
+/** May the actor edit the organisation and manage its members (its admins, platform admins)? */
+export async function canManageOrganisation(db: Db, actor: Actor, organisationId: string): Promise<boolean> {
+  return can(db, actor, 'manage', 'organisation', { id: organisationId })
 }
 
 /** Writes the organisation's search document (or removes it while hidden). Call in the changing transaction. */
-export async function indexOrganisation(db: Executor, org: OrganisationRow, themes: string[]): Promise<void> {
+export async function indexOrganisation(db: Db, org: OrganisationRow, themes: string[]): Promise<void> {
   if (org.hidden_at) return removeDocument(db, 'organisation', org.id)
   await indexDocument(db, {
     type: 'organisation',
@@ -73,7 +74,7 @@ export async function indexOrganisation(db: Executor, org: OrganisationRow, them
 }
 
 /** Adds an organisation to the directory; its creator becomes its first admin. */
-export async function createOrganisation(db: Executor, actor: Actor, input: OrganisationInput): Promise<OrganisationRow> {
+export async function createOrganisation(db: Db, actor: Actor, input: OrganisationInput): Promise<OrganisationRow> {
   if (!actor.userId) throw new AppError('unauthorised', 401, 'Sign in to add an organisation')
   const t = now()
   const row: OrganisationRow = {
@@ -100,7 +101,7 @@ export async function createOrganisation(db: Executor, actor: Actor, input: Orga
 }
 
 /** Edits an organisation. A new name gets a new slug; the old one keeps answering with a redirect. */
-export async function updateOrganisation(db: Executor, actor: Actor, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
+export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
   if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can change it')
   const t = now()
   let slug = org.slug
@@ -126,15 +127,15 @@ export async function updateOrganisation(db: Executor, actor: Actor, org: Organi
   return updated
 }
 
-async function requireManager(db: Executor, actor: Actor, org: OrganisationRow): Promise<string> {
+async function requireManager(db: Db, actor: Actor, org: OrganisationRow): Promise<string> {
   if (!actor.userId || !(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can manage its members')
   return actor.userId
 }
 
 /** Adds a person (by handle) to the organisation. */
-export async function addMember(db: Executor, actor: Actor, org: OrganisationRow, handle: string, role: OrganisationRole): Promise<void> {
+export async function addMember(db: Db, actor: Actor, org: OrganisationRow, handle: string, role: OrganisationRole): Promise<void> {
   const actorId = await requireManager(db, actor, org)
-  const person = await userByHandle(db, handle)
+  const person = (await peopleByHandles(db, [handle])).get(handle.trim().replace(/^@/, '').toLowerCase())
   if (!person) throw invalid({ handle: `There is no one with the handle ${handle.trim()}` })
   if (await roleIn(db, org.id, person.id)) throw invalid({ handle: `${person.name} is already a member` })
   await upsertMember(db, org.id, person.id, role, now())
@@ -142,7 +143,7 @@ export async function addMember(db: Executor, actor: Actor, org: OrganisationRow
 }
 
 /** Changes a member's role; the last admin cannot stop being one. */
-export async function changeMemberRole(db: Executor, actor: Actor, org: OrganisationRow, userId: string, role: OrganisationRole): Promise<void> {
+export async function changeMemberRole(db: Db, actor: Actor, org: OrganisationRow, userId: string, role: OrganisationRole): Promise<void> {
   const actorId = await requireManager(db, actor, org)
   const current = await roleIn(db, org.id, userId)
   if (!current) throw new AppError('not_found', 404, 'Member not found')
@@ -154,7 +155,7 @@ export async function changeMemberRole(db: Executor, actor: Actor, org: Organisa
 }
 
 /** Removes a member; the last admin cannot be removed. */
-export async function removeMember(db: Executor, actor: Actor, org: OrganisationRow, userId: string): Promise<void> {
+export async function removeMember(db: Db, actor: Actor, org: OrganisationRow, userId: string): Promise<void> {
   const actorId = await requireManager(db, actor, org)
   const current = await roleIn(db, org.id, userId)
   if (!current) throw new AppError('not_found', 404, 'Member not found')
@@ -166,7 +167,7 @@ export async function removeMember(db: Executor, actor: Actor, org: Organisation
 }
 
 /** Hides or restores an organisation (moderation), keeping the search index in step. */
-export async function setOrganisationHidden(db: Executor, id: string, hidden: boolean): Promise<void> {
+export async function setOrganisationHidden(db: Db, id: string, hidden: boolean): Promise<void> {
   const org = await findOrganisationById(db, id)
   if (!org) return
   const hidden_at = hidden ? now() : null
@@ -176,20 +177,62 @@ export async function setOrganisationHidden(db: Executor, id: string, hidden: bo
 }
 
 /** The organisation at this slug if the actor may see it; otherwise throws 404 (never revealing that it exists). */
-export async function findVisibleOrganisation(db: Executor, actor: Actor, slug: string): Promise<OrganisationRow> {
+export async function findVisibleOrganisation(db: Db, actor: Actor, slug: string): Promise<OrganisationRow> {
   const org = await findOrganisationBySlug(db, slug)
   if (!org) throw notFound('Organisation')
-  const ok = await can(db, actor, 'view', { spaceId: org.space_id, hiddenAt: org.hidden_at, authorIds: org.created_by ? [org.created_by] : [] })
-  if (!ok) throw notFound('Organisation')
+  if (!(await can(db, actor, 'view', 'organisation', org))) throw notFound('Organisation')
   return org
 }
 
-/**
- * True when a request value holds a NUL character anywhere (strings, arrays, objects).
- * PostgreSQL rejects NUL in text, so routes answer 400 before such input reaches a query.
- */
-export function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000')
-  if (depth > 5 || value === null || typeof value !== 'object') return false
-  return Object.entries(value as Record<string, unknown>).some(([k, v]) => k.includes('\u0000') || containsNul(v, depth + 1))
+export type { OrganisationRow, OrganisationSummary }
+
+// ---------------------------------------------------------------- for other modules
+
+/** The organisations among `ids` the actor may see (hidden ones only for those allowed), keyed by id. */
+export async function organisationsByIds(db: Db, actor: Actor, ids: string[]): Promise<Map<string, OrganisationSummary>> {
+  return visibleOrganisationsByIds(db, actor, ids)
+}
+
+/** The organisations the actor may see among these slugs, keyed by slug. */
+export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]): Promise<Map<string, OrganisationSummary>> {
+  return visibleOrganisationsBySlugs(db, actor, slugs)
+}
+
+/** Organisations the person belongs to that the actor may see, with the person's role. */
+export async function organisationsOfPerson(db: Db, actor: Actor, userId: string): Promise<Array<OrganisationSummary & { role: OrganisationRole }>> {
+  return organisationsOfPersonRows(db, actor, userId)
+}
+
+/** Tells an organisation's admins about something that needs them (a request to speak for it). */
+export async function notifyOrganisationAdmins(db: Db, organisationId: string, note: Omit<NotificationInput, 'userId'>, actorId: string | null): Promise<void> {
+  const admins = await adminIdsOf(db, organisationId)
+  await notify(db, admins.map((userId) => ({ ...note, userId })), actorId)
+}
+
+export interface OrganisationMember {
+  userId: string
+  handle: string
+  name: string
+  role: OrganisationRole
+  /** The person has a public profile (only those are shown on public pages). */
+  public: boolean
+}
+
+/** Members of an organisation, admins first, then by name. */
+export async function membersOf(db: Db, organisationId: string): Promise<OrganisationMember[]> {
+  const roles = await memberRoles(db, organisationId)
+  const people = await peopleByIds(db, roles.map((r) => r.userId))
+  return roles
+    .flatMap((r) => {
+      const p = people.get(r.userId)
+      return p ? [{ userId: p.id, handle: p.handle, name: p.name, role: r.role, public: p.public }] : []
+    })
+    .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'admin' ? -1 : 1))
+}
+
+
+/** The organisation at this slug if the actor may see it, else null. */
+export async function visibleOrganisationBySlug(db: Db, actor: Actor, slug: string): Promise<OrganisationRow | null> {
+  const org = slug ? await findOrganisationBySlug(db, slug) : undefined
+  return org && (await can(db, actor, 'view', 'organisation', org)) ? org : null
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { AppError, notFound } from '../../core/errors.ts'
 import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
-import { currentOrganisationSlug, findOrganisationBySlug, listOrganisations, membersOf, themesOf, type OrganisationRow } from './organisations.queries.ts'
-import { containsNul, findVisibleOrganisation, normaliseThemes } from './organisations.ts'
+import { currentOrganisationSlug, findOrganisationBySlug, listOrganisations, themesOf, type OrganisationRow } from './organisations.queries.ts'
+import { findVisibleOrganisation, membersOf, normaliseThemes } from './organisations.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
 
 const organisationJson = {
@@ -28,10 +28,6 @@ const problem = { type: 'object', properties: { type: { type: 'string' }, title:
 
 /** JSON API of the organisations directory (read-only), under /api/v1. */
 export const organisationApi: FastifyPluginAsync = async (app) => {
-  // Text with NUL characters cannot be stored or compared in PostgreSQL: refuse it as a bad request.
-  app.addHook('preHandler', async (request) => {
-    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) throw new AppError('bad_request', 400, 'The request contains characters that are not allowed')
-  })
   const toJson = (o: OrganisationRow, themes: string[]) => ({
     id: o.id,
     slug: o.slug,
@@ -113,7 +109,7 @@ export const organisationApi: FastifyPluginAsync = async (app) => {
       }
       await findVisibleOrganisation(app.db, request.actor, slug)
       const [themes, members] = await Promise.all([themesOf(app.db, [org.id]), membersOf(app.db, org.id)])
-      return { ...toJson(org, themes.get(org.id) ?? []), members: members.map((m) => ({ handle: m.handle, name: m.name, role: m.role })) }
+      return { ...toJson(org, themes.get(org.id) ?? []), members: members.filter((m) => m.public).map((m) => ({ handle: m.handle, name: m.name, role: m.role })) }
     },
   )
 }

@@ -8,12 +8,10 @@ import {
   currentOrganisationSlug,
   findOrganisationBySlug,
   listOrganisations,
-  membersOf,
   themesOf,
-  userByHandle,
   type OrganisationRow,
 } from './organisations.queries.ts'
-import { addMember, canManageOrganisation, containsNul, findVisibleOrganisation, changeMemberRole, createOrganisation, normaliseThemes, removeMember, updateOrganisation } from './organisations.ts'
+import { addMember, canManageOrganisation, findVisibleOrganisation, changeMemberRole, createOrganisation, membersOf, normaliseThemes, removeMember, updateOrganisation } from './organisations.ts'
 import { addMemberSchema, changeRoleSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
 
@@ -45,10 +43,6 @@ function queryString(params: Record<string, string | undefined>): string {
 
 /** HTML routes of the organisations directory. */
 export const organisationPages: FastifyPluginAsync = async (app) => {
-  // Text with NUL characters cannot be stored or compared in PostgreSQL: refuse it as a bad request.
-  app.addHook('preHandler', async (request) => {
-    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) throw new AppError('bad_request', 400, 'The request contains characters that are not allowed')
-  })
   app.get('/organisations', { config: { serves: 'page', cache: true } }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>
     const countries = await countriesInDirectory(app.db, request.actor)
@@ -94,7 +88,7 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     const org = await loadVisibleOrganisation(request, slug)
     const [themes, members, canManage, panelsHtml] = await Promise.all([
       themesOf(app.db, [org.id]),
-      membersOf(app.db, org.id),
+      membersOf(app.db, org.id).then((all) => all.filter((m) => m.public)),
       request.user ? canManageOrganisation(app.db, request.actor, org.id) : Promise.resolve(false),
       app.panels(request, 'organisation', { id: org.id, slug: org.slug }),
     ])
@@ -178,11 +172,12 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     return memberChange(request, reply, org, parsed.value, (trx) => addMember(trx, request.actor, org, parsed.value.handle, parsed.value.role as 'admin' | 'member'))
   })
 
+  /** The member named in the URL (by handle), or 404. */
   async function targetMember(request: FastifyRequest, org: OrganisationRow): Promise<string> {
     const { handle } = request.params as { handle: string }
-    const person = await userByHandle(app.db, handle)
-    if (!person) throw notFound('Member')
-    return person.id
+    const member = (await membersOf(app.db, org.id)).find((m) => m.handle === handle.toLowerCase())
+    if (!member) throw notFound('Member')
+    return member.userId
   }
 
   app.post('/organisations/:slug/members/:handle/role', async (request, reply) => {

@@ -4,12 +4,13 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T140000_posts_create.ts'
 import { postsPages } from './routes.pages.ts'
 import { postsApi } from './routes.api.ts'
-import { findPostById, listPosts, publicPaths, type ListOptions } from './posts.queries.ts'
-import { setCommentHidden, setPostHidden } from './posts.ts'
+import { findCommentWithPost, findPostById, publicPaths } from './posts.queries.ts'
+import { listPosts, setCommentHidden, setPostHidden, type ListOptions } from './posts.ts'
+import { commentPolicy, postPolicy } from './posts.policy.ts'
 import { seedPosts } from './posts.seed.ts'
 
 /** A timeline of the latest 10 posts the reader may see, for another module's page. */
-function timeline(filter: (id: string) => ListOptions, heading: string, links: (slug: string) => { moreHref: string; feedHref: string }) {
+function timeline(filter: (id: string) => ListOptions, heading: string, links: (slug: string) => { moreHref: string | null; feedHref: string }) {
   return async (request: FastifyRequest, subject: { id: string; slug: string }) => {
     const { items } = await listPosts(request.server.db, request.actor, { ...filter(subject.id), limit: 10 })
     return request.server.views.render('posts/_timeline.njk', { heading, posts: items, ...links(subject.slug) })
@@ -28,6 +29,7 @@ export const postsModule: AppModule = {
     project: timeline((id) => ({ projectId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: `/posts?project=${encodeURIComponent(slug)}`, feedHref: `/projects/${slug}/feed` })),
     organisation: timeline((id) => ({ organisationId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: `/posts?organisation=${encodeURIComponent(slug)}`, feedHref: `/organisations/${slug}/feed` })),
     person: timeline((id) => ({ authorId: id }), 'Posts', (slug) => ({ moreHref: `/posts?author=${encodeURIComponent(slug)}`, feedHref: `/people/${slug}/feed` })),
+    community: timeline((id) => ({ spaceId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: null, feedHref: `/communities/${slug}/feed` })),
   },
   sitemap: publicPaths,
   moderation: {
@@ -43,12 +45,7 @@ export const postsModule: AppModule = {
     comment: {
       label: 'comment',
       async load(db, id) {
-        const row = await db
-          .selectFrom('comments')
-          .innerJoin('posts', 'posts.id', 'comments.post_id')
-          .select(['comments.id', 'comments.author_id', 'comments.body', 'comments.hidden_at', 'posts.slug', 'posts.title', 'posts.space_id', 'posts.status', 'posts.published_at'])
-          .where('comments.id', '=', id)
-          .executeTakeFirst()
+        const row = await findCommentWithPost(db, id)
         if (!row) return null
         return {
           spaceId: row.space_id,
@@ -62,5 +59,7 @@ export const postsModule: AppModule = {
       setHidden: setCommentHidden,
     },
   },
+  policies: [postPolicy, commentPolicy],
+  searchTypes: [{ type: 'post', label: 'Posts' }],
   seed: seedPosts,
 }

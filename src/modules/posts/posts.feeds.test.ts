@@ -29,10 +29,10 @@ for (const dialect of testDialects()) {
         await makePost(trx, author.id, { title: 'Hidden draft in feeds', body: 'x', tags: ['feedtag'], publish: 'draft' })
       })
       // Give them distinct, ordered publication times.
-      const rows = await t.app.db.selectFrom('posts').select(['id', 'title']).where('status', '=', 'published').execute()
+      const rows = await t.db.selectFrom('posts').select(['id', 'title']).where('status', '=', 'published').execute()
       for (const r of rows) {
         const n = Number(/Feed post (\d+)/.exec(r.title)![1])
-        await t.app.db.updateTable('posts').set({ published_at: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString() }).where('id', '=', r.id).execute()
+        await t.db.updateTable('posts').set({ published_at: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString() }).where('id', '=', r.id).execute()
       }
     })
     after(async () => t.close())

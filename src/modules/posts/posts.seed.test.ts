@@ -8,6 +8,7 @@ import type { DatabaseHandle } from '../../core/db/database.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
 import { searchDocuments } from '../../core/search/search.ts'
 import { modules } from '../../modules.ts'
+import { wholeDatabase } from '../../database.ts'
 
 for (const dialect of testDialects()) {
   describe(`posts demo content on ${dialect}`, () => {
@@ -23,7 +24,7 @@ for (const dialect of testDialects()) {
     after(async () => database.close())
 
     test('at least 60 posts, mostly numbered weeknotes, with drafts, one scheduled post, tags, co-authors and comments', async () => {
-      const db = database.db
+      const db = wholeDatabase(database)
       const posts = await db.selectFrom('posts').select(['status', 'published_at', 'series_id', 'series_number', 'body']).execute()
       assert.ok(posts.length >= 60, `${posts.length} posts`)
       assert.ok(posts.filter((p) => p.series_id).length > posts.length / 2)

@@ -3,7 +3,11 @@ import { newId, slugify } from '../../core/db/ids.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { excerptOf, indexPost } from './posts.ts'
 import { findPostById } from './posts.queries.ts'
-import { findOrganisationBySlug, findProjectBySlug } from './posts.links.ts'
+import type { PostsDb } from './posts.tables.ts'
+import { ANONYMOUS } from '../../core/access/policy.ts'
+import { peopleByHandles } from '../accounts/accounts.ts'
+import { visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { visibleProjectBySlug } from '../projects/projects.ts'
 
 // Fictional demo content written for Openly: each project's team writes weeknotes from sentence banks.
 const PROJECTS: Array<{ slug: string; short: string; org: string; people: string[]; topic: string; tags: string[] }> = [
@@ -92,8 +96,9 @@ function random(seed: number) {
 
 /** Demo posts: weeknotes series per project, a few standalone posts, two drafts, one scheduled, some comments. */
 export async function seedPosts({ db }: SeedContext): Promise<void> {
-  const users = await db.selectFrom('users').select(['id', 'handle']).execute()
-  const byHandle = new Map(users.map((u) => [u.handle, u.id]))
+  const own: PostsDb = db
+  const people = await peopleByHandles(db, [...new Set([...PROJECTS.flatMap((p) => p.people), 'sam-admin', 'aoife-brennan', 'marco-bellini', 'hannah-price', 'tomas-lindqvist'])])
+  const byHandle = new Map([...people.values()].map((u) => [u.handle, u.id]))
   if (!byHandle.has('priya-natarajan')) return // accounts' demo people are not there: nothing to credit posts to
   const rnd = random(2026)
   const pick = <T>(list: T[]): T => list[Math.floor(rnd() * list.length)]!
@@ -106,8 +111,8 @@ export async function seedPosts({ db }: SeedContext): Promise<void> {
   const fill = (s: string, topic: string) => s.replaceAll('{topic}', topic)
 
   for (const [pi, p] of PROJECTS.entries()) {
-    const project = await findProjectBySlug(db, p.slug)
-    const org = await findOrganisationBySlug(db, p.org)
+    const project = await visibleProjectBySlug(db, ANONYMOUS, p.slug)
+    const org = await visibleOrganisationBySlug(db, ANONYMOUS, p.org)
     const team = p.people.map((h) => byHandle.get(h)).filter((x): x is string => !!x)
     if (team.length === 0) continue
     const seriesId = newId()
@@ -170,11 +175,11 @@ export async function seedPosts({ db }: SeedContext): Promise<void> {
   }
 
   if (posts.length === 0) return
-  await db.insertInto('series').values(seriesRows).execute()
+  await own.insertInto('series').values(seriesRows).execute()
   // Batches keep each statement under SQLite's variable limit.
-  for (let i = 0; i < posts.length; i += 20) await db.insertInto('posts').values(posts.slice(i, i + 20) as any).execute()
-  for (let i = 0; i < authors.length; i += 200) await db.insertInto('post_authors').values(authors.slice(i, i + 200)).execute()
-  for (let i = 0; i < tags.length; i += 200) await db.insertInto('post_tags').values(tags.slice(i, i + 200)).execute()
+  for (let i = 0; i < posts.length; i += 20) await own.insertInto('posts').values(posts.slice(i, i + 20) as any).execute()
+  for (let i = 0; i < authors.length; i += 200) await own.insertInto('post_authors').values(authors.slice(i, i + 200)).execute()
+  for (let i = 0; i < tags.length; i += 200) await own.insertInto('post_tags').values(tags.slice(i, i + 200)).execute()
 
   const published = posts.filter((p) => p.status === 'published' && p.published_at < new Date(nowMs).toISOString())
   const commenters = ['kwame-mensah', 'lena-vogel', 'tomas-lindqvist', 'priya-natarajan'].map((h) => byHandle.get(h)).filter((x): x is string => !!x)
@@ -184,7 +189,7 @@ export async function seedPosts({ db }: SeedContext): Promise<void> {
     const body = COMMENTS[i % COMMENTS.length]!
     return [{ id: newId(), post_id: p.id as string, author_id: author, body, body_html: renderMarkdown(body), hidden_at: null, created_at: new Date(Date.parse(p.published_at) + 3600_000).toISOString() }]
   })
-  if (comments.length) await db.insertInto('comments').values(comments).execute()
+  if (comments.length) await own.insertInto('comments').values(comments).execute()
 
   // Seeding runs once: indexing post by post keeps to the one search API.
   for (const p of posts) await indexPost(db, (await findPostById(db, p.id))!, tags.filter((t) => t.post_id === p.id).map((t) => t.tag))

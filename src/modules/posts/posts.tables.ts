@@ -1,3 +1,5 @@
+import type { Executor } from '../../core/db/database.ts'
+
 /** A post or weeknote. `published_at` in the future means scheduled; null while a draft. */
 export interface PostsTable {
   id: string
@@ -68,3 +70,6 @@ export interface PostsTables {
   series: SeriesTable
   comments: CommentsTable
 }
+
+/** The executor the posts module works through: its own tables only. */
+export type PostsDb = Executor<PostsTables>

@@ -1,9 +1,9 @@
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
 import { savePost, type PostInput } from './posts.ts'
 import type { PostRow } from './posts.queries.ts'
 
 /** Creates a post through the real use case (same path as the form), in its own transaction. */
-export async function makePost(db: Executor, userId: string, input: Partial<PostInput> = {}, existing: PostRow | null = null): Promise<PostRow> {
+export async function makePost(db: Db, userId: string, input: Partial<PostInput> = {}, existing: PostRow | null = null): Promise<PostRow> {
   const full: PostInput = {
     title: 'A post about open data',
     summary: '',

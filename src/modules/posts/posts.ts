@@ -1,42 +1,186 @@
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
 import { newId, now, slugify } from '../../core/db/ids.ts'
-import { can, type Actor } from '../../core/access/policy.ts'
-import { activeSpacesOf } from '../../core/access/spaces.ts'
+import { can } from '../../core/access/can.ts'
+import type { ContentFacts } from '../../core/access/spaces.policy.ts'
+import type { Actor } from '../../core/access/policy.ts'
+import { activeSpacesOf, spacesByIds } from '../../core/access/spaces.ts'
 import { indexDocument } from '../../core/search/search.ts'
 import { invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { markdownToText, renderMarkdown } from '../../core/markdown/markdown.ts'
 import { notify } from '../notifications/notifications.ts'
-import { authorIdsOf, findPostById, findPostBySlug, peopleByHandles, type PostRow } from './posts.queries.ts'
-import { findOrganisationBySlug, findProjectBySlug } from './posts.links.ts'
+import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
+import { organisationsByIds, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { projectsByIds, visibleProjectBySlug } from '../projects/projects.ts'
+import {
+  authorIdsOf,
+  commentRows,
+  draftRows,
+  findPostById,
+  findPostBySlug,
+  findSeries,
+  insertComment,
+  insertSeries,
+  listPostRows,
+  nextSeriesNumber,
+  postParts,
+  setCommentHiddenAt,
+  setPostHiddenAt,
+  slugsLike,
+  tagsOfPost,
+  writePost,
+  type CardRow,
+  type ListOptions,
+  type PostRow,
+} from './posts.queries.ts'
 import { normaliseTag, type postSchema, type commentSchema } from './posts.schemas.ts'
 
 export type PostInput = Values<typeof postSchema>
+export type { ListOptions, PostRow }
 
 /** Slugs that name pages of their own under /posts. */
 const RESERVED = new Set(['new', 'drafts', 'feed'])
 
+/** A person as a post credits them: linked only when their profile is public. */
+export interface PersonRef {
+  id: string
+  handle: string
+  name: string
+  public: boolean
+}
+
+export interface LinkRef {
+  id: string
+  slug: string
+  name: string
+}
+
+/** A post as lists, pages, feeds and the API show it. */
+export interface PostCard {
+  id: string
+  slug: string
+  url: string
+  title: string
+  excerpt: string
+  status: 'draft' | 'published'
+  publishedAt: string | null
+  updatedAt: string
+  hiddenAt: string | null
+  authors: PersonRef[]
+  tags: string[]
+  project: LinkRef | null
+  organisation: LinkRef | null
+  community: { id: string; name: string; path: string } | null
+  series: { id: string; slug: string; title: string; number: number | null } | null
+  bodyHtml?: string
+}
+
 /** The policy facts of one post. */
-export async function postResource(db: Executor, post: PostRow) {
+export async function postFacts(db: Db, post: PostRow): Promise<ContentFacts> {
   return { spaceId: post.space_id, visibleFrom: post.status === 'published' ? post.published_at : null, authorIds: await authorIdsOf(db, post.id), hiddenAt: post.hidden_at }
 }
 
 /** Loads a post the actor may view, or throws 404 (drafts of others, private communities, hidden posts). */
-export async function viewablePost(db: Executor, actor: Actor, slug: string): Promise<{ post: PostRow; authorIds: string[] }> {
+export async function viewablePost(db: Db, actor: Actor, slug: string): Promise<{ post: PostRow; facts: ContentFacts }> {
   const post = await findPostBySlug(db, slug)
   if (!post) throw notFound('Post')
-  const resource = await postResource(db, post)
-  if (!(await can(db, actor, 'view', resource))) throw notFound('Post')
-  return { post, authorIds: resource.authorIds }
+  const facts = await postFacts(db, post)
+  if (!(await can(db, actor, 'view', 'post', facts))) throw notFound('Post')
+  return { post, facts }
 }
 
-/** Loads a post the actor may edit (its authors, community moderators, admins), or throws 404. */
-export async function editablePost(db: Executor, actor: Actor, slug: string): Promise<{ post: PostRow; authorIds: string[] }> {
+/** Loads a post the actor may edit (its authors and co-authors), or throws 404. */
+export async function editablePost(db: Db, actor: Actor, slug: string): Promise<{ post: PostRow; facts: ContentFacts }> {
   const post = await findPostBySlug(db, slug)
   if (!post) throw notFound('Post')
-  const resource = await postResource(db, post)
-  if (!(await can(db, actor, 'view', resource)) || !(await can(db, actor, 'edit', resource))) throw notFound('Post')
-  return { post, authorIds: resource.authorIds }
+  const facts = await postFacts(db, post)
+  if (!(await can(db, actor, 'edit', 'post', facts))) throw notFound('Post')
+  return { post, facts }
+}
+
+/** Published posts the actor may read, newest first, with everything a card shows. */
+export async function listPosts(db: Db, actor: Actor, options: ListOptions = {}): Promise<{ items: PostCard[]; next: string | null }> {
+  const page = await listPostRows(db, actor, options)
+  return { items: await hydrate(db, actor, page.items), next: page.next }
+}
+
+/** Drafts and scheduled posts the person is an author or co-author of. */
+export async function draftsOf(db: Db, actor: Actor & { userId: string }): Promise<PostCard[]> {
+  return hydrate(db, actor, await draftRows(db, actor))
+}
+
+/**
+ * Batch-loads authors, tags, series, and the projects, organisations and communities a page of
+ * posts belongs to. A project or organisation the reader may not see is left out of the card.
+ */
+export async function hydrate(db: Db, actor: Actor, rows: CardRow[]): Promise<PostCard[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((r) => r.id)
+  const seriesIds = [...new Set(rows.flatMap((r) => (r.series_id ? [r.series_id] : [])))]
+  const parts = await postParts(db, ids, seriesIds)
+  const [people, projects, organisations, spaces] = await Promise.all([
+    peopleByIds(db, parts.authors.map((a) => a.user_id)),
+    projectsByIds(db, actor, rows.flatMap((r) => (r.project_id ? [r.project_id] : []))),
+    organisationsByIds(db, actor, rows.flatMap((r) => (r.organisation_id ? [r.organisation_id] : []))),
+    spacesByIds(db, rows.flatMap((r) => (r.space_id ? [r.space_id] : []))),
+  ])
+  const credited = parts.authors.filter((a) => people.has(a.user_id))
+  const authors = group(credited, (a) => a.post_id, (a) => personRef(people.get(a.user_id)!))
+  const tags = group(parts.tags, (t) => t.post_id, (t) => t.tag)
+  const series = new Map(parts.series.map((s) => [s.id, s]))
+  const link = (r: { id: string; slug: string; name: string } | undefined): LinkRef | null => (r ? { id: r.id, slug: r.slug, name: r.name } : null)
+  return rows.map((r) => {
+    const space = r.space_id ? spaces.get(r.space_id) : undefined
+    const s = r.series_id ? series.get(r.series_id) : undefined
+    return {
+      id: r.id,
+      slug: r.slug,
+      url: `/posts/${r.slug}`,
+      title: r.title,
+      excerpt: r.excerpt,
+      status: r.status,
+      publishedAt: r.published_at,
+      updatedAt: r.updated_at,
+      hiddenAt: r.hidden_at,
+      authors: authors.get(r.id) ?? [],
+      tags: tags.get(r.id) ?? [],
+      project: link(r.project_id ? projects.get(r.project_id) : undefined),
+      organisation: link(r.organisation_id ? organisations.get(r.organisation_id) : undefined),
+      community: space && r.space_id ? { id: r.space_id, name: space.name, path: space.path } : null,
+      series: s ? { id: s.id, slug: s.slug, title: s.title, number: r.series_number === null ? null : Number(r.series_number) } : null,
+      ...(r.body_html !== undefined ? { bodyHtml: r.body_html } : {}),
+    }
+  })
+}
+
+function group<T, V>(rows: T[], key: (r: T) => string, value: (r: T) => V): Map<string, V[]> {
+  const out = new Map<string, V[]>()
+  for (const r of rows) {
+    const list = out.get(key(r))
+    if (list) list.push(value(r))
+    else out.set(key(r), [value(r)])
+  }
+  return out
+}
+
+const personRef = (p: { id: string; handle: string; name: string; public: boolean }): PersonRef => ({ id: p.id, handle: p.handle, name: p.name, public: p.public })
+
+export interface CommentView {
+  id: string
+  bodyHtml: string
+  createdAt: string
+  hidden: boolean
+  author: PersonRef
+}
+
+/** Comments on a post the reader may already see, with their authors. */
+export async function commentsOf(db: Db, actor: Actor, postId: string): Promise<CommentView[]> {
+  const rows = await commentRows(db, actor, postId)
+  const people = await peopleByIds(db, rows.map((r) => r.authorId))
+  return rows.flatMap((r) => {
+    const p = people.get(r.authorId)
+    return p ? [{ id: r.id, bodyHtml: r.bodyHtml, createdAt: r.createdAt, hidden: r.hidden, author: personRef(p) }] : []
+  })
 }
 
 /** Normalised, de-duplicated tags; invalid ones reported as a field error. */
@@ -55,10 +199,10 @@ export function excerptOf(summary: string, body: string): string {
   return words.length > 40 ? `${words.slice(0, 40).join(' ')}…` : words.join(' ')
 }
 
-async function uniqueSlug(db: Executor, table: 'posts' | 'series', text: string): Promise<string> {
+async function uniqueSlug(db: Db, table: 'posts' | 'series', text: string): Promise<string> {
   let base = slugify(text)
   if (table === 'posts' && RESERVED.has(base)) base = `${base}-post`
-  const taken = new Set((await db.selectFrom(table).select('slug').where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)])).execute()).map((r) => r.slug))
+  const taken = await slugsLike(db, table, base)
   if (!taken.has(base)) return base
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
 }
@@ -66,10 +210,12 @@ async function uniqueSlug(db: Executor, table: 'posts' | 'series', text: string)
 /**
  * Creates (existing = null) or updates a post from validated form input, in the caller's
  * transaction: checks co-authors, project, organisation, community and series, numbers the
- * post in its series, renders the Markdown, and re-indexes it for search.
+ * post in its series, renders the Markdown, and re-indexes it for search. A post shows on a
+ * project's or organisation's page, so attaching it there needs the policy's `contribute`
+ * (the project's team, the organisation's members); a post already attached keeps its link.
  * Throws `invalid(fields)` with form messages.
  */
-export async function savePost(db: Executor, actor: Actor & { userId: string }, input: PostInput, existing: PostRow | null): Promise<PostRow> {
+export async function savePost(db: Db, actor: Actor & { userId: string }, input: PostInput, existing: PostRow | null): Promise<PostRow> {
   const errors: FieldErrors = {}
   const t = now()
 
@@ -78,15 +224,16 @@ export async function savePost(db: Executor, actor: Actor & { userId: string }, 
 
   const primaryId = existing?.author_id ?? actor.userId
   const people = await peopleByHandles(db, input.coauthors)
-  const found = new Set(people.map((p) => p.handle))
-  const missing = input.coauthors.map((h) => h.replace(/^@/, '').toLowerCase()).filter((h) => !found.has(h))
+  const missing = input.coauthors.map((h) => h.replace(/^@/, '').toLowerCase()).filter((h) => !people.has(h))
   if (missing.length) errors.coauthors = `There is no one with the handle ${missing[0]}`
-  const coauthorIds = people.map((p) => p.id).filter((id) => id !== primaryId)
+  const coauthorIds = [...people.values()].map((p) => p.id).filter((id) => id !== primaryId)
 
-  const project = input.project ? await findProjectBySlug(db, input.project) : null
-  if (input.project && !project) errors.project = 'Select a project from the list'
-  const organisation = input.organisation ? await findOrganisationBySlug(db, input.organisation) : null
-  if (input.organisation && !organisation) errors.organisation = 'Select an organisation from the list'
+  const project = input.project ? await visibleProjectBySlug(db, actor, input.project) : null
+  if (input.project && (!project || (project.id !== existing?.project_id && !(await can(db, actor, 'contribute', 'project', project))))) errors.project = 'Select a project whose team you are on'
+  const organisation = input.organisation ? await visibleOrganisationBySlug(db, actor, input.organisation) : null
+  if (input.organisation && (!organisation || (organisation.id !== existing?.organisation_id && !(await can(db, actor, 'contribute', 'organisation', organisation))))) {
+    errors.organisation = 'Select an organisation you are a member of'
+  }
 
   let spaceId: string | null = null
   if (input.community) {
@@ -102,7 +249,7 @@ export async function savePost(db: Executor, actor: Actor & { userId: string }, 
   if (input.newSeries) {
     if (input.series) errors.newSeries = 'Choose an existing series or enter a new series title, not both'
   } else if (input.series) {
-    const series = await db.selectFrom('series').select(['id', 'owner_id']).where('id', '=', input.series).executeTakeFirst()
+    const series = await findSeries(db, input.series)
     if (!series || (series.owner_id !== actor.userId && series.id !== existing?.series_id)) errors.series = 'Select a series from the list'
     else seriesId = series.id
   }
@@ -124,18 +271,14 @@ export async function savePost(db: Executor, actor: Actor & { userId: string }, 
 
   if (input.newSeries) {
     seriesId = newId()
-    await db.insertInto('series').values({ id: seriesId, slug: await uniqueSlug(db, 'series', input.newSeries), title: input.newSeries, owner_id: actor.userId, created_at: t }).execute()
+    await insertSeries(db, { id: seriesId, slug: await uniqueSlug(db, 'series', input.newSeries), title: input.newSeries, owner_id: actor.userId, created_at: t })
   }
   let seriesNumber: number | null = null
-  if (seriesId) {
-    if (existing && existing.series_id === seriesId && existing.series_number !== null) seriesNumber = Number(existing.series_number)
-    else {
-      const row = await db.selectFrom('posts').select((eb) => eb.fn.max('series_number').as('n')).where('series_id', '=', seriesId).executeTakeFirst()
-      seriesNumber = Number(row?.n ?? 0) + 1
-    }
-  }
+  if (seriesId) seriesNumber = existing && existing.series_id === seriesId && existing.series_number !== null ? Number(existing.series_number) : await nextSeriesNumber(db, seriesId)
 
+  const id = existing?.id ?? newId()
   const values = {
+    id,
     title: input.title,
     body: input.body,
     body_html: renderMarkdown(input.body),
@@ -151,32 +294,16 @@ export async function savePost(db: Executor, actor: Actor & { userId: string }, 
     series_number: seriesNumber,
     updated_at: t,
   }
-  let id: string
-  if (existing) {
-    id = existing.id
-    await db.updateTable('posts').set(values).where('id', '=', id).execute()
-    await db.deleteFrom('post_tags').where('post_id', '=', id).execute()
-    await db.deleteFrom('post_authors').where('post_id', '=', id).execute()
-  } else {
-    id = newId()
-    await db
-      .insertInto('posts')
-      .values({ id, slug: await uniqueSlug(db, 'posts', input.title), author_id: actor.userId, hidden_at: null, created_at: t, ...values })
-      .execute()
-  }
-  await db
-    .insertInto('post_authors')
-    .values([primaryId, ...coauthorIds].map((userId, position) => ({ post_id: id, user_id: userId, position })))
-    .execute()
-  if (tags.tags.length) await db.insertInto('post_tags').values(tags.tags.map((tag) => ({ post_id: id, tag }))).execute()
+  const fresh = existing ? {} : { slug: await uniqueSlug(db, 'posts', input.title), author_id: actor.userId, hidden_at: null, created_at: t }
+  await writePost(db, { ...values, ...fresh }, !existing, [primaryId, ...coauthorIds], tags.tags)
   const saved = (await findPostById(db, id))!
   await indexPost(db, saved, tags.tags)
   return saved
 }
 
 /** Writes the post to the search index with the same visibility facts the pages use. */
-export async function indexPost(db: Executor, post: PostRow, tags?: string[]): Promise<void> {
-  const tagList = tags ?? (await db.selectFrom('post_tags').select('tag').where('post_id', '=', post.id).execute()).map((r) => r.tag)
+export async function indexPost(db: Db, post: PostRow, tags?: string[]): Promise<void> {
+  const tagList = tags ?? (await tagsOfPost(db, post.id))
   await indexDocument(db, {
     type: 'post',
     id: post.id,
@@ -184,18 +311,15 @@ export async function indexPost(db: Executor, post: PostRow, tags?: string[]): P
     body: [post.summary, markdownToText(post.body), post.learned, tagList.join(' ')].filter(Boolean).join('\n'),
     url: `/posts/${post.slug}`,
     spaceId: post.space_id,
-    // Hidden or draft: nobody but admins finds it; scheduled: found from its time.
+    // Hidden or draft: nobody finds it; scheduled: found from its time.
     visibleFrom: post.hidden_at ? null : post.status === 'published' ? post.published_at : null,
   })
 }
 
-/** Adds a comment and notifies the post's authors. The caller has checked the post is visible. */
-export async function addComment(db: Executor, actor: Actor & { userId: string }, post: PostRow, input: Values<typeof commentSchema>, authorIds: string[], actorName: string): Promise<string> {
+/** Adds a comment and notifies the post's authors. The caller has checked the actor may take part. */
+export async function addComment(db: Db, actor: Actor & { userId: string }, post: PostRow, input: Values<typeof commentSchema>, authorIds: string[], actorName: string): Promise<string> {
   const id = newId()
-  await db
-    .insertInto('comments')
-    .values({ id, post_id: post.id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), hidden_at: null, created_at: now() })
-    .execute()
+  await insertComment(db, { id, post_id: post.id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), created_at: now() })
   await notify(
     db,
     authorIds.map((userId) => ({ userId, kind: 'comment' as const, text: `${actorName} commented on “${post.title}”`, url: `/posts/${post.slug}#comment-${id}`, spaceId: post.space_id })),
@@ -205,13 +329,13 @@ export async function addComment(db: Executor, actor: Actor & { userId: string }
 }
 
 /** Moderation: hides or restores a post and updates the search index to match. */
-export async function setPostHidden(db: Executor, id: string, hidden: boolean): Promise<void> {
-  await db.updateTable('posts').set({ hidden_at: hidden ? now() : null }).where('id', '=', id).execute()
+export async function setPostHidden(db: Db, id: string, hidden: boolean): Promise<void> {
+  await setPostHiddenAt(db, id, hidden ? now() : null)
   const post = await findPostById(db, id)
   if (post) await indexPost(db, post)
 }
 
 /** Moderation: hides or restores a comment (comments are not in the search index). */
-export async function setCommentHidden(db: Executor, id: string, hidden: boolean): Promise<void> {
-  await db.updateTable('comments').set({ hidden_at: hidden ? now() : null }).where('id', '=', id).execute()
+export async function setCommentHidden(db: Db, id: string, hidden: boolean): Promise<void> {
+  await setCommentHiddenAt(db, id, hidden ? now() : null)
 }

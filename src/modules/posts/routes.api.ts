@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../core/errors.ts'
 import { pageSize } from '../../core/http/pagination.ts'
-import { viewablePost } from './posts.ts'
-import { hydrate, listPosts, personByHandle, type ListOptions, type PostCard } from './posts.queries.ts'
-import { visibleOrganisationBySlug, visibleProjectBySlug } from './posts.links.ts'
+import { hydrate, listPosts, viewablePost, type ListOptions, type PostCard } from './posts.ts'
+import { findVisiblePerson } from '../accounts/accounts.ts'
+import { visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { visibleProjectBySlug } from '../projects/projects.ts'
 import { normaliseTag } from './posts.schemas.ts'
 
 const ref = { type: ['object', 'null'], properties: { slug: { type: 'string' }, name: { type: 'string' } } }
@@ -80,7 +81,7 @@ export async function postsApi(app: FastifyInstance): Promise<void> {
       if (q.tag) options.tag = normaliseTag(q.tag)
       if (q.project) options.projectId = (await visibleProjectBySlug(app.db, request.actor, q.project))?.id ?? throwNotFound('Project')
       if (q.organisation) options.organisationId = (await visibleOrganisationBySlug(app.db, request.actor, q.organisation))?.id ?? throwNotFound('Organisation')
-      if (q.author) options.authorId = (await personByHandle(app.db, q.author))?.id ?? throwNotFound('Person')
+      if (q.author) options.authorId = (await findVisiblePerson(app.db, request.actor, q.author))?.id ?? throwNotFound('Person')
       const page = await listPosts(app.db, request.actor, options)
       return { items: page.items.map((p) => toJson(app.config.baseUrl, p)), next: page.next }
     },
@@ -99,7 +100,7 @@ export async function postsApi(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { post } = await viewablePost(app.db, request.actor, request.params.slug)
-      const card = (await hydrate(app.db, [post]))[0]!
+      const card = (await hydrate(app.db, request.actor, [post]))[0]!
       return toJson(app.config.baseUrl, card, { bodyHtml: post.body_html, learned: post.learned })
     },
   )

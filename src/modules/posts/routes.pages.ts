@@ -1,14 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { can, type Actor } from '../../core/access/policy.ts'
-import { activeSpacesOf } from '../../core/access/spaces.ts'
+import { can } from '../../core/access/can.ts'
+import type { Actor } from '../../core/access/policy.ts'
+import { activeSpacesOf, spaceByPath } from '../../core/access/spaces.ts'
 import { AppError } from '../../core/errors.ts'
 import { feedLinks, registerFeeds, type FeedSpec } from '../../core/feeds/feeds.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { pageSize } from '../../core/http/pagination.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
-import { addComment, editablePost, savePost, viewablePost } from './posts.ts'
-import { commentsOf, draftsOf, hydrate, listPosts, personByHandle, seriesNeighbours, seriesOf, type ListOptions, type PostCard, type PostRow } from './posts.queries.ts'
-import { organisationsOfPerson, projectsOfPerson, visibleOrganisationBySlug, visibleProjectBySlug, type LinkRef } from './posts.links.ts'
+import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
+import { seriesNeighbours, seriesOf } from './posts.queries.ts'
+import { findVisiblePerson } from '../accounts/accounts.ts'
+import { organisationsOfPerson, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { projectsOfPerson, visibleProjectBySlug } from '../projects/projects.ts'
 import { commentSchema, normaliseTag, postSchema } from './posts.schemas.ts'
 
 type Params = { slug: string }
@@ -50,7 +53,7 @@ async function resolveFilters(request: FastifyRequest, query: Query): Promise<{ 
     labels.push(`from ${organisation.name}`)
   }
   if (query.author) {
-    const person = await personByHandle(db, query.author)
+    const person = await findVisiblePerson(db, request.actor, query.author)
     if (!person) return null
     options.authorId = person.id
     params.author = person.handle
@@ -88,7 +91,7 @@ function valuesOf(post: PostRow, card: PostCard): Record<string, string> {
 async function formChoices(request: FastifyRequest, card: PostCard | null) {
   const db = request.server.db
   const userId = request.user!.id
-  const [series, projects, organisations, spaces] = await Promise.all([seriesOf(db, userId), projectsOfPerson(db, userId), organisationsOfPerson(db, userId), activeSpacesOf(db, userId)])
+  const [series, projects, organisations, spaces] = await Promise.all([seriesOf(db, userId), projectsOfPerson(db, request.actor, userId), organisationsOfPerson(db, request.actor, userId), activeSpacesOf(db, userId)])
   const withCurrent = (list: LinkRef[], current: LinkRef | null | undefined) => (current && !list.some((x) => x.id === current.id) ? [...list, current] : list)
   const seriesList = card?.series && !series.some((s) => s.id === card.series!.id) ? [...series, { id: card.series.id, title: card.series.title }] : series
   const spaceList: Array<{ id: string; name: string }> = card?.community && !spaces.some((s) => s.id === card.community!.id) ? [...spaces, card.community] : spaces
@@ -143,13 +146,13 @@ async function submitPost(request: FastifyRequest, reply: FastifyReply, existing
 async function showPost(request: FastifyRequest, reply: FastifyReply, slug: string, extra: { errors?: Record<string, string>; values?: Record<string, string>; status?: number } = {}) {
   const db = request.server.db
   const actor = request.actor
-  const { post, authorIds } = await viewablePost(db, actor, slug)
+  const { post, facts } = await viewablePost(db, actor, slug)
   const [cards, comments, neighbours, canEdit, canComment] = await Promise.all([
-    hydrate(db, [post]),
+    hydrate(db, actor, [post]),
     commentsOf(db, actor, post.id),
     seriesNeighbours(db, actor, post),
-    can(db, actor, 'edit', { spaceId: post.space_id, authorIds, visibleFrom: post.published_at, hiddenAt: post.hidden_at }),
-    actor.userId ? can(db, actor, 'participate', { spaceId: post.space_id }) : Promise.resolve(false),
+    can(db, actor, 'edit', 'post', facts),
+    can(db, actor, 'participate', 'post', facts),
   ])
   const card = cards[0]!
   const t = new Date().toISOString()
@@ -236,25 +239,25 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
   app.get<{ Params: Params }>('/posts/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
     if (needsSignIn(request, reply)) return reply
     const { post } = await editablePost(app.db, request.actor, request.params.slug)
-    const card = (await hydrate(app.db, [post]))[0]!
+    const card = (await hydrate(app.db, request.actor, [post]))[0]!
     return renderForm(request, reply, { post, card, values: valuesOf(post, card) })
   })
 
   app.post<{ Params: Params }>('/posts/:slug/edit', async (request, reply) => {
     if (needsSignIn(request, reply)) return reply
     const { post } = await editablePost(app.db, request.actor, request.params.slug)
-    const card = (await hydrate(app.db, [post]))[0]!
+    const card = (await hydrate(app.db, request.actor, [post]))[0]!
     return submitPost(request, reply, { post, card })
   })
 
   app.post<{ Params: Params }>('/posts/:slug/comments', async (request, reply) => {
     if (needsSignIn(request, reply)) return reply
     const actor = request.actor as Actor & { userId: string }
-    const { post, authorIds } = await viewablePost(app.db, actor, request.params.slug)
-    if (!(await can(app.db, actor, 'participate', { spaceId: post.space_id }))) throw new AppError('forbidden', 403, 'Only members of this community can comment')
+    const { post, facts } = await viewablePost(app.db, actor, request.params.slug)
+    if (!(await can(app.db, actor, 'participate', 'post', facts))) throw new AppError('forbidden', 403, 'Only members of this community can comment')
     const parsed = parseInput(commentSchema, request.body)
     if (!parsed.ok) return showPost(request, reply, post.slug, { errors: parsed.errors, values: parsed.input, status: 422 })
-    const id = await app.db.transaction().execute((trx) => addComment(trx, actor, post, parsed.value, authorIds, request.user!.name))
+    const id = await app.db.transaction().execute((trx) => addComment(trx, actor, post, parsed.value, facts.authorIds, request.user!.name))
     return reply.redirect(`/posts/${post.slug}#comment-${id}`, 303)
   })
 
@@ -292,7 +295,7 @@ function registerPostFeeds(app: FastifyInstance): void {
   registerFeeds(app, '/', (request) => feedOf(request, 'Openly', 'The latest posts and weeknotes on Openly', '/', {}))
   registerFeeds(app, '/posts', (request) => feedOf(request, 'Posts and weeknotes', 'The latest posts and weeknotes on Openly', '/posts', {}))
   registerFeeds(app, '/people/:handle', async (request) => {
-    const person = await personByHandle(app.db, (request.params as { handle: string }).handle)
+    const person = await findVisiblePerson(app.db, request.actor, (request.params as { handle: string }).handle)
     return person ? feedOf(request, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id }) : null
   })
   registerFeeds(app, '/projects/:slug', async (request) => {
@@ -312,8 +315,8 @@ function registerPostFeeds(app: FastifyInstance): void {
   registerFeeds(app, '/communities/:slug', async (request) => {
     const slug = (request.params as Params).slug
     if (!slug || slug.length > 100) return null
-    const space = await app.db.selectFrom('spaces').select(['id', 'name', 'path']).where('path', '=', `/communities/${slug}`).executeTakeFirst()
-    if (!space || !(await can(app.db, request.actor, 'view', { spaceId: space.id }))) return null
+    const space = await spaceByPath(app.db, `/communities/${slug}`)
+    if (!space || !(await can(app.db, request.actor, 'view', 'space', space))) return null
     return feedOf(request, space.name, `Posts in ${space.name}`, space.path, { spaceId: space.id })
   })
 }

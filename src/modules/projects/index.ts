@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T111000_projects_create.ts'
-import { findProjectById, projectsOfOrganisation, projectsOfPerson, publicProjectPaths } from './projects.queries.ts'
-import { setProjectHidden } from './projects.ts'
+import { migration as organisationRequests } from './migrations/20261130T090300_projects_organisation_requests.ts'
+import { can } from '../../core/access/can.ts'
+import { findProjectById, projectsOfOrganisation, publicProjectPaths } from './projects.queries.ts'
+import { projectsOfPerson, setProjectHidden } from './projects.ts'
+import { projectPolicy } from './projects.policy.ts'
 import { seedProjects } from './projects.seed.ts'
 import { projectApi } from './routes.api.ts'
 import { PHASE_CLASSES, projectPages } from './routes.pages.ts'
@@ -12,25 +15,29 @@ const ORGANISATION_PANEL_LIMIT = 20
 /** Projects: public pages about work done in the open, with their organisations, team and links. */
 export const projectsModule: AppModule = {
   id: 'projects',
-  dependsOn: ['organisations'],
+  dependsOn: ['accounts', 'notifications', 'organisations'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T111000_projects_create': create },
+  migrations: { '20261123T111000_projects_create': create, '20261130T090300_projects_organisation_requests': organisationRequests },
   pages: projectPages,
   api: projectApi,
   nav: [{ href: '/projects', text: 'Projects' }],
   panels: {
     // The organisation page lists the projects it leads or partners in.
     organisation: async (request, { id, slug }) => {
-      const rows = await projectsOfOrganisation(request.server.db, request.actor, id, ORGANISATION_PANEL_LIMIT + 1)
+      const db = request.server.db
+      const rows = await projectsOfOrganisation(db, request.actor, id, ORGANISATION_PANEL_LIMIT + 1)
+      // Its admins also see how many projects wait for them to confirm naming the organisation.
+      const waiting = request.user && (await can(db, request.actor, 'speakFor', 'organisation', { id })) ? (await projectsOfOrganisation(db, request.actor, id, 100, 'proposed')).length : 0
       return request.server.views.render('projects/_organisation_panel.njk', {
         projects: rows.slice(0, ORGANISATION_PANEL_LIMIT),
         more: rows.length > ORGANISATION_PANEL_LIMIT,
         slug,
+        waiting,
         phaseClasses: PHASE_CLASSES,
       })
     },
     person: async (request, { id }) => {
-      const projects = await projectsOfPerson(request.server.db, id)
+      const projects = await projectsOfPerson(request.server.db, request.actor, id)
       if (projects.length === 0) return ''
       return request.server.views.render('projects/_person_panel.njk', { projects })
     },
@@ -46,5 +53,7 @@ export const projectsModule: AppModule = {
       setHidden: setProjectHidden,
     },
   },
+  policies: [projectPolicy],
+  searchTypes: [{ type: 'project', label: 'Projects' }],
   seed: seedProjects,
 }

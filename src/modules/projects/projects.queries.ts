@@ -1,7 +1,6 @@
-import type { Executor } from '../../core/db/database.ts'
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
-import type { Phase, ProjectOrganisationRole, ProjectsTable, TagKind } from './projects.tables.ts'
+import type { AffiliationStatus, Phase, ProjectOrganisationRole, ProjectsDb, ProjectsTable, TagKind } from './projects.tables.ts'
 
 export type ProjectRow = ProjectsTable
 
@@ -22,17 +21,17 @@ const SUMMARY = ['projects.id', 'projects.slug', 'projects.name', 'projects.summ
 export const PROJECT_ACCESS = { space: 'projects.space_id', hidden: 'projects.hidden_at', author: 'projects.created_by' }
 
 /** The project with this (current) slug, or undefined. Does not apply the access policy: use `can` on the result. */
-export async function findProjectBySlug(db: Executor, slug: string): Promise<ProjectRow | undefined> {
+export async function findProjectBySlug(db: ProjectsDb, slug: string): Promise<ProjectRow | undefined> {
   if (slug.length > 100) return undefined
   return db.selectFrom('projects').selectAll().where('slug', '=', slug).executeTakeFirst()
 }
 
-export async function findProjectById(db: Executor, id: string): Promise<ProjectRow | undefined> {
+export async function findProjectById(db: ProjectsDb, id: string): Promise<ProjectRow | undefined> {
   return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 /** The current slug of a project that used to have `oldSlug`, for 301s. */
-export async function currentProjectSlug(db: Executor, oldSlug: string): Promise<string | undefined> {
+export async function currentProjectSlug(db: ProjectsDb, oldSlug: string): Promise<string | undefined> {
   if (oldSlug.length > 100) return undefined
   const row = await db
     .selectFrom('project_slug_redirects')
@@ -44,7 +43,7 @@ export async function currentProjectSlug(db: Executor, oldSlug: string): Promise
 }
 
 /** Slugs used now or formerly that start with `base`. */
-export async function projectSlugsLike(db: Executor, base: string): Promise<Array<{ slug: string; project_id: string }>> {
+export async function projectSlugsLike(db: ProjectsDb, base: string): Promise<Array<{ slug: string; project_id: string }>> {
   const live = await db
     .selectFrom('projects')
     .select(['slug', 'id as project_id'])
@@ -68,7 +67,7 @@ export interface ProjectFilter {
 }
 
 /** A page of projects the actor may see, most recently updated first (keyset on updated_at, id); fetches `limit + 1`. */
-export async function listProjects(db: Executor, actor: Actor, filter: ProjectFilter, cursor: Cursor | null, limit: number): Promise<ProjectRow[]> {
+export async function listProjects(db: ProjectsDb, actor: Actor, filter: ProjectFilter, cursor: Cursor | null, limit: number): Promise<ProjectRow[]> {
   // A forged cursor with NUL would make PostgreSQL fail: start from the first page instead.
   if (cursor && (cursor.at + cursor.id).includes('\u0000')) cursor = null
   let q = db
@@ -86,7 +85,9 @@ export async function listProjects(db: Executor, actor: Actor, filter: ProjectFi
   }
   if (filter.organisationId) {
     const orgId = filter.organisationId
-    q = q.where('projects.id', 'in', (eb) => eb.selectFrom('project_organisations').select('project_organisations.project_id').where('project_organisations.organisation_id', '=', orgId))
+    q = q.where('projects.id', 'in', (eb) =>
+      eb.selectFrom('project_organisations').select('project_organisations.project_id').where('project_organisations.organisation_id', '=', orgId).where('project_organisations.status', '=', 'confirmed'),
+    )
   }
   if (cursor) {
     q = q.where((eb) =>
@@ -97,7 +98,7 @@ export async function listProjects(db: Executor, actor: Actor, filter: ProjectFi
 }
 
 /** Tags of several projects in one query, grouped by kind. */
-export async function tagsOf(db: Executor, projectIds: string[]): Promise<Map<string, ProjectTags>> {
+export async function tagsOf(db: ProjectsDb, projectIds: string[]): Promise<Map<string, ProjectTags>> {
   const map = new Map<string, ProjectTags>(projectIds.map((id) => [id, { theme: [], place: [], technology: [] }]))
   if (projectIds.length === 0) return map
   const rows = await db
@@ -110,80 +111,86 @@ export async function tagsOf(db: Executor, projectIds: string[]): Promise<Map<st
   return map
 }
 
-/** Lead and partner organisation ids of several projects in one query. */
-export async function organisationRolesOf(db: Executor, projectIds: string[]): Promise<Map<string, Array<{ organisationId: string; role: ProjectOrganisationRole }>>> {
-  const map = new Map<string, Array<{ organisationId: string; role: ProjectOrganisationRole }>>(projectIds.map((id) => [id, []]))
+export interface OrganisationLink {
+  organisationId: string
+  role: ProjectOrganisationRole
+  status: AffiliationStatus
+  requestedBy: string | null
+}
+
+/** Lead and partner organisations (confirmed and proposed) of several projects in one query. */
+export async function organisationLinksOf(db: ProjectsDb, projectIds: string[]): Promise<Map<string, OrganisationLink[]>> {
+  const map = new Map<string, OrganisationLink[]>(projectIds.map((id) => [id, []]))
   if (projectIds.length === 0) return map
   const rows = await db
     .selectFrom('project_organisations')
-    .select(['project_id', 'organisation_id', 'role'])
+    .select(['project_id', 'organisation_id', 'role', 'status', 'requested_by'])
     .where('project_id', 'in', [...new Set(projectIds)])
     .orderBy('role')
     .execute()
-  for (const r of rows) map.get(r.project_id)?.push({ organisationId: r.organisation_id, role: r.role })
+  for (const r of rows) map.get(r.project_id)?.push({ organisationId: r.organisation_id, role: r.role, status: r.status, requestedBy: r.requested_by })
   return map
 }
 
-/** Organisations that take part in any project, for the filter. */
-export async function organisationIdsWithProjects(db: Executor): Promise<string[]> {
-  const rows = await db.selectFrom('project_organisations').select('organisation_id').distinct().execute()
+/** Organisations confirmed as taking part in any project, for the filter. */
+export async function organisationIdsWithProjects(db: ProjectsDb): Promise<string[]> {
+  const rows = await db.selectFrom('project_organisations').select('organisation_id').distinct().where('status', '=', 'confirmed').execute()
   return rows.map((r) => r.organisation_id)
 }
 
-export interface TeamMember {
-  userId: string
-  handle: string
-  name: string
-  role: string
+/** A project's team: people's ids and roles (accounts labels them). */
+export async function teamRoles(db: ProjectsDb, projectId: string): Promise<Array<{ userId: string; role: string }>> {
+  const rows = await db.selectFrom('project_members').select(['user_id', 'role']).where('project_id', '=', projectId).limit(200).execute()
+  return rows.map((r) => ({ userId: r.user_id, role: r.role }))
 }
 
-/** A project's team, by name. */
-export async function teamOf(db: Executor, projectId: string): Promise<TeamMember[]> {
-  const rows = await db
-    .selectFrom('project_members')
-    .innerJoin('users', 'users.id', 'project_members.user_id')
-    .select(['users.id', 'users.handle', 'users.name', 'project_members.role'])
-    .where('project_members.project_id', '=', projectId)
-    .orderBy('users.name')
-    .execute()
-  return rows.map((r) => ({ userId: r.id, handle: r.handle, name: r.name, role: r.role }))
-}
-
-export async function linksOf(db: Executor, projectId: string): Promise<Array<{ label: string; url: string }>> {
+export async function linksOf(db: ProjectsDb, projectId: string): Promise<Array<{ label: string; url: string }>> {
   return db.selectFrom('project_links').select(['label', 'url']).where('project_id', '=', projectId).orderBy('position').execute()
 }
 
-export async function isTeamMember(db: Executor, projectId: string, userId: string): Promise<boolean> {
+export async function isTeamMember(db: ProjectsDb, projectId: string, userId: string): Promise<boolean> {
   const row = await db.selectFrom('project_members').select('user_id').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst()
   return row !== undefined
 }
 
-/** Names and slugs of several projects, keyed by id (hidden ones included: callers label what they already show). */
-export async function projectsByIds(db: Executor, ids: string[]): Promise<Map<string, ProjectSummary>> {
+/** Names and slugs of the projects among `ids` the actor may see, keyed by id. */
+export async function visibleProjectsByIds(db: ProjectsDb, actor: Actor, ids: string[]): Promise<Map<string, ProjectSummary>> {
   if (ids.length === 0) return new Map()
-  const rows = await db.selectFrom('projects').select(SUMMARY).where('projects.id', 'in', [...new Set(ids)]).execute()
+  const rows = await db
+    .selectFrom('projects')
+    .select(SUMMARY)
+    .where('projects.id', 'in', [...new Set(ids)])
+    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
+    .execute()
   return new Map(rows.map((r) => [r.id, r]))
 }
 
-/** Projects whose team the person is on, by name (for "attach this post to" choices and profiles). */
-export async function projectsOfPerson(db: Executor, userId: string): Promise<Array<ProjectSummary & { role: string }>> {
+/** Projects whose team the person is on that the actor may see, by name (profiles, "attach this post to" choices). */
+export async function projectsOfPerson(db: ProjectsDb, actor: Actor, userId: string): Promise<Array<ProjectSummary & { role: string }>> {
   return db
     .selectFrom('project_members')
     .innerJoin('projects', 'projects.id', 'project_members.project_id')
     .select([...SUMMARY, 'project_members.role'])
     .where('project_members.user_id', '=', userId)
-    .where('projects.hidden_at', 'is', null)
+    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
     .orderBy('projects.name')
     .execute()
 }
 
-/** Projects an organisation leads or partners in, visible to the actor, most recently updated first. */
-export async function projectsOfOrganisation(db: Executor, actor: Actor, organisationId: string, limit: number): Promise<Array<ProjectSummary & { role: ProjectOrganisationRole }>> {
+/** Projects an organisation is confirmed to lead or partner in (or, with `status: 'proposed'`, asked to), visible to the actor, most recently updated first. */
+export async function projectsOfOrganisation(
+  db: ProjectsDb,
+  actor: Actor,
+  organisationId: string,
+  limit: number,
+  status: AffiliationStatus = 'confirmed',
+): Promise<Array<ProjectSummary & { role: ProjectOrganisationRole; requestedBy: string | null }>> {
   return db
     .selectFrom('project_organisations')
     .innerJoin('projects', 'projects.id', 'project_organisations.project_id')
-    .select([...SUMMARY, 'project_organisations.role'])
+    .select([...SUMMARY, 'project_organisations.role', 'project_organisations.requested_by as requestedBy'])
     .where('project_organisations.organisation_id', '=', organisationId)
+    .where('project_organisations.status', '=', status)
     .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
     .orderBy('projects.updated_at', 'desc')
     .orderBy('projects.id', 'desc')
@@ -192,7 +199,7 @@ export async function projectsOfOrganisation(db: Executor, actor: Actor, organis
 }
 
 /** Every project an anonymous reader may see, for the sitemap. */
-export async function publicProjectPaths(db: Executor): Promise<Array<{ slug: string; updated_at: string }>> {
+export async function publicProjectPaths(db: ProjectsDb): Promise<Array<{ slug: string; updated_at: string }>> {
   return db
     .selectFrom('projects')
     .select(['slug', 'updated_at'])
@@ -201,29 +208,22 @@ export async function publicProjectPaths(db: Executor): Promise<Array<{ slug: st
     .execute()
 }
 
-/** People by handle (core users table), keyed by lowercased handle. */
-export async function usersByHandles(db: Executor, handles: string[]): Promise<Map<string, { id: string; handle: string; name: string }>> {
-  const wanted = [...new Set(handles.flatMap((h) => [h, h.toLowerCase()]))].filter((h) => h && h.length <= 100)
-  if (wanted.length === 0) return new Map()
-  const rows = await db.selectFrom('users').select(['id', 'handle', 'name']).where('handle', 'in', wanted).execute()
-  return new Map(rows.map((r) => [r.handle.toLowerCase(), r]))
-}
 
-export async function insertProject(db: Executor, row: ProjectRow): Promise<void> {
+export async function insertProject(db: ProjectsDb, row: ProjectRow): Promise<void> {
   await db.insertInto('projects').values(row).execute()
 }
 
-export async function updateProjectRow(db: Executor, id: string, changes: Partial<Omit<ProjectRow, 'id'>>): Promise<void> {
+export async function updateProjectRow(db: ProjectsDb, id: string, changes: Partial<Omit<ProjectRow, 'id'>>): Promise<void> {
   await db.updateTable('projects').set(changes).where('id', '=', id).execute()
 }
 
 /** Replaces a project's tags, organisations, team and links (each one delete and one insert). */
 export async function replaceProjectParts(
-  db: Executor,
+  db: ProjectsDb,
   projectId: string,
   parts: {
     tags: Array<{ kind: TagKind; value: string }>
-    organisations: Array<{ organisationId: string; role: ProjectOrganisationRole }>
+    organisations: Array<{ organisationId: string; role: ProjectOrganisationRole; status: AffiliationStatus; requestedBy: string | null; confirmedBy: string | null }>
     team: Array<{ userId: string; role: string }>
     links: Array<{ label: string; url: string }>
   },
@@ -235,7 +235,7 @@ export async function replaceProjectParts(
   if (parts.organisations.length) {
     await db
       .insertInto('project_organisations')
-      .values(parts.organisations.map((o) => ({ project_id: projectId, organisation_id: o.organisationId, role: o.role })))
+      .values(parts.organisations.map((o) => ({ project_id: projectId, organisation_id: o.organisationId, role: o.role, status: o.status, requested_by: o.requestedBy, confirmed_by: o.confirmedBy })))
       .execute()
   }
   // Keep when each member joined: read it before replacing the team.
@@ -254,11 +254,27 @@ export async function replaceProjectParts(
 }
 
 /** Remembers an old slug; a slug taken back by its own project stops redirecting. */
-export async function recordProjectSlugChange(db: Executor, projectId: string, oldSlug: string, newSlug: string, at: string): Promise<void> {
+export async function recordProjectSlugChange(db: ProjectsDb, projectId: string, oldSlug: string, newSlug: string, at: string): Promise<void> {
   await db.deleteFrom('project_slug_redirects').where('old_slug', '=', newSlug).execute()
   await db
     .insertInto('project_slug_redirects')
     .values({ old_slug: oldSlug, project_id: projectId, created_at: at })
     .onConflict((oc) => oc.column('old_slug').doUpdateSet({ project_id: projectId, created_at: at }))
     .execute()
+}
+
+/** An organisation's admin confirms (or declines: the link is removed) a request to name it on a project. */
+export async function decideOrganisationLink(db: ProjectsDb, projectId: string, organisationId: string, confirmedBy: string | null): Promise<boolean> {
+  if (confirmedBy) {
+    const result = await db
+      .updateTable('project_organisations')
+      .set({ status: 'confirmed', confirmed_by: confirmedBy })
+      .where('project_id', '=', projectId)
+      .where('organisation_id', '=', organisationId)
+      .where('status', '=', 'proposed')
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+  const result = await db.deleteFrom('project_organisations').where('project_id', '=', projectId).where('organisation_id', '=', organisationId).where('status', '=', 'proposed').executeTakeFirst()
+  return Number(result.numDeletedRows) === 1
 }

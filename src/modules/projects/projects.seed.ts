@@ -1,6 +1,8 @@
 import type { SeedContext } from '../../core/module.ts'
 import { newId } from '../../core/db/ids.ts'
-import { organisationsBySlugs } from '../organisations/organisations.queries.ts'
+import { ANONYMOUS } from '../../core/access/policy.ts'
+import { organisationsBySlugs } from '../organisations/organisations.ts'
+import { peopleByHandles } from '../accounts/accounts.ts'
 import { insertProject, replaceProjectParts, type ProjectRow } from './projects.queries.ts'
 import { indexProject } from './projects.ts'
 import type { Phase } from './projects.tables.ts'
@@ -218,12 +220,14 @@ export const DEMO_PROJECTS: DemoProject[] = [
   },
 ]
 
+const CONFIRMED = { status: 'confirmed' as const, requestedBy: null, confirmedBy: null }
+
 /** Seeds the demo projects (organisations and people come from earlier seeds). */
 export async function seedProjects({ db }: SeedContext): Promise<void> {
-  const orgs = await organisationsBySlugs(db, DEMO_PROJECTS.flatMap((p) => [p.lead, ...p.partners]))
+  const orgs = await organisationsBySlugs(db, ANONYMOUS, DEMO_PROJECTS.flatMap((p) => [p.lead, ...p.partners]))
   const handles = [...new Set(DEMO_PROJECTS.flatMap((p) => p.team.map(([h]) => h)))]
-  const people = await db.selectFrom('users').select(['id', 'handle']).where('handle', 'in', handles).execute()
-  const idOf = new Map(people.map((p) => [p.handle, p.id]))
+  const people = await peopleByHandles(db, handles)
+  const idOf = new Map([...people.values()].map((p) => [p.handle, p.id]))
   const base = Date.parse('2026-03-02T09:00:00.000Z')
   for (const [i, p] of DEMO_PROJECTS.entries()) {
     const created = new Date(base + i * 86_400_000 * 5).toISOString()
@@ -251,8 +255,9 @@ export async function seedProjects({ db }: SeedContext): Promise<void> {
       {
         tags: (['theme', 'place', 'technology'] as const).flatMap((kind) => tags[kind].map((value) => ({ kind, value }))),
         organisations: [
-          ...(orgs.has(p.lead) ? [{ organisationId: orgs.get(p.lead)!.id, role: 'lead' as const }] : []),
-          ...p.partners.filter((s) => orgs.has(s)).map((s) => ({ organisationId: orgs.get(s)!.id, role: 'partner' as const })),
+          // Demo links are confirmed, as if each organisation's admins had agreed.
+          ...(orgs.has(p.lead) ? [{ organisationId: orgs.get(p.lead)!.id, role: 'lead' as const, ...CONFIRMED }] : []),
+          ...p.partners.filter((s) => orgs.has(s)).map((s) => ({ organisationId: orgs.get(s)!.id, role: 'partner' as const, ...CONFIRMED })),
         ],
         team: p.team.flatMap(([h, role]) => (idOf.has(h) ? [{ userId: idOf.get(h)!, role }] : [])),
         links: p.links.map(([label, url]) => ({ label, url })),

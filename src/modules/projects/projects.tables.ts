@@ -1,3 +1,5 @@
+import type { Executor } from '../../core/db/database.ts'
+
 export const PHASES = ['discovery', 'alpha', 'beta', 'live', 'retired'] as const
 export type Phase = (typeof PHASES)[number]
 
@@ -5,6 +7,8 @@ export const TAG_KINDS = ['theme', 'place', 'technology'] as const
 export type TagKind = (typeof TAG_KINDS)[number]
 
 export type ProjectOrganisationRole = 'lead' | 'partner'
+/** Naming an organisation speaks for it: 'proposed' until one of its admins confirms. */
+export type AffiliationStatus = 'proposed' | 'confirmed'
 
 /** A piece of public-service work done in the open. Site content (no space) unless space_id is set. */
 export interface ProjectsTable {
@@ -36,6 +40,11 @@ export interface ProjectOrganisationsTable {
   project_id: string
   organisation_id: string
   role: ProjectOrganisationRole
+  status: AffiliationStatus
+  /** Who named the organisation (null for rows older than the rule). */
+  requested_by: string | null
+  /** Who confirmed it (an admin of the organisation). */
+  confirmed_by: string | null
 }
 
 export interface ProjectMembersTable {
@@ -69,3 +78,6 @@ export interface ProjectsTables {
   project_links: ProjectLinksTable
   project_slug_redirects: ProjectSlugRedirectsTable
 }
+
+/** The executor the projects module works through: its own tables only. */
+export type ProjectsDb = Executor<ProjectsTables>

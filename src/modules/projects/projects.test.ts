@@ -6,10 +6,12 @@ import { TestClient } from '../../../test/support/client.ts'
 import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
 import { createOrganisation } from '../organisations/organisations.ts'
 import { upsertMember } from '../organisations/organisations.queries.ts'
-import { canEditProject, createProject, parseLinks, parseTeam } from './projects.ts'
-import { findProjectBySlug, projectsByIds, projectsOfPerson } from './projects.queries.ts'
+import { canEditProject, createProject, parseLinks, parseTeam, projectsByIds, projectsOfPerson } from './projects.ts'
+import { findProjectBySlug } from './projects.queries.ts'
+import { ANONYMOUS } from '../../core/access/policy.ts'
+import { wholeDatabase } from '../../database.ts'
 
-const count = async (t: TestApp) => Number((await t.app.db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+const count = async (t: TestApp) => Number((await t.db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
 
 test('links and team lines parse, and bad lines are named', () => {
   assert.deepEqual(parseLinks('Code | https://git.example.org/x\nhttps://service.example.org\n'), {
@@ -85,8 +87,37 @@ for (const dialect of testDialects()) {
       assert.equal(page.statusCode, 200)
       assert.equal(page.body.match(/<h1/g)?.length, 1)
       assert.match(page.body, /<title>Ferry Timetables – Openly<\/title>/)
-      assert.match(page.body, /Lead organisation[\s\S]*href="\/organisations\/lead-council">Lead Council<\/a>/)
-      assert.match(page.body, /Partners[\s\S]*href="\/organisations\/partner-lab">Partner Lab<\/a>/)
+      // Naming an organisation speaks for it: until one of its admins confirms, only the requester sees it, as proposed.
+      assert.doesNotMatch(page.body, /Lead Council|Partner Lab/)
+      const mine = await leadClient.get('/projects/ferry-timetables')
+      assert.match(mine.body, /Proposed, waiting for the organisation to confirm[\s\S]*Lead Council[\s\S]*Partner Lab/)
+      assert.doesNotMatch((await new TestClient(t.app).get('/organisations/lead-council')).body, /Ferry Timetables/)
+      const told = await t.db.selectFrom('notifications').select(['kind', 'url']).where('user_id', '=', orgAdmin.id).execute()
+      assert.deepEqual(told.map((n) => ({ ...n })), [{ kind: 'organisation_request', url: '/organisations/lead-council#requests' }])
+      // The lead organisation's admin confirms; the partner's admin declines; nobody else may decide.
+      const orgAdminClient = await clientFor(orgAdmin)
+      assert.match((await orgAdminClient.get('/organisations/lead-council')).body, /1 project names this organisation/)
+      assert.equal((await leadClient.get('/organisations/lead-council/project-requests')).statusCode, 404)
+      const requests = await orgAdminClient.get('/organisations/lead-council/project-requests')
+      assert.match(requests.body, /Names Lead Council as lead organisation/)
+      assert.equal((await leadClient.submit('/projects/ferry-timetables', { decision: 'confirm' }, '/organisations/lead-council/project-requests/ferry-timetables')).statusCode, 404)
+      assert.equal((await orgAdminClient.submit('/organisations/lead-council/project-requests', { decision: 'confirm' }, '/organisations/lead-council/project-requests/ferry-timetables')).statusCode, 303)
+      const partnerClient = await clientFor(partnerAdmin)
+      assert.equal((await partnerClient.submit('/organisations/partner-lab/project-requests', { decision: 'decline' }, '/organisations/partner-lab/project-requests/ferry-timetables')).statusCode, 303)
+      t.app.pageCache.invalidate()
+      const confirmed = await new TestClient(t.app).get('/projects/ferry-timetables')
+      assert.match(confirmed.body, /Lead organisation[\s\S]*href="\/organisations\/lead-council">Lead Council<\/a>/)
+      assert.doesNotMatch(confirmed.body, /Partner Lab/)
+      assert.ok((await t.db.selectFrom('audit_log').select('action').execute()).some((a) => a.action === 'organisation.link_confirmed'))
+      // Re-saving the project keeps the confirmation; naming the partner again asks again.
+      assert.equal((await leadClient.submit('/projects/ferry-timetables/edit', form({ team: `${lead.handle}\n${teammate.handle} | Delivery manager` }))).statusCode, 303)
+      t.app.pageCache.invalidate()
+      assert.match((await new TestClient(t.app).get('/projects/ferry-timetables')).body, /Lead Council/)
+      assert.equal((await t.db.selectFrom('notifications').select('id').where('user_id', '=', partnerAdmin.id).execute()).length, 2)
+      await partnerClient.submit('/organisations/partner-lab/project-requests', { decision: 'confirm' }, '/organisations/partner-lab/project-requests/ferry-timetables')
+      t.app.pageCache.invalidate()
+      const page2 = await new TestClient(t.app).get('/projects/ferry-timetables')
+      assert.match(page2.body, /Partners[\s\S]*href="\/organisations\/partner-lab">Partner Lab<\/a>/)
       assert.match(page.body, new RegExp(`href="/people/${lead.handle}">Lee Lead</a>`))
       assert.match(page.body, new RegExp(`href="/people/${teammate.handle}">Tam Mate</a><br><span class="govuk-body-s">Delivery manager`))
       assert.match(page.body, /href="https:\/\/git.example.org\/ferry">Source code<\/a>/)
@@ -96,12 +127,12 @@ for (const dialect of testDialects()) {
       assert.match(page.body, /They go out of date./)
 
       const project = await findProjectBySlug(t.app.db, 'ferry-timetables')
-      const doc = await t.app.db.selectFrom('search_documents').selectAll().where('id', '=', `project:${project!.id}`).executeTakeFirstOrThrow()
+      const doc = await t.db.selectFrom('search_documents').selectAll().where('id', '=', `project:${project!.id}`).executeTakeFirstOrThrow()
       assert.equal(doc.title, 'Ferry Timetables')
       assert.equal(doc.visible_from, project!.created_at)
       assert.match(doc.body, /Live ferry times[\s\S]*Timetables are PDFs[\s\S]*transport/)
-      assert.deepEqual((await projectsOfPerson(t.app.db, lead.id)).map((p) => p.slug), ['ferry-timetables'])
-      assert.equal((await projectsByIds(t.app.db, [project!.id])).get(project!.id)?.name, 'Ferry Timetables')
+      assert.deepEqual((await projectsOfPerson(t.app.db, ANONYMOUS, lead.id)).map((p) => p.slug), ['ferry-timetables'])
+      assert.equal((await projectsByIds(t.app.db, ANONYMOUS, [project!.id])).get(project!.id)?.name, 'Ferry Timetables')
 
       // The organisation page lists it through the projects panel.
       const orgPage = await new TestClient(t.app).get('/organisations/lead-council')
@@ -143,9 +174,9 @@ for (const dialect of testDialects()) {
       assert.equal((await (await clientFor(admin)).get(url)).statusCode, 200)
       assert.equal((await new TestClient(t.app).get(url)).statusCode, 303)
       assert.equal((await (await clientFor(stranger)).get('/projects/no-such-project/edit')).statusCode, 404)
-      assert.equal(await canEditProject(t.app.db, { userId: stranger.id, isAdmin: false }, project!.id), false)
-      assert.equal(await canEditProject(t.app.db, { userId: orgAdmin.id, isAdmin: false }, project!.id), true)
-      assert.equal(await canEditProject(t.app.db, { userId: null, isAdmin: false }, project!.id), false)
+      assert.equal(await canEditProject(t.app.db, { userId: stranger.id, isAdmin: false }, project!), false)
+      assert.equal(await canEditProject(t.app.db, { userId: orgAdmin.id, isAdmin: false }, project!), true)
+      assert.equal(await canEditProject(t.app.db, { userId: null, isAdmin: false }, project!), false)
       // A stranger's post is refused too, and changes nothing.
       // (The form's token comes from a page the stranger may open.)
       const post = await (await clientFor(stranger)).submit('/projects/new', form({ name: 'Taken Over' }), url)
@@ -175,7 +206,7 @@ for (const dialect of testDialects()) {
       assert.deepEqual(body.team.map((m: { handle: string }) => m.handle), [lead.handle])
       assert.deepEqual(body.links, [])
       const project = await findProjectBySlug(t.app.db, 'island-ferry-times')
-      const doc = await t.app.db.selectFrom('search_documents').select('title').where('id', '=', `project:${project!.id}`).executeTakeFirstOrThrow()
+      const doc = await t.db.selectFrom('search_documents').select('title').where('id', '=', `project:${project!.id}`).executeTakeFirstOrThrow()
       assert.equal(doc.title, 'Island Ferry Times')
       // The teammate left the team, so can no longer edit.
       assert.equal((await (await clientFor(teammate)).get('/projects/island-ferry-times/edit')).statusCode, 403)
@@ -184,7 +215,8 @@ for (const dialect of testDialects()) {
     test('the list filters by phase, theme and organisation and pages with a cursor', async () => {
       const actor = { userId: lead.id, isAdmin: false }
       for (let i = 0; i < 22; i++) {
-        await createProject(t.app.db, actor, {
+        // The partner lab's own admin names it as lead of three projects: confirmed at once.
+        await createProject(t.app.db, i < 3 ? { userId: partnerAdmin.id, isAdmin: false } : actor, {
           name: `Listed ${String(i).padStart(2, '0')}`,
           summary: 'A listed project.',
           phase: i % 2 ? 'live' : 'discovery',
@@ -270,9 +302,9 @@ for (const dialect of testDialects()) {
           await organisationsModule.seed!(ctx)
           await projectsModule.seed!(ctx)
         })
-        const orgs = await seeded.app.db.selectFrom('organisations').select('slug').execute()
+        const orgs = await wholeDatabase(seeded.database).selectFrom('organisations').select('slug').execute()
         assert.equal(orgs.length, 8)
-        const projects = await seeded.app.db.selectFrom('projects').select(['slug', 'phase']).execute()
+        const projects = await wholeDatabase(seeded.database).selectFrom('projects').select(['slug', 'phase']).execute()
         for (const slug of ['bin-collection-alerts', 'school-admissions-in-the-open', 'patient-letters-redesign', 'open-spending-data', 'digital-inclusion-map', 'cross-border-procurement-commons', 'planning-applications-alpha', 'adult-social-care-finder', 'open-source-case-management', 'climate-action-tracker', 'citizens-assembly-toolkit', 'legacy-payments-retirement']) {
           assert.ok(projects.some((p) => p.slug === slug), slug)
         }

@@ -1,27 +1,33 @@
-import type { Executor } from '../../core/db/database.ts'
+import type { Db } from '../../core/db/database.ts'
 import { newId, now, slugify } from '../../core/db/ids.ts'
 import { AppError, forbidden, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
+import { audit } from '../../core/audit.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
-import { can, type Actor } from '../../core/access/policy.ts'
-import { isAdminOfAny, organisationsByIds, organisationsBySlugs, type OrganisationSummary } from '../organisations/organisations.queries.ts'
+import { can } from '../../core/access/can.ts'
+import { signedIn, type Actor } from '../../core/access/policy.ts'
+import { notifyOrganisationAdmins, organisationsByIds, organisationsBySlugs, type OrganisationSummary } from '../organisations/organisations.ts'
+import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findProjectById,
   findProjectBySlug,
+  decideOrganisationLink,
   insertProject,
-  isTeamMember,
-  organisationRolesOf,
+  organisationLinksOf,
   projectSlugsLike,
+  projectsOfPerson as projectsOfPersonRows,
   recordProjectSlugChange,
   replaceProjectParts,
   tagsOf,
+  teamRoles,
   updateProjectRow,
-  usersByHandles,
+  visibleProjectsByIds,
   type ProjectRow,
+  type ProjectSummary,
   type ProjectTags,
 } from './projects.queries.ts'
 import { MAX_LINKS, MAX_TEAM, type projectSchema } from './projects.schemas.ts'
-import type { Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
+import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
 
 export type ProjectInput = Values<typeof projectSchema>
 
@@ -46,7 +52,7 @@ function normalisePlaces(values: string[]): string[] {
 }
 
 /** A free slug for `name`: the slugified name, with -2, -3… when taken by another project (now or formerly). */
-export async function uniqueProjectSlug(db: Executor, name: string, selfId?: string): Promise<string> {
+export async function uniqueProjectSlug(db: Db, name: string, selfId?: string): Promise<string> {
   const base = slugify(name).slice(0, 55).replace(/-+$/, '') || 'project'
   const taken = new Set((await projectSlugsLike(db, base)).filter((r) => r.project_id !== selfId).map((r) => r.slug))
   for (const s of RESERVED) taken.add(s)
@@ -54,13 +60,9 @@ export async function uniqueProjectSlug(db: Executor, name: string, selfId?: str
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
 }
 
-/** True when the actor may edit the project: its team, admins of its lead organisation, platform admins. */
-export async function canEditProject(db: Executor, actor: Actor, projectId: string): Promise<boolean> {
-  if (actor.isAdmin) return true
-  if (!actor.userId) return false
-  if (await isTeamMember(db, projectId, actor.userId)) return true
-  const leads = ((await organisationRolesOf(db, [projectId])).get(projectId) ?? []).filter((o) => o.role === 'lead').map((o) => o.organisationId)
-  return isAdminOfAny(db, actor.userId, leads)
+/** May the actor edit the project (its team, admins of its confirmed lead organisation, platform admins)? */
+export async function canEditProject(db: Db, actor: Actor, project: ProjectRow): Promise<boolean> {
+  return can(db, actor, 'edit', 'project', project)
 }
 
 const URL_LINE = /^https?:\/\//i
@@ -109,31 +111,56 @@ export function parseTeam(text: string): { team: Array<{ handle: string; role: s
   return { team }
 }
 
+type OrganisationPart = { organisationId: string; role: ProjectOrganisationRole; status: AffiliationStatus; requestedBy: string | null; confirmedBy: string | null }
+
 /** A project's form input with organisations and people looked up: what gets written. */
 interface ResolvedParts {
   tags: Array<{ kind: TagKind; value: string }>
-  organisations: Array<{ organisationId: string; role: ProjectOrganisationRole }>
+  organisations: OrganisationPart[]
   team: Array<{ userId: string; role: string }>
   links: Array<{ label: string; url: string }>
   tagLists: ProjectTags
+  /** Organisations named by someone who may not speak for them: their admins are asked to confirm. */
+  requested: OrganisationSummary[]
+}
+
+/**
+ * Naming an organisation speaks for it: a link its admins already confirmed keeps its status;
+ * one named by an admin of the organisation is confirmed; any other is a proposal.
+ */
+async function organisationParts(db: Db, actor: Actor & { userId: string }, named: Array<{ org: OrganisationSummary; role: ProjectOrganisationRole }>, existing: Map<string, { role: ProjectOrganisationRole; status: AffiliationStatus; requestedBy: string | null }>): Promise<{ parts: OrganisationPart[]; requested: OrganisationSummary[] }> {
+  const parts: OrganisationPart[] = []
+  const requested: OrganisationSummary[] = []
+  for (const { org, role } of named) {
+    const before = existing.get(org.id)
+    if (before?.status === 'confirmed' && before.role === role) parts.push({ organisationId: org.id, role, status: 'confirmed', requestedBy: before.requestedBy, confirmedBy: null })
+    else if (await can(db, actor, 'speakFor', 'organisation', { id: org.id })) parts.push({ organisationId: org.id, role, status: 'confirmed', requestedBy: actor.userId, confirmedBy: actor.userId })
+    else {
+      parts.push({ organisationId: org.id, role, status: 'proposed', requestedBy: before?.status === 'proposed' ? before.requestedBy : actor.userId, confirmedBy: null })
+      if (before?.status !== 'proposed' || before.role !== role) requested.push(org)
+    }
+  }
+  return { parts, requested }
 }
 
 /** Looks up organisations by slug and people by handle; any unknown one is a field error (422). */
-async function resolveParts(db: Executor, input: ProjectInput, requireTeam: boolean): Promise<ResolvedParts> {
+async function resolveParts(db: Db, actor: Actor & { userId: string }, input: ProjectInput, requireTeam: boolean, projectId: string | null): Promise<ResolvedParts> {
   const errors: FieldErrors = {}
   const tagLists: ProjectTags = { theme: normaliseTags(input.themes), place: normalisePlaces(input.places), technology: normaliseTags(input.technologies) }
   const tags = (['theme', 'place', 'technology'] as const).flatMap((kind) => tagLists[kind].map((value) => ({ kind, value })))
 
   const lead = input.lead_organisation.trim().toLowerCase()
   const partners = input.partner_organisations.map((s) => s.toLowerCase()).filter((s) => s !== lead)
-  const orgs = await organisationsBySlugs(db, lead ? [lead, ...partners] : partners)
+  const orgs = await organisationsBySlugs(db, actor, lead ? [lead, ...partners] : partners)
   if (lead && !orgs.has(lead)) errors.lead_organisation = `There is no organisation with the address ${lead}`
   const missing = partners.filter((s) => !orgs.has(s))
   if (missing.length) errors.partner_organisations = `There is no organisation with the address ${missing.join(', ')}`
-  const organisations = [
-    ...(lead && orgs.has(lead) ? [{ organisationId: orgs.get(lead)!.id, role: 'lead' as const }] : []),
-    ...[...new Set(partners)].filter((s) => orgs.has(s)).map((s) => ({ organisationId: orgs.get(s)!.id, role: 'partner' as const })),
+  const named = [
+    ...(lead && orgs.has(lead) ? [{ org: orgs.get(lead)!, role: 'lead' as const }] : []),
+    ...[...new Set(partners)].filter((s) => orgs.has(s)).map((s) => ({ org: orgs.get(s)!, role: 'partner' as const })),
   ]
+  const existing = new Map(projectId ? ((await organisationLinksOf(db, [projectId])).get(projectId) ?? []).map((l) => [l.organisationId, l]) : [])
+  const { parts: organisations, requested } = await organisationParts(db, actor, named, existing)
 
   const { links, error: linkError } = parseLinks(input.links)
   if (linkError) errors.links = linkError
@@ -142,7 +169,7 @@ async function resolveParts(db: Executor, input: ProjectInput, requireTeam: bool
   const team: Array<{ userId: string; role: string }> = []
   if (teamError) errors.team = teamError
   else {
-    const people = await usersByHandles(db, wanted.map((m) => m.handle))
+    const people = await peopleByHandles(db, wanted.map((m) => m.handle))
     const unknown = wanted.filter((m) => !people.has(m.handle.toLowerCase()))
     if (unknown.length) errors.team = `There is no one with the handle ${unknown.map((m) => m.handle).join(', ')}`
     for (const m of wanted) {
@@ -152,11 +179,11 @@ async function resolveParts(db: Executor, input: ProjectInput, requireTeam: bool
     if (requireTeam && wanted.length === 0) errors.team = 'Enter at least one team member'
   }
   if (Object.keys(errors).length) throw invalid(errors)
-  return { tags, organisations, team, links, tagLists }
+  return { tags, organisations, team, links, tagLists, requested }
 }
 
 /** Writes the project's search document (or removes it while hidden). Call in the changing transaction. */
-export async function indexProject(db: Executor, project: ProjectRow, tags: ProjectTags): Promise<void> {
+export async function indexProject(db: Db, project: ProjectRow, tags: ProjectTags): Promise<void> {
   if (project.hidden_at) return removeDocument(db, 'project', project.id)
   const tagText = [...tags.theme, ...tags.place, ...tags.technology].join(', ')
   await indexDocument(db, {
@@ -171,9 +198,9 @@ export async function indexProject(db: Executor, project: ProjectRow, tags: Proj
 }
 
 /** Adds a project; its creator joins the team (as the first member unless they listed themselves). */
-export async function createProject(db: Executor, actor: Actor, input: ProjectInput): Promise<ProjectRow> {
-  if (!actor.userId) throw new AppError('unauthorised', 401, 'Sign in to add a project')
-  const parts = await resolveParts(db, input, false)
+export async function createProject(db: Db, actor: Actor, input: ProjectInput): Promise<ProjectRow> {
+  if (!signedIn(actor)) throw new AppError('unauthorised', 401, 'Sign in to add a project')
+  const parts = await resolveParts(db, actor, input, false, null)
   if (!parts.team.some((m) => m.userId === actor.userId)) parts.team.unshift({ userId: actor.userId, role: '' })
   const t = now()
   const row: ProjectRow = {
@@ -194,13 +221,21 @@ export async function createProject(db: Executor, actor: Actor, input: ProjectIn
   await insertProject(db, row)
   await replaceProjectParts(db, row.id, parts, t)
   await indexProject(db, row, parts.tagLists)
+  await askOrganisations(db, actor, row, parts.requested)
   return row
 }
 
+/** Tells the admins of each organisation named without their say-so, so they can confirm or decline. */
+async function askOrganisations(db: Db, actor: Actor & { userId: string }, project: ProjectRow, requested: OrganisationSummary[]): Promise<void> {
+  for (const org of requested) {
+    await notifyOrganisationAdmins(db, org.id, { kind: 'organisation_request', text: `“${project.name}” names ${org.name} as a lead or partner organisation: confirm or decline`, url: `/organisations/${org.slug}#requests`, spaceId: null }, actor.userId)
+  }
+}
+
 /** Edits everything about a project. A new name gets a new slug; the old one keeps answering with a redirect. */
-export async function updateProject(db: Executor, actor: Actor, project: ProjectRow, input: ProjectInput): Promise<ProjectRow> {
-  if (!(await canEditProject(db, actor, project.id))) throw forbidden('Only the project team and admins of its lead organisation can change it')
-  const parts = await resolveParts(db, input, true)
+export async function updateProject(db: Db, actor: Actor, project: ProjectRow, input: ProjectInput): Promise<ProjectRow> {
+  if (!signedIn(actor) || !(await canEditProject(db, actor, project))) throw forbidden('Only the project team and admins of its lead organisation can change it')
+  const parts = await resolveParts(db, actor, input, true, project.id)
   const t = now()
   let slug = project.slug
   if (input.name !== project.name) {
@@ -221,11 +256,12 @@ export async function updateProject(db: Executor, actor: Actor, project: Project
   await replaceProjectParts(db, project.id, parts, t)
   const updated = { ...project, ...changes }
   await indexProject(db, updated, parts.tagLists)
+  await askOrganisations(db, actor, updated, parts.requested)
   return updated
 }
 
 /** Hides or restores a project (moderation), keeping the search index in step. */
-export async function setProjectHidden(db: Executor, id: string, hidden: boolean): Promise<void> {
+export async function setProjectHidden(db: Db, id: string, hidden: boolean): Promise<void> {
   const project = await findProjectById(db, id)
   if (!project) return
   const hidden_at = hidden ? now() : null
@@ -235,26 +271,77 @@ export async function setProjectHidden(db: Executor, id: string, hidden: boolean
 }
 
 /** The project at this slug if the actor may see it; otherwise throws 404 (never revealing that it exists). */
-export async function findVisibleProject(db: Executor, actor: Actor, slug: string): Promise<ProjectRow> {
+export async function findVisibleProject(db: Db, actor: Actor, slug: string): Promise<ProjectRow> {
   const project = await findProjectBySlug(db, slug)
   if (!project) throw notFound('Project')
-  const ok = await can(db, actor, 'view', { spaceId: project.space_id, hiddenAt: project.hidden_at, authorIds: project.created_by ? [project.created_by] : [] })
-  if (!ok) throw notFound('Project')
+  if (!(await can(db, actor, 'view', 'project', project))) throw notFound('Project')
   return project
 }
 
-/** Lead and partner organisations of several projects, labelled, in two queries. */
-export async function projectOrganisations(db: Executor, projectIds: string[]): Promise<Map<string, { lead: OrganisationSummary[]; partners: OrganisationSummary[] }>> {
-  const roles = await organisationRolesOf(db, projectIds)
-  const orgs = await organisationsByIds(db, [...roles.values()].flat().map((r) => r.organisationId))
-  const result = new Map<string, { lead: OrganisationSummary[]; partners: OrganisationSummary[] }>()
+export interface ProjectOrganisations {
+  lead: OrganisationSummary[]
+  partners: OrganisationSummary[]
+  /** Organisations named but not yet confirmed: shown only to whoever named them and the organisation's admins. */
+  proposed: Array<OrganisationSummary & { role: ProjectOrganisationRole }>
+}
+
+/**
+ * Lead and partner organisations of several projects that the actor may see, labelled. Confirmed
+ * ones for everyone; with `withProposed`, the proposals the actor made or may confirm.
+ */
+export async function projectOrganisations(db: Db, actor: Actor, projectIds: string[], withProposed = false): Promise<Map<string, ProjectOrganisations>> {
+  const links = await organisationLinksOf(db, projectIds)
+  const all = [...links.values()].flat()
+  const orgs = await organisationsByIds(db, actor, all.map((l) => l.organisationId))
+  const result = new Map<string, ProjectOrganisations>()
   for (const id of projectIds) {
-    const entry = { lead: [] as OrganisationSummary[], partners: [] as OrganisationSummary[] }
-    for (const r of roles.get(id) ?? []) {
-      const o = orgs.get(r.organisationId)
-      if (o) (r.role === 'lead' ? entry.lead : entry.partners).push(o)
+    const entry: ProjectOrganisations = { lead: [], partners: [], proposed: [] }
+    for (const l of links.get(id) ?? []) {
+      const o = orgs.get(l.organisationId)
+      if (!o) continue
+      if (l.status === 'confirmed') (l.role === 'lead' ? entry.lead : entry.partners).push(o)
+      else if (withProposed && signedIn(actor) && (l.requestedBy === actor.userId || (await can(db, actor, 'speakFor', 'organisation', { id: o.id })))) entry.proposed.push({ ...o, role: l.role })
     }
     result.set(id, entry)
   }
   return result
+}
+
+/** An organisation's admin confirms, or declines, a request to name it on a project. */
+export async function decideOrganisationRequest(db: Db, actor: Actor, project: ProjectRow, organisation: OrganisationSummary, confirm: boolean): Promise<void> {
+  if (!signedIn(actor) || !(await can(db, actor, 'speakFor', 'organisation', { id: organisation.id }))) throw forbidden('Only admins of this organisation can confirm or decline')
+  if (!(await decideOrganisationLink(db, project.id, organisation.id, confirm ? actor.userId : null))) throw notFound('Request')
+  await audit(db, { actorId: actor.userId, action: confirm ? 'organisation.link_confirmed' : 'organisation.link_declined', subjectType: 'project', subjectId: project.id, reason: `${organisation.name} on “${project.name}”` })
+}
+
+// ---------------------------------------------------------------- for other modules
+
+export type { ProjectRow, ProjectSummary }
+
+/** The projects among `ids` the actor may see, keyed by id. */
+export async function projectsByIds(db: Db, actor: Actor, ids: string[]): Promise<Map<string, ProjectSummary>> {
+  return visibleProjectsByIds(db, actor, ids)
+}
+
+/** Team members of a project, labelled by accounts, by name. Only people with a public profile are shown to others. */
+export async function teamOf(db: Db, projectId: string): Promise<Array<{ userId: string; handle: string; name: string; role: string; public: boolean }>> {
+  const roles = await teamRoles(db, projectId)
+  const people = await peopleByIds(db, roles.map((r) => r.userId))
+  return roles
+    .flatMap((r) => {
+      const p = people.get(r.userId)
+      return p ? [{ userId: p.id, handle: p.handle, name: p.name, role: r.role, public: p.public }] : []
+    })
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** The project at this slug if the actor may see it, else null. */
+export async function visibleProjectBySlug(db: Db, actor: Actor, slug: string): Promise<ProjectRow | null> {
+  const project = slug ? await findProjectBySlug(db, slug) : undefined
+  return project && (await can(db, actor, 'view', 'project', project)) ? project : null
+}
+
+/** Projects whose team the person is on that the actor may see (profiles, "attach this post to" choices). */
+export async function projectsOfPerson(db: Db, actor: Actor, userId: string): Promise<Array<ProjectSummary & { role: string }>> {
+  return projectsOfPersonRows(db, actor, userId)
 }

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { AppError, notFound } from '../../core/errors.ts'
 import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
-import { organisationsBySlugs } from '../organisations/organisations.queries.ts'
-import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, tagsOf, teamOf, type ProjectRow, type ProjectTags } from './projects.queries.ts'
-import { findVisibleProject, normaliseTags, projectOrganisations } from './projects.ts'
+import { organisationsBySlugs } from '../organisations/organisations.ts'
+import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, tagsOf, type ProjectRow, type ProjectTags } from './projects.queries.ts'
+import { findVisibleProject, normaliseTags, projectOrganisations, teamOf } from './projects.ts'
 import { PHASES } from './projects.tables.ts'
-import { containsNul } from '../organisations/organisations.ts'
 
 const orgRef = { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' } } } as const
 
@@ -37,10 +36,6 @@ const problem = { type: 'object', properties: { type: { type: 'string' }, title:
 
 /** JSON API of projects (read-only), under /api/v1. */
 export const projectApi: FastifyPluginAsync = async (app) => {
-  // Text with NUL characters cannot be stored or compared in PostgreSQL: refuse it as a bad request.
-  app.addHook('preHandler', async (request) => {
-    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) throw new AppError('bad_request', 400, 'The request contains characters that are not allowed')
-  })
   const toJson = (p: ProjectRow, tags: ProjectTags | undefined, orgs: { lead: Array<{ slug: string; name: string }>; partners: Array<{ slug: string; name: string }> } | undefined) => ({
     id: p.id,
     slug: p.slug,
@@ -90,13 +85,13 @@ export const projectApi: FastifyPluginAsync = async (app) => {
       let organisationId: string | undefined
       if (q.organisation) {
         const slug = q.organisation.toLowerCase()
-        organisationId = (await organisationsBySlugs(app.db, [slug])).get(slug)?.id ?? '-'
+        organisationId = (await organisationsBySlugs(app.db, request.actor, [slug])).get(slug)?.id ?? '-'
       }
       const filter = { phase: q.phase, theme: normaliseTags([q.theme ?? ''])[0], place: q.place?.trim() || undefined, technology: normaliseTags([q.technology ?? ''])[0], organisationId }
       const rows = await listProjects(app.db, request.actor, filter, decodeCursor(q.cursor), limit)
       const page = paginate(rows, limit, (r) => ({ at: r.updated_at, id: r.id }))
       const ids = page.items.map((p) => p.id)
-      const [tags, orgs] = await Promise.all([tagsOf(app.db, ids), projectOrganisations(app.db, ids)])
+      const [tags, orgs] = await Promise.all([tagsOf(app.db, ids), projectOrganisations(app.db, request.actor, ids)])
       return { items: page.items.map((p) => toJson(p, tags.get(p.id), orgs.get(p.id))), next: page.next }
     },
   )
@@ -131,7 +126,7 @@ export const projectApi: FastifyPluginAsync = async (app) => {
         throw notFound('Project')
       }
       const p = await findVisibleProject(app.db, request.actor, slug)
-      const [tags, orgs, team, links] = await Promise.all([tagsOf(app.db, [p.id]), projectOrganisations(app.db, [p.id]), teamOf(app.db, p.id), linksOf(app.db, p.id)])
+      const [tags, orgs, team, links] = await Promise.all([tagsOf(app.db, [p.id]), projectOrganisations(app.db, request.actor, [p.id]), teamOf(app.db, p.id).then((team) => team.filter((m) => m.public)), linksOf(app.db, p.id)])
       return { ...toJson(p, tags.get(p.id), orgs.get(p.id)), team: team.map((m) => ({ handle: m.handle, name: m.name, role: m.role })), links }
     },
   )

@@ -3,21 +3,12 @@ import { AppError } from '../../core/errors.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
-import { organisationsByIds, organisationsBySlugs } from '../organisations/organisations.queries.ts'
-import {
-  currentProjectSlug,
-  findProjectBySlug,
-  linksOf,
-  listProjects,
-  organisationIdsWithProjects,
-  tagsOf,
-  teamOf,
-  type ProjectRow,
-} from './projects.queries.ts'
-import { canEditProject, createProject, findVisibleProject, normaliseTags, projectOrganisations, updateProject } from './projects.ts'
+import { can } from '../../core/access/can.ts'
+import { organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
+import { canEditProject, createProject, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
 import { PHASES } from './projects.tables.ts'
-import { containsNul } from '../organisations/organisations.ts'
 
 const loadVisibleProject = (request: FastifyRequest, slug: string) => findVisibleProject(request.server.db, request.actor, slug)
 
@@ -53,13 +44,9 @@ const formContext = { phases: PHASES }
 
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (app) => {
-  // Text with NUL characters cannot be stored or compared in PostgreSQL: refuse it as a bad request.
-  app.addHook('preHandler', async (request) => {
-    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) throw new AppError('bad_request', 400, 'The request contains characters that are not allowed')
-  })
   app.get('/projects', { config: { serves: 'page', cache: true } }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>
-    const orgOptions = [...(await organisationsByIds(app.db, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
+    const orgOptions = [...(await organisationsByIds(app.db, request.actor, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
     const base = { title: 'Projects', breadcrumbs: [crumbs[0]], phases: PHASES, organisations: orgOptions }
     const parsed = parseInput(projectFilterSchema, query)
     if (!parsed.ok) return reply.code(400).render('projects/index.njk', { ...base, errors: parsed.errors, values: parsed.input, items: [] })
@@ -74,13 +61,13 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     let organisationId: string | undefined
     if (filter.organisation) {
       // An unknown organisation matches nothing rather than everything.
-      organisationId = (await organisationsBySlugs(app.db, [filter.organisation])).get(filter.organisation)?.id ?? '-'
+      organisationId = (await organisationsBySlugs(app.db, request.actor, [filter.organisation])).get(filter.organisation)?.id ?? '-'
     }
     const cursor = decodeCursor(query.cursor)
     const rows = await listProjects(app.db, request.actor, { ...filter, organisationId }, cursor, PAGE_SIZE)
     const page = paginate(rows, PAGE_SIZE, (r) => ({ at: r.updated_at, id: r.id }))
     const ids = page.items.map((p) => p.id)
-    const [tags, orgs] = await Promise.all([tagsOf(app.db, ids), projectOrganisations(app.db, ids)])
+    const [tags, orgs] = await Promise.all([tagsOf(app.db, ids), projectOrganisations(app.db, request.actor, ids)])
     const items = page.items.map((p) => ({ ...p, tags: tags.get(p.id), organisations: orgs.get(p.id), phaseClass: PHASE_CLASSES[p.phase] }))
     const filtered = Object.values(filter).some(Boolean)
     const pagination = {
@@ -120,10 +107,10 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     const project = await loadVisibleProject(request, slug)
     const [tags, orgs, team, links, canEdit, panelsHtml] = await Promise.all([
       tagsOf(app.db, [project.id]),
-      projectOrganisations(app.db, [project.id]),
-      teamOf(app.db, project.id),
+      projectOrganisations(app.db, request.actor, [project.id], true),
+      teamOf(app.db, project.id).then((team) => team.filter((m) => m.public)),
       linksOf(app.db, project.id),
-      request.user ? canEditProject(app.db, request.actor, project.id) : Promise.resolve(false),
+      request.user ? canEditProject(app.db, request.actor, project) : Promise.resolve(false),
       app.panels(request, 'project', { id: project.id, slug: project.slug }),
     ])
     return reply.render('projects/show.njk', {
@@ -148,7 +135,7 @@ export const projectPages: FastifyPluginAsync = async (app) => {
   async function editable(request: FastifyRequest): Promise<ProjectRow> {
     const { slug } = request.params as { slug: string }
     const project = await loadVisibleProject(request, slug)
-    if (!(await canEditProject(app.db, request.actor, project.id))) {
+    if (!(await canEditProject(app.db, request.actor, project))) {
       throw new AppError('forbidden', 403, 'Only the project team and admins of its lead organisation can change this project.')
     }
     return project
@@ -159,7 +146,7 @@ export const projectPages: FastifyPluginAsync = async (app) => {
   app.get('/projects/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
     if (!request.user) return signInRedirect(request, reply)
     const project = await editable(request)
-    const [tags, orgs, team, links] = await Promise.all([tagsOf(app.db, [project.id]), projectOrganisations(app.db, [project.id]), teamOf(app.db, project.id), linksOf(app.db, project.id)])
+    const [tags, orgs, team, links] = await Promise.all([tagsOf(app.db, [project.id]), projectOrganisations(app.db, request.actor, [project.id], true), teamOf(app.db, project.id), linksOf(app.db, project.id)])
     const t = tags.get(project.id)!
     const o = orgs.get(project.id)!
     const values = {
@@ -172,8 +159,8 @@ export const projectPages: FastifyPluginAsync = async (app) => {
       themes: t.theme.join(', '),
       places: t.place.join(', '),
       technologies: t.technology.join(', '),
-      lead_organisation: o.lead[0]?.slug ?? '',
-      partner_organisations: o.partners.map((p) => p.slug).join(', '),
+      lead_organisation: o.lead[0]?.slug ?? o.proposed.find((p) => p.role === 'lead')?.slug ?? '',
+      partner_organisations: [...o.partners, ...o.proposed.filter((p) => p.role === 'partner')].map((p) => p.slug).join(', '),
       links: links.map((l) => `${l.label} | ${l.url}`).join('\n'),
       team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),
     }
@@ -194,5 +181,37 @@ export const projectPages: FastifyPluginAsync = async (app) => {
       if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, request.body)
       throw err
     }
+  })
+
+  // ---------- Requests to name an organisation on a project (its admins confirm or decline) ----------
+
+  /** The organisation at :slug if the signed-in actor may speak for it; 404 otherwise (never revealing requests). */
+  async function spokenFor(request: FastifyRequest) {
+    const org = await visibleOrganisationBySlug(app.db, request.actor, (request.params as { slug: string }).slug)
+    if (!org || !(await can(app.db, request.actor, 'speakFor', 'organisation', org))) throw new AppError('not_found', 404, 'Page not found')
+    return org
+  }
+
+  app.get('/organisations/:slug/project-requests', { config: { serves: 'form' } }, async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await spokenFor(request)
+    const requests = await projectsOfOrganisation(app.db, request.actor, org.id, 100, 'proposed')
+    return reply.render('projects/requests.njk', {
+      title: `Projects that name ${org.name}`,
+      org,
+      requests,
+      flash: (request.query as { done?: string }).done === 'confirmed' ? 'Confirmed: the project now shows your organisation' : (request.query as { done?: string }).done === 'declined' ? 'Declined: the project no longer names your organisation' : undefined,
+      breadcrumbs: [{ text: 'Organisations', href: '/organisations' }, { text: org.name, href: `/organisations/${org.slug}` }],
+      noindex: true,
+    })
+  })
+
+  app.post('/organisations/:slug/project-requests/:project', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await spokenFor(request)
+    const project = await findVisibleProject(app.db, request.actor, (request.params as { project: string }).project)
+    const confirm = (request.body as { decision?: unknown } | undefined)?.decision === 'confirm'
+    await app.db.transaction().execute((trx) => decideOrganisationRequest(trx, request.actor, project, org, confirm))
+    return reply.redirect(`/organisations/${org.slug}/project-requests?done=${confirm ? 'confirmed' : 'declined'}`, 303)
   })
 }

@@ -1,2 +1,0 @@
-/** Tables owned by the home module. */
-export interface HomeTables {}

@@ -1,0 +1,37 @@
+import { definePolicy } from '../../core/access/can.ts'
+import { signedIn } from '../../core/access/policy.ts'
+import { viewContent } from '../../core/access/spaces.policy.ts'
+import { findOrganisationById, roleIn, type OrganisationRow } from './organisations.queries.ts'
+
+/** An organisation by id, with its row when the caller already has it (the rules load it otherwise). */
+export type OrganisationRef = { id: string } & Partial<OrganisationRow>
+
+declare module '../../core/access/can.ts' {
+  interface Resources {
+    organisation: OrganisationRef
+  }
+}
+
+const rowOf = async (db: Parameters<typeof findOrganisationById>[0], r: OrganisationRef) => ('hidden_at' in r && r.created_at ? (r as OrganisationRow) : await findOrganisationById(db, r.id))
+const roleOf = async (db: Parameters<typeof roleIn>[0], r: OrganisationRef, userId: string | null) => (userId ? roleIn(db, r.id, userId) : null)
+
+/**
+ * Organisations. Directory entries are site content: anyone sees them unless a moderator hid
+ * them (then their creator and platform admins still do). An organisation speaks through its
+ * admins: only they name it as a project's lead or partner (or confirm someone else's request to),
+ * and only its members attach their posts to it.
+ */
+export const organisationPolicy = definePolicy('organisation', {
+  view: async (actor, r, ctx) => {
+    const row = await rowOf(ctx.db, r)
+    return row !== undefined && viewContent(actor, { spaceId: row.space_id, authorIds: row.created_by ? [row.created_by] : [], hiddenAt: row.hidden_at }, ctx)
+  },
+  /** Edit the profile and manage members: its admins and platform admins. */
+  manage: async (actor, r, ctx) => signedIn(actor) && (actor.isAdmin || (await roleOf(ctx.db, r, actor.userId)) === 'admin'),
+  /** Name it as lead or partner of a project, or confirm such a request: its admins only. */
+  speakFor: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor.userId)) === 'admin',
+  /** Attach one's own posts to it: its members. */
+  contribute: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor.userId)) !== null,
+  moderate: (actor) => actor.isAdmin,
+  report: async (actor, r, ctx) => signedIn(actor) && (await ctx.can('view', 'organisation', r)),
+})

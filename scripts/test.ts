@@ -58,7 +58,7 @@ if (env.TEST_DATABASE_URL) {
 }
 
 step('Tests (node --test)')
-const files = only.length ? only : ['src/**/*.test.ts', 'test/**/*.test.ts']
+const files = only.length ? only : ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts']
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { stdio: 'inherit', env })
 cluster?.stop()
 process.exit(result.status ?? 1)

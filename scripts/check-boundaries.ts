@@ -8,6 +8,8 @@
  *    packages; from another module only that module's use-case file `src/modules/<other>/<other>.ts`
  *    (never its queries, tables, routes, index.ts or views), and only if `<other>` is in its
  *    `dependsOn`. No module imports a composition root.
+ *    Only accounts may import the core's identity and search table types (other modules look people up
+ *    through accounts; the search index is written through core/search).
  * 3. Tests may import anything: `*.test.ts` are not cruised; test/, bench/, scripts/ lie outside src/.
  * 4. `import type` counts. dependency-cruiser reads .ts with the swc parser (@swc/core), which keeps
  *    type-only imports; its `tsPreCompilationDeps` needs the `typescript` compiler API (< 7), which
@@ -48,6 +50,12 @@ export function boundaryRules(modules: readonly ModuleDeps[]): IForbiddenRuleTyp
       comment: 'a module does not import the composition root (src/modules.ts, database.ts, app.ts, main.ts)',
       from: { path: '^src/modules/' },
       to: { path: COMPOSITION_ROOT },
+    },
+    {
+      name: 'identity-tables-only-accounts',
+      comment: 'people are looked up through the accounts module: only it (and core) may type an executor with the core users/sessions or search tables',
+      from: { path: '^src/modules/', pathNot: '^src/modules/accounts/' },
+      to: { path: '^src/core/(core[.]tables|auth/auth[.]tables|search/search[.]tables)[.]ts$' },
     },
     {
       name: 'only-use-case-files',

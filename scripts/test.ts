@@ -26,14 +26,11 @@ if (!skipTypecheck) {
   }
   console.log('Type-check passed')
 
-  // TODO: unconditional (drop the OPENLY_BOUNDARIES guard) once the refactor removing today's violations lands.
-  if (process.env.OPENLY_BOUNDARIES === '1') {
-    step('Import boundaries (scripts/check-boundaries.ts)')
-    const check = spawnSync(process.execPath, ['scripts/check-boundaries.ts'], { stdio: 'inherit' })
-    if (check.status !== 0) {
-      console.error('Import-boundary check failed')
-      process.exit(1)
-    }
+  step('Import boundaries (scripts/check-boundaries.ts)')
+  const check = spawnSync(process.execPath, ['scripts/check-boundaries.ts'], { stdio: 'inherit' })
+  if (check.status !== 0) {
+    console.error('Import-boundary check failed')
+    process.exit(1)
   }
 }
 

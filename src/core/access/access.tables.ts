@@ -57,3 +57,10 @@ export interface AccessTables {
   space_admin_access: SpaceAdminAccessTable
   audit_log: AuditLogTable
 }
+
+/**
+ * Core tables a feature module may declare in its own executor type. Spaces and their membership
+ * are shared by design (a community is a space); everything else of the core's is reached through
+ * core functions, and people through the accounts module (scripts/check-boundaries.ts enforces it).
+ */
+export type SharedCoreTables = Pick<AccessTables, 'spaces' | 'space_members'>

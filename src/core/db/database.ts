@@ -13,7 +13,7 @@ export type Executor<T> = Kysely<T> | Transaction<T>
  * Each module's `*.queries.ts` takes it narrowed to that module's own tables (its `<Id>Db` type in
  * `<id>.tables.ts`), so reading another module's table does not compile. A `Db` converts to any
  * narrowed executor implicitly; a narrowed one does not widen back, so use cases keep the `Db`.
- * (src/core/db/boundaries.typecheck.ts pins these rules against Kysely upgrades.)
+ * (test/boundaries/typed-tables.test.ts pins these rules, so a Kysely upgrade cannot loosen them silently.)
  */
 export type Db = Executor<{}>
 

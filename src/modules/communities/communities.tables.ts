@@ -1,5 +1,5 @@
 import type { Executor } from '../../core/db/database.ts'
-import type { SharedCoreTables } from '../../core/core.tables.ts'
+import type { SharedCoreTables } from '../../core/access/access.tables.ts'
 
 /** How people join a community. */
 export type JoinPolicy = 'open' | 'request' | 'invite'

@@ -1,5 +1,5 @@
 import type { Executor } from '../../core/db/database.ts'
-import type { SharedCoreTables } from '../../core/core.tables.ts'
+import type { SharedCoreTables } from '../../core/access/access.tables.ts'
 
 /**
  * A report: someone signed in flags a piece of content. Title, URL and author are a snapshot

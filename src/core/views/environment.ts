@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import nunjucks from 'nunjucks'
+import { newSubmissionToken } from '../http/submissions.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..', '..')
@@ -68,6 +69,8 @@ export function createViewEnvironment(moduleViewDirs: string[]): nunjucks.Enviro
     const name = escapeHtml(p.name)
     return new nunjucks.runtime.SafeString(p.public === false ? name : `<a class="govuk-link" href="/people/${escapeHtml(p.handle)}">${name}</a>`)
   })
+  // Every create form carries a one-time token (core/http/submissions.ts).
+  env.addGlobal('newSubmissionToken', newSubmissionToken)
   env.addFilter('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`)
   registerGovukMacros(env)
   env.addFilter('json', (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')))

@@ -248,8 +248,3 @@ export async function suspendAccount(db: Db, actor: Actor, person: Person, suspe
   await indexPerson(db, person.id)
 }
 
-/** True for a unique-constraint violation on either database (two sign-ups racing for one handle). */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; errcode?: number }
-  return e?.code === '23505' || /UNIQUE constraint failed/i.test(e?.message ?? '')
-}

@@ -3,6 +3,7 @@ import type { Db } from '../../core/db/database.ts'
 import { createSession, destroySession, SESSION_COOKIE } from '../../core/auth/sessions.ts'
 import { hashPassword } from '../../core/auth/passwords.ts'
 import { AppError, notFound } from '../../core/errors.ts'
+import { isUniqueViolation } from '../../core/db/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
@@ -10,7 +11,6 @@ import type { Mail } from '../../core/mail/mailer.ts'
 import {
   authenticate,
   findVisiblePerson,
-  isUniqueViolation,
   requestPasswordReset,
   resendVerification,
   resetPassword,

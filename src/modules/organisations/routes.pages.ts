@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../core/errors.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { decodeCursor, encodeCursor, paginate } from '../../core/http/pagination.ts'
+import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import {
   countriesInDirectory,
   currentOrganisationSlug,
@@ -73,9 +74,9 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     const parsed = parseInput(organisationSchema, request.body)
     const again = (errors: Record<string, string>, values: unknown) =>
       reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext })
-    if (!parsed.ok) return again(parsed.errors, parsed.input)
-    const org = await app.db.transaction().execute((trx) => createOrganisation(trx, request.actor, parsed.value))
-    return reply.redirect(`/organisations/${org.slug}`, 303)
+    if (!parsed.ok) return again(parsed.errors, { ...parsed.input, _submission: submissionTokenIn(request.body) ?? '' })
+    const { url } = await submitOnce(app.db, submissionTokenIn(request.body), request.user.id, async (trx) => `/organisations/${(await createOrganisation(trx, request.actor, parsed.value)).slug}`)
+    return reply.redirect(url, 303)
   })
 
   app.get('/organisations/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {

@@ -6,6 +6,7 @@ import { AppError } from '../../core/errors.ts'
 import { feedLinks, registerFeeds, type FeedSpec } from '../../core/feeds/feeds.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { pageSize } from '../../core/http/pagination.ts'
+import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
 import { seriesNeighbours, seriesOf } from './posts.queries.ts'
@@ -124,7 +125,7 @@ async function renderForm(request: FastifyRequest, reply: FastifyReply, data: { 
 async function submitPost(request: FastifyRequest, reply: FastifyReply, existing: { post: PostRow; card: PostCard } | null) {
   const body = (request.body ?? {}) as Record<string, unknown>
   const raw: Record<string, string> = {}
-  for (const key of Object.keys(postSchema)) raw[key] = typeof body[key] === 'string' ? (body[key] as string) : ''
+  for (const key of [...Object.keys(postSchema), '_submission']) raw[key] = typeof body[key] === 'string' ? (body[key] as string) : ''
   if (body.action === 'preview') {
     // Preview needs no JavaScript: the same form comes back with the rendered body above it.
     return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: raw, preview: renderMarkdown(raw.body!.slice(0, 50_000)) })
@@ -133,8 +134,10 @@ async function submitPost(request: FastifyRequest, reply: FastifyReply, existing
   if (!parsed.ok) return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: { ...raw, ...parsed.input }, errors: parsed.errors, status: 422 })
   const actor = request.actor as Actor & { userId: string }
   try {
-    const saved = await request.server.db.transaction().execute((trx) => savePost(trx, actor, parsed.value, existing?.post ?? null))
-    return reply.redirect(`/posts/${saved.slug}`, 303)
+    // A new post is made once per form, however often it is sent (core/http/submissions.ts).
+    const token = existing ? null : submissionTokenIn(body)
+    const { url } = await submitOnce(request.server.db, token, actor.userId, async (trx) => `/posts/${(await savePost(trx, actor, parsed.value, existing?.post ?? null)).slug}`)
+    return reply.redirect(url, 303)
   } catch (err) {
     if (err instanceof AppError && err.status === 422 && err.fields) {
       return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: raw, errors: err.fields, status: 422 })

@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
+import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
 import { organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
@@ -88,10 +89,10 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     const parsed = parseInput(projectSchema, request.body)
     const again = (errors: Record<string, string>, values: unknown) =>
       reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext })
-    if (!parsed.ok) return again(parsed.errors, parsed.input)
+    if (!parsed.ok) return again(parsed.errors, { ...parsed.input, _submission: submissionTokenIn(request.body) ?? '' })
     try {
-      const project = await app.db.transaction().execute((trx) => createProject(trx, request.actor, parsed.value))
-      return reply.redirect(`/projects/${project.slug}`, 303)
+      const { url } = await submitOnce(app.db, submissionTokenIn(request.body), request.user.id, async (trx) => `/projects/${(await createProject(trx, request.actor, parsed.value)).slug}`)
+      return reply.redirect(url, 303)
     } catch (err) {
       if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, request.body)
       throw err

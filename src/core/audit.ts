@@ -1,7 +1,7 @@
 import type { CoreDb } from './core.tables.ts'
 import { newId, now } from './db/ids.ts'
 import type { AuditLogTable } from './access/access.tables.ts'
-import type { Cursor } from './http/pagination.ts'
+import { afterCursor, type Cursor } from './http/pagination.ts'
 
 /** Records a moderation or admin action: who, what, on what, why. */
 export async function audit(db: CoreDb, entry: { actorId: string | null; action: string; subjectType: string; subjectId: string; spaceId?: string | null; reason?: string }): Promise<void> {
@@ -18,6 +18,6 @@ export type AuditRow = AuditLogTable
 export async function listAudit(db: CoreDb, options: { cursor: Cursor | null; limit: number }): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').selectAll()
   const c = options.cursor
-  if (c) q = q.where((eb) => eb.or([eb('audit_log.created_at', '<', c.at), eb.and([eb('audit_log.created_at', '=', c.at), eb('audit_log.id', '<', c.id)])]))
+  if (c) q = q.where((eb) => afterCursor(eb, 'audit_log.created_at', 'audit_log.id', c))
   return q.orderBy('audit_log.created_at', 'desc').orderBy('audit_log.id', 'desc').limit(options.limit + 1).execute()
 }

@@ -22,3 +22,15 @@ export function slugify(text: string): string {
     .replace(/-+$/g, '')
   return slug || 'item'
 }
+
+/**
+ * A free slug for `text`: its slug (cut to `max`, or `fallback`), else with -2, -3… The caller
+ * gives the slugs taken that start with the base (`takenLike(base)`, now or formerly) and the words
+ * its URLs reserve (e.g. 'new', 'feed').
+ */
+export async function freeSlug(text: string, takenLike: (base: string) => Promise<Iterable<string>>, options: { fallback: string; reserved?: Iterable<string>; max?: number }): Promise<string> {
+  const base = slugify(text).slice(0, options.max ?? 55).replace(/-+$/, '') || options.fallback
+  const taken = new Set([...(await takenLike(base)), ...(options.reserved ?? [])])
+  if (!taken.has(base)) return base
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+}

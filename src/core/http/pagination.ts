@@ -1,3 +1,5 @@
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
+
 /**
  * Keyset cursors: an opaque base64url of the sort key of the last row shown.
  * Lists sort by (timestamp desc, id desc) so the key is unique and stable.
@@ -32,4 +34,13 @@ export function paginate<T>(rows: T[], limit: number, key: (row: T) => Cursor): 
   const items = rows.slice(0, limit)
   const next = rows.length > limit ? encodeCursor(key(items[items.length - 1]!)) : null
   return { items, next }
+}
+
+/**
+ * SQL: the row comes after the cursor in a list ordered by (key, id), both descending (newest first,
+ * the default) or both ascending (alphabetical). The one keyset condition every list uses.
+ */
+export function afterCursor(eb: ExpressionBuilder<any, any>, keyColumn: string, idColumn: string, cursor: Cursor, order: 'desc' | 'asc' = 'desc'): Expression<SqlBool> {
+  const past = order === 'desc' ? '<' : '>'
+  return eb.or([eb(eb.ref(keyColumn), past, cursor.at), eb.and([eb(eb.ref(keyColumn), '=', cursor.at), eb(eb.ref(idColumn), past, cursor.id)])])
 }

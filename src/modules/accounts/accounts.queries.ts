@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ExpressionBuilder } from 'kysely'
 import { newId, now } from '../../core/db/ids.ts'
-import type { Cursor } from '../../core/http/pagination.ts'
+import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { AccountsDb } from './accounts.tables.ts'
 
 /** A person as other modules and public pages see them: never the e-mail address or password hash. */
@@ -124,7 +124,7 @@ export async function publicPeopleByHandles(db: AccountsDb, handles: readonly st
 /** One page of listed people in name order (keyset on (name, id)); fetches limit + 1. */
 export async function listListedPeople(db: AccountsDb, after: Cursor | null, limit: number): Promise<Person[]> {
   let q = people(db).where(isPublic).where('profiles.listed', '=', 1)
-  if (after) q = q.where((eb) => eb.or([eb('users.name', '>', after.at), eb.and([eb('users.name', '=', after.at), eb('users.id', '>', after.id)])]))
+  if (after) q = q.where((eb) => afterCursor(eb, 'users.name', 'users.id', after, 'asc'))
   const rows = await q.orderBy('users.name', 'asc').orderBy('users.id', 'asc').limit(limit + 1).execute()
   return rows.map(toPerson)
 }

@@ -1,12 +1,11 @@
-import { sql, type SqlBool } from 'kysely'
+import { sql, type ExpressionBuilder, type SqlBool } from 'kysely'
 import type { Actor } from '../../core/access/policy.ts'
-import type { Cursor } from '../../core/http/pagination.ts'
+import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { ModerationDb, ReportsTable } from './moderation.tables.ts'
 
 export type ReportRow = ReportsTable
 
-const after = (table: 'reports', c: Cursor | null) => (eb: any) =>
-  c ? eb.or([eb(`${table}.created_at`, '<', c.at), eb.and([eb(`${table}.created_at`, '=', c.at), eb(`${table}.id`, '<', c.id)])]) : sql<SqlBool>`1 = 1`
+const after = (c: Cursor | null) => (eb: ExpressionBuilder<any, any>) => (c ? afterCursor(eb, 'reports.created_at', 'reports.id', c) : sql<SqlBool>`1 = 1`)
 
 export async function insertReport(db: ModerationDb, row: ReportRow): Promise<void> {
   await db.insertInto('reports').values(row).execute()
@@ -33,7 +32,7 @@ export async function findOpenReportBy(db: ModerationDb, reporterId: string, sub
  * admin, else reports in spaces where the actor is an active host or moderator.
  */
 export async function listOpenReports(db: ModerationDb, actor: Actor & { userId: string }, options: { cursor: Cursor | null; limit: number }): Promise<ReportRow[]> {
-  let q = db.selectFrom('reports').selectAll().where('reports.status', '=', 'open').where(after('reports', options.cursor))
+  let q = db.selectFrom('reports').selectAll().where('reports.status', '=', 'open').where(after(options.cursor))
   if (!actor.isAdmin) {
     const moderated = db
       .selectFrom('space_members')

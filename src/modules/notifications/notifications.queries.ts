@@ -1,6 +1,6 @@
 import type { NotificationsDb } from './notifications.tables.ts'
 import { spaceVisible, type Actor } from '../../core/access/policy.ts'
-import type { Cursor } from '../../core/http/pagination.ts'
+import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 
 export interface NotificationRow {
   id: string
@@ -31,7 +31,7 @@ export async function listNotifications(db: NotificationsDb, actor: Actor & { us
     .where('notifications.user_id', '=', actor.userId)
     .where((eb) => spaceVisible(actor, eb, 'notifications.space_id'))
   const c = options.cursor
-  if (c) q = q.where((eb) => eb.or([eb('notifications.created_at', '<', c.at), eb.and([eb('notifications.created_at', '=', c.at), eb('notifications.id', '<', c.id)])]))
+  if (c) q = q.where((eb) => afterCursor(eb, 'notifications.created_at', 'notifications.id', c))
   return q.orderBy('notifications.created_at', 'desc').orderBy('notifications.id', 'desc').limit(options.limit + 1).execute()
 }
 

@@ -1,5 +1,5 @@
 import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
-import type { Cursor } from '../../core/http/pagination.ts'
+import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { OrganisationRole, OrganisationsDb, OrganisationsTable, OrganisationType } from './organisations.tables.ts'
 
 /** One organisation row as stored. */
@@ -79,7 +79,7 @@ export async function listOrganisations(db: OrganisationsDb, actor: Actor, filte
   }
   if (cursor) {
     q = q.where((eb) =>
-      eb.or([eb('organisations.name', '>', cursor.at), eb.and([eb('organisations.name', '=', cursor.at), eb('organisations.id', '>', cursor.id)])]),
+      afterCursor(eb, 'organisations.name', 'organisations.id', cursor, 'asc'),
     )
   }
   return q.orderBy('organisations.name').orderBy('organisations.id').limit(limit + 1).execute()

@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db/database.ts'
-import { newId, now, slugify } from '../../core/db/ids.ts'
+import { freeSlug, newId, now } from '../../core/db/ids.ts'
 import { AppError, forbidden, invalid, notFound } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
@@ -47,11 +47,8 @@ export function normaliseThemes(themes: string[]): string[] {
  * The organisation's own current and former slugs count as free for it.
  */
 export async function uniqueOrganisationSlug(db: Db, name: string, selfId?: string): Promise<string> {
-  const base = slugify(name).slice(0, 55).replace(/-+$/, '') || 'organisation'
-  const taken = new Set((await slugsLike(db, base)).filter((r) => r.organisation_id !== selfId).map((r) => r.slug))
-  for (const s of RESERVED) taken.add(s)
-  if (!taken.has(base)) return base
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+  const takenLike = async (base: string) => (await slugsLike(db, base)).filter((r) => r.organisation_id !== selfId).map((r) => r.slug)
+  return freeSlug(name, takenLike, { fallback: 'organisation', reserved: RESERVED })
 }
 
 /** May the actor edit the organisation and manage its members (its admins, platform admins)? */

@@ -1,6 +1,6 @@
 import { now } from '../../core/db/ids.ts'
 import { publiclyVisible, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
-import { decodeCursor, paginate } from '../../core/http/pagination.ts'
+import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { PostsDb, PostsTable } from './posts.tables.ts'
 
 /** The policy's view of the posts table: every read path passes these to visibleTo. */
@@ -68,7 +68,7 @@ export async function listPostRows(db: PostsDb, actor: Actor, options: ListOptio
   }
   const cursor = decodeCursor(options.cursor)
   if (cursor) {
-    q = q.where((eb) => eb.or([eb('posts.published_at', '<', cursor.at), eb.and([eb('posts.published_at', '=', cursor.at), eb('posts.id', '<', cursor.id)])]))
+    q = q.where((eb) => afterCursor(eb, 'posts.published_at', 'posts.id', cursor))
   }
   const rows = (await q.orderBy('posts.published_at', 'desc').orderBy('posts.id', 'desc').limit(limit + 1).execute()) as CardRow[]
   return paginate(rows, limit, (r) => ({ at: r.published_at!, id: r.id }))

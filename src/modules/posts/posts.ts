@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db/database.ts'
-import { newId, now, slugify } from '../../core/db/ids.ts'
+import { freeSlug, newId, now, slugify } from '../../core/db/ids.ts'
 import { can } from '../../core/access/can.ts'
 import type { ContentFacts } from '../../core/access/spaces.policy.ts'
 import type { Actor } from '../../core/access/policy.ts'
@@ -200,11 +200,9 @@ export function excerptOf(summary: string, body: string): string {
 }
 
 async function uniqueSlug(db: Db, table: 'posts' | 'series', text: string): Promise<string> {
-  let base = slugify(text)
-  if (table === 'posts' && RESERVED.has(base)) base = `${base}-post`
-  const taken = await slugsLike(db, table, base)
-  if (!taken.has(base)) return base
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+  // A post titled "New" gets "new-post": the bare word is a page of its own.
+  const title = table === 'posts' && RESERVED.has(slugify(text)) ? `${text} post` : text
+  return freeSlug(title, (base) => slugsLike(db, table, base), { fallback: 'item', max: 60 })
 }
 
 /**

@@ -1,5 +1,5 @@
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
-import type { Cursor } from '../../core/http/pagination.ts'
+import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, ProjectsDb, ProjectsTable, TagKind } from './projects.tables.ts'
 
 export type ProjectRow = ProjectsTable
@@ -91,7 +91,7 @@ export async function listProjects(db: ProjectsDb, actor: Actor, filter: Project
   }
   if (cursor) {
     q = q.where((eb) =>
-      eb.or([eb('projects.updated_at', '<', cursor.at), eb.and([eb('projects.updated_at', '=', cursor.at), eb('projects.id', '<', cursor.id)])]),
+      afterCursor(eb, 'projects.updated_at', 'projects.id', cursor),
     )
   }
   return q.orderBy('projects.updated_at', 'desc').orderBy('projects.id', 'desc').limit(limit + 1).execute()

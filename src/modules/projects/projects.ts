@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db/database.ts'
-import { newId, now, slugify } from '../../core/db/ids.ts'
+import { freeSlug, newId, now } from '../../core/db/ids.ts'
 import { AppError, forbidden, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import { audit } from '../../core/audit.ts'
 import type { Values } from '../../core/http/forms.ts'
@@ -53,11 +53,8 @@ function normalisePlaces(values: string[]): string[] {
 
 /** A free slug for `name`: the slugified name, with -2, -3… when taken by another project (now or formerly). */
 export async function uniqueProjectSlug(db: Db, name: string, selfId?: string): Promise<string> {
-  const base = slugify(name).slice(0, 55).replace(/-+$/, '') || 'project'
-  const taken = new Set((await projectSlugsLike(db, base)).filter((r) => r.project_id !== selfId).map((r) => r.slug))
-  for (const s of RESERVED) taken.add(s)
-  if (!taken.has(base)) return base
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+  const takenLike = async (base: string) => (await projectSlugsLike(db, base)).filter((r) => r.project_id !== selfId).map((r) => r.slug)
+  return freeSlug(name, takenLike, { fallback: 'project', reserved: RESERVED })
 }
 
 /** May the actor edit the project (its team, admins of its confirmed lead organisation, platform admins)? */

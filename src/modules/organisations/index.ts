@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T110000_organisations_create.ts'
+import { migration as memberRequests } from './migrations/20261130T090500_organisations_create_member_requests.ts'
 import { findOrganisationById, publicOrganisationPaths } from './organisations.queries.ts'
 import { organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
 import { organisationPolicy } from './organisations.policy.ts'
@@ -13,7 +14,7 @@ export const organisationsModule: AppModule = {
   id: 'organisations',
   dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T110000_organisations_create': create },
+  migrations: { '20261123T110000_organisations_create': create, '20261130T090500_organisations_create_member_requests': memberRequests },
   pages: organisationPages,
   api: organisationApi,
   nav: [{ href: '/organisations', text: 'Organisations' }],

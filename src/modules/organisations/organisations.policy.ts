@@ -32,6 +32,8 @@ export const organisationPolicy = definePolicy('organisation', {
   speakFor: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor.userId)) === 'admin',
   /** Attach one's own posts to it: its members. */
   contribute: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor.userId)) !== null,
+  /** Ask to be listed as a member: anyone signed in who can see it and is not a member yet. */
+  participate: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor.userId)) === null && (await ctx.can('view', 'organisation', r)),
   moderate: (actor) => actor.isAdmin,
   report: async (actor, r, ctx) => signedIn(actor) && (await ctx.can('view', 'organisation', r)),
 })

@@ -230,3 +230,30 @@ export async function deleteMember(db: OrganisationsDb, organisationId: string, 
 }
 
 
+
+// --- Requests to be listed as a member ---
+
+export async function insertMemberRequest(db: OrganisationsDb, organisationId: string, userId: string, message: string, at: string): Promise<void> {
+  await db
+    .insertInto('organisation_member_requests')
+    .values({ organisation_id: organisationId, user_id: userId, message, created_at: at })
+    .onConflict((oc) => oc.columns(['organisation_id', 'user_id']).doUpdateSet({ message }))
+    .execute()
+}
+
+/** True when the person has a request waiting with this organisation. */
+export async function hasMemberRequest(db: OrganisationsDb, organisationId: string, userId: string): Promise<boolean> {
+  return (await db.selectFrom('organisation_member_requests').select('user_id').where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
+}
+
+/** Requests waiting with an organisation, oldest first. */
+export async function memberRequestsOf(db: OrganisationsDb, organisationId: string): Promise<Array<{ userId: string; message: string; createdAt: string }>> {
+  const rows = await db.selectFrom('organisation_member_requests').select(['user_id', 'message', 'created_at']).where('organisation_id', '=', organisationId).orderBy('created_at').limit(200).execute()
+  return rows.map((r) => ({ userId: r.user_id, message: r.message, createdAt: r.created_at }))
+}
+
+/** Removes a request; true when there was one. */
+export async function deleteMemberRequest(db: OrganisationsDb, organisationId: string, userId: string): Promise<boolean> {
+  const r = await db.deleteFrom('organisation_member_requests').where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst()
+  return Number(r.numDeletedRows) === 1
+}

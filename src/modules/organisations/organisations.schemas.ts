@@ -44,3 +44,8 @@ export const addMemberSchema = {
 export const changeRoleSchema = {
   role: { type: 'choice', label: 'Role', options: ORGANISATION_ROLES, required: true },
 } as const satisfies Record<string, FieldSpec>
+
+/** Asking to be listed as a member: an optional note for the admins. */
+export const memberRequestSchema = {
+  message: { type: 'text', label: 'Message to the admins', max: 500 },
+} as const satisfies Record<string, FieldSpec>

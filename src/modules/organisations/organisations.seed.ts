@@ -1,7 +1,7 @@
 import type { SeedContext } from '../../core/module.ts'
 import { newId } from '../../core/db/ids.ts'
-import { insertOrganisation, replaceThemes, upsertMember, type OrganisationRow } from './organisations.queries.ts'
-import { indexOrganisation } from './organisations.ts'
+import { findOrganisationBySlug, insertOrganisation, replaceThemes, upsertMember, type OrganisationRow } from './organisations.queries.ts'
+import { indexOrganisation, requestMembership } from './organisations.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import type { OrganisationRole, OrganisationType } from './organisations.tables.ts'
 
@@ -149,4 +149,8 @@ export async function seedOrganisations({ db }: SeedContext): Promise<void> {
     }
     await indexOrganisation(db, row, o.themes)
   }
+  // One person waiting to be listed as a member, so admins see how requests work on first start.
+  const asker = idOf.get('hannah-price')
+  const lab = await findOrganisationBySlug(db, 'civic-data-lab')
+  if (asker && lab) await requestMembership(db, { userId: asker, isAdmin: false }, lab, 'I work with the lab on the digital inclusion map.')
 }

@@ -47,6 +47,17 @@ export interface OrganisationMembersTable {
   created_at: string
 }
 
+/**
+ * A person asks to be listed as a member (membership shows on their profile and the organisation's
+ * page, so it speaks for the organisation): its admins confirm or decline.
+ */
+export interface OrganisationMemberRequestsTable {
+  organisation_id: string
+  user_id: string
+  message: string
+  created_at: string
+}
+
 /** Slugs an organisation used to have, so old links answer 301. */
 export interface OrganisationSlugRedirectsTable {
   old_slug: string
@@ -59,6 +70,7 @@ export interface OrganisationsTables {
   organisations: OrganisationsTable
   organisation_themes: OrganisationThemesTable
   organisation_members: OrganisationMembersTable
+  organisation_member_requests: OrganisationMemberRequestsTable
   organisation_slug_redirects: OrganisationSlugRedirectsTable
 }
 

@@ -171,6 +171,35 @@ for (const dialect of testDialects()) {
       assert.equal((await ownerClient.get(page)).statusCode, 403)
     })
 
+    test('a person asks to be listed as a member; only the organisation’s admins confirm or decline', async () => {
+      const org = await createOrganisation(t.app.db, actorOf(owner), input({ name: 'Askable Agency' }))
+      const page = `/organisations/${org.slug}`
+      const asker = await signedIn({ name: 'Asa Asker' })
+      const other = await signedIn({ name: 'Dee Decliner' })
+      const form = await asker.client.get(page)
+      assert.match(form.body, /Ask to be listed as a member/)
+      assert.equal((await asker.client.submit(page, { message: 'I run the data team' }, `${page}/membership-requests`)).statusCode, 303)
+      assert.equal((await asker.client.submit(page, { message: 'Asking twice' }, `${page}/membership-requests`)).statusCode, 303)
+      assert.match((await asker.client.get(page)).body, /You asked to be listed as a member/)
+      assert.doesNotMatch((await new TestClient(t.app).get(page)).body, /Asa Asker/, 'not listed before an admin confirms')
+      const told = await t.db.selectFrom('notifications').select('text').where('user_id', '=', owner.id).where('kind', '=', 'organisation_request').execute()
+      assert.ok(told.some((n) => n.text === 'Asa Asker asks to be listed as a member of Askable Agency'))
+      // Only the organisation's admins decide.
+      assert.equal((await other.client.submit(page, { decision: 'confirm' }, `${page}/membership-requests/${asker.user.handle}`)).statusCode, 403)
+      const members = await ownerClient.get(`${page}/members`)
+      assert.match(members.body, /Asking to be listed[\s\S]*Asa Asker[\s\S]*Asking twice/)
+      assert.equal((await ownerClient.submit(`${page}/members`, { decision: 'confirm' }, `${page}/membership-requests/${asker.user.handle}`)).statusCode, 303)
+      t.app.pageCache.invalidate()
+      assert.match((await new TestClient(t.app).get(page)).body, new RegExp(`href="/people/${asker.user.handle}">Asa Asker</a>`))
+      assert.match((await new TestClient(t.app).get(`/people/${asker.user.handle}`)).body, /Askable Agency/)
+      // Declining removes the request and tells the person; a member cannot ask again.
+      await other.client.submit(page, { message: '' }, `${page}/membership-requests`)
+      assert.equal((await ownerClient.submit(`${page}/members`, { decision: 'decline' }, `${page}/membership-requests/${other.user.handle}`)).statusCode, 303)
+      assert.doesNotMatch((await ownerClient.get(`${page}/members`)).body, /Dee Decliner/)
+      assert.ok((await t.db.selectFrom('notifications').select('text').where('user_id', '=', other.user.id).execute()).some((n) => /was declined/.test(n.text)))
+      assert.doesNotMatch((await asker.client.get(page)).body, /Ask to be listed as a member/)
+    })
+
     test('the directory filters by country, type and theme and pages with a cursor', async () => {
       for (let i = 0; i < 23; i++) {
         await createOrganisation(t.app.db, actorOf(owner), input({ name: `Paging Org ${String(i).padStart(2, '0')}`, country: 'Pagingland', type: i % 2 ? 'university' : 'charity', themes: i % 3 === 0 ? ['Transport'] : [] }))

@@ -12,6 +12,10 @@ import {
   adminCount,
   adminIdsOf,
   deleteMember,
+  deleteMemberRequest,
+  hasMemberRequest,
+  insertMemberRequest,
+  memberRequestsOf,
   findOrganisationById,
   findOrganisationBySlug,
   insertOrganisation,
@@ -232,4 +236,38 @@ export async function membersOf(db: Db, organisationId: string): Promise<Organis
 export async function visibleOrganisationBySlug(db: Db, actor: Actor, slug: string): Promise<OrganisationRow | null> {
   const org = slug ? await findOrganisationBySlug(db, slug) : undefined
   return org && (await can(db, actor, 'view', 'organisation', org)) ? org : null
+}
+
+// ---------------------------------------------------------------- asking to be listed as a member
+
+/** A person asks to be listed as a member; the organisation's admins are told and decide. */
+export async function requestMembership(db: Db, actor: Actor, org: OrganisationRow, message: string): Promise<void> {
+  if (!actor.userId || !(await can(db, actor, 'participate', 'organisation', org))) throw forbidden('You cannot ask to join this organisation')
+  await insertMemberRequest(db, org.id, actor.userId, message, now())
+  const name = (await peopleByIds(db, [actor.userId])).get(actor.userId)?.name ?? 'Someone'
+  await notifyOrganisationAdmins(db, org.id, { kind: 'organisation_request', text: `${name} asks to be listed as a member of ${org.name}`, url: `/organisations/${org.slug}/members#requests`, spaceId: null }, actor.userId)
+}
+
+/** Whether the person has a request waiting with the organisation. */
+export async function membershipRequested(db: Db, organisationId: string, userId: string): Promise<boolean> {
+  return hasMemberRequest(db, organisationId, userId)
+}
+
+/** Requests waiting with an organisation, with the people who asked (for its admins). */
+export async function membershipRequests(db: Db, organisationId: string): Promise<Array<{ userId: string; handle: string; name: string; public: boolean; message: string; createdAt: string }>> {
+  const requests = await memberRequestsOf(db, organisationId)
+  const people = await peopleByIds(db, requests.map((r) => r.userId))
+  return requests.flatMap((r) => {
+    const p = people.get(r.userId)
+    return p ? [{ ...r, handle: p.handle, name: p.name, public: p.public }] : []
+  })
+}
+
+/** An admin confirms (the person becomes a member) or declines a request; the person is told. */
+export async function decideMembership(db: Db, actor: Actor, org: OrganisationRow, userId: string, confirm: boolean): Promise<void> {
+  const actorId = await requireManager(db, actor, org)
+  if (!(await deleteMemberRequest(db, org.id, userId))) throw notFound('Request')
+  if (confirm) await upsertMember(db, org.id, userId, 'member', now())
+  await notify(db, [{ userId, kind: 'organisation_request', text: confirm ? `You are now listed as a member of ${org.name}` : `Your request to be listed as a member of ${org.name} was declined`, url: `/organisations/${org.slug}`, spaceId: null }], actorId)
+  await audit(db, { actorId, action: confirm ? 'organisation.member_confirmed' : 'organisation.member_declined', subjectType: 'organisation', subjectId: org.id, reason: org.name })
 }

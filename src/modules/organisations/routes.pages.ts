@@ -12,8 +12,9 @@ import {
   themesOf,
   type OrganisationRow,
 } from './organisations.queries.ts'
-import { addMember, canManageOrganisation, findVisibleOrganisation, changeMemberRole, createOrganisation, membersOf, normaliseThemes, removeMember, updateOrganisation } from './organisations.ts'
-import { addMemberSchema, changeRoleSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
+import { addMember, canManageOrganisation, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, normaliseThemes, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
+import { can } from '../../core/access/can.ts'
+import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
 
 const PAGE_SIZE = 20
@@ -87,10 +88,12 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
       if (current) return reply.redirect(`/organisations/${current}`, 301)
     }
     const org = await loadVisibleOrganisation(request, slug)
-    const [themes, members, canManage, panelsHtml] = await Promise.all([
+    const [themes, members, canManage, canAsk, asked, panelsHtml] = await Promise.all([
       themesOf(app.db, [org.id]),
       membersOf(app.db, org.id).then((all) => all.filter((m) => m.public)),
       request.user ? canManageOrganisation(app.db, request.actor, org.id) : Promise.resolve(false),
+      request.user ? can(app.db, request.actor, 'participate', 'organisation', org) : Promise.resolve(false),
+      request.user ? membershipRequested(app.db, org.id, request.user.id) : Promise.resolve(false),
       app.panels(request, 'organisation', { id: org.id, slug: org.slug }),
     ])
     return reply.render('organisations/show.njk', {
@@ -101,6 +104,9 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
       themes: themes.get(org.id) ?? [],
       members,
       canManage,
+      canAsk,
+      asked,
+      signedIn: request.user !== null,
       panelsHtml,
       feeds: feedLinks(`/organisations/${org.slug}`, org.name),
       canonicalUrl: `${app.config.baseUrl}/organisations/${org.slug}`,
@@ -137,12 +143,13 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
   })
 
   async function renderMembers(request: FastifyRequest, reply: FastifyReply, org: OrganisationRow, extra: Record<string, unknown> = {}, status = 200) {
-    const members = await membersOf(app.db, org.id)
+    const [members, requests] = await Promise.all([membersOf(app.db, org.id), membershipRequests(app.db, org.id)])
     return reply.code(status).render('organisations/members.njk', {
       title: `Members of ${org.name}`,
       breadcrumbs: editCrumbs(org),
       org,
       members,
+      requests,
       values: { role: 'member' },
       ...extra,
     })
@@ -195,5 +202,27 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     const org = await managed(request)
     const userId = await targetMember(request, org)
     return memberChange(request, reply, org, {}, (trx) => removeMember(trx, request.actor, org, userId))
+  })
+
+  // ---------- Asking to be listed as a member (the organisation's admins decide) ----------
+
+  app.post('/organisations/:slug/membership-requests', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await loadVisibleOrganisation(request, (request.params as { slug: string }).slug)
+    const parsed = parseInput(memberRequestSchema, request.body)
+    if (!parsed.ok) throw new AppError('invalid', 422, parsed.errors.message ?? 'Check your message')
+    await app.db.transaction().execute((trx) => requestMembership(trx, request.actor, org, parsed.value.message))
+    return reply.redirect(`/organisations/${org.slug}#membership`, 303)
+  })
+
+  app.post('/organisations/:slug/membership-requests/:handle', async (request, reply) => {
+    if (!request.user) return signInRedirect(request, reply)
+    const org = await managed(request)
+    const { handle } = request.params as { handle: string }
+    const asked = (await membershipRequests(app.db, org.id)).find((r) => r.handle === handle.toLowerCase())
+    if (!asked) throw notFound('Request')
+    const confirm = (request.body as { decision?: unknown } | undefined)?.decision === 'confirm'
+    await app.db.transaction().execute((trx) => decideMembership(trx, request.actor, org, asked.userId, confirm))
+    return reply.redirect(`/organisations/${org.slug}/members`, 303)
   })
 }

@@ -1,13 +1,15 @@
 import type { SeedContext } from '../../core/module.ts'
 import { newId } from '../../core/db/ids.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
-import { organisationsBySlugs } from '../organisations/organisations.ts'
+import { notifyOrganisationAdmins, organisationsBySlugs } from '../organisations/organisations.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import { insertProject, replaceProjectParts, type ProjectRow } from './projects.queries.ts'
 import { indexProject } from './projects.ts'
 import type { Phase } from './projects.tables.ts'
 
 interface DemoProject {
+  /** An organisation named as partner but not yet confirmed by its admins. */
+  proposedPartner?: string
   slug: string
   name: string
   phase: Phase
@@ -103,6 +105,7 @@ export const DEMO_PROJECTS: DemoProject[] = [
     technologies: ['open data', 'maps'],
     lead: 'department-of-open-services',
     partners: ['civic-data-lab'],
+    proposedPartner: 'open-state-university',
     team: [['aoife-brennan', 'Discovery lead'], ['kwame-mensah', 'Data adviser']],
     links: [],
   },
@@ -224,7 +227,7 @@ const CONFIRMED = { status: 'confirmed' as const, requestedBy: null, confirmedBy
 
 /** Seeds the demo projects (organisations and people come from earlier seeds). */
 export async function seedProjects({ db }: SeedContext): Promise<void> {
-  const orgs = await organisationsBySlugs(db, ANONYMOUS, DEMO_PROJECTS.flatMap((p) => [p.lead, ...p.partners]))
+  const orgs = await organisationsBySlugs(db, ANONYMOUS, DEMO_PROJECTS.flatMap((p) => [p.lead, ...p.partners, ...(p.proposedPartner ? [p.proposedPartner] : [])]))
   const handles = [...new Set(DEMO_PROJECTS.flatMap((p) => p.team.map(([h]) => h)))]
   const people = await peopleByHandles(db, handles)
   const idOf = new Map([...people.values()].map((p) => [p.handle, p.id]))
@@ -248,6 +251,7 @@ export async function seedProjects({ db }: SeedContext): Promise<void> {
       updated_at: updated,
     }
     const tags = { theme: p.themes, place: p.places, technology: p.technologies }
+    const proposed = p.proposedPartner ? orgs.get(p.proposedPartner) : undefined
     await insertProject(db, row)
     await replaceProjectParts(
       db,
@@ -258,6 +262,7 @@ export async function seedProjects({ db }: SeedContext): Promise<void> {
           // Demo links are confirmed, as if each organisation's admins had agreed.
           ...(orgs.has(p.lead) ? [{ organisationId: orgs.get(p.lead)!.id, role: 'lead' as const, ...CONFIRMED }] : []),
           ...p.partners.filter((s) => orgs.has(s)).map((s) => ({ organisationId: orgs.get(s)!.id, role: 'partner' as const, ...CONFIRMED })),
+          ...(proposed ? [{ organisationId: proposed.id, role: 'partner' as const, status: 'proposed' as const, requestedBy: row.created_by, confirmedBy: null }] : []),
         ],
         team: p.team.flatMap(([h, role]) => (idOf.has(h) ? [{ userId: idOf.get(h)!, role }] : [])),
         links: p.links.map(([label, url]) => ({ label, url })),
@@ -265,5 +270,9 @@ export async function seedProjects({ db }: SeedContext): Promise<void> {
       created,
     )
     await indexProject(db, row, tags)
+    // One proposal waiting for an organisation's admins, so the confirmation step shows on first start.
+    if (proposed) {
+      await notifyOrganisationAdmins(db, proposed.id, { kind: 'organisation_request', text: `“${p.name}” names ${proposed.name} as a lead or partner organisation: confirm or decline`, url: `/organisations/${p.proposedPartner}#requests`, spaceId: null }, row.created_by)
+    }
   }
 }

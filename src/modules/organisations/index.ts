@@ -3,7 +3,7 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T110000_organisations_create.ts'
 import { migration as memberRequests } from './migrations/20261130T090500_organisations_create_member_requests.ts'
 import { findOrganisationById, publicOrganisationPaths } from './organisations.queries.ts'
-import { organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
+import { directorySummary, organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
 import { organisationPolicy } from './organisations.policy.ts'
 import { seedOrganisations } from './organisations.seed.ts'
 import { organisationApi } from './routes.api.ts'
@@ -19,6 +19,10 @@ export const organisationsModule: AppModule = {
   api: organisationApi,
   nav: [{ href: '/organisations', text: 'Organisations' }],
   panels: {
+    home: async (request) => {
+      const { organisations, total, countries } = await directorySummary(request.server.db, request.actor, 5)
+      return request.server.views.render('organisations/_home.njk', { organisations, total, countries })
+    },
     // A person's profile lists the organisations they belong to (membership is public, like the org page).
     person: async (request, { id }) => {
       const organisations = await organisationsOfPerson(request.server.db, request.actor, id)

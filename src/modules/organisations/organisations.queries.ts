@@ -257,3 +257,16 @@ export async function deleteMemberRequest(db: OrganisationsDb, organisationId: s
   const r = await db.deleteFrom('organisation_member_requests').where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst()
   return Number(r.numDeletedRows) === 1
 }
+
+/** The newest organisations the actor may see, and how many there are in how many countries (front page). */
+export async function newestOrganisations(db: OrganisationsDb, actor: Actor, limit: number): Promise<{ newest: OrganisationSummary[]; total: number; countries: number }> {
+  const [newest, counts] = await Promise.all([
+    db.selectFrom('organisations').select(SUMMARY).where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS)).orderBy('organisations.created_at', 'desc').orderBy('organisations.id', 'desc').limit(limit).execute(),
+    db
+      .selectFrom('organisations')
+      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('organisations.country').distinct().as('countries')])
+      .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+      .executeTakeFirstOrThrow(),
+  ])
+  return { newest, total: Number(counts.total), countries: Number(counts.countries) }
+}

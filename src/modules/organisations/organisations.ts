@@ -20,6 +20,7 @@ import {
   findOrganisationBySlug,
   insertOrganisation,
   memberRoles,
+  newestOrganisations,
   organisationsOfPerson as organisationsOfPersonRows,
   recordSlugChange,
   replaceThemes,
@@ -270,4 +271,10 @@ export async function decideMembership(db: Db, actor: Actor, org: OrganisationRo
   if (confirm) await upsertMember(db, org.id, userId, 'member', now())
   await notify(db, [{ userId, kind: 'organisation_request', text: confirm ? `You are now listed as a member of ${org.name}` : `Your request to be listed as a member of ${org.name} was declined`, url: `/organisations/${org.slug}`, spaceId: null }], actorId)
   await audit(db, { actorId, action: confirm ? 'organisation.member_confirmed' : 'organisation.member_declined', subjectType: 'organisation', subjectId: org.id, reason: org.name })
+}
+
+/** The front page's view of the directory: the newest organisations and the directory's size. */
+export async function directorySummary(db: Db, actor: Actor, limit: number): Promise<{ organisations: OrganisationSummary[]; total: number; countries: number }> {
+  const { newest, total, countries } = await newestOrganisations(db, actor, limit)
+  return { organisations: newest, total, countries }
 }

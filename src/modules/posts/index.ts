@@ -29,6 +29,10 @@ export const postsModule: AppModule = {
     project: timeline((id) => ({ projectId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: `/posts?project=${encodeURIComponent(slug)}`, feedHref: `/projects/${slug}/feed` })),
     organisation: timeline((id) => ({ organisationId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: `/posts?organisation=${encodeURIComponent(slug)}`, feedHref: `/organisations/${slug}/feed` })),
     person: timeline((id) => ({ authorId: id }), 'Posts', (slug) => ({ moreHref: `/posts?author=${encodeURIComponent(slug)}`, feedHref: `/people/${slug}/feed` })),
+    home: async (request) => {
+      const { items } = await listPosts(request.server.db, request.actor, { limit: 5 })
+      return request.server.views.render('posts/_home.njk', { posts: items })
+    },
     community: timeline((id) => ({ spaceId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: null, feedHref: `/communities/${slug}/feed` })),
   },
   sitemap: publicPaths,

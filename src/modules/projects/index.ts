@@ -3,7 +3,7 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T111000_projects_create.ts'
 import { migration as organisationRequests } from './migrations/20261130T090300_projects_organisation_requests.ts'
 import { can } from '../../core/access/can.ts'
-import { findProjectById, projectsOfOrganisation, publicProjectPaths } from './projects.queries.ts'
+import { findProjectById, listProjects, projectsOfOrganisation, publicProjectPaths } from './projects.queries.ts'
 import { projectsOfPerson, setProjectHidden } from './projects.ts'
 import { projectPolicy } from './projects.policy.ts'
 import { seedProjects } from './projects.seed.ts'
@@ -35,6 +35,10 @@ export const projectsModule: AppModule = {
         waiting,
         phaseClasses: PHASE_CLASSES,
       })
+    },
+    home: async (request) => {
+      const projects = await listProjects(request.server.db, request.actor, {}, null, 6)
+      return request.server.views.render('projects/_home.njk', { projects: projects.slice(0, 6), phaseClasses: PHASE_CLASSES })
     },
     person: async (request, { id }) => {
       const projects = await projectsOfPerson(request.server.db, request.actor, id)

@@ -15,26 +15,36 @@ import { renderMarkdown, markdownToText } from '../../core/markdown/markdown.ts'
 import { indexDocument, removeDocument, removeDocuments } from '../../core/search/search.ts'
 import { notify, type NotificationInput } from '../notifications/notifications.ts'
 import { accountIdForEmail, peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
+import { findCommunityBySlug, insertCommunity, slugsLike, touchCommunity, updateCommunityDetails, type Community } from './communities.queries.ts'
 import {
-  findCommunityBySlug,
+  deleteOpenInvitations,
   findMembership,
   hostIds,
+  insertInvitation,
   invitationByTokenHash,
-  allRepliesOf,
   listMemberships,
+  markInvitationsAccepted,
   membershipsAmong,
+  spaceVisibility,
+} from './membership.queries.ts'
+import {
+  allRepliesOf,
+  insertReply,
+  insertRevision,
+  insertThread,
+  nextReplyPosition,
   replyBySubmission,
+  replyIdInThread,
   threadBySubmission,
-  type Community,
-  type LibraryDocument,
+  updateReplyText,
+  updateThreadFlag,
+  updateThreadText,
   type Reply,
   type Thread,
-} from './communities.queries.ts'
-import type { CommunitiesDb, JoinPolicy } from './communities.tables.ts'
+} from './discussions.queries.ts'
+import { insertDocument, type LibraryDocument } from './library.queries.ts'
+import type { JoinPolicy } from './communities.tables.ts'
 import { threadFacts, replyFacts, documentFacts } from './communities.policy.ts'
-
-/** This module's own tables, narrowed from the database handle. */
-const own = (db: Db): CommunitiesDb => db
 
 /** Replies per thread page. */
 export const REPLIES_PER_PAGE = 25
@@ -91,7 +101,7 @@ export interface CommunityInput {
 /** A slug not yet taken: the name's slug, else with -2, -3 … (one query for all candidates). */
 async function freeSlug(db: Db, name: string): Promise<string> {
   const base = slugify(name).slice(0, 50).replace(/-+$/, '') || 'community'
-  const taken = new Set((await own(db).selectFrom('communities').select('slug').where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)])).execute()).map((r) => r.slug))
+  const taken = await slugsLike(db, base)
   if (!taken.has(base) && !['new'].includes(base)) return base
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
 }
@@ -102,10 +112,7 @@ export async function createCommunity(db: Db, actor: Actor, input: CommunityInpu
   const slug = await freeSlug(db, input.name)
   const id = await createSpace(db, { kind: 'community', visibility: input.visibility as SpaceVisibility, name: input.name, path: `/communities/${slug}` })
   const t = now()
-  await own(db)
-    .insertInto('communities')
-    .values({ id, slug, name: input.name, description: input.description, themes: input.themes.join(', '), join_policy: input.join_policy as JoinPolicy, created_by: userId, created_at: t, updated_at: t, last_activity_at: t })
-    .execute()
+  await insertCommunity(db, { id, slug, name: input.name, description: input.description, themes: input.themes.join(', '), join_policy: input.join_policy as JoinPolicy, created_by: userId, created_at: t, updated_at: t, last_activity_at: t })
   await setMembership(db, id, userId, 'host', 'active')
   await indexCommunity(db, { id, slug, name: input.name, description: input.description, themes: input.themes, createdAt: t })
   return { id, slug }
@@ -120,20 +127,12 @@ export async function indexCommunity(db: Db, c: { id: string; slug: string; name
 export async function updateCommunity(db: Db, actor: Actor, access: CommunityAccess, input: CommunityInput): Promise<void> {
   if (!access.isHost) throw forbidden()
   const c = access.community
-  await own(db)
-    .updateTable('communities')
-    .set({ name: input.name, description: input.description, themes: input.themes.join(', '), join_policy: input.join_policy as JoinPolicy, updated_at: now() })
-    .where('id', '=', c.id)
-    .execute()
+  await updateCommunityDetails(db, c.id, { name: input.name, description: input.description, themes: input.themes.join(', '), join_policy: input.join_policy as JoinPolicy, updated_at: now() })
   await updateSpace(db, c.id, { name: input.name, visibility: input.visibility as SpaceVisibility })
   await indexCommunity(db, { id: c.id, slug: c.slug, name: input.name, description: input.description, themes: input.themes, createdAt: c.createdAt })
   if (input.visibility !== c.visibility) {
     await audit(db, { actorId: actor.userId, action: 'community.visibility', subjectType: 'community', subjectId: c.id, spaceId: c.id, reason: `${c.visibility} → ${input.visibility}` })
   }
-}
-
-async function touchCommunity(db: Db, id: string, t: string): Promise<void> {
-  await own(db).updateTable('communities').set({ last_activity_at: t }).where('id', '=', id).execute()
 }
 
 /**
@@ -143,11 +142,11 @@ async function touchCommunity(db: Db, id: string, t: string): Promise<void> {
 export async function readersAmong(db: Db, spaceId: string, userIds: string[]): Promise<Set<string>> {
   const ids = [...new Set(userIds)]
   if (ids.length === 0) return new Set()
-  const space = await own(db).selectFrom('spaces').select('visibility').where('id', '=', spaceId).executeTakeFirst()
-  if (!space) return new Set()
+  const visibility = await spaceVisibility(db, spaceId)
+  if (!visibility) return new Set()
   const memberships = await membershipsAmong(db, spaceId, ids)
   // Platform admins count as anyone else here: a trusted space is not theirs to read by default.
-  return new Set(ids.filter((id) => viewSpace({ userId: id, isAdmin: false }, { visibility: space.visibility, role: memberships.get(id)?.role ?? null, status: memberships.get(id)?.status ?? null, adminAccess: false })))
+  return new Set(ids.filter((id) => viewSpace({ userId: id, isAdmin: false }, { visibility, role: memberships.get(id)?.role ?? null, status: memberships.get(id)?.status ?? null, adminAccess: false })))
 }
 
 /** Notifies only those who may read the space. */
@@ -240,7 +239,7 @@ export async function inviteMember(db: Db, actor: Actor, access: CommunityAccess
   const personId = await accountIdForEmail(db, email)
   const token = randomBytes(24).toString('base64url')
   if (personId) await invitePerson(db, c, personId, hostId, hostName, hashToken(token), t, email)
-  else await own(db).insertInto('invitations').values({ id: newId(), space_id: c.id, email, user_id: null, invited_by: hostId, token_hash: hashToken(token), created_at: t, accepted_at: null }).execute()
+  else await insertInvitation(db, { id: newId(), space_id: c.id, email, user_id: null, invited_by: hostId, token_hash: hashToken(token), created_at: t, accepted_at: null })
   const link = `${baseUrl}/communities/${c.slug}/invitation?token=${token}`
   return {
     inviteeLabel: email,
@@ -257,7 +256,7 @@ async function invitePerson(db: Db, c: Community, userId: string, hostId: string
   if (m?.status === 'active') throw invalid({ invitee: 'That person is already a member' })
   // An invitation from a host also lifts an earlier ban or removal: it is a deliberate act.
   await setMembership(db, c.id, userId, m?.role ?? 'member', m?.status === 'requested' ? 'active' : 'invited')
-  await own(db).insertInto('invitations').values({ id: newId(), space_id: c.id, email, user_id: userId, invited_by: hostId, token_hash: tokenHash, created_at: t, accepted_at: m?.status === 'requested' ? t : null }).execute()
+  await insertInvitation(db, { id: newId(), space_id: c.id, email, user_id: userId, invited_by: hostId, token_hash: tokenHash, created_at: t, accepted_at: m?.status === 'requested' ? t : null })
   // spaceId null: the invitee cannot see a private space yet, but must see the invitation.
   await notify(db, [{ userId, kind: 'invite', text: `${hostName} invited you to join ${c.name}`, url: `/communities/${c.slug}/invitation`, spaceId: null }], hostId)
 }
@@ -286,13 +285,7 @@ export async function acceptInvitation(db: Db, actor: Actor, c: Community, token
   if (invitation && m?.status === 'banned') throw forbidden('You cannot join this community')
   await setMembership(db, c.id, userId, m?.role ?? 'member', 'active')
   const t = now()
-  await own(db)
-    .updateTable('invitations')
-    .set({ accepted_at: t, user_id: userId })
-    .where('space_id', '=', c.id)
-    .where('accepted_at', 'is', null)
-    .where((eb) => (invitation ? eb.or([eb('id', '=', invitation.id), eb('user_id', '=', userId)]) : eb('user_id', '=', userId)))
-    .execute()
+  await markInvitationsAccepted(db, c.id, userId, invitation?.id ?? null, t)
 }
 
 /** Declines a pending invitation by handle. */
@@ -301,7 +294,7 @@ export async function declineInvitation(db: Db, actor: Actor, c: Community): Pro
   const m = await findMembership(db, c.id, userId)
   if (m?.status !== 'invited') return
   await setMembership(db, c.id, userId, m.role, 'removed')
-  await own(db).deleteFrom('invitations').where('space_id', '=', c.id).where('user_id', '=', userId).where('accepted_at', 'is', null).execute()
+  await deleteOpenInvitations(db, c.id, userId)
 }
 
 /** A host's action on one member: approve/decline a request, change role, remove, ban, unban. */
@@ -445,10 +438,7 @@ export async function createThread(db: Db, actor: Actor, access: CommunityAccess
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
   const id = newId()
-  await own(db)
-    .insertInto('threads')
-    .values({ id, space_id: c.id, title: input.title, body: input.body, body_html: html, author_id: userId, pinned: 0, locked: 0, hidden_at: null, reply_count: 0, last_activity_at: t, edited_at: null, created_at: t, submission_id: input.submission_id || null })
-    .execute()
+  await insertThread(db, { id, space_id: c.id, title: input.title, body: input.body, body_html: html, author_id: userId, pinned: 0, locked: 0, hidden_at: null, reply_count: 0, last_activity_at: t, edited_at: null, created_at: t, submission_id: input.submission_id || null })
   await indexThread(db, c.slug, { id, spaceId: c.id, title: input.title, body: input.body, createdAt: t, hiddenAt: null })
   await touchCommunity(db, c.id, t)
   const name = await nameOf(db, userId)
@@ -473,26 +463,12 @@ export async function createReply(db: Db, actor: Actor, access: CommunityAccess,
     const existing = await replyBySubmission(db, input.submission_id)
     if (existing) return { id: existing.id, position: Number(existing.position), duplicate: true }
   }
-  let quoteId: string | null = null
-  if (input.quote_reply_id) {
-    const q = await own(db).selectFrom('replies').select('id').where('id', '=', input.quote_reply_id).where('thread_id', '=', thread.id).executeTakeFirst()
-    quoteId = q?.id ?? null
-  }
+  const quoteId = input.quote_reply_id ? await replyIdInThread(db, thread.id, input.quote_reply_id) : null
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
-  // Hands out the next position atomically (the row lock serialises concurrent replies on PostgreSQL).
-  const bumped = await own(db)
-    .updateTable('threads')
-    .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_activity_at: t }))
-    .where('id', '=', thread.id)
-    .returning('reply_count')
-    .executeTakeFirstOrThrow()
-  const position = Number(bumped.reply_count)
+  const position = await nextReplyPosition(db, thread.id, t)
   const id = newId()
-  await own(db)
-    .insertInto('replies')
-    .values({ id, thread_id: thread.id, space_id: c.id, body: input.body, body_html: html, author_id: userId, quote_reply_id: quoteId, hidden_at: null, edited_at: null, created_at: t, position, submission_id: input.submission_id || null })
-    .execute()
+  await insertReply(db, { id, thread_id: thread.id, space_id: c.id, body: input.body, body_html: html, author_id: userId, quote_reply_id: quoteId, hidden_at: null, edited_at: null, created_at: t, position, submission_id: input.submission_id || null })
   await indexReply(db, c.slug, thread.title, { id, threadId: thread.id, spaceId: c.id, body: input.body, createdAt: t, hiddenAt: null })
   await touchCommunity(db, c.id, t)
   const name = await nameOf(db, userId)
@@ -512,8 +488,8 @@ export async function editThread(db: Db, actor: Actor, access: CommunityAccess, 
   const before = new Set(extractMentions(thread.body))
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
-  await own(db).insertInto('revisions').values({ id: newId(), subject_type: 'thread', subject_id: thread.id, title: thread.title, body: thread.body, edited_by: userId, created_at: t }).execute()
-  await own(db).updateTable('threads').set({ title: input.title, body: input.body, body_html: html, edited_at: t }).where('id', '=', thread.id).execute()
+  await insertRevision(db, { id: newId(), subject_type: 'thread', subject_id: thread.id, title: thread.title, body: thread.body, edited_by: userId, created_at: t })
+  await updateThreadText(db, thread.id, { title: input.title, body: input.body, body_html: html, edited_at: t })
   await indexThread(db, access.community.slug, { ...thread, title: input.title, body: input.body })
   const name = await nameOf(db, userId)
   const added = mentioned.filter((p) => !before.has(p.handle.toLowerCase()))
@@ -528,8 +504,8 @@ export async function editReply(db: Db, actor: Actor, access: CommunityAccess, t
   const before = new Set(extractMentions(reply.body))
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
-  await own(db).insertInto('revisions').values({ id: newId(), subject_type: 'reply', subject_id: reply.id, title: null, body: reply.body, edited_by: userId, created_at: t }).execute()
-  await own(db).updateTable('replies').set({ body: input.body, body_html: html, edited_at: t }).where('id', '=', reply.id).execute()
+  await insertRevision(db, { id: newId(), subject_type: 'reply', subject_id: reply.id, title: null, body: reply.body, edited_by: userId, created_at: t })
+  await updateReplyText(db, reply.id, { body: input.body, body_html: html, edited_at: t })
   await indexReply(db, access.community.slug, thread.title, { ...reply, body: input.body })
   const name = await nameOf(db, userId)
   const added = mentioned.filter((p) => !before.has(p.handle.toLowerCase()))
@@ -539,7 +515,7 @@ export async function editReply(db: Db, actor: Actor, access: CommunityAccess, t
 /** Pins/unpins or locks/unlocks a thread (hosts and moderators); written to the audit log. */
 export async function setThreadFlag(db: Db, actor: Actor, access: CommunityAccess, thread: Thread, flag: 'pinned' | 'locked', on: boolean): Promise<void> {
   if (!access.canModerate) throw forbidden()
-  await own(db).updateTable('threads').set(flag === 'pinned' ? { pinned: on ? 1 : 0 } : { locked: on ? 1 : 0 }).where('id', '=', thread.id).execute()
+  await updateThreadFlag(db, thread.id, flag, on)
   const action = flag === 'pinned' ? (on ? 'thread.pin' : 'thread.unpin') : on ? 'thread.lock' : 'thread.unlock'
   await audit(db, { actorId: actor.userId, action, subjectType: 'thread', subjectId: thread.id, spaceId: thread.spaceId })
 }
@@ -557,10 +533,7 @@ export async function addLink(db: Db, actor: Actor, access: CommunityAccess, inp
   if (!access.canParticipate) throw forbidden('Join this community to add to its library')
   const id = newId()
   const t = now()
-  await own(db)
-    .insertInto('documents')
-    .values({ id, space_id: access.community.id, kind: 'link', title: input.title, description: input.description, url: input.url, file_name: null, mime_type: null, size_bytes: null, storage_key: null, author_id: userId, hidden_at: null, created_at: t })
-    .execute()
+  await insertDocument(db, { id, space_id: access.community.id, kind: 'link', title: input.title, description: input.description, url: input.url, file_name: null, mime_type: null, size_bytes: null, storage_key: null, author_id: userId, hidden_at: null, created_at: t })
   await touchCommunity(db, access.community.id, t)
   return id
 }
@@ -640,10 +613,7 @@ export async function addFile(
   await mkdir(dir, { recursive: true })
   await writeFile(join(dir, storageKey), file.data, { mode: 0o640 })
   const t = now()
-  await own(db)
-    .insertInto('documents')
-    .values({ id, space_id: access.community.id, kind: 'file', title: input.title, description: input.description, url: null, file_name: safeFileName(file.fileName, checked.ext), mime_type: checked.mime, size_bytes: file.data.length, storage_key: storageKey, author_id: userId, hidden_at: null, created_at: t })
-    .execute()
+  await insertDocument(db, { id, space_id: access.community.id, kind: 'file', title: input.title, description: input.description, url: null, file_name: safeFileName(file.fileName, checked.ext), mime_type: checked.mime, size_bytes: file.data.length, storage_key: storageKey, author_id: userId, hidden_at: null, created_at: t })
   await touchCommunity(db, access.community.id, t)
   return { id, storageKey }
 }

@@ -45,25 +45,10 @@ import {
   type CommunityAccess,
   type UploadedFile,
 } from './communities.ts'
-import {
-  findCommunityBySlug,
-  findDocument,
-  findReply,
-  findThread,
-  listCommunities,
-  listDocuments,
-  listReplies,
-  listRevisions,
-  listThreads,
-  memberCounts,
-  openInvitations,
-  replyBySubmission,
-  repliesByIds,
-  threadBySubmission,
-  type Reply,
-  type ReplyWindow,
-  type Thread,
-} from './communities.queries.ts'
+import { findCommunityBySlug, listCommunities, memberCounts } from './communities.queries.ts'
+import { openInvitations } from './membership.queries.ts'
+import { findReply, findThread, listReplies, listRevisions, listThreads, replyBySubmission, repliesByIds, threadBySubmission, type Reply, type ReplyWindow, type Thread } from './discussions.queries.ts'
+import { findDocument, listDocuments } from './library.queries.ts'
 import { adminAccessSchema, communitySchema, inviteSchema, linkSchema, memberActionSchema, replyEditSchema, replySchema, threadEditSchema, threadSchema, uploadSchema } from './communities.schemas.ts'
 
 type Params = { slug: string; id: string; replyId: string; userId: string }

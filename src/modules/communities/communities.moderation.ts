@@ -4,7 +4,7 @@ import type { ModeratableType } from '../../core/module.ts'
 import { findCommunityById } from './communities.queries.ts'
 import { findReply, findThread, setReplyHiddenAt, setThreadHiddenAt } from './discussions.queries.ts'
 import { findDocument, setDocumentHiddenAt } from './library.queries.ts'
-import { indexReply, indexThread, indexThreadReplies, replyPath, threadPath } from './communities.ts'
+import { indexReply, indexThread, indexThreadReplies, replyPath, threadPath } from './discussions.ts'
 
 /** Threads, for the moderation module: hiding also takes the thread out of search. */
 export const threadModeration: ModeratableType = {

@@ -12,7 +12,7 @@ import { startMailbox, type Mailbox } from '../../../test/support/mailbox.ts'
 import { setMembership } from '../../core/access/spaces.ts'
 import { searchDocuments } from '../../core/search/search.ts'
 import { newId } from '../../core/db/ids.ts'
-import { extractMentions, linkMentions } from './communities.ts'
+import { extractMentions, linkMentions } from './mentions.ts'
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
 const pdf = (text: string, pad = 0) =>

@@ -12,39 +12,11 @@ import { AppError, forbidden, notFound, type FieldErrors } from '../../core/erro
 import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
-import {
-  REPLIES_PER_PAGE,
-  addFile,
-  addLink,
-  canSeeDocument,
-  canSeeThread,
-  checkUpload,
-  createCommunity,
-  createReply,
-  createThread,
-  declineInvitation,
-  acceptInvitation,
-  adminAccessLog,
-  authorsByIds,
-  openAsAdmin,
-  membersOf,
-  editReply,
-  editThread,
-  formatBytes,
-  inviteMember,
-  joinCommunity,
-  leaveCommunity,
-  loadCommunity,
-  loadInvitation,
-  memberAction,
-  replyPath,
-  setThreadFlag,
-  threadPath,
-  updateCommunity,
-  uploadsDir,
-  type CommunityAccess,
-  type UploadedFile,
-} from './communities.ts'
+import { createCommunity, loadCommunity, updateCommunity, type CommunityAccess } from './communities.ts'
+import { acceptInvitation, adminAccessLog, declineInvitation, inviteMember, joinCommunity, leaveCommunity, loadInvitation, memberAction, membersOf, openAsAdmin } from './membership.ts'
+import { REPLIES_PER_PAGE, canSeeThread, createReply, createThread, editReply, editThread, replyPath, setThreadFlag, threadPath } from './discussions.ts'
+import { addFile, addLink, canSeeDocument, checkUpload, formatBytes, uploadsDir, type UploadedFile } from './library.ts'
+import { authorsByIds } from './people.ts'
 import { findCommunityBySlug, listCommunities, memberCounts } from './communities.queries.ts'
 import { openInvitations } from './membership.queries.ts'
 import { findReply, findThread, listReplies, listRevisions, listThreads, replyBySubmission, repliesByIds, threadBySubmission, type Reply, type ReplyWindow, type Thread } from './discussions.queries.ts'

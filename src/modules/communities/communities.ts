@@ -48,6 +48,14 @@ export async function loadCommunity(db: Db, actor: Actor, slug: string): Promise
   return access
 }
 
+/** Loads a community for managing it (settings, members): 404 as `loadCommunity`, then 403 for anyone but its hosts. */
+export async function loadCommunityAsHost(db: Db, actor: Actor, slug: string): Promise<CommunityAccess> {
+  const access = await loadCommunity(db, actor, slug)
+  // A reader who may see the community learns nothing new from a 403; others already got 404 above.
+  if (!access.isHost) throw forbidden('Only hosts can manage this community')
+  return access
+}
+
 /** The signed-in actor's id, or 401: the routes send anonymous people to sign in before calling a use case. */
 export const requireSignedIn = (actor: Actor): string => {
   if (!actor.userId) throw new AppError('unauthorised', 401, 'Sign in to do that')

@@ -1,7 +1,6 @@
-import type { ExpressionBuilder } from 'kysely'
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
 import type { SpaceVisibility, SpaceRole } from '../../core/access/access.tables.ts'
-import { decodeCursor, paginate, type Cursor } from '../../core/http/pagination.ts'
+import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { CommunitiesDb, CommunitiesTable, JoinPolicy } from './communities.tables.ts'
 
 /** A community with its space's visibility. */
@@ -51,11 +50,6 @@ function toCommunity(r: CommunityRow): Community {
   }
 }
 
-/** Keyset condition "(at, id) comes after the cursor" for a (timestamp desc, id desc) order (also used by the discussions and library lists). */
-export function olderThan(eb: ExpressionBuilder<any, any>, atColumn: string, idColumn: string, cursor: Cursor) {
-  return eb.or([eb(eb.ref(atColumn), '<', cursor.at), eb.and([eb(eb.ref(atColumn), '=', cursor.at), eb(eb.ref(idColumn), '<', cursor.id)])])
-}
-
 /** One community by slug, whoever asks (callers check access with the policy). */
 export async function findCommunityBySlug(db: CommunitiesDb, slug: string): Promise<Community | null> {
   if (slug.length > 80) return null
@@ -82,7 +76,7 @@ export async function listCommunities(db: CommunitiesDb, actor: Actor, options: 
     .innerJoin('spaces', 'spaces.id', 'communities.id')
     .select(communityColumns)
     .where((eb) => visibleTo(actor, eb, { space: 'communities.id' }))
-  if (cursor) q = q.where((eb) => olderThan(eb, 'communities.last_activity_at', 'communities.id', cursor))
+  if (cursor) q = q.where((eb) => afterCursor(eb, 'communities.last_activity_at', 'communities.id', cursor))
   const rows = await q.orderBy('communities.last_activity_at', 'desc').orderBy('communities.id', 'desc').limit(options.limit + 1).execute()
   return paginate(rows.map(toCommunity), options.limit, (c) => ({ at: c.lastActivityAt, id: c.id }))
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db/database.ts'
-import { now, slugify } from '../../core/db/ids.ts'
+import { freeSlug, now } from '../../core/db/ids.ts'
 import { spaceFacts, type SpaceFacts } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { moderateSpace, participateInSpace, viewSpace } from '../../core/access/spaces.policy.ts'
@@ -71,18 +71,13 @@ export interface CommunityInput {
   visibility: string
 }
 
-/** A slug not yet taken: the name's slug, else with -2, -3 … (one query for all candidates). */
-async function freeSlug(db: Db, name: string): Promise<string> {
-  const base = slugify(name).slice(0, 50).replace(/-+$/, '') || 'community'
-  const taken = await slugsLike(db, base)
-  if (!taken.has(base) && !['new'].includes(base)) return base
-  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
-}
+/** A slug not yet taken: the name's slug (50 characters at most), else with -2, -3 … ('new' is the create form's URL). */
+const communitySlug = (db: Db, name: string) => freeSlug(name, (base) => slugsLike(db, base), { fallback: 'community', reserved: ['new'], max: 50 })
 
 /** Creates a community (a space of kind 'community') with the creator as its host. */
 export async function createCommunity(db: Db, actor: Actor, input: CommunityInput): Promise<{ id: string; slug: string }> {
   const userId = requireSignedIn(actor)
-  const slug = await freeSlug(db, input.name)
+  const slug = await communitySlug(db, input.name)
   const id = await createSpace(db, { kind: 'community', visibility: input.visibility as SpaceVisibility, name: input.name, path: `/communities/${slug}` })
   const t = now()
   await insertCommunity(db, { id, slug, name: input.name, description: input.description, themes: input.themes.join(', '), join_policy: input.join_policy as JoinPolicy, created_by: userId, created_at: t, updated_at: t, last_activity_at: t })

@@ -1,7 +1,6 @@
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
-import { decodeCursor, paginate } from '../../core/http/pagination.ts'
+import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { CommunitiesDb, RepliesTable, RevisionsTable, ThreadsTable } from './communities.tables.ts'
-import { olderThan } from './communities.queries.ts'
 
 /** A discussion thread, as use cases and pages see it. */
 export interface Thread {
@@ -83,7 +82,7 @@ export async function listThreads(db: CommunitiesDb, actor: Actor, spaceId: stri
     q = q.where((eb) =>
       eb.or([
         eb('threads.pinned', '<', p),
-        eb.and([eb('threads.pinned', '=', p), olderThan(eb, 'threads.last_activity_at', 'threads.id', { at, id: cursor.id })]),
+        eb.and([eb('threads.pinned', '=', p), afterCursor(eb, 'threads.last_activity_at', 'threads.id', { at, id: cursor.id })]),
       ]),
     )
   }

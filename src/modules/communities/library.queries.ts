@@ -1,7 +1,6 @@
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
-import { decodeCursor, paginate } from '../../core/http/pagination.ts'
+import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { CommunitiesDb, DocumentsTable } from './communities.tables.ts'
-import { olderThan } from './communities.queries.ts'
 
 /** A file or link in a community's library, as use cases and pages see it. */
 export interface LibraryDocument {
@@ -69,7 +68,7 @@ export async function listDocuments(db: CommunitiesDb, actor: Actor, spaceId: st
     .select(documentColumns)
     .where('documents.space_id', '=', spaceId)
     .where((eb) => visibleTo(actor, eb, { space: 'documents.space_id', hidden: 'documents.hidden_at', author: 'documents.author_id' }))
-  if (cursor) q = q.where((eb) => olderThan(eb, 'documents.created_at', 'documents.id', cursor))
+  if (cursor) q = q.where((eb) => afterCursor(eb, 'documents.created_at', 'documents.id', cursor))
   const rows = await q.orderBy('documents.created_at', 'desc').orderBy('documents.id', 'desc').limit(options.limit + 1).execute()
   return paginate(rows.map(toDocument), options.limit, (d) => ({ at: d.createdAt, id: d.id }))
 }

@@ -1,11 +1,10 @@
 import type { Db } from '../../core/db/database.ts'
-import type { CommunitiesDb } from './communities.tables.ts'
-
-const own = (db: Db): CommunitiesDb => db
 import { now } from '../../core/db/ids.ts'
 import type { ModeratableType } from '../../core/module.ts'
-import { findCommunityById, findDocument, findReply, findThread } from './communities.queries.ts'
-import { indexReply, indexThread, indexThreadReplies, replyPath, threadPath } from './communities.ts'
+import { findCommunityById } from './communities.queries.ts'
+import { findReply, findThread, setReplyHiddenAt, setThreadHiddenAt } from './discussions.queries.ts'
+import { findDocument, setDocumentHiddenAt } from './library.queries.ts'
+import { indexReply, indexThread, indexThreadReplies, replyPath, threadPath } from './discussions.ts'
 
 /** Threads, for the moderation module: hiding also takes the thread out of search. */
 export const threadModeration: ModeratableType = {
@@ -20,7 +19,7 @@ export const threadModeration: ModeratableType = {
     const t = await findThread(db, id)
     if (!t) return
     const hiddenAt = hidden ? now() : null
-    await own(db).updateTable('threads').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+    await setThreadHiddenAt(db, id, hiddenAt)
     const c = await findCommunityById(db, t.spaceId)
     await indexThread(db, c?.slug ?? '', { ...t, hiddenAt })
     // A hidden thread takes its replies (which carry its title) out of search with it.
@@ -42,7 +41,7 @@ export const replyModeration: ModeratableType = {
     const r = await findReply(db, id)
     if (!r) return
     const hiddenAt = hidden ? now() : null
-    await own(db).updateTable('replies').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+    await setReplyHiddenAt(db, id, hiddenAt)
     const t = await findThread(db, r.threadId)
     const c = await findCommunityById(db, r.spaceId)
     await indexReply(db, c?.slug ?? '', t?.title ?? '', { ...r, hiddenAt })
@@ -59,6 +58,6 @@ export const documentModeration: ModeratableType = {
     return { spaceId: d.spaceId, authorId: d.authorId, title: d.title, url: `/communities/${c?.slug ?? ''}/library`, hiddenAt: d.hiddenAt }
   },
   async setHidden(db: Db, id: string, hidden: boolean) {
-    await own(db).updateTable('documents').set({ hidden_at: hidden ? now() : null }).where('id', '=', id).execute()
+    await setDocumentHiddenAt(db, id, hidden ? now() : null)
   },
 }

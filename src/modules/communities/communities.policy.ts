@@ -1,6 +1,7 @@
 import { definePolicy } from '../../core/access/can.ts'
 import { contentRules, viewContent, type ContentFacts } from '../../core/access/spaces.policy.ts'
-import type { LibraryDocument, Reply, Thread } from './communities.queries.ts'
+import type { Reply, Thread } from './discussions.queries.ts'
+import type { LibraryDocument } from './library.queries.ts'
 
 /** A reply is seen only where its thread is: a hidden thread takes its replies with it. */
 export type ReplyFacts = ContentFacts & { thread: ContentFacts }

@@ -3,11 +3,13 @@ import type { Db } from '../../core/db/database.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { spaceFacts } from '../../core/access/can.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
-import type { CommunitiesDb } from './communities.tables.ts'
 import { setMembership } from '../../core/access/spaces.ts'
 import type { SpaceRole } from '../../core/access/access.tables.ts'
-import { accessFor, addLink, createCommunity, createReply, createThread, type CommunityAccess } from './communities.ts'
-import { findCommunityById, findThread } from './communities.queries.ts'
+import { accessFor, createCommunity, type CommunityAccess } from './communities.ts'
+import { addLink } from './library.ts'
+import { createReply, createThread } from './discussions.ts'
+import { findCommunityById } from './communities.queries.ts'
+import { findThread, updateThreadFlag } from './discussions.queries.ts'
 
 interface SeedCommunity {
   host: string
@@ -110,7 +112,6 @@ export async function seedCommunities({ db }: SeedContext): Promise<void> {
   const handles = [...new Set(COMMUNITIES.flatMap((c) => [c.host, ...c.members.map((m) => m[0]), ...c.threads.flatMap((t) => [t.author, ...t.replies.map((r) => r[0])])]))]
   const people = await peopleByHandles(db, handles)
   const ids = new Map([...people.values()].map((r) => [r.handle, r.id]))
-  const own: CommunitiesDb = db
   if (!ids.has('sam-admin')) return // the accounts seed did not run: nothing to attach content to
   const actor = (handle: string): Actor => ({ userId: ids.get(handle)!, isAdmin: false })
   for (const spec of COMMUNITIES) {
@@ -121,7 +122,7 @@ export async function seedCommunities({ db }: SeedContext): Promise<void> {
     for (const t of spec.threads) {
       if (!ids.has(t.author)) continue
       const thread = await createThread(db, actor(t.author), await accessAs(db, actor(t.author), id), { title: t.title, body: t.body, submission_id: '' })
-      if (t.pinned) await own.updateTable('threads').set({ pinned: 1 }).where('id', '=', thread.id).execute()
+      if (t.pinned) await updateThreadFlag(db, thread.id, 'pinned', true)
       for (const [handle, body] of t.replies) {
         if (!ids.has(handle)) continue
         const fresh = await findThread(db, thread.id)

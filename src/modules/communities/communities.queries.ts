@@ -63,10 +63,6 @@ export async function findCommunityById(db: CommunitiesDb, id: string): Promise<
   return row ? toCommunity(row) : null
 }
 
-/** True when the slug is taken. */
-export async function slugExists(db: CommunitiesDb, slug: string): Promise<boolean> {
-  return (await db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined
-}
 
 /** Communities the actor may see, most recently active first. */
 export async function listCommunities(db: CommunitiesDb, actor: Actor, options: { cursor?: unknown; limit: number }): Promise<{ items: Community[]; next: string | null }> {

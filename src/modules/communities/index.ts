@@ -3,7 +3,7 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T150000_communities_create.ts'
 import { communitiesPages } from './routes.pages.ts'
 import { communitiesApi } from './routes.api.ts'
-import { communitiesOfPerson, membersOnlyCommunities, publicSitemapEntries } from './communities.queries.ts'
+import { communitiesOfPerson, listCommunities, memberCounts, membersOnlyCommunities, publicSitemapEntries } from './communities.queries.ts'
 import { documentModeration, replyModeration, threadModeration } from './communities.moderation.ts'
 import { seedCommunities } from './communities.seed.ts'
 import { documentPolicy, replyPolicy, threadPolicy } from './communities.policy.ts'
@@ -18,6 +18,13 @@ export const communitiesModule: AppModule = {
   api: communitiesApi,
   nav: [{ href: '/communities', text: 'Communities' }],
   panels: {
+    // The front page: the most active communities the reader may see.
+    home: async (request) => {
+      const db = request.server.db
+      const { items } = await listCommunities(db, request.actor, { limit: 5 })
+      const counts = await memberCounts(db, items.map((c) => c.id))
+      return request.server.views.render('communities/_home.njk', { communities: items.map((c) => ({ ...c, members: counts.get(c.id) ?? 0 })) })
+    },
     // Communities the person is an active member of, filtered by what the viewer may see.
     person: async (request, subject) => {
       const communities = await communitiesOfPerson(request.server.db, request.actor, subject.id)

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { hashToken } from '../../core/auth/sessions.ts'
 import type { Db } from '../../core/db/database.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { can } from '../../core/access/can.ts'
@@ -60,7 +61,6 @@ export async function leaveCommunity(db: Db, actor: Actor, access: CommunityAcce
 }
 
 /** The sha256 of an e-mailed invitation token: only the hash is stored, so a leaked table holds no working links. */
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url')
 
 // ---------------------------------------------------------------- invitations
 

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import { stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import multipart from '@fastify/multipart'
 import { signedIn } from '../../../core/access/policy.ts'
 import { AppError, notFound, type FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
@@ -12,8 +13,17 @@ import { authorsByIds } from '../people.ts'
 import { linkSchema, uploadSchema } from '../communities.schemas.ts'
 import { DONE, communityCrumbs, fieldsOf, signIn, type Params, type Query } from './page-helpers.ts'
 
-/** A community's library: the list, adding a link, uploading a file (multipart, parsed by the plugin in ../routes.pages.ts), and downloads. */
+/** A community's library: the list, adding a link, uploading a file, and downloads. */
 export const libraryPages: FastifyPluginAsync = async (app) => {
+  // Multipart is parsed only here, where files are taken (a multipart body elsewhere is a 415). Fields are
+  // parsed before core's CSRF preHandler reads `_csrf`; an oversized file is cut off (truncated) rather than
+  // thrown, so the form can say so and keep the input.
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    throwFileSizeLimit: false,
+    limits: { fileSize: app.config.uploadMaxBytes, files: 1, fields: 20, fieldSize: 100_000, parts: 25 },
+  })
+
   const people = async (ids: string[]) => authorsByIds(app.db, ids)
 
   app.get('/communities/:slug/library', { config: { serves: 'page', cache: true } }, async (request, reply) => {

@@ -20,7 +20,9 @@ export function newSubmissionToken(): string {
 
 /** The token from a form body, or null when there is none or it cannot be one of ours. */
 export function submissionTokenIn(body: unknown): string | null {
-  const value = (body as Record<string, unknown> | null | undefined)?._submission
+  const field = (body as Record<string, unknown> | null | undefined)?._submission
+  // A multipart body (attachFieldsToBody) holds each field as { value }.
+  const value = field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : field
   return typeof value === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(value) ? value : null
 }
 

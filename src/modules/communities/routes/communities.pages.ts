@@ -3,6 +3,7 @@ import { signedIn } from '../../../core/access/policy.ts'
 import type { FieldErrors } from '../../../core/errors.ts'
 import { feedLinks } from '../../../core/feeds/feeds.ts'
 import { parseInput } from '../../../core/http/forms.ts'
+import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
 import { renderMarkdown } from '../../../core/markdown/markdown.ts'
 import { createCommunity, loadCommunity, updateCommunity, type CommunityAccess } from '../communities.ts'
 import { listCommunities, memberCounts } from '../communities.queries.ts'
@@ -56,6 +57,7 @@ export const communityPages: FastifyPluginAsync = async (app) => {
       visibilityItems: visibilityItems(String(values.visibility ?? 'public')),
       policyItems: policyItems(String(values.join_policy ?? 'open')),
       submitText: 'Create community',
+      creating: true,
       noindex: true,
     })
 
@@ -67,9 +69,9 @@ export const communityPages: FastifyPluginAsync = async (app) => {
   app.post('/communities/new', async (request, reply) => {
     if (!signedIn(request.actor)) return signIn(request, reply, '/communities/new')
     const parsed = parseInput(communitySchema, request.body)
-    if (!parsed.ok) return renderNew(reply, parsed.input, parsed.errors)
-    const { slug } = await app.db.transaction().execute((trx) => createCommunity(trx, request.actor, parsed.value))
-    return reply.redirect(`/communities/${slug}?done=created`, 303)
+    if (!parsed.ok) return renderNew(reply, { ...parsed.input, _submission: submissionTokenIn(request.body) ?? '' }, parsed.errors)
+    const { url } = await submitOnce(app.db, submissionTokenIn(request.body), request.actor.userId, async (trx) => `/communities/${(await createCommunity(trx, request.actor, parsed.value)).slug}?done=created`)
+    return reply.redirect(url, 303)
   })
 
   // ------------------------------------------------------------ community page

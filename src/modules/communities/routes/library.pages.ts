@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart'
 import { signedIn } from '../../../core/access/policy.ts'
 import { AppError, notFound, type FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
+import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
 import { loadCommunity, type CommunityAccess } from '../communities.ts'
 import { addFile, addLink, canSeeDocument, checkUpload, formatBytes, uploadsDir, type UploadedFile } from '../library.ts'
 import { findDocument, listDocuments } from '../library.queries.ts'
@@ -78,9 +79,13 @@ export const libraryPages: FastifyPluginAsync = async (app) => {
     if (!signedIn(request.actor)) return signIn(request, reply, `/communities/${slug}/library/link`)
     const access = await loadParticipant(request, slug)
     const parsed = parseInput(linkSchema, request.body)
-    if (!parsed.ok) return renderDocForm(reply, access, 'link', parsed.input, parsed.errors)
-    await app.db.transaction().execute((trx) => addLink(trx, request.actor, access, parsed.value))
-    return reply.redirect(`/communities/${slug}/library?done=link`, 303)
+    const token = submissionTokenIn(request.body)
+    if (!parsed.ok) return renderDocForm(reply, access, 'link', { ...parsed.input, _submission: token ?? '' }, parsed.errors)
+    const { url } = await submitOnce(app.db, token, request.actor.userId, async (trx) => {
+      await addLink(trx, request.actor, access, parsed.value)
+      return `/communities/${slug}/library?done=link`
+    })
+    return reply.redirect(url, 303)
   })
 
   app.post('/communities/:slug/library/upload', async (request, reply) => {
@@ -94,20 +99,22 @@ export const libraryPages: FastifyPluginAsync = async (app) => {
     const checked = await checkUpload(file, app.config.uploadMaxBytes)
     const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors }
     if (!checked.ok) errors.file = checked.error
-    const values = parsed.ok ? { title: parsed.value.title, description: parsed.value.description } : parsed.input
+    const token = submissionTokenIn(body)
+    const values = { ...(parsed.ok ? { title: parsed.value.title, description: parsed.value.description } : parsed.input), _submission: token ?? '' }
     if (!parsed.ok || !checked.ok) return renderDocForm(reply, access, 'file', values, errors, !checked.ok && checked.status === 413 ? 413 : 422)
     let storageKey: string | null = null
     try {
-      await app.db.transaction().execute(async (trx) => {
-        const stored = await addFile(trx, request.actor, access, parsed.value, file!, checked, app.config.dataDir)
-        storageKey = stored.storageKey
+      // A second send of the same form is answered before any file is stored (the token is claimed first).
+      const { url } = await submitOnce(app.db, token, request.actor.userId, async (trx) => {
+        storageKey = (await addFile(trx, request.actor, access, parsed.value, file!, checked, app.config.dataDir)).storageKey
+        return `/communities/${slug}/library?done=file`
       })
+      return reply.redirect(url, 303)
     } catch (err) {
       // Nothing half-saved: the row rolled back, so the stored file goes too.
       if (storageKey) await unlink(join(uploadsDir(app.config.dataDir), storageKey)).catch(() => {})
       throw err
     }
-    return reply.redirect(`/communities/${slug}/library?done=file`, 303)
   })
 
   app.get('/communities/:slug/documents/:id/download', { config: { serves: 'file' } }, async (request, reply) => {

@@ -20,6 +20,7 @@ import { isReachable } from './core/db/database.ts'
 import { ANONYMOUS, type Actor } from './core/access/policy.ts'
 import { loadSession, SESSION_COOKIE, type SessionUser } from './core/auth/sessions.ts'
 import { PageCache } from './core/cache/page-cache.ts'
+import { keepPersonalResponsesPrivate } from './core/http/cache-headers.ts'
 import { installErrorHandlers } from './core/http/errors.ts'
 import { errorList } from './core/http/forms.ts'
 import { AppError } from './core/errors.ts'
@@ -216,6 +217,8 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     }
     return payload
   })
+  // Responses to signed-in requests are private to shared caches; every response varies by the session cookie.
+  keepPersonalResponsesPrivate(app)
   // Any successful write empties the cache, here and (PostgreSQL) in every other process.
   app.addHook('onResponse', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || reply.statusCode >= 400) return

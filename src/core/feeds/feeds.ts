@@ -77,10 +77,14 @@ export function renderFeed(spec: FeedSpec, format: FeedFormat, baseUrl: string, 
   return feed.json1()
 }
 
-/** Sends a feed with ETag and 304 handling. */
+/**
+ * Sends a feed with ETag and 304 handling. A signed-in reader's feed may hold what only they may read
+ * (a members-only community's posts): it is private, never for a shared cache. The ETag is the hash
+ * of the body, so two readers who see different items never share one.
+ */
 export function sendFeed(request: FastifyRequest, reply: FastifyReply, body: string, format: FeedFormat): FastifyReply {
   const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
-  reply.header('etag', etag).header('cache-control', 'public, max-age=60').type(TYPES[format])
+  reply.header('etag', etag).header('cache-control', request.user ? 'private, max-age=60' : 'public, max-age=60').type(TYPES[format])
   if (request.headers['if-none-match'] === etag) return reply.code(304).send()
   return reply.send(body)
 }

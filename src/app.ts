@@ -48,7 +48,7 @@ declare module 'fastify' {
     panels: ReturnType<typeof createPanels>
     modules: AppModule[]
     /** Every route registered (method + url + config), for the access leak matrix. */
-    routeList: Array<{ method: string; url: string; serves: string | undefined; cache: boolean }>
+    routeList: Array<{ method: string; url: string; serves: string | undefined; cache: boolean; shows: string | undefined; filters: Record<string, string> | undefined }>
   }
   interface FastifyRequest {
     /** Who is asking, for the access policy. */
@@ -176,7 +176,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
   app.decorate('routeList', [])
   // Only /api/v1 routes belong in the OpenAPI description.
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) app.routeList.push({ method, url: route.url, serves: route.config?.serves, cache: route.config?.cache === true })
+    for (const method of [route.method].flat()) app.routeList.push({ method, url: route.url, serves: route.config?.serves, cache: route.config?.cache === true, shows: route.config?.shows, filters: route.config?.filters })
     if (!route.url.startsWith('/api/v1')) route.schema = { ...(route.schema ?? {}), hide: true }
   })
 

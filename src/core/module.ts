@@ -76,5 +76,13 @@ declare module 'fastify' {
     /** Anonymous responses of this route may be cached whole. */
     cache?: boolean
     serves?: RouteServes
+    /**
+     * The kind of subject whose identifiers fill this route's parameters (`:slug`, `:handle`, `:id`…),
+     * e.g. 'project' on /projects/:slug: every GET route with a parameter must say, so the access leak
+     * matrix (test/access) can request it with the real slug of every project in every state.
+     */
+    shows?: string
+    /** Query parameters that name a subject, by kind: `{ author: 'person' }` on /posts (for the same matrix). */
+    filters?: Record<string, string>
   }
 }

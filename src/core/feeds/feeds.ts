@@ -91,16 +91,18 @@ export function sendFeed(request: FastifyRequest, reply: FastifyReply, body: str
 
 /**
  * Registers `<base>/feed.rss`, `<base>/feed.atom` and `<base>/feed.json` for one loader.
- * The loader runs with the request's actor and returns null for 404.
+ * The loader runs with the request's actor and returns null for 404. A base with a parameter
+ * says which kind of subject fills it (`shows`, as every GET route does).
  */
 export function registerFeeds(
   app: FastifyInstance,
   base: string,
   load: (request: FastifyRequest) => Promise<FeedSpec | null>,
+  options: { shows?: string } = {},
 ): void {
   const prefix = base === '/' ? '' : base
   for (const format of ['rss', 'atom', 'json'] as const) {
-    app.get(`${prefix}/feed.${format}`, { config: { cache: true, serves: 'feed' } }, async (request, reply) => {
+    app.get(`${prefix}/feed.${format}`, { config: { cache: true, serves: 'feed', shows: options.shows } }, async (request, reply) => {
       const spec = await load(request)
       if (!spec) return reply.callNotFound()
       const selfPath = request.url.split('?')[0]!

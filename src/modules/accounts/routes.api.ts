@@ -46,7 +46,7 @@ export const accountsApi: FastifyPluginAsync = async (app) => {
   app.get(
     '/people/:handle',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'person' },
       schema: {
         tags: ['people'],
         summary: 'One person’s public profile',

@@ -207,7 +207,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/people/:handle', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/people/:handle', { config: { serves: 'page', cache: true, shows: 'person' } }, async (request, reply) => {
     const raw = (request.params as { handle: string }).handle
     const person = await findVisiblePerson(app.db, request.actor, raw)
     if (!person) throw notFound()

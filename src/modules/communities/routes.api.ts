@@ -56,7 +56,7 @@ export async function communitiesApi(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { slug: string } }>(
     '/communities/:slug',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'community' },
       schema: { tags: ['communities'], summary: 'One community', params: slugParams, response: { 200: communitySchema, 404: problem } },
     },
     async (request) => {

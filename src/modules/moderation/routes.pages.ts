@@ -14,7 +14,7 @@ export const moderationPages: FastifyPluginAsync = async (app) => {
   const registry = moderationRegistry(app.modules)
 
   // Reporting: anyone signed in, about anything they can see.
-  app.get('/report', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/report', { config: { serves: 'form', shows: 'reportable' } }, async (request, reply) => {
     if (!signedIn(request.actor)) return signIn(request, reply)
     const q = request.query as Record<string, unknown>
     const { spec, subject } = await loadVisibleSubject(app.db, registry, request.actor, q.type, q.id)
@@ -67,7 +67,7 @@ export const moderationPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/moderation/reports/:id', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/moderation/reports/:id', { config: { serves: 'form', shows: 'report' } }, async (request, reply) => {
     if (!signedIn(request.actor)) return signIn(request, reply)
     return renderReport(request, reply)
   })

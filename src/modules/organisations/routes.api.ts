@@ -81,7 +81,7 @@ export const organisationApi: FastifyPluginAsync = async (app) => {
   app.get(
     '/organisations/:slug',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'organisation' },
       schema: {
         tags: ['organisations'],
         summary: 'One organisation, with its members',

@@ -80,7 +80,7 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(url, 303)
   })
 
-  app.get('/organisations/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/organisations/:slug', { config: { serves: 'page', cache: true, shows: 'organisation' } }, async (request, reply) => {
     const { slug } = request.params as { slug: string }
     const found = await findOrganisationBySlug(app.db, slug)
     if (!found) {
@@ -123,7 +123,7 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
 
   const editCrumbs = (org: OrganisationRow) => [...crumbs, { text: org.name, href: `/organisations/${org.slug}` }]
 
-  app.get('/organisations/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/organisations/:slug/edit', { config: { serves: 'form', shows: 'organisation' } }, async (request, reply) => {
     if (!request.user) return signInRedirect(request, reply)
     const org = await managed(request)
     const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
@@ -166,7 +166,7 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/organisations/${org.slug}/members`, 303)
   }
 
-  app.get('/organisations/:slug/members', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/organisations/:slug/members', { config: { serves: 'form', shows: 'organisation' } }, async (request, reply) => {
     if (!request.user) return signInRedirect(request, reply)
     const org = await managed(request)
     return renderMembers(request, reply, org)

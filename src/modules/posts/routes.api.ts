@@ -56,7 +56,7 @@ export async function postsApi(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: ListQuery }>(
     '/posts',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person' } },
       schema: {
         tags: ['posts'],
         summary: 'Published posts, newest first',
@@ -90,7 +90,7 @@ export async function postsApi(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { slug: string } }>(
     '/posts/:slug',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'post' },
       schema: {
         tags: ['posts'],
         summary: 'One post',

@@ -205,7 +205,7 @@ async function feedOf(request: FastifyRequest, title: string, description: strin
 
 /** HTML routes: lists, the post page, the form, drafts, tags, comments, preview and feeds. */
 export async function postsPages(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Query }>('/posts', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get<{ Querystring: Query }>('/posts', { config: { serves: 'page', cache: true, filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person' } } }, async (request, reply) => {
     const filters = await resolveFilters(request, request.query)
     if (!filters) return reply.callNotFound()
     const limit = pageSize(request.query.limit, 20, 50)
@@ -237,9 +237,9 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
     return reply.render('posts/drafts.njk', { title: 'Your drafts and scheduled posts', posts, noindex: true, now: new Date().toISOString(), breadcrumbs: [{ text: 'Posts', href: '/posts' }] })
   })
 
-  app.get<{ Params: Params }>('/posts/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => showPost(request, reply, request.params.slug))
+  app.get<{ Params: Params }>('/posts/:slug', { config: { serves: 'page', cache: true, shows: 'post' } }, async (request, reply) => showPost(request, reply, request.params.slug))
 
-  app.get<{ Params: Params }>('/posts/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get<{ Params: Params }>('/posts/:slug/edit', { config: { serves: 'form', shows: 'post' } }, async (request, reply) => {
     if (needsSignIn(request, reply)) return reply
     const { post } = await editablePost(app.db, request.actor, request.params.slug)
     const card = (await hydrate(app.db, request.actor, [post]))[0]!
@@ -273,7 +273,7 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderMarkdown(source))
   })
 
-  app.get<{ Params: { tag: string }; Querystring: Query }>('/tags/:tag', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get<{ Params: { tag: string }; Querystring: Query }>('/tags/:tag', { config: { serves: 'page', cache: true, shows: 'tag' } }, async (request, reply) => {
     const tag = normaliseTag(request.params.tag)
     if (!tag || tag.length > 30) return reply.callNotFound()
     if (tag !== request.params.tag) return reply.redirect(`/tags/${tag}`, 301)
@@ -300,27 +300,27 @@ function registerPostFeeds(app: FastifyInstance): void {
   registerFeeds(app, '/people/:handle', async (request) => {
     const person = await findVisiblePerson(app.db, request.actor, (request.params as { handle: string }).handle)
     return person ? feedOf(request, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id }) : null
-  })
+  }, { shows: 'person' })
   registerFeeds(app, '/projects/:slug', async (request) => {
     const project = await visibleProjectBySlug(app.db, request.actor, (request.params as Params).slug)
     return project ? feedOf(request, project.name, `Posts and weeknotes about ${project.name}`, `/projects/${project.slug}`, { projectId: project.id }) : null
-  })
+  }, { shows: 'project' })
   registerFeeds(app, '/organisations/:slug', async (request) => {
     const organisation = await visibleOrganisationBySlug(app.db, request.actor, (request.params as Params).slug)
     return organisation ? feedOf(request, organisation.name, `Posts and weeknotes from ${organisation.name}`, `/organisations/${organisation.slug}`, { organisationId: organisation.id }) : null
-  })
+  }, { shows: 'organisation' })
   registerFeeds(app, '/tags/:tag', async (request) => {
     const tag = normaliseTag((request.params as { tag: string }).tag)
     if (!tag || tag.length > 30) return null
     const spec = await feedOf(request, `Posts tagged ${tag}`, `Posts tagged “${tag}” on Openly`, `/tags/${tag}`, { tag })
     return spec.items.length ? spec : null
-  })
+  }, { shows: 'tag' })
   registerFeeds(app, '/communities/:slug', async (request) => {
     const slug = (request.params as Params).slug
     if (!slug || slug.length > 100) return null
     const space = await spaceByPath(app.db, `/communities/${slug}`)
     if (!space || !(await can(app.db, request.actor, 'view', 'space', space))) return null
     return feedOf(request, space.name, `Posts in ${space.name}`, space.path, { spaceId: space.id })
-  })
+  }, { shows: 'community' })
 }
 

@@ -56,7 +56,7 @@ export const projectApi: FastifyPluginAsync = async (app) => {
   app.get(
     '/projects',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', filters: { organisation: 'organisation' } },
       schema: {
         tags: ['projects'],
         summary: 'List projects, most recently updated first',
@@ -99,7 +99,7 @@ export const projectApi: FastifyPluginAsync = async (app) => {
   app.get(
     '/projects/:slug',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'project' },
       schema: {
         tags: ['projects'],
         summary: 'One project, with its team and links',

@@ -45,7 +45,7 @@ const formContext = { phases: PHASES }
 
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (app) => {
-  app.get('/projects', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/projects', { config: { serves: 'page', cache: true, filters: { organisation: 'organisation' } } }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>
     const orgOptions = [...(await organisationsByIds(app.db, request.actor, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
     const base = { title: 'Projects', breadcrumbs: [crumbs[0]], phases: PHASES, organisations: orgOptions }
@@ -99,7 +99,7 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/projects/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/projects/:slug', { config: { serves: 'page', cache: true, shows: 'project' } }, async (request, reply) => {
     const { slug } = request.params as { slug: string }
     if (!(await findProjectBySlug(app.db, slug))) {
       const current = await currentProjectSlug(app.db, slug)
@@ -144,7 +144,7 @@ export const projectPages: FastifyPluginAsync = async (app) => {
 
   const editCrumbs = (p: ProjectRow) => [...crumbs, { text: p.name, href: `/projects/${p.slug}` }]
 
-  app.get('/projects/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/projects/:slug/edit', { config: { serves: 'form', shows: 'project' } }, async (request, reply) => {
     if (!request.user) return signInRedirect(request, reply)
     const project = await editable(request)
     const [tags, orgs, team, links] = await Promise.all([tagsOf(app.db, [project.id]), projectOrganisations(app.db, request.actor, [project.id], true), teamOf(app.db, project.id), linksOf(app.db, project.id)])
@@ -193,7 +193,7 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     return org
   }
 
-  app.get('/organisations/:slug/project-requests', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/organisations/:slug/project-requests', { config: { serves: 'form', shows: 'organisation' } }, async (request, reply) => {
     if (!request.user) return signInRedirect(request, reply)
     const org = await spokenFor(request)
     const requests = await projectsOfOrganisation(app.db, request.actor, org.id, 100, 'proposed')

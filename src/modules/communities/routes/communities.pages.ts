@@ -76,7 +76,7 @@ export const communityPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ community page
 
-  app.get('/communities/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug', { config: { serves: 'page', cache: true, shows: 'community' } }, async (request, reply) => {
     const { slug } = request.params as Params
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, slug)
@@ -129,7 +129,7 @@ export const communityPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/communities/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/communities/:slug/edit', { config: { serves: 'form', shows: 'community' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const access = await loadHost(request, (request.params as Params).slug)
     const c = access.community

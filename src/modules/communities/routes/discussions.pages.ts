@@ -28,7 +28,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ threads
 
-  app.get('/communities/:slug/threads', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug/threads', { config: { serves: 'page', cache: true, shows: 'community' } }, async (request, reply) => {
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     const c = access.community
@@ -58,7 +58,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/communities/:slug/threads/new', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/new', { config: { serves: 'form', shows: 'community' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     if (!access.canParticipate) return reply.redirect(`/communities/${access.community.slug}`, 303)
@@ -137,7 +137,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/communities/:slug/threads/:id', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/:id', { config: { serves: 'page', cache: true, shows: 'thread' } }, async (request, reply) => {
     const { slug, id } = request.params as Params
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)
@@ -168,7 +168,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
   })
 
   /** A reply's permanent link: redirects to the page of the thread that holds it. */
-  app.get('/communities/:slug/threads/:id/replies/:replyId', { config: { serves: 'redirect' } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/:id/replies/:replyId', { config: { serves: 'redirect', shows: 'reply' } }, async (request, reply) => {
     const { slug, id, replyId } = request.params as Params
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)
@@ -216,7 +216,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
     return { access, thread }
   }
 
-  app.get('/communities/:slug/threads/:id/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/:id/edit', { config: { serves: 'form', shows: 'thread' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { access, thread } = await ownThread(request)
     return renderEditThread(reply, access, thread, { title: thread.title, body: thread.body })
@@ -258,7 +258,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/communities/:slug/threads/:id/replies/:replyId/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/:id/replies/:replyId/edit', { config: { serves: 'form', shows: 'reply' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { access, thread, reply: r } = await ownReply(request)
     return renderEditReply(reply, access, thread, r, { body: r.body })
@@ -279,7 +279,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(replyPath(access.community.slug, thread.id, r.id), 303)
   })
 
-  app.get('/communities/:slug/threads/:id/history', { config: { serves: 'page' } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/:id/history', { config: { serves: 'page', shows: 'thread' } }, async (request, reply) => {
     const { slug, id } = request.params as Params
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)
@@ -294,7 +294,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/communities/:slug/threads/:id/replies/:replyId/history', { config: { serves: 'page' } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/:id/replies/:replyId/history', { config: { serves: 'page', shows: 'reply' } }, async (request, reply) => {
     const { slug, id, replyId } = request.params as Params
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)

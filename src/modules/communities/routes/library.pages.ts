@@ -27,7 +27,7 @@ export const libraryPages: FastifyPluginAsync = async (app) => {
 
   const people = async (ids: string[]) => authorsByIds(app.db, ids)
 
-  app.get('/communities/:slug/library', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug/library', { config: { serves: 'page', cache: true, shows: 'community' } }, async (request, reply) => {
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     const c = access.community
@@ -67,7 +67,7 @@ export const libraryPages: FastifyPluginAsync = async (app) => {
 
   for (const kind of ['file', 'link'] as const) {
     const path = kind === 'file' ? '/communities/:slug/library/upload' : '/communities/:slug/library/link'
-    app.get(path, { config: { serves: 'form' } }, async (request, reply) => {
+    app.get(path, { config: { serves: 'form', shows: 'community' } }, async (request, reply) => {
       if (!request.user) return signIn(request, reply)
       const access = await loadParticipant(request, (request.params as Params).slug)
       return renderDocForm(reply, access, kind, {})
@@ -117,7 +117,7 @@ export const libraryPages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/communities/:slug/documents/:id/download', { config: { serves: 'file' } }, async (request, reply) => {
+  app.get('/communities/:slug/documents/:id/download', { config: { serves: 'file', shows: 'document' } }, async (request, reply) => {
     const { slug, id } = request.params as Params
     const access = await loadCommunity(app.db, request.actor, slug)
     const doc = await findDocument(app.db, id)

@@ -31,7 +31,7 @@ export const membershipPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(visible ? `/communities/${slug}?done=left` : '/communities', 303)
   })
 
-  app.get('/communities/:slug/invitation', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/communities/:slug/invitation', { config: { serves: 'form', shows: 'community' } }, async (request, reply) => {
     const { slug } = request.params as Params
     const token = (request.query as Query).token ?? null
     if (!request.user) return signIn(request, reply)
@@ -73,7 +73,7 @@ export const membershipPages: FastifyPluginAsync = async (app) => {
   const renderAdminAccess = (reply: FastifyReply, c: { name: string; slug: string }, values: Record<string, unknown> = {}, errors?: FieldErrors) =>
     reply.code(errors ? 422 : 200).render('communities/admin-access.njk', { title: `Access ${c.name} as an admin`, c, values, errors, noindex: true, breadcrumbs: [{ text: 'Admin', href: '/admin' }] })
 
-  app.get('/communities/:slug/admin-access', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/communities/:slug/admin-access', { config: { serves: 'form', shows: 'community' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     return renderAdminAccess(reply, await adminAccessForm(request))
   })
@@ -115,7 +115,7 @@ export const membershipPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/communities/:slug/members', { config: { serves: 'page' } }, async (request, reply) => {
+  app.get('/communities/:slug/members', { config: { serves: 'page', shows: 'community' } }, async (request, reply) => {
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     return renderMembers(request, reply, access)
   })

@@ -173,7 +173,8 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)
     const r = await findReply(app.db, replyId)
-    if (!r || r.threadId !== thread.id) throw notFound()
+    // A hidden reply's link must not answer differently from a missing one.
+    if (!r || r.threadId !== thread.id || !(await can(app.db, request.actor, 'view', 'reply', replyFacts(r, thread)))) throw notFound()
     const after = Math.floor((r.position - 1) / REPLIES_PER_PAGE) * REPLIES_PER_PAGE
     return reply.redirect(`${threadPath(slug, thread.id)}${after > 0 ? `?after=${after}` : ''}#reply-${r.id}`, 303)
   })

@@ -58,12 +58,23 @@ export interface AppModule {
 /** Renders one module's section on another module's page. */
 export type PanelProvider = (request: FastifyRequest, subject: { id: string; slug: string }) => Promise<string>
 
+/** What the access policy needs to know about a moderated item (see `can(…, 'content', …)`). */
+export interface ModerationFacts {
+  spaceId: string | null
+  authorId: string | null
+  hiddenAt: string | null
+  visibleFrom?: string | null
+}
+
 /** How the moderation module finds, hides and restores one type of content owned by another module. */
 export interface ModeratableType {
   /** Human label, e.g. 'thread', 'reply', 'post', 'document'. */
   label: string
-  /** Loads facts about the item, or null if it does not exist. */
-  load(db: Db, id: string): Promise<{ spaceId: string | null; authorId: string | null; title: string; url: string; hiddenAt: string | null; visibleFrom?: string | null } | null>
+  /**
+   * Loads facts about the item, or null if it does not exist. `within`: what it sits in (a reply's
+   * thread, a comment's post), whose title its own title repeats: it is seen only where that is.
+   */
+  load(db: Db, id: string): Promise<(ModerationFacts & { title: string; url: string; within?: ModerationFacts }) | null>
   /** Hides (hidden=true) or restores the item; must also update the search index. */
   setHidden(db: Db, id: string, hidden: boolean): Promise<void>
 }

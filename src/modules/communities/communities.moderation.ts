@@ -35,7 +35,8 @@ export const replyModeration: ModeratableType = {
     if (!r) return null
     const t = await findThread(db, r.threadId)
     const c = await findCommunityById(db, r.spaceId)
-    return { spaceId: r.spaceId, authorId: r.authorId, title: `Reply to “${t?.title ?? ''}”: ${r.body.slice(0, 80)}`, url: replyPath(c?.slug ?? '', r.threadId, r.id), hiddenAt: r.hiddenAt, visibleFrom: r.createdAt }
+    const within = t ? { spaceId: t.spaceId, authorId: t.authorId, hiddenAt: t.hiddenAt, visibleFrom: t.createdAt } : undefined
+    return { spaceId: r.spaceId, authorId: r.authorId, title: `Reply to “${t?.title ?? ''}”: ${r.body.slice(0, 80)}`, url: replyPath(c?.slug ?? '', r.threadId, r.id), hiddenAt: r.hiddenAt, visibleFrom: r.createdAt, within }
   },
   async setHidden(db: Db, id: string, hidden: boolean) {
     const r = await findReply(db, id)

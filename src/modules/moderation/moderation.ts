@@ -5,7 +5,7 @@ import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { spacesByIds } from '../../core/access/spaces.ts'
 import { audit, listAudit } from '../../core/audit.ts'
 import { AppError, notFound } from '../../core/errors.ts'
-import type { AppModule, ModeratableType } from '../../core/module.ts'
+import type { AppModule, ModeratableType, ModerationFacts } from '../../core/module.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
 import { notify } from '../notifications/notifications.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
@@ -38,7 +38,9 @@ export async function loadVisibleSubject(db: Db, registry: ModerationRegistry, a
   if (!spec) throw notFound()
   const subject = await spec.load(db, id)
   if (!subject) throw notFound()
-  const visible = await can(db, actor, 'view', 'content', { spaceId: subject.spaceId, visibleFrom: subject.visibleFrom, authorIds: subject.authorId ? [subject.authorId] : [], hiddenAt: subject.hiddenAt })
+  const facts = (s: ModerationFacts) => ({ spaceId: s.spaceId, visibleFrom: s.visibleFrom, authorIds: s.authorId ? [s.authorId] : [], hiddenAt: s.hiddenAt })
+  // A reply of a hidden thread (a comment on a hidden post) is out of reach with it: its title names it.
+  const visible = (await can(db, actor, 'view', 'content', facts(subject))) && (!subject.within || (await can(db, actor, 'view', 'content', facts(subject.within))))
   if (!visible) throw notFound()
   return { spec, subject }
 }

@@ -58,6 +58,7 @@ export const postsModule: AppModule = {
           url: `/posts/${row.slug}#comment-${row.id}`,
           hiddenAt: row.hidden_at,
           visibleFrom: row.status === 'published' ? row.published_at : null,
+          within: { spaceId: row.space_id, authorId: row.post_author_id, hiddenAt: row.post_hidden_at, visibleFrom: row.status === 'published' ? row.published_at : null },
         }
       },
       setHidden: setCommentHidden,

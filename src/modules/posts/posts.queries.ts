@@ -214,7 +214,7 @@ export async function findCommentWithPost(db: PostsDb, id: string) {
   return db
     .selectFrom('comments')
     .innerJoin('posts', 'posts.id', 'comments.post_id')
-    .select(['comments.id', 'comments.author_id', 'comments.body', 'comments.hidden_at', 'posts.slug', 'posts.title', 'posts.space_id', 'posts.status', 'posts.published_at', 'posts.hidden_at as post_hidden_at'])
+    .select(['comments.id', 'comments.author_id', 'comments.body', 'comments.hidden_at', 'posts.slug', 'posts.title', 'posts.space_id', 'posts.status', 'posts.published_at', 'posts.hidden_at as post_hidden_at', 'posts.author_id as post_author_id'])
     .where('comments.id', '=', id)
     .executeTakeFirst()
 }

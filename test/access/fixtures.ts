@@ -1,0 +1,315 @@
+/**
+ * The leak matrix's world: every kind of subject in every state, built the way people build them —
+ * through the HTTP forms (sign-up and the e-mailed confirmation link, communities, invitations and
+ * the members page, threads, replies, uploads, posts, comments, organisations, projects) and the
+ * moderation flow (report, then a moderator's decision) for what a moderator hides. States with no
+ * form yet are made with the owning module's use case, each marked where it happens.
+ * Each fixture carries a unique marker word (see oracle.ts) and the facts the oracle judges by.
+ */
+import assert from 'node:assert/strict'
+import type { LightMyRequestResponse } from 'fastify'
+import type { TestApp } from '../support/app.ts'
+import { TestClient, csrfTokenIn } from '../support/client.ts'
+import { createUser, signInAs } from '../support/factories.ts'
+import type { Mailbox } from '../support/mailbox.ts'
+import { findVisiblePerson, setPersonHidden, suspendAccount } from '../../src/modules/accounts/accounts.ts'
+import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
+
+export interface World {
+  fixtures: Fixture[]
+  relations: Relation[]
+  clients: Record<ActorName, TestClient>
+  /** E-mail address of everyone who may get mail, to judge what was mailed to whom. */
+  emails: Map<string, ActorName | Fixture>
+  userIds: Partial<Record<ActorName, string>>
+}
+
+/** Marker codes: `zq` + kind + state + `x`. */
+const VIS_CODE: Record<Vis, string> = { public: 'pub', signed_in: 'sig', members: 'mem' }
+const TAG: Record<Vis | 'site', string> = { public: 'leakcheck-pub', signed_in: 'leakcheck-sig', members: 'leakcheck-mem', site: 'leakcheck-site' }
+const PASSWORD = 'leak matrix password 1'
+
+const location = (res: LightMyRequestResponse) => String(res.headers.location ?? '')
+function redirected(res: LightMyRequestResponse, what: string): string {
+  const errors = (res.body.match(/govuk-error-message[^]*?<\/p>/g) ?? []).join(' ').replace(/<[^>]+>/g, '')
+  assert.equal(res.statusCode, 303, `${what}: ${res.statusCode} ${errors || res.body.slice(0, 300)}`)
+  return location(res)
+}
+const captured = (re: RegExp, text: string, what: string) => {
+  const m = re.exec(text)?.[1]
+  assert.ok(m, `${what}: no match for ${re} in ${text.slice(0, 200)}`)
+  return m
+}
+
+/** A tiny but real PDF whose text is the marker. */
+function pdfWith(text: string): Buffer {
+  const stream = `BT /F1 12 Tf 20 100 Td (${text}) Tj ET`
+  return Buffer.from(
+    `%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n` +
+      `3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >> endobj\n` +
+      `4 0 obj << /Length ${stream.length} >> stream\n${stream}\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+  )
+}
+
+export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
+  const db = t.app.db
+  const fixtures: Fixture[] = []
+  const add = (f: Fixture) => (fixtures.push(f), f)
+  const clients = {} as Record<ActorName, TestClient>
+  const userIds = {} as Record<string, string>
+  const emails = new Map<string, ActorName | Fixture>()
+  const moderatable = new Set(t.app.modules.flatMap((m) => Object.keys(m.moderation ?? {})))
+
+  // ---------------------------------------------------------------- actors (test users; the people below sign up)
+  clients.anonymous = new TestClient(t.app)
+  for (const name of ['stranger', 'member', 'moderator', 'host', 'admin', 'banned', 'removed', 'requester', 'orgadmin'] as const) {
+    const user = await createUser(db, { handle: `leak-${name}`, name: `Leak ${name}`, isAdmin: name === 'admin', email: `${name}@leak.example` })
+    userIds[name] = user.id
+    emails.set(user.email, name)
+    clients[name] = new TestClient(t.app)
+    await signInAs(db, clients[name], user.id)
+  }
+  const c = clients
+
+  /** The moderation flow: a moderator reports what they see, then decides to hide it from the queue. */
+  async function hideByReport(moderator: ActorName, type: string, id: string, space: Vis | undefined, subject: Fixture): Promise<void> {
+    assert.ok(moderatable.has(type), `moderation of ${type} is registered by its module`)
+    redirected(await c[moderator].submit(`/report?type=${type}&id=${id}`, { type, id, reason: `Hide ${subject.marker}` }, '/report'), `report ${subject.label}`)
+    const report = await t.db.selectFrom('reports').select('id').where('subject_id', '=', id).where('status', '=', 'open').executeTakeFirstOrThrow()
+    redirected(await c[moderator].submit(`/moderation/reports/${report.id}`, { action: 'hide', reason: 'Leak matrix' }), `hide ${subject.label}`)
+    add({ kind: 'report', label: `report on ${subject.label}`, marker: subject.marker, words: [], ids: [], params: { id: report.id }, facts: { space, report: { subject, open: false } } })
+  }
+
+  // ---------------------------------------------------------------- people, signed up through the form
+  const people = {} as Record<'listed' | 'unlisted' | 'unverified' | 'suspended' | 'hidden', Fixture>
+  for (const state of ['listed', 'unlisted', 'unverified', 'suspended', 'hidden'] as const) {
+    const marker = `zqpe${state.slice(0, 3)}x`
+    const browser = new TestClient(t.app)
+    const email = `${marker}@people.example`
+    redirected(await browser.submit('/sign-up', { name: `Person ${marker}`, email, handle: marker, password: PASSWORD, ...(state === 'unlisted' ? {} : { listed: 'yes' }) }), `sign up ${state}`)
+    if (state !== 'unverified') {
+      const mail = await mailbox.waitFor(email, /confirm/i)
+      const link = captured(/https?:\/\/[^\s]+(\/verify-email\?token=[^\s]+)/, mail.text, 'confirmation link')
+      redirected(await browser.get(link), `confirm ${state}`) // the link signs the person in
+    }
+    const self = ({ unlisted: 'unlistedself', hidden: 'hiddenself', suspended: 'suspendedself' } as const)[state as 'unlisted']
+    if (self) clients[self] = browser
+    people[state] = add({
+      kind: 'person',
+      label: `${state} person`,
+      marker,
+      words: [marker],
+      ids: [],
+      params: { handle: marker },
+      ref: marker,
+      path: `/people/${marker}`,
+      search: { type: 'person', words: [marker] },
+      facts: { person: { verified: state !== 'unverified', suspended: false, hidden: false, listed: state !== 'unlisted', self } },
+    })
+    emails.set(email, people[state])
+    userIds[state] = (await t.db.selectFrom('users').select('id').where('handle', '=', marker).executeTakeFirstOrThrow()).id
+  }
+  const person = (state: keyof typeof people): TestClient => (state === 'listed' ? listedClient : clients[({ unlisted: 'unlistedself', hidden: 'hiddenself', suspended: 'suspendedself' } as const)[state as 'unlisted']])
+  // The listed person is not an actor of the matrix (they see what a stranger sees); a session of their own to write.
+  const listedClient = new TestClient(t.app)
+  await signInAs(db, listedClient, userIds.listed!)
+
+  // ---------------------------------------------------------------- communities, one per visibility, and memberships
+  const community = {} as Record<Vis, { fixture: Fixture; slug: string; spaceId: string }>
+  for (const vis of VISIBILITIES) {
+    const marker = `zqcm${VIS_CODE[vis]}x`
+    const slug = captured(/^\/communities\/([^/?]+)/, redirected(await c.host.submit('/communities/new', { name: `Community ${marker}`, description: `About ${marker}.`, themes: '', join_policy: 'invite', visibility: vis }), `create ${vis} community`), 'community slug')
+    const invitees: ActorName[] = ['member', 'moderator', 'banned', 'removed', ...(vis === 'signed_in' ? (['unlistedself'] as const) : [])]
+    const fixture = add({ kind: 'community', label: `${vis} community`, marker, words: [marker], ids: [], params: { slug }, ref: slug, path: `/communities/${slug}`, search: { type: 'community', words: [marker] }, facts: { space: vis, invited: invitees } })
+    const members = `/communities/${slug}/members`
+    const invited: Array<[TestClient, string]> = (['member', 'moderator', 'banned', 'removed'] as const).map((a) => [c[a], `leak-${a}`])
+    // People's profiles list their communities: the listed person in the members-only one, the unlisted person in the signed-in one.
+    if (vis === 'members') invited.push([person('listed'), people.listed.marker])
+    if (vis === 'signed_in') invited.push([person('unlisted'), people.unlisted.marker])
+    for (const [client, handle] of invited) {
+      redirected(await c.host.submit(members, { invitee: handle }, `${members}/invite`), `invite ${handle} to the ${vis} community`)
+      redirected(await client.submit(`/communities/${slug}/invitation`, { action: 'accept' }), `${handle} accepts`)
+    }
+    for (const [who, fields] of [['moderator', { action: 'role', role: 'moderator' }], ['banned', { action: 'ban' }], ['removed', { action: 'remove' }]] as const) {
+      redirected(await c.host.submit(members, fields, `${members}/${userIds[who]}`), `${fields.action} ${who} in the ${vis} community`)
+    }
+    const spaceId = captured(new RegExp(`<option value="([^"]+)"[^>]*>\\s*Community ${marker}`), (await c.host.get('/posts/new')).body, 'community choice in the post form')
+    community[vis] = { fixture, slug, spaceId }
+  }
+
+  // ---------------------------------------------------------------- the directory: organisations and projects
+  async function organisation(marker: string, country = 'Wales'): Promise<{ slug: string; id: string }> {
+    const slug = captured(/^\/organisations\/([^/?]+)/, redirected(await c.orgadmin.submit('/organisations/new', { name: `Organisation ${marker}`, type: 'local government', country, region: '', website: '', description: `About ${marker}.`, themes: '' }), `create ${marker}`), 'organisation slug')
+    return { slug, id: (JSON.parse((await c.orgadmin.get(`/api/v1/organisations/${slug}`)).body) as { id: string }).id }
+  }
+  async function project(by: ActorName, marker: string, fields: { lead?: string; partners?: string; team?: string[] }): Promise<{ slug: string; id: string }> {
+    const form = { name: `Project ${marker}`, summary: `Summary ${marker}.`, phase: 'alpha', problem: '', audience: '', looking_for: '', themes: '', places: '', technologies: '', lead_organisation: fields.lead ?? '', partner_organisations: fields.partners ?? '', links: '', team: (fields.team ?? []).join('\n') }
+    const slug = captured(/^\/projects\/([^/?]+)/, redirected(await c[by].submit('/projects/new', form), `create ${marker}`), 'project slug')
+    return { slug, id: (JSON.parse((await c[by].get(`/api/v1/projects/${slug}`)).body) as { id: string }).id }
+  }
+  const directoryEntry = (kind: 'organisation' | 'project', marker: string, state: string, entry: { slug: string; id: string }, creator: ActorName, managers: ActorName[], extraWords: string[] = []): Fixture =>
+    add({
+      kind,
+      label: `${state} ${kind}`,
+      marker,
+      words: [marker, ...extraWords],
+      ids: [entry.id],
+      params: { slug: entry.slug },
+      ref: entry.slug,
+      report: { type: kind, id: entry.id },
+      path: `/${kind}s/${entry.slug}`,
+      search: { type: kind, words: [marker] },
+      facts: { authors: [creator], managers },
+    })
+
+  const op = await organisation('zqogpubx')
+  // The hidden organisation's country is its alone: it must leave the /organisations country filter with it.
+  const oh = await organisation('zqoghidx', 'zqoghidcountryx')
+  const or = await organisation('zqogprox')
+  const orgPublic = directoryEntry('organisation', 'zqogpubx', 'public', op, 'orgadmin', ['orgadmin'])
+  const orgHidden = directoryEntry('organisation', 'zqoghidx', 'hidden', oh, 'orgadmin', ['orgadmin'], ['zqoghidcountryx'])
+  const orgNamed = directoryEntry('organisation', 'zqogprox', 'named-but-unconfirmed', or, 'orgadmin', ['orgadmin'])
+  // Members of the public organisation (its page lists those with a public profile), added before two of them lose it.
+  for (const state of ['listed', 'suspended', 'hidden'] as const) redirected(await c.orgadmin.submit(`/organisations/${op.slug}/members`, { handle: people[state].marker, role: 'member' }), `add the ${state} person to an organisation`)
+
+  const team = ['leak-host', ...(['listed', 'unlisted', 'suspended', 'hidden'] as const).map((s) => people[s].marker)]
+  // The organisations' admin names both as lead and partner: confirmed at once.
+  const pp = await project('orgadmin', 'zqpjpubx', { lead: op.slug, partners: oh.slug, team })
+  const ph = await project('requester', 'zqpjhidx', {})
+  // The requester does not speak for the organisation they name: a proposal its admins must confirm.
+  const pr = await project('requester', 'zqpjprox', { lead: or.slug })
+  // Its team keeps a project current (the edit form lists the whole team).
+  const projectPublic = directoryEntry('project', 'zqpjpubx', 'public', pp, 'orgadmin', ['orgadmin', 'host', 'unlistedself', 'hiddenself'])
+  const projectHidden = directoryEntry('project', 'zqpjhidx', 'hidden', ph, 'requester', ['requester'])
+  const projectNaming = directoryEntry('project', 'zqpjprox', 'naming-an-organisation', pr, 'requester', ['requester'])
+  orgHidden.shownOn = [`/projects/${pp.slug}`]
+
+  // ---------------------------------------------------------------- posts
+  async function post(by: TestClient, marker: string, label: string, authors: ActorName[], fields: Record<string, string>, facts: Fixture['facts'] = {}): Promise<Fixture> {
+    const url = redirected(await by.submit('/posts/new', { title: `Post ${marker}`, summary: `Summary ${marker}`, body: `Post body ${marker}.`, publish: 'publish', ...fields }), `post ${label}`)
+    const slug = captured(/^\/posts\/([^/?#]+)/, url, 'post slug')
+    const id = (await t.db.selectFrom('posts').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
+    return add({ kind: 'post', label, marker, words: [marker], ids: [], params: { slug }, ref: slug, report: { type: 'post', id }, path: `/posts/${slug}`, search: { type: 'post', words: [marker] }, facts: { authors, ...facts } })
+  }
+  const tagged = {} as Record<Vis | 'site', Fixture[]>
+  for (const vis of VISIBILITIES) {
+    // In each community, and on the public project's page (its timeline shows what the reader may read).
+    const p = await post(c.host, `zqpo${VIS_CODE[vis]}x`, `post in the ${vis} community`, ['host'], { tags: TAG[vis], community: community[vis].spaceId, project: pp.slug }, { space: vis })
+    p.shownOn = [`/projects/${pp.slug}`, `/communities/${community[vis].slug}`]
+    tagged[vis] = [p]
+  }
+  const site = await post(c.orgadmin, 'zqpositex', 'public post', ['orgadmin'], { tags: TAG.site, project: pp.slug, organisation: op.slug })
+  const future = new Date(Date.now() + 365 * 86400_000).toISOString().slice(0, 16)
+  tagged.site = [
+    site,
+    await post(c.orgadmin, 'zqpodrax', 'draft post', ['orgadmin'], { tags: TAG.site, publish: 'draft' }, { unpublished: true }),
+    await post(c.orgadmin, 'zqposchx', 'scheduled post', ['orgadmin'], { tags: TAG.site, publish: 'schedule', publishAt: future }, { unpublished: true }),
+    await post(c.orgadmin, 'zqpohidx', 'hidden post', ['orgadmin'], { tags: TAG.site }),
+  ]
+  const aboutHiddenOrg = await post(c.orgadmin, 'zqpoorgx', 'post from the hidden organisation', ['orgadmin'], { organisation: oh.slug })
+  const aboutHiddenProject = await post(c.requester, 'zqpoprjx', 'post about the hidden project', ['requester'], { project: ph.slug })
+  // People's own posts stay reachable by link (and their "posts by" pages), listed or not.
+  await post(person('listed'), 'zqpolisx', 'post by the listed person', [], {})
+  await post(person('unlisted'), 'zqpounlx', 'post by the unlisted person', ['unlistedself'], {})
+  void aboutHiddenOrg
+  void aboutHiddenProject
+
+  for (const [key, list] of Object.entries(tagged)) {
+    add({ kind: 'tag', label: `tag ${TAG[key as Vis]}`, marker: list[0]!.marker, words: [], ids: [], params: { tag: TAG[key as Vis] }, ref: TAG[key as Vis], path: `/tags/${TAG[key as Vis]}`, facts: { within: list } })
+  }
+
+  // Comments on the public post: one stays, one a moderator hides.
+  async function comment(by: ActorName, on: Fixture, marker: string, label: string): Promise<Fixture> {
+    const url = redirected(await c[by].submit(`/posts/${on.params.slug}`, { comment: `Comment ${marker}` }, `/posts/${on.params.slug}/comments`), label)
+    const id = captured(/#comment-([^&?]+)$/, url, 'comment id')
+    return add({ kind: 'comment', label, marker, words: [marker], ids: [], params: {}, report: { type: 'comment', id }, shownOn: [`/posts/${on.params.slug}`], facts: { authors: [by], within: [on] } })
+  }
+  await comment('stranger', site, 'zqcovisx', 'comment')
+  const hiddenComment = await comment('member', site, 'zqcohidx', 'hidden comment')
+  // A comment goes out of reach with its post when a moderator hides the post.
+  await comment('stranger', tagged.site[3]!, 'zqcoonhx', 'comment on the hidden post')
+
+  // ---------------------------------------------------------------- discussions and the library, in each community
+  for (const vis of VISIBILITIES) {
+    const { slug } = community[vis]
+    const v = VIS_CODE[vis]
+    async function thread(marker: string, label: string, hidden: boolean): Promise<Fixture> {
+      const id = captured(/\/threads\/([^/?#]+)/, redirected(await c.host.submit(`/communities/${slug}/threads/new`, { title: `Thread ${marker}`, body: `Opening words ${marker}.` }), label), 'thread id')
+      return add({ kind: 'thread', label, marker, words: [marker], ids: [id], params: { slug, id }, report: { type: 'thread', id }, path: `/communities/${slug}/threads/${id}`, search: { type: 'thread', words: [marker] }, facts: { space: vis, authors: ['host'], hidden } })
+    }
+    async function reply(on: Fixture, marker: string, label: string, hidden: boolean, mention = ''): Promise<Fixture> {
+      const url = redirected(await c.member.submit(`/communities/${slug}/threads/${on.params.id}`, { body: `A reply ${marker}${mention}.` }), label)
+      const id = captured(/\/replies\/([^/?#]+)/, url, 'reply id')
+      const f = add({ kind: 'reply', label, marker, words: [marker], ids: [id], params: { slug, id: on.params.id!, replyId: id }, report: { type: 'reply', id }, search: { type: 'reply', words: [marker, on.marker] }, facts: { space: vis, authors: ['member'], hidden, within: [on] } })
+      if (!hidden) f.shownOn = [`/communities/${slug}/threads/${on.params.id}`]
+      return f
+    }
+    async function document(marker: string, label: string, hidden: boolean): Promise<Fixture> {
+      const form = await c.host.get(`/communities/${slug}/library/upload`)
+      const boundary = `----openlyleak${marker}`
+      const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+      const payload = Buffer.concat([
+        Buffer.from(part('_csrf', csrfTokenIn(form.body) ?? '') + part('title', `Document ${marker}`) + part('description', `Minutes ${marker}`)),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="minutes-${marker}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+        pdfWith(marker),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ])
+      const cookie = [...c.host.cookies].map(([k, val]) => `${k}=${val}`).join('; ')
+      redirected(await t.app.inject({ method: 'POST', url: `/communities/${slug}/library/upload`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie } }), label)
+      const id = captured(new RegExp(`/communities/${slug}/documents/([^/"]+)/download"[^>]*>[^<]*${marker}`), (await c.host.get(`/communities/${slug}/library`)).body, 'document id')
+      return add({ kind: 'document', label, marker, words: [marker], ids: [id], params: { slug, id }, report: { type: 'document', id }, shownOn: hidden ? [] : [`/communities/${slug}/library`], facts: { space: vis, authors: ['host'], hidden } })
+    }
+    const visible = await thread(`zqth${v}x`, `thread in the ${vis} community`, false)
+    // Mentions of people who may not read the community: they must not learn of it.
+    const answered = await reply(visible, `zqrp${v}x`, `reply in the ${vis} community`, false, ' for @leak-stranger and @leak-removed and @leak-banned')
+    const hiddenReply = await reply(visible, `zqrph${v.slice(0, 2)}x`, `hidden reply in the ${vis} community`, true)
+    const hiddenThread = await thread(`zqthh${v.slice(0, 2)}x`, `hidden thread in the ${vis} community`, true)
+    await reply(hiddenThread, `zqrpt${v.slice(0, 2)}x`, `reply of the hidden thread in the ${vis} community`, false)
+    await document(`zqdc${v}x`, `document in the ${vis} community`, false)
+    const hiddenDocument = await document(`zqdch${v.slice(0, 2)}x`, `hidden document in the ${vis} community`, true)
+    for (const f of [hiddenThread, hiddenReply, hiddenDocument]) await hideByReport('moderator', f.report!.type, f.report!.id, vis, f)
+    // An open report stays in the queue of the community's moderators (and the platform admins').
+    redirected(await c.host.submit(`/report?type=reply&id=${answered.report!.id}`, { type: 'reply', id: answered.report!.id, reason: `Check ${answered.marker}` }, '/report'), `report ${answered.label}`)
+    const open = await t.db.selectFrom('reports').select('id').where('subject_id', '=', answered.report!.id).executeTakeFirstOrThrow()
+    add({ kind: 'report', label: `open report on ${answered.label}`, marker: answered.marker, words: [], ids: [], params: { id: open.id }, facts: { space: vis, report: { subject: answered, open: true } } })
+  }
+
+  // ---------------------------------------------------------------- what moderators hide on the rest of the site
+  tagged.site[3]!.facts.hidden = true
+  for (const f of [tagged.site[3]!, hiddenComment, orgHidden, projectHidden]) {
+    f.facts.hidden = true
+    await hideByReport('admin', f.report!.type, f.report!.id, undefined, f)
+  }
+  // Profiles: hidden through the moderation flow once accounts registers people for it; until then its use case.
+  if (moderatable.has('person')) await hideByReport('admin', 'person', userIds.hidden!, undefined, people.hidden)
+  else await setPersonHidden(db, userIds.hidden!, true)
+  people.hidden.facts.person!.hidden = true
+  // Suspension has no page yet: accounts' use case, as a platform admin would.
+  const admin = { userId: userIds.admin!, isAdmin: true }
+  await suspendAccount(db, admin, (await findVisiblePerson(db, admin, people.suspended.marker))!, true)
+  people.suspended.facts.person!.suspended = true
+  t.app.pageCache.invalidate()
+
+  const relations: Relation[] = [
+    {
+      label: 'a proposed lead organisation on the project page',
+      word: orgNamed.marker,
+      about: [projectNaming],
+      lists: ['/projects', '/api/v1/projects'],
+      mayShow: ['requester', 'orgadmin'],
+      shownTo: { url: `/projects/${pr.slug}`, actors: ['requester', 'orgadmin'] },
+    },
+    {
+      label: 'a project naming the organisation, on the organisation’s pages',
+      word: projectNaming.marker,
+      about: [orgNamed],
+      lists: [],
+      mayShow: ['requester', 'orgadmin'],
+      shownTo: { url: `/organisations/${or.slug}/project-requests`, actors: ['orgadmin'] },
+    },
+  ]
+  void projectPublic
+  void orgPublic
+  const ids: Partial<Record<ActorName, string>> = { ...userIds, unlistedself: userIds.unlisted, hiddenself: userIds.hidden, suspendedself: userIds.suspended }
+  return { fixtures, relations, clients, emails, userIds: ids }
+}

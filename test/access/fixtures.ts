@@ -82,6 +82,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
 
   // ---------------------------------------------------------------- people, signed up through the form
   const people = {} as Record<'listed' | 'unlisted' | 'unverified' | 'suspended' | 'hidden', Fixture>
+  /** Each person's browser: signed in by the confirmation link (the listed person writes, but is no actor: they see what a stranger sees). */
+  const browsers = {} as Record<keyof typeof people, TestClient>
   for (const state of ['listed', 'unlisted', 'unverified', 'suspended', 'hidden'] as const) {
     const marker = `zqpe${state.slice(0, 3)}x`
     const browser = new TestClient(t.app)
@@ -92,6 +94,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
       const link = captured(/https?:\/\/[^\s]+(\/verify-email\?token=[^\s]+)/, mail.text, 'confirmation link')
       redirected(await browser.get(link), `confirm ${state}`) // the link signs the person in
     }
+    browsers[state] = browser
     const self = ({ unlisted: 'unlistedself', hidden: 'hiddenself', suspended: 'suspendedself' } as const)[state as 'unlisted']
     if (self) clients[self] = browser
     people[state] = add({
@@ -109,10 +112,6 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
     emails.set(email, people[state])
     userIds[state] = (await t.db.selectFrom('users').select('id').where('handle', '=', marker).executeTakeFirstOrThrow()).id
   }
-  const person = (state: keyof typeof people): TestClient => (state === 'listed' ? listedClient : clients[({ unlisted: 'unlistedself', hidden: 'hiddenself', suspended: 'suspendedself' } as const)[state as 'unlisted']])
-  // The listed person is not an actor of the matrix (they see what a stranger sees); a session of their own to write.
-  const listedClient = new TestClient(t.app)
-  await signInAs(db, listedClient, userIds.listed!)
 
   // ---------------------------------------------------------------- communities, one per visibility, and memberships
   const community = {} as Record<Vis, { fixture: Fixture; slug: string; spaceId: string }>
@@ -124,8 +123,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
     const members = `/communities/${slug}/members`
     const invited: Array<[TestClient, string]> = (['member', 'moderator', 'banned', 'removed'] as const).map((a) => [c[a], `leak-${a}`])
     // People's profiles list their communities: the listed person in the members-only one, the unlisted person in the signed-in one.
-    if (vis === 'members') invited.push([person('listed'), people.listed.marker])
-    if (vis === 'signed_in') invited.push([person('unlisted'), people.unlisted.marker])
+    if (vis === 'members') invited.push([browsers.listed, people.listed.marker])
+    if (vis === 'signed_in') invited.push([browsers.unlisted, people.unlisted.marker])
     for (const [client, handle] of invited) {
       redirected(await c.host.submit(members, { invitee: handle }, `${members}/invite`), `invite ${handle} to the ${vis} community`)
       redirected(await client.submit(`/communities/${slug}/invitation`, { action: 'accept' }), `${handle} accepts`)
@@ -182,7 +181,13 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   const projectPublic = directoryEntry('project', 'zqpjpubx', 'public', pp, 'orgadmin', ['orgadmin', 'host', 'unlistedself', 'hiddenself'])
   const projectHidden = directoryEntry('project', 'zqpjhidx', 'hidden', ph, 'requester', ['requester'])
   const projectNaming = directoryEntry('project', 'zqpjprox', 'naming-an-organisation', pr, 'requester', ['requester'])
+  // Panels and labels on other pages, for whoever may see both.
+  const profile = (state: keyof typeof people) => `/people/${people[state].marker}`
   orgHidden.shownOn = [`/projects/${pp.slug}`]
+  orgPublic.shownOn = [`/projects/${pp.slug}`, profile('listed')]
+  projectPublic.shownOn = [`/organisations/${op.slug}`, profile('listed'), profile('unlisted')]
+  community.members.fixture.shownOn = [profile('listed')]
+  community.signed_in.fixture.shownOn = [profile('unlisted')]
 
   // ---------------------------------------------------------------- posts
   async function post(by: TestClient, marker: string, label: string, authors: ActorName[], fields: Record<string, string>, facts: Fixture['facts'] = {}): Promise<Fixture> {
@@ -199,20 +204,18 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
     tagged[vis] = [p]
   }
   const site = await post(c.orgadmin, 'zqpositex', 'public post', ['orgadmin'], { tags: TAG.site, project: pp.slug, organisation: op.slug })
+  site.shownOn = [`/projects/${pp.slug}`, `/organisations/${op.slug}`, '/posts']
   const future = new Date(Date.now() + 365 * 86400_000).toISOString().slice(0, 16)
-  tagged.site = [
-    site,
-    await post(c.orgadmin, 'zqpodrax', 'draft post', ['orgadmin'], { tags: TAG.site, publish: 'draft' }, { unpublished: true }),
-    await post(c.orgadmin, 'zqposchx', 'scheduled post', ['orgadmin'], { tags: TAG.site, publish: 'schedule', publishAt: future }, { unpublished: true }),
-    await post(c.orgadmin, 'zqpohidx', 'hidden post', ['orgadmin'], { tags: TAG.site }),
-  ]
-  const aboutHiddenOrg = await post(c.orgadmin, 'zqpoorgx', 'post from the hidden organisation', ['orgadmin'], { organisation: oh.slug })
-  const aboutHiddenProject = await post(c.requester, 'zqpoprjx', 'post about the hidden project', ['requester'], { project: ph.slug })
+  const draft = await post(c.orgadmin, 'zqpodrax', 'draft post', ['orgadmin'], { tags: TAG.site, publish: 'draft' }, { unpublished: true })
+  const scheduled = await post(c.orgadmin, 'zqposchx', 'scheduled post', ['orgadmin'], { tags: TAG.site, publish: 'schedule', publishAt: future }, { unpublished: true })
+  const hiddenPost = await post(c.orgadmin, 'zqpohidx', 'hidden post', ['orgadmin'], { tags: TAG.site })
+  tagged.site = [site, draft, scheduled, hiddenPost]
+  // Public posts labelled with an organisation and a project a moderator hides below: the labels go, the posts stay.
+  await post(c.orgadmin, 'zqpoorgx', 'post from the hidden organisation', ['orgadmin'], { organisation: oh.slug })
+  await post(c.requester, 'zqpoprjx', 'post about the hidden project', ['requester'], { project: ph.slug })
   // People's own posts stay reachable by link (and their "posts by" pages), listed or not.
-  await post(person('listed'), 'zqpolisx', 'post by the listed person', [], {})
-  await post(person('unlisted'), 'zqpounlx', 'post by the unlisted person', ['unlistedself'], {})
-  void aboutHiddenOrg
-  void aboutHiddenProject
+  ;(await post(browsers.listed, 'zqpolisx', 'post by the listed person', [], {})).shownOn = [profile('listed')]
+  ;(await post(browsers.unlisted, 'zqpounlx', 'post by the unlisted person', ['unlistedself'], {})).shownOn = [profile('unlisted')]
 
   for (const [key, list] of Object.entries(tagged)) {
     add({ kind: 'tag', label: `tag ${TAG[key as Vis]}`, marker: list[0]!.marker, words: [], ids: [], params: { tag: TAG[key as Vis] }, ref: TAG[key as Vis], path: `/tags/${TAG[key as Vis]}`, facts: { within: list } })
@@ -227,7 +230,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   await comment('stranger', site, 'zqcovisx', 'comment')
   const hiddenComment = await comment('member', site, 'zqcohidx', 'hidden comment')
   // A comment goes out of reach with its post when a moderator hides the post.
-  await comment('stranger', tagged.site[3]!, 'zqcoonhx', 'comment on the hidden post')
+  await comment('stranger', hiddenPost, 'zqcoonhx', 'comment on the hidden post')
 
   // ---------------------------------------------------------------- discussions and the library, in each community
   for (const vis of VISIBILITIES) {
@@ -275,8 +278,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   }
 
   // ---------------------------------------------------------------- what moderators hide on the rest of the site
-  tagged.site[3]!.facts.hidden = true
-  for (const f of [tagged.site[3]!, hiddenComment, orgHidden, projectHidden]) {
+  for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden]) {
     f.facts.hidden = true
     await hideByReport('admin', f.report!.type, f.report!.id, undefined, f)
   }
@@ -288,6 +290,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   const admin = { userId: userIds.admin!, isAdmin: true }
   await suspendAccount(db, admin, (await findVisiblePerson(db, admin, people.suspended.marker))!, true)
   people.suspended.facts.person!.suspended = true
+  // Those use cases ran outside a request: empty the page cache as any write through the app does.
   t.app.pageCache.invalidate()
 
   const relations: Relation[] = [
@@ -308,8 +311,6 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
       shownTo: { url: `/organisations/${or.slug}/project-requests`, actors: ['orgadmin'] },
     },
   ]
-  void projectPublic
-  void orgPublic
   const ids: Partial<Record<ActorName, string>> = { ...userIds, unlistedself: userIds.unlisted, hiddenself: userIds.hidden, suspendedself: userIds.suspended }
   return { fixtures, relations, clients, emails, userIds: ids }
 }

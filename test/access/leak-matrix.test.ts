@@ -17,7 +17,7 @@ import { buildTestApp, type TestApp } from '../support/app.ts'
 import { testDialects } from '../support/databases.ts'
 import { startMailbox, type Mailbox, type ReceivedMail } from '../support/mailbox.ts'
 import { buildWorld, type World } from './fixtures.ts'
-import { ACTORS, mayView, readsSpace, signedOut, VISIBILITIES, type ActorName, type Fixture } from './oracle.ts'
+import { ACTORS, mayView, readsSpace, signedOut, VISIBILITIES, type ActorName } from './oracle.ts'
 import { generate, type Entry } from './urls.ts'
 import { judge, makeContext, markersIn, mayMeetOn, type Context } from './checks.ts'
 
@@ -193,4 +193,3 @@ for (const dialect of testDialects()) {
   })
 }
 
-export type { Fixture }

@@ -171,6 +171,9 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   // Members of the public organisation (its page lists those with a public profile), added before two of them lose it.
   for (const state of ['listed', 'suspended', 'hidden'] as const) redirected(await c.orgadmin.submit(`/organisations/${op.slug}/members`, { handle: people[state].marker, role: 'member' }), `add the ${state} person to an organisation`)
 
+  // The unlisted person asks to be listed as a member of the organisation the requester names: until its admins decide, that shows only to them and to the person.
+  redirected(await browsers.unlisted.submit(`/organisations/${or.slug}`, { message: 'I work here' }, `/organisations/${or.slug}/membership-requests`), 'ask to be listed as a member')
+
   const team = ['leak-host', ...(['listed', 'unlisted', 'suspended', 'hidden'] as const).map((s) => people[s].marker)]
   // The organisations' admin names both as lead and partner: confirmed at once.
   const pp = await project('orgadmin', 'zqpjpubx', { lead: op.slug, partners: oh.slug, team })
@@ -309,6 +312,23 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
       lists: [],
       mayShow: ['requester', 'orgadmin'],
       shownTo: { url: `/organisations/${or.slug}/project-requests`, actors: ['orgadmin'] },
+    },
+    {
+      label: 'a person asking to be listed as a member, on the organisation’s pages',
+      word: people.unlisted.marker,
+      about: [orgNamed],
+      lists: [],
+      // Platform admins manage every organisation's members too.
+      mayShow: ['unlistedself', 'orgadmin', 'admin'],
+      shownTo: { url: `/organisations/${or.slug}/members`, actors: ['orgadmin'] },
+    },
+    {
+      label: 'an organisation a person asked to be listed in, on their profile',
+      word: orgNamed.marker,
+      about: [people.unlisted],
+      lists: [],
+      mayShow: ['unlistedself', 'orgadmin', 'admin'],
+      shownTo: { url: `/people/${people.unlisted.marker}`, actors: [] },
     },
   ]
   const ids: Partial<Record<ActorName, string>> = { ...userIds, unlistedself: userIds.unlisted, hiddenself: userIds.hidden, suspendedself: userIds.suspended }

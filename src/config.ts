@@ -21,7 +21,7 @@ export interface Config {
   uploadMaxBytes: number
   /** Cookies get the Secure flag when the site is served over https. */
   secureCookies: boolean
-  /** Cost of the scrypt password hash as log2(N); 17 is OWASP's recommendation. */
+  /** Cost of the scrypt password hash as log2(N), with OWASP's matching parallelism (15: N=2^15, r=8, p=3, 32 MiB). */
   passwordCost: number
   /** Write outgoing e-mails to the log too (on by default when no SMTP server is configured). */
   logMail: boolean
@@ -69,7 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoContent: bool('DEMO_CONTENT', env.DEMO_CONTENT, true),
     uploadMaxBytes: int('UPLOAD_MAX_BYTES', env.UPLOAD_MAX_BYTES, 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     secureCookies: baseUrl.startsWith('https:'),
-    passwordCost: int('PASSWORD_COST', env.PASSWORD_COST, 17, 10, 20),
+    passwordCost: int('PASSWORD_COST', env.PASSWORD_COST, 15, 10, 20),
     logMail: bool('LOG_MAIL', env.LOG_MAIL, !smtpUrl),
     ...overrides,
   }

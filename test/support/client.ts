@@ -7,8 +7,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 export class TestClient {
   app: FastifyInstance
   cookies = new Map<string, string>()
-  constructor(app: FastifyInstance) {
+  /** The network address requests come from (what request.ip sees). */
+  ip: string
+  constructor(app: FastifyInstance, ip = '127.0.0.1') {
     this.app = app
+    this.ip = ip
   }
 
   #cookieHeader(): string {
@@ -23,7 +26,7 @@ export class TestClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.#cookieHeader(), ...headers } })
+    const res = await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { cookie: this.#cookieHeader(), ...headers } })
     this.#keep(res)
     return res
   }
@@ -34,6 +37,7 @@ export class TestClient {
     const res = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.ip,
       payload: body.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#cookieHeader(), ...headers },
     })

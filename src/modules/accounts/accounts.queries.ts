@@ -260,28 +260,31 @@ export async function retireTokens(db: AccountsDb, userId: string, purpose: 'ver
   await db.updateTable('email_tokens').set({ used_at: now() }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute()
 }
 
-// --- Per-address sign-in failures ---
+// --- Failed sign-ins (hashed e-mail and network addresses) ---
 
 export const emailHash = (email: string) => createHash('sha256').update(`openly-sign-in:${email.toLowerCase()}`).digest('base64url')
+export const addressHash = (ip: string) => createHash('sha256').update(`openly-address:${ip}`).digest('base64url')
 
-/** Failed sign-ins for an address since the given time. */
-export async function countRecentFailures(db: AccountsDb, email: string, since: string): Promise<number> {
-  const row = await db
-    .selectFrom('sign_in_failures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('email_hash', '=', emailHash(email))
-    .where('failed_at', '>', since)
-    .executeTakeFirst()
-  return Number(row?.n ?? 0)
+/** Failed sign-ins since `since`: for this account from this address, for this account from anywhere, and from this address for anyone. */
+export async function countRecentFailures(db: AccountsDb, email: string, ip: string, since: string): Promise<{ pair: number; account: number; address: number }> {
+  const e = emailHash(email)
+  const a = addressHash(ip)
+  const recent = () => db.selectFrom('sign_in_failures').select((eb) => eb.fn.countAll<number>().as('n')).where('failed_at', '>', since)
+  const [pair, account, address] = await Promise.all([
+    recent().where('email_hash', '=', e).where('address_hash', '=', a).executeTakeFirst(),
+    recent().where('email_hash', '=', e).executeTakeFirst(),
+    recent().where('address_hash', '=', a).executeTakeFirst(),
+  ])
+  return { pair: Number(pair?.n ?? 0), account: Number(account?.n ?? 0), address: Number(address?.n ?? 0) }
 }
 
 /** Records a failure and prunes rows older than the window (index on failed_at). */
-export async function recordFailure(db: AccountsDb, email: string, pruneBefore: string): Promise<void> {
-  await db.insertInto('sign_in_failures').values({ id: newId(), email_hash: emailHash(email), failed_at: now() }).execute()
+export async function recordFailure(db: AccountsDb, email: string, ip: string, pruneBefore: string): Promise<void> {
+  await db.insertInto('sign_in_failures').values({ id: newId(), email_hash: emailHash(email), address_hash: addressHash(ip), failed_at: now() }).execute()
   await db.deleteFrom('sign_in_failures').where('failed_at', '<', pruneBefore).execute()
 }
 
-/** Forgets an address's failures after a successful sign-in. */
-export async function clearFailures(db: AccountsDb, email: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email_hash', '=', emailHash(email)).execute()
+/** Forgets this account's failures from this address after a successful sign-in there (other addresses' stay counted). */
+export async function clearFailures(db: AccountsDb, email: string, ip: string): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('email_hash', '=', emailHash(email)).where('address_hash', '=', addressHash(ip)).execute()
 }

@@ -20,13 +20,14 @@ export interface ProfilesTable {
 }
 
 /**
- * Failed sign-in attempts per e-mail address, for the per-address limit that sits beside the
- * per-IP rate limit (an attacker can spread attempts over many IPs). The address is stored
- * hashed, so the table holds no e-mail addresses of people who have no account.
+ * Failed sign-in attempts, counted per account and network address pair, per account and per
+ * network address (see accounts.throttle.ts). Both are stored hashed, so the table holds no e-mail
+ * addresses of people who have no account, nor anyone's IP address.
  */
 export interface SignInFailuresTable {
   id: string
   email_hash: string
+  address_hash: string
   failed_at: string
 }
 

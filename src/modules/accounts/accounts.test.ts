@@ -10,15 +10,12 @@ import { peopleByHandles, peopleByIds, findVisiblePerson } from './accounts.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
 import { accountsModule } from './index.ts'
 
-/** A browser from its own IP address, so the per-IP rate limit of one test does not spill into another. */
+/** A browser from its own network address, so the per-address limits of one test do not spill into another. */
 let ipCounter = 0
 class Browser extends TestClient {
-  ip = `10.1.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`
-  override get(url: string, headers: Record<string, string> = {}) {
-    return super.get(url, { 'x-forwarded-for': this.ip, ...headers })
-  }
-  override post(url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
-    return super.post(url, fields, { 'x-forwarded-for': this.ip, ...headers })
+  constructor(app: TestApp['app'], ip?: string) {
+    ++ipCounter
+    super(app, ip ?? `10.1.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`)
   }
 }
 
@@ -176,26 +173,49 @@ for (const dialect of testDialects()) {
       assert.equal(b.cookies.has(SESSION_COOKIE), false)
     })
 
-    test('ten failures for one address lock it, from any IP, even with the right password', async () => {
+    test('ten failures for an account from one address make that address wait; the owner elsewhere still signs in', async () => {
       const user = await createUser(t.app.db, {})
+      const attacker = new Browser(t.app)
       for (let i = 0; i < 10; i++) {
-        const r = await new Browser(t.app).submit('/sign-in', { email: user.email, password: `wrong password ${i}` })
+        const r = await attacker.submit('/sign-in', { email: user.email, password: `wrong password ${i}` })
         assert.equal(r.statusCode, 422, `attempt ${i + 1}`)
       }
-      const locked = await new Browser(t.app).submit('/sign-in', { email: user.email, password: user.password })
-      assert.equal(locked.statusCode, 429)
-      assert.match(locked.body, /Too many attempts/)
-      // Another address is unaffected.
-      const other = await createUser(t.app.db, {})
-      assert.equal((await new Browser(t.app).submit('/sign-in', { email: other.email, password: other.password })).statusCode, 303)
+      const waiting = await attacker.submit('/sign-in', { email: user.email, password: user.password })
+      assert.equal(waiting.statusCode, 429)
+      assert.match(waiting.body, /Too many attempts/)
+      assert.ok(Number(waiting.headers['retry-after']) >= 30)
+      // The owner, from their own address, is not locked out by someone else's guesses.
+      assert.equal((await new Browser(t.app).submit('/sign-in', { email: user.email, password: user.password })).statusCode, 303)
+      // An address that has no account is slowed exactly alike: nothing tells the two apart.
+      const prober = new Browser(t.app)
+      const unknown = `${unique('nobody')}@example.org`
+      const statuses: number[] = []
+      for (let i = 0; i < 11; i++) statuses.push((await prober.submit('/sign-in', { email: unknown, password: `guess ${i}` })).statusCode)
+      assert.deepEqual(statuses, [...Array(10).fill(422), 429])
     })
 
-    test('one IP gets 429 after ten sign-in attempts', async () => {
-      const b = new Browser(t.app)
-      const statuses: number[] = []
-      for (let i = 0; i < 11; i++) statuses.push((await b.submit('/sign-in', { email: `${unique('nobody')}@example.org`, password: 'whatever password' })).statusCode)
-      assert.deepEqual(statuses.slice(0, 10), Array(10).fill(422))
-      assert.equal(statuses[10], 429)
+    test('an attack on one account from many addresses slows strangers, not the owner’s own browser', async () => {
+      const user = await createUser(t.app.db, {})
+      const owner = new Browser(t.app)
+      assert.equal((await owner.submit('/sign-in', { email: user.email, password: user.password })).statusCode, 303, 'the owner signed in here before')
+      // 100 failures spread over 25 addresses (4 each, under the per-address-pair limit).
+      for (let a = 0; a < 25; a++) {
+        const b = new Browser(t.app)
+        for (let i = 0; i < 4; i++) assert.equal((await b.submit('/sign-in', { email: user.email, password: `botnet ${a}-${i}` })).statusCode, 422)
+      }
+      assert.equal((await new Browser(t.app).submit('/sign-in', { email: user.email, password: user.password })).statusCode, 429, 'a new browser must wait')
+      owner.cookies.delete(SESSION_COOKIE)
+      assert.equal((await owner.submit('/sign-in', { email: user.email, password: user.password })).statusCode, 303, 'the owner’s known browser gets in')
+    })
+
+    test('an office behind one shared address: many people mistyping once do not lock each other out', async () => {
+      const office = '192.0.2.10'
+      for (let i = 0; i < 40; i++) {
+        const person = await createUser(t.app.db, {})
+        const b = new Browser(t.app, office)
+        assert.equal((await b.submit('/sign-in', { email: person.email, password: 'a typo in it' })).statusCode, 422)
+        assert.equal((await b.submit('/sign-in', { email: person.email, password: person.password })).statusCode, 303, `person ${i + 1}`)
+      }
     })
 
     test('signing out ends the session', async () => {

@@ -3,7 +3,8 @@ import type { Db } from '../../core/db/database.ts'
 import { can } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { hashToken, destroyAllSessions } from '../../core/auth/sessions.ts'
-import { dummyHash, verifyPassword } from '../../core/auth/passwords.ts'
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../../core/auth/passwords.ts'
+import { waitSeconds, WINDOW_MS } from './accounts.throttle.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { forbidden, invalid } from '../../core/errors.ts'
 import type { Mail } from '../../core/mail/mailer.ts'
@@ -60,9 +61,6 @@ export async function accountIdForEmail(db: Db, email: string): Promise<string |
 const HOUR = 3600_000
 export const VERIFY_TTL_MS = 24 * HOUR
 export const RESET_TTL_MS = HOUR
-/** Per-address limit on failed sign-ins (the per-IP limit is on the route). */
-export const FAILURE_LIMIT = 10
-export const FAILURE_WINDOW_MS = 15 * 60_000
 
 /** Creates a one-time token for an e-mail link; only its hash is stored. */
 export async function issueToken(db: Db, userId: string, purpose: 'verify' | 'reset', ttlMs: number): Promise<string> {
@@ -117,6 +115,8 @@ export interface SignUpInput {
  * is the same either way (no account enumeration). A taken handle is a field error (handles are public).
  */
 export async function signUp(db: Db, baseUrl: string, input: SignUpInput): Promise<{ created: string | null; mail: Mail }> {
+  // The handle first: a taken handle is the same field error whether or not the address has an account.
+  if (await handleOwner(db, input.handle)) throw invalid({ handle: 'That handle is already taken – choose another' })
   const existing = await findAccountByEmail(db, input.email)
   if (existing) {
     let extra = ''
@@ -133,7 +133,6 @@ export async function signUp(db: Db, baseUrl: string, input: SignUpInput): Promi
       },
     }
   }
-  if (await handleOwner(db, input.handle)) throw invalid({ handle: 'That handle is already taken – choose another' })
   const id = await insertAccount(db, { email: input.email, name: input.name, handle: input.handle, passwordHash: input.passwordHash, listed: input.listed })
   const token = await issueToken(db, id, 'verify', VERIFY_TTL_MS)
   return { created: id, mail: verifyMail(baseUrl, input.email, input.name, token) }
@@ -157,23 +156,32 @@ export async function resendVerification(db: Db, baseUrl: string, email: string)
   return verifyMail(baseUrl, account.email, account.name, token)
 }
 
-export type SignInOutcome = { kind: 'ok'; userId: string } | { kind: 'unverified'; userId: string } | { kind: 'suspended' } | { kind: 'invalid' } | { kind: 'locked' }
+export type SignInOutcome = { kind: 'ok'; userId: string } | { kind: 'unverified'; userId: string } | { kind: 'suspended' } | { kind: 'invalid' } | { kind: 'wait'; seconds: number }
+
+/** Where a sign-in attempt comes from: the network address, and whether the browser signed in to this account before. */
+export interface SignInSource {
+  ip: string
+  knownDevice: boolean
+}
 
 /**
  * Checks an e-mail address and password. Unknown address and wrong password are the same
  * outcome, and an unknown address is still checked against a dummy hash so they take as long.
- * After FAILURE_LIMIT failures for one address in FAILURE_WINDOW_MS, every attempt is 'locked'.
+ * Repeated failures make the attempt wait (accounts.throttle.ts), counted alike for every address.
+ * A correct password made with older hash settings is rehashed with today's.
  */
-export async function authenticate(db: Db, passwordCost: number, email: string, password: string): Promise<SignInOutcome> {
-  const windowStart = new Date(Date.now() - FAILURE_WINDOW_MS).toISOString()
-  if ((await countRecentFailures(db, email, windowStart)) >= FAILURE_LIMIT) return { kind: 'locked' }
+export async function authenticate(db: Db, passwordCost: number, email: string, password: string, source: SignInSource): Promise<SignInOutcome> {
+  const windowStart = new Date(Date.now() - WINDOW_MS).toISOString()
+  const seconds = waitSeconds(await countRecentFailures(db, email, source.ip, windowStart), source.knownDevice)
+  if (seconds > 0) return { kind: 'wait', seconds }
   const account = await findAccountByEmail(db, email)
   const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash(passwordCost)))
   if (!account || !ok) {
-    await recordFailure(db, email, windowStart)
+    await recordFailure(db, email, source.ip, windowStart)
     return { kind: 'invalid' }
   }
-  await clearFailures(db, email)
+  await clearFailures(db, email, source.ip)
+  if (needsRehash(account.password_hash, passwordCost)) await setPasswordHash(db, account.id, await hashPassword(password, passwordCost))
   if (account.suspended_at) return { kind: 'suspended' }
   if (!account.email_verified_at) return { kind: 'unverified', userId: account.id }
   return { kind: 'ok', userId: account.id }

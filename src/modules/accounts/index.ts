@@ -4,6 +4,7 @@ import { hashPassword } from '../../core/auth/passwords.ts'
 import { now } from '../../core/db/ids.ts'
 import { migration as createSignInFailures } from './migrations/20261123T110000_accounts_create_sign_in_failures.ts'
 import { migration as createProfiles } from './migrations/20261130T090100_accounts_create_profiles.ts'
+import { migration as failuresByAddress } from './migrations/20261130T090600_accounts_sign_in_failures_by_address.ts'
 import { insertAccount, listedHandles } from './accounts.queries.ts'
 import { indexPerson } from './accounts.ts'
 import { personPolicy } from './accounts.policy.ts'
@@ -19,6 +20,7 @@ export const accountsModule: AppModule = {
   migrations: {
     '20261123T110000_accounts_create_sign_in_failures': createSignInFailures,
     '20261130T090100_accounts_create_profiles': createProfiles,
+    '20261130T090600_accounts_sign_in_failures_by_address': failuresByAddress,
   },
   pages: accountsPages,
   api: accountsApi,

@@ -20,15 +20,22 @@ import {
   updateProfile,
   verifyEmail,
 } from './accounts.ts'
-import { findAccountById, handleOwner, listListedPeople, splitStored } from './accounts.queries.ts'
+import { emailHash, findAccountById, handleOwner, listListedPeople, splitStored } from './accounts.queries.ts'
 import { checkHandle, checkPassword, emailSchema, normaliseHandle, orderErrors, profileSchema, safeNext, signUpSchema } from './accounts.schemas.ts'
 
 type Body = Record<string, unknown>
 const body = (request: FastifyRequest) => (request.body && typeof request.body === 'object' ? request.body : {}) as Body
 const query = (request: FastifyRequest) => request.query as Record<string, unknown>
 
-/** Per-IP limits on the forms that check passwords or send mail (the per-address limit is in authenticate). */
-const LIMITED = { rateLimit: { max: 10, timeWindow: '10 minutes' } }
+/**
+ * Per network address limits on the forms that send mail or set a password, generous enough for an
+ * office sharing one address. Sign-in is throttled by failures instead (accounts.throttle.ts).
+ */
+const LIMITED = { rateLimit: { max: 30, timeWindow: '10 minutes' } }
+
+/** A signed cookie saying this browser signed in to an account before: attacks on the account elsewhere do not slow it down. */
+const DEVICE_COOKIE = 'openly_device'
+const deviceValue = (email: string) => emailHash(email).slice(0, 22)
 
 const SIGN_IN_FAILED = 'Enter a correct e-mail address and password'
 const PEOPLE_PAGE = 24
@@ -123,7 +130,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/sign-in', { config: { serves: 'form' } }, async (request, reply) => renderSignIn(reply, safeNext(query(request).next)))
 
-  app.post('/sign-in', { config: LIMITED }, async (request, reply) => {
+  app.post('/sign-in', async (request, reply) => {
     const data = body(request)
     const next = safeNext(data.next)
     const parsed = parseInput(emailSchema, data)
@@ -132,12 +139,18 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     if (!parsed.ok || !password) return renderSignIn(reply, next, { email: parsed.ok ? parsed.value.email : parsed.input.email ?? '' }, errors)
     const email = parsed.value.email
     // Over-long passwords cannot be right (sign-up caps them) and would only cost hashing time.
-    const outcome = await authenticate(app.db, app.config.passwordCost, email, password.length > 1000 ? '' : password)
-    if (outcome.kind === 'locked') return reply.code(429).render('accounts/too-many.njk', { title: 'Too many attempts', noindex: true })
+    const device = request.cookies[DEVICE_COOKIE] ? request.unsignCookie(request.cookies[DEVICE_COOKIE]) : null
+    const source = { ip: request.ip, knownDevice: device?.valid === true && device.value === deviceValue(email) }
+    const outcome = await authenticate(app.db, app.config.passwordCost, email, password.length > 1000 ? '' : password, source)
+    if (outcome.kind === 'wait') {
+      const minutes = Math.max(1, Math.ceil(outcome.seconds / 60))
+      return reply.code(429).header('retry-after', String(outcome.seconds)).render('accounts/too-many.njk', { title: 'Too many attempts', minutes, noindex: true })
+    }
     if (outcome.kind === 'invalid') return renderSignIn(reply, next, { email }, { email: SIGN_IN_FAILED })
     if (outcome.kind === 'suspended') return renderSignIn(reply, next, { email }, { email: 'This account is suspended. Contact the site’s administrators if you think this is a mistake' })
     if (outcome.kind === 'unverified') return reply.render('accounts/verify-needed.njk', { title: 'Confirm your email address', email, noindex: true })
     await app.db.transaction().execute((trx) => startSession(app, request, reply, trx, outcome.userId))
+    reply.setCookie(DEVICE_COOKIE, deviceValue(email), { httpOnly: true, sameSite: 'lax', path: '/sign-in', secure: app.config.secureCookies, signed: true, maxAge: 365 * 86400 })
     return reply.redirect(next, 303)
   })
 

@@ -19,6 +19,7 @@ import { registerAllPolicies } from './core/access/spaces.policy.ts'
 import { isReachable } from './core/db/database.ts'
 import { ANONYMOUS, type Actor } from './core/access/policy.ts'
 import { loadSession, SESSION_COOKIE, type SessionUser } from './core/auth/sessions.ts'
+import { isNewcomer } from './core/access/trust.ts'
 import { PageCache } from './core/cache/page-cache.ts'
 import { keepPersonalResponsesPrivate } from './core/http/cache-headers.ts'
 import { installErrorHandlers } from './core/http/errors.ts'
@@ -187,7 +188,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     const token = request.cookies[SESSION_COOKIE]
     const user = token ? await loadSession(database.db, token) : null
     request.user = user
-    request.actor = user ? { userId: user.id, isAdmin: user.isAdmin } : ANONYMOUS
+    request.actor = user ? { userId: user.id, isAdmin: user.isAdmin, newcomer: isNewcomer(user, config.trust) } : ANONYMOUS
     if (token && !user) reply.clearCookie(SESSION_COOKIE, { path: '/' })
     if (user) for (const m of localsProviders) Object.assign(reply.locals, await m.locals!(request))
   })

@@ -25,6 +25,11 @@ export interface Config {
   passwordCost: number
   /** Write outgoing e-mails to the log too (on by default when no SMTP server is configured). */
   logMail: boolean
+  /**
+   * Trust levels (core/access/trust.ts): content with links by an account younger than `newAccountDays`
+   * days waits for a moderator's approval, until `approvals` of its held items have been approved.
+   */
+  trust: { newAccountDays: number; approvals: number }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -71,6 +76,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: baseUrl.startsWith('https:'),
     passwordCost: int('PASSWORD_COST', env.PASSWORD_COST, 15, 10, 20),
     logMail: bool('LOG_MAIL', env.LOG_MAIL, !smtpUrl),
+    trust: {
+      newAccountDays: int('TRUST_NEW_ACCOUNT_DAYS', env.TRUST_NEW_ACCOUNT_DAYS, 3, 0, 365),
+      approvals: int('TRUST_APPROVALS', env.TRUST_APPROVALS, 2, 1, 100),
+    },
     ...overrides,
   }
   return config

@@ -35,7 +35,36 @@ export interface AuditLogTable {
   subject_id: string
   space_id: string | null
   reason: string
+  /** What the subject was called and where it was, when the action was taken ('' on rows older than these columns). */
+  subject_title: string
+  subject_url: string
   created_at: string
+}
+
+/** Why a piece of content is held back from readers (see core/access/held.ts). */
+export type HeldState = 'pending' | 'hidden' | 'approved'
+
+/**
+ * Content moderation holds back, and why: `pending` (a new account's content with links waits for a
+ * moderator's approval), `hidden` (a moderator hid it), `approved` (a moderator approved or restored it:
+ * it is not held again, and it counts towards its author's trust). The content's own `hidden_at` is set
+ * while pending or hidden: that is what every read path checks. Title and URL are a snapshot for the lists.
+ */
+export interface HeldContentTable {
+  /** A key of some module's `moderation` registry ('post', 'thread', 'person', …). */
+  subject_type: string
+  subject_id: string
+  space_id: string | null
+  author_id: string | null
+  title: string
+  url: string
+  state: HeldState
+  /** Why it is held: the rule that held it, or the moderator's reason. */
+  reason: string
+  /** The moderator who last decided (null while waiting for approval). */
+  decided_by: string | null
+  created_at: string
+  updated_at: string
 }
 
 /**
@@ -56,6 +85,7 @@ export interface AccessTables {
   space_members: SpaceMembersTable
   space_admin_access: SpaceAdminAccessTable
   audit_log: AuditLogTable
+  held_content: HeldContentTable
 }
 
 /**

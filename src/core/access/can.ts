@@ -36,6 +36,8 @@ export type Action =
   | 'contribute'
   | 'report'
   | 'suspend'
+  /** Publish content with links straight away, without waiting for a moderator's approval (trust levels, core/access/trust.ts). */
+  | 'publishLinks'
 
 /** One space's visibility and the actor's standing in it, loaded once per decision. */
 export interface SpaceFacts {

@@ -11,6 +11,11 @@ import type { SpaceVisibility } from './access.tables.ts'
 export interface Actor {
   userId: string | null
   isAdmin: boolean
+  /**
+   * A new account (trust levels, core/access/trust.ts): what it publishes with links waits for a
+   * moderator's approval. Set per request from the account; absent means an established account.
+   */
+  newcomer?: boolean
 }
 
 export const ANONYMOUS: Actor = Object.freeze({ userId: null, isAdmin: false })
@@ -87,5 +92,25 @@ export function publiclyVisible(eb: ExpressionBuilder<any, any>, columns: Conten
   return visibleTo(ANONYMOUS, eb, columns, at)
 }
 
+/**
+ * SQL: the actor moderates content whose space is in this column. The rule of moderateSpace
+ * (spaces.policy.ts) in SQL: the active hosts and moderators of the space; platform admins for site
+ * content and the spaces they may read (a trusted space only with an "access as admin" grant).
+ */
+export function moderatedBy(actor: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
+  if (!actor.userId) return never
+  if (actor.isAdmin) return spaceVisible(actor, eb, spaceColumn)
+  const moderated = eb
+    .selectFrom('space_members')
+    .select('space_members.space_id')
+    .where('space_members.user_id', '=', actor.userId)
+    .where('space_members.status', '=', 'active')
+    .where('space_members.role', 'in', ['host', 'moderator'])
+  return eb(eb.ref(spaceColumn), 'in', moderated)
+}
+
 /** SQL that is always true, for optional conditions. */
 export const always = sql<SqlBool>`1 = 1`
+
+/** SQL that is never true. */
+export const never = sql<SqlBool>`1 = 0`

@@ -13,6 +13,8 @@ import { signedIn, type Actor } from './policy.ts'
  * - Unpublished content (a draft, or scheduled for later) is readable only by its authors.
  * - Hidden content (a moderator hid it) is readable by its authors and those who moderate there.
  * - People edit only their own words; moderators hide and restore, they do not rewrite.
+ * - A new account's content with links waits for a moderator's approval (trust levels, as Discourse
+ *   has them: core/access/trust.ts), except in the spaces it moderates itself.
  */
 
 declare module './can.ts' {
@@ -77,6 +79,7 @@ export const contentRules = {
   moderate: async (actor: Actor, r: ContentFacts, ctx: RuleContext) => (await viewContent(actor, r, ctx)) && moderateSpace(actor, await factsOf(ctx, r.spaceId)),
   participate: async (actor: Actor, r: ContentFacts, ctx: RuleContext) => (await viewContent(actor, r, ctx)) && participateInSpace(actor, await factsOf(ctx, r.spaceId)),
   report: async (actor: Actor, r: ContentFacts, ctx: RuleContext) => signedIn(actor) && (await viewContent(actor, r, ctx)),
+  publishLinks: async (actor: Actor, r: ContentFacts, ctx: RuleContext) => signedIn(actor) && (!actor.newcomer || moderateSpace(actor, await factsOf(ctx, r.spaceId))),
 } satisfies Partial<Record<string, Rule<ContentFacts>>>
 
 export const contentPolicy = definePolicy('content', contentRules)

@@ -12,6 +12,8 @@ export interface UsersTable {
   is_admin: number
   /** Set when a platform admin suspends the account: no sign-in, no session, no public profile. */
   suspended_at: string | null
+  /** Set when a new account has had enough of its held content approved: it is no longer new (core/access/trust.ts). */
+  trusted_at: string | null
   created_at: string
   updated_at: string
 }

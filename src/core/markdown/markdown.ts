@@ -38,3 +38,21 @@ export function markdownToText(source: string): string {
     .replace(/\s+/g, ' ')
     .trim()
 }
+
+/**
+ * The addresses a text links to once rendered: links and images, and the web and e-mail addresses the
+ * renderer turns into links, leaving out links within the site (relative ones). Exactly what the page
+ * would link to, so trust levels hold a new account's content when this is not empty.
+ */
+export function outboundLinks(source: string): string[] {
+  const found: string[] = []
+  const walk = (tokens: ReturnType<typeof md.parse>) => {
+    for (const token of tokens) {
+      const target = String((token.type === 'link_open' ? token.attrGet('href') : token.type === 'image' ? token.attrGet('src') : null) ?? '')
+      if (/^(https?:|mailto:|\/\/)/i.test(target)) found.push(target)
+      if (token.children) walk(token.children)
+    }
+  }
+  walk(md.parse(source ?? '', {}))
+  return found
+}

@@ -5,8 +5,11 @@ import { migration as createSearch } from './20261123T100200_core_create_search.
 import { migration as usersSuspended } from './20261130T090000_core_users_suspended.ts'
 import { migration as spaceAdminAccess } from './20261130T090200_core_create_space_admin_access.ts'
 import { migration as formSubmissions } from './20261130T090400_core_create_form_submissions.ts'
+import { migration as auditSubjectTitles } from './20261130T120000_core_audit_subject_titles.ts'
+import { migration as createHeldContent } from './20261130T120100_core_create_held_content.ts'
+import { migration as usersModeration } from './20261130T120200_core_users_moderation.ts'
 
-/** The core's own tables: people and sessions, spaces and membership, the audit log, the search index. */
+/** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261123T100000_core_create_users': createUsers,
   '20261123T100100_core_create_spaces': createSpaces,
@@ -14,4 +17,7 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T090000_core_users_suspended': usersSuspended,
   '20261130T090200_core_create_space_admin_access': spaceAdminAccess,
   '20261130T090400_core_create_form_submissions': formSubmissions,
+  '20261130T120000_core_audit_subject_titles': auditSubjectTitles,
+  '20261130T120100_core_create_held_content': createHeldContent,
+  '20261130T120200_core_users_moderation': usersModeration,
 }

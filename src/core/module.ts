@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { OpenlyMigration } from './db/migrations.ts'
 import type { Db } from './db/database.ts'
 import type { Config } from '../config.ts'
-import type { Policy } from './access/can.ts'
+import type { Kind, Policy, Resources } from './access/can.ts'
 
 export interface NavItem {
   href: string
@@ -15,6 +15,8 @@ export interface SeedContext {
   config: Config
   /** Sign-in details of demo accounts, printed on start. */
   accounts: Array<{ email: string; password: string; note: string }>
+  /** Every module being seeded (a later module's demo content may act on earlier ones' through their registries). */
+  modules: AppModule[]
 }
 
 /**
@@ -45,8 +47,8 @@ export interface AppModule {
    * for the header). Runs once per signed-in request, so keep it to one cheap indexed query.
    */
   locals?: (request: FastifyRequest) => Promise<Record<string, unknown>>
-  /** Content types this module lets people report and moderators hide (see modules/moderation). */
-  moderation?: Record<string, ModeratableType>
+  /** Content types this module lets people report and moderators hide, keyed by their policy kind (see modules/moderation). */
+  moderation?: ModerationRegistrations
   /** The access rules of each kind of resource this module owns (one policy file per kind), for `can()`. */
   policies?: Array<Policy<any>>
   /** The document types this module writes to the search index, with their plural label for the search filter. */
@@ -58,26 +60,34 @@ export interface AppModule {
 /** Renders one module's section on another module's page. */
 export type PanelProvider = (request: FastifyRequest, subject: { id: string; slug: string }) => Promise<string>
 
-/** What the access policy needs to know about a moderated item (see `can(…, 'content', …)`). */
-export interface ModerationFacts {
+/** One item as the moderation module sees it (its queue, its forms, the audit log). */
+export interface ModerationSubject<R = unknown> {
   spaceId: string | null
   authorId: string | null
+  title: string
+  url: string
+  /** Set while a moderator hid it or it waits for approval. */
   hiddenAt: string | null
-  visibleFrom?: string | null
+  /** What the kind's policy file needs to answer 'report' and 'moderate' about it (its `Resources` entry). */
+  resource: R
 }
 
-/** How the moderation module finds, hides and restores one type of content owned by another module. */
-export interface ModeratableType {
-  /** Human label, e.g. 'thread', 'reply', 'post', 'document'. */
+/**
+ * How the moderation module finds, hides and restores one kind of content owned by another module.
+ * Registered under the kind's policy name: reporting asks `can(…, 'report', kind, resource)`, acting
+ * asks `can(…, 'moderate', kind, resource)`.
+ */
+export interface ModeratableType<K extends Kind = Kind> {
+  /** Human label, e.g. 'thread', 'reply', 'post', 'document', 'person'. */
   label: string
-  /**
-   * Loads facts about the item, or null if it does not exist. `within`: what it sits in (a reply's
-   * thread, a comment's post), whose title its own title repeats: it is seen only where that is.
-   */
-  load(db: Db, id: string): Promise<(ModerationFacts & { title: string; url: string; within?: ModerationFacts }) | null>
+  /** Loads the item in whatever state, or null if it does not exist. */
+  load(db: Db, id: string): Promise<ModerationSubject<Resources[K]> | null>
   /** Hides (hidden=true) or restores the item; must also update the search index. */
   setHidden(db: Db, id: string, hidden: boolean): Promise<void>
 }
+
+/** A module's moderation registry: each key is a policy kind, with that kind's resource type. */
+export type ModerationRegistrations = { [K in Kind]?: ModeratableType<K> }
 
 /** How a route relates to content, for the access leak matrix: every GET route must say. */
 export type RouteServes = 'page' | 'feed' | 'api' | 'file' | 'form' | 'static' | 'health' | 'redirect'

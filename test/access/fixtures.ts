@@ -12,7 +12,7 @@ import type { TestApp } from '../support/app.ts'
 import { TestClient, csrfTokenIn } from '../support/client.ts'
 import { createUser, signInAs } from '../support/factories.ts'
 import type { Mailbox } from '../support/mailbox.ts'
-import { findVisiblePerson, setPersonHidden, suspendAccount } from '../../src/modules/accounts/accounts.ts'
+import { setPersonHidden } from '../../src/modules/accounts/accounts.ts'
 import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
 
 export interface World {
@@ -289,9 +289,9 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   if (moderatable.has('person')) await hideByReport('admin', 'person', userIds.hidden!, undefined, people.hidden)
   else await setPersonHidden(db, userIds.hidden!, true)
   people.hidden.facts.person!.hidden = true
-  // Suspension has no page yet: accounts' use case, as a platform admin would.
-  const admin = { userId: userIds.admin!, isAdmin: true }
-  await suspendAccount(db, admin, (await findVisiblePerson(db, admin, people.suspended.marker))!, true)
+  // Suspension: through the admins' page, with a reason.
+  const handle = people.suspended.marker
+  redirected(await c.admin.submit(`/admin/suspension?person=${handle}`, { person: handle, suspend: 'yes', reason: 'Leak matrix' }, '/admin/suspension'), 'suspend a person')
   people.suspended.facts.person!.suspended = true
   // Those use cases ran outside a request: empty the page cache as any write through the app does.
   t.app.pageCache.invalidate()

@@ -23,7 +23,7 @@ export async function seedIfEmpty(database: DatabaseHandle, config: Config, modu
   const accounts: SeedContext['accounts'] = []
   registerAllPolicies(modules)
   await database.db.transaction().execute(async (trx) => {
-    for (const m of modules) if (m.seed) await m.seed({ db: trx, config, accounts })
+    for (const m of modules) if (m.seed) await m.seed({ db: trx, config, accounts, modules })
   })
   return accounts
 }

@@ -20,8 +20,12 @@ export interface Person {
   updatedAt: string
   verified: boolean
   suspended: boolean
+  /** When a platform admin suspended the account, or null. */
+  suspendedAt: string | null
   /** A moderator hid the profile. */
   hidden: boolean
+  /** When a moderator hid the profile, or null. */
+  hiddenAt: string | null
   /** Has a public presence (confirmed address, not suspended, not hidden): linkable, nameable, findable. */
   public: boolean
 }
@@ -82,7 +86,9 @@ function toPerson(row: Row): Person {
     updatedAt: row.updated_at,
     verified,
     suspended,
+    suspendedAt: row.suspended_at,
     hidden,
+    hiddenAt: row.hidden_at,
     public: verified && !suspended && !hidden,
   }
 }
@@ -126,6 +132,14 @@ export async function listListedPeople(db: AccountsDb, after: Cursor | null, lim
   let q = people(db).where(isPublic).where('profiles.listed', '=', 1)
   if (after) q = q.where((eb) => afterCursor(eb, 'users.name', 'users.id', after, 'asc'))
   const rows = await q.orderBy('users.name', 'asc').orderBy('users.id', 'asc').limit(limit + 1).execute()
+  return rows.map(toPerson)
+}
+
+/** Suspended accounts, most recently suspended first (keyset on (suspended_at, id)); fetches limit + 1. */
+export async function listSuspended(db: AccountsDb, after: Cursor | null, limit: number): Promise<Person[]> {
+  let q = people(db).where('users.suspended_at', 'is not', null)
+  if (after) q = q.where((eb) => afterCursor(eb, 'users.suspended_at', 'users.id', after))
+  const rows = await q.orderBy('users.suspended_at', 'desc').orderBy('users.id', 'desc').limit(limit + 1).execute()
   return rows.map(toPerson)
 }
 
@@ -180,15 +194,17 @@ export interface NewAccount {
   skills?: string[]
   interests?: string[]
   listed?: boolean
+  /** When the account was created (now unless given: demo people have some history). */
+  createdAt?: string
 }
 
 /** Inserts a person and their profile (unverified unless verifiedAt is given); returns the new id. */
 export async function insertAccount(db: AccountsDb, a: NewAccount): Promise<string> {
   const id = newId()
-  const t = now()
+  const t = a.createdAt ?? now()
   await db
     .insertInto('users')
-    .values({ id, email: a.email.toLowerCase(), email_verified_at: a.verifiedAt ?? null, password_hash: a.passwordHash, handle: a.handle, name: a.name, is_admin: a.isAdmin ? 1 : 0, suspended_at: null, created_at: t, updated_at: t })
+    .values({ id, email: a.email.toLowerCase(), email_verified_at: a.verifiedAt ?? null, password_hash: a.passwordHash, handle: a.handle, name: a.name, is_admin: a.isAdmin ? 1 : 0, suspended_at: null, trusted_at: null, created_at: t, updated_at: t })
     .execute()
   await db
     .insertInto('profiles')

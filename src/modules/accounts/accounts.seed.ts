@@ -3,8 +3,11 @@ import type { NewAccount } from './accounts.queries.ts'
 /** Printed on start with the demo e-mail addresses; never used outside demo content. */
 export const DEMO_PASSWORD = 'openly-demo-2026'
 
-/** The demo people (fictional), looked up by handle in other modules' seeds. */
-export const DEMO_PEOPLE: Array<Omit<NewAccount, 'passwordHash'> & { email: string; name: string; role: string }> = [
+/**
+ * The demo people (fictional), looked up by handle in other modules' seeds. They joined months ago, except
+ * one newcomer: trust levels hold a new account's content with links for a moderator (core/access/trust.ts).
+ */
+export const DEMO_PEOPLE: Array<Omit<NewAccount, 'passwordHash'> & { email: string; name: string; role: string; newcomer?: boolean }> = [
   {
     handle: 'sam-admin',
     name: 'Sam Adeyemi',
@@ -77,5 +80,15 @@ export const DEMO_PEOPLE: Array<Omit<NewAccount, 'passwordHash'> & { email: stri
     bio: 'Nurse turned informatician. I work on how patients book and change appointments, and on sharing what we learn with other health boards.',
     skills: ['clinical safety', 'service design', 'data protection'],
     interests: ['health', 'care', 'Welsh language services'],
+  },
+  {
+    handle: 'jordan-reyes',
+    name: 'Jordan Reyes',
+    email: 'jordan@openly.example',
+    newcomer: true,
+    role: 'Independent consultant',
+    bio: 'New here. I help councils choose notification tools.',
+    skills: ['procurement'],
+    interests: ['notifications'],
   },
 ]

@@ -369,10 +369,15 @@ for (const dialect of testDialects()) {
 
     test('the seed creates the verified demo people, Sam as admin, with the printed password', async () => {
       const accounts: Array<{ email: string; password: string; note: string }> = []
-      await t.app.db.transaction().execute((trx) => accountsModule.seed!({ db: trx, config: t.config, accounts }))
-      assert.equal(accounts.length, 8)
-      const people = await peopleByHandles(t.app.db, ['sam-admin', 'priya-natarajan', 'tomas-lindqvist', 'aoife-brennan', 'kwame-mensah', 'lena-vogel', 'marco-bellini', 'hannah-price'])
-      assert.equal(people.size, 8)
+      await t.app.db.transaction().execute((trx) => accountsModule.seed!({ db: trx, config: t.config, accounts, modules: [accountsModule] }))
+      assert.equal(accounts.length, 9)
+      const people = await peopleByHandles(t.app.db, ['sam-admin', 'priya-natarajan', 'tomas-lindqvist', 'aoife-brennan', 'kwame-mensah', 'lena-vogel', 'marco-bellini', 'hannah-price', 'jordan-reyes'])
+      assert.equal(people.size, 9)
+      // Demo people have some history; only the newcomer is a new account (trust levels).
+      const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString()
+      assert.ok([...people.values()].filter((p) => p.handle !== 'jordan-reyes').every((p) => p.createdAt < monthAgo))
+      assert.ok(people.get('jordan-reyes')!.createdAt > monthAgo)
+      assert.match(accounts.find((a) => a.email === 'jordan@openly.example')!.note, /new account/)
       assert.equal(people.get('sam-admin')?.isAdmin, true)
       assert.equal(people.get('priya-natarajan')?.isAdmin, false)
       assert.ok(accounts.every((a) => a.password === 'openly-demo-2026' && a.email.endsWith('@openly.example')))

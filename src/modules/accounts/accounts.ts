@@ -6,7 +6,9 @@ import { hashToken, destroyAllSessions } from '../../core/auth/sessions.ts'
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../../core/auth/passwords.ts'
 import { waitSeconds, WINDOW_MS } from './accounts.throttle.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
-import { forbidden, invalid } from '../../core/errors.ts'
+import { audit } from '../../core/audit.ts'
+import { forbidden, invalid, notFound } from '../../core/errors.ts'
+import type { Cursor } from '../../core/http/pagination.ts'
 import type { Mail } from '../../core/mail/mailer.ts'
 import {
   accountIdByEmail,
@@ -17,6 +19,7 @@ import {
   handleOwner,
   insertAccount,
   insertEmailToken,
+  listSuspended,
   liveTokenOwner,
   markVerified,
   peopleByIds as peopleRowsByIds,
@@ -246,13 +249,53 @@ export async function setPersonHidden(db: Db, userId: string, hidden: boolean): 
 }
 
 /**
- * Suspends (or reinstates) an account: it is signed out everywhere, cannot sign in, and its profile
- * is no longer public. Its content is kept for moderators to review. Platform admins only.
+ * Suspends (or reinstates) an account, for a reason: it is signed out everywhere (its sessions are
+ * deleted), cannot sign in, and its profile is no longer public (404 to everyone but platform admins).
+ * What it wrote is kept for moderators to review. Platform admins only, never their own account; written
+ * to the audit log with the reason. Returns the e-mail that tells the person, or null when nothing changed
+ * (already in that state: a second click does nothing).
  */
-export async function suspendAccount(db: Db, actor: Actor, person: Person, suspended: boolean): Promise<void> {
+export async function suspendAccount(db: Db, baseUrl: string, actor: Actor, person: Person, suspended: boolean, reason: string): Promise<Mail | null> {
   if (!(await can(db, actor, 'suspend', 'person', person))) throw forbidden('Only platform admins can suspend accounts')
+  if (person.suspended === suspended) return null
   await setSuspended(db, person.id, suspended)
   if (suspended) await destroyAllSessions(db, person.id)
   await indexPerson(db, person.id)
+  await audit(db, {
+    actorId: actor.userId,
+    action: suspended ? 'account.suspend' : 'account.reinstate',
+    subjectType: 'person',
+    subjectId: person.id,
+    reason,
+    subjectTitle: `${person.name} (@${person.handle})`,
+    subjectUrl: `/people/${person.handle}`,
+  })
+  const account = await findAccountById(db, person.id)
+  if (!account) return null
+  return suspended
+    ? {
+        to: account.email,
+        subject: 'Your Openly account has been suspended',
+        text: `Hello ${account.name},\n\nA platform administrator has suspended your Openly account. While it is suspended you cannot sign in and your profile is not shown to anyone. What you wrote is kept while the administrators review it.\n\nThe reason given:\n${reason}\n\nIf you think this is a mistake, contact the administrators of ${baseUrl}.\n`,
+      }
+    : {
+        to: account.email,
+        subject: 'Your Openly account has been reinstated',
+        text: `Hello ${account.name},\n\nA platform administrator has reinstated your Openly account. You can sign in again at ${baseUrl}/sign-in\n\nThe reason given:\n${reason}\n`,
+      }
+}
+
+/** Suspended accounts, most recently suspended first (limit + 1 rows): platform admins only (404 for anyone else). */
+export async function suspendedAccounts(db: Db, actor: Actor, options: { cursor: Cursor | null; limit: number }): Promise<Person[]> {
+  if (!actor.isAdmin) throw notFound()
+  return listSuspended(db, options.cursor, options.limit)
+}
+
+/** Any person by handle, whatever their state, for a platform admin's moderation pages (404 for anyone else). */
+export async function personForAdmin(db: Db, actor: Actor, handle: string): Promise<Person> {
+  if (!actor.isAdmin) throw notFound()
+  const person = await personByHandle(db, handle)
+  if (!person) throw notFound()
+  return person
 }
 

@@ -8,6 +8,7 @@ import { migration as failuresByAddress } from './migrations/20261130T090600_acc
 import { insertAccount, listedHandles } from './accounts.queries.ts'
 import { indexPerson } from './accounts.ts'
 import { personPolicy } from './accounts.policy.ts'
+import { personModeration } from './accounts.moderation.ts'
 import { accountsPages } from './routes.pages.ts'
 import { accountsApi } from './routes.api.ts'
 import { DEMO_PASSWORD, DEMO_PEOPLE } from './accounts.seed.ts'
@@ -25,16 +26,20 @@ export const accountsModule: AppModule = {
   pages: accountsPages,
   api: accountsApi,
   policies: [personPolicy],
+  moderation: { person: personModeration },
   searchTypes: [{ type: 'person', label: 'People' }],
   sitemap: async (db) => [{ path: '/people' }, ...(await listedHandles(db)).map((p) => ({ path: `/people/${p.handle}`, updated: p.updated_at }))],
   async seed({ db, config, accounts }) {
     // One hash for every demo person: scrypt at full cost takes a while.
     const passwordHash = await hashPassword(DEMO_PASSWORD, config.passwordCost)
     const verifiedAt = now()
-    for (const p of DEMO_PEOPLE) {
-      const id = await insertAccount(db, { ...p, passwordHash, verifiedAt, listed: true })
+    // Everyone but the newcomer joined about six months ago, so only the newcomer is a new account.
+    const established = new Date(Date.now() - 200 * 86_400_000).toISOString()
+    for (const { newcomer, ...p } of DEMO_PEOPLE) {
+      const id = await insertAccount(db, { ...p, passwordHash, verifiedAt, listed: true, createdAt: newcomer ? undefined : established })
       await indexPerson(db, id)
-      accounts.push({ email: p.email, password: DEMO_PASSWORD, note: p.isAdmin ? `${p.name}, platform admin` : `${p.name}, ${p.role}` })
+      const note = p.isAdmin ? `${p.name}, platform admin` : newcomer ? `${p.name}, a new account (content with links waits for approval)` : `${p.name}, ${p.role}`
+      accounts.push({ email: p.email, password: DEMO_PASSWORD, note })
     }
   },
 }

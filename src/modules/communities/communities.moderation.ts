@@ -5,15 +5,16 @@ import { findCommunityById } from './communities.queries.ts'
 import { findReply, findThread, setReplyHiddenAt, setThreadHiddenAt } from './discussions.queries.ts'
 import { findDocument, setDocumentHiddenAt } from './library.queries.ts'
 import { indexReply, indexThread, indexThreadReplies, replyPath, threadPath } from './discussions.ts'
+import { documentFacts, replyFacts, threadFacts } from './communities.policy.ts'
 
 /** Threads, for the moderation module: hiding also takes the thread out of search. */
-export const threadModeration: ModeratableType = {
+export const threadModeration: ModeratableType<'thread'> = {
   label: 'thread',
   async load(db, id) {
     const t = await findThread(db, id)
     if (!t) return null
     const c = await findCommunityById(db, t.spaceId)
-    return { spaceId: t.spaceId, authorId: t.authorId, title: t.title, url: threadPath(c?.slug ?? '', t.id), hiddenAt: t.hiddenAt, visibleFrom: t.createdAt }
+    return { spaceId: t.spaceId, authorId: t.authorId, title: t.title, url: threadPath(c?.slug ?? '', t.id), hiddenAt: t.hiddenAt, resource: threadFacts(t) }
   },
   async setHidden(db: Db, id: string, hidden: boolean) {
     const t = await findThread(db, id)
@@ -28,15 +29,15 @@ export const threadModeration: ModeratableType = {
 }
 
 /** Replies, for the moderation module. */
-export const replyModeration: ModeratableType = {
+export const replyModeration: ModeratableType<'reply'> = {
   label: 'reply',
   async load(db, id) {
     const r = await findReply(db, id)
     if (!r) return null
     const t = await findThread(db, r.threadId)
+    if (!t) return null
     const c = await findCommunityById(db, r.spaceId)
-    const within = t ? { spaceId: t.spaceId, authorId: t.authorId, hiddenAt: t.hiddenAt, visibleFrom: t.createdAt } : undefined
-    return { spaceId: r.spaceId, authorId: r.authorId, title: `Reply to “${t?.title ?? ''}”: ${r.body.slice(0, 80)}`, url: replyPath(c?.slug ?? '', r.threadId, r.id), hiddenAt: r.hiddenAt, visibleFrom: r.createdAt, within }
+    return { spaceId: r.spaceId, authorId: r.authorId, title: `Reply to “${t.title}”: ${r.body.slice(0, 80)}`, url: replyPath(c?.slug ?? '', r.threadId, r.id), hiddenAt: r.hiddenAt, resource: replyFacts(r, t) }
   },
   async setHidden(db: Db, id: string, hidden: boolean) {
     const r = await findReply(db, id)
@@ -50,13 +51,13 @@ export const replyModeration: ModeratableType = {
 }
 
 /** Library documents and links, for the moderation module (not in search). */
-export const documentModeration: ModeratableType = {
+export const documentModeration: ModeratableType<'document'> = {
   label: 'document',
   async load(db, id) {
     const d = await findDocument(db, id)
     if (!d) return null
     const c = await findCommunityById(db, d.spaceId)
-    return { spaceId: d.spaceId, authorId: d.authorId, title: d.title, url: `/communities/${c?.slug ?? ''}/library`, hiddenAt: d.hiddenAt }
+    return { spaceId: d.spaceId, authorId: d.authorId, title: d.title, url: `/communities/${c?.slug ?? ''}/library`, hiddenAt: d.hiddenAt, resource: documentFacts(d) }
   },
   async setHidden(db: Db, id: string, hidden: boolean) {
     await setDocumentHiddenAt(db, id, hidden ? now() : null)

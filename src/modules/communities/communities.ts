@@ -99,6 +99,6 @@ export async function updateCommunity(db: Db, actor: Actor, access: CommunityAcc
   await updateSpace(db, c.id, { name: input.name, visibility: input.visibility as SpaceVisibility })
   await indexCommunity(db, { id: c.id, slug: c.slug, name: input.name, description: input.description, themes: input.themes, createdAt: c.createdAt })
   if (input.visibility !== c.visibility) {
-    await audit(db, { actorId: actor.userId, action: 'community.visibility', subjectType: 'community', subjectId: c.id, spaceId: c.id, reason: `${c.visibility} → ${input.visibility}` })
+    await audit(db, { actorId: actor.userId, action: 'community.visibility', subjectType: 'community', subjectId: c.id, spaceId: c.id, subjectTitle: c.name, subjectUrl: `/communities/${c.slug}`, reason: `${c.visibility} → ${input.visibility}` })
   }
 }

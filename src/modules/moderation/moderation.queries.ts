@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type SqlBool } from 'kysely'
-import type { Actor } from '../../core/access/policy.ts'
+import { moderatedBy, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { ModerationDb, ReportsTable } from './moderation.tables.ts'
 
@@ -28,20 +28,12 @@ export async function findOpenReportBy(db: ModerationDb, reporterId: string, sub
 }
 
 /**
- * Open reports the actor may act on, newest first (limit + 1 rows): every report for a platform
- * admin, else reports in spaces where the actor is an active host or moderator.
+ * Open reports the actor may act on, newest first (limit + 1 rows): every report for a platform admin
+ * (reports are how admins reach trusted spaces), else reports in the spaces the actor moderates.
  */
 export async function listOpenReports(db: ModerationDb, actor: Actor & { userId: string }, options: { cursor: Cursor | null; limit: number }): Promise<ReportRow[]> {
   let q = db.selectFrom('reports').selectAll().where('reports.status', '=', 'open').where(after(options.cursor))
-  if (!actor.isAdmin) {
-    const moderated = db
-      .selectFrom('space_members')
-      .select('space_members.space_id')
-      .where('space_members.user_id', '=', actor.userId)
-      .where('space_members.status', '=', 'active')
-      .where('space_members.role', 'in', ['host', 'moderator'])
-    q = q.where('reports.space_id', 'in', moderated)
-  }
+  if (!actor.isAdmin) q = q.where((eb) => moderatedBy(actor, eb, 'reports.space_id'))
   return q.orderBy('reports.created_at', 'desc').orderBy('reports.id', 'desc').limit(options.limit + 1).execute()
 }
 

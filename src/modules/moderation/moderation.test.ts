@@ -7,43 +7,8 @@ import { TestClient } from '../../../test/support/client.ts'
 import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
 import { createSpace, setMembership } from '../../core/access/spaces.ts'
 import { newId, now } from '../../core/db/ids.ts'
-import type { AppModule } from '../../core/module.ts'
 import { modules as allModules } from '../../modules.ts'
-
-/**
- * A small content type of our own, stored in a real table, registered the way content modules
- * register theirs: the moderation module is tested through its registry contract alone.
- */
-const notesModule: AppModule = {
-  id: 'moderation-test-notes',
-  dependsOn: [],
-  migrations: {
-    '20261123T150500_moderationtest_create_notes': {
-      async up(db: Kysely<any>) {
-        await db.schema
-          .createTable('test_notes')
-          .addColumn('id', 'text', (c) => c.primaryKey())
-          .addColumn('space_id', 'text')
-          .addColumn('author_id', 'text')
-          .addColumn('title', 'text', (c) => c.notNull())
-          .addColumn('hidden_at', 'text')
-          .execute()
-      },
-    },
-  },
-  moderation: {
-    note: {
-      label: 'note',
-      async load(db, id) {
-        const row = await (db as unknown as Kysely<any>).selectFrom('test_notes').selectAll().where('id', '=', id).executeTakeFirst()
-        return row ? { spaceId: row.space_id, authorId: row.author_id, title: row.title, url: `/notes/${row.id}`, hiddenAt: row.hidden_at } : null
-      },
-      async setHidden(db, id, hidden) {
-        await (db as unknown as Kysely<any>).updateTable('test_notes').set({ hidden_at: hidden ? now() : null }).where('id', '=', id).execute()
-      },
-    },
-  },
-}
+import { notesModule } from './moderation.test.support.ts'
 
 for (const dialect of testDialects()) {
   describe(`moderation on ${dialect}`, () => {
@@ -241,8 +206,14 @@ for (const dialect of testDialects()) {
       assert.equal(res.statusCode, 200)
       assert.equal(res.body.match(/<h1/g)?.length, 1)
       assert.match(res.body, /Figures are right/)
-      assert.ok(res.body.indexOf('report.dismiss') < res.body.indexOf('report.hide'), 'newest first')
+      assert.ok(res.body.indexOf('Dismissed a report about it') < res.body.indexOf('Hid it, on a report'), 'newest first')
+      // Titles and links, not raw ids: from the snapshot written with the entry.
+      assert.match(res.body, new RegExp(`<a class="govuk-link" href="/notes/${notes.publicA}">Potholes on the ring road</a>`))
+      assert.doesNotMatch(res.body, new RegExp(`<code>${notes.publicA}`))
+      // The trusted space is named, but its content's title is not shown to a platform admin who has not opened it.
       assert.match(res.body, /Quiet Room/)
+      assert.doesNotMatch(res.body, /Budget draft for the quiet room/)
+      assert.match(res.body, /in a members-only community: its title is not shown to platform admins/)
     })
 
     test('a host who is removed loses the queue at once', async () => {

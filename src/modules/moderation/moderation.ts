@@ -1,164 +1,167 @@
 import type { Db } from '../../core/db/database.ts'
-import { newId, now } from '../../core/db/ids.ts'
-import { can } from '../../core/access/can.ts'
+import { can, type Kind } from '../../core/access/can.ts'
+import { heldStateOf, listHeld, recordHeld } from '../../core/access/held.ts'
+import type { HeldState } from '../../core/access/access.tables.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { spacesByIds } from '../../core/access/spaces.ts'
-import { audit, listAudit } from '../../core/audit.ts'
+import { trustAfterApprovals, type TrustRule } from '../../core/access/trust.ts'
+import { audit } from '../../core/audit.ts'
 import { AppError, notFound } from '../../core/errors.ts'
-import type { AppModule, ModeratableType, ModerationFacts } from '../../core/module.ts'
+import type { AppModule, ModeratableType, ModerationSubject } from '../../core/module.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
-import { notify } from '../notifications/notifications.ts'
+import { notify, type NotificationInput } from '../notifications/notifications.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
-import type { Decision } from './moderation.schemas.ts'
-import {
-  findOpenReportBy,
-  findReport,
-  insertReport,
-  listOpenReports,
-  moderatesAnySpace,
-  resolveReportsAbout,
-  type ReportRow,
-} from './moderation.queries.ts'
+import { resolveReportsAbout } from './moderation.queries.ts'
 
-/** Every reportable content type, from the modules' `moderation` registries (first module wins a name). */
-export type ModerationRegistry = Map<string, ModeratableType>
+/**
+ * Moderation of one item, whatever kind it is: the registry of kinds (each module's manifest
+ * `moderation`), loading an item, and the one use case that hides, restores, approves or rejects it —
+ * from a report (moderation.reports.ts) or straight from the item or the queue's lists.
+ */
+
+/** Every kind of content people can report and moderators act on, from the modules' registries (first module wins a name). */
+export type ModerationRegistry = Map<Kind, ModeratableType<any>>
 
 export function moderationRegistry(modules: AppModule[]): ModerationRegistry {
   const registry: ModerationRegistry = new Map()
-  for (const m of modules) for (const [type, spec] of Object.entries(m.moderation ?? {})) if (!registry.has(type)) registry.set(type, spec)
+  for (const m of modules) for (const [kind, spec] of Object.entries(m.moderation ?? {})) if (spec && !registry.has(kind as Kind)) registry.set(kind as Kind, spec)
   return registry
 }
 
-export type Subject = NonNullable<Awaited<ReturnType<ModeratableType['load']>>>
+export type Subject = ModerationSubject<any>
 
-/** Loads an item the actor may see, or throws 404 (unknown type, missing item or not visible alike). */
-export async function loadVisibleSubject(db: Db, registry: ModerationRegistry, actor: Actor, type: unknown, id: unknown): Promise<{ spec: ModeratableType; subject: Subject }> {
-  if (typeof type !== 'string' || typeof id !== 'string' || id.length === 0 || id.length > 100) throw notFound()
-  const spec = registry.get(type)
+/** An item of a registered kind, in whatever state. */
+export interface Target {
+  kind: Kind
+  id: string
+  spec: ModeratableType<any>
+  subject: Subject
+}
+
+/** Loads an item by kind and id, or throws 404 (unknown kind, bad id and missing item alike). */
+export async function loadTarget(db: Db, registry: ModerationRegistry, kind: unknown, id: unknown): Promise<Target> {
+  if (typeof kind !== 'string' || typeof id !== 'string' || id.length === 0 || id.length > 100) throw notFound()
+  const spec = registry.get(kind as Kind)
   if (!spec) throw notFound()
   const subject = await spec.load(db, id)
   if (!subject) throw notFound()
-  const facts = (s: ModerationFacts) => ({ spaceId: s.spaceId, visibleFrom: s.visibleFrom, authorIds: s.authorId ? [s.authorId] : [], hiddenAt: s.hiddenAt })
-  // A reply of a hidden thread (a comment on a hidden post) is out of reach with it: its title names it.
-  const visible = (await can(db, actor, 'view', 'content', facts(subject))) && (!subject.within || (await can(db, actor, 'view', 'content', facts(subject.within))))
-  if (!visible) throw notFound()
-  return { spec, subject }
+  return { kind: kind as Kind, id, spec, subject }
 }
 
-/** Files a report about something the reporter can see. A second open report by the same person is not duplicated. */
-export async function fileReport(db: Db, registry: ModerationRegistry, actor: Actor, input: { type: string; id: string; reason: string }): Promise<{ reportId: string; subject: Subject }> {
-  if (!signedIn(actor)) throw new AppError('unauthorised', 401, 'Sign in to report content')
-  const { subject } = await loadVisibleSubject(db, registry, actor, input.type, input.id)
-  const existing = await findOpenReportBy(db, actor.userId, input.type, input.id)
-  if (existing) return { reportId: existing.id, subject }
-  const id = newId()
-  await insertReport(db, {
-    id,
-    subject_type: input.type,
-    subject_id: input.id,
-    space_id: subject.spaceId,
-    subject_title: subject.title.slice(0, 300),
-    subject_url: subject.url,
-    subject_author_id: subject.authorId,
-    reporter_id: actor.userId,
-    reason: input.reason,
-    status: 'open',
-    resolution: '',
-    resolution_reason: '',
-    created_at: now(),
-    resolved_by: null,
-    resolved_at: null,
-  })
-  return { reportId: id, subject }
+/** May the actor hide, restore, approve or reject this item? The kind's own `moderate` rule. */
+export function mayModerate(db: Db, actor: Actor, target: Target): Promise<boolean> {
+  return can(db, actor, 'moderate', target.kind, target.subject.resource as never)
 }
+
+/** An item the actor may act on, or 404. */
+export async function moderatableTarget(db: Db, registry: ModerationRegistry, actor: Actor, kind: unknown, id: unknown): Promise<Target> {
+  const target = await loadTarget(db, registry, kind, id)
+  if (!signedIn(actor) || !(await mayModerate(db, actor, target))) throw notFound()
+  return target
+}
+
+export const ITEM_ACTIONS = ['hide', 'restore', 'approve', 'reject'] as const
+export type ItemAction = (typeof ITEM_ACTIONS)[number]
+
+/** Why the item is held back now (waiting for approval, hidden), from the record and its own hidden time. */
+export async function heldState(db: Db, target: Target): Promise<HeldState | null> {
+  const state = await heldStateOf(db, target.kind, target.id)
+  if (state === 'pending' && target.subject.hiddenAt) return 'pending'
+  // Hidden before moderation kept records, or restored outside it: the item's own hidden time decides.
+  return target.subject.hiddenAt ? 'hidden' : state === 'approved' ? 'approved' : null
+}
+
+/** What a moderator may do to an item as it is: approve or reject what waits; restore what is hidden; hide what is visible. */
+export function actionsFor(state: HeldState | null): ItemAction[] {
+  if (state === 'pending') return ['approve', 'reject']
+  if (state === 'hidden') return ['restore']
+  return ['hide']
+}
+
+const PAST: Record<ItemAction | 'dismiss', string> = { hide: 'hidden', restore: 'restored', approve: 'approved', reject: 'not approved', dismiss: 'reviewed and left as it is' }
 
 /**
- * True when the actor may act on reports about content in this space: its hosts and moderators;
- * platform admins for every space (a report is how an admin reaches a trusted space's content, one item at a time).
+ * The one way moderation changes an item: hides, restores, approves or rejects it through its module
+ * (`setHidden`), records why it is held (core/access/held.ts), resolves every open report about it,
+ * writes the audit log (with the item's title and link) and tells the author and the reporters.
+ * The caller has checked the actor may (the item's `moderate` rule, or the report's). One transaction.
  */
-export async function canModerateSpace(db: Db, actor: Actor, spaceId: string | null): Promise<boolean> {
-  if (actor.isAdmin) return true
-  if (!signedIn(actor) || spaceId === null) return false
-  return can(db, actor, 'moderate', 'space', { id: spaceId })
+export async function applyAction(
+  db: Db,
+  actor: Actor & { userId: string },
+  target: Target,
+  action: ItemAction | 'dismiss',
+  reason: string,
+  options: { trust: TrustRule; via: 'report' | 'content' },
+): Promise<void> {
+  const { kind, id, spec, subject } = target
+  if (action !== 'dismiss') {
+    const state = await heldState(db, target)
+    if (!actionsFor(state).includes(action)) throw invalidAction(state)
+    if (action === 'hide') await spec.setHidden(db, id, true)
+    if (action === 'restore' || action === 'approve') await spec.setHidden(db, id, false)
+    const held = action === 'hide' || action === 'reject' ? 'hidden' : 'approved'
+    await recordHeld(db, { type: kind, id, spaceId: subject.spaceId, authorId: subject.authorId, title: subject.title, url: subject.url, state: held, reason, decidedBy: actor.userId })
+    if (action === 'approve' && subject.authorId) await trustAfterApprovals(db, subject.authorId, options.trust)
+  }
+  const resolved = await resolveReportsAbout(db, kind, id, { by: actor.userId, at: new Date().toISOString(), decision: action, reason })
+  await audit(db, { actorId: actor.userId, action: `${options.via}.${action}`, subjectType: kind, subjectId: id, spaceId: subject.spaceId, reason, subjectTitle: subject.title, subjectUrl: subject.url })
+  const notes: NotificationInput[] = []
+  const label = spec.label
+  const authorId = subject.authorId
+  // A person's "author" is the person: tell them about their own profile in the second person.
+  const yours = kind === 'person' ? 'Your profile' : `Your ${label} “${subject.title}”`
+  if (authorId && action === 'approve') notes.push({ userId: authorId, kind: 'moderation', text: `${yours} was approved by a moderator and is now published`, url: subject.url, spaceId: subject.spaceId })
+  else if (authorId && action !== 'dismiss') notes.push({ userId: authorId, kind: 'moderation', text: `${yours} was ${PAST[action]} by a moderator: ${reason}`, url: subject.url, spaceId: subject.spaceId })
+  for (const reporter of new Set(resolved.map((r) => r.reporter_id))) {
+    if (reporter !== authorId) notes.push({ userId: reporter, kind: 'moderation', text: `The ${label} “${subject.title}” you reported was ${PAST[action]}`, url: subject.url, spaceId: subject.spaceId })
+  }
+  await notify(db, notes, actor.userId)
 }
 
-/** Whether the actor has a moderation queue at all (admins, and hosts/moderators of some space). */
-export async function hasQueue(db: Db, actor: Actor): Promise<boolean> {
-  if (actor.isAdmin) return true
-  return signedIn(actor) && moderatesAnySpace(db, actor.userId)
+function invalidAction(state: HeldState | null): AppError {
+  const message =
+    state === 'pending' ? 'This waits for approval: choose approve or reject' : state === 'hidden' ? 'This is already hidden: you can restore it' : 'This is not hidden: you can hide it'
+  return new AppError('invalid', 422, message, { action: message })
 }
 
-export interface QueueItem extends ReportRow {
-  reporterName: string
+/** Hides, restores, approves or rejects an item without a report (from the item or the queue's lists). 404 unless the actor moderates it. */
+export async function moderateItem(db: Db, registry: ModerationRegistry, actor: Actor, input: { type: string; id: string; action: ItemAction; reason: string }, trust: TrustRule): Promise<Target> {
+  const target = await moderatableTarget(db, registry, actor, input.type, input.id)
+  await applyAction(db, actor as Actor & { userId: string }, target, input.action, input.reason, { trust, via: 'content' })
+  return target
+}
+
+export interface HeldItem {
+  type: string
+  id: string
+  label: string
+  title: string
+  url: string
+  reason: string
+  updatedAt: string
+  authorName: string | null
   spaceName: string | null
 }
 
-/** The actor's queue of open reports, newest first, with reporter and space names batch-loaded. */
-export async function queue(db: Db, actor: Actor & { userId: string }, options: { after?: unknown; limit?: number } = {}): Promise<{ items: QueueItem[]; next: string | null }> {
+/** One page of what waits for approval, or what is hidden, among the items the actor moderates; names batch-loaded. */
+export async function heldPage(db: Db, registry: ModerationRegistry, actor: Actor, state: 'pending' | 'hidden', options: { after?: unknown; limit?: number } = {}): Promise<{ items: HeldItem[]; next: string | null }> {
   const limit = options.limit ?? 25
-  const rows = await listOpenReports(db, actor, { cursor: decodeCursor(options.after), limit })
-  const page = paginate(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
-  const [people, spaces] = await Promise.all([peopleByIds(db, page.items.map((r) => r.reporter_id)), spacesByIds(db, page.items.flatMap((r) => (r.space_id ? [r.space_id] : [])))])
+  const rows = await listHeld(db, actor, state, { cursor: decodeCursor(options.after), limit })
+  const page = paginate(rows, limit, (r) => ({ at: r.updated_at, id: r.subject_id }))
+  const [people, spaces] = await Promise.all([peopleByIds(db, page.items.flatMap((r) => (r.author_id ? [r.author_id] : []))), spacesByIds(db, page.items.flatMap((r) => (r.space_id ? [r.space_id] : [])))])
   return {
     next: page.next,
-    items: page.items.map((r) => ({ ...r, reporterName: people.get(r.reporter_id)?.name ?? 'A former member', spaceName: r.space_id ? (spaces.get(r.space_id)?.name ?? null) : null })),
-  }
-}
-
-/** A report the actor may act on (404 otherwise), with the live item (null when it no longer exists). */
-export async function reportForModerator(db: Db, registry: ModerationRegistry, actor: Actor, reportId: string): Promise<{ report: ReportRow; subject: Subject | null; spec: ModeratableType | null }> {
-  if (reportId.length > 100) throw notFound()
-  const report = await findReport(db, reportId)
-  if (!report || !(await canModerateSpace(db, actor, report.space_id))) throw notFound()
-  const spec = registry.get(report.subject_type) ?? null
-  const subject = spec ? await spec.load(db, report.subject_id) : null
-  // Content moved to another space since it was reported: the moderator must moderate that one too.
-  if (subject && subject.spaceId !== report.space_id && !(await canModerateSpace(db, actor, subject.spaceId))) throw notFound()
-  return { report, subject, spec }
-}
-
-const PAST: Record<Decision, string> = { hide: 'hidden', restore: 'restored', dismiss: 'reviewed and left as it is' }
-
-/**
- * A moderator's decision: hide or restore the item through its module, resolve every open report
- * about it, write the audit log, and tell the author (hide/restore) and the reporters. One transaction.
- */
-export async function decide(db: Db, registry: ModerationRegistry, actor: Actor, reportId: string, decision: Decision, reason: string): Promise<ReportRow> {
-  const { report, subject, spec } = await reportForModerator(db, registry, actor, reportId)
-  if (report.status !== 'open') throw new AppError('invalid', 422, 'This report has already been resolved', { action: 'This report has already been resolved' })
-  if (decision !== 'dismiss') {
-    if (!subject || !spec) throw new AppError('invalid', 422, 'The content no longer exists', { action: 'The content no longer exists: you can only dismiss this report' })
-    if (decision === 'hide' && subject.hiddenAt) throw new AppError('invalid', 422, 'Already hidden', { action: 'This is already hidden: choose restore or dismiss' })
-    if (decision === 'restore' && !subject.hiddenAt) throw new AppError('invalid', 422, 'Not hidden', { action: 'This is not hidden: choose hide or dismiss' })
-    await spec.setHidden(db, report.subject_id, decision === 'hide')
-  }
-  const at = now()
-  const actorId = actor.userId
-  const resolved = await resolveReportsAbout(db, report.subject_type, report.subject_id, { by: actorId ?? '', at, decision, reason })
-  const spaceId = subject?.spaceId ?? report.space_id
-  await audit(db, { actorId, action: `report.${decision}`, subjectType: report.subject_type, subjectId: report.subject_id, spaceId, reason })
-  const label = spec?.label ?? report.subject_type
-  const title = subject?.title ?? report.subject_title
-  const url = subject?.url ?? report.subject_url
-  const notes: Parameters<typeof notify>[1] = []
-  const authorId = subject?.authorId ?? report.subject_author_id
-  if (decision !== 'dismiss' && authorId) notes.push({ userId: authorId, kind: 'moderation', text: `Your ${label} “${title}” was ${PAST[decision]} by a moderator: ${reason}`, url, spaceId })
-  for (const reporter of new Set(resolved.map((r) => r.reporter_id))) {
-    if (reporter !== authorId) notes.push({ userId: reporter, kind: 'moderation', text: `The ${label} “${title}” you reported was ${PAST[decision]}`, url, spaceId })
-  }
-  await notify(db, notes, actorId)
-  return report
-}
-
-/** The audit log for platform admins (404 for everyone else), newest first, with names batch-loaded. */
-export async function auditPage(db: Db, actor: Actor, options: { after?: unknown; limit?: number } = {}) {
-  if (!actor.isAdmin) throw notFound()
-  const limit = options.limit ?? 50
-  const rows = await listAudit(db, { cursor: decodeCursor(options.after), limit })
-  const page = paginate(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
-  const [people, spaces] = await Promise.all([peopleByIds(db, page.items.flatMap((r) => (r.actor_id ? [r.actor_id] : []))), spacesByIds(db, page.items.flatMap((r) => (r.space_id ? [r.space_id] : [])))])
-  return {
-    next: page.next,
-    items: page.items.map((r) => ({ ...r, actorName: r.actor_id ? (people.get(r.actor_id)?.name ?? 'A former member') : 'System', space: r.space_id ? (spaces.get(r.space_id) ?? null) : null })),
+    items: page.items.map((r) => ({
+      type: r.subject_type,
+      id: r.subject_id,
+      label: registry.get(r.subject_type as Kind)?.label ?? r.subject_type,
+      title: r.title,
+      url: r.url,
+      reason: r.reason,
+      updatedAt: r.updated_at,
+      authorName: r.author_id ? (people.get(r.author_id)?.name ?? 'A former member') : null,
+      spaceName: r.space_id ? (spaces.get(r.space_id)?.name ?? null) : null,
+    })),
   }
 }

@@ -36,7 +36,7 @@ export const organisationsModule: AppModule = {
       label: 'organisation',
       async load(db, id) {
         const o = await findOrganisationById(db, id)
-        return o ? { spaceId: o.space_id, authorId: o.created_by, title: o.name, url: `/organisations/${o.slug}`, hiddenAt: o.hidden_at } : null
+        return o ? { spaceId: o.space_id, authorId: o.created_by, title: o.name, url: `/organisations/${o.slug}`, hiddenAt: o.hidden_at, resource: o } : null
       },
       setHidden: setOrganisationHidden,
     },

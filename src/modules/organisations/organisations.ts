@@ -141,7 +141,7 @@ export async function addMember(db: Db, actor: Actor, org: OrganisationRow, hand
   if (!person) throw invalid({ handle: `There is no one with the handle ${handle.trim()}` })
   if (await roleIn(db, org.id, person.id)) throw invalid({ handle: `${person.name} is already a member` })
   await upsertMember(db, org.id, person.id, role, now())
-  await audit(db, { actorId, action: 'organisation.member_added', subjectType: 'organisation', subjectId: org.id, reason: `${person.handle} as ${role}` })
+  await audit(db, { actorId, action: 'organisation.member_added', subjectType: 'organisation', subjectId: org.id, subjectTitle: org.name, subjectUrl: `/organisations/${org.slug}`, reason: `${person.handle} as ${role}` })
 }
 
 /** Changes a member's role; the last admin cannot stop being one. */
@@ -153,7 +153,7 @@ export async function changeMemberRole(db: Db, actor: Actor, org: OrganisationRo
     throw invalid({ role: 'An organisation must have at least one admin. Make someone else an admin first' })
   }
   await upsertMember(db, org.id, userId, role, now())
-  await audit(db, { actorId, action: 'organisation.member_role_changed', subjectType: 'organisation', subjectId: org.id, reason: `${userId} to ${role}` })
+  await audit(db, { actorId, action: 'organisation.member_role_changed', subjectType: 'organisation', subjectId: org.id, subjectTitle: org.name, subjectUrl: `/organisations/${org.slug}`, reason: `${userId} to ${role}` })
 }
 
 /** Removes a member; the last admin cannot be removed. */
@@ -165,7 +165,7 @@ export async function removeMember(db: Db, actor: Actor, org: OrganisationRow, u
     throw invalid({ handle: 'You cannot remove the last admin. Make someone else an admin first' })
   }
   await deleteMember(db, org.id, userId)
-  await audit(db, { actorId, action: 'organisation.member_removed', subjectType: 'organisation', subjectId: org.id, reason: userId })
+  await audit(db, { actorId, action: 'organisation.member_removed', subjectType: 'organisation', subjectId: org.id, subjectTitle: org.name, subjectUrl: `/organisations/${org.slug}`, reason: userId })
 }
 
 /** Hides or restores an organisation (moderation), keeping the search index in step. */
@@ -270,7 +270,7 @@ export async function decideMembership(db: Db, actor: Actor, org: OrganisationRo
   if (!(await deleteMemberRequest(db, org.id, userId))) throw notFound('Request')
   if (confirm) await upsertMember(db, org.id, userId, 'member', now())
   await notify(db, [{ userId, kind: 'organisation_request', text: confirm ? `You are now listed as a member of ${org.name}` : `Your request to be listed as a member of ${org.name} was declined`, url: `/organisations/${org.slug}`, spaceId: null }], actorId)
-  await audit(db, { actorId, action: confirm ? 'organisation.member_confirmed' : 'organisation.member_declined', subjectType: 'organisation', subjectId: org.id, reason: org.name })
+  await audit(db, { actorId, action: confirm ? 'organisation.member_confirmed' : 'organisation.member_declined', subjectType: 'organisation', subjectId: org.id, subjectTitle: org.name, subjectUrl: `/organisations/${org.slug}`, reason: org.name })
 }
 
 /** The front page's view of the directory: the newest organisations and the directory's size. */

@@ -4,8 +4,9 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T140000_posts_create.ts'
 import { postsPages } from './routes.pages.ts'
 import { postsApi } from './routes.api.ts'
-import { findCommentWithPost, findPostById, publicPaths } from './posts.queries.ts'
-import { listPosts, setCommentHidden, setPostHidden, type ListOptions } from './posts.ts'
+import { publicPaths } from './posts.queries.ts'
+import { listPosts, type ListOptions } from './posts.ts'
+import { commentModeration, postModeration } from './posts.moderation.ts'
 import { commentPolicy, postPolicy } from './posts.policy.ts'
 import { seedPosts } from './posts.seed.ts'
 
@@ -36,34 +37,7 @@ export const postsModule: AppModule = {
     community: timeline((id) => ({ spaceId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: null, feedHref: `/communities/${slug}/feed` })),
   },
   sitemap: publicPaths,
-  moderation: {
-    post: {
-      label: 'post',
-      async load(db, id) {
-        const post = await findPostById(db, id)
-        if (!post) return null
-        return { spaceId: post.space_id, authorId: post.author_id, title: post.title, url: `/posts/${post.slug}`, hiddenAt: post.hidden_at, visibleFrom: post.status === 'published' ? post.published_at : null }
-      },
-      setHidden: setPostHidden,
-    },
-    comment: {
-      label: 'comment',
-      async load(db, id) {
-        const row = await findCommentWithPost(db, id)
-        if (!row) return null
-        return {
-          spaceId: row.space_id,
-          authorId: row.author_id,
-          title: `Comment on “${row.title}”: ${row.body.slice(0, 80)}`,
-          url: `/posts/${row.slug}#comment-${row.id}`,
-          hiddenAt: row.hidden_at,
-          visibleFrom: row.status === 'published' ? row.published_at : null,
-          within: { spaceId: row.space_id, authorId: row.post_author_id, hiddenAt: row.post_hidden_at, visibleFrom: row.status === 'published' ? row.published_at : null },
-        }
-      },
-      setHidden: setCommentHidden,
-    },
-  },
+  moderation: { post: postModeration, comment: commentModeration },
   policies: [postPolicy, commentPolicy],
   searchTypes: [{ type: 'post', label: 'Posts' }],
   seed: seedPosts,

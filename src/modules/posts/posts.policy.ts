@@ -1,11 +1,14 @@
 import { definePolicy } from '../../core/access/can.ts'
-import { contentRules, type ContentFacts } from '../../core/access/spaces.policy.ts'
+import { contentRules, viewContent, type ContentFacts } from '../../core/access/spaces.policy.ts'
+
+/** A comment is seen only where its post is: a hidden (or unpublished) post takes its comments with it. */
+export type CommentFacts = ContentFacts & { post: ContentFacts }
 
 declare module '../../core/access/can.ts' {
   interface Resources {
     post: ContentFacts
-    /** A comment: its own author and hidden state, with its post's space and publication. */
-    comment: ContentFacts
+    /** A comment: its own author and hidden state, in its post's space, and the post it is on. */
+    comment: CommentFacts
   }
 }
 
@@ -16,4 +19,8 @@ declare module '../../core/access/can.ts' {
  */
 export const postPolicy = definePolicy('post', contentRules)
 
-export const commentPolicy = definePolicy('comment', { view: contentRules.view, moderate: contentRules.moderate, report: contentRules.report })
+export const commentPolicy = definePolicy('comment', {
+  view: async (actor, c, ctx) => (await viewContent(actor, c.post, ctx)) && viewContent(actor, c, ctx),
+  moderate: async (actor, c, ctx) => (await viewContent(actor, c.post, ctx)) && contentRules.moderate(actor, c, ctx),
+  report: async (actor, c, ctx) => (await viewContent(actor, c.post, ctx)) && contentRules.report(actor, c, ctx),
+})

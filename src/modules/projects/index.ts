@@ -52,7 +52,7 @@ export const projectsModule: AppModule = {
       label: 'project',
       async load(db, id) {
         const p = await findProjectById(db, id)
-        return p ? { spaceId: p.space_id, authorId: p.created_by, title: p.name, url: `/projects/${p.slug}`, hiddenAt: p.hidden_at } : null
+        return p ? { spaceId: p.space_id, authorId: p.created_by, title: p.name, url: `/projects/${p.slug}`, hiddenAt: p.hidden_at, resource: p } : null
       },
       setHidden: setProjectHidden,
     },

@@ -298,7 +298,7 @@ for (const dialect of testDialects()) {
         const { organisationsModule } = await import('../organisations/index.ts')
         const { projectsModule } = await import('./index.ts')
         await seeded.app.db.transaction().execute(async (trx) => {
-          const ctx = { db: trx, config: seeded.config, accounts: [] }
+          const ctx = { db: trx, config: seeded.config, accounts: [], modules: [organisationsModule, projectsModule] }
           await organisationsModule.seed!(ctx)
           await projectsModule.seed!(ctx)
         })

@@ -308,7 +308,7 @@ export async function projectOrganisations(db: Db, actor: Actor, projectIds: str
 export async function decideOrganisationRequest(db: Db, actor: Actor, project: ProjectRow, organisation: OrganisationSummary, confirm: boolean): Promise<void> {
   if (!signedIn(actor) || !(await can(db, actor, 'speakFor', 'organisation', { id: organisation.id }))) throw forbidden('Only admins of this organisation can confirm or decline')
   if (!(await decideOrganisationLink(db, project.id, organisation.id, confirm ? actor.userId : null))) throw notFound('Request')
-  await audit(db, { actorId: actor.userId, action: confirm ? 'organisation.link_confirmed' : 'organisation.link_declined', subjectType: 'project', subjectId: project.id, reason: `${organisation.name} on “${project.name}”` })
+  await audit(db, { actorId: actor.userId, action: confirm ? 'organisation.link_confirmed' : 'organisation.link_declined', subjectType: 'project', subjectId: project.id, reason: `${organisation.name} on “${project.name}”`, subjectTitle: project.name, subjectUrl: `/projects/${project.slug}` })
 }
 
 // ---------------------------------------------------------------- for other modules

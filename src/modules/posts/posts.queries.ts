@@ -205,8 +205,8 @@ export async function commentRows(db: PostsDb, actor: Actor, postId: string): Pr
   return rows.map((r) => ({ id: r.id, authorId: r.author_id, bodyHtml: r.body_html, createdAt: r.created_at, hidden: r.hidden_at !== null }))
 }
 
-export async function insertComment(db: PostsDb, row: { id: string; post_id: string; author_id: string; body: string; body_html: string; created_at: string }): Promise<void> {
-  await db.insertInto('comments').values({ ...row, hidden_at: null }).execute()
+export async function insertComment(db: PostsDb, row: { id: string; post_id: string; author_id: string; body: string; body_html: string; hidden_at: string | null; created_at: string }): Promise<void> {
+  await db.insertInto('comments').values(row).execute()
 }
 
 /** One comment with the facts of its post, for moderation. */

@@ -5,6 +5,8 @@ import type { ContentFacts } from '../../core/access/spaces.policy.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { activeSpacesOf, spacesByIds } from '../../core/access/spaces.ts'
 import { indexDocument } from '../../core/search/search.ts'
+import { holdForApproval } from '../../core/access/trust.ts'
+import { heldStatesOf } from '../../core/access/held.ts'
 import { invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { markdownToText, renderMarkdown } from '../../core/markdown/markdown.ts'
@@ -170,16 +172,18 @@ export interface CommentView {
   bodyHtml: string
   createdAt: string
   hidden: boolean
+  /** Hidden because it waits for a moderator's approval (trust levels), not because a moderator hid it. */
+  pending: boolean
   author: PersonRef
 }
 
 /** Comments on a post the reader may already see, with their authors. */
 export async function commentsOf(db: Db, actor: Actor, postId: string): Promise<CommentView[]> {
   const rows = await commentRows(db, actor, postId)
-  const people = await peopleByIds(db, rows.map((r) => r.authorId))
+  const [people, held] = await Promise.all([peopleByIds(db, rows.map((r) => r.authorId)), heldStatesOf(db, 'comment', rows.filter((r) => r.hidden).map((r) => r.id))])
   return rows.flatMap((r) => {
     const p = people.get(r.authorId)
-    return p ? [{ id: r.id, bodyHtml: r.bodyHtml, createdAt: r.createdAt, hidden: r.hidden, author: personRef(p) }] : []
+    return p ? [{ id: r.id, bodyHtml: r.bodyHtml, createdAt: r.createdAt, hidden: r.hidden, pending: r.hidden && held.get(r.id) === 'pending', author: personRef(p) }] : []
   })
 }
 
@@ -275,6 +279,9 @@ export async function savePost(db: Db, actor: Actor & { userId: string }, input:
   if (seriesId) seriesNumber = existing && existing.series_id === seriesId && existing.series_number !== null ? Number(existing.series_number) : await nextSeriesNumber(db, seriesId)
 
   const id = existing?.id ?? newId()
+  const slug = existing?.slug ?? (await uniqueSlug(db, 'posts', input.title))
+  // Trust levels: a new account's published post with links waits for a moderator (hidden until approved).
+  const heldAt = status === 'published' ? await holdForApproval(db, actor, { type: 'post', id, spaceId, title: input.title, url: `/posts/${slug}`, text: [input.title, input.summary, input.body, input.learned].join('\n\n') }) : null
   const values = {
     id,
     title: input.title,
@@ -292,7 +299,7 @@ export async function savePost(db: Db, actor: Actor & { userId: string }, input:
     series_number: seriesNumber,
     updated_at: t,
   }
-  const fresh = existing ? {} : { slug: await uniqueSlug(db, 'posts', input.title), author_id: actor.userId, hidden_at: null, created_at: t }
+  const fresh = existing ? (heldAt && !existing.hidden_at ? { hidden_at: heldAt } : {}) : { slug, author_id: actor.userId, hidden_at: heldAt, created_at: t }
   await writePost(db, { ...values, ...fresh }, !existing, [primaryId, ...coauthorIds], tags.tags)
   const saved = (await findPostById(db, id))!
   await indexPost(db, saved, tags.tags)
@@ -314,16 +321,21 @@ export async function indexPost(db: Db, post: PostRow, tags?: string[]): Promise
   })
 }
 
-/** Adds a comment and notifies the post's authors. The caller has checked the actor may take part. */
-export async function addComment(db: Db, actor: Actor & { userId: string }, post: PostRow, input: Values<typeof commentSchema>, authorIds: string[], actorName: string): Promise<string> {
+/**
+ * Adds a comment and notifies the post's authors. The caller has checked the actor may take part. A new
+ * account's comment with links waits for a moderator (trust levels): nobody is notified about it yet.
+ */
+export async function addComment(db: Db, actor: Actor & { userId: string }, post: PostRow, input: Values<typeof commentSchema>, authorIds: string[], actorName: string): Promise<{ id: string; held: boolean }> {
   const id = newId()
-  await insertComment(db, { id, post_id: post.id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), created_at: now() })
+  const heldAt = await holdForApproval(db, actor, { type: 'comment', id, spaceId: post.space_id, title: `Comment on “${post.title}”: ${input.comment.slice(0, 80)}`, url: `/posts/${post.slug}#comment-${id}`, text: input.comment })
+  await insertComment(db, { id, post_id: post.id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), hidden_at: heldAt, created_at: now() })
+  if (heldAt) return { id, held: true }
   await notify(
     db,
     authorIds.map((userId) => ({ userId, kind: 'comment' as const, text: `${actorName} commented on “${post.title}”`, url: `/posts/${post.slug}#comment-${id}`, spaceId: post.space_id })),
     actor.userId,
   )
-  return id
+  return { id, held: false }
 }
 
 /** Moderation: hides or restores a post and updates the search index to match. */

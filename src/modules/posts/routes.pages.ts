@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../core/access/can.ts'
+import { heldStateOf } from '../../core/access/held.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { activeSpacesOf, spaceByPath } from '../../core/access/spaces.ts'
 import { AppError } from '../../core/errors.ts'
@@ -150,12 +151,16 @@ async function showPost(request: FastifyRequest, reply: FastifyReply, slug: stri
   const db = request.server.db
   const actor = request.actor
   const { post, facts } = await viewablePost(db, actor, slug)
-  const [cards, comments, neighbours, canEdit, canComment] = await Promise.all([
+  const signedIn = request.user !== null
+  const [cards, comments, neighbours, canEdit, canComment, canModerate, held] = await Promise.all([
     hydrate(db, actor, [post]),
     commentsOf(db, actor, post.id),
     seriesNeighbours(db, actor, post),
     can(db, actor, 'edit', 'post', facts),
     can(db, actor, 'participate', 'post', facts),
+    // Comments live in their post's space: whoever moderates the post moderates them.
+    signedIn ? can(db, actor, 'moderate', 'post', facts) : Promise.resolve(false),
+    post.hidden_at ? heldStateOf(db, 'post', post.id) : Promise.resolve(null),
   ])
   const card = cards[0]!
   const t = new Date().toISOString()
@@ -167,6 +172,8 @@ async function showPost(request: FastifyRequest, reply: FastifyReply, slug: stri
     neighbours,
     canEdit,
     canComment,
+    canModerate,
+    pending: held === 'pending',
     isDraft: post.status === 'draft',
     isScheduled: post.status === 'published' && post.published_at !== null && post.published_at > t,
     errors: extra.errors,
@@ -260,7 +267,7 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
     if (!(await can(app.db, actor, 'participate', 'post', facts))) throw new AppError('forbidden', 403, 'Only members of this community can comment')
     const parsed = parseInput(commentSchema, request.body)
     if (!parsed.ok) return showPost(request, reply, post.slug, { errors: parsed.errors, values: parsed.input, status: 422 })
-    const id = await app.db.transaction().execute((trx) => addComment(trx, actor, post, parsed.value, facts.authorIds, request.user!.name))
+    const { id } = await app.db.transaction().execute((trx) => addComment(trx, actor, post, parsed.value, facts.authorIds, request.user!.name))
     return reply.redirect(`/posts/${post.slug}#comment-${id}`, 303)
   })
 

@@ -3,6 +3,7 @@ import { newId, now } from '../../core/db/ids.ts'
 import { can } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { audit } from '../../core/audit.ts'
+import { holdForApproval } from '../../core/access/trust.ts'
 import { AppError, forbidden } from '../../core/errors.ts'
 import { markdownToText } from '../../core/markdown/markdown.ts'
 import { indexDocument, removeDocument, removeDocuments } from '../../core/search/search.ts'
@@ -75,11 +76,13 @@ export async function createThread(db: Db, actor: Actor, access: CommunityAccess
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
   const id = newId()
-  await insertThread(db, { id, space_id: c.id, title: input.title, body: input.body, body_html: html, author_id: userId, pinned: 0, locked: 0, hidden_at: null, reply_count: 0, last_activity_at: t, edited_at: null, created_at: t, submission_id: input.submission_id || null })
-  await indexThread(db, c.slug, { id, spaceId: c.id, title: input.title, body: input.body, createdAt: t, hiddenAt: null })
+  // Trust levels: a new account's thread with links waits for a moderator (hidden, nobody notified, until approved).
+  const heldAt = await holdForApproval(db, actor, { type: 'thread', id, spaceId: c.id, title: input.title, url: threadPath(c.slug, id), text: `${input.title}\n\n${input.body}` })
+  await insertThread(db, { id, space_id: c.id, title: input.title, body: input.body, body_html: html, author_id: userId, pinned: 0, locked: 0, hidden_at: heldAt, reply_count: 0, last_activity_at: t, edited_at: null, created_at: t, submission_id: input.submission_id || null })
+  await indexThread(db, c.slug, { id, spaceId: c.id, title: input.title, body: input.body, createdAt: t, hiddenAt: heldAt })
   await touchCommunity(db, c.id, t)
   const name = await nameOf(db, userId)
-  await notifyReaders(db, c.id, mentioned.map((p) => ({ userId: p.id, kind: 'mention' as const, text: `${name} mentioned you in “${input.title}”`, url: threadPath(c.slug, id), spaceId: c.id })), userId)
+  if (!heldAt) await notifyReaders(db, c.id, mentioned.map((p) => ({ userId: p.id, kind: 'mention' as const, text: `${name} mentioned you in “${input.title}”`, url: threadPath(c.slug, id), spaceId: c.id })), userId)
   return { id, duplicate: false }
 }
 
@@ -105,15 +108,17 @@ export async function createReply(db: Db, actor: Actor, access: CommunityAccess,
   const t = now()
   const position = await nextReplyPosition(db, thread.id, t)
   const id = newId()
-  await insertReply(db, { id, thread_id: thread.id, space_id: c.id, body: input.body, body_html: html, author_id: userId, quote_reply_id: quoteId, hidden_at: null, edited_at: null, created_at: t, position, submission_id: input.submission_id || null })
-  await indexReply(db, c.slug, thread.title, { id, threadId: thread.id, spaceId: c.id, body: input.body, createdAt: t, hiddenAt: null })
+  // Trust levels: a new account's reply with links waits for a moderator (hidden, nobody notified, until approved).
+  const heldAt = await holdForApproval(db, actor, { type: 'reply', id, spaceId: c.id, title: `Reply to “${thread.title}”: ${input.body.slice(0, 80)}`, url: replyPath(c.slug, thread.id, id), text: input.body })
+  await insertReply(db, { id, thread_id: thread.id, space_id: c.id, body: input.body, body_html: html, author_id: userId, quote_reply_id: quoteId, hidden_at: heldAt, edited_at: null, created_at: t, position, submission_id: input.submission_id || null })
+  await indexReply(db, c.slug, thread.title, { id, threadId: thread.id, spaceId: c.id, body: input.body, createdAt: t, hiddenAt: heldAt })
   await touchCommunity(db, c.id, t)
   const name = await nameOf(db, userId)
   const url = replyPath(c.slug, thread.id, id)
   const mentionedIds = new Set(mentioned.map((p) => p.id))
   const items: NotificationInput[] = mentioned.map((p) => ({ userId: p.id, kind: 'mention', text: `${name} mentioned you in “${thread.title}”`, url, spaceId: c.id }))
   if (!mentionedIds.has(thread.authorId)) items.push({ userId: thread.authorId, kind: 'reply', text: `${name} replied to “${thread.title}”`, url, spaceId: c.id })
-  await notifyReaders(db, c.id, items, userId)
+  if (!heldAt) await notifyReaders(db, c.id, items, userId)
   return { id, position, duplicate: false }
 }
 
@@ -154,7 +159,7 @@ export async function setThreadFlag(db: Db, actor: Actor, access: CommunityAcces
   if (!access.canModerate) throw forbidden()
   await updateThreadFlag(db, thread.id, flag, on)
   const action = flag === 'pinned' ? (on ? 'thread.pin' : 'thread.unpin') : on ? 'thread.lock' : 'thread.unlock'
-  await audit(db, { actorId: actor.userId, action, subjectType: 'thread', subjectId: thread.id, spaceId: thread.spaceId })
+  await audit(db, { actorId: actor.userId, action, subjectType: 'thread', subjectId: thread.id, spaceId: thread.spaceId, subjectTitle: thread.title, subjectUrl: threadPath(access.community.slug, thread.id) })
 }
 
 /** Whether the actor may see one thread (hidden threads only to their author, the space's moderators and admins). */

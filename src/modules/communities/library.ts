@@ -5,6 +5,7 @@ import type { Db } from '../../core/db/database.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { can } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
+import { holdForApproval } from '../../core/access/trust.ts'
 import { forbidden } from '../../core/errors.ts'
 import { touchCommunity } from './communities.queries.ts'
 import { insertDocument, type LibraryDocument } from './library.queries.ts'
@@ -20,7 +21,9 @@ export async function addLink(db: Db, actor: Actor, access: CommunityAccess, inp
   if (!access.canParticipate) throw forbidden('Join this community to add to its library')
   const id = newId()
   const t = now()
-  await insertDocument(db, { id, space_id: access.community.id, kind: 'link', title: input.title, description: input.description, url: input.url, file_name: null, mime_type: null, size_bytes: null, storage_key: null, author_id: userId, hidden_at: null, created_at: t })
+  // Trust levels: a new account's library link waits for a moderator (hidden until approved).
+  const heldAt = await holdForApproval(db, actor, { type: 'document', id, spaceId: access.community.id, title: input.title, url: `/communities/${access.community.slug}/library`, text: `${input.title}\n\n${input.url}\n\n${input.description}` })
+  await insertDocument(db, { id, space_id: access.community.id, kind: 'link', title: input.title, description: input.description, url: input.url, file_name: null, mime_type: null, size_bytes: null, storage_key: null, author_id: userId, hidden_at: heldAt, created_at: t })
   await touchCommunity(db, access.community.id, t)
   return id
 }

@@ -1,7 +1,7 @@
 import type { SeedContext } from '../../core/module.ts'
 import { newId, slugify } from '../../core/db/ids.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
-import { excerptOf, indexPost } from './posts.ts'
+import { excerptOf, indexPost, savePost } from './posts.ts'
 import { findPostById } from './posts.queries.ts'
 import type { PostsDb } from './posts.tables.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
@@ -95,9 +95,9 @@ function random(seed: number) {
 }
 
 /** Demo posts: weeknotes series per project, a few standalone posts, two drafts, one scheduled, some comments. */
-export async function seedPosts({ db }: SeedContext): Promise<void> {
+export async function seedPosts({ db, config }: SeedContext): Promise<void> {
   const own: PostsDb = db
-  const people = await peopleByHandles(db, [...new Set([...PROJECTS.flatMap((p) => p.people), 'sam-admin', 'aoife-brennan', 'marco-bellini', 'hannah-price', 'tomas-lindqvist'])])
+  const people = await peopleByHandles(db, [...new Set([...PROJECTS.flatMap((p) => p.people), 'sam-admin', 'aoife-brennan', 'marco-bellini', 'hannah-price', 'tomas-lindqvist', 'jordan-reyes'])])
   const byHandle = new Map([...people.values()].map((u) => [u.handle, u.id]))
   if (!byHandle.has('priya-natarajan')) return // accounts' demo people are not there: nothing to credit posts to
   const rnd = random(2026)
@@ -193,4 +193,25 @@ export async function seedPosts({ db }: SeedContext): Promise<void> {
 
   // Seeding runs once: indexing post by post keeps to the one search API.
   for (const p of posts) await indexPost(db, (await findPostById(db, p.id))!, tags.filter((t) => t.post_id === p.id).map((t) => t.tag))
+
+  // A new account's first post, with a link: it waits in the moderation queue (trust levels), through the
+  // same use case as the form, so the queue has something waiting for approval on first start.
+  const newcomer = byHandle.get('jordan-reyes')
+  if (newcomer && config.trust.newAccountDays > 0) {
+    await savePost(db, { userId: newcomer, isAdmin: false, newcomer: true }, {
+      title: 'A notification tool your council can reuse',
+      summary: '',
+      body: 'Hello everyone, I am new here. We have built a notification service for bin collections and school closures that any council can reuse.\n\nThere is a demo and a price list at https://notify-tools.example/councils if you want to try it.',
+      learned: '',
+      tags: ['notifications'],
+      series: '',
+      newSeries: '',
+      coauthors: [],
+      project: '',
+      organisation: '',
+      community: '',
+      publish: 'publish',
+      publishAt: null,
+    }, null)
+  }
 }

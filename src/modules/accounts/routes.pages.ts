@@ -29,6 +29,8 @@ const query = (request: FastifyRequest) => request.query as Record<string, unkno
 
 /** Per-IP limits on the forms that check passwords or send mail (the per-address limit is in authenticate). */
 const LIMITED = { rateLimit: { max: 10, timeWindow: '10 minutes' } }
+/** Writes no anonymous reader sees (sessions, tokens, unverified accounts, password hashes): the page cache stays. */
+const UNSEEN = { invalidates: [] }
 
 const SIGN_IN_FAILED = 'Enter a correct e-mail address and password'
 const PEOPLE_PAGE = 24
@@ -56,7 +58,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/sign-up', { config: { serves: 'form' } }, async (_request, reply) => renderSignUp(reply))
 
-  app.post('/sign-up', { config: LIMITED }, async (request, reply) => {
+  app.post('/sign-up', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const data = body(request)
     const parsed = parseInput(signUpSchema, data)
     const handle = normaliseHandle(data.handle)
@@ -109,7 +111,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/verify-email/resend', { config: { serves: 'form' } }, async (_request, reply) => renderResend(reply))
 
-  app.post('/verify-email/resend', { config: LIMITED }, async (request, reply) => {
+  app.post('/verify-email/resend', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const parsed = parseInput(emailSchema, body(request))
     if (!parsed.ok) return renderResend(reply, parsed.input, parsed.errors)
     const mail = await app.db.transaction().execute((trx) => resendVerification(trx, app.config.baseUrl, parsed.value.email))
@@ -123,7 +125,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/sign-in', { config: { serves: 'form' } }, async (request, reply) => renderSignIn(reply, safeNext(query(request).next)))
 
-  app.post('/sign-in', { config: LIMITED }, async (request, reply) => {
+  app.post('/sign-in', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const data = body(request)
     const next = safeNext(data.next)
     const parsed = parseInput(emailSchema, data)
@@ -141,7 +143,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(next, 303)
   })
 
-  app.post('/sign-out', async (request, reply) => {
+  app.post('/sign-out', { config: UNSEEN }, async (request, reply) => {
     if (request.user) await destroySession(app.db, request.user.sessionId)
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/', 303)
@@ -153,7 +155,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/forgot-password', { config: { serves: 'form' } }, async (_request, reply) => renderForgot(reply))
 
-  app.post('/forgot-password', { config: LIMITED }, async (request, reply) => {
+  app.post('/forgot-password', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const parsed = parseInput(emailSchema, body(request))
     if (!parsed.ok) return renderForgot(reply, parsed.input, parsed.errors)
     const mail = await app.db.transaction().execute((trx) => requestPasswordReset(trx, app.config.baseUrl, parsed.value.email))
@@ -172,7 +174,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     return renderReset(reply, token)
   })
 
-  app.post('/reset-password', { config: LIMITED }, async (request, reply) => {
+  app.post('/reset-password', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const data = body(request)
     const token = tokenParam(data.token)
     if (!token || !(await resetTokenIsLive(app.db, token))) return resetInvalid(reply)
@@ -193,7 +195,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
   })
 
   // ---------- People ----------
-  app.get('/people', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/people', { config: { serves: 'page', cache: true, cacheQuery: ['after'] } }, async (request, reply) => {
     const q = query(request)
     const after = decodeCursor(q.after)
     const rows = await listListedPeople(app.db, after, PEOPLE_PAGE)
@@ -207,7 +209,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/people/:handle', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/people/:handle', { config: { serves: 'page', cache: true, cacheQuery: [] } }, async (request, reply) => {
     const raw = (request.params as { handle: string }).handle
     const person = await findVisiblePerson(app.db, request.actor, raw)
     if (!person) throw notFound()

@@ -141,7 +141,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ list and create
 
-  app.get('/communities', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities', { config: { serves: 'page', cache: true, cacheQuery: ['cursor'] } }, async (request, reply) => {
     const query = request.query as Query
     const page = await listCommunities(app.db, request.actor, { cursor: query.cursor, limit: 20 })
     const counts = await memberCounts(app.db, page.items.map((c) => c.id))
@@ -182,7 +182,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ community page
 
-  app.get('/communities/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug', { config: { serves: 'page', cache: true, cacheQuery: ['done'] } }, async (request, reply) => {
     const { slug } = request.params as Params
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, slug)
@@ -404,7 +404,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ threads
 
-  app.get('/communities/:slug/threads', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug/threads', { config: { serves: 'page', cache: true, cacheQuery: ['cursor'] } }, async (request, reply) => {
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     const c = access.community
@@ -513,7 +513,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/communities/:slug/threads/:id', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/:id', { config: { serves: 'page', cache: true, cacheQuery: ['page', 'before', 'after', 'quote', 'done'] } }, async (request, reply) => {
     const { slug, id } = request.params as Params
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)
@@ -690,7 +690,7 @@ export const communitiesPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ library
 
-  app.get('/communities/:slug/library', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug/library', { config: { serves: 'page', cache: true, cacheQuery: ['cursor', 'done'] } }, async (request, reply) => {
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     const c = access.community

@@ -32,15 +32,21 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     trustProxy: true,
     genReqId: () => randomUUID(),
   })
-  decorateServices(app, config, database)
-  await app.register(pageCachePlugin, { database })
-  // Before any plugin that adds a route, so that every route is listed (for the access leak matrix).
-  await app.register(routeListPlugin)
-  await app.register(securityPlugin, { config })
-  await app.register(sessionPlugin, { modules })
-  await app.register(apiDocsPlugin, { config })
-  await app.register(viewsPlugin, { config, modules })
-  installErrorHandlers(app)
-  await app.register(moduleRegistryPlugin, { modules })
+  try {
+    decorateServices(app, config, database)
+    await app.register(pageCachePlugin, { database })
+    // Before any plugin that adds a route, so that every route is listed (for the access leak matrix).
+    await app.register(routeListPlugin)
+    await app.register(securityPlugin, { config })
+    await app.register(sessionPlugin, { modules })
+    await app.register(apiDocsPlugin, { config })
+    await app.register(viewsPlugin, { config, modules })
+    installErrorHandlers(app)
+    await app.register(moduleRegistryPlugin, { modules })
+  } catch (err) {
+    // Release what the plugins registered so far hold (the cache's LISTEN connection), so the caller can close the database.
+    await app.close().catch(() => {})
+    throw err
+  }
   return app
 }

@@ -2,6 +2,8 @@ import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../test/support/app.ts'
 import { testDialects } from '../../test/support/databases.ts'
+import { csrfTokenIn, TestClient } from '../../test/support/client.ts'
+import { createUser, signInAs } from '../../test/support/factories.ts'
 
 for (const dialect of testDialects()) {
   describe(`core on ${dialect}`, () => {
@@ -46,16 +48,41 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch(res.body, /GDS Transport/)
     })
 
-    test('a form post without a CSRF token is refused', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/anything', payload: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
-      assert.ok(res.statusCode === 403 || res.statusCode === 404, `status ${res.statusCode}`)
+    test('a form post without a valid CSRF token is refused and changes nothing', async () => {
+      const user = await createUser(t.app.db)
+      const client = new TestClient(t.app)
+      await signInAs(t.app.db, client, user.id)
+      const form = await client.get('/account/profile')
+      assert.equal(form.statusCode, 200)
+      const fields = { name: 'Renamed By Another Site', handle: user.handle, role: '', bio: '', skills: '', interests: '' }
+      const nameNow = async () => (await t.db.selectFrom('users').select('name').where('id', '=', user.id).executeTakeFirstOrThrow()).name
+      for (const token of [undefined, 'forged-token', csrfTokenIn(form.body)!.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a'))]) {
+        const res = await client.post('/account/profile', token === undefined ? fields : { ...fields, _csrf: token })
+        assert.equal(res.statusCode, 403, `token ${token}`)
+        assert.match(res.body, /Your form had expired/)
+      }
+      assert.equal(await nameNow(), user.name, 'the profile is unchanged')
+      assert.equal((await client.post('/sign-out', {})).statusCode, 403)
+      assert.match((await client.get('/account/profile')).body, /Sign out/, 'still signed in')
+      // The same form with the page's own token goes through: the refusals above were about the token.
+      assert.equal((await client.submit('/account/profile', fields)).statusCode, 303)
+      assert.equal(await nameNow(), 'Renamed By Another Site')
     })
 
-    test('the OpenAPI description lists only /api/v1 paths', async () => {
+    test('the OpenAPI description lists every /api/v1 route with its method, and nothing else', async () => {
       const res = await t.app.inject('/api/v1/openapi.json')
       assert.equal(res.statusCode, 200)
-      const paths = Object.keys(res.json().paths ?? {})
-      assert.ok(paths.every((p) => p.startsWith('/api/v1')), paths.join(','))
+      const paths: Record<string, Record<string, unknown>> = res.json().paths ?? {}
+      for (const [path, method] of [['/api/v1/projects', 'get'], ['/api/v1/projects/{slug}', 'get'], ['/api/v1/posts', 'get'], ['/api/v1/people', 'get'], ['/api/v1/organisations', 'get']]) {
+        assert.ok(paths[path]?.[method], `${method.toUpperCase()} ${path} is described; described: ${Object.keys(paths).join(', ')}`)
+      }
+      const routes = t.app.routeList.filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && r.method !== 'HEAD')
+      assert.ok(routes.length >= 5)
+      for (const r of routes) {
+        const path = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+        assert.ok(paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url} is missing from the OpenAPI description`)
+      }
+      assert.deepEqual(Object.keys(paths).filter((p) => !p.startsWith('/api/v1/')), [])
     })
   })
 }

@@ -94,8 +94,21 @@ export type RouteServes = 'page' | 'feed' | 'api' | 'file' | 'form' | 'static' |
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Anonymous responses of this route may be cached whole. */
+    /** Anonymous responses of this route may be cached whole (see core/cache/plugin.ts). */
     cache?: boolean
+    /**
+     * With `cache`: the query parameters the page depends on ([] for none). The cache key and the handler's
+     * `request.query` keep only these, so made-up parameters cannot bypass the cache or evict its pages.
+     */
+    cacheQuery?: readonly string[]
+    /** With `cache`: the topics (content types such as 'posts', or 'space:<id>') the page shows; default: anything. */
+    cacheTopics?: readonly string[]
+    /**
+     * On a write route: the topics a successful request changes for anonymous readers, which drops the cached
+     * pages that show them. Default: everything. `[]` for writes no anonymous reader sees (signing in or out,
+     * reading notifications, a request for a reset link).
+     */
+    invalidates?: readonly string[]
     serves?: RouteServes
     /**
      * The kind of subject whose identifiers fill this route's parameters (`:slug`, `:handle`, `:id`…),

@@ -4,7 +4,7 @@
  * their notifications; the host starts a discussion; the member replies with an @mention of the host
  * (who is notified) and uploads a small PDF to the library; a stranger's search finds nothing of it and
  * every address in it answers the 404 page — to the stranger and to an anonymous reader.
- * Every page on the way is checked with axe (WCAG 2.2 AA), for one h1 and a useful title.
+ * Every page on the way is checked for one h1 and a useful title, and each kind of page with axe (WCAG 2.2 AA).
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'

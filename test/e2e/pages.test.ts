@@ -1,6 +1,6 @@
 /**
  * Every main page over the demo content (as `npm start` serves it), a page of each kind, the 404 page and
- * forms with validation errors, in a real browser: axe (WCAG 2.2 AA), one h1 and a useful title on each —
+ * forms with validation errors, in a real browser: one h1 and a useful title on each, axe (WCAG 2.2 AA) on each kind —
  * signed out and signed in as a demo person.
  */
 import { after, before, describe, it } from 'node:test'

@@ -1,7 +1,8 @@
 /**
  * Browser tests: a real Openly server listening on a loopback port, a real SMTP server collecting
- * the mail it sends, and Debian's Chromium driven by playwright-core, with axe-core checking every
- * page a journey visits.
+ * the mail it sends, and Debian's Chromium driven by playwright-core, with axe-core checking each kind of
+ * page a journey visits. Each test file starts one server and one Chromium (startE2E in its `before`) and
+ * shares them between its tests; every page visited is still checked for one h1 and a useful title.
  *
  * The database is a SQLite file in a fresh temporary DATA_DIR: the browser tests stay SQLite-only by
  * default because they exercise pages, forms, scripts and accessibility, which do not depend on the
@@ -116,13 +117,21 @@ export async function startE2E(options: { seed?: boolean } = {}): Promise<E2E> {
     app.addHook('onError', async (request, _reply, error) => {
       errors.set(request, `${error.name}: ${error.message}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}`)
     })
+    const pageRoutes = new Map<string, string>()
     app.addHook('onResponse', async (request, reply) => {
       if (reply.statusCode >= 500) failures.push({ method: request.method, url: request.url, status: reply.statusCode, error: errors.get(request) })
+      // Which route served each page, for axe's "kind of page" (see checkA11y).
+      if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) pageRoutes.set(request.url.split('?')[0]!, `${request.routeOptions.url ?? '(no route)'} ${reply.statusCode}`)
     })
     await app.listen({ port, host: '127.0.0.1' })
 
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
     cleanups.push(() => browser.close())
+    pageKinds.set(browser, { routes: pageRoutes, kinds: new Set(), checks: 0 })
+    cleanups.push(() => {
+      const k = pageKinds.get(browser)!
+      if (process.env.E2E_TIMING) console.log(`  axe ran on ${k.kinds.size} kinds of page for ${k.checks} page checks`)
+    })
     const contexts: BrowserContext[] = []
     const pageErrors: string[] = []
 
@@ -183,6 +192,31 @@ interface AxeViolation {
   nodes: Array<{ target: unknown[]; html: string; failureSummary?: string }>
 }
 
+/**
+ * What axe has checked, per browser (one per test file): the route that served each page path (recorded by
+ * the server) and the kinds of page already checked.
+ */
+const pageKinds = new WeakMap<Browser, { routes: Map<string, string>; kinds: Set<string>; checks: number }>()
+
+/**
+ * A page's kind, for running axe once per kind: the route that served it and its status (any 404 page is one
+ * kind), JavaScript on or off, signed in or not, the components on it (GOV.UK and Openly blocks and their
+ * modifiers, such as govuk-error-summary or govuk-tag--green; a block's parts, the `__` classes, come with it)
+ * and the outline of its headings. Two pages of one kind differ in their text and in how many times a component
+ * repeats; a page with a form, an error summary, a banner, another colour of tag or another heading level is a
+ * new kind, and is checked.
+ */
+async function kindOf(target: Page, route: string, javaScript: boolean): Promise<string> {
+  const structure = await target.evaluate(() => {
+    const blocks = new Set<string>()
+    for (const e of document.querySelectorAll('[class]')) for (const c of e.classList) if (/^(govuk|openly)-/.test(c) && !c.includes('__')) blocks.add(c)
+    const outline = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => h.tagName).filter((h, i, all) => h !== all[i - 1])
+    const signedIn = document.querySelector('form[action="/sign-out"]') !== null
+    return `${signedIn ? 'signed-in' : 'anonymous'} ${outline.join('>')} ${[...blocks].sort().join(' ')}`
+  })
+  return `${route.endsWith(' 404') ? '404' : route} ${javaScript ? 'js' : 'no-js'} ${structure}`
+}
+
 /** Contexts opened with JavaScript off: axe cannot run inside their pages (page.evaluate never returns). */
 const noScriptContexts = new WeakSet<BrowserContext>()
 const checkers = new WeakMap<Browser, Promise<Page>>()
@@ -206,16 +240,28 @@ function checkerFor(browser: Browser): Promise<Page> {
   return checker
 }
 
-/** Runs axe-core on the page as it is now and fails with each violation's id, targets and help. */
+/**
+ * Runs axe-core on the page as it is now, once per kind of page (see kindOf) in each test file, and fails with
+ * each violation's id, targets and help. E2E_AXE_EVERY_PAGE=1 runs it on every page checked.
+ */
 export async function checkA11y(page: Page, label = page.url()): Promise<void> {
   let target = page
-  if (noScriptContexts.has(page.context())) {
+  const javaScript = !noScriptContexts.has(page.context())
+  if (!javaScript) {
     // Check the very HTML this JavaScript-less page shows, in the checker page.
     const html = await page.content()
     const url = page.url()
     target = await checkerFor(page.context().browser()!)
     await target.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 })
     await target.goto(url)
+  }
+  const seen = pageKinds.get(page.context().browser()!)
+  if (seen && !process.env.E2E_AXE_EVERY_PAGE) {
+    seen.checks++
+    const path = new URL(page.url()).pathname
+    const kind = await kindOf(target, seen.routes.get(path) ?? `(unknown route) ${path}`, javaScript)
+    if (seen.kinds.has(kind)) return
+    seen.kinds.add(kind)
   }
   if (!(await target.evaluate(() => 'axe' in window))) await target.evaluate(AXE_SOURCE)
   const violations = await target.evaluate(async (tags) => {
@@ -237,8 +283,8 @@ export async function checkA11y(page: Page, label = page.url()): Promise<void> {
 }
 
 /**
- * Goes to a URL, checks the status and the page basics (one h1, a title ending in "– Openly"), and runs axe.
- * Returns the h1's text.
+ * Goes to a URL, checks the status and the page basics (one h1, a title ending in "– Openly"), and runs axe
+ * if no page of its kind was checked yet. Returns the h1's text.
  */
 export async function visit(page: Page, url: string, expectedStatus = 200): Promise<string> {
   const response = await page.goto(url)
@@ -247,7 +293,7 @@ export async function visit(page: Page, url: string, expectedStatus = 200): Prom
   return checkPage(page)
 }
 
-/** Checks the page the browser is on now: exactly one h1, a useful title, no axe violations. Returns the h1's text. */
+/** Checks the page the browser is on now: exactly one h1, a useful title, no axe violations (once per kind of page). Returns the h1's text. */
 export async function checkPage(page: Page): Promise<string> {
   const h1s = await page.locator('h1').allInnerTexts()
   assert.equal(h1s.length, 1, `${page.url()} should have exactly one h1, has ${JSON.stringify(h1s)}`)

@@ -3,7 +3,7 @@
  * sign up → confirm the e-mail address from the mail received → add an organisation → add a project led
  * by it → write a weeknote on the project with a Markdown preview (with and without JavaScript) →
  * publish → find it through search → see it in the project's Atom feed with an absolute link.
- * Every page on the way is checked with axe (WCAG 2.2 AA), for one h1 and a useful title.
+ * Every page on the way is checked for one h1 and a useful title, and each kind of page with axe (WCAG 2.2 AA).
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'

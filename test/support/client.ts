@@ -18,6 +18,15 @@ export class TestClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 
+  /**
+   * Openly never answers 5xx, so any 5xx fails the test at once: otherwise a negative check ("the page does not
+   * show X", "the list is empty") would pass on an error page.
+   */
+  #check(method: string, url: string, res: LightMyRequestResponse): LightMyRequestResponse {
+    if (res.statusCode >= 500) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body.slice(0, 500)}`)
+    return res
+  }
+
   #keep(res: LightMyRequestResponse): void {
     for (const c of res.cookies as Array<{ name: string; value: string; expires?: Date; maxAge?: number }>) {
       if (c.value === '' || (c.expires && c.expires.getTime() < Date.now()) || c.maxAge === 0) this.cookies.delete(c.name)
@@ -28,7 +37,7 @@ export class TestClient {
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { cookie: this.#cookieHeader(), ...headers } })
     this.#keep(res)
-    return res
+    return this.#check('GET', url, res)
   }
 
   async post(url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
@@ -42,7 +51,7 @@ export class TestClient {
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#cookieHeader(), ...headers },
     })
     this.#keep(res)
-    return res
+    return this.#check('POST', url, res)
   }
 
   /** Loads `pageUrl`, reads its CSRF token, and posts `fields` to `action` (default: the form's own URL). */

@@ -1,63 +1,221 @@
+import { LRUCache } from 'lru-cache'
+
 /**
  * Whole-page cache for anonymous readers (rendering, not the database, is the cost of a page).
  *
- * Safe by construction: only anonymous GET responses of routes that opt in are stored, and any
- * successful write anywhere empties it (one version counter for the whole site), so a change of
- * visibility, a hidden post or a new comment is seen at once. Scheduled posts become visible without
- * a write, so entries never outlive the next scheduled publication time. With PostgreSQL and several
- * processes, `invalidate` is broadcast with NOTIFY (see app.ts).
+ * Safe by construction: only anonymous GET responses of routes that opt in are stored (see plugin.ts), so it
+ * holds only what an anonymous reader may see, and nothing outlives a change of what they may see:
+ * - Writes say what they changed (`changed(topics)`, topics such as 'posts' or 'space:<id>', or '*' for
+ *   everything). Each entry remembers the versions of the topics its page shows (or of everything), taken
+ *   when its rendering started, and is void as soon as one moves on; a write during a rendering therefore
+ *   voids that rendering too.
+ * - Scheduled publications become visible without a write, so no entry outlives the next scheduled time.
+ *   When that time passes, or after a write (which may have scheduled something), the next one is read again:
+ *   once per passing or write, not per request; nothing is stored until it is known.
+ * - With PostgreSQL and several processes, every change is broadcast (listen.ts) and each process re-reads the
+ *   next scheduled time itself. While the broadcast channel is down the cache is suspended.
+ * Bounded by bytes and entries (a maintained LRU). Keys with a query string are admitted only on their
+ * second request, so one-off query strings cannot evict the pages people actually read.
  */
-export interface CachedPage {
-  status: number
-  headers: Record<string, string>
-  body: string
-  storedAt: number
+export type Topics = readonly string[] | '*'
+
+export interface PageCacheOptions {
+  /** The next time (ISO) something becomes visible after `asOf`, or null: read from the database. */
+  loadNextScheduled: (asOf: string) => Promise<string | null>
+  /** Logs a failed read of the next scheduled time (the cache stays off until a read succeeds). */
+  onError?: (err: unknown) => void
+  maxBytes?: number
+  maxEntries?: number
+  /** A safety net for changes made outside the application (an operator's SQL): entries live at most this long. */
+  ttlMs?: number
+  /** Keys with a query string seen once, remembered for admission on a second request. */
+  maxSeenKeys?: number
 }
 
-export class PageCache {
-  #entries = new Map<string, CachedPage>()
-  #maxEntries: number
-  #ttlMs: number
-  /** Epoch ms after which everything is stale (next scheduled publication). */
-  #staleAfter = Infinity
-  version = 0
-  onInvalidate: (() => void) | null = null
+/** What a rendering depends on, taken when it starts. */
+export interface Stamp {
+  at: number
+  everything: number
+  generation: number
+  /** null: the page may show anything, so any change voids it. */
+  topics: readonly string[] | null
+  versions: number[]
+}
 
-  constructor(maxEntries = 2000, ttlMs = 5 * 60_000) {
-    this.#maxEntries = maxEntries
-    this.#ttlMs = ttlMs
+export interface CachedPage {
+  body: Buffer
+  /** Every header a hit sends, computed once when the page was stored. */
+  headers: Record<string, string | number | string[]>
+  /** Headers of a 304 answer to a matching If-None-Match (feeds carry an ETag). */
+  notModified: Record<string, string | number | string[]> | null
+  etag: string | null
+  expiresAt: number
+  stamp: Stamp
+}
+
+/** How long an entry may live after a failed read of the schedule before it is tried again. */
+const RETRY_MS = 1000
+
+export class PageCache {
+  #pages: LRUCache<string, CachedPage>
+  #seenOnce: LRUCache<string, true>
+  #ttlMs: number
+  #load: PageCacheOptions['loadNextScheduled']
+  #onError: (err: unknown) => void
+  /** Moves on when everything changes. */
+  #everything = 0
+  /** Moves on with every change of anything. */
+  #generation = 0
+  #topicVersions = new Map<string, number>()
+  /** Epoch ms of the next scheduled publication (Infinity: none), valid only while #scheduleKnown. */
+  #nextScheduled = Infinity
+  #scheduleKnown = false
+  /** The time the known schedule was read as of: a rendering that started earlier may have seen an older world. */
+  #scheduleAsOf = 0
+  #readSeq = 0
+  #reads = 0
+  #reading: Promise<void> | null = null
+  #retryAt = 0
+  #suspended = false
+  /** Called for each local change, so other processes hear of it (listen.ts). */
+  onChange: ((topics: Topics) => void) | null = null
+
+  constructor(options: PageCacheOptions) {
+    this.#load = options.loadNextScheduled
+    this.#onError = options.onError ?? (() => {})
+    this.#ttlMs = options.ttlMs ?? 5 * 60_000
+    this.#pages = new LRUCache<string, CachedPage>({
+      max: options.maxEntries ?? 5000,
+      maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+      // The body plus a rough allowance for the headers and bookkeeping.
+      sizeCalculation: (page, key) => page.body.length + key.length + 1024,
+    })
+    this.#seenOnce = new LRUCache<string, true>({ max: options.maxSeenKeys ?? 10_000 })
+    void this.#readSchedule()
   }
 
-  get(key: string): CachedPage | undefined {
-    const entry = this.#entries.get(key)
-    if (!entry) return undefined
-    const t = Date.now()
-    if (t - entry.storedAt > this.#ttlMs || t >= this.#staleAfter) {
-      this.#entries.delete(key)
+  /** A stored page still valid now, or undefined. */
+  get(key: string, now = Date.now()): CachedPage | undefined {
+    if (this.#suspended) return undefined
+    const page = this.#pages.get(key)
+    if (!page) return undefined
+    if (now >= page.expiresAt || !this.#current(page.stamp)) {
+      this.#pages.delete(key)
       return undefined
     }
-    return entry
+    return page
   }
 
-  set(key: string, page: Omit<CachedPage, 'storedAt'>, version: number): void {
-    if (version !== this.version) return // a write happened while rendering
-    if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!)
-    this.#entries.set(key, { ...page, storedAt: Date.now() })
+  /** Taken when a rendering starts: what it depends on (null topics: everything). */
+  stamp(topics: readonly string[] | null, now = Date.now()): Stamp {
+    // The first request after the scheduled time notices it passed and reads the next one, once.
+    if (this.#scheduleKnown && now >= this.#nextScheduled) void this.#readSchedule()
+    else if (!this.#scheduleKnown && !this.#reading && now >= this.#retryAt) void this.#readSchedule()
+    return { at: now, everything: this.#everything, generation: this.#generation, topics, versions: topics ? topics.map((t) => this.#topicVersions.get(t) ?? 0) : [] }
   }
 
-  /** Drops everything; `broadcast` tells other processes too. */
-  invalidate(broadcast = true): void {
-    this.version++
-    this.#entries.clear()
-    if (broadcast) this.onInvalidate?.()
+  /**
+   * Stores a rendering if nothing it depends on changed since its stamp and the next scheduled time is known
+   * as of its start (else it may have missed, or would outlive, a scheduled publication). Returns whether stored.
+   */
+  store(key: string, stamp: Stamp, page: Omit<CachedPage, 'expiresAt' | 'stamp'>, now = Date.now()): boolean {
+    if (this.#suspended || !this.#current(stamp)) return false
+    if (!this.#scheduleKnown || this.#scheduleAsOf > stamp.at) return false
+    const expiresAt = Math.min(stamp.at + this.#ttlMs, this.#nextScheduled)
+    if (now >= expiresAt) return false
+    if (key.includes('?') && !this.#seenOnce.has(key)) {
+      this.#seenOnce.set(key, true)
+      return false
+    }
+    this.#seenOnce.delete(key)
+    this.#pages.set(key, { ...page, expiresAt, stamp })
+    return true
   }
 
-  /** Entries must not outlive this time (ISO string or null for none). */
-  setNextScheduled(iso: string | null): void {
-    this.#staleAfter = iso ? Date.parse(iso) : Infinity
+  /**
+   * Something anonymous readers may see changed: drops the pages that show it (all of them for '*') and
+   * re-reads the next scheduled time (the change may have scheduled something); resolves when that is read.
+   * `broadcast` tells other processes.
+   */
+  changed(topics: Topics, broadcast = true): Promise<void> {
+    if (topics !== '*' && topics.length === 0) return Promise.resolve()
+    this.#generation++
+    if (topics === '*') {
+      this.#everything++
+      this.#pages.clear()
+    } else {
+      for (const t of topics) this.#topicVersions.set(t, (this.#topicVersions.get(t) ?? 0) + 1)
+    }
+    const reading = this.#readSchedule()
+    if (broadcast) this.onChange?.(topics)
+    return reading
+  }
+
+  /** Everything may have changed (e.g. rows written directly in a test or a script): drops every page. */
+  invalidate(broadcast = true): Promise<void> {
+    return this.changed('*', broadcast)
+  }
+
+  /** Serves and stores nothing until resume(): used while this process cannot hear other processes' changes. */
+  suspend(): void {
+    this.#suspended = true
+    this.#pages.clear()
+  }
+
+  /** Serves again, from nothing: changes may have been missed while suspended. */
+  resume(): void {
+    this.#suspended = false
+    void this.changed('*', false)
+  }
+
+  /** Resolves when the next scheduled time has been read (for tests and orderly shutdown). */
+  async settled(): Promise<void> {
+    while (this.#reading) await this.#reading
+  }
+
+  /** How many times the next scheduled time has been read: once per change and per passing, never per request. */
+  get scheduleReads(): number {
+    return this.#reads
   }
 
   get size(): number {
-    return this.#entries.size
+    return this.#pages.size
+  }
+
+  /** The next scheduled publication as this process knows it (epoch ms, Infinity for none; null while unknown). */
+  get nextScheduled(): number | null {
+    return this.#scheduleKnown ? this.#nextScheduled : null
+  }
+
+  #current(stamp: Stamp): boolean {
+    if (stamp.everything !== this.#everything) return false
+    if (stamp.topics === null) return stamp.generation === this.#generation
+    for (let i = 0; i < stamp.topics.length; i++) if ((this.#topicVersions.get(stamp.topics[i]!) ?? 0) !== stamp.versions[i]) return false
+    return true
+  }
+
+  /** Reads the next scheduled time; a newer read supersedes an older one still running. Never rejects. */
+  #readSchedule(): Promise<void> {
+    const seq = ++this.#readSeq
+    this.#reads++
+    const asOf = Date.now()
+    this.#scheduleKnown = false
+    const reading = this.#load(new Date(asOf).toISOString()).then(
+      (iso) => {
+        if (seq !== this.#readSeq) return
+        this.#nextScheduled = iso ? Date.parse(iso) : Infinity
+        this.#scheduleAsOf = asOf
+        this.#scheduleKnown = true
+      },
+      (err: unknown) => {
+        if (seq !== this.#readSeq) return
+        this.#retryAt = Date.now() + RETRY_MS
+        this.#onError(err)
+      },
+    )
+    this.#reading = reading.finally(() => {
+      if (seq === this.#readSeq) this.#reading = null
+    })
+    return this.#reading
   }
 }

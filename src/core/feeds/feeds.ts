@@ -102,7 +102,7 @@ export function registerFeeds(
 ): void {
   const prefix = base === '/' ? '' : base
   for (const format of ['rss', 'atom', 'json'] as const) {
-    app.get(`${prefix}/feed.${format}`, { config: { cache: true, serves: 'feed', shows: options.shows } }, async (request, reply) => {
+    app.get(`${prefix}/feed.${format}`, { config: { cache: true, cacheQuery: [], serves: 'feed', shows: options.shows } }, async (request, reply) => {
       const spec = await load(request)
       if (!spec) return reply.callNotFound()
       const selfPath = request.url.split('?')[0]!

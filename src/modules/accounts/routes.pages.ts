@@ -36,6 +36,8 @@ const LIMITED = { rateLimit: { max: 30, timeWindow: '10 minutes' } }
 /** A signed cookie saying this browser signed in to an account before: attacks on the account elsewhere do not slow it down. */
 const DEVICE_COOKIE = 'openly_device'
 const deviceValue = (email: string) => emailHash(email).slice(0, 22)
+/** Writes no anonymous reader sees (sessions, tokens, unverified accounts, password hashes): the page cache stays. */
+const UNSEEN = { invalidates: [] }
 
 const SIGN_IN_FAILED = 'Enter a correct e-mail address and password'
 const PEOPLE_PAGE = 24
@@ -63,7 +65,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/sign-up', { config: { serves: 'form' } }, async (_request, reply) => renderSignUp(reply))
 
-  app.post('/sign-up', { config: LIMITED }, async (request, reply) => {
+  app.post('/sign-up', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const data = body(request)
     const parsed = parseInput(signUpSchema, data)
     const handle = normaliseHandle(data.handle)
@@ -116,7 +118,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/verify-email/resend', { config: { serves: 'form' } }, async (_request, reply) => renderResend(reply))
 
-  app.post('/verify-email/resend', { config: LIMITED }, async (request, reply) => {
+  app.post('/verify-email/resend', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const parsed = parseInput(emailSchema, body(request))
     if (!parsed.ok) return renderResend(reply, parsed.input, parsed.errors)
     const mail = await app.db.transaction().execute((trx) => resendVerification(trx, app.config.baseUrl, parsed.value.email))
@@ -130,7 +132,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/sign-in', { config: { serves: 'form' } }, async (request, reply) => renderSignIn(reply, safeNext(query(request).next)))
 
-  app.post('/sign-in', async (request, reply) => {
+  app.post('/sign-in', { config: UNSEEN }, async (request, reply) => {
     const data = body(request)
     const next = safeNext(data.next)
     const parsed = parseInput(emailSchema, data)
@@ -154,7 +156,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(next, 303)
   })
 
-  app.post('/sign-out', async (request, reply) => {
+  app.post('/sign-out', { config: UNSEEN }, async (request, reply) => {
     if (request.user) await destroySession(app.db, request.user.sessionId)
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/', 303)
@@ -166,7 +168,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
 
   app.get('/forgot-password', { config: { serves: 'form' } }, async (_request, reply) => renderForgot(reply))
 
-  app.post('/forgot-password', { config: LIMITED }, async (request, reply) => {
+  app.post('/forgot-password', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const parsed = parseInput(emailSchema, body(request))
     if (!parsed.ok) return renderForgot(reply, parsed.input, parsed.errors)
     const mail = await app.db.transaction().execute((trx) => requestPasswordReset(trx, app.config.baseUrl, parsed.value.email))
@@ -185,7 +187,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     return renderReset(reply, token)
   })
 
-  app.post('/reset-password', { config: LIMITED }, async (request, reply) => {
+  app.post('/reset-password', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
     const data = body(request)
     const token = tokenParam(data.token)
     if (!token || !(await resetTokenIsLive(app.db, token))) return resetInvalid(reply)
@@ -206,7 +208,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
   })
 
   // ---------- People ----------
-  app.get('/people', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/people', { config: { serves: 'page', cache: true, cacheQuery: ['after'] } }, async (request, reply) => {
     const q = query(request)
     const after = decodeCursor(q.after)
     const rows = await listListedPeople(app.db, after, PEOPLE_PAGE)
@@ -220,7 +222,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/people/:handle', { config: { serves: 'page', cache: true, shows: 'person' } }, async (request, reply) => {
+  app.get('/people/:handle', { config: { serves: 'page', cache: true, shows: 'person', cacheQuery: [] } }, async (request, reply) => {
     const raw = (request.params as { handle: string }).handle
     const person = await findVisiblePerson(app.db, request.actor, raw)
     if (!person) throw notFound()

@@ -90,12 +90,12 @@ for (const dialect of testDialects()) {
     })
 
     test('anonymous pages are cached and any write empties the cache', async () => {
-      t.app.pageCache.invalidate()
+      await t.app.pageCache.invalidate()
       const first = await t.app.inject('/about')
       const second = await t.app.inject('/about')
       assert.equal(first.headers['x-cache'], 'miss')
       assert.equal(second.headers['x-cache'], 'hit')
-      t.app.pageCache.invalidate()
+      await t.app.pageCache.invalidate()
       assert.equal((await t.app.inject('/about')).headers['x-cache'], 'miss')
     })
   })

@@ -10,12 +10,12 @@ const MAX_PAGE = 50
 export async function homePages(app: FastifyInstance): Promise<void> {
   // The search filter lists the document types the modules declare, in module order.
   const SEARCH_TYPES = app.modules.flatMap((m) => m.searchTypes ?? [])
-  app.get('/', { config: { cache: true, serves: 'page' } }, async (request, reply) => {
+  app.get('/', { config: { cache: true, cacheQuery: [], serves: 'page' } }, async (request, reply) => {
     const sections = await app.panels(request, 'home', { id: '', slug: '' })
     return reply.render('home/index.njk', { title: 'Work in the open, together', sections, feeds: feedLinks('/', 'Openly: latest posts') })
   })
 
-  app.get('/search', { config: { cache: true, serves: 'page' } }, async (request, reply) => {
+  app.get('/search', { config: { cache: true, cacheQuery: ['q', 'type', 'page'], serves: 'page' } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>
     const q = typeof query.q === 'string' ? query.q.slice(0, 500) : ''
     const known = new Set(SEARCH_TYPES.map((t) => t.type))
@@ -48,6 +48,6 @@ export async function homePages(app: FastifyInstance): Promise<void> {
     })
   })
 
-  app.get('/about', { config: { cache: true, serves: 'page' } }, async (_request, reply) => reply.render('home/about.njk', { title: 'About Openly' }))
-  app.get('/accessibility', { config: { cache: true, serves: 'page' } }, async (_request, reply) => reply.render('home/accessibility.njk', { title: 'Accessibility statement' }))
+  app.get('/about', { config: { cache: true, cacheQuery: [], cacheTopics: [], serves: 'page' } }, async (_request, reply) => reply.render('home/about.njk', { title: 'About Openly' }))
+  app.get('/accessibility', { config: { cache: true, cacheQuery: [], cacheTopics: [], serves: 'page' } }, async (_request, reply) => reply.render('home/accessibility.njk', { title: 'Accessibility statement' }))
 }

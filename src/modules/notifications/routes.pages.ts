@@ -34,7 +34,7 @@ export const notificationsPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.post('/notifications/read-all', async (request, reply) => {
+  app.post('/notifications/read-all', { config: { invalidates: [] } }, async (request, reply) => {
     const actor = request.actor
     if (!signedIn(actor)) return reply.redirect('/sign-in?next=%2Fnotifications', 303)
     await app.db.transaction().execute((trx) => markAllAsRead(trx, actor.userId))

@@ -45,7 +45,7 @@ function queryString(params: Record<string, string | undefined>): string {
 
 /** HTML routes of the organisations directory. */
 export const organisationPages: FastifyPluginAsync = async (app) => {
-  app.get('/organisations', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/organisations', { config: { serves: 'page', cache: true, cacheQuery: [...Object.keys(organisationFilterSchema), 'cursor'] } }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>
     const countries = await countriesInDirectory(app.db, request.actor)
     const parsed = parseInput(organisationFilterSchema, query)
@@ -80,7 +80,7 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(url, 303)
   })
 
-  app.get('/organisations/:slug', { config: { serves: 'page', cache: true, shows: 'organisation' } }, async (request, reply) => {
+  app.get('/organisations/:slug', { config: { serves: 'page', cache: true, shows: 'organisation', cacheQuery: [] } }, async (request, reply) => {
     const { slug } = request.params as { slug: string }
     const found = await findOrganisationBySlug(app.db, slug)
     if (!found) {

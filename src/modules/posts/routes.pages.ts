@@ -212,7 +212,7 @@ async function feedOf(request: FastifyRequest, title: string, description: strin
 
 /** HTML routes: lists, the post page, the form, drafts, tags, comments, preview and feeds. */
 export async function postsPages(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Query }>('/posts', { config: { serves: 'page', cache: true, filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person' } } }, async (request, reply) => {
+  app.get<{ Querystring: Query }>('/posts', { config: { serves: 'page', cache: true, filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person', cacheQuery: ['tag', 'project', 'organisation', 'author', 'cursor', 'limit'] } } }, async (request, reply) => {
     const filters = await resolveFilters(request, request.query)
     if (!filters) return reply.callNotFound()
     const limit = pageSize(request.query.limit, 20, 50)
@@ -244,7 +244,7 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
     return reply.render('posts/drafts.njk', { title: 'Your drafts and scheduled posts', posts, noindex: true, now: new Date().toISOString(), breadcrumbs: [{ text: 'Posts', href: '/posts' }] })
   })
 
-  app.get<{ Params: Params }>('/posts/:slug', { config: { serves: 'page', cache: true, shows: 'post' } }, async (request, reply) => showPost(request, reply, request.params.slug))
+  app.get<{ Params: Params }>('/posts/:slug', { config: { serves: 'page', cache: true, shows: 'post', cacheQuery: [] } }, async (request, reply) => showPost(request, reply, request.params.slug))
 
   app.get<{ Params: Params }>('/posts/:slug/edit', { config: { serves: 'form', shows: 'post' } }, async (request, reply) => {
     if (needsSignIn(request, reply)) return reply
@@ -272,7 +272,7 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
   })
 
   // The live preview's endpoint (src/core/assets/openly.js): just the sanitised fragment.
-  app.post('/preview', async (request, reply) => {
+  app.post('/preview', { config: { invalidates: [] } }, async (request, reply) => {
     if (!request.user) throw new AppError('unauthorised', 401, 'Sign in to preview')
     const body = (request.body ?? {}) as Record<string, unknown>
     const source = typeof body.body === 'string' ? body.body : ''
@@ -280,7 +280,7 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderMarkdown(source))
   })
 
-  app.get<{ Params: { tag: string }; Querystring: Query }>('/tags/:tag', { config: { serves: 'page', cache: true, shows: 'tag' } }, async (request, reply) => {
+  app.get<{ Params: { tag: string }; Querystring: Query }>('/tags/:tag', { config: { serves: 'page', cache: true, shows: 'tag', cacheQuery: ['cursor', 'limit'] } }, async (request, reply) => {
     const tag = normaliseTag(request.params.tag)
     if (!tag || tag.length > 30) return reply.callNotFound()
     if (tag !== request.params.tag) return reply.redirect(`/tags/${tag}`, 301)

@@ -45,7 +45,7 @@ const formContext = { phases: PHASES }
 
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (app) => {
-  app.get('/projects', { config: { serves: 'page', cache: true, filters: { organisation: 'organisation' } } }, async (request, reply) => {
+  app.get('/projects', { config: { serves: 'page', cache: true, filters: { organisation: 'organisation', cacheQuery: [...Object.keys(projectFilterSchema), 'cursor'] } } }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>
     const orgOptions = [...(await organisationsByIds(app.db, request.actor, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
     const base = { title: 'Projects', breadcrumbs: [crumbs[0]], phases: PHASES, organisations: orgOptions }
@@ -99,7 +99,7 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/projects/:slug', { config: { serves: 'page', cache: true, shows: 'project' } }, async (request, reply) => {
+  app.get('/projects/:slug', { config: { serves: 'page', cache: true, shows: 'project', cacheQuery: [] } }, async (request, reply) => {
     const { slug } = request.params as { slug: string }
     if (!(await findProjectBySlug(app.db, slug))) {
       const current = await currentProjectSlug(app.db, slug)

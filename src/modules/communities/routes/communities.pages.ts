@@ -34,7 +34,7 @@ export const communityPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ list and create
 
-  app.get('/communities', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/communities', { config: { serves: 'page', cache: true, cacheQuery: ['cursor'] } }, async (request, reply) => {
     const query = request.query as Query
     const page = await listCommunities(app.db, request.actor, { cursor: query.cursor, limit: 20 })
     const counts = await memberCounts(app.db, page.items.map((c) => c.id))
@@ -76,7 +76,7 @@ export const communityPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ community page
 
-  app.get('/communities/:slug', { config: { serves: 'page', cache: true, shows: 'community' } }, async (request, reply) => {
+  app.get('/communities/:slug', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'community' } }, async (request, reply) => {
     const { slug } = request.params as Params
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, slug)

@@ -28,7 +28,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ threads
 
-  app.get('/communities/:slug/threads', { config: { serves: 'page', cache: true, shows: 'community' } }, async (request, reply) => {
+  app.get('/communities/:slug/threads', { config: { serves: 'page', cache: true, cacheQuery: ['cursor'], shows: 'community' } }, async (request, reply) => {
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     const c = access.community
@@ -137,7 +137,7 @@ export const discussionPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/communities/:slug/threads/:id', { config: { serves: 'page', cache: true, shows: 'thread' } }, async (request, reply) => {
+  app.get('/communities/:slug/threads/:id', { config: { serves: 'page', cache: true, cacheQuery: ['page', 'before', 'after', 'quote', 'done'], shows: 'thread' } }, async (request, reply) => {
     const { slug, id } = request.params as Params
     const access = await loadCommunity(app.db, request.actor, slug)
     const thread = await loadThread(request, access, id)

@@ -27,7 +27,7 @@ export const libraryPages: FastifyPluginAsync = async (app) => {
 
   const people = async (ids: string[]) => authorsByIds(app.db, ids)
 
-  app.get('/communities/:slug/library', { config: { serves: 'page', cache: true, shows: 'community' } }, async (request, reply) => {
+  app.get('/communities/:slug/library', { config: { serves: 'page', cache: true, cacheQuery: ['cursor', 'done'], shows: 'community' } }, async (request, reply) => {
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     const c = access.community

@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import type { DatabaseHandle } from '../db/database.ts'
+import { SESSION_COOKIE } from '../auth/sessions.ts'
+import { cacheKeyOf } from './cache-key.ts'
+import { listenForChanges } from './listen.ts'
+import { PageCache, type CachedPage, type Stamp } from './page-cache.ts'
+import { nextScheduledPublication } from './schedule.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pageCache: PageCache
+  }
+  interface FastifyRequest {
+    /** An anonymous GET of a cacheable route that was not in the cache: stored after it is sent, if it may be. */
+    pageCacheMiss: { key: string; stamp: Stamp; body: Buffer | null } | null
+  }
+}
+
+/** Headers a hit must not replay: per response (set by Node or computed again) or never cacheable. */
+const NOT_REPLAYED = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-cache'])
+const SESSION_MARK = `${SESSION_COOKIE}=`
+
+const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
+
+/** The query parameters a cacheable route declares: `config.cacheQuery`, or the properties of its querystring schema. */
+function declaredQuery(route: RouteOptions): string[] | undefined {
+  if (route.config?.cacheQuery) return [...route.config.cacheQuery]
+  const schema = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined
+  return schema?.properties ? Object.keys(schema.properties) : undefined
+}
+
+/** A hit: the stored bytes and headers, straight to the socket, before any other hook runs. */
+function sendHit(request: FastifyRequest, reply: FastifyReply, page: CachedPage): void {
+  reply.hijack()
+  if (page.notModified && request.headers['if-none-match'] === page.etag) {
+    reply.raw.writeHead(304, page.notModified)
+    reply.raw.end()
+    return
+  }
+  reply.raw.writeHead(200, page.headers)
+  reply.raw.end(page.body)
+}
+
+/** The headers every hit of this page sends, computed once, from the headers of the response that was stored. */
+function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'headers' | 'notModified' | 'etag'> {
+  const headers: CachedPage['headers'] = {}
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined && !NOT_REPLAYED.has(name)) headers[name] = value
+  headers['content-length'] = body.length
+  headers['x-cache'] = 'hit'
+  const etag = typeof headers.etag === 'string' ? headers.etag : null
+  const notModified: CachedPage['headers'] = { etag: etag ?? '', 'x-cache': 'hit' }
+  for (const name of ['cache-control', 'vary']) if (headers[name] !== undefined) notModified[name] = headers[name]!
+  return { headers, etag, notModified: etag ? notModified : null }
+}
+
+/**
+ * The page cache as Fastify hooks (the cache itself, and why it is safe: page-cache.ts). Register it first:
+ * its onRequest hook answers a hit before the session lookup, cookies, security headers or CSRF run, with
+ * headers computed once per entry.
+ *
+ * Route config: `cache: true` opts a GET route in, `cacheQuery` lists the query parameters its page depends on
+ * (required; the handler sees only those), `cacheTopics` what it shows (default: anything). On a write route,
+ * `invalidates` lists what a successful write changes for anonymous readers (default: everything; `[]` for
+ * writes nobody else sees, such as signing in).
+ */
+export const pageCachePlugin = fp(
+  async (app: FastifyInstance, options: { database: DatabaseHandle }) => {
+    const cache = new PageCache({
+      loadNextScheduled: (asOf) => nextScheduledPublication(options.database.db, asOf),
+      onError: (err) => app.log.warn({ err }, 'page cache: reading the next scheduled publication failed; the cache is off until it succeeds'),
+    })
+    app.decorate('pageCache', cache)
+    app.decorateRequest('pageCacheMiss', null)
+
+    // A cacheable route must say which query parameters matter, or unique query strings would each get an entry.
+    app.addHook('onRoute', (route) => {
+      if (route.config?.cache !== true) return
+      const declared = declaredQuery(route)
+      if (!declared) throw new Error(`${route.method} ${route.url} has config.cache but no config.cacheQuery (the query parameters its page depends on; [] for none)`)
+      route.config.cacheQuery = [...new Set(declared)].sort()
+    })
+
+    app.addHook('onRequest', (request, reply, done) => {
+      if (request.method !== 'GET') return done()
+      const config = request.routeOptions.config
+      if (config.cache !== true) return done()
+      const { key, kept } = cacheKeyOf(request.url, request.query as Record<string, unknown>, config.cacheQuery!)
+      // The handler sees only the declared parameters, for everyone, so a page is the same for every URL of its key.
+      if (kept) request.query = kept
+      // A session cookie: a signed-in reader (or a stale cookie, which the session hook clears). Never cached.
+      if (request.headers.cookie?.includes(SESSION_MARK)) return done()
+      const page = cache.get(key)
+      // A hit ends here: `done` is not called, so no later hook runs.
+      if (page) return sendHit(request, reply, page)
+      request.pageCacheMiss = { key, stamp: cache.stamp(config.cacheTopics ?? null), body: null }
+      done()
+    })
+
+    app.addHook('onSend', (request, reply, payload, done) => {
+      const miss = request.pageCacheMiss
+      if (miss) {
+        if (reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload)
+        miss.body = Buffer.from(payload)
+        reply.header('x-cache', 'miss')
+        return done(null, miss.body)
+      }
+      // A successful write: drop what it changed before answering, so the writer's next page is fresh and cacheable.
+      if (isWrite(request.method) && reply.statusCode < 400) {
+        cache.changed(request.routeOptions.config.invalidates ?? '*').then(() => done(null, payload))
+        return
+      }
+      done(null, payload)
+    })
+
+    // After the response, when every onSend hook has run, so the headers (cookies included) are final.
+    app.addHook('onResponse', (request, reply, done) => {
+      const miss = request.pageCacheMiss
+      if (miss?.body && reply.statusCode === 200 && !reply.hasHeader('set-cookie')) cache.store(miss.key, miss.stamp, { body: miss.body, ...replayedHeaders(reply, miss.body) })
+      done()
+    })
+
+    const { pool } = options.database
+    if (options.database.dialect === 'postgres' && pool) {
+      const listener = await listenForChanges(pool, cache, app.log)
+      app.addHook('onClose', async () => listener.close())
+    }
+    app.addHook('onClose', async () => cache.settled())
+  },
+  { name: 'openly-page-cache' },
+)

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import cookie from '@fastify/cookie'
+import csrf from '@fastify/csrf-protection'
+import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import type { Config } from '../../config.ts'
+import { AppError } from '../errors.ts'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+
+/** The inline script GOV.UK's template adds to <body>; allowed by hash so the CSP needs no nonce (cached pages stay valid). */
+function govukInlineScriptHash(): string {
+  const template = readFileSync(join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk', 'template.njk'), 'utf8')
+  const script = /<script[^>]*>(document\.body\.className[^<]*)<\/script>/.exec(template)?.[1] ?? ''
+  return `'sha256-${createHash('sha256').update(script).digest('base64')}'`
+}
+
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (depth > 4 || !value || typeof value !== 'object') return false
+  return Object.values(value as Record<string, unknown>).some((v) => hasNul(v, depth + 1))
+}
+
+/**
+ * Security headers (a strict CSP without 'unsafe-inline'), signed cookies, form bodies, rate limits for the
+ * routes that ask, CSRF on every form post, and refusal of NUL characters.
+ */
+export const securityPlugin = fp(
+  async (app: FastifyInstance, options: { config: Config }) => {
+    const { config } = options
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", govukInlineScriptHash()],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    })
+    await app.register(cookie, { secret: config.sessionSecret })
+    await app.register(formbody, { bodyLimit: 1024 * 1024 })
+    await app.register(csrf, {
+      sessionPlugin: '@fastify/cookie',
+      cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
+      getToken: (request) => {
+        const body = request.body as Record<string, unknown> | undefined
+        const field = body?._csrf as unknown
+        if (typeof field === 'string') return field
+        if (field && typeof field === 'object' && 'value' in field) return String((field as { value: unknown }).value)
+        return request.headers['x-csrf-token'] as string | undefined
+      },
+    })
+    await app.register(rateLimit, { global: false })
+
+    // PostgreSQL refuses text containing NUL; no legitimate input has it, so refuse it everywhere with a clear 400.
+    app.addHook('preValidation', async (request) => {
+      if (request.url.includes('%00') || hasNul(request.body)) throw new AppError('invalid_characters', 400, 'The text you entered contains characters that are not allowed')
+    })
+
+    // CSRF on every form post (the API is read-only with no cookies needed).
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/')) return
+      await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())))
+    })
+  },
+  { name: 'openly-security' },
+)

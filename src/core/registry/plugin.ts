@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { registerAllPolicies } from '../access/spaces.policy.ts'
+import { isReachable } from '../db/database.ts'
+import type { AppModule } from '../module.ts'
+import { createPanels } from '../panels.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** HTML sections other modules contribute to a page about a subject (see core/panels.ts). */
+    panels: ReturnType<typeof createPanels>
+    modules: AppModule[]
+  }
+}
+
+/** Checks each module's dependsOn against the modules listed before it. */
+export function checkModuleOrder(modules: AppModule[]): void {
+  const seen = new Set<string>()
+  for (const m of modules) {
+    for (const dep of m.dependsOn) if (!seen.has(dep)) throw new Error(`Module ${m.id} depends on ${dep}, which must be listed before it in modules.ts`)
+    seen.add(m.id)
+  }
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+
+/**
+ * The feature modules: their access policies (for `can()`), panels, HTML routes and /api/v1 routes, in the order
+ * of modules.ts; and what belongs to all of them: /sitemap.xml (each module lists what an anonymous reader may
+ * see) and /healthz.
+ */
+export const moduleRegistryPlugin = fp(
+  async (app: FastifyInstance, options: { modules: AppModule[] }) => {
+    const { modules } = options
+    checkModuleOrder(modules)
+    registerAllPolicies(modules)
+    app.decorate('modules', modules)
+    app.decorate('panels', createPanels(modules))
+
+    app.get('/healthz', { config: { serves: 'health' } }, async (_request, reply) => {
+      const ok = await isReachable(app.db)
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: { dialect: app.dialect, reachable: ok } })
+    })
+
+    app.get('/sitemap.xml', { config: { cache: true, cacheQuery: [], serves: 'page' } }, async (_request, reply) => {
+      const lists = await Promise.all(modules.map((m) => (m.sitemap ? m.sitemap(app.db) : Promise.resolve([]))))
+      const urls = lists.flat().map((u) => `<url><loc>${escapeXml(app.config.baseUrl + u.path)}</loc>${u.updated ? `<lastmod>${u.updated}</lastmod>` : ''}</url>`)
+      return reply.type('application/xml; charset=utf-8').send(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>\n`)
+    })
+
+    for (const m of modules) {
+      if (m.pages) await app.register(m.pages)
+      if (m.api) await app.register(m.api, { prefix: '/api/v1' })
+    }
+  },
+  { name: 'openly-module-registry' },
+)

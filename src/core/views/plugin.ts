@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import fastifyStatic from '@fastify/static'
+import type nunjucks from 'nunjucks'
+import type { Config } from '../../config.ts'
+import type { SessionUser } from '../auth/sessions.ts'
+import { errorList } from '../http/forms.ts'
+import type { AppModule } from '../module.ts'
+import { compileAssets, type CompiledAssets } from './assets.ts'
+import { buildChrome } from './chrome.ts'
+import { createViewEnvironment } from './environment.ts'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+const govukDist = join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk')
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    views: nunjucks.Environment
+    assets: CompiledAssets
+  }
+  interface FastifyReply {
+    /** Renders a template with the page's common context (user, CSRF token, navigation) and sends it. */
+    render(template: string, data?: Record<string, unknown>): FastifyReply
+  }
+}
+
+/**
+ * Views and assets: the Nunjucks environment (core and module templates, GOV.UK macros, the header and footer
+ * built once per process), `reply.render`, the compiled and fingerprinted stylesheet, GOV.UK Frontend's fonts,
+ * images and script, and Openly's small enhancement script.
+ */
+export const viewsPlugin = fp(
+  async (app: FastifyInstance, options: { config: Config; modules: AppModule[] }) => {
+    const { config, modules } = options
+    const assets = await compileAssets()
+    const views = createViewEnvironment(modules.flatMap((m) => (m.views ? [m.views] : [])))
+    const chrome = buildChrome(modules.flatMap((m) => m.nav ?? []).concat([{ href: '/search', text: 'Search' }]))
+    views.addGlobal('assets', assets)
+    views.addGlobal('chrome', chrome)
+    views.addGlobal('baseUrl', config.baseUrl)
+    app.decorate('views', views)
+    app.decorate('assets', assets)
+
+    app.decorateReply('render', function (this: any, template: string, data: Record<string, unknown> = {}) {
+      const request = this.request
+      const user: SessionUser | null = request.user
+      // A cacheable page served to an anonymous reader has no form (see module-guide.md), so no CSRF token and no cookie.
+      const needsToken = user !== null || request.routeOptions.config.cache !== true
+      const context = {
+        ...this.locals,
+        ...data,
+        user,
+        csrfToken: needsToken ? this.generateCsrf() : null,
+        currentPath: request.url.split('?')[0],
+        errorList: data.errors ? errorList(data.errors as Record<string, string>) : undefined,
+      }
+      const html = views.render(template, context)
+      return this.type('text/html; charset=utf-8').send(html)
+    })
+
+    app.get(assets.cssPath, { config: { serves: 'static' } }, async (_request, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(assets.css),
+    )
+    await app.register(fastifyStatic, { root: join(govukDist, 'assets'), prefix: '/assets/', maxAge: '7d', decorateReply: false })
+    const govukJs = readFileSync(join(govukDist, 'govuk-frontend.min.js'), 'utf8')
+    const openlyJs = readFileSync(join(root, 'src', 'core', 'assets', 'openly.js'), 'utf8')
+    app.get('/assets/govuk-frontend.min.js', { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(govukJs))
+    app.get('/assets/openly.js', { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(openlyJs))
+  },
+  { name: 'openly-views' },
+)

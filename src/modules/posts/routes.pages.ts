@@ -212,7 +212,7 @@ async function feedOf(request: FastifyRequest, title: string, description: strin
 
 /** HTML routes: lists, the post page, the form, drafts, tags, comments, preview and feeds. */
 export async function postsPages(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Query }>('/posts', { config: { serves: 'page', cache: true, filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person', cacheQuery: ['tag', 'project', 'organisation', 'author', 'cursor', 'limit'] } } }, async (request, reply) => {
+  app.get<{ Querystring: Query }>('/posts', { config: { serves: 'page', cache: true, cacheQuery: ['tag', 'project', 'organisation', 'author', 'cursor', 'limit'], filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person' } } }, async (request, reply) => {
     const filters = await resolveFilters(request, request.query)
     if (!filters) return reply.callNotFound()
     const limit = pageSize(request.query.limit, 20, 50)

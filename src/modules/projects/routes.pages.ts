@@ -45,7 +45,7 @@ const formContext = { phases: PHASES }
 
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (app) => {
-  app.get('/projects', { config: { serves: 'page', cache: true, filters: { organisation: 'organisation', cacheQuery: [...Object.keys(projectFilterSchema), 'cursor'] } } }, async (request, reply) => {
+  app.get('/projects', { config: { serves: 'page', cache: true, cacheQuery: [...Object.keys(projectFilterSchema), 'cursor'], filters: { organisation: 'organisation' } } }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>
     const orgOptions = [...(await organisationsByIds(app.db, request.actor, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
     const base = { title: 'Projects', breadcrumbs: [crumbs[0]], phases: PHASES, organisations: orgOptions }

@@ -8,6 +8,7 @@ import { pageCachePlugin } from './core/cache/plugin.ts'
 import { apiDocsPlugin } from './core/http/api-docs.ts'
 import { keepPersonalResponsesPrivate } from './core/http/cache-headers.ts'
 import { installErrorHandlers } from './core/http/errors.ts'
+import { inputPlugin } from './core/http/input.ts'
 import { securityPlugin } from './core/http/security.ts'
 import { moduleRegistryPlugin } from './core/registry/plugin.ts'
 import { routeListPlugin } from './core/registry/route-list.ts'
@@ -38,6 +39,8 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     await app.register(pageCachePlugin, { database })
     // Before any plugin that adds a route, so that every route is listed (for the access leak matrix).
     await app.register(routeListPlugin)
+    // Query strings and path parameters parsed by schema for every route; `config.signIn` checked before bodies are read.
+    await app.register(inputPlugin)
     await app.register(securityPlugin, { config })
     await app.register(sessionPlugin, { modules })
     // Responses to signed-in requests are private to shared caches; every response varies by the session cookie.

@@ -73,12 +73,12 @@ export const pageCachePlugin = fp(
     app.decorate('pageCache', cache)
     app.decorateRequest('pageCacheMiss', null)
 
-    // A cacheable route must say which query parameters matter, or unique query strings would each get an entry.
+    // The key keeps only the query parameters a route declares (its querystring schema, or config.cacheQuery):
+    // unique query strings cannot each get an entry. A route that declares none has none (core/http/input.ts
+    // gives it an empty schema, so its handler sees no parameters either).
     app.addHook('onRoute', (route) => {
       if (route.config?.cache !== true) return
-      const declared = declaredQuery(route)
-      if (!declared) throw new Error(`${route.method} ${route.url} has config.cache but no config.cacheQuery (the query parameters its page depends on; [] for none)`)
-      route.config.cacheQuery = [...new Set(declared)].sort()
+      route.config.cacheQuery = [...new Set(declaredQuery(route) ?? [])].sort()
     })
 
     app.addHook('onRequest', (request, reply, done) => {

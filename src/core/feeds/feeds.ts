@@ -97,12 +97,12 @@ export function sendFeed(request: FastifyRequest, reply: FastifyReply, body: str
 export function registerFeeds(
   app: FastifyInstance,
   base: string,
-  load: (request: FastifyRequest) => Promise<FeedSpec | null>,
+  load: (request: FastifyRequest<{ Params: Record<string, string> }>) => Promise<FeedSpec | null>,
   options: { shows?: string } = {},
 ): void {
   const prefix = base === '/' ? '' : base
   for (const format of ['rss', 'atom', 'json'] as const) {
-    app.get(`${prefix}/feed.${format}`, { config: { cache: true, cacheQuery: [], serves: 'feed', shows: options.shows } }, async (request, reply) => {
+    app.get<{ Params: Record<string, string> }>(`${prefix}/feed.${format}`, { config: { cache: true, cacheQuery: [], serves: 'feed', shows: options.shows } }, async (request, reply) => {
       const spec = await load(request)
       if (!spec) return reply.callNotFound()
       const selfPath = request.url.split('?')[0]!

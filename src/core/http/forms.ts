@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../errors.ts'
+import { AppError, type FieldErrors } from '../errors.ts'
 
 /**
  * Input schemas shared by HTML forms and the JSON API. Messages follow the GOV.UK
@@ -119,4 +119,36 @@ export function parseInput<S extends Record<string, FieldSpec>>(schema: S, body:
 /** GOV.UK error summary items from field errors, linking to each field. */
 export function errorList(errors: FieldErrors): Array<{ text: string; href: string }> {
   return Object.entries(errors).map(([field, text]) => ({ text, href: `#${field}` }))
+}
+
+/**
+ * The one place a form's validation error becomes the form again: parses `body` with `schema` and
+ * runs `save` with the values; a field error — from the schema, or thrown by the use case as
+ * `invalid(fields)` (an AppError with fields) — calls `again` with what the person typed (their one-time
+ * submission token included) and the errors, for the route to render with status 422 and the GOV.UK
+ * error summary. Anything else propagates to the error handler.
+ */
+export async function submitForm<S extends Record<string, FieldSpec>, R>(
+  body: unknown,
+  schema: S,
+  handlers: { again: (values: Record<string, string>, errors: FieldErrors) => R | Promise<R>; save: (value: Values<S>) => Promise<R> },
+): Promise<R> {
+  const parsed = parseInput(schema, body)
+  const typed = (input: Record<string, string>) => {
+    const token = (body as Record<string, unknown> | null | undefined)?._submission
+    return typeof token === 'string' ? { ...input, _submission: token } : input
+  }
+  if (!parsed.ok) return handlers.again(typed(parsed.input), parsed.errors)
+  try {
+    return await handlers.save(parsed.value)
+  } catch (err) {
+    if (err instanceof AppError && err.fields) return handlers.again(typed(inputOf(schema, body)), err.fields)
+    throw err
+  }
+}
+
+/** What the person typed in each field of the schema, as text (for re-displaying a form). */
+export function inputOf(schema: Record<string, FieldSpec>, body: unknown): Record<string, string> {
+  const data = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
+  return Object.fromEntries(Object.keys(schema).map((name) => [name, schema[name]!.type === 'list' ? splitList(data[name]).join(', ') : raw(data[name]).replace(/\r\n/g, '\n')]))
 }

@@ -1,4 +1,5 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
+import { AppError } from '../errors.ts'
 
 /**
  * Keyset cursors: an opaque base64url of the sort key of the last row shown.
@@ -13,14 +14,22 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url')
 }
 
-/** Decodes a cursor; a malformed one is treated as "first page" rather than an error. */
+/**
+ * Decodes a cursor: null for none (the first page); a malformed one is a 400, not silently page 1 (a
+ * client paging through a list must not loop back to the start). Keys may not hold NUL (PostgreSQL refuses it).
+ */
 export function decodeCursor(value: unknown): Cursor | null {
-  if (typeof value !== 'string' || value.length > 200) return null
+  if (value === undefined || value === null || value === '') return null
+  const bad = () => new AppError('bad_cursor', 400, 'This page link is not valid. Go back to the first page of the list.')
+  if (typeof value !== 'string' || value.length > 200) throw bad()
+  let parsed: unknown
   try {
-    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') return { at: parsed[0], id: parsed[1] }
-  } catch {}
-  return null
+    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
+  } catch {
+    throw bad()
+  }
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || `${parsed[0]}${parsed[1]}`.includes('\u0000') || parsed[0].length > 100 || parsed[1].length > 100) throw bad()
+  return { at: parsed[0], id: parsed[1] }
 }
 
 /** Clamps a requested page size. */

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, limit, params, query, slug } from '../../core/http/schemas.ts'
 import { notFound } from '../../core/errors.ts'
 import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
 import { listListedPeople, type Person } from './accounts.queries.ts'
@@ -23,7 +25,8 @@ const personSchema = {
 const toJson = (baseUrl: string, p: Person) => ({ handle: p.handle, name: p.name, role: p.role, bio: p.bio, skills: p.skills, interests: p.interests, url: `${baseUrl}/people/${p.handle}`, joined: p.createdAt })
 
 /** Read-only JSON for people's public profiles. */
-export const accountsApi: FastifyPluginAsync = async (app) => {
+export const accountsApi: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   app.get(
     '/people',
     {
@@ -31,12 +34,12 @@ export const accountsApi: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'People who chose to be listed, in name order',
-        querystring: { type: 'object', properties: { cursor: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 100 } } },
+        querystring: query({ cursor, limit }),
         response: { 200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: personSchema }, next: { type: ['string', 'null'] } } } },
       },
     },
     async (request) => {
-      const q = request.query as { cursor?: string; limit?: number }
+      const q = request.query
       const limit = pageSize(q.limit)
       const page = paginate(await listListedPeople(app.db, decodeCursor(q.cursor), limit), limit, (p) => ({ at: p.name, id: p.id }))
       return { items: page.items.map((p) => toJson(app.config.baseUrl, p)), next: page.next }
@@ -50,12 +53,12 @@ export const accountsApi: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'One person’s public profile',
-        params: { type: 'object', required: ['handle'], properties: { handle: { type: 'string', maxLength: 100 } } },
+        params: params({ handle: slug }),
         response: { 200: personSchema },
       },
     },
     async (request) => {
-      const person = await findVisiblePerson(app.db, request.actor, (request.params as { handle: string }).handle)
+      const person = await findVisiblePerson(app.db, request.actor, request.params.handle)
       if (!person) throw notFound('Person')
       return toJson(app.config.baseUrl, person)
     },

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, params, query, slug, text } from '../../core/http/schemas.ts'
 import type { Db } from '../../core/db/database.ts'
 import { createSession, destroySession, SESSION_COOKIE } from '../../core/auth/sessions.ts'
 import { hashPassword } from '../../core/auth/passwords.ts'
@@ -25,7 +27,6 @@ import { checkHandle, checkPassword, emailSchema, normaliseHandle, orderErrors, 
 
 type Body = Record<string, unknown>
 const body = (request: FastifyRequest) => (request.body && typeof request.body === 'object' ? request.body : {}) as Body
-const query = (request: FastifyRequest) => request.query as Record<string, unknown>
 
 /**
  * Per network address limits on the forms that send mail or set a password, generous enough for an
@@ -55,10 +56,10 @@ async function startSession(app: FastifyInstance, request: FastifyRequest, reply
   reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.config.secureCookies, expires: expiresAt })
 }
 
-const signInUrl = (path: string) => `/sign-in?next=${encodeURIComponent(path)}`
 
 /** Sign-up, e-mail verification, sign-in and out, password reset, the people list and profiles, profile editing. */
-export const accountsPages: FastifyPluginAsync = async (app) => {
+export const accountsPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   // ---------- Sign up ----------
   const renderSignUp = (reply: FastifyReply, values: Record<string, string> = {}, errors?: Record<string, string>) =>
     reply.code(errors ? 422 : 200).render('accounts/sign-up.njk', { title: 'Create an account', values, errors, noindex: true })
@@ -93,15 +94,15 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     return reply.redirect('/check-your-email?about=sign-up', 303)
   })
 
-  app.get('/check-your-email', { config: { serves: 'page' } }, async (request, reply) => {
-    const about = query(request).about
+  app.get('/check-your-email', { config: { serves: 'page' }, schema: { querystring: query({ about: text(20) }) } }, async (request, reply) => {
+    const about = request.query.about
     const kind = about === 'reset' ? 'reset' : about === 'verify' ? 'verify' : 'sign-up'
     return reply.render('accounts/check-email.njk', { title: 'Check your email', kind, noindex: true })
   })
 
   // ---------- Verify the e-mail address ----------
-  app.get('/verify-email', { config: { serves: 'redirect' } }, async (request, reply) => {
-    const token = tokenParam(query(request).token)
+  app.get('/verify-email', { config: { serves: 'redirect' }, schema: { querystring: query({ token: text(200) }) } }, async (request, reply) => {
+    const token = tokenParam(request.query.token)
     const userId = token ? await app.db.transaction().execute(async (trx) => {
       const id = await verifyEmail(trx, token)
       if (id) await startSession(app, request, reply, trx, id)
@@ -130,7 +131,7 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
   const renderSignIn = (reply: FastifyReply, next: string, values: Record<string, string> = {}, errors?: Record<string, string>) =>
     reply.code(errors ? 422 : 200).render('accounts/sign-in.njk', { title: 'Sign in', values, errors, next: next === '/' ? '' : next, noindex: true })
 
-  app.get('/sign-in', { config: { serves: 'form' } }, async (request, reply) => renderSignIn(reply, safeNext(query(request).next)))
+  app.get('/sign-in', { config: { serves: 'form' }, schema: { querystring: query({ next: text(500) }) } }, async (request, reply) => renderSignIn(reply, safeNext(request.query.next)))
 
   app.post('/sign-in', { config: UNSEEN }, async (request, reply) => {
     const data = body(request)
@@ -181,8 +182,8 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
   const renderReset = (reply: FastifyReply, token: string, errors?: Record<string, string>) =>
     reply.code(errors ? 422 : 200).render('accounts/reset-password.njk', { title: 'Choose a new password', token, errors, noindex: true })
 
-  app.get('/reset-password', { config: { serves: 'form' } }, async (request, reply) => {
-    const token = tokenParam(query(request).token)
+  app.get('/reset-password', { config: { serves: 'form' }, schema: { querystring: query({ token: text(200) }) } }, async (request, reply) => {
+    const token = tokenParam(request.query.token)
     if (!token || !(await resetTokenIsLive(app.db, token))) return resetInvalid(reply)
     return renderReset(reply, token)
   })
@@ -208,9 +209,8 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
   })
 
   // ---------- People ----------
-  app.get('/people', { config: { serves: 'page', cache: true, cacheQuery: ['after'] } }, async (request, reply) => {
-    const q = query(request)
-    const after = decodeCursor(q.after)
+  app.get('/people', { config: { serves: 'page', cache: true }, schema: { querystring: query({ after: cursor }) } }, async (request, reply) => {
+    const after = decodeCursor(request.query.after)
     const rows = await listListedPeople(app.db, after, PEOPLE_PAGE)
     const page = paginate(rows, PEOPLE_PAGE, (p) => ({ at: p.name, id: p.id }))
     return reply.render('accounts/people.njk', {
@@ -222,8 +222,8 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/people/:handle', { config: { serves: 'page', cache: true, shows: 'person', cacheQuery: [] } }, async (request, reply) => {
-    const raw = (request.params as { handle: string }).handle
+  app.get('/people/:handle', { config: { serves: 'page', cache: true, shows: 'person' }, schema: { params: params({ handle: slug }) } }, async (request, reply) => {
+    const raw = request.params.handle
     const person = await findVisiblePerson(app.db, request.actor, raw)
     if (!person) throw notFound()
     if (raw !== person.handle) return reply.redirect(`/people/${person.handle}`, 301)
@@ -244,19 +244,17 @@ export const accountsPages: FastifyPluginAsync = async (app) => {
   const renderProfile = (reply: FastifyReply, values: Record<string, string>, errors?: Record<string, string>, flash?: string) =>
     reply.code(errors ? 422 : 200).render('accounts/profile-edit.njk', { title: 'Edit your profile', values, errors, flash, noindex: true })
 
-  app.get('/account/profile', { config: { serves: 'form' } }, async (request, reply) => {
-    if (!request.user) return reply.redirect(signInUrl('/account/profile'), 303)
-    const me = await findAccountById(app.db, request.user.id)
-    if (!me) return reply.redirect(signInUrl('/account/profile'), 303)
-    const done = query(request).done
+  app.get('/account/profile', { config: { serves: 'form', signIn: true }, schema: { querystring: query({ done }) } }, async (request, reply) => {
+    const me = await findAccountById(app.db, request.user!.id)
+    if (!me) throw notFound()
+    const done = request.query.done
     const flash =
       done === 'saved' ? 'Your profile has been saved' : done === 'verified' ? 'Your email address is confirmed and you are signed in' : done === 'password' ? 'Your password has been changed and you are signed in' : undefined
     return renderProfile(reply, { name: me.name, handle: me.handle, role: me.role, bio: me.bio, skills: splitStored(me.skills).join(', '), interests: splitStored(me.interests).join(', '), listed: Number(me.listed) === 1 ? 'yes' : '' }, undefined, flash)
   })
 
-  app.post('/account/profile', async (request, reply) => {
-    const user = request.user
-    if (!user) return reply.redirect(signInUrl('/account/profile'), 303)
+  app.post('/account/profile', { config: { signIn: true } }, async (request, reply) => {
+    const user = request.user!
     const data = body(request)
     const parsed = parseInput(profileSchema, data)
     const handle = normaliseHandle(data.handle)

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { query, text } from '../../core/http/schemas.ts'
 import { searchDocuments } from '../../core/search/search.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 
@@ -7,7 +10,8 @@ const PAGE_SIZE = 20
 const MAX_PAGE = 50
 
 /** Home, search, about and the accessibility statement. */
-export async function homePages(app: FastifyInstance): Promise<void> {
+export async function homePages(plain: FastifyInstance): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   // The search filter lists the document types the modules declare, in module order.
   const SEARCH_TYPES = app.modules.flatMap((m) => m.searchTypes ?? [])
   app.get('/', { config: { cache: true, cacheQuery: [], serves: 'page' } }, async (request, reply) => {
@@ -15,8 +19,8 @@ export async function homePages(app: FastifyInstance): Promise<void> {
     return reply.render('home/index.njk', { title: 'Work in the open, together', sections, feeds: feedLinks('/', 'Openly: latest posts') })
   })
 
-  app.get('/search', { config: { cache: true, cacheQuery: ['q', 'type', 'page'], serves: 'page' } }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>
+  app.get('/search', { config: { cache: true, serves: 'page' }, schema: { querystring: query({ q: text(20_000), type: Type.Array(text(40), { maxItems: 20 }), page: text(10) }) } }, async (request, reply) => {
+    const query = request.query
     const q = typeof query.q === 'string' ? query.q.slice(0, 500) : ''
     const known = new Set(SEARCH_TYPES.map((t) => t.type))
     const types = [query.type].flat().filter((t): t is string => typeof t === 'string' && known.has(t))

@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, id, params, query, slug, text } from '../../core/http/schemas.ts'
+import { userOf } from '../../core/http/input.ts'
 import { signedIn } from '../../core/access/policy.ts'
 import { AppError, notFound } from '../../core/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
@@ -11,15 +14,16 @@ import { queueNav, signIn, str } from './routes.support.ts'
 const SUSPENDED_PAGE = 25
 
 /** Platform admins' pages: the admin home, the audit log, suspending and reinstating accounts. Everyone else gets 404. */
-export async function adminRoutes(app: FastifyInstance): Promise<void> {
+export async function adminRoutes(plain: FastifyInstance): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   app.get('/admin', { config: { serves: 'page' } }, async (request, reply) => {
     if (!request.actor.isAdmin) throw notFound()
     const sections = await app.panels(request, 'admin', { id: '', slug: '' })
     return reply.render('moderation/admin.njk', { title: 'Admin', sections, noindex: true })
   })
 
-  app.get('/admin/audit', { config: { serves: 'page' } }, async (request, reply) => {
-    const q = request.query as Record<string, unknown>
+  app.get('/admin/audit', { config: { serves: 'page' }, schema: { querystring: query({ after: cursor }) } }, async (request, reply) => {
+    const q = request.query
     const page = await auditPage(app.db, request.actor, { after: q.after })
     return reply.render('moderation/audit.njk', {
       title: 'Audit log',
@@ -30,8 +34,8 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     })
   })
 
-  app.get('/admin/suspended', { config: { serves: 'page' } }, async (request, reply) => {
-    const q = request.query as Record<string, unknown>
+  app.get('/admin/suspended', { config: { serves: 'page' }, schema: { querystring: query({ after: cursor, done }) } }, async (request, reply) => {
+    const q = request.query
     const rows = await suspendedAccounts(app.db, request.actor, { cursor: decodeCursor(q.after), limit: SUSPENDED_PAGE })
     const page = paginate(rows, SUSPENDED_PAGE, (p) => ({ at: p.suspendedAt!, id: p.id }))
     return reply.render('moderation/suspended.njk', {
@@ -59,15 +63,13 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     })
   }
 
-  app.get('/admin/suspension', { config: { serves: 'form' } }, async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply)
-    const q = request.query as Record<string, unknown>
+  app.get('/admin/suspension', { config: { serves: 'form', signIn: true }, schema: { querystring: query({ person: slug, done }) } }, async (request, reply) => {
+    const q = request.query
     const flash = q.done === 'suspend' ? 'The account is suspended: it is signed out everywhere and its owner has been told by e-mail' : undefined
     return renderSuspension(request, reply, q.person, { flash })
   })
 
-  app.post('/admin/suspension', async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply)
+  app.post('/admin/suspension', { config: { signIn: true } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     const handle = str(body.person)
     const person = await personForAdmin(app.db, request.actor, handle)

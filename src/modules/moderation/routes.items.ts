@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, id, params, query, slug, text } from '../../core/http/schemas.ts'
+import { userOf } from '../../core/http/input.ts'
 import { signedIn } from '../../core/access/policy.ts'
 import { AppError, notFound } from '../../core/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
@@ -17,7 +20,8 @@ const DONE: Record<string, string> = {
 const STATUS: Record<string, string> = { pending: 'Waiting for approval (a new account’s content with links)', hidden: 'Hidden by a moderator', approved: 'Visible (approved by a moderator)' }
 
 /** Acting on an item without a report, and the queue's lists of what waits for approval and what is hidden. */
-export async function itemRoutes(app: FastifyInstance, registry: ModerationRegistry): Promise<void> {
+export async function itemRoutes(plain: FastifyInstance, registry: ModerationRegistry): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const list = (state: 'pending' | 'hidden') => async (request: FastifyRequest, reply: FastifyReply) => {
     const actor = request.actor
     if (!signedIn(actor)) return signIn(request, reply)
@@ -35,8 +39,8 @@ export async function itemRoutes(app: FastifyInstance, registry: ModerationRegis
       noindex: true,
     })
   }
-  app.get('/moderation/pending', { config: { serves: 'page' } }, list('pending'))
-  app.get('/moderation/hidden', { config: { serves: 'page' } }, list('hidden'))
+  app.get('/moderation/pending', { config: { serves: 'page' }, schema: { querystring: query({ after: cursor, done }) } }, list('pending'))
+  app.get('/moderation/hidden', { config: { serves: 'page' }, schema: { querystring: query({ after: cursor, done }) } }, list('hidden'))
 
   const renderItem = async (request: FastifyRequest, reply: FastifyReply, type: unknown, id: unknown, extra: Record<string, unknown> = {}) => {
     const target = await moderatableTarget(app.db, registry, request.actor, type, id)
@@ -56,14 +60,12 @@ export async function itemRoutes(app: FastifyInstance, registry: ModerationRegis
     })
   }
 
-  app.get('/moderation/item', { config: { serves: 'form', shows: 'reportable' } }, async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply)
+  app.get('/moderation/item', { config: { serves: 'form', shows: 'reportable', signIn: true }, schema: { querystring: query({ type: slug, id, done }) } }, async (request, reply) => {
     const q = request.query as Record<string, unknown>
     return renderItem(request, reply, q.type, q.id, { flash: DONE[str(q.done)] })
   })
 
-  app.post('/moderation/item', async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply)
+  app.post('/moderation/item', { config: { signIn: true } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     const type = str(body.type)
     const id = str(body.id)
@@ -96,5 +98,4 @@ export async function itemRoutes(app: FastifyInstance, registry: ModerationRegis
       throw err
     }
     return reply.redirect('/moderation/pending?done=approve', 303)
-  })
-}
+  })}

@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, id, params, query, slug, text } from '../../core/http/schemas.ts'
+import { userOf } from '../../core/http/input.ts'
 import { signedIn } from '../../core/access/policy.ts'
 import { AppError, notFound } from '../../core/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
@@ -23,9 +26,9 @@ export const DECISION_LABELS: Record<Decision, string> = {
 }
 
 /** Reporting (anyone signed in), the queue of open reports, and deciding on one. */
-export async function reportRoutes(app: FastifyInstance, registry: ModerationRegistry): Promise<void> {
-  app.get('/report', { config: { serves: 'form', shows: 'reportable' } }, async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply)
+export async function reportRoutes(plain: FastifyInstance, registry: ModerationRegistry): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/report', { config: { serves: 'form', shows: 'reportable', signIn: true }, schema: { querystring: query({ type: slug, id, sent: text(5) }) } }, async (request, reply) => {
     const q = request.query as Record<string, unknown>
     const target = await reportableTarget(app.db, registry, request.actor, q.type, q.id)
     // Someone who moderates the item can act on it straight away instead of asking others to.
@@ -43,8 +46,7 @@ export async function reportRoutes(app: FastifyInstance, registry: ModerationReg
     })
   })
 
-  app.post('/report', async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply)
+  app.post('/report', { config: { signIn: true } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     const type = str(body.type)
     const id = str(body.id)
@@ -58,11 +60,10 @@ export async function reportRoutes(app: FastifyInstance, registry: ModerationReg
   })
 
   // The queue: hosts and moderators see their spaces' open reports, platform admins all of them.
-  app.get('/moderation', { config: { serves: 'page' } }, async (request, reply) => {
-    const actor = request.actor
-    if (!signedIn(actor)) return signIn(request, reply)
+  app.get('/moderation', { config: { serves: 'page', signIn: true }, schema: { querystring: query({ after: cursor, done }) } }, async (request, reply) => {
+    const actor = { ...request.actor, userId: userOf(request).id }
     if (!(await hasQueue(app.db, actor))) throw notFound()
-    const q = request.query as Record<string, unknown>
+    const q = request.query
     const [page, nav] = await Promise.all([queue(app.db, actor, { after: q.after }), queueNav(app.db, actor, 'reports')])
     return reply.render('moderation/queue.njk', {
       title: 'Moderation queue',
@@ -94,14 +95,12 @@ export async function reportRoutes(app: FastifyInstance, registry: ModerationReg
     })
   }
 
-  app.get('/moderation/reports/:id', { config: { serves: 'form', shows: 'report' } }, async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply)
+  app.get('/moderation/reports/:id', { config: { serves: 'form', shows: 'report', signIn: true }, schema: { params: params({ id }) } }, async (request, reply) => {
     return renderReport(request, reply)
   })
 
-  app.post('/moderation/reports/:id', async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply)
-    const { id } = request.params as { id: string }
+  app.post('/moderation/reports/:id', { config: { signIn: true }, schema: { params: params({ id }) } }, async (request, reply) => {
+    const { id } = request.params
     const parsed = parseInput(decisionSchema, request.body)
     if (!parsed.ok) return renderReport(request, reply.code(422), { errors: parsed.errors, values: parsed.input })
     const decision = parsed.value.action as Decision

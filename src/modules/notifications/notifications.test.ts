@@ -88,7 +88,7 @@ for (const dialect of testDialects()) {
       assert.equal(await unreadCount(db, { userId: other.id, isAdmin: false }), 1, 'other people are untouched')
     })
 
-    test('the list pages with keyset cursors and ignores a malformed cursor', async () => {
+    test('the list pages with keyset cursors; a malformed cursor is a clear 400, not page 1', async () => {
       const db = t.app.db
       const reader = await createUser(db)
       const items = Array.from({ length: 30 }, (_, i) => ({ userId: reader.id, kind: 'reply' as const, text: `Numbered note ${String(i).padStart(2, '0')}`, url: `/n/${i}`, spaceId: null }))
@@ -104,7 +104,10 @@ for (const dialect of testDialects()) {
       assert.equal(seen.length, 30)
       assert.equal(new Set(seen).size, 30)
       const bad = await client.get('/notifications?after=%%%not-a-cursor')
-      assert.equal(bad.statusCode, 200)
+      assert.equal(bad.statusCode, 400)
+      const forgedCursor = await client.get(`/notifications?after=${Buffer.from('["x"]').toString('base64url')}`)
+      assert.equal(forgedCursor.statusCode, 400)
+      assert.match(forgedCursor.body, /This page link is not valid/)
     })
 
     test('stored URLs that leave the site are not linked', async () => {

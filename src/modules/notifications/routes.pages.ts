@@ -1,4 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, id, params, query, slug, text } from '../../core/http/schemas.ts'
+import { userOf } from '../../core/http/input.ts'
 import { signedIn } from '../../core/access/policy.ts'
 import { markAllAsRead, notificationsPage } from './notifications.ts'
 
@@ -16,11 +19,12 @@ const KIND_LABELS: Record<string, string> = {
 /** Only local paths are linked, so a stored URL can never send someone off-site. */
 const safePath = (url: string) => (url.startsWith('/') && !url.startsWith('//') ? url : '/')
 
-export const notificationsPages: FastifyPluginAsync = async (app) => {
-  app.get('/notifications', { config: { serves: 'page' } }, async (request, reply) => {
+export const notificationsPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/notifications', { config: { serves: 'page' } , schema: { querystring: query({ after: cursor, done }) } }, async (request, reply) => {
     const actor = request.actor
     if (!signedIn(actor)) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
-    const query = request.query as Record<string, unknown>
+    const query = request.query
     const page = await notificationsPage(app.db, actor, { after: query.after })
     const items = page.items.map((n) => ({ ...n, url: safePath(n.url), kindLabel: KIND_LABELS[n.kind] ?? 'Update', unread: n.read_at === null }))
     return reply.render('notifications/index.njk', {

@@ -257,13 +257,13 @@ for (const dialect of testDialects()) {
       assert.ok(paths.includes('/api/v1/organisations/{slug}'), paths.join(','))
     })
 
-    test('NUL characters and forged cursors are refused or ignored, never a server error', async () => {
+    test('NUL characters and forged cursors are refused with a clear 400, never a server error', async () => {
       for (const url of ['/organisations?country=a%00b', '/organisations/a%00b', '/api/v1/organisations?theme=a%00', '/api/v1/organisations/x%00']) {
         assert.equal((await t.app.inject(url)).statusCode, 400, url)
       }
       const forged = Buffer.from(JSON.stringify(['a\u0000', 'b'])).toString('base64url')
-      assert.equal((await t.app.inject(`/organisations?cursor=${forged}`)).statusCode, 200)
-      assert.equal((await t.app.inject(`/api/v1/organisations?cursor=${forged}`)).statusCode, 200)
+      assert.equal((await t.app.inject(`/organisations?cursor=${forged}`)).statusCode, 400)
+      assert.equal((await t.app.inject(`/api/v1/organisations?cursor=${forged}`)).statusCode, 400)
       const res = await ownerClient.submit('/organisations/new', { ...valid, name: 'a\u0000b' })
       assert.equal(res.statusCode, 400)
     })

@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, filterQuery, params, slug } from '../../core/http/schemas.ts'
 import { AppError, notFound } from '../../core/errors.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
-import { parseInput } from '../../core/http/forms.ts'
+import { parseInput, submitForm } from '../../core/http/forms.ts'
+import { userOf } from '../../core/http/input.ts'
 import { decodeCursor, encodeCursor, paginate } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import {
@@ -23,10 +26,6 @@ const crumbs = [
   { text: 'Organisations', href: '/organisations' },
 ]
 
-/** Pages ask people to sign in and come back. */
-function signInRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
-}
 
 /** The organisation at this slug if the reader may see it; otherwise 404. */
 const loadVisibleOrganisation = (request: FastifyRequest, slug: string) => findVisibleOrganisation(request.server.db, request.actor, slug)
@@ -44,9 +43,10 @@ function queryString(params: Record<string, string | undefined>): string {
 }
 
 /** HTML routes of the organisations directory. */
-export const organisationPages: FastifyPluginAsync = async (app) => {
-  app.get('/organisations', { config: { serves: 'page', cache: true, cacheQuery: [...Object.keys(organisationFilterSchema), 'cursor'] } }, async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>
+export const organisationPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/organisations', { config: { serves: 'page', cache: true }, schema: { querystring: filterQuery(organisationFilterSchema, { cursor }) } }, async (request, reply) => {
+    const query = request.query
     const countries = await countriesInDirectory(app.db, request.actor)
     const parsed = parseInput(organisationFilterSchema, query)
     const base = { title: 'Organisations', breadcrumbs: [crumbs[0]], countries, types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES }
@@ -65,23 +65,22 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     return reply.render('organisations/index.njk', { ...base, values: { country: filter.country ?? '', type: filter.type ?? '', theme: filter.theme ?? '' }, items, filtered, pagination })
   })
 
-  app.get('/organisations/new', { config: { serves: 'form' } }, async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.get('/organisations/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
     return reply.render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, values: {}, ...formContext })
   })
 
-  app.post('/organisations/new', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
-    const parsed = parseInput(organisationSchema, request.body)
-    const again = (errors: Record<string, string>, values: unknown) =>
-      reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext })
-    if (!parsed.ok) return again(parsed.errors, { ...parsed.input, _submission: submissionTokenIn(request.body) ?? '' })
-    const { url } = await submitOnce(app.db, submissionTokenIn(request.body), request.user.id, async (trx) => `/organisations/${(await createOrganisation(trx, request.actor, parsed.value)).slug}`)
-    return reply.redirect(url, 303)
-  })
+  app.post('/organisations/new', { config: { signIn: true } }, async (request, reply) =>
+    submitForm(request.body, organisationSchema, {
+      again: (values, errors) => reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext }),
+      save: async (value) => {
+        const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/organisations/${(await createOrganisation(trx, request.actor, value)).slug}`)
+        return reply.redirect(url, 303)
+      },
+    }),
+  )
 
-  app.get('/organisations/:slug', { config: { serves: 'page', cache: true, shows: 'organisation', cacheQuery: [] } }, async (request, reply) => {
-    const { slug } = request.params as { slug: string }
+  app.get('/organisations/:slug', { config: { serves: 'page', cache: true, shows: 'organisation', cacheQuery: [] }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const { slug } = request.params
     const found = await findOrganisationBySlug(app.db, slug)
     if (!found) {
       const current = await currentOrganisationSlug(app.db, slug)
@@ -123,16 +122,14 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
 
   const editCrumbs = (org: OrganisationRow) => [...crumbs, { text: org.name, href: `/organisations/${org.slug}` }]
 
-  app.get('/organisations/:slug/edit', { config: { serves: 'form', shows: 'organisation' } }, async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.get('/organisations/:slug/edit', { config: { serves: 'form', shows: 'organisation', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
     const values = { name: org.name, type: org.type, country: org.country, region: org.region, website: org.website, description: org.description, themes: themes.join(', ') }
     return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext })
   })
 
-  app.post('/organisations/:slug/edit', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.post('/organisations/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const parsed = parseInput(organisationSchema, request.body)
     if (!parsed.ok) {
@@ -166,14 +163,12 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/organisations/${org.slug}/members`, 303)
   }
 
-  app.get('/organisations/:slug/members', { config: { serves: 'form', shows: 'organisation' } }, async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.get('/organisations/:slug/members', { config: { serves: 'form', shows: 'organisation', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     return renderMembers(request, reply, org)
   })
 
-  app.post('/organisations/:slug/members', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.post('/organisations/:slug/members', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const parsed = parseInput(addMemberSchema, request.body)
     if (!parsed.ok) return renderMembers(request, reply, org, { errors: parsed.errors, values: parsed.input }, 422)
@@ -188,8 +183,7 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     return member.userId
   }
 
-  app.post('/organisations/:slug/members/:handle/role', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.post('/organisations/:slug/members/:handle/role', { config: { signIn: true }, schema: { params: params({ slug, handle: slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const userId = await targetMember(request, org)
     const parsed = parseInput(changeRoleSchema, request.body)
@@ -197,8 +191,7 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
     return memberChange(request, reply, org, {}, (trx) => changeMemberRole(trx, request.actor, org, userId, parsed.value.role as 'admin' | 'member'))
   })
 
-  app.post('/organisations/:slug/members/:handle/remove', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.post('/organisations/:slug/members/:handle/remove', { config: { signIn: true }, schema: { params: params({ slug, handle: slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const userId = await targetMember(request, org)
     return memberChange(request, reply, org, {}, (trx) => removeMember(trx, request.actor, org, userId))
@@ -206,19 +199,17 @@ export const organisationPages: FastifyPluginAsync = async (app) => {
 
   // ---------- Asking to be listed as a member (the organisation's admins decide) ----------
 
-  app.post('/organisations/:slug/membership-requests', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
-    const org = await loadVisibleOrganisation(request, (request.params as { slug: string }).slug)
+  app.post('/organisations/:slug/membership-requests', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const org = await loadVisibleOrganisation(request, request.params.slug)
     const parsed = parseInput(memberRequestSchema, request.body)
     if (!parsed.ok) throw new AppError('invalid', 422, parsed.errors.message ?? 'Check your message')
     await app.db.transaction().execute((trx) => requestMembership(trx, request.actor, org, parsed.value.message))
     return reply.redirect(`/organisations/${org.slug}#membership`, 303)
   })
 
-  app.post('/organisations/:slug/membership-requests/:handle', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.post('/organisations/:slug/membership-requests/:handle', { config: { signIn: true }, schema: { params: params({ slug, handle: slug }) } }, async (request, reply) => {
     const org = await managed(request)
-    const { handle } = request.params as { handle: string }
+    const { handle } = request.params
     const asked = (await membershipRequests(app.db, org.id)).find((r) => r.handle === handle.toLowerCase())
     if (!asked) throw notFound('Request')
     const confirm = (request.body as { decision?: unknown } | undefined)?.decision === 'confirm'

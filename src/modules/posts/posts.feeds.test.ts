@@ -120,7 +120,7 @@ for (const dialect of testDialects()) {
       const page2 = await anon.get(next!.replace(/&amp;/g, '&'))
       assert.match(page2.body, /Feed post 05/)
       assert.doesNotMatch(page2.body, /Feed post 25/)
-      assert.equal((await anon.get('/posts?cursor=garbage')).statusCode, 200, 'a bad cursor is the first page')
+      assert.equal((await anon.get('/posts?cursor=garbage')).statusCode, 400, 'a bad cursor is a clear 400, not silently the first page')
       assert.equal((await anon.get('/api/v1/posts?limit=1000')).statusCode, 400)
     })
 

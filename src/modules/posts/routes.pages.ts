@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, filterQuery, id, limit, params, query, slug, text } from '../../core/http/schemas.ts'
+import { userOf } from '../../core/http/input.ts'
 import { can } from '../../core/access/can.ts'
 import { heldStateOf } from '../../core/access/held.ts'
 import type { Actor } from '../../core/access/policy.ts'
@@ -29,7 +32,7 @@ function needsSignIn(request: FastifyRequest, reply: FastifyReply): boolean {
 }
 
 /** Where a list filter points ("tag", "project", "organisation", "author" query parameters). */
-async function resolveFilters(request: FastifyRequest, query: Query): Promise<{ options: ListOptions; label: string | null; params: Record<string, string> } | null> {
+async function resolveFilters(request: FastifyRequest, query: { tag?: string; project?: string; organisation?: string; author?: string }): Promise<{ options: ListOptions; label: string | null; params: Record<string, string> } | null> {
   const db = request.server.db
   const options: ListOptions = {}
   const params: Record<string, string> = {}
@@ -211,8 +214,9 @@ async function feedOf(request: FastifyRequest, title: string, description: strin
 }
 
 /** HTML routes: lists, the post page, the form, drafts, tags, comments, preview and feeds. */
-export async function postsPages(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Query }>('/posts', { config: { serves: 'page', cache: true, cacheQuery: ['tag', 'project', 'organisation', 'author', 'cursor', 'limit'], filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person' } } }, async (request, reply) => {
+export async function postsPages(plain: FastifyInstance): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/posts', { config: { serves: 'page', cache: true, filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person' } }, schema: { querystring: query({ tag: text(60), project: slug, organisation: slug, author: slug, cursor, limit }) } }, async (request, reply) => {
     const filters = await resolveFilters(request, request.query)
     if (!filters) return reply.callNotFound()
     const limit = pageSize(request.query.limit, 20, 50)
@@ -228,40 +232,34 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
     })
   })
 
-  app.get('/posts/new', { config: { serves: 'form' } }, async (request, reply) => {
-    if (needsSignIn(request, reply)) return reply
+  app.get('/posts/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
     return renderForm(request, reply, { post: null, card: null, values: { publish: 'draft' } })
   })
 
-  app.post('/posts/new', async (request, reply) => {
-    if (needsSignIn(request, reply)) return reply
+  app.post('/posts/new', { config: { signIn: true } }, async (request, reply) => {
     return submitPost(request, reply, null)
   })
 
-  app.get('/posts/drafts', { config: { serves: 'page' } }, async (request, reply) => {
-    if (needsSignIn(request, reply)) return reply
+  app.get('/posts/drafts', { config: { serves: 'page', signIn: true } }, async (request, reply) => {
     const posts = await draftsOf(app.db, request.actor as Actor & { userId: string })
     return reply.render('posts/drafts.njk', { title: 'Your drafts and scheduled posts', posts, noindex: true, now: new Date().toISOString(), breadcrumbs: [{ text: 'Posts', href: '/posts' }] })
   })
 
-  app.get<{ Params: Params }>('/posts/:slug', { config: { serves: 'page', cache: true, shows: 'post', cacheQuery: [] } }, async (request, reply) => showPost(request, reply, request.params.slug))
+  app.get('/posts/:slug', { config: { serves: 'page', cache: true, shows: 'post' }, schema: { params: params({ slug }) } }, async (request, reply) => showPost(request, reply, request.params.slug))
 
-  app.get<{ Params: Params }>('/posts/:slug/edit', { config: { serves: 'form', shows: 'post' } }, async (request, reply) => {
-    if (needsSignIn(request, reply)) return reply
+  app.get('/posts/:slug/edit', { config: { serves: 'form', shows: 'post', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const { post } = await editablePost(app.db, request.actor, request.params.slug)
     const card = (await hydrate(app.db, request.actor, [post]))[0]!
     return renderForm(request, reply, { post, card, values: valuesOf(post, card) })
   })
 
-  app.post<{ Params: Params }>('/posts/:slug/edit', async (request, reply) => {
-    if (needsSignIn(request, reply)) return reply
+  app.post('/posts/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const { post } = await editablePost(app.db, request.actor, request.params.slug)
     const card = (await hydrate(app.db, request.actor, [post]))[0]!
     return submitPost(request, reply, { post, card })
   })
 
-  app.post<{ Params: Params }>('/posts/:slug/comments', async (request, reply) => {
-    if (needsSignIn(request, reply)) return reply
+  app.post('/posts/:slug/comments', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const actor = request.actor as Actor & { userId: string }
     const { post, facts } = await viewablePost(app.db, actor, request.params.slug)
     if (!(await can(app.db, actor, 'participate', 'post', facts))) throw new AppError('forbidden', 403, 'Only members of this community can comment')
@@ -280,7 +278,7 @@ export async function postsPages(app: FastifyInstance): Promise<void> {
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderMarkdown(source))
   })
 
-  app.get<{ Params: { tag: string }; Querystring: Query }>('/tags/:tag', { config: { serves: 'page', cache: true, shows: 'tag', cacheQuery: ['cursor', 'limit'] } }, async (request, reply) => {
+  app.get('/tags/:tag', { config: { serves: 'page', cache: true, shows: 'tag' }, schema: { params: params({ tag: slug }), querystring: query({ cursor, limit }) } }, async (request, reply) => {
     const tag = normaliseTag(request.params.tag)
     if (!tag || tag.length > 30) return reply.callNotFound()
     if (tag !== request.params.tag) return reply.redirect(`/tags/${tag}`, 301)
@@ -305,25 +303,25 @@ function registerPostFeeds(app: FastifyInstance): void {
   registerFeeds(app, '/', (request) => feedOf(request, 'Openly', 'The latest posts and weeknotes on Openly', '/', {}))
   registerFeeds(app, '/posts', (request) => feedOf(request, 'Posts and weeknotes', 'The latest posts and weeknotes on Openly', '/posts', {}))
   registerFeeds(app, '/people/:handle', async (request) => {
-    const person = await findVisiblePerson(app.db, request.actor, (request.params as { handle: string }).handle)
+    const person = await findVisiblePerson(app.db, request.actor, request.params.handle)
     return person ? feedOf(request, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id }) : null
   }, { shows: 'person' })
   registerFeeds(app, '/projects/:slug', async (request) => {
-    const project = await visibleProjectBySlug(app.db, request.actor, (request.params as Params).slug)
+    const project = await visibleProjectBySlug(app.db, request.actor, request.params.slug)
     return project ? feedOf(request, project.name, `Posts and weeknotes about ${project.name}`, `/projects/${project.slug}`, { projectId: project.id }) : null
   }, { shows: 'project' })
   registerFeeds(app, '/organisations/:slug', async (request) => {
-    const organisation = await visibleOrganisationBySlug(app.db, request.actor, (request.params as Params).slug)
+    const organisation = await visibleOrganisationBySlug(app.db, request.actor, request.params.slug)
     return organisation ? feedOf(request, organisation.name, `Posts and weeknotes from ${organisation.name}`, `/organisations/${organisation.slug}`, { organisationId: organisation.id }) : null
   }, { shows: 'organisation' })
   registerFeeds(app, '/tags/:tag', async (request) => {
-    const tag = normaliseTag((request.params as { tag: string }).tag)
+    const tag = normaliseTag(request.params.tag)
     if (!tag || tag.length > 30) return null
     const spec = await feedOf(request, `Posts tagged ${tag}`, `Posts tagged “${tag}” on Openly`, `/tags/${tag}`, { tag })
     return spec.items.length ? spec : null
   }, { shows: 'tag' })
   registerFeeds(app, '/communities/:slug', async (request) => {
-    const slug = (request.params as Params).slug
+    const slug = request.params.slug
     if (!slug || slug.length > 100) return null
     const space = await spaceByPath(app.db, `/communities/${slug}`)
     if (!space || !(await can(app.db, request.actor, 'view', 'space', space))) return null

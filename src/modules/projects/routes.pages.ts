@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, filterQuery, id, limit, params, query, slug, text } from '../../core/http/schemas.ts'
+import { userOf } from '../../core/http/input.ts'
 import { AppError } from '../../core/errors.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
-import { parseInput } from '../../core/http/forms.ts'
+import { parseInput, submitForm } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
@@ -44,9 +47,10 @@ function queryString(params: Record<string, string | undefined>): string {
 const formContext = { phases: PHASES }
 
 /** HTML routes of projects. */
-export const projectPages: FastifyPluginAsync = async (app) => {
-  app.get('/projects', { config: { serves: 'page', cache: true, cacheQuery: [...Object.keys(projectFilterSchema), 'cursor'], filters: { organisation: 'organisation' } } }, async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>
+export const projectPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/projects', { config: { serves: 'page', cache: true, filters: { organisation: 'organisation' } }, schema: { querystring: filterQuery(projectFilterSchema, { cursor }) } }, async (request, reply) => {
+    const query = request.query
     const orgOptions = [...(await organisationsByIds(app.db, request.actor, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
     const base = { title: 'Projects', breadcrumbs: [crumbs[0]], phases: PHASES, organisations: orgOptions }
     const parsed = parseInput(projectFilterSchema, query)
@@ -79,28 +83,22 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     return reply.render('projects/index.njk', { ...base, values, items, filtered, pagination })
   })
 
-  app.get('/projects/new', { config: { serves: 'form' } }, async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.get('/projects/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
     return reply.render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, values: { phase: 'discovery' }, ...formContext })
   })
 
-  app.post('/projects/new', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
-    const parsed = parseInput(projectSchema, request.body)
-    const again = (errors: Record<string, string>, values: unknown) =>
-      reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext })
-    if (!parsed.ok) return again(parsed.errors, { ...parsed.input, _submission: submissionTokenIn(request.body) ?? '' })
-    try {
-      const { url } = await submitOnce(app.db, submissionTokenIn(request.body), request.user.id, async (trx) => `/projects/${(await createProject(trx, request.actor, parsed.value)).slug}`)
-      return reply.redirect(url, 303)
-    } catch (err) {
-      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, request.body)
-      throw err
-    }
-  })
+  app.post('/projects/new', { config: { signIn: true } }, async (request, reply) =>
+    submitForm(request.body, projectSchema, {
+      again: (values, errors) => reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext }),
+      save: async (value) => {
+        const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/projects/${(await createProject(trx, request.actor, value)).slug}`)
+        return reply.redirect(url, 303)
+      },
+    }),
+  )
 
-  app.get('/projects/:slug', { config: { serves: 'page', cache: true, shows: 'project', cacheQuery: [] } }, async (request, reply) => {
-    const { slug } = request.params as { slug: string }
+  app.get('/projects/:slug', { config: { serves: 'page', cache: true, shows: 'project', cacheQuery: [] }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const { slug } = request.params
     if (!(await findProjectBySlug(app.db, slug))) {
       const current = await currentProjectSlug(app.db, slug)
       if (current) return reply.redirect(`/projects/${current}`, 301)
@@ -144,8 +142,7 @@ export const projectPages: FastifyPluginAsync = async (app) => {
 
   const editCrumbs = (p: ProjectRow) => [...crumbs, { text: p.name, href: `/projects/${p.slug}` }]
 
-  app.get('/projects/:slug/edit', { config: { serves: 'form', shows: 'project' } }, async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.get('/projects/:slug/edit', { config: { serves: 'form', shows: 'project', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const project = await editable(request)
     const [tags, orgs, team, links] = await Promise.all([tagsOf(app.db, [project.id]), projectOrganisations(app.db, request.actor, [project.id], true), teamOf(app.db, project.id), linksOf(app.db, project.id)])
     const t = tags.get(project.id)!
@@ -168,8 +165,7 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     return reply.render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, values, ...formContext })
   })
 
-  app.post('/projects/:slug/edit', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.post('/projects/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const project = await editable(request)
     const parsed = parseInput(projectSchema, request.body)
     const again = (errors: Record<string, string>, values: unknown) =>
@@ -193,24 +189,22 @@ export const projectPages: FastifyPluginAsync = async (app) => {
     return org
   }
 
-  app.get('/organisations/:slug/project-requests', { config: { serves: 'form', shows: 'organisation' } }, async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.get('/organisations/:slug/project-requests', { config: { serves: 'form', shows: 'organisation', signIn: true }, schema: { params: params({ slug }), querystring: query({ done: text(20) }) } }, async (request, reply) => {
     const org = await spokenFor(request)
     const requests = await projectsOfOrganisation(app.db, request.actor, org.id, 100, 'proposed')
     return reply.render('projects/requests.njk', {
       title: `Projects that name ${org.name}`,
       org,
       requests,
-      flash: (request.query as { done?: string }).done === 'confirmed' ? 'Confirmed: the project now shows your organisation' : (request.query as { done?: string }).done === 'declined' ? 'Declined: the project no longer names your organisation' : undefined,
+      flash: request.query.done === 'confirmed' ? 'Confirmed: the project now shows your organisation' : request.query.done === 'declined' ? 'Declined: the project no longer names your organisation' : undefined,
       breadcrumbs: [{ text: 'Organisations', href: '/organisations' }, { text: org.name, href: `/organisations/${org.slug}` }],
       noindex: true,
     })
   })
 
-  app.post('/organisations/:slug/project-requests/:project', async (request, reply) => {
-    if (!request.user) return signInRedirect(request, reply)
+  app.post('/organisations/:slug/project-requests/:project', { config: { signIn: true }, schema: { params: params({ slug, project: slug }) } }, async (request, reply) => {
     const org = await spokenFor(request)
-    const project = await findVisibleProject(app.db, request.actor, (request.params as { project: string }).project)
+    const project = await findVisibleProject(app.db, request.actor, request.params.project)
     const confirm = (request.body as { decision?: unknown } | undefined)?.decision === 'confirm'
     await app.db.transaction().execute((trx) => decideOrganisationRequest(trx, request.actor, project, org, confirm))
     return reply.redirect(`/organisations/${org.slug}/project-requests?done=${confirm ? 'confirmed' : 'declined'}`, 303)

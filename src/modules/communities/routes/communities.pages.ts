@@ -1,8 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, id, params, query, slug, text } from '../../../core/http/schemas.ts'
+import { userOf } from '../../../core/http/input.ts'
 import { signedIn } from '../../../core/access/policy.ts'
 import type { FieldErrors } from '../../../core/errors.ts'
 import { feedLinks } from '../../../core/feeds/feeds.ts'
-import { parseInput } from '../../../core/http/forms.ts'
+import { parseInput, submitForm } from '../../../core/http/forms.ts'
 import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
 import { renderMarkdown } from '../../../core/markdown/markdown.ts'
 import { createCommunity, loadCommunity, updateCommunity, type CommunityAccess } from '../communities.ts'
@@ -29,7 +32,8 @@ const policyItems = (selected: string) => [
 ]
 
 /** The community list, starting a community, its home page and its settings (hosts). */
-export const communityPages: FastifyPluginAsync = async (app) => {
+export const communityPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const people = async (ids: string[]) => authorsByIds(app.db, ids)
 
   // ------------------------------------------------------------ list and create
@@ -61,22 +65,23 @@ export const communityPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/communities/new', { config: { serves: 'form' } }, async (request, reply) => {
-    if (!request.user) return signIn(request, reply)
+  app.get('/communities/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
     return renderNew(reply, { visibility: 'public', join_policy: 'open' })
   })
 
-  app.post('/communities/new', async (request, reply) => {
-    if (!signedIn(request.actor)) return signIn(request, reply, '/communities/new')
-    const parsed = parseInput(communitySchema, request.body)
-    if (!parsed.ok) return renderNew(reply, { ...parsed.input, _submission: submissionTokenIn(request.body) ?? '' }, parsed.errors)
-    const { url } = await submitOnce(app.db, submissionTokenIn(request.body), request.actor.userId, async (trx) => `/communities/${(await createCommunity(trx, request.actor, parsed.value)).slug}?done=created`)
-    return reply.redirect(url, 303)
-  })
+  app.post('/communities/new', { config: { signIn: true } }, async (request, reply) =>
+    submitForm(request.body, communitySchema, {
+      again: (values, errors) => renderNew(reply, values, errors),
+      save: async (value) => {
+        const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/communities/${(await createCommunity(trx, request.actor, value)).slug}?done=created`)
+        return reply.redirect(url, 303)
+      },
+    }),
+  )
 
   // ------------------------------------------------------------ community page
 
-  app.get('/communities/:slug', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'community' } }, async (request, reply) => {
+  app.get('/communities/:slug', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'community' }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const { slug } = request.params as Params
     const query = request.query as Query
     const access = await loadCommunity(app.db, request.actor, slug)
@@ -129,16 +134,14 @@ export const communityPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/communities/:slug/edit', { config: { serves: 'form', shows: 'community' } }, async (request, reply) => {
-    if (!request.user) return signIn(request, reply)
+  app.get('/communities/:slug/edit', { config: { serves: 'form', shows: 'community', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const access = await loadHost(request, (request.params as Params).slug)
     const c = access.community
     return renderEdit(reply, access, { name: c.name, description: c.description, themes: c.themes.join(', '), join_policy: c.joinPolicy, visibility: c.visibility })
   })
 
-  app.post('/communities/:slug/edit', async (request, reply) => {
+  app.post('/communities/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const { slug } = request.params as Params
-    if (!signedIn(request.actor)) return signIn(request, reply, `/communities/${slug}/edit`)
     const access = await loadHost(request, slug)
     const parsed = parseInput(communitySchema, request.body)
     if (!parsed.ok) return renderEdit(reply, access, parsed.input, parsed.errors)

@@ -1,4 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, id, params, query, slug, text } from '../../../core/http/schemas.ts'
+import { userOf } from '../../../core/http/input.ts'
 import { signedIn } from '../../../core/access/policy.ts'
 import { can } from '../../../core/access/can.ts'
 import type { Db } from '../../../core/db/database.ts'
@@ -23,7 +26,8 @@ function replyWindow(query: Query): ReplyWindow {
 }
 
 /** A community's discussions: the thread list, starting a thread, a thread page and its replies, pin and lock, editing and history. */
-export const discussionPages: FastifyPluginAsync = async (app) => {
+export const discussionPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const people = async (ids: string[]) => authorsByIds(app.db, ids)
 
   // ------------------------------------------------------------ threads

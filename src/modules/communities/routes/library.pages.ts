@@ -2,6 +2,9 @@ import { createReadStream } from 'node:fs'
 import { stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, id, params, query, slug, text } from '../../../core/http/schemas.ts'
+import { userOf } from '../../../core/http/input.ts'
 import multipart from '@fastify/multipart'
 import { signedIn } from '../../../core/access/policy.ts'
 import { AppError, notFound, type FieldErrors } from '../../../core/errors.ts'
@@ -15,7 +18,8 @@ import { linkSchema, uploadSchema } from '../communities.schemas.ts'
 import { DONE, communityCrumbs, fieldsOf, signIn, type Params, type Query } from './page-helpers.ts'
 
 /** A community's library: the list, adding a link, uploading a file, and downloads. */
-export const libraryPages: FastifyPluginAsync = async (app) => {
+export const libraryPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   // Multipart is parsed only here, where files are taken (a multipart body elsewhere is a 415). Fields are
   // parsed before core's CSRF preHandler reads `_csrf`; an oversized file is cut off (truncated) rather than
   // thrown, so the form can say so and keep the input.

@@ -1,4 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, id, params, query, slug, text } from '../../../core/http/schemas.ts'
+import { userOf } from '../../../core/http/input.ts'
 import { signedIn } from '../../../core/access/policy.ts'
 import { AppError, notFound, type FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
@@ -10,7 +13,8 @@ import { adminAccessSchema, inviteSchema, memberActionSchema } from '../communit
 import { DONE, communityCrumbs, fieldErrors, fieldsOf, loadHost, signIn, type Params, type Query } from './page-helpers.ts'
 
 /** Joining and leaving, invitations, the members page and hosts' actions on members, and a platform admin's "access as admin". */
-export const membershipPages: FastifyPluginAsync = async (app) => {
+export const membershipPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   // ------------------------------------------------------------ join, leave, invitations
 
   app.post('/communities/:slug/join', async (request, reply) => {
@@ -31,7 +35,7 @@ export const membershipPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(visible ? `/communities/${slug}?done=left` : '/communities', 303)
   })
 
-  app.get('/communities/:slug/invitation', { config: { serves: 'form', shows: 'community' } }, async (request, reply) => {
+  app.get('/communities/:slug/invitation', { config: { serves: 'form', shows: 'community' } , schema: { querystring: query({ token: text(200) }) } }, async (request, reply) => {
     const { slug } = request.params as Params
     const token = (request.query as Query).token ?? null
     if (!request.user) return signIn(request, reply)
@@ -115,7 +119,7 @@ export const membershipPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/communities/:slug/members', { config: { serves: 'page', shows: 'community' } }, async (request, reply) => {
+  app.get('/communities/:slug/members', { config: { serves: 'page', shows: 'community' }, schema: { querystring: query({ done }) } }, async (request, reply) => {
     const access = await loadCommunity(app.db, request.actor, (request.params as Params).slug)
     return renderMembers(request, reply, access)
   })

@@ -111,6 +111,17 @@ export async function adminIdsOf(db: OrganisationsDb, organisationId: string): P
   return rows.map((r) => r.user_id)
 }
 
+/** The admins of several organisations in one query, keyed by organisation id. */
+export async function adminIdsOfMany(db: OrganisationsDb, organisationIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>()
+  const unique = [...new Set(organisationIds)]
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db.selectFrom('organisation_members').select(['organisation_id', 'user_id']).where('organisation_id', 'in', unique.slice(i, i + 500)).where('role', '=', 'admin').execute()
+    for (const r of rows) map.set(r.organisation_id, [...(map.get(r.organisation_id) ?? []), r.user_id])
+  }
+  return map
+}
+
 /** The person's role in the organisation, or null. */
 export async function roleIn(db: OrganisationsDb, organisationId: string, userId: string): Promise<OrganisationRole | null> {
   const row = await db

@@ -11,6 +11,7 @@ import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   adminCount,
   adminIdsOf,
+  adminIdsOfMany,
   deleteMember,
   deleteMemberRequest,
   hasMemberRequest,
@@ -209,6 +210,11 @@ export async function organisationsOfPerson(db: Db, actor: Actor, userId: string
 export async function notifyOrganisationAdmins(db: Db, organisationId: string, note: Omit<NotificationInput, 'userId'>, actorId: string | null): Promise<void> {
   const admins = await adminIdsOf(db, organisationId)
   await notify(db, admins.map((userId) => ({ ...note, userId })), actorId)
+}
+
+/** The admins of several organisations (who speak for them), keyed by organisation id: to tell many organisations at once. */
+export async function adminsOfOrganisations(db: Db, organisationIds: string[]): Promise<Map<string, string[]>> {
+  return adminIdsOfMany(db, organisationIds)
 }
 
 export interface OrganisationMember {

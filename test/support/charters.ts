@@ -14,6 +14,7 @@ import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import type { Dialect } from '../../src/core/db/database.ts'
+import type { Config } from '../../src/config.ts'
 import { buildTestApp, type TestApp } from './app.ts'
 import { TestClient, csrfTokenIn } from './client.ts'
 import { createUser, signInAs, type TestUser } from './factories.ts'
@@ -35,14 +36,14 @@ export const SECTIONS = [
   'We say what we are stuck on, so others can help.',
 ].join('\n')
 
-export function chartersWorld(dialect: Dialect) {
+export function chartersWorld(dialect: Dialect, options: { config?: Partial<Config> } = {}) {
   const t = {} as TestApp
   const u = {} as Record<PersonName, TestUser>
   const c = {} as Record<PersonName | 'anonymous', TestClient>
   const org = { id: '', slug: '' }
 
   before(async () => {
-    Object.assign(t, await buildTestApp(dialect))
+    Object.assign(t, await buildTestApp(dialect, { config: options.config }))
     for (const name of PEOPLE) {
       u[name] = await createUser(t.db, { handle: `ch-${name}-${dialect}`, name: `Charter ${name}`, isAdmin: name === 'editor' })
       c[name] = new TestClient(t.app)

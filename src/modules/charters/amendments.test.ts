@@ -250,4 +250,32 @@ for (const dialect of testDialects()) {
       assert.match((await w.c.editor.get(`/charters/${slug}/amendments/${n}`)).body, /Record the decision/)
     })
   })
+
+  describe(`charter amendment comments from new accounts on ${dialect}`, () => {
+    const w = chartersWorld(dialect, { config: { trust: { newAccountDays: 3, approvals: 2 } } })
+
+    test('a new account’s comment with a link waits for approval: only its author (and moderators) see it, nobody is told', async () => {
+      const slug = await w.startCharter('Trusted pledge')
+      const [first] = await w.sectionIds(slug)
+      const n = await w.propose(slug, 'alice', { kind: 'delete', section: first!, reason: 'Not needed.' })
+      const url = `/charters/${slug}/amendments/${n}`
+      const held = await w.c.bob.submit(url, { comment: 'See [our guide](https://spam.example/zqheldlink) for more.' }, `${url}/comments`)
+      assert.equal(held.statusCode, 303)
+      assert.match(location(held), /\?done=held#comment-/)
+      assert.doesNotMatch((await w.c.anonymous.get(url)).body, /zqheldlink/)
+      assert.doesNotMatch((await w.c.carol.get(url)).body, /zqheldlink/)
+      const own = await w.c.bob.get(url)
+      assert.match(own.body, /zqheldlink/)
+      assert.match(own.body, /Waiting for approval/)
+      assert.equal((await w.notifications(w.u.alice.id, 'comment')).length, 0, 'the amendment’s author is not told of a held comment')
+      const pending = await w.c.editor.get('/moderation/pending')
+      assert.match(pending.body, /Comment on amendment/)
+      const commentId = /#comment-([^&?]+)$/.exec(location(held))![1]!
+      assert.equal((await w.c.editor.submit('/moderation/pending', { type: 'amendmentComment', id: commentId }, '/moderation/approve')).statusCode, 303)
+      assert.match((await w.c.anonymous.get(url)).body, /zqheldlink/, 'approved: everyone sees it')
+      // Without links, or from a platform admin, a comment is published at once.
+      assert.match(location(await w.c.carol.submit(url, { comment: 'Plain words are fine.' }, `${url}/comments`)), /done=commented/)
+      assert.match(location(await w.c.editor.submit(url, { comment: 'See https://openly.example/guide too.' }, `${url}/comments`)), /done=commented/)
+    })
+  })
 }

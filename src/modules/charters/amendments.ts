@@ -8,6 +8,7 @@ import type { Values } from '../../core/http/forms.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
+import { holdForApproval } from '../../core/access/trust.ts'
 import { notify } from '../notifications/notifications.ts'
 import {
   clearVotes,
@@ -240,13 +241,19 @@ export async function castVote(db: Db, actor: Actor, charter: CharterRow, amendm
   return recountVotes(db, amendment.id)
 }
 
-/** Adds a comment to an amendment and tells its author. */
-export async function commentOnAmendment(db: Db, actor: Actor, charter: CharterRow, amendment: AmendmentRow, input: Values<typeof commentSchema>, actorName: string): Promise<string> {
+/**
+ * Adds a comment to an amendment and tells its author. A new account's comment with links waits for a
+ * moderator's approval (trust levels): hidden until then, and nobody is told.
+ */
+export async function commentOnAmendment(db: Db, actor: Actor, charter: CharterRow, amendment: AmendmentRow, input: Values<typeof commentSchema>, actorName: string): Promise<{ id: string; held: boolean }> {
   if (!signedIn(actor) || !(await can(db, actor, 'participate', 'amendment', facts(charter, amendment)))) throw conflict('Comments on this amendment are closed')
   const id = newId()
-  await insertComment(db, { id, amendment_id: amendment.id, charter_id: charter.id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), created_at: now(), hidden_at: null })
-  await notify(db, [{ userId: amendment.author_id, kind: 'comment', text: `${actorName} commented on your amendment ${amendment.number} to “${charter.title}”`, url: `/charters/${charter.slug}/amendments/${amendment.number}#comment-${id}`, spaceId: charter.space_id }], actor.userId)
-  return id
+  const url = `/charters/${charter.slug}/amendments/${amendment.number}#comment-${id}`
+  const heldAt = await holdForApproval(db, actor, { type: 'amendmentComment', id, spaceId: charter.space_id, title: `Comment on amendment ${amendment.number} to “${charter.title}”: ${input.comment.slice(0, 80)}`, url, text: input.comment })
+  await insertComment(db, { id, amendment_id: amendment.id, charter_id: charter.id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), created_at: now(), hidden_at: heldAt })
+  if (heldAt) return { id, held: true }
+  await notify(db, [{ userId: amendment.author_id, kind: 'comment', text: `${actorName} commented on your amendment ${amendment.number} to “${charter.title}”`, url, spaceId: charter.space_id }], actor.userId)
+  return { id, held: false }
 }
 
 export type DecisionInput = Values<typeof decisionSchema>
@@ -322,7 +329,15 @@ async function afterDecision(db: Db, actorId: string, charter: CharterRow, a: Am
   const label = await sectionLabel(db, charter, a.section_id, baseHeading || a.heading)
   const title = amendmentTitle(a, label.number, label.heading)
   await notify(db, [{ userId: a.author_id, kind: 'charter_amendment', text: `Your amendment ${a.number} to “${charter.title}” was ${outcome}${a.reply ? `: ${a.reply}` : ''}`, url: `/charters/${charter.slug}/amendments/${a.number}`, spaceId: charter.space_id }], actorId)
-  await audit(db, { actorId, action: `charter.amendment_${outcome}`, subjectType: 'charter', subjectId: charter.id, reason: `Amendment ${a.number}: ${title}${a.reply ? ` — ${a.reply}` : ''}`.slice(0, 500) })
+  await audit(db, {
+    actorId,
+    action: `charter.amendment_${outcome}`,
+    subjectType: 'amendment',
+    subjectId: a.id,
+    reason: a.reply.slice(0, 500),
+    subjectTitle: `Amendment ${a.number} to “${charter.title}”: ${title}`,
+    subjectUrl: `/charters/${charter.slug}/amendments/${a.number}`,
+  })
   await indexAmendment(db, charter, a, title)
 }
 

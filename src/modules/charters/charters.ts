@@ -134,9 +134,12 @@ export async function createCharter(db: Db, actor: Actor, input: CharterInput): 
   await insertSections(db, sections.map((s) => ({ id: s.id, charter_id: charter.id, position: s.position, created_at: t })))
   await insertTexts(db, sections.map((s) => ({ id: newId(), charter_id: charter.id, section_id: s.id, heading: s.heading, body: s.body, from_version: 1, to_version: null, created_at: t })))
   await indexCharter(db, charter)
-  await audit(db, { actorId: actor.userId, action: 'charter.created', subjectType: 'charter', subjectId: charter.id, reason: charter.title })
+  await audit(db, { actorId: actor.userId, action: 'charter.created', subjectType: 'charter', subjectId: charter.id, ...auditSubject(charter) })
   return charter
 }
+
+/** How the audit log names a charter (a snapshot: the log stays readable if the charter is renamed). */
+const auditSubject = (charter: CharterRow) => ({ subjectTitle: charter.title, subjectUrl: `/charters/${charter.slug}` })
 
 async function requireManager(db: Db, actor: Actor, charter: CharterRow): Promise<string> {
   if (!signedIn(actor) || !(await can(db, actor, 'manage', 'charter', charter))) throw forbidden('Only the editors of this charter can do that')
@@ -152,7 +155,7 @@ export async function editIntroduction(db: Db, actor: Actor, charter: CharterRow
   await updateCharterRow(db, charter.id, { title: input.title, introduction })
   const updated = await reloadCharter(db, charter.id)
   await indexCharter(db, updated)
-  await audit(db, { actorId, action: 'charter.introduction_edited', subjectType: 'charter', subjectId: charter.id, reason: `version ${version}: ${input.summary}` })
+  await audit(db, { actorId, action: 'charter.introduction_edited', subjectType: 'charter', subjectId: charter.id, reason: `version ${version}: ${input.summary}`, ...auditSubject(updated) })
   await askToReconfirm(db, updated, version, input.summary, actorId)
   return updated
 }
@@ -162,7 +165,7 @@ export async function publishCharter(db: Db, actor: Actor, charter: CharterRow):
   const actorId = await requireManager(db, actor, charter)
   const t = now()
   if (!(await moveCharterStatus(db, charter.id, 'drafting', 'published', { published_at: t, updated_at: t }))) throw conflict('This charter is not in drafting: it may already be published')
-  await audit(db, { actorId, action: 'charter.published', subjectType: 'charter', subjectId: charter.id, reason: `version ${charter.current_version}` })
+  await audit(db, { actorId, action: 'charter.published', subjectType: 'charter', subjectId: charter.id, reason: `version ${charter.current_version}`, ...auditSubject(charter) })
 }
 
 /** Closes a published charter: no more amendments, votes or signatures; everything stays readable. */
@@ -170,7 +173,7 @@ export async function closeCharter(db: Db, actor: Actor, charter: CharterRow): P
   const actorId = await requireManager(db, actor, charter)
   const t = now()
   if (!(await moveCharterStatus(db, charter.id, 'published', 'closed', { closed_at: t, updated_at: t }))) throw conflict('Only a charter open for signatures can be closed')
-  await audit(db, { actorId, action: 'charter.closed', subjectType: 'charter', subjectId: charter.id })
+  await audit(db, { actorId, action: 'charter.closed', subjectType: 'charter', subjectId: charter.id, ...auditSubject(charter) })
 }
 
 export interface EditorView {
@@ -200,7 +203,7 @@ export async function addEditor(db: Db, actor: Actor, charter: CharterRow, handl
   if (!person) throw invalid({ handle: `There is no one with the handle ${handle.trim()}` })
   if ((await editorIdsOf(db, charter.id)).includes(person.id)) throw invalid({ handle: `${person.name} is already an editor` })
   await insertEditor(db, charter.id, person.id, actorId, now())
-  await audit(db, { actorId, action: 'charter.editor_added', subjectType: 'charter', subjectId: charter.id, reason: person.handle })
+  await audit(db, { actorId, action: 'charter.editor_added', subjectType: 'charter', subjectId: charter.id, reason: person.handle, ...auditSubject(charter) })
 }
 
 /** Removes an editor; the last one stays (a charter always has an owner). */
@@ -210,7 +213,7 @@ export async function removeEditor(db: Db, actor: Actor, charter: CharterRow, us
   if (!editors.includes(userId)) throw notFound('Editor')
   if (editors.length <= 1) throw conflict('A charter needs at least one editor: add another editor first')
   await deleteEditor(db, charter.id, userId)
-  await audit(db, { actorId, action: 'charter.editor_removed', subjectType: 'charter', subjectId: charter.id, reason: userId })
+  await audit(db, { actorId, action: 'charter.editor_removed', subjectType: 'charter', subjectId: charter.id, reason: userId, ...auditSubject(charter) })
 }
 
 // ---------------------------------------------------------------- for other modules

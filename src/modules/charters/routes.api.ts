@@ -158,7 +158,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
   app.get(
     '/charters/:slug',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'charter' },
       schema: {
         tags: ['charters'],
         summary: 'One charter with the sections of its current version',
@@ -176,7 +176,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
   app.get(
     '/charters/:slug/versions',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'charter' },
       schema: {
         tags: ['charters'],
         summary: 'Versions of a charter, newest first',
@@ -196,7 +196,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
   app.get(
     '/charters/:slug/versions/:number',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'charter' },
       schema: {
         tags: ['charters'],
         summary: 'One version of a charter, with its full text',
@@ -216,7 +216,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
   app.get(
     '/charters/:slug/amendments',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'charter' },
       schema: {
         tags: ['charters'],
         summary: 'Amendments to a charter, newest first',
@@ -239,7 +239,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
   app.get(
     '/charters/:slug/amendments/:number',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'amendment' },
       schema: { tags: ['charters'], summary: 'One amendment', params: { type: 'object', required: ['slug', 'number'], properties: { slug, number: { type: 'string', maxLength: 12 } } }, response: { 200: amendmentJson, 404: problem } },
     },
     async (request) => {
@@ -254,7 +254,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
   app.get(
     '/charters/:slug/signatories',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'charter' },
       schema: {
         tags: ['charters'],
         summary: 'The register: signatories named in it, newest signature first',
@@ -286,7 +286,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
   app.get(
     '/charters/:slug/pilots',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'charter' },
       schema: {
         tags: ['charters'],
         summary: 'Pilots of a charter, with their latest progress posts',

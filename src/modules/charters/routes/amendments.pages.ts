@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../../core/access/can.ts'
+import { heldStateOf, heldStatesOf } from '../../../core/access/held.ts'
 import type { Actor } from '../../../core/access/policy.ts'
 import { invalid, notFound } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
@@ -36,7 +37,7 @@ async function amendmentPage(request: FastifyRequest, reply: FastifyReply, chart
   const db = request.server.db
   const actor = request.actor
   const f = facts(charter, amendment)
-  const [[summary], sections, bases, comments, myVote, canVote, canComment, canEdit, canDecide] = await Promise.all([
+  const [[summary], sections, bases, comments, myVote, canVote, canComment, canEdit, canDecide, held] = await Promise.all([
     describeAmendments(db, charter, [amendment]),
     currentSections(db, charter),
     textsByIds(db, amendment.base_text_id ? [amendment.base_text_id] : []),
@@ -46,7 +47,9 @@ async function amendmentPage(request: FastifyRequest, reply: FastifyReply, chart
     can(db, actor, 'participate', 'amendment', f),
     can(db, actor, 'edit', 'amendment', f),
     can(db, actor, 'manage', 'amendment', f),
+    amendment.hidden_at ? heldStateOf(db, 'amendment', amendment.id) : Promise.resolve(null),
   ])
+  const heldComments = await heldStatesOf(db, 'amendmentComment', comments.filter((c) => c.hidden_at).map((c) => c.id))
   const base = amendment.base_text_id ? bases.get(amendment.base_text_id) : undefined
   const current = amendment.section_id ? sections.find((s) => s.sectionId === amendment.section_id) : undefined
   const before = base ? { heading: base.heading, body: base.body } : { heading: '', body: '' }
@@ -71,7 +74,8 @@ async function amendmentPage(request: FastifyRequest, reply: FastifyReply, chart
     afterSection: amendment.kind === 'add' && amendment.after_section_id ? sections.find((s) => s.sectionId === amendment.after_section_id) ?? null : null,
     author: person(amendment.author_id),
     decider: person(amendment.decided_by),
-    comments: comments.map((c) => ({ ...c, author: person(c.author_id) })),
+    comments: comments.map((c) => ({ ...c, author: person(c.author_id), pending: heldComments.get(c.id) === 'pending' })),
+    pending: held === 'pending',
     myVote,
     canVote,
     canComment,
@@ -108,7 +112,7 @@ async function proposeForm(request: FastifyRequest, reply: FastifyReply, charter
 
 /** Amendments: the list, proposing, the amendment page, voting, comments, decisions, revising and withdrawing. */
 export const amendmentPages: FastifyPluginAsync = async (app) => {
-  app.get('/charters/:slug/amendments', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug/amendments', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const query = request.query as Query
     const parsed = parseInput(amendmentFilterSchema, query)
@@ -138,7 +142,7 @@ export const amendmentPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/charters/:slug/amendments/new', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/charters/:slug/amendments/new', { config: { serves: 'form', shows: 'charter' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const charter = await loadCharter(request)
     if (!(await can(app.db, request.actor, 'participate', 'charter', charter))) return reply.code(409).render('errors/error.njk', { title: 'This charter is closed', heading: 'This charter is closed', paragraphs: ['It takes no more amendments.'], noindex: true })
@@ -169,7 +173,7 @@ export const amendmentPages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/charters/:slug/amendments/:number', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug/amendments/:number', { config: { serves: 'page', cache: true, shows: 'amendment' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     return amendmentPage(request, reply, charter, await loadAmendment(request, charter))
   })
@@ -203,8 +207,8 @@ export const amendmentPages: FastifyPluginAsync = async (app) => {
       const parsed = parseInput(commentSchema, request.body)
       if (!parsed.ok) throw invalid(parsed.errors)
       const { url } = await submitOnce(app.db, submissionTokenIn(request.body), request.user!.id, async (trx) => {
-        const id = await commentOnAmendment(trx, actor, charter, amendment, parsed.value, request.user!.name)
-        return `/charters/${charter.slug}/amendments/${amendment.number}?done=commented#comment-${id}`
+        const { id, held } = await commentOnAmendment(trx, actor, charter, amendment, parsed.value, request.user!.name)
+        return `/charters/${charter.slug}/amendments/${amendment.number}?done=${held ? 'held' : 'commented'}#comment-${id}`
       })
       return url
     }),
@@ -251,7 +255,7 @@ export const amendmentPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/amendments/:number/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/charters/:slug/amendments/:number/edit', { config: { serves: 'form', shows: 'amendment' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { charter, amendment } = await revisable(request)
     return reviseForm(request, reply, charter, amendment, { heading: amendment.heading, body: amendment.body, reason: amendment.reason })

@@ -64,7 +64,7 @@ export const charterPages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/charters/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const [sections, openCounts, statusCounts, counts, pilots, editors, canManage] = await Promise.all([
       currentSections(app.db, charter),
@@ -120,7 +120,7 @@ export const charterPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/charters/:slug/manage', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/charters/:slug/manage', { config: { serves: 'form', shows: 'charter' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     return managePage(request, reply, await managed(request))
   })
@@ -198,5 +198,5 @@ export const charterPages: FastifyPluginAsync = async (app) => {
         authors: [{ name: 'Openly' }],
       })),
     }
-  })
+  }, { shows: 'charter' })
 }

@@ -22,6 +22,7 @@ export const DONE: Record<string, string> = {
   voted: 'Your vote is recorded',
   unvoted: 'Your vote is removed',
   commented: 'Your comment is added',
+  held: 'Your comment waits for a moderator’s approval, because it has links and your account is new. Only you can see it until then',
   accepted: 'Amendment accepted: the charter has a new version',
   rejected: 'Amendment rejected: its author has been told',
   signed: 'Signed: thank you',

@@ -24,7 +24,7 @@ async function volunteerChoices(request: FastifyRequest, charter: CharterRow) {
 
 /** Pilots: the list, volunteering, one pilot's page with its progress posts, and its admins' forms. */
 export const pilotPages: FastifyPluginAsync = async (app) => {
-  app.get('/charters/:slug/pilots', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug/pilots', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const pilots = await pilotsView(app.db, request.actor, charter, { updatesEach: 3 })
     return reply.render('charters/pilots.njk', { title: `Pilots of ${charter.title}`, breadcrumbs: charterCrumbs(charter), charter, pilots, flash: doneMessage(request) })
@@ -43,7 +43,7 @@ export const pilotPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/pilots/new', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/charters/:slug/pilots/new', { config: { serves: 'form', shows: 'charter' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const charter = await loadCharter(request)
     return newForm(request, reply, charter, {})
@@ -90,7 +90,7 @@ export const pilotPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/pilots/:organisation', { config: { serves: 'page', cache: true } }, async (request, reply) => pilotPage(request, reply, await loadPilot(request)))
+  app.get('/charters/:slug/pilots/:organisation', { config: { serves: 'page', cache: true, shows: 'pilot' } }, async (request, reply) => pilotPage(request, reply, await loadPilot(request)))
 
   async function managedPilot(request: FastifyRequest) {
     const loaded = await loadPilot(request)
@@ -110,7 +110,7 @@ export const pilotPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/pilots/:organisation/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/charters/:slug/pilots/:organisation/edit', { config: { serves: 'form', shows: 'pilot' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const loaded = await managedPilot(request)
     const contact = loaded.pilot.contact_id ? (await peopleByIds(app.db, [loaded.pilot.contact_id])).get(loaded.pilot.contact_id) : undefined

@@ -45,7 +45,7 @@ async function signForm(request: FastifyRequest, reply: FastifyReply, charter: C
 
 /** Signing, the register (with its exports and badges), a signature's page, and re-consent. */
 export const signaturePages: FastifyPluginAsync = async (app) => {
-  app.get('/charters/:slug/sign', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/charters/:slug/sign', { config: { serves: 'form', shows: 'charter' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const charter = await loadCharter(request)
     const reason = notSignableReason(charter)
@@ -73,7 +73,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/charters/:slug/signatories', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug/signatories', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const query = request.query as Query
     const parsed = parseInput(registerFilterSchema, query)
@@ -97,7 +97,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/charters/:slug/signatories.csv', { config: { serves: 'file', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug/signatories.csv', { config: { serves: 'file', cache: true, shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const records = await exportRecords(app.db, request.actor, charter, app.config.baseUrl)
     return reply
@@ -106,7 +106,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
       .send(exportCsv(records))
   })
 
-  app.get('/charters/:slug/signatories.json', { config: { serves: 'file', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug/signatories.json', { config: { serves: 'file', cache: true, shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const records = await exportRecords(app.db, request.actor, charter, app.config.baseUrl)
     const body = {
@@ -117,7 +117,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(body))
   })
 
-  app.get('/charters/:slug/signatories/:organisation/badge.svg', { config: { serves: 'file', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug/signatories/:organisation/badge.svg', { config: { serves: 'file', cache: true, shows: 'badge' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const organisation = await visibleOrganisationBySlug(app.db, request.actor, (request.params as Params).organisation)
     const signature = organisation ? await organisationSignature(app.db, charter.id, organisation.id) : undefined
@@ -134,7 +134,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     return { charter, signature: await visibleSignature(app.db, request.actor, charter, (request.params as Params).id) }
   }
 
-  app.get('/charters/:slug/signatures/:id', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/charters/:slug/signatures/:id', { config: { serves: 'page', cache: true, shows: 'signature' } }, async (request, reply) => {
     const { charter, signature } = await loadSignature(request)
     const [[view], history, canManage] = await Promise.all([
       labelSignatures(app.db, request.actor, charter, [signature]),
@@ -182,7 +182,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/signatures/:id/review', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/charters/:slug/signatures/:id/review', { config: { serves: 'form', shows: 'signature' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { charter, signature } = await managedSignature(request)
     return reviewPage(request, reply, charter, signature)

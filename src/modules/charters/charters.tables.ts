@@ -144,8 +144,8 @@ export interface CharterAmendmentCommentsTable {
  * signed by a person for themself or by an admin for their organisation. Withdrawing keeps the row
  * (shown as withdrawn); signing again revives it. `version_confirmed` is the newest version the
  * signatory agreed to: when it is older than the charter's, they have not seen the latest text.
- * `name_key`, `country` and `organisation_type` are what the register filters and searches on, taken
- * when they signed or confirmed; pages show the signatory's current name.
+ * `name_key` is what the register's name search matches for people (their name when they signed); organisations
+ * are searched and filtered by what they are now, through the organisations module.
  */
 export interface CharterSignaturesTable {
   id: string
@@ -166,8 +166,6 @@ export interface CharterSignaturesTable {
   withdrawn_at: string | null
   updated_at: string
   name_key: string
-  country: string
-  organisation_type: string
 }
 
 /** The history of a signature: signed, confirmed a newer version, withdrawn, signed again. */

@@ -7,8 +7,8 @@ import { describeAmendments, listAmendments, visibleAmendment, type AmendmentSum
 import { AMENDMENT_KINDS, AMENDMENT_STATUSES, CHARTER_STATUSES, type AmendmentStatus } from './charters.tables.ts'
 import { findVisibleCharter, listCharters, type CharterRow } from './charters.ts'
 import { pilotsView } from './pilots.ts'
-import { activeCountsOf, registerCounts } from './signatures.queries.ts'
-import { nameKey, registerPage, type SignatureView } from './signatures.ts'
+import { activeCountsOf } from './signatures.queries.ts'
+import { registerFigures, registerPage, type SignatureView } from './signatures.ts'
 import { currentSections, versionNumber, versionsPage, versionText, type ShownSection } from './versions.ts'
 
 const problem = { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } } as const
@@ -168,7 +168,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const charter = await load(request)
-      const [sections, open, statusCounts, counts] = await Promise.all([currentSections(app.db, charter), openAmendmentCounts(app.db, charter.id), amendmentStatusCounts(app.db, charter.id), registerCounts(app.db, charter.id, charter.current_version)])
+      const [sections, open, statusCounts, counts] = await Promise.all([currentSections(app.db, charter), openAmendmentCounts(app.db, charter.id), amendmentStatusCounts(app.db, charter.id), registerFigures(app.db, request.actor, charter).then((f) => f.counts)])
       return { ...toCharter(charter, counts, statusCounts.open), sections: sections.map((s) => toSection(charter, s, open.get(s.sectionId) ?? 0)), amendments: statusCounts }
     },
   )
@@ -278,7 +278,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
       const charter = await load(request)
       const q = request.query as { limit?: number; cursor?: string; kind?: 'organisation' | 'person'; type?: string; country?: string; q?: string; status?: 'active' | 'withdrawn' }
       const limit = pageSize(q.limit)
-      const result = await registerPage(app.db, request.actor, charter, { status: q.status ?? 'active', kind: q.kind, organisationType: q.type || undefined, country: q.country || undefined, q: nameKey(q.q ?? '') || undefined }, decodeCursor(q.cursor), limit)
+      const result = await registerPage(app.db, request.actor, charter, { status: q.status ?? 'active', kind: q.kind, type: q.type || undefined, country: q.country || undefined, q: q.q || undefined }, decodeCursor(q.cursor), limit)
       return { items: result.items.map((s) => toSignatory(charter, s)), next: result.next ? encodeCursor({ at: result.next.signed_at, id: result.next.id }) : null }
     },
   )
@@ -295,6 +295,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
           200: {
             type: 'object',
             properties: {
+              charter: { type: 'object', properties: { slug: { type: 'string' }, title: { type: 'string' }, url: { type: 'string' } } },
               items: {
                 type: 'array',
                 items: {
@@ -318,6 +319,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
       const charter = await load(request)
       const pilots = await pilotsView(app.db, request.actor, charter, { updatesEach: 5 })
       return {
+        charter: { slug: charter.slug, title: charter.title, url: charterUrl(charter) },
         items: pilots.map((p) => ({
           organisation: { slug: p.organisation.slug, name: p.organisation.name, url: `${base}/organisations/${p.organisation.slug}` },
           contact: p.contact?.public ? { handle: p.contact.handle, name: p.contact.name } : null,

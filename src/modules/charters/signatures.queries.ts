@@ -43,10 +43,10 @@ export async function eventsOf(db: ChartersDb, signatureId: string): Promise<Sig
 
 export interface RegisterFilter {
   status: SignatureStatus
-  kind?: SignatoryKind
-  organisationType?: string
-  country?: string
-  /** Words of a name (lowercase). */
+  /** Organisations to list (those the reader may see that match the filters); none when absent. */
+  organisationIds: string[]
+  /** Whether to list people (named ones), and the words of their names to match (lowercase). */
+  people: boolean
   q?: string
 }
 
@@ -54,53 +54,54 @@ export interface RegisterFilter {
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /**
- * The register: signatures of a charter shown by name (organisations, and people who chose to be named),
- * newest first (keyset on signed_at, id); fetches `limit + 1`.
+ * The register: signatures of a charter shown by name (the given organisations, and people who chose to be
+ * named), newest first (keyset on signed_at, id); fetches `limit + 1`. The organisations come from the caller,
+ * who asked the organisations module which the reader may see and which match (a hidden organisation, or one
+ * that moved country, is decided by what it is now, not when it signed). At most a few thousand ids in practice;
+ * both databases take tens of thousands of parameters.
  */
 export async function registerRows(db: ChartersDb, charterId: string, filter: RegisterFilter, cursor: Cursor | null, limit: number): Promise<SignatureRow[]> {
   let q = db.selectFrom('charter_signatures').selectAll().where('charter_id', '=', charterId).where('status', '=', filter.status).where('show_name', '=', 1)
-  if (filter.kind) q = q.where('kind', '=', filter.kind)
-  if (filter.organisationType) q = q.where('organisation_type', '=', filter.organisationType)
-  if (filter.country) q = q.where('country', '=', filter.country)
-  // LIKE with an explicit escape character, the same on both databases; name_key is lowercase, as is q.
-  if (filter.q) q = q.where(sql<boolean>`name_key like ${contains(filter.q)} escape '\\'`)
+  const orgIds = filter.organisationIds
+  q = q.where((eb) => {
+    const branches = []
+    if (orgIds.length) branches.push(eb.and([eb('kind', '=', 'organisation'), eb('organisation_id', 'in', orgIds)]))
+    // LIKE with an explicit escape character, the same on both databases; name_key is lowercase, as is q.
+    if (filter.people) branches.push(filter.q ? eb.and([eb('kind', '=', 'person'), sql<boolean>`name_key like ${contains(filter.q)} escape '\\'`]) : eb('kind', '=', 'person'))
+    return branches.length ? eb.or(branches) : sql<boolean>`1 = 0`
+  })
   if (cursor) q = q.where((eb) => afterCursor(eb, 'charter_signatures.signed_at', 'charter_signatures.id', cursor))
   return q.orderBy('signed_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute()
 }
 
-export interface RegisterCounts {
-  organisations: number
-  people: number
-  /** People who signed without being named in the register (counted, never listed). */
-  unnamedPeople: number
-  /** Active signatories who have confirmed the current version. */
-  confirmedLatest: number
-  withdrawn: number
-}
-
-/** The register's headline figures, in one pass over the charter's signatures. */
-export async function registerCounts(db: ChartersDb, charterId: string, currentVersion: number): Promise<RegisterCounts> {
+/** People's signatures of a charter, counted in one pass: active, unnamed, confirmed the current version, withdrawn. */
+export async function personCounts(db: ChartersDb, charterId: string, currentVersion: number): Promise<{ active: number; unnamed: number; confirmed: number; withdrawn: number }> {
   const row = await db
     .selectFrom('charter_signatures')
     .select((eb) => [
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('status', '=', 'active'), eb('kind', '=', 'organisation')])).then(1).else(0).end()).as('organisations'),
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('status', '=', 'active'), eb('kind', '=', 'person')])).then(1).else(0).end()).as('people'),
+      eb.fn.sum<number>(eb.case().when('status', '=', 'active').then(1).else(0).end()).as('active'),
       eb.fn.sum<number>(eb.case().when(eb.and([eb('status', '=', 'active'), eb('show_name', '=', 0)])).then(1).else(0).end()).as('unnamed'),
       eb.fn.sum<number>(eb.case().when(eb.and([eb('status', '=', 'active'), eb('version_confirmed', '>=', currentVersion)])).then(1).else(0).end()).as('confirmed'),
       eb.fn.sum<number>(eb.case().when('status', '=', 'withdrawn').then(1).else(0).end()).as('withdrawn'),
     ])
     .where('charter_id', '=', charterId)
+    .where('kind', '=', 'person')
     .executeTakeFirst()
-  return {
-    organisations: Number(row?.organisations ?? 0),
-    people: Number(row?.people ?? 0),
-    unnamedPeople: Number(row?.unnamed ?? 0),
-    confirmedLatest: Number(row?.confirmed ?? 0),
-    withdrawn: Number(row?.withdrawn ?? 0),
-  }
+  return { active: Number(row?.active ?? 0), unnamed: Number(row?.unnamed ?? 0), confirmed: Number(row?.confirmed ?? 0), withdrawn: Number(row?.withdrawn ?? 0) }
 }
 
-/** Active signatories per charter, for lists of charters. */
+/** Every organisation's signature of a charter, briefly: who, in which state, agreeing to which version. */
+export async function organisationSignatures(db: ChartersDb, charterId: string): Promise<Array<{ organisation_id: string; status: SignatureStatus; version_confirmed: number }>> {
+  const rows = await db
+    .selectFrom('charter_signatures')
+    .select(['organisation_id', 'status', 'version_confirmed'])
+    .where('charter_id', '=', charterId)
+    .where('kind', '=', 'organisation')
+    .execute()
+  return rows.map((r) => ({ organisation_id: r.organisation_id!, status: r.status, version_confirmed: Number(r.version_confirmed) }))
+}
+
+/** Active signatures per charter, for lists of charters (counted as signed; the register counts what each reader may see). */
 export async function activeCountsOf(db: ChartersDb, charterIds: string[]): Promise<Map<string, { organisations: number; people: number }>> {
   const out = new Map<string, { organisations: number; people: number }>(charterIds.map((id) => [id, { organisations: 0, people: 0 }]))
   if (charterIds.length === 0) return out
@@ -116,16 +117,6 @@ export async function activeCountsOf(db: ChartersDb, charterIds: string[]): Prom
     if (entry) entry[r.kind === 'organisation' ? 'organisations' : 'people'] = Number(r.n)
   }
   return out
-}
-
-/** The choices of the register's filters: countries and organisation types among active signatories. */
-export async function registerChoices(db: ChartersDb, charterId: string): Promise<{ countries: string[]; types: string[] }> {
-  const base = () => db.selectFrom('charter_signatures').where('charter_id', '=', charterId).where('status', '=', 'active').where('kind', '=', 'organisation')
-  const [countries, types] = await Promise.all([
-    base().select('country').distinct().where('country', '!=', '').orderBy('country').limit(300).execute(),
-    base().select('organisation_type').distinct().where('organisation_type', '!=', '').orderBy('organisation_type').limit(100).execute(),
-  ])
-  return { countries: countries.map((r) => r.country), types: types.map((r) => r.organisation_type) }
 }
 
 /** Every signature of a charter (both statuses) for the export, in batches (keyset on signed_at, id, oldest first). */

@@ -18,10 +18,11 @@ import {
   findSignatureByKey,
   insertSignatureEvent,
   insertSignatureIfNew,
+  organisationSignatures,
+  personCounts,
   registerRows,
   signaturesByKeys,
   updateSignatureIn,
-  type RegisterFilter,
   type SignatureEventRow,
   type SignatureRow,
 } from './signatures.queries.ts'
@@ -113,8 +114,6 @@ export async function signCharter(db: Db, actor: Actor, charterAsLoaded: Charter
     withdrawn_at: null,
     updated_at: t,
     name_key: nameKey(name),
-    country: organisation?.country ?? '',
-    organisation_type: organisation?.type ?? '',
   }
   let signature = row
   if (!(await insertSignatureIfNew(db, row))) {
@@ -207,9 +206,87 @@ export async function labelSignatures(db: Db, actor: Actor, charter: CharterRow,
   })
 }
 
-/** One page of the register (named signatories), labelled. */
-export async function registerPage(db: Db, actor: Actor, charter: CharterRow, filter: RegisterFilter, cursor: Cursor | null, limit: number): Promise<{ items: SignatureView[]; next: SignatureRow | null }> {
-  const rows = await registerRows(db, charter.id, filter, cursor, limit)
+/** The register's headline figures, counted as the reader may see them. */
+export interface RegisterCounts {
+  organisations: number
+  people: number
+  /** People who signed without being named in the register (counted, never listed). */
+  unnamedPeople: number
+  /** Active signatories who have confirmed the current version. */
+  confirmedLatest: number
+  withdrawn: number
+}
+
+type SignatoryOrganisation = { organisation_id: string; status: SignatureStatus; version_confirmed: number; organisation: OrganisationSummary }
+
+/** Organisations by id as the reader may see them, a thousand ids per query. */
+async function organisationsVisible(db: Db, actor: Actor, ids: string[]): Promise<Map<string, OrganisationSummary>> {
+  const out = new Map<string, OrganisationSummary>()
+  for (let i = 0; i < ids.length; i += 1000) for (const [id, o] of await organisationsByIds(db, actor, ids.slice(i, i + 1000))) out.set(id, o)
+  return out
+}
+
+/**
+ * The organisations that signed the charter (or withdrew), as the reader may see them now: a hidden
+ * organisation is left out of the register's lists, counts and filters alike, and an organisation is
+ * filtered by the country and type it has now.
+ */
+async function signatoryOrganisations(db: Db, actor: Actor, charter: CharterRow): Promise<SignatoryOrganisation[]> {
+  const rows = await organisationSignatures(db, charter.id)
+  const orgs = await organisationsVisible(db, actor, rows.map((r) => r.organisation_id))
+  return rows.flatMap((r) => {
+    const organisation = orgs.get(r.organisation_id)
+    return organisation ? [{ ...r, organisation }] : []
+  })
+}
+
+export interface RegisterFigures {
+  counts: RegisterCounts
+  /** The filters' choices: countries and types of the organisations that sign. */
+  choices: { countries: string[]; types: string[] }
+  organisations: SignatoryOrganisation[]
+}
+
+/** Counts and filter choices of a charter's register, for this reader. */
+export async function registerFigures(db: Db, actor: Actor, charter: CharterRow): Promise<RegisterFigures> {
+  const [organisations, people] = await Promise.all([signatoryOrganisations(db, actor, charter), personCounts(db, charter.id, charter.current_version)])
+  const active = organisations.filter((o) => o.status === 'active')
+  const sorted = (values: string[]) => [...new Set(values.filter(Boolean))].sort((a, b) => a.localeCompare(b))
+  return {
+    counts: {
+      organisations: active.length,
+      people: people.active,
+      unnamedPeople: people.unnamed,
+      confirmedLatest: people.confirmed + active.filter((o) => o.version_confirmed >= charter.current_version).length,
+      withdrawn: people.withdrawn + organisations.length - active.length,
+    },
+    choices: { countries: sorted(active.map((o) => o.organisation.country)), types: sorted(active.map((o) => o.organisation.type)) },
+    organisations,
+  }
+}
+
+export interface RegisterQuery {
+  status: SignatureStatus
+  kind?: SignatoryKind
+  /** Of organisations (people have none: filtering by them lists organisations only). */
+  type?: string
+  country?: string
+  /** Words of a name. */
+  q?: string
+}
+
+/** One page of the register (named signatories), labelled. Pass the figures when the page already has them. */
+export async function registerPage(db: Db, actor: Actor, charter: CharterRow, query: RegisterQuery, cursor: Cursor | null, limit: number, figures?: RegisterFigures): Promise<{ items: SignatureView[]; next: SignatureRow | null }> {
+  const organisations = figures?.organisations ?? (await signatoryOrganisations(db, actor, charter))
+  const q = query.q ? nameKey(query.q) : ''
+  const matching =
+    query.kind === 'person'
+      ? []
+      : organisations
+          .filter((o) => o.status === query.status && (!query.country || o.organisation.country === query.country) && (!query.type || o.organisation.type === query.type) && (!q || nameKey(o.organisation.name).includes(q)))
+          .map((o) => o.organisation_id)
+  const people = query.kind !== 'organisation' && !query.country && !query.type
+  const rows = await registerRows(db, charter.id, { status: query.status, organisationIds: matching, people, q: q || undefined }, cursor, limit)
   const page = rows.slice(0, limit)
   return { items: await labelSignatures(db, actor, charter, page), next: rows.length > limit ? page[page.length - 1]! : null }
 }

@@ -142,8 +142,6 @@ export const migration: OpenlyMigration = {
       .addColumn('withdrawn_at', 'text')
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addColumn('name_key', 'text', (c) => c.notNull())
-      .addColumn('country', 'text', (c) => c.notNull().defaultTo(''))
-      .addColumn('organisation_type', 'text', (c) => c.notNull().defaultTo(''))
       // One signature per signatory and charter: two racing "sign" requests cannot both insert.
       .addUniqueConstraint('charter_signatures_signatory', ['charter_id', 'signatory_key'])
       .execute()

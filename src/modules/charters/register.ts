@@ -93,7 +93,7 @@ export function badgeState(baseUrl: string, charter: CharterRow, organisationNam
   const label = charter.title.length > 40 ? `${charter.title.slice(0, 39)}…` : charter.title
   if (s.status === 'withdrawn') return { label, status: 'Signature withdrawn', tone: 'withdrawn', description: `${organisationName} signed “${charter.title}” and has withdrawn its signature.`, href }
   const current = s.version_confirmed >= charter.current_version
-  const status = `${pilot ? 'Signatory and pilot' : 'Signatory'} · ${current ? `version ${charter.current_version}` : `version ${s.version_confirmed} of ${charter.current_version}`}`
+  const status = `${pilot ? 'Signatory and pilot' : 'Signatory'} · ${current ? `version ${charter.current_version}` : `version ${s.version_confirmed}, not yet ${charter.current_version}`}`
   const description = current
     ? `${organisationName} has signed “${charter.title}” and agrees to its current version (${charter.current_version})${pilot ? ', and is piloting it' : ''}.`
     : `${organisationName} signed “${charter.title}” at version ${s.version_confirmed}; it has not yet confirmed the current version (${charter.current_version})${pilot ? '. It is piloting the charter' : ''}.`

@@ -125,7 +125,7 @@ for (const dialect of testDialects()) {
 
       let register = await w.c.anonymous.get(`/charters/${slug}/signatories`)
       assert.match(register.body, /0 of them agree to the current version \(2\)/)
-      assert.match(register.body, /Version 1, <strong>not yet the current version<\/strong>/)
+      assert.match(register.body, /agrees to version 1, <strong>not yet to the current version<\/strong>/)
 
       // Signing from a form read before the change: shown what changed, not signed unseen.
       const late = await w.c.carol.post(`/charters/${slug}/sign`, { signatory: 'person', show_name: 'yes', version: '1', _csrf: csrfTokenIn(stale.body)!, _submission: /name="_submission" value="([^"]+)"/.exec(stale.body)![1]! })
@@ -145,7 +145,7 @@ for (const dialect of testDialects()) {
       assert.equal(confirmed.statusCode, 303)
       register = await w.c.anonymous.get(`/charters/${slug}/signatories`)
       assert.match(register.body, /1 of them agree to the current version \(2\)/)
-      assert.match(register.body, /Version 2 \(current\)/)
+      assert.match(register.body, /agrees to version 2 \(current\)/)
       assert.match(register.body, /We will share our code and our research\./)
       const orgPage = await w.c.anonymous.get(`/charters/${slug}/signatures/${organisation.id}`)
       assert.match(orgPage.body, /confirmed version 2/)

@@ -34,9 +34,17 @@ export function paragraphsOf(text: string): string[] {
 
 /** The changes from `before` to `after`, word by word (spaces and paragraph breaks count as words). */
 export function wordDiff(before: string, after: string): DiffPart[] {
-  const raw: DiffPart[] = diffWordsWithSpace(normaliseText(before), normaliseText(after)).map((p) => ({ kind: p.added ? 'added' : p.removed ? 'removed' : 'same', text: p.value }))
-  return readable(raw)
+  const a = normaliseText(before)
+  const b = normaliseText(after)
+  // A text rewritten from end to end reads better as "all removed, all added" than as a word salad, and the
+  // search for the smallest diff grows with the square of the changes: past this many, stop looking.
+  const parts = diffWordsWithSpace(a, b, { maxEditLength: MAX_EDITS })
+  if (!parts) return [...(a ? [{ kind: 'removed' as const, text: a }] : []), ...(b ? [{ kind: 'added' as const, text: b }] : [])]
+  return readable(parts.map((p) => ({ kind: p.added ? 'added' : p.removed ? 'removed' : 'same', text: p.value })))
 }
+
+/** Word and space changes beyond which a text counts as rewritten (about 150 words changed). */
+const MAX_EDITS = 300
 
 /**
  * Makes a diff read as phrases: a lone space kept between two changes ("Why we" → "A better" would read

@@ -8,7 +8,7 @@ import { AMENDMENT_KINDS, AMENDMENT_STATUSES, CHARTER_STATUSES, type AmendmentSt
 import { findVisibleCharter, listCharters, type CharterRow } from './charters.ts'
 import { pilotsView } from './pilots.ts'
 import { activeCountsOf } from './signatures.queries.ts'
-import { registerFigures, registerPage, type SignatureView } from './signatures.ts'
+import { registerCounts, registerPage, type SignatureView } from './signatures.ts'
 import { currentSections, versionNumber, versionsPage, versionText, type ShownSection } from './versions.ts'
 
 const problem = { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } } as const
@@ -168,7 +168,7 @@ export async function chartersApi(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const charter = await load(request)
-      const [sections, open, statusCounts, counts] = await Promise.all([currentSections(app.db, charter), openAmendmentCounts(app.db, charter.id), amendmentStatusCounts(app.db, charter.id), registerFigures(app.db, request.actor, charter).then((f) => f.counts)])
+      const [sections, open, statusCounts, counts] = await Promise.all([currentSections(app.db, charter), openAmendmentCounts(app.db, charter.id), amendmentStatusCounts(app.db, charter.id), registerCounts(app.db, request.actor, charter)])
       return { ...toCharter(charter, counts, statusCounts.open), sections: sections.map((s) => toSection(charter, s, open.get(s.sectionId) ?? 0)), amendments: statusCounts }
     },
   )

@@ -6,7 +6,7 @@ import { signedIn, type Actor } from '../../core/access/policy.ts'
 import type { Values } from '../../core/http/forms.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
 import { peopleByIds, type Person } from '../accounts/accounts.ts'
-import { organisationsByIds, organisationsOfPerson, type OrganisationSummary } from '../organisations/organisations.ts'
+import { organisationIdsHiddenFrom, organisationIdsMatching, organisationsByIds, organisationsOfPerson, type OrganisationSummary } from '../organisations/organisations.ts'
 import type { CharterRow } from './charters.queries.ts'
 import type { confirmSchema, signSchema } from './charters.schemas.ts'
 import type { SignatoryKind, SignatureStatus } from './charters.tables.ts'
@@ -18,8 +18,7 @@ import {
   findSignatureByKey,
   insertSignatureEvent,
   insertSignatureIfNew,
-  organisationSignatures,
-  personCounts,
+  kindCounts,
   registerRows,
   signaturesByKeys,
   updateSignatureIn,
@@ -217,52 +216,14 @@ export interface RegisterCounts {
   withdrawn: number
 }
 
-type SignatoryOrganisation = { organisation_id: string; status: SignatureStatus; version_confirmed: number; organisation: OrganisationSummary }
-
-/** Organisations by id as the reader may see them, a thousand ids per query. */
-async function organisationsVisible(db: Db, actor: Actor, ids: string[]): Promise<Map<string, OrganisationSummary>> {
-  const out = new Map<string, OrganisationSummary>()
-  for (let i = 0; i < ids.length; i += 1000) for (const [id, o] of await organisationsByIds(db, actor, ids.slice(i, i + 1000))) out.set(id, o)
-  return out
-}
-
 /**
- * The organisations that signed the charter (or withdrew), as the reader may see them now: a hidden
- * organisation is left out of the register's lists, counts and filters alike, and an organisation is
- * filtered by the country and type it has now.
+ * The register's figures for this reader: organisations a moderator hid are left out of the counts as of the
+ * lists (the organisations module says which; usually none).
  */
-async function signatoryOrganisations(db: Db, actor: Actor, charter: CharterRow): Promise<SignatoryOrganisation[]> {
-  const rows = await organisationSignatures(db, charter.id)
-  const orgs = await organisationsVisible(db, actor, rows.map((r) => r.organisation_id))
-  return rows.flatMap((r) => {
-    const organisation = orgs.get(r.organisation_id)
-    return organisation ? [{ ...r, organisation }] : []
-  })
-}
-
-export interface RegisterFigures {
-  counts: RegisterCounts
-  /** The filters' choices: countries and types of the organisations that sign. */
-  choices: { countries: string[]; types: string[] }
-  organisations: SignatoryOrganisation[]
-}
-
-/** Counts and filter choices of a charter's register, for this reader. */
-export async function registerFigures(db: Db, actor: Actor, charter: CharterRow): Promise<RegisterFigures> {
-  const [organisations, people] = await Promise.all([signatoryOrganisations(db, actor, charter), personCounts(db, charter.id, charter.current_version)])
-  const active = organisations.filter((o) => o.status === 'active')
-  const sorted = (values: string[]) => [...new Set(values.filter(Boolean))].sort((a, b) => a.localeCompare(b))
-  return {
-    counts: {
-      organisations: active.length,
-      people: people.active,
-      unnamedPeople: people.unnamed,
-      confirmedLatest: people.confirmed + active.filter((o) => o.version_confirmed >= charter.current_version).length,
-      withdrawn: people.withdrawn + organisations.length - active.length,
-    },
-    choices: { countries: sorted(active.map((o) => o.organisation.country)), types: sorted(active.map((o) => o.organisation.type)) },
-    organisations,
-  }
+export async function registerCounts(db: Db, actor: Actor, charter: CharterRow): Promise<RegisterCounts> {
+  const hidden = await organisationIdsHiddenFrom(db, actor)
+  const [orgs, people] = await Promise.all([kindCounts(db, charter.id, 'organisation', charter.current_version, hidden), kindCounts(db, charter.id, 'person', charter.current_version)])
+  return { organisations: orgs.active, people: people.active, unnamedPeople: people.unnamed, confirmedLatest: orgs.confirmed + people.confirmed, withdrawn: orgs.withdrawn + people.withdrawn }
 }
 
 export interface RegisterQuery {
@@ -275,18 +236,28 @@ export interface RegisterQuery {
   q?: string
 }
 
-/** One page of the register (named signatories), labelled. Pass the figures when the page already has them. */
-export async function registerPage(db: Db, actor: Actor, charter: CharterRow, query: RegisterQuery, cursor: Cursor | null, limit: number, figures?: RegisterFigures): Promise<{ items: SignatureView[]; next: SignatureRow | null }> {
-  const organisations = figures?.organisations ?? (await signatoryOrganisations(db, actor, charter))
+/**
+ * One page of the register (named signatories), labelled. Organisations are filtered as they are now, through
+ * the organisations module; people by the name they signed with.
+ */
+export async function registerPage(db: Db, actor: Actor, charter: CharterRow, query: RegisterQuery, cursor: Cursor | null, limit: number): Promise<{ items: SignatureView[]; next: SignatureRow | null }> {
   const q = query.q ? nameKey(query.q) : ''
-  const matching =
-    query.kind === 'person'
-      ? []
-      : organisations
-          .filter((o) => o.status === query.status && (!query.country || o.organisation.country === query.country) && (!query.type || o.organisation.type === query.type) && (!q || nameKey(o.organisation.name).includes(q)))
-          .map((o) => o.organisation_id)
-  const people = query.kind !== 'organisation' && !query.country && !query.type
-  const rows = await registerRows(db, charter.id, { status: query.status, organisationIds: matching, people, q: q || undefined }, cursor, limit)
+  const filtersOrganisations = Boolean(query.country || query.type || q)
+  const [hidden, only] = await Promise.all([
+    organisationIdsHiddenFrom(db, actor),
+    filtersOrganisations && query.kind !== 'person' ? organisationIdsMatching(db, actor, { country: query.country, type: query.type, name: q }) : Promise.resolve(undefined),
+  ])
+  const rows = await registerRows(
+    db,
+    charter.id,
+    {
+      status: query.status,
+      organisations: query.kind === 'person' ? false : { hidden, only },
+      people: query.kind !== 'organisation' && !query.country && !query.type ? { q: q || undefined } : false,
+    },
+    cursor,
+    limit,
+  )
   const page = rows.slice(0, limit)
   return { items: await labelSignatures(db, actor, charter, page), next: rows.length > limit ? page[page.length - 1]! : null }
 }

@@ -116,6 +116,25 @@ export interface Comparison {
  * so a renumbered section is not a change), word by word.
  */
 export async function compareVersions(db: Db, charter: CharterRow, fromNumber: number, toNumber: number): Promise<Comparison> {
+  // Versions never change once made, so neither does a comparison of two of them: keep the latest few.
+  const key = `${charter.id}:${fromNumber}:${toNumber}`
+  const cached = comparisons.get(key)
+  if (cached) {
+    comparisons.delete(key)
+    comparisons.set(key, cached)
+    return cached
+  }
+  const comparison = await computeComparison(db, charter, fromNumber, toNumber)
+  comparisons.set(key, comparison)
+  if (comparisons.size > COMPARISONS_KEPT) comparisons.delete(comparisons.keys().next().value!)
+  return comparison
+}
+
+/** Comparisons computed in this process, least recently used first. */
+const comparisons = new Map<string, Comparison>()
+const COMPARISONS_KEPT = 50
+
+async function computeComparison(db: Db, charter: CharterRow, fromNumber: number, toNumber: number): Promise<Comparison> {
   const [a, b] = await Promise.all([versionText(db, charter, fromNumber), versionText(db, charter, toNumber)])
   const before = new Map(a.sections.map((s) => [s.sectionId, s]))
   const after = new Map(b.sections.map((s) => [s.sectionId, s]))

@@ -98,6 +98,8 @@ export const migration: OpenlyMigration = {
     // Lists: a charter's amendments newest first, by status; the open ones per section.
     await db.schema.createIndex('charter_amendments_list').on('charter_amendments').columns(['charter_id', 'status', 'created_at', 'id']).execute()
     await db.schema.createIndex('charter_amendments_all').on('charter_amendments').columns(['charter_id', 'created_at', 'id']).execute()
+    // Open amendments per section and amendments per status, for the charter page: index-only.
+    await db.schema.createIndex('charter_amendments_counts').on('charter_amendments').columns(['charter_id', 'status', 'hidden_at', 'kind', 'section_id']).execute()
     await db.schema.createIndex('charter_amendments_section').on('charter_amendments').columns(['section_id', 'status']).execute()
     await db.schema.createIndex('charter_amendments_base').on('charter_amendments').columns(['base_text_id', 'status']).execute()
 
@@ -148,6 +150,8 @@ export const migration: OpenlyMigration = {
     // The register: newest first, by status, optionally by kind.
     await db.schema.createIndex('charter_signatures_register').on('charter_signatures').columns(['charter_id', 'status', 'signed_at', 'id']).execute()
     await db.schema.createIndex('charter_signatures_kind').on('charter_signatures').columns(['charter_id', 'status', 'kind', 'signed_at', 'id']).execute()
+    // The register's counts read only these columns: one index-only pass per kind.
+    await db.schema.createIndex('charter_signatures_counts').on('charter_signatures').columns(['charter_id', 'kind', 'status', 'show_name', 'version_confirmed', 'organisation_id']).execute()
     await db.schema.createIndex('charter_signatures_organisation').on('charter_signatures').column('organisation_id').execute()
     await db.schema.createIndex('charter_signatures_user').on('charter_signatures').column('user_id').execute()
 

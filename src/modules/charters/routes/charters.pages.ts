@@ -11,7 +11,7 @@ import { charterSchema, editorSchema, introductionSchema } from '../charters.sch
 import { paragraphsOf } from '../diff.ts'
 import { pilotsView } from '../pilots.ts'
 import { activeCountsOf } from '../signatures.queries.ts'
-import { registerFigures, signChoices } from '../signatures.ts'
+import { registerCounts, signChoices } from '../signatures.ts'
 import { currentSections, versionsPage } from '../versions.ts'
 import { charterCrumbs, doneMessage, fieldErrors, loadCharter, refusal, signIn, type Params } from './page-helpers.ts'
 
@@ -70,7 +70,7 @@ export const charterPages: FastifyPluginAsync = async (app) => {
       currentSections(app.db, charter),
       openAmendmentCounts(app.db, charter.id),
       amendmentStatusCounts(app.db, charter.id),
-      charter.status === 'drafting' ? Promise.resolve(null) : registerFigures(app.db, request.actor, charter).then((f) => f.counts),
+      charter.status === 'drafting' ? Promise.resolve(null) : registerCounts(app.db, request.actor, charter),
       pilotsView(app.db, request.actor, charter, { updatesEach: 1 }),
       editorsOf(app.db, charter.id),
       request.user ? can(app.db, request.actor, 'manage', 'charter', charter) : Promise.resolve(false),

@@ -5,14 +5,14 @@ import { notFound } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
 import { decodeCursor, encodeCursor } from '../../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
-import { visibleOrganisationBySlug } from '../../organisations/organisations.ts'
+import { directoryFacets, visibleOrganisationBySlug } from '../../organisations/organisations.ts'
 import type { CharterRow } from '../charters.queries.ts'
 import { confirmSchema, registerFilterSchema, signSchema } from '../charters.schemas.ts'
 import { STATUS_LABELS } from '../charters.ts'
 import { paragraphsOf } from '../diff.ts'
 import { findPilot } from '../pilots.queries.ts'
 import { badgeState, badgeSvg, exportCsv, exportRecords } from '../register.ts'
-import { confirmSignature, historyOf, labelSignatures, notSignableReason, organisationSignature, registerFigures, registerPage, signCharter, signChoices, visibleSignature, withdrawSignature, type SignatureRow } from '../signatures.ts'
+import { confirmSignature, historyOf, labelSignatures, notSignableReason, organisationSignature, registerCounts, registerPage, signCharter, signChoices, visibleSignature, withdrawSignature, type SignatureRow } from '../signatures.ts'
 import { compareVersions } from '../versions.ts'
 import { charterCrumbs, doneMessage, fieldErrors, loadCharter, queryString, refusal, signIn, type Params, type Query } from './page-helpers.ts'
 
@@ -76,13 +76,13 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     const charter = await loadCharter(request)
     const query = request.query as Query
     const parsed = parseInput(registerFilterSchema, query)
-    const figures = await registerFigures(app.db, request.actor, charter)
-    const base = { title: `Signatories of ${charter.title}`, breadcrumbs: charterCrumbs(charter), charter, counts: figures.counts, choices: figures.choices, statusLabel: STATUS_LABELS[charter.status] }
+    const [counts, choices] = await Promise.all([registerCounts(app.db, request.actor, charter), directoryFacets(app.db, request.actor)])
+    const base = { title: `Signatories of ${charter.title}`, breadcrumbs: charterCrumbs(charter), charter, counts, choices, statusLabel: STATUS_LABELS[charter.status] }
     if (!parsed.ok) return reply.code(400).render('charters/register.njk', { ...base, errors: parsed.errors, values: parsed.input, items: [] })
     const v = parsed.value
     const filter = { status: (v.status || 'active') as 'active' | 'withdrawn', kind: (v.kind || undefined) as 'person' | 'organisation' | undefined, type: v.type || undefined, country: v.country || undefined, q: v.q || undefined }
     const cursor = decodeCursor(query.cursor)
-    const page = await registerPage(app.db, request.actor, charter, filter, cursor, PAGE_SIZE, figures)
+    const page = await registerPage(app.db, request.actor, charter, filter, cursor, PAGE_SIZE)
     const params = { kind: v.kind, type: v.type, country: v.country, q: v.q, status: v.status }
     return reply.render('charters/register.njk', {
       ...base,

@@ -112,7 +112,7 @@ async function proposeForm(request: FastifyRequest, reply: FastifyReply, charter
 
 /** Amendments: the list, proposing, the amendment page, voting, comments, decisions, revising and withdrawing. */
 export const amendmentPages: FastifyPluginAsync = async (app) => {
-  app.get('/charters/:slug/amendments', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/amendments', { config: { serves: 'page', cache: true, cacheQuery: ['status', 'section', 'cursor'], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const query = request.query as Query
     const parsed = parseInput(amendmentFilterSchema, query)
@@ -173,7 +173,7 @@ export const amendmentPages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/charters/:slug/amendments/:number', { config: { serves: 'page', cache: true, shows: 'amendment' } }, async (request, reply) => {
+  app.get('/charters/:slug/amendments/:number', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'amendment' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     return amendmentPage(request, reply, charter, await loadAmendment(request, charter))
   })

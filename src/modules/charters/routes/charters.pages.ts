@@ -23,7 +23,7 @@ const SECTIONS_EXAMPLE = '## Work in the open by default\nWe publish what we lea
 
 /** Charters: the list, starting one, the charter page, and its editors' page (introduction, editors, publishing). */
 export const charterPages: FastifyPluginAsync = async (app) => {
-  app.get('/charters', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/charters', { config: { serves: 'page', cache: true, cacheQuery: ['cursor'] } }, async (request, reply) => {
     const cursor = decodeCursor((request.query as Record<string, unknown>).cursor)
     const rows = await listCharters(app.db, request.actor, cursor, PAGE_SIZE)
     const page = paginate(rows, PAGE_SIZE, (r) => ({ at: r.updated_at, id: r.id }))
@@ -64,7 +64,7 @@ export const charterPages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/charters/:slug', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const [sections, openCounts, statusCounts, counts, pilots, editors, canManage] = await Promise.all([
       currentSections(app.db, charter),

@@ -24,7 +24,7 @@ async function volunteerChoices(request: FastifyRequest, charter: CharterRow) {
 
 /** Pilots: the list, volunteering, one pilot's page with its progress posts, and its admins' forms. */
 export const pilotPages: FastifyPluginAsync = async (app) => {
-  app.get('/charters/:slug/pilots', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/pilots', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const pilots = await pilotsView(app.db, request.actor, charter, { updatesEach: 3 })
     return reply.render('charters/pilots.njk', { title: `Pilots of ${charter.title}`, breadcrumbs: charterCrumbs(charter), charter, pilots, flash: doneMessage(request) })
@@ -90,7 +90,7 @@ export const pilotPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/pilots/:organisation', { config: { serves: 'page', cache: true, shows: 'pilot' } }, async (request, reply) => pilotPage(request, reply, await loadPilot(request)))
+  app.get('/charters/:slug/pilots/:organisation', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'pilot' } }, async (request, reply) => pilotPage(request, reply, await loadPilot(request)))
 
   async function managedPilot(request: FastifyRequest) {
     const loaded = await loadPilot(request)

@@ -72,7 +72,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/charters/:slug/signatories', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/signatories', { config: { serves: 'page', cache: true, cacheQuery: ['kind', 'type', 'country', 'q', 'status', 'cursor'], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const query = request.query as Query
     const parsed = parseInput(registerFilterSchema, query)
@@ -96,7 +96,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/charters/:slug/signatories.csv', { config: { serves: 'file', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/signatories.csv', { config: { serves: 'file', cache: true, cacheQuery: [], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const records = await exportRecords(app.db, request.actor, charter, app.config.baseUrl)
     return reply
@@ -105,7 +105,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
       .send(exportCsv(records))
   })
 
-  app.get('/charters/:slug/signatories.json', { config: { serves: 'file', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/signatories.json', { config: { serves: 'file', cache: true, cacheQuery: [], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const records = await exportRecords(app.db, request.actor, charter, app.config.baseUrl)
     const body = {
@@ -116,7 +116,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(body))
   })
 
-  app.get('/charters/:slug/signatories/:organisation/badge.svg', { config: { serves: 'file', cache: true, shows: 'badge' } }, async (request, reply) => {
+  app.get('/charters/:slug/signatories/:organisation/badge.svg', { config: { serves: 'file', cache: true, cacheQuery: [], shows: 'badge' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const organisation = await visibleOrganisationBySlug(app.db, request.actor, (request.params as Params).organisation)
     const signature = organisation ? await organisationSignature(app.db, charter.id, organisation.id) : undefined
@@ -133,7 +133,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     return { charter, signature: await visibleSignature(app.db, request.actor, charter, (request.params as Params).id) }
   }
 
-  app.get('/charters/:slug/signatures/:id', { config: { serves: 'page', cache: true, shows: 'signature' } }, async (request, reply) => {
+  app.get('/charters/:slug/signatures/:id', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'signature' } }, async (request, reply) => {
     const { charter, signature } = await loadSignature(request)
     const [[view], history, canManage] = await Promise.all([
       labelSignatures(app.db, request.actor, charter, [signature]),

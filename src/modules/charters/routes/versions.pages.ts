@@ -8,7 +8,7 @@ import { notFound } from '../../../core/errors.ts'
 
 /** Versions: the list, one version's full text (citable), and a word-level comparison of any two. */
 export const versionPages: FastifyPluginAsync = async (app) => {
-  app.get('/charters/:slug/versions', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/versions', { config: { serves: 'page', cache: true, cacheQuery: ['before'], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const before = versionNumber((request.query as Query).before)
     const page = await versionsPage(app.db, charter, before)
@@ -22,7 +22,7 @@ export const versionPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/charters/:slug/versions/:number', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/versions/:number', { config: { serves: 'page', cache: true, cacheQuery: [], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const number = versionNumber((request.params as Params).number)
     if (number === null) throw notFound('Version')
@@ -39,7 +39,7 @@ export const versionPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/charters/:slug/compare', { config: { serves: 'page', cache: true, shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/compare', { config: { serves: 'page', cache: true, cacheQuery: ['from', 'to', 'view'], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
     const parsed = parseInput(compareSchema, request.query)
     const current = charter.current_version

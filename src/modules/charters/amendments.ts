@@ -135,6 +135,23 @@ function checkText(kind: AmendmentKind, input: { heading: string; body: string }
   return { heading: kind === 'change' && heading === base?.heading ? '' : heading, body }
 }
 
+/**
+ * What each kind of amendment needs, from the form alone (no database): shown with the form's other errors, so
+ * a person sees every missing answer at once.
+ */
+export function missingForKind(input: { kind?: string; section?: string; heading?: string; body?: string }): FieldErrors {
+  const errors: FieldErrors = {}
+  const blank = (v: string | undefined) => !v || !v.trim()
+  if (input.kind === 'add') {
+    if (blank(input.heading)) errors.heading = 'Enter a heading for the new section'
+    if (blank(input.body)) errors.body = 'Enter the text of the new section'
+  } else if (input.kind === 'change' || input.kind === 'delete') {
+    if (blank(input.section)) errors.section = input.kind === 'delete' ? 'Select the section to delete' : 'Select the section to change'
+    if (input.kind === 'change' && blank(input.body)) errors.body = 'Enter the new text of the section'
+  }
+  return errors
+}
+
 /** Proposes an amendment to a charter that is not closed. Editors are told. */
 export async function proposeAmendment(db: Db, actor: Actor, charterAsLoaded: CharterRow, input: AmendmentInput): Promise<AmendmentRow> {
   if (!signedIn(actor)) throw new AppError('unauthorised', 401, 'Sign in to propose an amendment')

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
 import { peopleByIds } from '../../accounts/accounts.ts'
 import { commentCounts, commentRows, findAmendment, voteOf } from '../amendments.queries.ts'
-import { castVote, commentOnAmendment, decideAmendment, describeAmendments, facts, listAmendments, proposeAmendment, reviseAmendment, visibleAmendment, withdrawAmendment, type AmendmentRow, type AmendmentSummary } from '../amendments.ts'
+import { castVote, commentOnAmendment, missingForKind, decideAmendment, describeAmendments, facts, listAmendments, proposeAmendment, reviseAmendment, visibleAmendment, withdrawAmendment, type AmendmentRow, type AmendmentSummary } from '../amendments.ts'
 import { textsByIds, type CharterRow } from '../charters.queries.ts'
 import { amendmentFilterSchema, amendmentSchema, commentSchema, decisionSchema, revisionSchema, voteSchema } from '../charters.schemas.ts'
 import { AMENDMENT_STATUSES, type AmendmentStatus } from '../charters.tables.ts'
@@ -162,7 +162,12 @@ export const amendmentPages: FastifyPluginAsync = async (app) => {
     const charter = await loadCharter(request)
     const token = submissionTokenIn(request.body)
     const parsed = parseInput(amendmentSchema, request.body)
-    if (!parsed.ok) return proposeForm(request, reply, charter, { ...parsed.input, _submission: token ?? '' }, parsed.errors)
+    if (!parsed.ok) {
+      // Every missing answer at once, in the order of the form.
+      const all: Record<string, string> = { ...missingForKind(parsed.input), ...parsed.errors }
+      const errors = Object.fromEntries(Object.keys(amendmentSchema).flatMap((k) => (all[k] ? [[k, all[k]]] : [])))
+      return proposeForm(request, reply, charter, { ...parsed.input, _submission: token ?? '' }, errors)
+    }
     try {
       const { url } = await submitOnce(app.db, token, request.user.id, async (trx) => `/charters/${charter.slug}/amendments/${(await proposeAmendment(trx, request.actor, charter, parsed.value)).number}?done=proposed`)
       return reply.redirect(url, 303)

@@ -21,21 +21,29 @@ export async function updatePilotRow(db: ChartersDb, charterId: string, organisa
 }
 
 /**
- * A charter's pilots whose organisation still signs it, the most recently updated first (a pilot
- * whose organisation withdrew is no longer shown).
+ * A charter's pilots whose organisation still signs it, the most recently updated first (a pilot whose
+ * organisation withdrew is no longer shown). Two small queries: pilots are few, signatures many.
  */
 export async function pilotsOf(db: ChartersDb, charterId: string): Promise<PilotRow[]> {
-  return db
+  const pilots = await db
     .selectFrom('charter_pilots')
-    .selectAll('charter_pilots')
-    .where('charter_pilots.charter_id', '=', charterId)
-    .where('charter_pilots.organisation_id', 'in', (eb) =>
-      eb.selectFrom('charter_signatures').select('charter_signatures.organisation_id').where('charter_signatures.charter_id', '=', charterId).where('charter_signatures.status', '=', 'active').where('charter_signatures.kind', '=', 'organisation'),
-    )
-    .orderBy((eb) => eb.fn.coalesce('charter_pilots.last_update_at', 'charter_pilots.created_at'), 'desc')
-    .orderBy('charter_pilots.organisation_id')
+    .selectAll()
+    .where('charter_id', '=', charterId)
+    .orderBy((eb) => eb.fn.coalesce('last_update_at', 'created_at'), 'desc')
+    .orderBy('organisation_id')
     .limit(200)
     .execute()
+  if (pilots.length === 0) return []
+  const signing = await db
+    .selectFrom('charter_signatures')
+    .select('organisation_id')
+    .where('charter_id', '=', charterId)
+    .where('kind', '=', 'organisation')
+    .where('status', '=', 'active')
+    .where('organisation_id', 'in', pilots.map((p) => p.organisation_id))
+    .execute()
+  const active = new Set(signing.map((r) => r.organisation_id))
+  return pilots.filter((p) => active.has(p.organisation_id))
 }
 
 /** Charters an organisation pilots. */

@@ -7,6 +7,7 @@ import type { ProjectsTables } from './modules/projects/projects.tables.ts'
 import type { PostsTables } from './modules/posts/posts.tables.ts'
 import type { NotificationsTables } from './modules/notifications/notifications.tables.ts'
 import type { CommunitiesTables } from './modules/communities/communities.tables.ts'
+import type { ChartersTables } from './modules/charters/charters.tables.ts'
 import type { ModerationTables } from './modules/moderation/moderation.tables.ts'
 
 /**
@@ -14,7 +15,7 @@ import type { ModerationTables } from './modules/moderation/moderation.tables.ts
  * then each module's own. Nothing in core/ or modules/ sees this type; each works through an
  * executor narrowed to its own tables.
  */
-export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ModerationTables {}
+export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, ModerationTables {}
 
 /** The whole database, typed: for tests, benchmarks and tools that look across modules. */
 export function wholeDatabase(handle: DatabaseHandle): Kysely<Database> {

@@ -280,8 +280,52 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
     add({ kind: 'report', label: `open report on ${answered.label}`, marker: answered.marker, words: [], ids: [], params: { id: open.id }, facts: { space: vis, report: { subject: answered, open: true } } })
   }
 
+  // ---------------------------------------------------------------- charters: drafted in the open, signed, piloted
+  // Site content: a platform admin starts it; members propose amendments and comment; organisations sign through
+  // their admins; people sign named or not (an unnamed signature is its signer's alone); a hidden organisation's
+  // signature and badge go with it.
+  const chMarker = 'zqchpubx'
+  const chSlug = captured(/^\/charters\/([^/?]+)/, redirected(await c.admin.submit('/charters/new', { title: `Charter ${chMarker}`, introduction: `Why ${chMarker}.`, sections: '## Open by default\nWe work in the open.\n\n## Share\nWe share what we make.' }), 'start a charter'), 'charter slug')
+  const charterId = (await t.db.selectFrom('charters').select('id').where('slug', '=', chSlug).executeTakeFirstOrThrow()).id
+  add({ kind: 'charter', label: 'published charter', marker: chMarker, words: [chMarker], ids: [], params: { slug: chSlug, number: '1' }, path: `/charters/${chSlug}`, search: { type: 'charter', words: [chMarker] }, facts: {} })
+  const sectionId = captured(/<section class="openly-charter-section" id="section-([^"]+)"/, (await c.anonymous.get(`/charters/${chSlug}`)).body, 'charter section id')
+  async function amendment(by: ActorName, marker: string, label: string): Promise<Fixture> {
+    const url = redirected(await c[by].submit(`/charters/${chSlug}/amendments/new`, { kind: 'change', section: sectionId, heading: '', body: `We work in the open, ${marker}.`, reason: `Because ${marker}.` }), label)
+    const number = captured(/\/amendments\/(\d+)/, url, 'amendment number')
+    const id = (await t.db.selectFrom('charter_amendments').select('id').where('charter_id', '=', charterId).where('number', '=', Number(number)).executeTakeFirstOrThrow()).id
+    // Its search document's title names the charter.
+    return add({ kind: 'amendment', label, marker, words: [marker], ids: [id], params: { slug: chSlug, number }, report: { type: 'amendment', id }, search: { type: 'amendment', words: [marker, chMarker] }, facts: { authors: [by] } })
+  }
+  async function amendmentComment(by: ActorName, on: Fixture, marker: string, label: string): Promise<Fixture> {
+    const page = `/charters/${chSlug}/amendments/${on.params.number}`
+    const id = captured(/#comment-([^&?]+)$/, redirected(await c[by].submit(page, { comment: `Comment ${marker}` }, `${page}/comments`), label), 'amendment comment id')
+    return add({ kind: 'amendmentComment', label, marker, words: [marker], ids: [], params: {}, report: { type: 'amendmentComment', id }, shownOn: [page], facts: { authors: [by], within: [on] } })
+  }
+  const openAmendment = await amendment('stranger', 'zqampubx', 'open amendment')
+  const hiddenAmendment = await amendment('member', 'zqamhidx', 'hidden amendment')
+  await amendmentComment('stranger', openAmendment, 'zqacvisx', 'comment on an amendment')
+  const hiddenAmendmentComment = await amendmentComment('member', openAmendment, 'zqachidx', 'hidden comment on an amendment')
+  // A comment goes out of reach with its amendment when a moderator hides the amendment.
+  await amendmentComment('stranger', hiddenAmendment, 'zqaconhx', 'comment on the hidden amendment')
+  redirected(await c.admin.submit(`/charters/${chSlug}/manage`, {}, `/charters/${chSlug}/publish`), 'publish the charter')
+  async function signature(by: ActorName, signatory: string, marker: string, label: string, facts: Fixture['facts'], showName = 'yes'): Promise<Fixture> {
+    const url = redirected(await c[by].submit(`/charters/${chSlug}/sign`, { signatory, show_name: showName, commitment: `We will ${marker}.`, version: '1' }), label)
+    const id = captured(/\/signatures\/([^/?]+)/, url, 'signature id')
+    return add({ kind: 'signature', label, marker, words: [marker], ids: facts.unpublished || facts.within ? [id] : [], params: { slug: chSlug, id }, facts })
+  }
+  await signature('orgadmin', op.id, 'zqsgorgx', 'organisation signature', { authors: ['orgadmin'] })
+  await signature('orgadmin', oh.id, 'zqsgohdx', 'signature of the hidden organisation', { authors: ['orgadmin'], within: [orgHidden] })
+  await signature('stranger', 'person', 'zqsgnamx', 'named personal signature', { authors: ['stranger'] })
+  // Not named in the register: counted, shown only to its signer (like a draft to its author).
+  await signature('member', 'person', 'zqsgunnx', 'unnamed personal signature', { authors: ['member'], unpublished: true }, 'no')
+  // Badges show the charter's title (its marker) and the organisation's status.
+  add({ kind: 'badge', label: 'badge of a signatory organisation', marker: chMarker, words: [], ids: [], params: { slug: chSlug, organisation: op.slug }, facts: {} })
+  add({ kind: 'badge', label: 'badge of the hidden organisation', marker: chMarker, words: [], ids: [], params: { slug: chSlug, organisation: oh.slug }, facts: { within: [orgHidden] } })
+  redirected(await c.orgadmin.submit(`/charters/${chSlug}/pilots/new`, { organisation: op.id, contact: '', goals: 'Goals zqplpubx.' }), 'volunteer as a pilot')
+  add({ kind: 'pilot', label: 'pilot', marker: 'zqplpubx', words: ['zqplpubx'], ids: [], params: { slug: chSlug, organisation: op.slug }, shownOn: [`/charters/${chSlug}`, `/charters/${chSlug}/pilots`], facts: {} })
+
   // ---------------------------------------------------------------- what moderators hide on the rest of the site
-  for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden]) {
+  for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden, hiddenAmendment, hiddenAmendmentComment]) {
     f.facts.hidden = true
     await hideByReport('admin', f.report!.type, f.report!.id, undefined, f)
   }

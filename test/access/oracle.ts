@@ -38,7 +38,7 @@ export type ActorName = (typeof ACTORS)[number]
 export type Vis = 'public' | 'signed_in' | 'members'
 export const VISIBILITIES: Vis[] = ['public', 'signed_in', 'members']
 
-export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'person' | 'organisation' | 'project' | 'tag' | 'report'
+export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot'
 
 /** What the policy needs to know about a fixture. */
 export interface Facts {

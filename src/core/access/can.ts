@@ -38,6 +38,10 @@ export type Action =
   | 'suspend'
   /** Publish content with links straight away, without waiting for a moderator's approval (trust levels, core/access/trust.ts). */
   | 'publishLinks'
+  /** Vote for or against a proposal (a charter amendment). */
+  | 'vote'
+  /** Sign a charter (for oneself; signing for an organisation also needs `speakFor` it). */
+  | 'sign'
 
 /** One space's visibility and the actor's standing in it, loaded once per decision. */
 export interface SpaceFacts {

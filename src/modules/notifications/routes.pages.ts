@@ -14,6 +14,8 @@ const KIND_LABELS: Record<string, string> = {
   moderation: 'Moderation',
   comment: 'Comment',
   organisation_request: 'Organisation',
+  charter_amendment: 'Charter amendment',
+  charter_version: 'Charter changed',
 }
 
 /** Only local paths are linked, so a stored URL can never send someone off-site. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { OrganisationRole, OrganisationsDb, OrganisationsTable, OrganisationType } from './organisations.tables.ts'
@@ -111,6 +112,17 @@ export async function adminIdsOf(db: OrganisationsDb, organisationId: string): P
   return rows.map((r) => r.user_id)
 }
 
+/** The admins of several organisations in one query, keyed by organisation id. */
+export async function adminIdsOfMany(db: OrganisationsDb, organisationIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>()
+  const unique = [...new Set(organisationIds)]
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db.selectFrom('organisation_members').select(['organisation_id', 'user_id']).where('organisation_id', 'in', unique.slice(i, i + 500)).where('role', '=', 'admin').execute()
+    for (const r of rows) map.set(r.organisation_id, [...(map.get(r.organisation_id) ?? []), r.user_id])
+  }
+  return map
+}
+
 /** The person's role in the organisation, or null. */
 export async function roleIn(db: OrganisationsDb, organisationId: string, userId: string): Promise<OrganisationRole | null> {
   const row = await db
@@ -181,6 +193,30 @@ export async function countriesInDirectory(db: OrganisationsDb, actor: Actor): P
     .orderBy('country')
     .execute()
   return rows.map((r) => r.country)
+}
+
+/** Ids of the organisations that exist but the actor may not see (a moderator hid them): usually none or a few. */
+export async function invisibleOrganisationIds(db: OrganisationsDb, actor: Actor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('hidden_at', 'is not', null)
+    .where((eb) => eb.not(visibleTo(actor, eb, ORGANISATION_ACCESS)))
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+/** Ids of the organisations the actor may see with this country, type and words in the name (each optional). */
+export async function matchingOrganisationIds(db: OrganisationsDb, actor: Actor, filter: { country?: string; type?: string; name?: string }): Promise<string[]> {
+  let q = db
+    .selectFrom('organisations')
+    .select('id')
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+  if (filter.country) q = q.where('country', '=', filter.country)
+  if (filter.type) q = q.where('type', '=', filter.type as OrganisationType)
+  // LIKE with an explicit escape character (the same on both databases); lower() on both sides for case.
+  if (filter.name) q = q.where(sql<boolean>`lower(name) like ${`%${filter.name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`)
+  return (await q.execute()).map((r) => r.id)
 }
 
 /** Every organisation an anonymous reader may see, for the sitemap. */

@@ -11,6 +11,10 @@ import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   adminCount,
   adminIdsOf,
+  adminIdsOfMany,
+  countriesInDirectory,
+  invisibleOrganisationIds,
+  matchingOrganisationIds,
   deleteMember,
   deleteMemberRequest,
   hasMemberRequest,
@@ -35,7 +39,7 @@ import {
   type OrganisationSummary,
 } from './organisations.queries.ts'
 import type { organisationSchema } from './organisations.schemas.ts'
-import type { OrganisationRole } from './organisations.tables.ts'
+import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
 
@@ -209,6 +213,29 @@ export async function organisationsOfPerson(db: Db, actor: Actor, userId: string
 export async function notifyOrganisationAdmins(db: Db, organisationId: string, note: Omit<NotificationInput, 'userId'>, actorId: string | null): Promise<void> {
   const admins = await adminIdsOf(db, organisationId)
   await notify(db, admins.map((userId) => ({ ...note, userId })), actorId)
+}
+
+/**
+ * The organisations the actor may not see (a moderator hid them), by id: for another module that keeps
+ * organisations' ids (a charter's signatories) to leave them out of its lists and counts. Usually empty.
+ */
+export async function organisationIdsHiddenFrom(db: Db, actor: Actor): Promise<string[]> {
+  return invisibleOrganisationIds(db, actor)
+}
+
+/** Ids of the organisations the actor may see that match a country, a type and words of the name (each optional): to filter another module's lists by organisations as they are now. */
+export async function organisationIdsMatching(db: Db, actor: Actor, filter: { country?: string; type?: string; name?: string }): Promise<string[]> {
+  return matchingOrganisationIds(db, actor, filter)
+}
+
+/** The countries and types of organisation in the directory, for other modules' filters. */
+export async function directoryFacets(db: Db, actor: Actor): Promise<{ countries: string[]; types: readonly string[] }> {
+  return { countries: await countriesInDirectory(db, actor), types: ORGANISATION_TYPES }
+}
+
+/** The admins of several organisations (who speak for them), keyed by organisation id: to tell many organisations at once. */
+export async function adminsOfOrganisations(db: Db, organisationIds: string[]): Promise<Map<string, string[]>> {
+  return adminIdsOfMany(db, organisationIds)
 }
 
 export interface OrganisationMember {

@@ -74,6 +74,20 @@ export async function listPostRows(db: PostsDb, actor: Actor, options: ListOptio
   return paginate(rows, limit, (r) => ({ at: r.published_at!, id: r.id }))
 }
 
+/** Published posts among `ids` the actor may read (for other modules that link posts, through posts.ts). */
+export async function publishedRowsByIds(db: PostsDb, actor: Actor, ids: string[]): Promise<CardRow[]> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return []
+  const at = now()
+  return (await db
+    .selectFrom('posts')
+    .select(CARD)
+    .where('posts.id', 'in', unique)
+    .where('posts.status', '=', 'published')
+    .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
+    .execute()) as CardRow[]
+}
+
 /** Drafts and scheduled posts the person is an author or co-author of. */
 export async function draftRows(db: PostsDb, actor: Actor & { userId: string }): Promise<CardRow[]> {
   const at = now()

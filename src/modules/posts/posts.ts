@@ -26,6 +26,7 @@ import {
   listPostRows,
   nextSeriesNumber,
   postParts,
+  publishedRowsByIds,
   setCommentHiddenAt,
   setPostHiddenAt,
   slugsLike,
@@ -348,4 +349,22 @@ export async function setPostHidden(db: Db, id: string, hidden: boolean): Promis
 /** Moderation: hides or restores a comment (comments are not in the search index). */
 export async function setCommentHidden(db: Db, id: string, hidden: boolean): Promise<void> {
   await setCommentHiddenAt(db, id, hidden ? now() : null)
+}
+
+// ---------------------------------------------------------------- for other modules
+
+/**
+ * Published posts among `ids` the actor may read, as cards, keyed by id: for a module that links posts
+ * (a charter pilot's progress updates). Drafts, scheduled, hidden and out-of-reach posts are left out.
+ */
+export async function postsByIds(db: Db, actor: Actor, ids: string[]): Promise<Map<string, PostCard>> {
+  const cards = await hydrate(db, actor, await publishedRowsByIds(db, actor, ids))
+  return new Map(cards.map((c) => [c.id, c]))
+}
+
+/** The published post at this slug if the actor may read it, as a card; else null (to link a post by its address). */
+export async function publishedPostBySlug(db: Db, actor: Actor, slug: string): Promise<PostCard | null> {
+  const post = await findPostBySlug(db, slug)
+  if (!post) return null
+  return (await postsByIds(db, actor, [post.id])).get(post.id) ?? null
 }

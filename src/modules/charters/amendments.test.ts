@@ -1,0 +1,281 @@
+import { test, describe } from 'node:test'
+import assert from 'node:assert/strict'
+import { testDialects } from '../../../test/support/databases.ts'
+import { chartersWorld, location } from '../../../test/support/charters.ts'
+import { csrfTokenIn } from '../../../test/support/client.ts'
+import { setAmendmentHidden } from './amendments.ts'
+
+for (const dialect of testDialects()) {
+  describe(`charter amendments on ${dialect}`, () => {
+    const w = chartersWorld(dialect)
+    const amendmentRow = (slug: string, number: number) =>
+      w.db().selectFrom('charter_amendments').innerJoin('charters', 'charters.id', 'charter_amendments.charter_id').selectAll('charter_amendments').where('charters.slug', '=', slug).where('number', '=', number).executeTakeFirstOrThrow()
+
+    test('a member proposes a rewrite: the page shows a word-level diff marked in words, the reason, and the editors are told', async () => {
+      const slug = await w.startCharter('Diffed pledge')
+      const [first] = await w.sectionIds(slug)
+      const form = await w.c.alice.get(`/charters/${slug}/amendments/new?section=${first}`)
+      assert.match(form.body, /We publish what we learn every week, where anyone can read it\.<\/textarea>/, 'a rewrite starts from the current words')
+      const n = await w.propose(slug, 'alice', { kind: 'change', section: first!, body: 'We publish what we learn every fortnight, where anyone can read and reuse it.', reason: 'Weekly is too much for small teams.' })
+      const page = await w.c.anonymous.get(`/charters/${slug}/amendments/${n}`)
+      assert.equal(page.statusCode, 200)
+      assert.match(page.body, /Change to section 1: Work in the open by default/)
+      assert.match(page.body, /<del class="openly-diff__removed"><span class="govuk-visually-hidden">removed: <\/span>week<span class="govuk-visually-hidden"> \(end of removed text\)<\/span><\/del><ins class="openly-diff__added"><span class="govuk-visually-hidden">added: <\/span>fortnight/)
+      assert.match(page.body, /Weekly is too much for small teams\./)
+      assert.match(page.body, /Show the change side by side/)
+      assert.ok((await w.notifications(w.u.editor.id, 'charter_amendment')).some((n2) => n2.url === `/charters/${slug}/amendments/${n}`))
+      const charterPage = await w.c.anonymous.get(`/charters/${slug}`)
+      assert.match(charterPage.body, /1 open amendment<span class="govuk-visually-hidden"> to section 1<\/span>/)
+    })
+
+    test('bad proposals come back with clear errors and the input kept: same text, no section, no reason, unknown kind', async () => {
+      const slug = await w.startCharter('Careful pledge')
+      const [first] = await w.sectionIds(slug)
+      const same = await w.c.alice.submit(`/charters/${slug}/amendments/new`, { kind: 'change', section: first!, body: 'We publish what we learn every week,   where anyone can read it.', reason: 'No change really' })
+      assert.equal(same.statusCode, 422)
+      assert.match(same.body, /Your text is the same as the current text/)
+      const noSection = await w.c.alice.submit(`/charters/${slug}/amendments/new`, { kind: 'delete', section: 'not-a-section', reason: 'Too long' })
+      assert.equal(noSection.statusCode, 422)
+      assert.match(noSection.body, /Select the section to delete/)
+      const noReason = await w.c.alice.submit(`/charters/${slug}/amendments/new`, { kind: 'add', heading: 'Measure', body: 'We measure what matters.', reason: '' })
+      assert.equal(noReason.statusCode, 422)
+      assert.match(noReason.body, /Enter reason/)
+      assert.match(noReason.body, /We measure what matters\.<\/textarea>/)
+      const odd = await w.c.alice.submit(`/charters/${slug}/amendments/new`, { kind: 'rename', reason: 'x' })
+      assert.equal(odd.statusCode, 422)
+      assert.equal((await w.c.alice.get(`/charters/${slug}/amendments/999`)).statusCode, 404)
+      assert.equal((await w.c.alice.get(`/charters/${slug}/amendments/x1`)).statusCode, 404)
+    })
+
+    test('votes: one per person, changeable, withdrawable; five racing votes from one person count once; refused once decided', async () => {
+      const slug = await w.startCharter('Voted pledge')
+      const [, second] = await w.sectionIds(slug)
+      const n = await w.propose(slug, 'alice', { kind: 'change', section: second!, body: 'Code, designs and research are open by default.', reason: 'Shorter.' })
+      const url = `/charters/${slug}/amendments/${n}`
+      const racing = await w.concurrently(w.c.bob, url, `${url}/vote`, { vote: 'for' })
+      assert.deepEqual(racing.map((r) => r.statusCode), [303, 303, 303, 303, 303])
+      await w.c.carol.submit(url, { vote: 'against' }, `${url}/vote`)
+      let row = await amendmentRow(slug, n)
+      assert.deepEqual([row.votes_for, row.votes_against], [1, 1])
+      assert.equal((await w.db().selectFrom('charter_amendment_votes').select('user_id').where('amendment_id', '=', row.id).execute()).length, 2)
+      await w.c.carol.submit(url, { vote: 'for' }, `${url}/vote`)
+      row = await amendmentRow(slug, n)
+      assert.deepEqual([row.votes_for, row.votes_against], [2, 0], 'a changed vote moves')
+      await w.c.carol.submit(url, { vote: 'none' }, `${url}/vote`)
+      assert.equal((await amendmentRow(slug, n)).votes_for, 1, 'a vote taken back')
+      const bad = await w.c.bob.submit(url, { vote: 'maybe' }, `${url}/vote`)
+      assert.equal(bad.statusCode, 422)
+      assert.match((await w.c.bob.get(url)).body, /You voted for/)
+      assert.equal((await w.decide(slug, n, 'accept')).statusCode, 303)
+      const late = await w.c.carol.submit(url, { vote: 'against' }, `${url}/vote`)
+      assert.equal(late.statusCode, 409)
+      assert.match(late.body, /Voting on this amendment is closed|voting is closed/)
+      assert.equal((await amendmentRow(slug, n)).votes_against, 0)
+    })
+
+    test('a vote racing the decision either lands before it or is refused: never after', async () => {
+      const slug = await w.startCharter('Raced vote pledge')
+      const [first] = await w.sectionIds(slug)
+      const n = await w.propose(slug, 'alice', { kind: 'change', section: first!, body: 'We publish everything we learn.', reason: 'Simpler.' })
+      const url = `/charters/${slug}/amendments/${n}`
+      const voteForm = await w.c.bob.get(url)
+      const decideForm = await w.c.editor.get(url)
+      const [vote, decision] = await Promise.all([
+        w.c.bob.post(`${url}/vote`, { vote: 'against', _csrf: csrfTokenIn(voteForm.body)! }),
+        w.c.editor.post(`${url}/decision`, { decision: 'accept', reply: '', _csrf: csrfTokenIn(decideForm.body)! }),
+      ])
+      assert.equal(decision.statusCode, 303)
+      assert.ok([303, 409].includes(vote.statusCode), `vote: ${vote.statusCode}`)
+      const row = await amendmentRow(slug, n)
+      const votes = await w.db().selectFrom('charter_amendment_votes').selectAll().where('amendment_id', '=', row.id).execute()
+      // Serialised on the amendment's row: a vote that got in is counted in the decided amendment; a refused one left nothing.
+      assert.equal(votes.length, vote.statusCode === 303 ? 1 : 0)
+      assert.equal(row.votes_against, votes.length)
+    })
+
+    test('accepting makes a new version; amendments written against the old text conflict, their authors are told; accepting one is refused until its author brings it up to date (which clears its votes)', async () => {
+      const slug = await w.startCharter('Versioned pledge')
+      const [first] = await w.sectionIds(slug)
+      const a = await w.propose(slug, 'alice', { kind: 'change', section: first!, body: 'We publish what we learn every week, openly.', reason: 'Add openly.' })
+      const b = await w.propose(slug, 'bob', { kind: 'change', section: first!, body: 'We publish what we learn, every week, in plain words.', reason: 'Plain words.' })
+      await w.c.carol.submit(`/charters/${slug}/amendments/${b}`, { vote: 'for' }, `/charters/${slug}/amendments/${b}/vote`)
+      const accepted = await w.decide(slug, a, 'accept', 'Thanks, agreed.')
+      assert.equal(accepted.statusCode, 303)
+      assert.equal((await w.charterRow(slug)).current_version, 2)
+      const charterPage = await w.c.anonymous.get(`/charters/${slug}`)
+      assert.match(charterPage.body, /We publish what we learn every week, openly\./)
+      assert.match((await w.c.anonymous.get(`/charters/${slug}/versions/1`)).body, /We publish what we learn every week, where anyone can read it\./, 'the old version is kept')
+      assert.match((await w.c.anonymous.get(`/charters/${slug}/amendments/${a}`)).body, /Accepted into <a class="govuk-link" href="\/charters\/[^/]+\/versions\/2">version 2<\/a>/)
+      assert.ok((await w.notifications(w.u.alice.id, 'charter_amendment')).some((x) => /was accepted: Thanks, agreed\./.test(x.text)))
+
+      assert.equal((await amendmentRow(slug, b)).conflict, 1)
+      assert.ok((await w.notifications(w.u.bob.id, 'charter_amendment')).some((x) => x.url === `/charters/${slug}/amendments/${b}` && /bring your amendment up to date/.test(x.text)))
+      const refused = await w.decide(slug, b, 'accept')
+      assert.equal(refused.statusCode, 409)
+      assert.match(refused.body, /written against an earlier text/)
+      assert.equal((await w.charterRow(slug)).current_version, 2, 'a refused acceptance makes no version')
+      assert.equal((await amendmentRow(slug, b)).status, 'open')
+      const page = await w.c.bob.get(`/charters/${slug}/amendments/${b}`)
+      assert.match(page.body, /Needs updating/)
+      assert.match(page.body, /What changed in the section since this amendment was written/)
+
+      const revised = await w.c.bob.submit(`/charters/${slug}/amendments/${b}/edit`, { heading: '', body: 'We publish what we learn every week, openly, in plain words.', reason: 'Plain words, on top of the new text.' })
+      assert.equal(revised.statusCode, 303)
+      const row = await amendmentRow(slug, b)
+      assert.equal(row.conflict, 0)
+      assert.equal(row.votes_for, 0, 'votes on the old words are cleared')
+      assert.ok((await w.notifications(w.u.carol.id, 'charter_amendment')).some((x) => /vote again/.test(x.text)))
+      assert.equal((await w.decide(slug, b, 'accept')).statusCode, 303)
+      assert.equal((await w.charterRow(slug)).current_version, 3)
+      const compare = await w.c.anonymous.get(`/charters/${slug}/compare?from=1&to=3&view=side`)
+      assert.equal(compare.statusCode, 200)
+      assert.match(compare.body, /Section 1 changed/)
+      assert.match(compare.body, /Version 2: Amendment \d+ accepted/)
+    })
+
+    test('rejecting needs a reply; a decided amendment cannot be decided again; only editors decide', async () => {
+      const slug = await w.startCharter('Rejected pledge')
+      const [, , third] = await w.sectionIds(slug)
+      const n = await w.propose(slug, 'alice', { kind: 'delete', section: third!, reason: 'We always ask for help anyway.' })
+      const notEditor = await w.c.bob.get(`/charters/${slug}/amendments/${n}`)
+      assert.doesNotMatch(notEditor.body, /Record the decision/)
+      const forged = await w.c.bob.post(`/charters/${slug}/amendments/${n}/decision`, { decision: 'accept', _csrf: csrfTokenIn(notEditor.body)! })
+      assert.equal(forged.statusCode, 404)
+      const noReply = await w.decide(slug, n, 'reject', '')
+      assert.equal(noReply.statusCode, 422)
+      assert.match(noReply.body, /Enter a reply saying why the amendment is rejected/)
+      assert.equal((await w.decide(slug, n, 'reject', 'Asking for help is the heart of it.')).statusCode, 303)
+      const again = await w.decide(slug, n, 'accept')
+      assert.equal(again.statusCode, 409)
+      assert.match(again.body, /already been decided/)
+      assert.equal((await amendmentRow(slug, n)).status, 'rejected')
+      assert.equal((await w.sectionIds(slug)).length, 3)
+      assert.match((await w.c.anonymous.get(`/charters/${slug}/amendments/${n}`)).body, /Asking for help is the heart of it\./)
+    })
+
+    test('two editors accepting amendments to one section at once: one wins, the other is refused, versions stay one per acceptance', async () => {
+      const slug = await w.startCharter('Raced pledge')
+      await w.c.editor.submit(`/charters/${slug}/manage`, { handle: w.u.carol.handle }, `/charters/${slug}/editors`)
+      const [first] = await w.sectionIds(slug)
+      const a = await w.propose(slug, 'alice', { kind: 'change', section: first!, body: 'Version A of the first section.', reason: 'A.' })
+      const b = await w.propose(slug, 'bob', { kind: 'change', section: first!, body: 'Version B of the first section.', reason: 'B.' })
+      const [pageA, pageB] = await Promise.all([w.c.editor.get(`/charters/${slug}/amendments/${a}`), w.c.carol.get(`/charters/${slug}/amendments/${b}`)])
+      const [ra, rb] = await Promise.all([
+        w.c.editor.post(`/charters/${slug}/amendments/${a}/decision`, { decision: 'accept', reply: '', _csrf: csrfTokenIn(pageA.body)! }),
+        w.c.carol.post(`/charters/${slug}/amendments/${b}/decision`, { decision: 'accept', reply: '', _csrf: csrfTokenIn(pageB.body)! }),
+      ])
+      assert.deepEqual([ra.statusCode, rb.statusCode].sort(), [303, 409])
+      const charter = await w.charterRow(slug)
+      assert.equal(charter.current_version, 2)
+      const versions = await w.db().selectFrom('charter_versions').select('number').where('charter_id', '=', charter.id).orderBy('number').execute()
+      assert.deepEqual(versions.map((v) => v.number), [1, 2])
+      const texts = await w.db().selectFrom('charter_section_texts').selectAll().where('section_id', '=', first!).where('to_version', 'is', null).execute()
+      assert.equal(texts.length, 1, 'one current text per section')
+
+      // The same amendment accepted twice at once (two tabs): one version.
+      const c = await w.propose(slug, 'alice', { kind: 'add', after: first!, heading: 'Celebrate', body: 'We celebrate what others share.', reason: 'Joy.' })
+      const twice = await w.concurrently(w.c.editor, `/charters/${slug}/amendments/${c}`, `/charters/${slug}/amendments/${c}/decision`, { decision: 'accept', reply: '' }, 3)
+      assert.equal(twice.filter((r) => r.statusCode === 303).length, 1, `statuses ${twice.map((r) => r.statusCode)}`)
+      assert.equal((await w.charterRow(slug)).current_version, 3)
+    })
+
+    test('a new section goes where proposed and renumbers the rest; deleting a section refuses later amendments to it', async () => {
+      const slug = await w.startCharter('Reshaped pledge')
+      const [first, second] = await w.sectionIds(slug)
+      const add = await w.propose(slug, 'alice', { kind: 'add', after: first!, heading: 'Show the work', body: 'We show work in progress, not only results.', reason: 'Early is better.' })
+      const change = await w.propose(slug, 'bob', { kind: 'change', section: second!, body: 'We share code and research.', reason: 'Shorter.' })
+      const del = await w.propose(slug, 'carol', { kind: 'delete', section: second!, reason: 'Covered elsewhere.' })
+      assert.equal((await w.decide(slug, add, 'accept')).statusCode, 303)
+      const page = await w.c.anonymous.get(`/charters/${slug}`)
+      assert.match(page.body, /<span class="openly-section-number">2\.<\/span> Show the work/)
+      assert.match(page.body, /<span class="openly-section-number">3\.<\/span> Share what we build/)
+      assert.equal((await w.decide(slug, del, 'accept')).statusCode, 303)
+      assert.equal((await w.sectionIds(slug)).length, 3)
+      const refused = await w.decide(slug, change, 'accept')
+      assert.equal(refused.statusCode, 409)
+      assert.match(refused.body, /has been deleted/)
+      const amendmentPage = await w.c.bob.get(`/charters/${slug}/amendments/${change}`)
+      assert.match(amendmentPage.body, /has been deleted since it was proposed/)
+      const compare = await w.c.anonymous.get(`/charters/${slug}/compare?from=1&to=3`)
+      assert.match(compare.body, /New section 2/)
+      assert.match(compare.body, /Section 2 deleted/)
+      assert.match((await w.c.anonymous.get(`/charters/${slug}/versions/1`)).body, /Share what we build/)
+    })
+
+    test('proposals and comments sent twice at once make one each; comments tell the author', async () => {
+      const slug = await w.startCharter('Once pledge')
+      const [first] = await w.sectionIds(slug)
+      const responses = await w.concurrently(w.c.alice, `/charters/${slug}/amendments/new`, `/charters/${slug}/amendments/new`, { kind: 'delete', section: first!, reason: 'Sent twice.' })
+      assert.deepEqual(responses.map((r) => r.statusCode), [303, 303, 303, 303, 303])
+      assert.equal(new Set(responses.map(location)).size, 1)
+      const charter = await w.charterRow(slug)
+      const amendments = await w.db().selectFrom('charter_amendments').select('number').where('charter_id', '=', charter.id).execute()
+      assert.equal(amendments.length, 1)
+      const url = `/charters/${slug}/amendments/${amendments[0]!.number}`
+      const comments = await w.concurrently(w.c.bob, url, `${url}/comments`, { comment: 'I would **keep** it.' })
+      assert.deepEqual(comments.map((r) => r.statusCode), [303, 303, 303, 303, 303])
+      assert.equal((await w.db().selectFrom('charter_amendment_comments').select('id').where('charter_id', '=', charter.id).execute()).length, 1)
+      assert.match((await w.c.anonymous.get(url)).body, /I would <strong>keep<\/strong> it\./)
+      assert.ok((await w.notifications(w.u.alice.id, 'comment')).some((n) => n.url.startsWith(`${url}#comment-`)))
+      const empty = await w.c.bob.submit(url, { comment: '' }, `${url}/comments`)
+      assert.equal(empty.statusCode, 422)
+      assert.match(empty.body, /Enter comment/)
+    })
+
+    test('a hidden amendment is out of lists and search for others, 404 for them, still seen by its author; it cannot be decided', async () => {
+      const slug = await w.startCharter('Moderated pledge')
+      const [first] = await w.sectionIds(slug)
+      const n = await w.propose(slug, 'alice', { kind: 'change', section: first!, body: 'Spammy zqspamword text.', reason: 'zqspamword' })
+      const row = await amendmentRow(slug, n)
+      assert.match((await w.c.anonymous.get('/search?q=zqspamword')).body, new RegExp(`/amendments/${n}`))
+      // Reported, then hidden from the moderation queue (the moderation module through charters' registry).
+      const report = await w.c.bob.submit(`/report?type=amendment&id=${row.id}`, { type: 'amendment', id: row.id, reason: 'Spam' }, '/report')
+      assert.equal(report.statusCode, 303, report.body.slice(0, 300))
+      const reportId = (await w.db().selectFrom('reports').select('id').where('subject_id', '=', row.id).executeTakeFirstOrThrow()).id
+      const hidden = await w.c.editor.submit(`/moderation/reports/${reportId}`, { action: 'hide', reason: 'Spam' })
+      assert.equal(hidden.statusCode, 303, hidden.body.slice(0, 300))
+      assert.equal((await w.c.anonymous.get(`/charters/${slug}/amendments/${n}`)).statusCode, 404)
+      assert.equal((await w.c.bob.get(`/charters/${slug}/amendments/${n}`)).statusCode, 404)
+      assert.equal((await w.c.alice.get(`/charters/${slug}/amendments/${n}`)).statusCode, 200)
+      assert.doesNotMatch((await w.c.anonymous.get(`/charters/${slug}/amendments`)).body, /zqspamword|Spammy/)
+      assert.doesNotMatch((await w.c.anonymous.get('/search?q=zqspamword')).body, new RegExp(`/amendments/${n}`))
+      assert.equal((await w.c.anonymous.get(`/api/v1/charters/${slug}/amendments/${n}`)).statusCode, 404)
+      const admin = await w.c.editor.get(`/charters/${slug}/amendments/${n}`)
+      assert.equal(admin.statusCode, 200, 'platform admins moderate site content')
+      assert.doesNotMatch(admin.body, /Record the decision/)
+      // Restored: it is back, and can be decided.
+      await w.t.app.db.transaction().execute((trx) => setAmendmentHidden(trx, row.id, false))
+      w.t.app.pageCache.invalidate()
+      assert.equal((await w.c.anonymous.get(`/charters/${slug}/amendments/${n}`)).statusCode, 200)
+      assert.match((await w.c.editor.get(`/charters/${slug}/amendments/${n}`)).body, /Record the decision/)
+    })
+  })
+
+  describe(`charter amendment comments from new accounts on ${dialect}`, () => {
+    const w = chartersWorld(dialect, { config: { trust: { newAccountDays: 3, approvals: 2 } } })
+
+    test('a new account’s comment with a link waits for approval: only its author (and moderators) see it, nobody is told', async () => {
+      const slug = await w.startCharter('Trusted pledge')
+      const [first] = await w.sectionIds(slug)
+      const n = await w.propose(slug, 'alice', { kind: 'delete', section: first!, reason: 'Not needed.' })
+      const url = `/charters/${slug}/amendments/${n}`
+      const held = await w.c.bob.submit(url, { comment: 'See [our guide](https://spam.example/zqheldlink) for more.' }, `${url}/comments`)
+      assert.equal(held.statusCode, 303)
+      assert.match(location(held), /\?done=held#comment-/)
+      assert.doesNotMatch((await w.c.anonymous.get(url)).body, /zqheldlink/)
+      assert.doesNotMatch((await w.c.carol.get(url)).body, /zqheldlink/)
+      const own = await w.c.bob.get(url)
+      assert.match(own.body, /zqheldlink/)
+      assert.match(own.body, /Waiting for approval/)
+      assert.equal((await w.notifications(w.u.alice.id, 'comment')).length, 0, 'the amendment’s author is not told of a held comment')
+      const pending = await w.c.editor.get('/moderation/pending')
+      assert.match(pending.body, /Comment on amendment/)
+      const commentId = /#comment-([^&?]+)$/.exec(location(held))![1]!
+      assert.equal((await w.c.editor.submit('/moderation/pending', { type: 'amendmentComment', id: commentId }, '/moderation/approve')).statusCode, 303)
+      assert.match((await w.c.anonymous.get(url)).body, /zqheldlink/, 'approved: everyone sees it')
+      // Without links, or from a platform admin, a comment is published at once.
+      assert.match(location(await w.c.carol.submit(url, { comment: 'Plain words are fine.' }, `${url}/comments`)), /done=commented/)
+      assert.match(location(await w.c.editor.submit(url, { comment: 'See https://openly.example/guide too.' }, `${url}/comments`)), /done=commented/)
+    })
+  })
+}

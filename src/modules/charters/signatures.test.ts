@@ -169,7 +169,7 @@ for (const dialect of testDialects()) {
       assert.match((await get('?q=%25')).body, /No signatories match these filters/, 'a % is a character, not a wildcard')
       assert.equal((await get('?kind=robots')).statusCode, 400)
       assert.equal((await get(`?q=${'x'.repeat(300)}`)).statusCode, 400)
-      assert.equal((await get('?cursor=not-a-cursor')).statusCode, 200)
+      assert.equal((await get('?cursor=not-a-cursor')).statusCode, 400, 'a malformed cursor is a clear 400, not page 1')
 
       const csv = await w.c.anonymous.get(`/charters/${slug}/signatories.csv`)
       assert.equal(csv.statusCode, 200)

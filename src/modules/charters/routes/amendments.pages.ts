@@ -1,3 +1,4 @@
+import { done, query, text } from '../../../core/http/schemas.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../../core/access/can.ts'
 import { heldStateOf, heldStatesOf } from '../../../core/access/held.ts'
@@ -142,7 +143,7 @@ export const amendmentPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/charters/:slug/amendments/new', { config: { serves: 'form', shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/amendments/new', { config: { serves: 'form', shows: 'charter' } , schema: { querystring: query({ kind: text(20), section: text(60), after: text(60), done }) } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const charter = await loadCharter(request)
     if (!(await can(app.db, request.actor, 'participate', 'charter', charter))) return reply.code(409).render('errors/error.njk', { title: 'This charter is closed', heading: 'This charter is closed', paragraphs: ['It takes no more amendments.'], noindex: true })
@@ -260,7 +261,7 @@ export const amendmentPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/amendments/:number/edit', { config: { serves: 'form', shows: 'amendment' } }, async (request, reply) => {
+  app.get('/charters/:slug/amendments/:number/edit', { config: { serves: 'form', shows: 'amendment' } , schema: { querystring: query({ done }) } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { charter, amendment } = await revisable(request)
     return reviseForm(request, reply, charter, amendment, { heading: amendment.heading, body: amendment.body, reason: amendment.reason })

@@ -1,3 +1,4 @@
+import { done, query, text } from '../../../core/http/schemas.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../../core/access/can.ts'
 import { notFound } from '../../../core/errors.ts'
@@ -120,7 +121,7 @@ export const charterPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/charters/:slug/manage', { config: { serves: 'form', shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/manage', { config: { serves: 'form', shows: 'charter' } , schema: { querystring: query({ done }) } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     return managePage(request, reply, await managed(request))
   })

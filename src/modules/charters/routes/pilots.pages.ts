@@ -1,3 +1,4 @@
+import { done, query, text } from '../../../core/http/schemas.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../../core/access/can.ts'
 import type { Actor } from '../../../core/access/policy.ts'
@@ -43,7 +44,7 @@ export const pilotPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/pilots/new', { config: { serves: 'form', shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/pilots/new', { config: { serves: 'form', shows: 'charter' } , schema: { querystring: query({ done }) } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const charter = await loadCharter(request)
     return newForm(request, reply, charter, {})
@@ -110,7 +111,7 @@ export const pilotPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/pilots/:organisation/edit', { config: { serves: 'form', shows: 'pilot' } }, async (request, reply) => {
+  app.get('/charters/:slug/pilots/:organisation/edit', { config: { serves: 'form', shows: 'pilot' } , schema: { querystring: query({ done }) } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const loaded = await managedPilot(request)
     const contact = loaded.pilot.contact_id ? (await peopleByIds(app.db, [loaded.pilot.contact_id])).get(loaded.pilot.contact_id) : undefined

@@ -1,3 +1,4 @@
+import { done, query, text } from '../../../core/http/schemas.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../../core/access/can.ts'
 import type { Actor } from '../../../core/access/policy.ts'
@@ -44,7 +45,7 @@ async function signForm(request: FastifyRequest, reply: FastifyReply, charter: C
 
 /** Signing, the register (with its exports and badges), a signature's page, and re-consent. */
 export const signaturePages: FastifyPluginAsync = async (app) => {
-  app.get('/charters/:slug/sign', { config: { serves: 'form', shows: 'charter' } }, async (request, reply) => {
+  app.get('/charters/:slug/sign', { config: { serves: 'form', shows: 'charter' } , schema: { querystring: query({ as: text(100), done }) } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const charter = await loadCharter(request)
     const reason = notSignableReason(charter)
@@ -181,7 +182,7 @@ export const signaturePages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/charters/:slug/signatures/:id/review', { config: { serves: 'form', shows: 'signature' } }, async (request, reply) => {
+  app.get('/charters/:slug/signatures/:id/review', { config: { serves: 'form', shows: 'signature' } , schema: { querystring: query({ done }) } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { charter, signature } = await managedSignature(request)
     return reviewPage(request, reply, charter, signature)

@@ -38,6 +38,8 @@ export type Action =
   | 'suspend'
   /** Publish content with links straight away, without waiting for a moderator's approval (trust levels, core/access/trust.ts). */
   | 'publishLinks'
+  /** Be among an event's attendees (going, or organising it): see its online link, pitch and vote, write session notes. */
+  | 'attend'
 
 /** One space's visibility and the actor's standing in it, loaded once per decision. */
 export interface SpaceFacts {

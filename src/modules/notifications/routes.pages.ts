@@ -11,6 +11,8 @@ const KIND_LABELS: Record<string, string> = {
   moderation: 'Moderation',
   comment: 'Comment',
   organisation_request: 'Organisation',
+  event_place: 'Event place',
+  event_change: 'Event update',
 }
 
 /** Only local paths are linked, so a stored URL can never send someone off-site. */

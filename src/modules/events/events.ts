@@ -7,7 +7,6 @@ import { audit } from '../../core/audit.ts'
 import { invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { markdownToText, renderMarkdown } from '../../core/markdown/markdown.ts'
-import { indexDocument } from '../../core/search/search.ts'
 import { notify } from '../notifications/notifications.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { organisationsByIds, organisationsOfPerson } from '../organisations/organisations.ts'
@@ -16,10 +15,12 @@ import { communitiesOf } from '../communities/communities.ts'
 import { eventFacts, type EventFacts } from './events.policy.ts'
 import { eventSlugsLike, findEventBySlug, insertEvent, listEventRows, lockEvent, setEventHiddenAt, updateEventRow, findEventById, type EventFilter, type EventRow } from './events.queries.ts'
 import { peopleToTell, repliesTo, rsvpCounts } from './rsvp.queries.ts'
-import { FORMAT_LABELS, MAX_CAPACITY, MAX_VOTES, wholeNumber, type eventSchema } from './events.schemas.ts'
+import { eventSchema, FORMAT_LABELS, MAX_CAPACITY, MAX_VOTES, wholeNumber } from './events.schemas.ts'
 import type { EventFormat, OrganiserKind, RsvpStatus } from './events.tables.ts'
 import { canonicalZone, describeWhen, zonedToUtc, type When } from './zoned.ts'
 import { promoteWaiting } from './rsvp.ts'
+import { indexEvent, reindexEvent } from './events.search.ts'
+import { moveSessions } from './unconference.queries.ts'
 
 // The events module's public face (the only file other modules may import), and an event's life:
 // finding one the reader may see, the cards lists show, creating, changing, cancelling, hiding.
@@ -208,6 +209,7 @@ export function checkEventInput(input: EventInput): { ok: true; value: { startsA
   if (!timeZone) errors.time_zone = 'Select a time zone from the list'
   const time = (field: 'starts_at' | 'ends_at', label: string) => {
     if (!timeZone) return null
+    if (!input[field]?.trim()) return null
     const r = zonedToUtc(input[field], timeZone)
     if (r.ok) return r.iso
     errors[field] = r.reason === 'gap' ? `${label} does not exist in ${timeZone}: the clocks change then. Enter a time an hour later` : `${label} must be a real date and time, like 2026-12-01T10:00`
@@ -232,6 +234,16 @@ export function checkEventInput(input: EventInput): { ok: true; value: { startsA
   }
   if (Object.keys(errors).length) return { ok: false, errors }
   return { ok: true, value: { startsAt: startsAt!, endsAt: endsAt!, timeZone: timeZone!, capacity, votes } }
+}
+
+/**
+ * Every problem with a submitted event form at once, in form order: the parser's (missing, too long) and
+ * the event's own (times, zone, venue, places) for fields the parser passed.
+ */
+export function eventFormErrors(parseErrors: FieldErrors, input: Record<string, string>): FieldErrors {
+  const checked = checkEventInput({ ...(input as unknown as EventInput), unconference: ['true', 'on'].includes(input.unconference ?? '') })
+  const merged: FieldErrors = { ...(checked.ok ? {} : checked.errors), ...parseErrors }
+  return Object.fromEntries(Object.keys(eventSchema).filter((k) => merged[k]).map((k) => [k, merged[k]!]))
 }
 
 /** A summary for lists: the first 40 words of the description. */
@@ -321,7 +333,10 @@ export async function updateEvent(db: Db, actor: Actor & { userId: string }, exi
   const retitled = changes.title !== event.title
   const saved: EventRow = { ...event, ...changes, sequence: Number(event.sequence) + (moved || retitled ? 1 : 0) }
   await updateEventRow(db, event.id, { ...changes, sequence: saved.sequence })
-  await indexEvent(db, saved)
+  // Session notes become searchable at the event's end, and everything follows its space.
+  if (saved.space_id !== event.space_id) await moveSessions(db, event.id, saved.space_id)
+  if (saved.ends_at !== event.ends_at || saved.space_id !== event.space_id) await reindexEvent(db, saved)
+  else await indexEvent(db, saved)
   if (moved) {
     const when = describeWhen(saved.starts_at, saved.ends_at, saved.time_zone).text
     await notify(db, (await peopleToTell(db, event.id)).map((userId) => ({ userId, kind: 'event_change' as const, text: `“${saved.title}” has changed: ${when}${saved.venue ? `, ${saved.venue}` : ''}`, url: `/events/${saved.slug}`, spaceId: saved.space_id })), actor.userId)
@@ -340,22 +355,9 @@ export async function cancelEvent(db: Db, actor: Actor & { userId: string }, eve
   await audit(db, { actorId: actor.userId, action: 'event.cancelled', subjectType: 'event', subjectId: event.id, spaceId: event.space_id, reason })
 }
 
-/** Writes the event to the search index with the visibility facts the pages use (never its online link). */
-export async function indexEvent(db: Db, e: EventRow): Promise<void> {
-  await indexDocument(db, {
-    type: 'event',
-    id: e.id,
-    title: e.title,
-    body: [markdownToText(e.description), e.venue].filter(Boolean).join('\n'),
-    url: `/events/${e.slug}`,
-    spaceId: e.space_id,
-    visibleFrom: e.hidden_at ? null : e.created_at,
-  })
-}
-
 /** Moderation: hides or restores an event and updates the search index to match. */
 export async function setEventHidden(db: Db, id: string, hidden: boolean): Promise<void> {
   await setEventHiddenAt(db, id, hidden ? now() : null)
   const e = await findEventById(db, id)
-  if (e) await indexEvent(db, e)
+  if (e) await reindexEvent(db, e)
 }

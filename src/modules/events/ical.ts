@@ -28,7 +28,7 @@ export interface SessionEntry {
   endsAt: string
 }
 
-const hostOf = (baseUrl: string) => new URL(baseUrl).host
+const hostOf = (baseUrl: string) => new URL(baseUrl).hostname
 
 function calendar(name: string, description: string) {
   return ical({ name, description, prodId: { company: 'Openly', product: 'Openly events', language: 'EN' }, method: ICalCalendarMethod.PUBLISH, ttl: 3600 })

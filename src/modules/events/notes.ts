@@ -2,13 +2,12 @@ import type { Db } from '../../core/db/database.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { AppError, invalid } from '../../core/errors.ts'
-import { markdownToText, renderMarkdown } from '../../core/markdown/markdown.ts'
-import { indexDocument } from '../../core/search/search.ts'
+import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { listPosts, viewablePost, type PostCard } from '../posts/posts.ts'
 import type { NotesFacts, SessionFacts } from './events.policy.ts'
 import { findEventById, updateEventRow, type EventRow } from './events.queries.ts'
-import { indexEvent } from './events.ts'
+import { indexEvent, indexSessionNotes } from './events.search.ts'
 import { insertRevision, linkedPostIds, replaceLinkedPosts, revisionsOf, setNotesHiddenAt, updateNotesIfAt } from './notes.queries.ts'
 import { findSessionById, type SessionRow } from './unconference.queries.ts'
 
@@ -43,19 +42,6 @@ export async function saveSessionNotes(db: Db, actor: Actor & { userId: string }
   await insertRevision(db, { id: newId(), session_id: session.id, revision, body: text, edited_by: actor.userId, created_at: t })
   await indexSessionNotes(db, event, { ...session, notes: text })
   return revision
-}
-
-/** Notes are found by search from the end of the event (when everyone may read them), like the pages. */
-export async function indexSessionNotes(db: Db, event: EventRow, s: SessionRow): Promise<void> {
-  await indexDocument(db, {
-    type: 'session_notes',
-    id: s.id,
-    title: `Notes: ${s.title}`,
-    body: markdownToText(s.notes),
-    url: `/events/${event.slug}/sessions/${s.id}#notes`,
-    spaceId: event.space_id,
-    visibleFrom: !s.notes.trim() || s.hidden_at || s.notes_hidden_at || event.hidden_at ? null : event.ends_at,
-  })
 }
 
 /** The saved versions of a session's notes, newest first, with their editors' names. */
@@ -102,7 +88,7 @@ export async function publishEventNotes(db: Db, actor: Actor & { userId: string 
   const changes = { notes: input.notes, notes_html: renderMarkdown(input.notes), notes_published_at: event.notes_published_at ?? t, updated_at: t }
   await updateEventRow(db, event.id, changes)
   await replaceLinkedPosts(db, event.id, postIds, actor.userId, t)
-  await indexEvent(db, { ...event, ...changes, description: `${event.description}\n\n${input.notes}` })
+  await indexEvent(db, { ...event, ...changes })
 }
 
 /** Posts the event's notes link, as cards, filtered by what the reader may see. */

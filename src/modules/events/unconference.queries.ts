@@ -30,6 +30,11 @@ export async function updateSessionRow(db: EventsDb, id: string, changes: Partia
   await db.updateTable('event_sessions').set(changes).where('id', '=', id).execute()
 }
 
+/** Keeps the sessions' copy of their event's space in step when the event moves. */
+export async function moveSessions(db: EventsDb, eventId: string, spaceId: string | null): Promise<void> {
+  await db.updateTable('event_sessions').set({ space_id: spaceId }).where('event_id', '=', eventId).execute()
+}
+
 /** Raises the calendar SEQUENCE of sessions that moved in the grid. */
 export async function bumpSessionSequences(db: EventsDb, ids: string[]): Promise<void> {
   if (ids.length === 0) return

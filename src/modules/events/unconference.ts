@@ -4,7 +4,7 @@ import { can } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { isUniqueViolation } from '../../core/db/errors.ts'
 import { AppError, conflict, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
-import { indexDocument } from '../../core/search/search.ts'
+import { indexSession } from './events.search.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { eventFacts, type EventFacts, type SessionFacts } from './events.policy.ts'
 import { lockEvent, updateEventRow, type EventRow } from './events.queries.ts'
@@ -40,7 +40,8 @@ import { describeWhen, zonedToUtc } from './zoned.ts'
 
 export type { SessionRow }
 
-export const sessionFacts = (s: SessionRow, event: EventFacts): SessionFacts => ({ spaceId: s.space_id, authorIds: [s.pitcher_id], hiddenAt: s.hidden_at, event })
+/** A session lives where its event does (the event's space, whatever the session row copied). */
+export const sessionFacts = (s: SessionRow, event: EventFacts): SessionFacts => ({ spaceId: event.spaceId, authorIds: [s.pitcher_id], hiddenAt: s.hidden_at, event })
 
 /** A session the actor may see, in this event, or 404. */
 export async function viewableSession(db: Db, actor: Actor, event: EventRow, id: string): Promise<{ session: SessionRow; facts: SessionFacts }> {
@@ -168,19 +169,6 @@ export async function editPitch(db: Db, event: EventRow, session: SessionRow, in
   const changes = { title: input.title, summary: oneParagraph(input.summary), format: input.format as SessionFormat, updated_at: now() }
   await updateSessionRow(db, session.id, changes)
   await indexSession(db, event, { ...session, ...changes })
-}
-
-/** Writes a session to the search index in its event's space (its notes are indexed apart, from the event's end). */
-export async function indexSession(db: Db, event: EventRow, s: SessionRow): Promise<void> {
-  await indexDocument(db, {
-    type: 'event_session',
-    id: s.id,
-    title: s.title,
-    body: `${s.summary}\n${event.title}`,
-    url: `/events/${event.slug}/sessions/${s.id}`,
-    spaceId: event.space_id,
-    visibleFrom: s.hidden_at || event.hidden_at ? null : s.created_at,
-  })
 }
 
 // ---------------------------------------------------------------- voting

@@ -5,7 +5,7 @@ import type { FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
 import { pageSize } from '../../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
-import { cancelEvent, createEvent, eventCards, listEvents, organisedEvent, organiserChoices, updateEvent, viewableEvent, type EventRow } from '../events.ts'
+import { cancelEvent, createEvent, eventCards, eventFormErrors, listEvents, organisedEvent, organiserChoices, updateEvent, viewableEvent, type EventRow } from '../events.ts'
 import { cancelSchema, eventNotesSchema, eventSchema, FORMAT_LABELS } from '../events.schemas.ts'
 import { eventJsonLd } from '../jsonld.ts'
 import { linkedPosts, publishEventNotes } from '../notes.ts'
@@ -92,7 +92,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
     const actor = request.actor
     const token = submissionTokenIn(request.body)
     const parsed = parseInput(eventSchema, request.body)
-    if (!parsed.ok) return renderForm(request, reply, null, { ...parsed.input, _submission: token ?? '' }, parsed.errors)
+    if (!parsed.ok) return renderForm(request, reply, null, { ...parsed.input, _submission: token ?? '' }, eventFormErrors(parsed.errors, parsed.input))
     try {
       const { url } = await submitOnce(db, token, actor.userId, async (trx) => `/events/${(await createEvent(trx, actor, parsed.value)).slug}?done=created`)
       return reply.redirect(url, 303)
@@ -115,7 +115,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
     const actor = request.actor
     const { event } = await organisedEvent(db, actor, slug)
     const parsed = parseInput(eventSchema, request.body)
-    if (!parsed.ok) return renderForm(request, reply, event, parsed.input, parsed.errors)
+    if (!parsed.ok) return renderForm(request, reply, event, parsed.input, eventFormErrors(parsed.errors, parsed.input))
     try {
       await db.transaction().execute(async (trx) => updateEvent(trx, actor, (await organisedEvent(trx, actor, slug)).event, parsed.value))
     } catch (err) {

@@ -4,6 +4,7 @@ import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { spacesByIds } from '../../core/access/spaces.ts'
 import { audit } from '../../core/audit.ts'
+import { holdForApproval } from '../../core/access/trust.ts'
 import { invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { markdownToText, renderMarkdown } from '../../core/markdown/markdown.ts'
@@ -252,7 +253,7 @@ export function excerptOf(markdown: string): string {
   return words.length > 40 ? `${words.slice(0, 40).join(' ')}…` : words.join(' ')
 }
 
-const RESERVED = ['new', 'mine', 'calendar', 'feed']
+const RESERVED = ['new', 'mine', 'calendar', 'feed', 'calendar.ics']
 const eventSlug = (db: Db, title: string) => freeSlug(title, (base) => eventSlugsLike(db, base), { fallback: 'event', reserved: RESERVED, max: 60 })
 
 /** Creates an event from the form, in the caller's transaction; throws `invalid(fields)` with form messages. */
@@ -263,9 +264,13 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput): Prom
   if (!checked.ok || !organiser.ok) throw invalid({ ...(checked.ok ? {} : checked.errors), ...(organiser.ok ? {} : organiser.errors) })
   const t = now()
   const v = checked.value
+  const id = newId()
+  const slug = await eventSlug(db, input.title)
+  // Trust levels: a new account's event whose description links elsewhere waits for a moderator.
+  const heldAt = await holdForApproval(db, actor, { type: 'event', id, spaceId: organiser.spaceId, title: input.title, url: `/events/${slug}`, text: input.description })
   const row: EventRow = {
-    id: newId(),
-    slug: await eventSlug(db, input.title),
+    id,
+    slug,
     title: input.title,
     description: input.description,
     description_html: renderMarkdown(input.description),
@@ -288,7 +293,7 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput): Prom
     notes_html: '',
     notes_published_at: null,
     cancelled_at: null,
-    hidden_at: null,
+    hidden_at: heldAt,
     sequence: 0,
     activity_at: t,
     created_at: t,
@@ -331,8 +336,10 @@ export async function updateEvent(db: Db, actor: Actor & { userId: string }, exi
   }
   const moved = changes.starts_at !== event.starts_at || changes.ends_at !== event.ends_at || changes.venue !== event.venue || changes.online_url !== event.online_url || changes.format !== event.format
   const retitled = changes.title !== event.title
-  const saved: EventRow = { ...event, ...changes, sequence: Number(event.sequence) + (moved || retitled ? 1 : 0) }
-  await updateEventRow(db, event.id, { ...changes, sequence: saved.sequence })
+  // An edit that adds links is held like a new event (one a moderator approved stays published).
+  const heldAt = event.hidden_at ?? (await holdForApproval(db, actor, { type: 'event', id: event.id, spaceId: organiser.spaceId, title: input.title, url: `/events/${event.slug}`, text: input.description }))
+  const saved: EventRow = { ...event, ...changes, hidden_at: heldAt, sequence: Number(event.sequence) + (moved || retitled ? 1 : 0) }
+  await updateEventRow(db, event.id, { ...changes, hidden_at: heldAt, sequence: saved.sequence })
   // Session notes become searchable at the event's end, and everything follows its space.
   if (saved.space_id !== event.space_id) await moveSessions(db, event.id, saved.space_id)
   if (saved.ends_at !== event.ends_at || saved.space_id !== event.space_id) await reindexEvent(db, saved)

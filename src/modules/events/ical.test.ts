@@ -125,7 +125,7 @@ for (const dialect of testDialects()) {
       await rsvp(b!, slug, 'going')
       await b!.client.submit('/events/mine', {}, '/events/mine/calendar')
       const url = /<code id="calendar-url">([^<]+)<\/code>/.exec((await b!.client.get('/events/mine')).body)![1]!
-      const cal = parse((await t.app.inject({ url: new URL(url).pathname })).body)
+      const cal = parse((await t.app.inject({ url: `${new URL(url).pathname}${new URL(url).search}` })).body)
       assert.equal(cal.name, 'My events – Openly')
       assert.deepEqual(cal.events.map((e) => [e.summary, e.status]), [['Waiting list: One seat', 'TENTATIVE']])
     })

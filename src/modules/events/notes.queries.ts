@@ -6,7 +6,7 @@ export type RevisionRow = EventNoteRevisionsTable
  * Saves a session's notes only if nobody saved since `baseRevision` (optimistic concurrency: two people
  * editing at once never overwrite each other). Returns false when someone did.
  */
-export async function updateNotesIfAt(db: EventsDb, sessionId: string, baseRevision: number, changes: { notes: string; notes_html: string; notes_updated_at: string }): Promise<boolean> {
+export async function updateNotesIfAt(db: EventsDb, sessionId: string, baseRevision: number, changes: { notes: string; notes_html: string; notes_updated_at: string; notes_hidden_at: string | null }): Promise<boolean> {
   const r = await db
     .updateTable('event_sessions')
     .set({ ...changes, notes_revision: baseRevision + 1 })

@@ -2,12 +2,13 @@ import type { Db } from '../../core/db/database.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { AppError, invalid } from '../../core/errors.ts'
+import { holdForApproval } from '../../core/access/trust.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { listPosts, viewablePost, type PostCard } from '../posts/posts.ts'
 import type { NotesFacts, SessionFacts } from './events.policy.ts'
 import { findEventById, updateEventRow, type EventRow } from './events.queries.ts'
-import { indexEvent, indexSessionNotes } from './events.search.ts'
+import { indexEvent, indexSessionNotes, reindexEvent } from './events.search.ts'
 import { insertRevision, linkedPostIds, replaceLinkedPosts, revisionsOf, setNotesHiddenAt, updateNotesIfAt } from './notes.queries.ts'
 import { findSessionById, type SessionRow } from './unconference.queries.ts'
 
@@ -33,14 +34,16 @@ export class NotesConflict extends AppError {
  */
 export async function saveSessionNotes(db: Db, actor: Actor & { userId: string }, event: EventRow, session: SessionRow, text: string, baseRevision: number): Promise<number> {
   const t = now()
-  const saved = await updateNotesIfAt(db, session.id, baseRevision, { notes: text, notes_html: renderMarkdown(text), notes_updated_at: t })
+  // Trust levels: a new account's links in the notes wait for a moderator (the notes are hidden until then).
+  const heldAt = session.notes_hidden_at ?? (await holdForApproval(db, actor, { type: 'session_notes', id: session.id, spaceId: event.space_id, title: `Notes of “${session.title}”`, url: `/events/${event.slug}/sessions/${session.id}#notes`, text }))
+  const saved = await updateNotesIfAt(db, session.id, baseRevision, { notes: text, notes_html: renderMarkdown(text), notes_updated_at: t, notes_hidden_at: heldAt })
   if (!saved) {
     const fresh = await findSessionById(db, session.id)
     throw new NotesConflict({ notes: fresh?.notes ?? '', revision: Number(fresh?.notes_revision ?? 0) })
   }
   const revision = baseRevision + 1
   await insertRevision(db, { id: newId(), session_id: session.id, revision, body: text, edited_by: actor.userId, created_at: t })
-  await indexSessionNotes(db, event, { ...session, notes: text })
+  await indexSessionNotes(db, event, { ...session, notes: text, notes_hidden_at: heldAt })
   return revision
 }
 
@@ -85,10 +88,13 @@ export async function publishEventNotes(db: Db, actor: Actor & { userId: string 
       throw err
     }
   }
-  const changes = { notes: input.notes, notes_html: renderMarkdown(input.notes), notes_published_at: event.notes_published_at ?? t, updated_at: t }
+  // Trust levels: a new account's notes with links hold the event back until a moderator approves it.
+  const heldAt = event.hidden_at ?? (await holdForApproval(db, actor, { type: 'event', id: event.id, spaceId: event.space_id, title: event.title, url: `/events/${event.slug}`, text: input.notes }))
+  const changes = { notes: input.notes, notes_html: renderMarkdown(input.notes), notes_published_at: event.notes_published_at ?? t, hidden_at: heldAt, updated_at: t }
   await updateEventRow(db, event.id, changes)
   await replaceLinkedPosts(db, event.id, postIds, actor.userId, t)
-  await indexEvent(db, { ...event, ...changes })
+  if (heldAt !== event.hidden_at) await reindexEvent(db, { ...event, ...changes })
+  else await indexEvent(db, { ...event, ...changes })
 }
 
 /** Posts the event's notes link, as cards, filtered by what the reader may see. */

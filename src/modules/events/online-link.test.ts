@@ -105,9 +105,10 @@ for (const dialect of testDialects()) {
       const url = /<code id="calendar-url">([^<]+)<\/code>/.exec(mine.body)?.[1]
       assert.ok(url, 'the new address is shown once')
       assert.doesNotMatch((await going.client.get('/events/mine')).body, /calendar-url/, 'and only once')
-      const path = new URL(url!).pathname
+      const path = `${new URL(url!).pathname}${new URL(url!).search}`
       const stored = await t.db.selectFrom('event_calendar_tokens').select('token_hash').where('user_id', '=', going.user.id).executeTakeFirstOrThrow()
       assert.ok(!path.includes(stored.token_hash), 'only a hash of the secret is stored')
+      assert.match(path, /^\/events\/calendar\.ics\?key=[A-Za-z0-9_-]{32}$/)
       const feed = await t.app.inject({ url: path })
       assert.equal(feed.statusCode, 200)
       assert.ok(unfold(feed.body).includes(LINK))
@@ -116,7 +117,7 @@ for (const dialect of testDialects()) {
       // The waiting person's calendar shows the event as waiting, without the link.
       await readers.waiting!.client.submit('/events/mine', {}, '/events/mine/calendar')
       const waitingUrl = /<code id="calendar-url">([^<]+)<\/code>/.exec((await readers.waiting!.client.get('/events/mine')).body)![1]!
-      const waitingFeed = await t.app.inject({ url: new URL(waitingUrl).pathname })
+      const waitingFeed = await t.app.inject({ url: `${new URL(waitingUrl).pathname}${new URL(waitingUrl).search}` })
       assert.ok(!unfold(waitingFeed.body).includes(LINK))
       assert.match(waitingFeed.body, /SUMMARY:Waiting list: Hybrid/)
       assert.match(waitingFeed.body, /STATUS:TENTATIVE/)
@@ -125,7 +126,7 @@ for (const dialect of testDialects()) {
       assert.equal((await t.app.inject({ url: path })).statusCode, 404)
       await going.client.submit('/events/mine', {}, '/events/mine/calendar/remove')
       assert.equal((await t.db.selectFrom('event_calendar_tokens').select('user_id').where('user_id', '=', going.user.id).execute()).length, 0)
-      for (const bad of ['/events/calendar/short.ics', `/events/calendar/${'A'.repeat(40)}.ics`, '/events/calendar/%27%20or%201%3D1.ics']) assert.equal((await t.app.inject({ url: bad })).statusCode, 404, bad)
+      for (const bad of ['/events/calendar.ics', '/events/calendar.ics?key=short', `/events/calendar.ics?key=${'A'.repeat(40)}`, '/events/calendar.ics?key=%27%20or%201%3D1', '/events/calendar.ics?key=a&key=b']) assert.equal((await t.app.inject({ url: bad })).statusCode, 404, bad)
     })
   })
 }

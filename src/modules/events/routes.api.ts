@@ -108,7 +108,7 @@ export async function eventsApi(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { slug: string } }>(
     '/events/:slug',
-    { config: { serves: 'api' }, schema: { tags: ['events'], summary: 'One event', params: slugParams, response: { 200: eventDetailSchema, 404: problem } } },
+    { config: { serves: 'api', shows: 'event' }, schema: { tags: ['events'], summary: 'One event', params: slugParams, response: { 200: eventDetailSchema, 404: problem } } },
     async (request, reply) => {
       const { event, facts } = await viewableEvent(db, request.actor, request.params.slug)
       const [cards, attend] = await Promise.all([eventCards(db, request.actor, [event]), can(db, request.actor, 'attend', 'event', facts)])
@@ -128,7 +128,7 @@ export async function eventsApi(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { slug: string } }>(
     '/events/:slug/sessions',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'event' },
       schema: {
         tags: ['events'],
         summary: 'The sessions pitched for an unconference, most voted first',
@@ -150,7 +150,7 @@ export async function eventsApi(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { slug: string } }>(
     '/events/:slug/schedule',
     {
-      config: { serves: 'api' },
+      config: { serves: 'api', shows: 'event' },
       schema: {
         tags: ['events'],
         summary: 'An unconference’s published schedule: rooms, and for each time slot the session in each room',

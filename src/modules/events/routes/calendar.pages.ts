@@ -28,13 +28,13 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
 
   app.get('/events.ics', { config: { serves: 'feed', cache: true } }, async (request, reply) => sendFeed(request, reply, 'Events', await feedEntries(db, request.actor, {})))
 
-  app.get('/events/:slug.ics', { config: { serves: 'file', cache: true } }, async (request, reply) => {
+  app.get('/events/:slug.ics', { config: { serves: 'file', cache: true, shows: 'event' } }, async (request, reply) => {
     const { event } = await viewableEvent(db, request.actor, (request.params as Params).slug)
     const entry = await eventEntry(db, request.actor, event)
     return sendCalendar(request, reply, eventsCalendar(base, event.title, event.excerpt, [entry]), { personal: request.user !== null || Boolean(entry.onlineUrl), filename: `${event.slug}.ics` })
   })
 
-  app.get('/events/:slug/schedule.ics', { config: { serves: 'file', cache: true } }, async (request, reply) => {
+  app.get('/events/:slug/schedule.ics', { config: { serves: 'file', cache: true, shows: 'event' } }, async (request, reply) => {
     const { event } = await viewableEvent(db, request.actor, (request.params as Params).slug)
     const entries = await scheduleEntries(db, request.actor, event)
     if (!entries) return reply.callNotFound()
@@ -42,28 +42,29 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
   })
 
   // Per organiser and per community: the same events their pages list.
-  app.get('/communities/:slug/events.ics', { config: { serves: 'feed', cache: true } }, async (request, reply) => {
+  app.get('/communities/:slug/events.ics', { config: { serves: 'feed', cache: true, shows: 'community' } }, async (request, reply) => {
     const space = await spaceByPath(db, `/communities/${(request.params as Params).slug}`)
     const visible = space !== null && (await can(db, request.actor, 'view', 'space', space))
     return sendFeed(request, reply, space?.name ?? '', visible ? await feedEntries(db, request.actor, { spaceId: space!.id }) : null)
   })
-  app.get('/organisations/:slug/events.ics', { config: { serves: 'feed', cache: true } }, async (request, reply) => {
+  app.get('/organisations/:slug/events.ics', { config: { serves: 'feed', cache: true, shows: 'organisation' } }, async (request, reply) => {
     const org = await visibleOrganisationBySlug(db, request.actor, (request.params as Params).slug)
     return sendFeed(request, reply, org?.name ?? '', org ? await feedEntries(db, request.actor, { organiser: { kind: 'organisation', id: org.id } }) : null)
   })
-  app.get('/projects/:slug/events.ics', { config: { serves: 'feed', cache: true } }, async (request, reply) => {
+  app.get('/projects/:slug/events.ics', { config: { serves: 'feed', cache: true, shows: 'project' } }, async (request, reply) => {
     const project = await visibleProjectBySlug(db, request.actor, (request.params as Params).slug)
     return sendFeed(request, reply, project?.name ?? '', project ? await feedEntries(db, request.actor, { organiser: { kind: 'project', id: project.id } }) : null)
   })
-  app.get('/people/:handle/events.ics', { config: { serves: 'feed', cache: true } }, async (request, reply) => {
+  app.get('/people/:handle/events.ics', { config: { serves: 'feed', cache: true, shows: 'person' } }, async (request, reply) => {
     const person = await findVisiblePerson(db, request.actor, (request.params as Params).handle)
     return sendFeed(request, reply, person?.name ?? '', person ? await feedEntries(db, request.actor, { organiser: { kind: 'person', id: person.id } }) : null)
   })
 
   // A person's own calendar, read by calendar clients (no cookie): the secret in the address is the key.
   // Never cached by the page cache (not `cache: true`) nor by anyone else (private, no-store).
-  app.get('/events/calendar/:token.ics', { config: { serves: 'feed' } }, async (request, reply) => {
-    const userId = await calendarOwner(db, (request.params as Params).token)
+  app.get('/events/calendar.ics', { config: { serves: 'feed' } }, async (request, reply) => {
+    const key = (request.query as Record<string, unknown>).key
+    const userId = typeof key === 'string' ? await calendarOwner(db, key) : null
     if (!userId) return reply.callNotFound()
     const entries = await personalEntries(db, userId)
     return sendCalendar(request, reply, eventsCalendar(base, 'My events – Openly', 'Events you are going to, waiting for or organising on Openly', entries), { personal: true })
@@ -87,7 +88,7 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
       upcoming: cards.filter((c) => !c.past),
       past: cards.filter((c) => c.past).reverse(),
       calendarSince: createdAt,
-      calendarUrl: secret ? `${base}/events/calendar/${secret}.ics` : null,
+      calendarUrl: secret ? `${base}/events/calendar.ics?key=${secret}` : null,
       flash: flashOf(request),
       noindex: true,
     })

@@ -103,7 +103,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
     }
   })
 
-  app.get('/events/:slug/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/events/:slug/edit', { config: { serves: 'form', shows: 'event' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { event } = await organisedEvent(db, request.actor, (request.params as Params).slug)
     return renderForm(request, reply, event, formValues(event))
@@ -128,7 +128,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ the event page
 
-  app.get('/events/:slug', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/events/:slug', { config: { serves: 'page', cache: true, shows: 'event' } }, async (request, reply) => {
     const actor = request.actor
     const { event, facts } = await viewableEvent(db, actor, (request.params as Params).slug)
     const [cards, manage, attend, participate, mine, posts, sessions] = await Promise.all([
@@ -173,7 +173,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
   const renderCancel = (reply: FastifyReply, event: EventRow, values: Record<string, unknown>, errors?: FieldErrors) =>
     reply.code(errors ? 422 : 200).render('events/cancel.njk', { title: `Cancel “${event.title}”`, breadcrumbs: eventCrumbs(event), event, values, errors, noindex: true })
 
-  app.get('/events/:slug/cancel', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/events/:slug/cancel', { config: { serves: 'form', shows: 'event' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { event } = await organisedEvent(db, request.actor, (request.params as Params).slug)
     return renderCancel(reply, event, {})
@@ -195,7 +195,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
   const renderNotes = (reply: FastifyReply, event: EventRow, values: Record<string, unknown>, errors?: FieldErrors) =>
     reply.code(errors ? 422 : 200).render('events/notes-form.njk', { title: `Notes of “${event.title}”`, breadcrumbs: eventCrumbs(event), event, values, errors, noindex: true })
 
-  app.get('/events/:slug/notes', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/events/:slug/notes', { config: { serves: 'form', shows: 'event' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const actor = request.actor
     const { event } = await organisedEvent(db, actor, (request.params as Params).slug)

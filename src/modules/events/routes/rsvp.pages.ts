@@ -22,8 +22,8 @@ export const rsvpPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/events/${slug}?done=${outcome.status}`, 303)
   })
 
-  app.get('/events/:slug/attendees', { config: { serves: 'page' } }, async (request, reply) => {
-    if (!request.user) return signIn(request, reply)
+  // Organisers only: anyone else, signed in or not, gets 404 (it is linked from the event page for organisers).
+  app.get('/events/:slug/attendees', { config: { serves: 'page', shows: 'event_attendees' } }, async (request, reply) => {
     const { event } = await organisedEvent(db, request.actor, (request.params as Params).slug)
     const [replies, cards] = await Promise.all([repliesFor(db, event.id), eventCards(db, request.actor, [event])])
     return reply.render('events/attendees.njk', { title: `Who replied to “${event.title}”`, breadcrumbs: eventCrumbs(event), event, e: cards[0], replies, noindex: true })

@@ -20,7 +20,7 @@ export const schedulePages: FastifyPluginAsync = async (app) => {
     return found.event
   }
 
-  app.get('/events/:slug/schedule', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/events/:slug/schedule', { config: { serves: 'page', cache: true, shows: 'event' } }, async (request, reply) => {
     const { event } = await viewableEvent(db, request.actor, (request.params as Params).slug)
     if (!Number(event.unconference)) throw notFound()
     const visible = await maySeeGrid(db, request.actor, event)
@@ -67,7 +67,7 @@ export const schedulePages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/events/:slug/schedule/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/events/:slug/schedule/edit', { config: { serves: 'form', shows: 'event' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     return renderEdit(request, reply, await asHost(request.actor, (request.params as Params).slug))
   })

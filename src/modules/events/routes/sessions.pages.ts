@@ -48,7 +48,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/events/:slug/sessions', { config: { serves: 'page', cache: true } }, async (request, reply) => renderSessions(request, reply, (request.params as Params).slug))
+  app.get('/events/:slug/sessions', { config: { serves: 'page', cache: true, shows: 'event' } }, async (request, reply) => renderSessions(request, reply, (request.params as Params).slug))
 
   app.post('/events/:slug/sessions/:id/vote', async (request, reply) => {
     const { slug, id } = request.params as Params
@@ -83,7 +83,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/events/:slug/sessions/new', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/events/:slug/sessions/new', { config: { serves: 'form', shows: 'event' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { event, facts } = await unconference(request.actor, (request.params as Params).slug)
     if (!(await can(db, request.actor, 'contribute', 'event', facts))) return reply.redirect(`/events/${event.slug}`, 303)
@@ -102,7 +102,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(url, 303)
   })
 
-  app.get('/events/:slug/sessions/:id/edit', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/events/:slug/sessions/:id/edit', { config: { serves: 'form', shows: 'event_session' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { slug, id } = request.params as Params
     const { event } = await unconference(request.actor, slug)
@@ -126,7 +126,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ a session's page
 
-  app.get('/events/:slug/sessions/:id', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/events/:slug/sessions/:id', { config: { serves: 'page', cache: true, shows: 'event_session' } }, async (request, reply) => {
     const { slug, id } = request.params as Params
     const actor = request.actor
     const { event } = await unconference(actor, slug)
@@ -182,7 +182,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
       noindex: true,
     })
 
-  app.get('/events/:slug/sessions/:id/notes', { config: { serves: 'form' } }, async (request, reply) => {
+  app.get('/events/:slug/sessions/:id/notes', { config: { serves: 'form', shows: 'event_session' } }, async (request, reply) => {
     if (!request.user) return signIn(request, reply)
     const { slug, id } = request.params as Params
     const { event, session } = await notesOf(request.actor, slug, id, 'edit')
@@ -212,7 +212,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/events/${slug}/sessions/${id}?done=session_notes#notes`, 303)
   })
 
-  app.get('/events/:slug/sessions/:id/notes/history', { config: { serves: 'page' } }, async (request, reply) => {
+  app.get('/events/:slug/sessions/:id/notes/history', { config: { serves: 'page', shows: 'event_session' } }, async (request, reply) => {
     const { slug, id } = request.params as Params
     const { event, session } = await notesOf(request.actor, slug, id, 'view')
     return reply.render('events/session-notes-history.njk', {

@@ -14,6 +14,7 @@ import { createUser, signInAs } from '../support/factories.ts'
 import type { Mailbox } from '../support/mailbox.ts'
 import { setPersonHidden } from '../../src/modules/accounts/accounts.ts'
 import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
+import { buildEvents } from './events.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -279,6 +280,9 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
     const open = await t.db.selectFrom('reports').select('id').where('subject_id', '=', answered.report!.id).executeTakeFirstOrThrow()
     add({ kind: 'report', label: `open report on ${answered.label}`, marker: answered.marker, words: [], ids: [], params: { id: open.id }, facts: { space: vis, report: { subject: answered, open: true } } })
   }
+
+  // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
+  await buildEvents({ t, c, add, community, redirected, hideByReport })
 
   // ---------------------------------------------------------------- what moderators hide on the rest of the site
   for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden]) {

@@ -2,9 +2,9 @@ import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
-import { csrfTokenIn } from '../../../test/support/client.ts'
 import { createEvent, eventFields, formValuesIn, location, person, rsvp, type Person } from '../../../test/support/events.ts'
 import { setMembership } from '../../core/access/spaces.ts'
+import { csrfTokenIn } from '../../../test/support/client.ts'
 
 for (const dialect of testDialects()) {
   describe(`events: creating, changing, reading on ${dialect}`, () => {

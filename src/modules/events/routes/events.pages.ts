@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../../core/access/can.ts'
+import { heldStateOf } from '../../../core/access/held.ts'
 import { signedIn, type Actor } from '../../../core/access/policy.ts'
 import type { FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
@@ -141,6 +142,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       Number(event.unconference) ? listSessions(db, actor, event) : Promise.resolve(null),
     ])
     const card = cards[0]!
+    const held = event.hidden_at ? await heldStateOf(db, 'event', event.id) : null
     // The one place the online link is put into a page: for people going and organisers ('attend').
     const onlineUrl = attend && event.online_url ? event.online_url : null
     const waitingPlace = mine?.status === 'waiting' ? (await waitingAhead(db, event.id, Number(mine.position))) + 1 : null
@@ -156,6 +158,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       manage,
       attend,
       participate,
+      pending: held === 'pending',
       reply: mine?.status ?? null,
       waitingPlace,
       needsMembership: Boolean(actor.userId && !participate && !mine && !card.past && !card.cancelled && event.space_id),

@@ -1,7 +1,6 @@
 import type { Db } from '../../core/db/database.ts'
 import { can } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
-import { peopleByIds } from '../accounts/accounts.ts'
 import { eventFacts } from './events.policy.ts'
 import type { EventRow } from './events.queries.ts'
 import type { SessionEntry } from './ical.ts'
@@ -12,7 +11,7 @@ import { gridState } from './unconference.ts'
 // calendar entries. Before publication only organisers see it.
 
 export interface GridCell {
-  session: { id: string; title: string; url: string; pitcher: { handle: string; name: string; public: boolean } | null; votes: number } | null
+  session: { id: string; title: string; url: string; pitcherName: string } | null
 }
 
 export interface GridView {
@@ -29,10 +28,9 @@ export async function maySeeGrid(db: Db, actor: Actor, event: EventRow): Promise
 
 /** The grid as a table: one row per time slot, one cell per room (null cell = free). */
 export async function gridView(db: Db, event: EventRow): Promise<GridView> {
-  const state = await gridState(db, event)
+  const state = await gridState(db, event, { votes: false })
   const sessions = new Map(state.sessions.map((s) => [s.id, s]))
   const at = new Map(state.placements.map((p) => [`${p.roomId}|${p.slotId}`, p.sessionId]))
-  const people = await peopleByIds(db, state.sessions.map((s) => s.pitcherId))
   return {
     published: event.schedule_published_at !== null,
     rooms: state.rooms,
@@ -42,8 +40,7 @@ export async function gridView(db: Db, event: EventRow): Promise<GridView> {
       cells: state.rooms.map((room) => {
         const s = sessions.get(at.get(`${room.id}|${slot.id}`) ?? '')
         if (!s) return { session: null }
-        const p = people.get(s.pitcherId)
-        return { session: { id: s.id, title: s.title, url: `/events/${event.slug}/sessions/${s.id}`, pitcher: p ? { handle: p.handle, name: p.name, public: p.public } : null, votes: s.votes } }
+        return { session: { id: s.id, title: s.title, url: `/events/${event.slug}/sessions/${s.id}`, pitcherName: s.pitcherName } }
       }),
     })),
   }
@@ -52,7 +49,7 @@ export async function gridView(db: Db, event: EventRow): Promise<GridView> {
 /** Calendar entries of the placed sessions, or null when the actor may not see the grid. */
 export async function scheduleEntries(db: Db, actor: Actor, event: EventRow): Promise<SessionEntry[] | null> {
   if (!(await maySeeGrid(db, actor, event))) return null
-  const [state, rows] = await Promise.all([gridState(db, event), sessionsOf(db, event.id)])
+  const [state, rows] = await Promise.all([gridState(db, event, { votes: false }), sessionsOf(db, event.id)])
   const byId = new Map(rows.map((r) => [r.id, r]))
   const rooms = new Map(state.rooms.map((r) => [r.id, r.name]))
   const slots = new Map(state.slots.map((s) => [s.id, s]))

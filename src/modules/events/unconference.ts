@@ -265,8 +265,10 @@ export interface GridState {
   placements: Placement[]
 }
 
-export async function gridState(db: Db, event: EventRow): Promise<GridState> {
-  const [rooms, slots, sessions, counts, placed] = await Promise.all([roomsOf(db, event.id), slotsOf(db, event.id), sessionsOf(db, event.id), voteCounts(db, event.id), placementsOf(db, event.id)])
+export async function gridState(db: Db, event: EventRow, options: { votes?: boolean } = {}): Promise<GridState> {
+  // The published table shows no votes: it does not count them (a big unconference has thousands).
+  const counting = options.votes ?? true
+  const [rooms, slots, sessions, counts, placed] = await Promise.all([roomsOf(db, event.id), slotsOf(db, event.id), sessionsOf(db, event.id), counting ? voteCounts(db, event.id) : Promise.resolve(new Map<string, number>()), placementsOf(db, event.id)])
   const shown = sessions.filter((s) => s.hidden_at === null)
   const people = await peopleByIds(db, shown.map((s) => s.pitcher_id))
   const live = new Set(shown.map((s) => s.id))

@@ -45,11 +45,29 @@ function wallClock(t: number, zone: string): { year: number; month: number; day:
   return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour! % 24, minute: out.minute!, second: out.second! }
 }
 
+/**
+ * Offsets by zone and quarter hour: Intl's formatToParts costs tens of microseconds, and a list of
+ * events asks for the same few offsets many times. Clocks change on a quarter hour in every zone.
+ */
+const offsets = new Map<string, number>()
+const QUARTER_HOUR = 900_000
+
 /** The zone's offset from UTC at instant `t`, in minutes (east positive). */
 export function offsetMinutes(zone: string, t: number): number {
+  const key = `${zone}|${Math.floor(t / QUARTER_HOUR)}`
+  const known = offsets.get(key)
+  if (known !== undefined) return known
   const w = wallClock(t, zone)
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)
-  return Math.round((asUtc - Math.floor(t / 1000) * 1000) / 60_000)
+  const offset = Math.round((asUtc - Math.floor(t / 1000) * 1000) / 60_000)
+  if (offsets.size > 20_000) offsets.clear()
+  offsets.set(key, offset)
+  return offset
+}
+
+/** The wall-clock fields of `t` in `zone`, read off a UTC date shifted by the zone's offset. */
+function shifted(t: number, zone: string): Date {
+  return new Date(t + offsetMinutes(zone, t) * 60_000)
 }
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/
@@ -80,8 +98,8 @@ export function zonedToUtc(local: string, zone: string): ZonedResult {
 const pad = (n: number) => String(n).padStart(2, '0')
 
 function toLocal(t: number, zone: string): string {
-  const w = wallClock(t, zone)
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`
+  const d = shifted(t, zone)
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
 }
 
 /** A UTC ISO string as "YYYY-MM-DDTHH:MM" in `zone` (a datetime-local form value). */
@@ -102,25 +120,19 @@ export function zoneLabel(zone: string): string {
   return `${zone.split('/').pop()!.replace(/_/g, ' ')} time`
 }
 
-const dayFormatters = new Map<string, { date: Intl.DateTimeFormat; dayMonth: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>()
-function dayFormatter(zone: string) {
-  let f = dayFormatters.get(zone)
-  if (!f) {
-    f = {
-      date: new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
-      dayMonth: new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'short' }),
-      time: new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-    }
-    dayFormatters.set(zone, f)
-  }
-  return f
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
+/** "Tuesday 1 December 2026" (GOV.UK style), in the zone. */
+function dateText(t: number, zone: string): string {
+  const d = shifted(t, zone)
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`
 }
 
-/** How an event's time reads, in its own zone, with the zone and its offset named. */
-/** "Tuesday 1 December 2026" (GOV.UK style: no comma, whatever the ICU version puts in). */
-function dateText(f: Intl.DateTimeFormat, t: number): string {
-  const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, x.value]))
-  return `${p.weekday} ${p.day} ${p.month} ${p.year}`
+/** "09:30" (24-hour), in the zone. */
+function timeText(t: number, zone: string): string {
+  const d = shifted(t, zone)
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
 }
 
 export interface When {
@@ -141,11 +153,10 @@ export function describeWhen(startIso: string, endIso: string, zoneIn: string): 
   const zone = isTimeZone(zoneIn) ? zoneIn : 'UTC'
   const start = Date.parse(startIso)
   const end = Date.parse(endIso)
-  const f = dayFormatter(zone)
-  const date = dateText(f.date, start)
-  const endDate = dateText(f.date, end)
-  const startTime = f.time.format(start)
-  const endTime = f.time.format(end)
+  const date = dateText(start, zone)
+  const endDate = dateText(end, zone)
+  const startTime = timeText(start, zone)
+  const endTime = timeText(end, zone)
   const zoneText = `${zoneLabel(zone)} (${offsetLabel(offsetMinutes(zone, start))})`
   const time = date === endDate ? `${startTime} to ${endTime}` : `${startTime} on ${date} to ${endTime} on ${endDate}`
   const text = date === endDate ? `${date}, ${time} ${zoneText}` : `${time} ${zoneText}`

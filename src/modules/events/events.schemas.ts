@@ -1,7 +1,10 @@
 import type { FieldSpec } from '../../core/http/forms.ts'
 
 export const FORMATS = ['in_person', 'online', 'hybrid'] as const
-export const FORMAT_LABELS: Record<string, string> = { in_person: 'In person', online: 'Online', hybrid: 'Hybrid (in person and online)' }
+/** Short names for tags and lists. */
+export const FORMAT_LABELS: Record<string, string> = { in_person: 'In person', online: 'Online', hybrid: 'Hybrid' }
+/** The form's choices, which say what each means. */
+export const FORMAT_CHOICES: Record<string, string> = { in_person: 'In person', online: 'Online', hybrid: 'Hybrid (in person and online)' }
 export const SESSION_FORMATS = ['discussion', 'show_and_tell', 'workshop', 'talk'] as const
 export const SESSION_FORMAT_LABELS: Record<string, string> = { discussion: 'Discussion', show_and_tell: 'Show and tell', workshop: 'Workshop', talk: 'Talk' }
 

@@ -7,7 +7,7 @@ import { parseInput } from '../../../core/http/forms.ts'
 import { pageSize } from '../../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
 import { cancelEvent, createEvent, eventCards, eventFormErrors, listEvents, organisedEvent, organiserChoices, updateEvent, viewableEvent, type EventRow } from '../events.ts'
-import { cancelSchema, eventNotesSchema, eventSchema, FORMAT_LABELS } from '../events.schemas.ts'
+import { cancelSchema, eventNotesSchema, eventSchema, FORMAT_CHOICES } from '../events.schemas.ts'
 import { eventJsonLd } from '../jsonld.ts'
 import { linkedPosts, publishEventNotes } from '../notes.ts'
 import { findRsvp, waitingAhead } from '../rsvp.queries.ts'
@@ -74,7 +74,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       values,
       errors,
       zoneItems: timeZoneItems(String(values.time_zone ?? DEFAULT_TIME_ZONE)),
-      formatItems: Object.entries(FORMAT_LABELS).map(([value, text]) => ({ value, text, checked: values.format === value })),
+      formatItems: Object.entries(FORMAT_CHOICES).map(([value, text]) => ({ value, text, checked: values.format === value })),
       organiserItems: selected(choices.organisers, values.organiser),
       communityItems: [{ value: '', text: 'None: list it on the whole site', selected: !values.community }, ...selected(choices.communities, values.community)],
       submitText: event ? 'Save changes' : 'Create event',

@@ -26,15 +26,15 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
     return sendCalendar(request, reply, eventsCalendar(base, `${name} – Openly`, `Events: ${name}`, entries), { personal: request.user !== null })
   }
 
-  app.get('/events.ics', { config: { serves: 'feed', cache: true } }, async (request, reply) => sendFeed(request, reply, 'Events', await feedEntries(db, request.actor, {})))
+  app.get('/events.ics', { config: { serves: 'feed', cache: true, cacheQuery: [] } }, async (request, reply) => sendFeed(request, reply, 'Events', await feedEntries(db, request.actor, {})))
 
-  app.get('/events/:slug.ics', { config: { serves: 'file', cache: true, shows: 'event' } }, async (request, reply) => {
+  app.get('/events/:slug.ics', { config: { serves: 'file', cache: true, cacheQuery: [], shows: 'event' } }, async (request, reply) => {
     const { event } = await viewableEvent(db, request.actor, (request.params as Params).slug)
     const entry = await eventEntry(db, request.actor, event)
     return sendCalendar(request, reply, eventsCalendar(base, event.title, event.excerpt, [entry]), { personal: request.user !== null || Boolean(entry.onlineUrl), filename: `${event.slug}.ics` })
   })
 
-  app.get('/events/:slug/schedule.ics', { config: { serves: 'file', cache: true, shows: 'event' } }, async (request, reply) => {
+  app.get('/events/:slug/schedule.ics', { config: { serves: 'file', cache: true, cacheQuery: [], shows: 'event' } }, async (request, reply) => {
     const { event } = await viewableEvent(db, request.actor, (request.params as Params).slug)
     const entries = await scheduleEntries(db, request.actor, event)
     if (!entries) return reply.callNotFound()
@@ -42,20 +42,20 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
   })
 
   // Per organiser and per community: the same events their pages list.
-  app.get('/communities/:slug/events.ics', { config: { serves: 'feed', cache: true, shows: 'community' } }, async (request, reply) => {
+  app.get('/communities/:slug/events.ics', { config: { serves: 'feed', cache: true, cacheQuery: [], shows: 'community' } }, async (request, reply) => {
     const space = await spaceByPath(db, `/communities/${(request.params as Params).slug}`)
     const visible = space !== null && (await can(db, request.actor, 'view', 'space', space))
     return sendFeed(request, reply, space?.name ?? '', visible ? await feedEntries(db, request.actor, { spaceId: space!.id }) : null)
   })
-  app.get('/organisations/:slug/events.ics', { config: { serves: 'feed', cache: true, shows: 'organisation' } }, async (request, reply) => {
+  app.get('/organisations/:slug/events.ics', { config: { serves: 'feed', cache: true, cacheQuery: [], shows: 'organisation' } }, async (request, reply) => {
     const org = await visibleOrganisationBySlug(db, request.actor, (request.params as Params).slug)
     return sendFeed(request, reply, org?.name ?? '', org ? await feedEntries(db, request.actor, { organiser: { kind: 'organisation', id: org.id } }) : null)
   })
-  app.get('/projects/:slug/events.ics', { config: { serves: 'feed', cache: true, shows: 'project' } }, async (request, reply) => {
+  app.get('/projects/:slug/events.ics', { config: { serves: 'feed', cache: true, cacheQuery: [], shows: 'project' } }, async (request, reply) => {
     const project = await visibleProjectBySlug(db, request.actor, (request.params as Params).slug)
     return sendFeed(request, reply, project?.name ?? '', project ? await feedEntries(db, request.actor, { organiser: { kind: 'project', id: project.id } }) : null)
   })
-  app.get('/people/:handle/events.ics', { config: { serves: 'feed', cache: true, shows: 'person' } }, async (request, reply) => {
+  app.get('/people/:handle/events.ics', { config: { serves: 'feed', cache: true, cacheQuery: [], shows: 'person' } }, async (request, reply) => {
     const person = await findVisiblePerson(db, request.actor, (request.params as Params).handle)
     return sendFeed(request, reply, person?.name ?? '', person ? await feedEntries(db, request.actor, { organiser: { kind: 'person', id: person.id } }) : null)
   })
@@ -94,7 +94,7 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.post('/events/mine/calendar', async (request, reply) => {
+  app.post('/events/mine/calendar', { config: { invalidates: [] } }, async (request, reply) => {
     if (!signedIn(request.actor)) return signIn(request, reply, '/events/mine')
     const userId = request.actor.userId
     const secret = await db.transaction().execute((trx) => resetCalendarToken(trx, userId))
@@ -102,7 +102,7 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
     return reply.redirect('/events/mine?done=calendar#calendar', 303)
   })
 
-  app.post('/events/mine/calendar/remove', async (request, reply) => {
+  app.post('/events/mine/calendar/remove', { config: { invalidates: [] } }, async (request, reply) => {
     if (!signedIn(request.actor)) return signIn(request, reply, '/events/mine')
     const userId = request.actor.userId
     await db.transaction().execute((trx) => removeCalendarToken(trx, userId))

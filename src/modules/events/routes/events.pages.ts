@@ -40,7 +40,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ list
 
-  app.get('/events', { config: { serves: 'page', cache: true } }, async (request, reply) => {
+  app.get('/events', { config: { serves: 'page', cache: true, cacheQuery: ['cursor', 'done', 'limit', 'when'] } }, async (request, reply) => {
     const query = request.query as Query
     const when = query.when === 'past' ? 'past' : 'upcoming'
     const page = await listEvents(db, request.actor, { when, cursor: query.cursor, limit: pageSize(query.limit, 20, 50) })
@@ -129,7 +129,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ the event page
 
-  app.get('/events/:slug', { config: { serves: 'page', cache: true, shows: 'event' } }, async (request, reply) => {
+  app.get('/events/:slug', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'event' } }, async (request, reply) => {
     const actor = request.actor
     const { event, facts } = await viewableEvent(db, actor, (request.params as Params).slug)
     const [cards, manage, attend, participate, mine, posts, sessions] = await Promise.all([

@@ -20,7 +20,7 @@ export const schedulePages: FastifyPluginAsync = async (app) => {
     return found.event
   }
 
-  app.get('/events/:slug/schedule', { config: { serves: 'page', cache: true, shows: 'event' } }, async (request, reply) => {
+  app.get('/events/:slug/schedule', { config: { serves: 'page', cache: true, cacheQuery: [], shows: 'event' } }, async (request, reply) => {
     const { event } = await viewableEvent(db, request.actor, (request.params as Params).slug)
     if (!Number(event.unconference)) throw notFound()
     const visible = await maySeeGrid(db, request.actor, event)

@@ -48,7 +48,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  app.get('/events/:slug/sessions', { config: { serves: 'page', cache: true, shows: 'event' } }, async (request, reply) => renderSessions(request, reply, (request.params as Params).slug))
+  app.get('/events/:slug/sessions', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'event' } }, async (request, reply) => renderSessions(request, reply, (request.params as Params).slug))
 
   app.post('/events/:slug/sessions/:id/vote', async (request, reply) => {
     const { slug, id } = request.params as Params
@@ -126,7 +126,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ a session's page
 
-  app.get('/events/:slug/sessions/:id', { config: { serves: 'page', cache: true, shows: 'event_session' } }, async (request, reply) => {
+  app.get('/events/:slug/sessions/:id', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'event_session' } }, async (request, reply) => {
     const { slug, id } = request.params as Params
     const actor = request.actor
     const { event } = await unconference(actor, slug)

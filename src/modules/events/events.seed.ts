@@ -250,7 +250,7 @@ async function seedUpcomingUnconference(db: Db, as: (h: string) => Actor & { use
   const top = [...state.sessions].sort((a, b) => b.votes - a.votes).slice(0, 5)
   const placed = fillByVotes(state.rooms, state.slots, top, [])
   await saveGrid(db, e, Object.fromEntries(placed.map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])))
-  await publishGrid(db, e, true)
+  await publishGrid(db, as('aoife-brennan'), e, true)
 }
 
 async function seedPastUnconference(db: Db, as: (h: string) => Actor & { userId: string }, id: (h: string) => string, organisationId: string): Promise<void> {
@@ -310,7 +310,7 @@ async function seedPastUnconference(db: Db, as: (h: string) => Actor & { userId:
   }
   const state = await gridState(db, e)
   await saveGrid(db, e, Object.fromEntries(fillByVotes(state.rooms, state.slots, state.sessions, []).map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])))
-  await publishGrid(db, e, true)
+  await publishGrid(db, as('aoife-brennan'), e, true)
   await publishEventNotes(db, as('aoife-brennan'), e, {
     notes: 'Forty people came from eleven organisations. The most wanted session, on tender templates, became the **procurement commons** project.\n\nThank you to The Exchange for the rooms and to everyone who wrote notes.',
     posts: [],

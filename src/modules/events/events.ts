@@ -359,7 +359,7 @@ export async function cancelEvent(db: Db, actor: Actor & { userId: string }, eve
   await lockEvent(db, event.id, t)
   await updateEventRow(db, event.id, { cancelled_at: t, sequence: Number(event.sequence) + 1, updated_at: t })
   await notify(db, (await peopleToTell(db, event.id)).map((userId) => ({ userId, kind: 'event_change' as const, text: `“${event.title}” was cancelled: ${reason}`, url: `/events/${event.slug}`, spaceId: event.space_id })), actor.userId)
-  await audit(db, { actorId: actor.userId, action: 'event.cancelled', subjectType: 'event', subjectId: event.id, spaceId: event.space_id, reason })
+  await audit(db, { actorId: actor.userId, action: 'event.cancelled', subjectType: 'event', subjectId: event.id, spaceId: event.space_id, reason, subjectTitle: event.title, subjectUrl: `/events/${event.slug}` })
 }
 
 /** Moderation: hides or restores an event and updates the search index to match. */

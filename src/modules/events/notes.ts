@@ -3,6 +3,7 @@ import { newId, now } from '../../core/db/ids.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { AppError, invalid } from '../../core/errors.ts'
 import { holdForApproval } from '../../core/access/trust.ts'
+import { audit } from '../../core/audit.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { listPosts, viewablePost, type PostCard } from '../posts/posts.ts'
@@ -93,6 +94,7 @@ export async function publishEventNotes(db: Db, actor: Actor & { userId: string 
   const changes = { notes: input.notes, notes_html: renderMarkdown(input.notes), notes_published_at: event.notes_published_at ?? t, hidden_at: heldAt, updated_at: t }
   await updateEventRow(db, event.id, changes)
   await replaceLinkedPosts(db, event.id, postIds, actor.userId, t)
+  await audit(db, { actorId: actor.userId, action: event.notes_published_at ? 'event.notes_changed' : 'event.notes_published', subjectType: 'event', subjectId: event.id, spaceId: event.space_id, subjectTitle: event.title, subjectUrl: `/events/${event.slug}#notes` })
   if (heldAt !== event.hidden_at) await reindexEvent(db, { ...event, ...changes })
   else await indexEvent(db, { ...event, ...changes })
 }

@@ -196,6 +196,8 @@ for (const dialect of testDialects()) {
       assert.equal((await t.app.inject({ url: `/api/v1/events/${slug}/schedule` })).statusCode, 404)
       assert.match((await host.client.get(`/events/${slug}/schedule`)).body, /Only organisers see this draft/)
       assert.equal((await host.client.submit(`/events/${slug}/schedule/edit`, { publish: 'true' }, `/events/${slug}/schedule/publish`)).statusCode, 303)
+      const logged = await t.db.selectFrom('audit_log').select(['action', 'subject_title']).where('subject_type', '=', 'event').where('action', '=', 'event.schedule_published').execute()
+      assert.deepEqual(logged.map((l) => ({ ...l })), [{ action: 'event.schedule_published', subject_title: 'Camp' }], 'publishing is an audited organiser decision')
       const table = await t.app.inject({ url: `/events/${slug}/schedule` })
       assert.match(table.body, /<caption[^>]*>Sessions by time and room<\/caption>/)
       assert.match(table.body, /<th scope="col" class="govuk-table__header">Main hall/)

@@ -3,6 +3,7 @@ import { newId, now } from '../../core/db/ids.ts'
 import { can } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { isUniqueViolation } from '../../core/db/errors.ts'
+import { audit } from '../../core/audit.ts'
 import { AppError, conflict, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import { indexSession } from './events.search.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
@@ -332,10 +333,12 @@ async function writePlacements(db: Db, event: EventRow, state: GridState, wanted
   await bumpSessionSequences(db, moved)
 }
 
-/** Publishes the grid (everyone who may see the event sees it) or takes it back to draft. */
-export async function publishGrid(db: Db, event: EventRow, publish: boolean): Promise<void> {
+/** Publishes the grid (everyone who may see the event sees it) or takes it back to draft; an organiser's decision, audited. */
+export async function publishGrid(db: Db, actor: Actor, event: EventRow, publish: boolean): Promise<void> {
   const t = now()
-  await updateEventRow(db, event.id, { schedule_published_at: publish ? (event.schedule_published_at ?? t) : null, updated_at: t })
+  if (publish === (event.schedule_published_at !== null)) return
+  await updateEventRow(db, event.id, { schedule_published_at: publish ? t : null, updated_at: t })
+  await audit(db, { actorId: actor.userId, action: publish ? 'event.schedule_published' : 'event.schedule_withdrawn', subjectType: 'event', subjectId: event.id, spaceId: event.space_id, subjectTitle: event.title, subjectUrl: `/events/${event.slug}/schedule` })
 }
 
 /** Moderation: hides or restores a pitched session; a hidden one leaves the grid. */

@@ -108,5 +108,5 @@ export const schedulePages: FastifyPluginAsync = async (app) => {
     const choices = Object.fromEntries(Object.entries(body).flatMap(([k, v]) => (k.startsWith('place_') && typeof v === 'string' ? [[k.slice(6), v.slice(0, 100)]] : [])))
     return saveGrid(trx, event, choices)
   }, 'grid')
-  hostAction('/events/:slug/schedule/publish', 'grid', null, (trx, event, request) => publishGrid(trx, event, bodyOf(request).publish === 'true'), (request) => (bodyOf(request).publish === 'true' ? 'published' : 'unpublished'))
+  hostAction('/events/:slug/schedule/publish', 'grid', null, (trx, event, request) => publishGrid(trx, request.actor, event, bodyOf(request).publish === 'true'), (request) => (bodyOf(request).publish === 'true' ? 'published' : 'unpublished'))
 }

@@ -112,6 +112,8 @@ try {
   const pages: Array<[string, string]> = [
     ['/events (list)', '/events'],
     [`event with ${RSVPS} replies`, full],
+    // The same page with five replies: what a page costs must not grow with its replies.
+    ['event with 5 replies', '/events/event-100'],
     [`grid ${ROOMS}×${SLOTS}`, camp],
     ['/events.ics', '/events.ics'],
   ]

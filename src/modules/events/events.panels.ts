@@ -14,8 +14,9 @@ export function subjectPanel(kind: OrganiserKind, feedHref: (slug: string) => st
   return async (request: FastifyRequest, subject) => {
     const filter = kind === 'community' ? { spaceId: subject.id } : { organiser: { kind, id: subject.id } }
     const { items } = await listEvents(request.server.db, request.actor, { when: 'upcoming', limit: 5, ...filter })
-    // A person's page shows the section only when they organise something.
-    if (items.length === 0 && kind === 'person') return ''
+    // A community's page always has its events section; a person's, an organisation's or a project's only when
+    // they organise something coming up.
+    if (items.length === 0 && kind !== 'community') return ''
     return request.server.views.render('events/_panel.njk', { events: items, feedHref: feedHref(subject.slug), createHref: null })
   }
 }

@@ -40,5 +40,30 @@ for (const dialect of testDialects()) {
       assert.match((await newcomer.client.get(`/events/${slug}`)).body, /Hidden by a moderator/)
     })
 
+
+    test("a new attendee's session notes with links are held for a moderator; the session stays", async () => {
+      const host = await person(t, 'Hal Host')
+      const slug = await createEvent(host, { title: 'Held notes camp', unconference: 'true' })
+      const pitch = await host.client.submit(`/events/${slug}/sessions/new`, { title: 'Notes with links', summary: 'A session.', format: 'discussion' })
+      const id = /\/sessions\/([^/?#]+)/.exec(String(pitch.headers.location))![1]!
+      const attendee = await person(t, 'Ana Attendee')
+      await attendee.client.submit(`/events/${slug}`, { answer: 'going' }, `/events/${slug}/rsvp`)
+      const saved = await attendee.client.submit(`/events/${slug}/sessions/${id}/notes`, { notes: 'See [the slides](https://slides.example/deck)', revision: '0' })
+      assert.equal(saved.statusCode, 303)
+      const row = await t.db.selectFrom('event_sessions').select(['notes_hidden_at', 'hidden_at']).where('id', '=', id).executeTakeFirstOrThrow()
+      assert.ok(row.notes_hidden_at, 'the notes wait for approval')
+      assert.equal(row.hidden_at, null, 'the session itself stays')
+      // Another attendee does not see them; the host, who moderates the event's sessions, sees them marked.
+      const other = await person(t, 'Olga Other')
+      await other.client.submit(`/events/${slug}`, { answer: 'going' }, `/events/${slug}/rsvp`)
+      const page = await other.client.get(`/events/${slug}/sessions/${id}`)
+      assert.equal(page.statusCode, 200)
+      assert.doesNotMatch(page.body, /slides.example/)
+      assert.match(page.body, /These notes wait for a moderator’s approval/)
+      const hosts = await host.client.get(`/events/${slug}/sessions/${id}`)
+      assert.match(hosts.body, /Waiting for approval/)
+      assert.match(hosts.body, /slides.example/)
+      assert.equal((await t.db.selectFrom('held_content').select('state').where('subject_type', '=', 'session_notes').where('subject_id', '=', id).executeTakeFirstOrThrow()).state, 'pending')
+    })
   })
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../../core/access/can.ts'
+import { heldStateOf } from '../../../core/access/held.ts'
 import { signedIn, type Actor } from '../../../core/access/policy.ts'
 import { AppError, notFound, type FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
@@ -142,6 +143,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
     ])
     const card = list.sessions.find((s) => s.id === session.id)
     if (!card) throw notFound()
+    const notesHeld = session.notes_hidden_at ? await heldStateOf(db, 'session_notes', session.id) : null
     return reply.render('events/session.njk', {
       title: session.title,
       breadcrumbs: sessionCrumbs(event),
@@ -153,6 +155,7 @@ export const sessionPages: FastifyPluginAsync = async (app) => {
       canVote: canVote || card.voted,
       notesHtml: canReadNotes ? session.notes_html : null,
       notesHidden: session.notes_hidden_at !== null,
+      notesPending: notesHeld === 'pending',
       canWriteNotes,
       notesLater: !canReadNotes && !cards[0]!.past,
       noindex: event.space_id !== null || session.hidden_at !== null,

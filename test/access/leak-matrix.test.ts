@@ -86,7 +86,11 @@ for (const dialect of testDialects()) {
           `post in the ${v} community`,
           `open report on reply in the ${v} community`,
           `report on hidden thread in the ${v} community`,
+          `event in the ${v} community`,
+          `session of the event in the ${v} community`,
+          `notes of the session of the event in the ${v} community`,
         ]),
+        ...['public event', 'hidden event', 'hidden session in the public community', 'who replied to the hidden event'],
       ]
       assert.deepEqual(expected.filter((l) => !labels.has(l)), [], 'missing fixtures')
       const words = world.fixtures.flatMap((f) => f.words)
@@ -95,7 +99,7 @@ for (const dialect of testDialects()) {
 
     test('every GET route is classified, every kind it shows has fixtures, and every pattern is filled', () => {
       assert.deepEqual(problems, [])
-      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot']) {
+      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees']) {
         assert.ok(entries.some((e) => e.fixture?.kind === kind && e.via === 'path'), `the matrix requests pages of every ${kind}`)
       }
     })

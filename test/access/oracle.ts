@@ -38,7 +38,7 @@ export type ActorName = (typeof ACTORS)[number]
 export type Vis = 'public' | 'signed_in' | 'members'
 export const VISIBILITIES: Vis[] = ['public', 'signed_in', 'members']
 
-export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot'
+export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees'
 
 /** What the policy needs to know about a fixture. */
 export interface Facts {
@@ -55,7 +55,7 @@ export interface Facts {
   person?: { verified: boolean; suspended: boolean; hidden: boolean; listed: boolean; self?: ActorName }
   /** A community: who was invited to it (an invitation names it to them). */
   invited?: ActorName[]
-  /** An organisation or project: who manages its members or team. */
+  /** An organisation or project: who manages its members or team; a person's event: who organises it. */
   managers?: ActorName[]
   /** A report: about what, and whether it is still open (then it is in the queue). */
   report?: { subject: Fixture; open: boolean }
@@ -161,6 +161,11 @@ export function mayView(a: ActorName, f: Fixture): boolean {
     case 'report':
       // Reports reach the moderators of the space; platform admins from every space (how they act on a trusted space).
       return a === 'admin' || moderates(a, x.space)
+    case 'event_attendees':
+      // Who replied to an event: its organisers alone. A community's event is organised by those who moderate
+      // the community; a person's event by that person (`managers`), not by platform admins.
+      if (!(x.within ?? []).every((w) => mayView(a, w))) return false
+      return x.space ? moderates(a, x.space) : (x.managers ?? []).includes(a)
     default: {
       if (x.space && !readsSpace(a, x.space)) return false
       const author = x.authors?.includes(a) ?? false

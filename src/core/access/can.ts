@@ -42,6 +42,8 @@ export type Action =
   | 'vote'
   /** Sign a charter (for oneself; signing for an organisation also needs `speakFor` it). */
   | 'sign'
+  /** Be among an event's attendees (going, or organising it): see its online link, pitch and vote, write session notes. */
+  | 'attend'
 
 /** One space's visibility and the actor's standing in it, loaded once per decision. */
 export interface SpaceFacts {

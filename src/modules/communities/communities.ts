@@ -4,11 +4,11 @@ import { spaceFacts, type SpaceFacts } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { moderateSpace, participateInSpace, viewSpace } from '../../core/access/spaces.policy.ts'
 import { createSpace, setMembership, updateSpace } from '../../core/access/spaces.ts'
-import type { SpaceVisibility } from '../../core/access/access.tables.ts'
+import type { SpaceRole, SpaceVisibility } from '../../core/access/access.tables.ts'
 import { audit } from '../../core/audit.ts'
 import { AppError, forbidden, notFound } from '../../core/errors.ts'
 import { indexDocument } from '../../core/search/search.ts'
-import { findCommunityBySlug, insertCommunity, slugsLike, updateCommunityDetails, type Community } from './communities.queries.ts'
+import { communitiesOfPerson, findCommunityBySlug, insertCommunity, slugsLike, updateCommunityDetails, type Community } from './communities.queries.ts'
 import type { JoinPolicy } from './communities.tables.ts'
 
 // The module's public use-case file (the only one other modules may import): what a community
@@ -54,6 +54,15 @@ export async function loadCommunityAsHost(db: Db, actor: Actor, slug: string): P
   // A reader who may see the community learns nothing new from a 403; others already got 404 above.
   if (!access.isHost) throw forbidden('Only hosts can manage this community')
   return access
+}
+
+/**
+ * Communities a person is an active member of, with their role, among those the actor may see: what
+ * another module offers as "where this belongs" or "on behalf of" choices (roles still checked by `can`).
+ */
+export async function communitiesOf(db: Db, actor: Actor, userId: string): Promise<Array<Pick<Community, 'id' | 'slug' | 'name' | 'visibility'> & { role: SpaceRole }>> {
+  const rows = await communitiesOfPerson(db, actor, userId)
+  return rows.map((c) => ({ id: c.id, slug: c.slug, name: c.name, visibility: c.visibility, role: c.role }))
 }
 
 /** The signed-in actor's id, or 401: the routes send anonymous people to sign in before calling a use case. */

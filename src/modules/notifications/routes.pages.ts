@@ -16,6 +16,8 @@ const KIND_LABELS: Record<string, string> = {
   organisation_request: 'Organisation',
   charter_amendment: 'Charter amendment',
   charter_version: 'Charter changed',
+  event_place: 'Event place',
+  event_change: 'Event update',
 }
 
 /** Only local paths are linked, so a stored URL can never send someone off-site. */

@@ -15,6 +15,8 @@ export interface ListOptions {
   /** Posts where this person is an author or co-author. */
   authorId?: string
   tag?: string
+  /** Only these posts (e.g. those an event's notes link). */
+  ids?: string[]
   cursor?: string | null
   limit?: number
   /** Also load body_html (feeds). */
@@ -55,6 +57,7 @@ export async function listPostRows(db: PostsDb, actor: Actor, options: ListOptio
     .where('posts.published_at', '<=', at)
     .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
   if (options.withBody) q = q.select('posts.body_html')
+  if (options.ids) q = q.where('posts.id', 'in', options.ids.length ? options.ids : [''])
   if (options.spaceId) q = q.where('posts.space_id', '=', options.spaceId)
   if (options.projectId) q = q.where('posts.project_id', '=', options.projectId)
   if (options.organisationId) q = q.where('posts.organisation_id', '=', options.organisationId)

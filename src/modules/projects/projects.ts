@@ -332,6 +332,12 @@ export async function teamOf(db: Db, projectId: string): Promise<Array<{ userId:
     .sort((a, b) => a.name.localeCompare(b.name))
 }
 
+/** The project with this id if the actor may see it, else null (e.g. to ask whether they may act for it). */
+export async function visibleProjectById(db: Db, actor: Actor, id: string): Promise<ProjectRow | null> {
+  const project = id ? await findProjectById(db, id) : undefined
+  return project && (await can(db, actor, 'view', 'project', project)) ? project : null
+}
+
 /** The project at this slug if the actor may see it, else null. */
 export async function visibleProjectBySlug(db: Db, actor: Actor, slug: string): Promise<ProjectRow | null> {
   const project = slug ? await findProjectBySlug(db, slug) : undefined

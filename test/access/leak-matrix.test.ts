@@ -19,6 +19,7 @@ import { startMailbox, type Mailbox, type ReceivedMail } from '../support/mailbo
 import { buildWorld, type World } from './fixtures.ts'
 import { ACTORS, mayView, readsSpace, signedOut, VISIBILITIES, type ActorName } from './oracle.ts'
 import { generate, type Entry } from './urls.ts'
+import { resetFeedKey } from '../../src/core/auth/feed-keys.ts'
 import { judge, makeContext, markersIn, mayMeetOn, type Context } from './checks.ts'
 
 /**
@@ -124,6 +125,27 @@ for (const dialect of testDialects()) {
       // One ETag for two different bodies would let a cache answer one reader with the other's 304.
       for (const [url, byTag] of etags) for (const [etag, bodies] of byTag) if (bodies.size > 1) all.push(`GET ${url}: ETag ${etag} is shared by ${bodies.size} different bodies`)
       assert.deepEqual(all, [])
+    })
+
+    test('personal feed keys: a feed reader holding a key reads exactly what its owner may, never as public; a suspended owner’s key opens nothing', async (tc) => {
+      const keyed = entries.filter((e) => /\/member-feed\.(rss|atom|json)$/.test(e.pattern))
+      assert.ok(keyed.length > 0, 'personal feed routes are in the route list')
+      const keys = new Map<ActorName, string>()
+      for (const actor of ACTORS.filter((a) => !signedOut(a) || a === 'suspendedself')) {
+        if (world.userIds[actor]) keys.set(actor, await resetFeedKey(t.app.db, world.userIds[actor]!))
+      }
+      const reader = world.clients.anonymous
+      const jobs = keyed.flatMap((e) => [...keys].filter(([actor]) => actor !== 'suspendedself').map(([actor, key]) => ({ actor, e, key })))
+      tc.diagnostic(`${jobs.length} keyed feed requests`)
+      const found = await batch(jobs, async ({ actor, e, key }) => judge(ctx, actor, e, await reader.get(`${e.url}?key=${key}`)))
+      const problems = found.flat()
+      for (const e of keyed) {
+        const suspended = await reader.get(`${e.url}?key=${keys.get('suspendedself')}`)
+        if (suspended.statusCode !== 404) problems.push(`suspended owner's key on ${e.url} → ${suspended.statusCode}`)
+        const res = await reader.get(`${e.url}?key=${keys.get('member')}`)
+        if (/\bpublic\b/.test(String(res.headers['cache-control']))) problems.push(`${e.url} with a key is Cache-Control public`)
+      }
+      assert.deepEqual(problems, [])
     })
 
     test('notifications: mentions reach only those who may read the community, and the header counts only what they may see', async () => {

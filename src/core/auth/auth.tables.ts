@@ -26,7 +26,16 @@ export interface SessionsTable {
   expires_at: string
 }
 
+/** A person's secret feed key (core/auth/feed-keys.ts): only its hash. */
+export interface FeedKeysTable {
+  /** sha256 of the key in the feed URL. */
+  id: string
+  user_id: string
+  created_at: string
+}
+
 export interface AuthTables {
   users: UsersTable
   sessions: SessionsTable
+  feed_keys: FeedKeysTable
 }

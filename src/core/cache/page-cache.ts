@@ -49,6 +49,8 @@ export interface CachedPage {
   /** Headers of a 304 answer to a matching If-None-Match (feeds carry an ETag). */
   notModified: Record<string, string | number | string[]> | null
   etag: string | null
+  /** The Last-Modified it was sent with (feeds), for If-Modified-Since. */
+  lastModified?: Date
   expiresAt: number
   stamp: Stamp
 }

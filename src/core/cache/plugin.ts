@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin'
 import type { DatabaseHandle } from '../db/database.ts'
 import { SESSION_COOKIE } from '../auth/sessions.ts'
+import { notModified } from '../http/conditional.ts'
 import { cacheKeyOf } from './cache-key.ts'
 import { listenForChanges } from './listen.ts'
 import { PageCache, type CachedPage, type Stamp } from './page-cache.ts'
@@ -33,7 +34,8 @@ function declaredQuery(route: RouteOptions): string[] | undefined {
 /** A hit: the stored bytes and headers, straight to the socket, before any other hook runs. */
 function sendHit(request: FastifyRequest, reply: FastifyReply, page: CachedPage): void {
   reply.hijack()
-  if (page.notModified && request.headers['if-none-match'] === page.etag) {
+  // Weak comparison, lists and If-Modified-Since, as for a rendered response (core/http/conditional.ts).
+  if (page.notModified && page.etag && notModified(request.headers, page.etag, page.lastModified)) {
     reply.raw.writeHead(304, page.notModified)
     reply.raw.end()
     return
@@ -43,15 +45,16 @@ function sendHit(request: FastifyRequest, reply: FastifyReply, page: CachedPage)
 }
 
 /** The headers every hit of this page sends, computed once, from the headers of the response that was stored. */
-function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'headers' | 'notModified' | 'etag'> {
+function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'headers' | 'notModified' | 'etag' | 'lastModified'> {
   const headers: CachedPage['headers'] = {}
   for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined && !NOT_REPLAYED.has(name)) headers[name] = value
   headers['content-length'] = body.length
   headers['x-cache'] = 'hit'
   const etag = typeof headers.etag === 'string' ? headers.etag : null
-  const notModified: CachedPage['headers'] = { etag: etag ?? '', 'x-cache': 'hit' }
-  for (const name of ['cache-control', 'vary']) if (headers[name] !== undefined) notModified[name] = headers[name]!
-  return { headers, etag, notModified: etag ? notModified : null }
+  const answer304: CachedPage['headers'] = { etag: etag ?? '', 'x-cache': 'hit' }
+  for (const name of ['cache-control', 'vary', 'last-modified']) if (headers[name] !== undefined) answer304[name] = headers[name]!
+  const lastModified = typeof headers['last-modified'] === 'string' ? new Date(headers['last-modified']) : undefined
+  return { headers, etag, notModified: etag ? answer304 : null, lastModified }
 }
 
 /**

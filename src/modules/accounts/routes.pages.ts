@@ -22,6 +22,7 @@ import {
   updateProfile,
   verifyEmail,
 } from './accounts.ts'
+import { feedKeyPages } from './routes/feed-keys.pages.ts'
 import { emailHash, findAccountById, handleOwner, listListedPeople, splitStored } from './accounts.queries.ts'
 import { checkHandle, checkPassword, emailSchema, normaliseHandle, orderErrors, profileSchema, safeNext, signUpSchema } from './accounts.schemas.ts'
 
@@ -60,6 +61,7 @@ async function startSession(app: FastifyInstance, request: FastifyRequest, reply
 /** Sign-up, e-mail verification, sign-in and out, password reset, the people list and profiles, profile editing. */
 export const accountsPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await app.register(feedKeyPages)
   // ---------- Sign up ----------
   const renderSignUp = (reply: FastifyReply, values: Record<string, string> = {}, errors?: Record<string, string>) =>
     reply.code(errors ? 422 : 200).render('accounts/sign-up.njk', { title: 'Create an account', values, errors, noindex: true })

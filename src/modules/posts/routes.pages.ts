@@ -15,13 +15,12 @@ import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
 import { seriesNeighbours, seriesOf } from './posts.queries.ts'
 import { findVisiblePerson } from '../accounts/accounts.ts'
-import { organisationsOfPerson, visibleOrganisationBySlug } from '../organisations/organisations.ts'
-import { projectsOfPerson, visibleProjectBySlug } from '../projects/projects.ts'
+import { movedOrganisationSlug, organisationsOfPerson, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { movedProjectSlug, projectsOfPerson, visibleProjectBySlug } from '../projects/projects.ts'
 import { commentSchema, normaliseTag, postSchema } from './posts.schemas.ts'
 
 type Params = { slug: string }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 type Query = Record<string, string | undefined>
 
 /** Sends anonymous people to sign in and back; returns true when it did. */
@@ -187,14 +186,10 @@ async function showPost(request: FastifyRequest, reply: FastifyReply, slug: stri
   })
 }
 
-/** A feed spec from a page of posts. */
-async function feedOf(request: FastifyRequest, title: string, description: string, pagePath: string, options: ListOptions): Promise<FeedSpec> {
+/** A feed spec from a page of posts the actor may read (titles and summaries as plain text: each format escapes them). */
+async function feedOf(request: FastifyRequest, actor: Actor, title: string, description: string, pagePath: string, options: ListOptions): Promise<FeedSpec> {
   const base = request.server.config.baseUrl
-  const { items } = await listPosts(request.server.db, request.actor, { ...options, limit: 20, withBody: true })
-  // RSS and Atom (type="html") titles and summaries are read as HTML by feed readers: escape the
-  // plain text there. JSON Feed's title and summary are plain text and stay as written.
-  const asHtml = !request.url.split('?')[0]!.endsWith('.json')
-  const text = (s: string) => (asHtml ? escapeHtml(s) : s)
+  const { items } = await listPosts(request.server.db, actor, { ...options, limit: 20, withBody: true })
   return {
     title: title === 'Openly' ? title : `${title} – Openly`,
     description,
@@ -202,12 +197,13 @@ async function feedOf(request: FastifyRequest, title: string, description: strin
     items: items.map((p) => ({
       id: `${base}${p.url}`,
       link: `${base}${p.url}`,
-      title: text(p.title),
+      title: p.title,
       contentHtml: p.bodyHtml ?? '',
-      summary: text(p.excerpt),
+      summary: p.excerpt,
       published: p.publishedAt!,
       updated: p.updatedAt > p.publishedAt! ? p.updatedAt : p.publishedAt!,
-      authors: p.authors.map((a) => ({ name: a.name, link: `${base}/people/${a.handle}` })),
+      // Every co-author, linked where their profile is public.
+      authors: p.authors.map((a) => (a.public ? { name: a.name, url: `${base}/people/${a.handle}` } : { name: a.name })),
       tags: p.tags,
     })),
   }
@@ -299,33 +295,52 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
   registerPostFeeds(app)
 }
 
+/**
+ * Feeds of every listing. A renamed project or organisation, a person's handle in other letter case and a
+ * tag written another way answer 301 to the current feed, as their pages do, so subscriptions follow.
+ */
 function registerPostFeeds(app: FastifyInstance): void {
-  registerFeeds(app, '/', (request) => feedOf(request, 'Openly', 'The latest posts and weeknotes on Openly', '/', {}))
-  registerFeeds(app, '/posts', (request) => feedOf(request, 'Posts and weeknotes', 'The latest posts and weeknotes on Openly', '/posts', {}))
-  registerFeeds(app, '/people/:handle', async (request) => {
-    const person = await findVisiblePerson(app.db, request.actor, request.params.handle)
-    return person ? feedOf(request, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id }) : null
+  registerFeeds(app, '/', (request, actor) => feedOf(request, actor, 'Openly', 'The latest posts and weeknotes on Openly', '/', {}))
+  registerFeeds(app, '/posts', (request, actor) => feedOf(request, actor, 'Posts and weeknotes', 'The latest posts and weeknotes on Openly', '/posts', {}))
+  registerFeeds(app, '/people/:handle', async (request, actor) => {
+    const raw = request.params.handle
+    const person = await findVisiblePerson(app.db, actor, raw)
+    if (!person) return null
+    if (person.handle !== raw) return { movedTo: `/people/${person.handle}` }
+    return feedOf(request, actor, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id })
   }, { shows: 'person' })
-  registerFeeds(app, '/projects/:slug', async (request) => {
-    const project = await visibleProjectBySlug(app.db, request.actor, request.params.slug)
-    return project ? feedOf(request, project.name, `Posts and weeknotes about ${project.name}`, `/projects/${project.slug}`, { projectId: project.id }) : null
+  registerFeeds(app, '/projects/:slug', async (request, actor) => {
+    const slug = request.params.slug
+    const project = await visibleProjectBySlug(app.db, actor, slug)
+    if (!project) {
+      const moved = await movedProjectSlug(app.db, actor, slug)
+      return moved ? { movedTo: `/projects/${moved}` } : null
+    }
+    return feedOf(request, actor, project.name, `Posts and weeknotes about ${project.name}`, `/projects/${project.slug}`, { projectId: project.id })
   }, { shows: 'project' })
-  registerFeeds(app, '/organisations/:slug', async (request) => {
-    const organisation = await visibleOrganisationBySlug(app.db, request.actor, request.params.slug)
-    return organisation ? feedOf(request, organisation.name, `Posts and weeknotes from ${organisation.name}`, `/organisations/${organisation.slug}`, { organisationId: organisation.id }) : null
+  registerFeeds(app, '/organisations/:slug', async (request, actor) => {
+    const slug = request.params.slug
+    const organisation = await visibleOrganisationBySlug(app.db, actor, slug)
+    if (!organisation) {
+      const moved = await movedOrganisationSlug(app.db, actor, slug)
+      return moved ? { movedTo: `/organisations/${moved}` } : null
+    }
+    return feedOf(request, actor, organisation.name, `Posts and weeknotes from ${organisation.name}`, `/organisations/${organisation.slug}`, { organisationId: organisation.id })
   }, { shows: 'organisation' })
-  registerFeeds(app, '/tags/:tag', async (request) => {
-    const tag = normaliseTag(request.params.tag)
+  registerFeeds(app, '/tags/:tag', async (request, actor) => {
+    const raw = request.params.tag
+    const tag = normaliseTag(raw)
     if (!tag || tag.length > 30) return null
-    const spec = await feedOf(request, `Posts tagged ${tag}`, `Posts tagged “${tag}” on Openly`, `/tags/${tag}`, { tag })
-    return spec.items.length ? spec : null
+    const spec = await feedOf(request, actor, `Posts tagged ${tag}`, `Posts tagged “${tag}” on Openly`, `/tags/${tag}`, { tag })
+    if (!spec.items.length) return null
+    return tag === raw ? spec : { movedTo: `/tags/${tag}` }
   }, { shows: 'tag' })
-  registerFeeds(app, '/communities/:slug', async (request) => {
+  // Communities that are not public also have personal feed URLs for feed readers (core/feeds/feeds.ts).
+  registerFeeds(app, '/communities/:slug', async (request, actor) => {
     const slug = request.params.slug
     if (!slug || slug.length > 100) return null
     const space = await spaceByPath(app.db, `/communities/${slug}`)
-    if (!space || !(await can(app.db, request.actor, 'view', 'space', space))) return null
-    return feedOf(request, space.name, `Posts in ${space.name}`, space.path, { spaceId: space.id })
-  }, { shows: 'community' })
+    if (!space || !(await can(app.db, actor, 'view', 'space', space))) return null
+    return feedOf(request, actor, space.name, `Posts in ${space.name}`, space.path, { spaceId: space.id })
+  }, { shows: 'community', personal: true })
 }
-

@@ -13,6 +13,14 @@ const DATETIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long
 export const formatDate = (iso: string | null | undefined) => (iso ? DATE.format(new Date(iso)) : '')
 export const formatDateTime = (iso: string | null | undefined) => (iso ? DATETIME.format(new Date(iso)) : '')
 
+/** Plain text for a meta description: whitespace collapsed, Markdown marks dropped, cut at a word near `max` characters. */
+export function metaText(text: string | null | undefined, max = 200): string {
+  const flat = String(text ?? '').replace(/[*_`#>\[\]]+/g, '').replace(/\s+/g, ' ').trim()
+  if (flat.length <= max) return flat
+  const cut = flat.slice(0, max)
+  return `${cut.slice(0, cut.lastIndexOf(' ') > max / 2 ? cut.lastIndexOf(' ') : max).replace(/[\s,.;:–-]+$/, '')}…`
+}
+
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 /** GOV.UK Frontend macros every template may call, by component folder. */
@@ -71,6 +79,8 @@ export function createViewEnvironment(moduleViewDirs: string[]): nunjucks.Enviro
   })
   // Every create form carries a one-time token (core/http/submissions.ts).
   env.addGlobal('newSubmissionToken', newSubmissionToken)
+  // Descriptions for <meta> and sharing previews: one line of plain text, cut at a word near 200 characters.
+  env.addFilter('metaText', metaText)
   env.addFilter('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`)
   registerGovukMacros(env)
   env.addFilter('json', (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')))

@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import fastifyStatic from '@fastify/static'
 import type nunjucks from 'nunjucks'
 import type { Config } from '../../config.ts'
 import type { SessionUser } from '../auth/sessions.ts'
@@ -11,6 +10,7 @@ import { errorList } from '../http/forms.ts'
 import type { AppModule } from '../module.ts'
 import { compileAssets, type CompiledAssets } from './assets.ts'
 import { buildChrome } from './chrome.ts'
+import { registerIcons } from './icons.ts'
 import { createViewEnvironment } from './environment.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -29,8 +29,8 @@ declare module 'fastify' {
 
 /**
  * Views and assets: the Nunjucks environment (core and module templates, GOV.UK macros, the header and footer
- * built once per process), `reply.render`, the compiled and fingerprinted stylesheet, GOV.UK Frontend's fonts,
- * images and script, and Openly's small enhancement script.
+ * built once per process), `reply.render`, the compiled and fingerprinted stylesheet, Openly's icons, GOV.UK
+ * Frontend's script and Openly's small enhancement script.
  */
 export const viewsPlugin = fp(
   async (app: FastifyInstance, options: { config: Config; modules: AppModule[] }) => {
@@ -64,7 +64,9 @@ export const viewsPlugin = fp(
     app.get(assets.cssPath, { config: { serves: 'static' } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(assets.css),
     )
-    await app.register(fastifyStatic, { root: join(govukDist, 'assets'), prefix: '/assets/', maxAge: '7d', decorateReply: false })
+    // GOV.UK Frontend's fonts, images and manifest are not served: Openly uses a system font stack and its own
+    // icons (icons.ts), and the crown and GOV.UK's icons are reserved for GOV.UK by GOV.UK Frontend's licence.
+    await registerIcons(app)
     const govukJs = readFileSync(join(govukDist, 'govuk-frontend.min.js'), 'utf8')
     const openlyJs = readFileSync(join(root, 'src', 'core', 'assets', 'openly.js'), 'utf8')
     app.get('/assets/govuk-frontend.min.js', { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(govukJs))

@@ -220,7 +220,9 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
       people: page.items,
       next: page.next ? `/people?after=${encodeURIComponent(page.next)}` : null,
       isLaterPage: after !== null,
-      canonicalUrl: after ? undefined : `${app.config.baseUrl}/people`,
+      noindex: after !== null,
+      canonicalUrl: `${app.config.baseUrl}/people`,
+      metaDescription: 'People working in the open across the public sector, and what they work on.',
     })
   })
 
@@ -238,6 +240,8 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
       feeds: feedLinks(`/people/${person.handle}`, person.name),
       canonicalUrl: `${app.config.baseUrl}/people/${person.handle}`,
       noindex: !person.public,
+      metaDescription: [person.role, person.bio].filter(Boolean).join('. ') || `${person.name} on Openly`,
+      ogType: 'profile',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'People', href: '/people' }],
     })
   })

@@ -23,6 +23,13 @@ type Params = { slug: string }
 
 type Query = Record<string, string | undefined>
 
+/** The first image in a post, as an absolute URL for sharing previews, or undefined. */
+function firstImage(html: string, base: string): string | undefined {
+  const src = /<img[^>]*\ssrc="([^"]+)"/.exec(html)?.[1]
+  if (!src) return undefined
+  return src.startsWith('/') && !src.startsWith('//') ? `${base}${src}` : src
+}
+
 /** Sends anonymous people to sign in and back; returns true when it did. */
 function needsSignIn(request: FastifyRequest, reply: FastifyReply): boolean {
   if (request.user) return false
@@ -182,6 +189,9 @@ async function showPost(request: FastifyRequest, reply: FastifyReply, slug: stri
     values: extra.values ?? {},
     noindex: post.status === 'draft' || post.hidden_at !== null,
     canonicalUrl: `${request.server.config.baseUrl}/posts/${post.slug}`,
+    metaDescription: post.excerpt,
+    ogType: 'article',
+    ogImage: firstImage(post.body_html, request.server.config.baseUrl),
     breadcrumbs: [{ text: 'Posts', href: '/posts' }],
   })
 }
@@ -224,6 +234,8 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
       nextHref: nextHref('/posts', filters.params, page.next),
       firstHref: request.query.cursor ? `/posts${Object.keys(filters.params).length ? `?${new URLSearchParams(filters.params)}` : ''}` : null,
       filtered: filters.label !== null,
+      noindex: filters.label !== null || Boolean(request.query.cursor),
+      metaDescription: 'Posts and weeknotes from people and teams working in the open.',
       feeds: filters.params.tag && Object.keys(filters.params).length === 1 ? feedLinks(`/tags/${filters.params.tag}`, title) : feedLinks('/posts', 'Posts and weeknotes'),
     })
   })
@@ -287,6 +299,8 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
       posts: page.items,
       nextHref: nextHref(`/tags/${tag}`, {}, page.next),
       firstHref: request.query.cursor ? `/tags/${tag}` : null,
+      noindex: Boolean(request.query.cursor),
+      metaDescription: `Posts and weeknotes tagged “${tag}” on Openly.`,
       feeds: feedLinks(`/tags/${tag}`, `Posts tagged ${tag}`),
       breadcrumbs: [{ text: 'Posts', href: '/posts' }],
     })

@@ -3,6 +3,8 @@ import fp from 'fastify-plugin'
 import type { DatabaseHandle } from '../db/database.ts'
 import { SESSION_COOKIE } from '../auth/sessions.ts'
 import { notModified } from '../http/conditional.ts'
+import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
+import { compressOnce, preferredEncoding } from './compressed.ts'
 import { cacheKeyOf } from './cache-key.ts'
 import { listenForChanges } from './listen.ts'
 import { PageCache, type CachedPage, type Stamp } from './page-cache.ts'
@@ -19,7 +21,7 @@ declare module 'fastify' {
 }
 
 /** Headers a hit must not replay: per response (set by Node or computed again) or never cacheable. */
-const NOT_REPLAYED = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-cache'])
+const NOT_REPLAYED = new Set(['set-cookie', 'content-length', 'content-encoding', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-cache'])
 const SESSION_MARK = `${SESSION_COOKIE}=`
 
 const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
@@ -38,6 +40,14 @@ function sendHit(request: FastifyRequest, reply: FastifyReply, page: CachedPage)
   if (page.notModified && page.etag && notModified(request.headers, page.etag, page.lastModified)) {
     reply.raw.writeHead(304, page.notModified)
     reply.raw.end()
+    return
+  }
+  // Compressed once when stored (compressed.ts): a hit only picks the bytes the reader's client takes.
+  const encoding = page.compressed ? preferredEncoding(request.headers['accept-encoding']) : null
+  if (encoding && page.compressed) {
+    const body = page.compressed[encoding]
+    reply.raw.writeHead(200, { ...page.headers, 'content-encoding': encoding, 'content-length': body.length })
+    reply.raw.end(body)
     return
   }
   reply.raw.writeHead(200, page.headers)
@@ -116,10 +126,20 @@ export const pageCachePlugin = fp(
       done(null, payload)
     })
 
-    // After the response, when every onSend hook has run, so the headers (cookies included) are final.
+    // After the response, when every onSend hook has run, so the headers (cookies included) are final. The body
+    // kept is the one before compression. A compressible page is then compressed once, off the request path,
+    // and its compressed bodies join the entry (hits in the meantime get the identity bytes, which are correct).
     app.addHook('onResponse', (request, reply, done) => {
       const miss = request.pageCacheMiss
-      if (miss?.body && reply.statusCode === 200 && !reply.hasHeader('set-cookie')) cache.store(miss.key, miss.stamp, { body: miss.body, ...replayedHeaders(reply, miss.body) })
+      if (!miss?.body || reply.statusCode !== 200 || reply.hasHeader('set-cookie')) return done()
+      const body = miss.body
+      const stored = cache.store(miss.key, miss.stamp, { body, compressed: null, ...replayedHeaders(reply, body) })
+      if (stored && body.length >= COMPRESS_THRESHOLD && COMPRESSIBLE.test(String(reply.getHeader('content-type') ?? ''))) {
+        compressOnce(body).then(
+          (compressed) => cache.attachCompressed(miss.key, body, compressed),
+          (err) => request.log.warn({ err }, 'page cache: compressing a page failed; it is served uncompressed'),
+        )
+      }
       done()
     })
 

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto'
 
-/** A strong validator for a body: its hash, quoted. */
+/**
+ * A validator for a body: its hash. Weak (`W/`), because the same response compressed or not is the same
+ * content, and a strong ETag would have to differ per encoding.
+ */
 export function etagOf(body: string | Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`
+  return `W/"${createHash('sha1').update(body).digest('base64url')}"`
 }
 
 const opaque = (tag: string) => tag.trim().replace(/^W\//, '')

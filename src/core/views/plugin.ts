@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +13,8 @@ import { compileAssets, type CompiledAssets } from './assets.ts'
 import { buildChrome } from './chrome.ts'
 import { registerIcons } from './icons.ts'
 import { createViewEnvironment } from './environment.ts'
+
+const fingerprint = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const govukDist = join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk')
@@ -67,10 +70,16 @@ export const viewsPlugin = fp(
     // GOV.UK Frontend's fonts, images and manifest are not served: Openly uses a system font stack and its own
     // icons (icons.ts), and the crown and GOV.UK's icons are reserved for GOV.UK by GOV.UK Frontend's licence.
     await registerIcons(app)
+    // Scripts at fingerprinted paths, immutable for a year like the stylesheet: a new version is a new URL.
+    // openly.js imports GOV.UK Frontend's module by its path, so that import names the fingerprinted path too.
     const govukJs = readFileSync(join(govukDist, 'govuk-frontend.min.js'), 'utf8')
-    const openlyJs = readFileSync(join(root, 'src', 'core', 'assets', 'openly.js'), 'utf8')
-    app.get('/assets/govuk-frontend.min.js', { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(govukJs))
-    app.get('/assets/openly.js', { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(openlyJs))
+    const govukJsPath = `/assets/govuk-frontend-${fingerprint(govukJs)}.min.js`
+    const openlyJs = readFileSync(join(root, 'src', 'core', 'assets', 'openly.js'), 'utf8').replace("'/assets/govuk-frontend.min.js'", `'${govukJsPath}'`)
+    const openlyJsPath = `/assets/openly-${fingerprint(openlyJs)}.js`
+    views.addGlobal('scripts', { govuk: govukJsPath, openly: openlyJsPath })
+    const immutable = 'public, max-age=31536000, immutable'
+    app.get(govukJsPath, { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', immutable).send(govukJs))
+    app.get(openlyJsPath, { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', immutable).send(openlyJs))
   },
   { name: 'openly-views' },
 )

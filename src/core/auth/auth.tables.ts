@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely'
+
 /**
  * People who can sign in: identity only. What a person says about themselves (role, bio, skills,
  * whether they are listed) is the accounts module's `profiles` table.
@@ -14,6 +16,8 @@ export interface UsersTable {
   suspended_at: string | null
   /** Set when a new account has had enough of its held content approved: it is no longer new (core/access/trust.ts). */
   trusted_at: string | null
+  /** IANA time zone the person reads and writes times in (core/time.ts). */
+  time_zone: ColumnType<string, string | undefined, string>
   created_at: string
   updated_at: string
 }

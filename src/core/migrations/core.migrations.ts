@@ -10,6 +10,7 @@ import { migration as createHeldContent } from './20261130T120100_core_create_he
 import { migration as usersModeration } from './20261130T120200_core_users_moderation.ts'
 import { migration as searchScheduleIndex } from './20261130T130000_core_search_schedule_index.ts'
 import { migration as createFeedKeys } from './20261130T170000_core_create_feed_keys.ts'
+import { migration as usersTimeZone } from './20261130T170100_core_users_time_zone.ts'
 
 /** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
@@ -24,4 +25,5 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T120200_core_users_moderation': usersModeration,
   '20261130T130000_core_search_schedule_index': searchScheduleIndex,
   '20261130T170000_core_create_feed_keys': createFeedKeys,
+  '20261130T170100_core_users_time_zone': usersTimeZone,
 }

@@ -2,16 +2,13 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import nunjucks from 'nunjucks'
 import { newSubmissionToken } from '../http/submissions.ts'
+import { formatDate, formatDateTime, toZonedLocal } from '../time.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..', '..')
 
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-const DATETIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' })
-
-/** "23 November 2026" from an ISO string; empty for null. */
-export const formatDate = (iso: string | null | undefined) => (iso ? DATE.format(new Date(iso)) : '')
-export const formatDateTime = (iso: string | null | undefined) => (iso ? DATETIME.format(new Date(iso)) : '')
+/** The reader's time zone, from the render context (`reply.render` puts it there). */
+type FilterThis = { ctx?: { timeZone?: string } }
 
 /** Plain text for a meta description: whitespace collapsed, Markdown marks dropped, cut at a word near `max` characters. */
 export function metaText(text: string | null | undefined, max = 200): string {
@@ -67,10 +64,17 @@ function registerGovukMacros(env: nunjucks.Environment): void {
 export function createViewEnvironment(moduleViewDirs: string[]): nunjucks.Environment {
   const paths = [join(here, 'templates'), ...moduleViewDirs, join(root, 'node_modules', 'govuk-frontend', 'dist')]
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(paths, { noCache: false }), { autoescape: true, throwOnUndefined: false })
-  env.addFilter('date', formatDate)
-  env.addFilter('datetime', formatDateTime)
+  // Dates and times in the reader's zone (core/time.ts), the zone named with every time.
+  env.addFilter('date', function (this: FilterThis, iso: string | null) {
+    return formatDate(iso, this.ctx?.timeZone)
+  })
+  env.addFilter('datetime', function (this: FilterThis, iso: string | null) {
+    return formatDateTime(iso, this.ctx?.timeZone)
+  })
   env.addFilter('isoDate', (iso: string | null) => (iso ? new Date(iso).toISOString() : ''))
-  env.addFilter('datetimeLocal', (iso: string | null) => (iso ? iso.slice(0, 16) : ''))
+  env.addFilter('datetimeLocal', function (this: FilterThis, iso: string | null) {
+    return toZonedLocal(iso, this.ctx?.timeZone)
+  })
   // A person's name, linked to their profile only when it is public (hidden and suspended profiles are 404s).
   env.addFilter('personLink', (p: { handle: string; name: string; public?: boolean } | null | undefined) => {
     if (!p) return ''

@@ -11,6 +11,7 @@ import { errorList } from '../http/forms.ts'
 import type { AppModule } from '../module.ts'
 import { compileAssets, type CompiledAssets } from './assets.ts'
 import { buildChrome } from './chrome.ts'
+import { DEFAULT_TIME_ZONE } from '../time.ts'
 import { registerIcons } from './icons.ts'
 import { createViewEnvironment } from './environment.ts'
 
@@ -56,6 +57,7 @@ export const viewsPlugin = fp(
         ...this.locals,
         ...data,
         user,
+        timeZone: user?.timeZone ?? DEFAULT_TIME_ZONE,
         csrfToken: needsToken ? this.generateCsrf() : null,
         currentPath: request.url.split('?')[0],
         errorList: data.errors ? errorList(data.errors as Record<string, string>) : undefined,

@@ -12,9 +12,10 @@ import { parseInput } from '../../core/http/forms.ts'
 import { pageSize } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
+import { toZonedLocal } from '../../core/time.ts'
 import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
 import { seriesNeighbours, seriesOf } from './posts.queries.ts'
-import { findVisiblePerson } from '../accounts/accounts.ts'
+import { findVisiblePerson, movedHandle } from '../accounts/accounts.ts'
 import { movedOrganisationSlug, organisationsOfPerson, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { movedProjectSlug, projectsOfPerson, visibleProjectBySlug } from '../projects/projects.ts'
 import { commentSchema, normaliseTag, postSchema } from './posts.schemas.ts'
@@ -79,7 +80,7 @@ function nextHref(path: string, params: Record<string, string>, next: string | n
 }
 
 /** Form values (strings) for an existing post. */
-function valuesOf(post: PostRow, card: PostCard): Record<string, string> {
+function valuesOf(post: PostRow, card: PostCard, timeZone: string): Record<string, string> {
   const t = new Date().toISOString()
   return {
     title: post.title,
@@ -94,7 +95,8 @@ function valuesOf(post: PostRow, card: PostCard): Record<string, string> {
     organisation: card.organisation?.slug ?? '',
     community: post.space_id ?? '',
     publish: post.status === 'draft' ? 'draft' : post.published_at && post.published_at > t ? 'schedule' : 'publish',
-    publishAt: post.status === 'published' && post.published_at && post.published_at > t ? post.published_at.slice(0, 16) : '',
+    // The writer's own wall-clock time, in their zone (core/time.ts).
+    publishAt: post.status === 'published' && post.published_at && post.published_at > t ? toZonedLocal(post.published_at, timeZone) : '',
   }
 }
 
@@ -140,7 +142,8 @@ async function submitPost(request: FastifyRequest, reply: FastifyReply, existing
     // Preview needs no JavaScript: the same form comes back with the rendered body above it.
     return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: raw, preview: renderMarkdown(raw.body!.slice(0, 50_000)) })
   }
-  const parsed = parseInput(postSchema, body)
+  // A scheduled time is typed in the writer's time zone.
+  const parsed = parseInput(postSchema, body, { timeZone: request.user!.timeZone })
   if (!parsed.ok) return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: { ...raw, ...parsed.input }, errors: parsed.errors, status: 422 })
   const actor = request.actor as Actor & { userId: string }
   try {
@@ -258,7 +261,7 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
   app.get('/posts/:slug/edit', { config: { serves: 'form', shows: 'post', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const { post } = await editablePost(app.db, request.actor, request.params.slug)
     const card = (await hydrate(app.db, request.actor, [post]))[0]!
-    return renderForm(request, reply, { post, card, values: valuesOf(post, card) })
+    return renderForm(request, reply, { post, card, values: valuesOf(post, card, request.user!.timeZone) })
   })
 
   app.post('/posts/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
@@ -319,7 +322,10 @@ function registerPostFeeds(app: FastifyInstance): void {
   registerFeeds(app, '/people/:handle', async (request, actor) => {
     const raw = request.params.handle
     const person = await findVisiblePerson(app.db, actor, raw)
-    if (!person) return null
+    if (!person) {
+      const moved = await movedHandle(app.db, actor, raw)
+      return moved ? { movedTo: `/people/${moved}` } : null
+    }
     if (person.handle !== raw) return { movedTo: `/people/${person.handle}` }
     return feedOf(request, actor, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id })
   }, { shows: 'person' })

@@ -11,6 +11,7 @@ import { migration as usersModeration } from './20261130T120200_core_users_moder
 import { migration as searchScheduleIndex } from './20261130T130000_core_search_schedule_index.ts'
 import { migration as createFeedKeys } from './20261130T170000_core_create_feed_keys.ts'
 import { migration as usersTimeZone } from './20261130T170100_core_users_time_zone.ts'
+import { migration as searchFoldAccents } from './20261130T170300_core_search_fold_accents.ts'
 
 /** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
@@ -26,4 +27,5 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T130000_core_search_schedule_index': searchScheduleIndex,
   '20261130T170000_core_create_feed_keys': createFeedKeys,
   '20261130T170100_core_users_time_zone': usersTimeZone,
+  '20261130T170300_core_search_fold_accents': searchFoldAccents,
 }

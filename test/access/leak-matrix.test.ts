@@ -73,6 +73,7 @@ for (const dialect of testDialects()) {
         ...['listed', 'unlisted', 'unverified', 'suspended', 'hidden'].map((s) => `${s} person`),
         ...['public', 'hidden', 'named-but-unconfirmed'].map((s) => `${s} organisation`),
         ...['public', 'hidden', 'naming-an-organisation'].map((s) => `${s} project`),
+        ...['image not yet in a post', 'image in the public post', 'image in the draft post', 'image in the hidden post', ...VISIBILITIES.map((v) => `image in the post in the ${v} community`)],
         ...['public post', 'draft post', 'scheduled post', 'hidden post', 'post from the hidden organisation', 'post about the hidden project', 'post by the unlisted person', 'comment', 'hidden comment', 'comment on the hidden post'],
         ...['published charter', 'open amendment', 'hidden amendment', 'comment on an amendment', 'hidden comment on an amendment', 'comment on the hidden amendment', 'organisation signature', 'signature of the hidden organisation', 'named personal signature', 'unnamed personal signature', 'badge of a signatory organisation', 'badge of the hidden organisation', 'pilot'],
         ...VISIBILITIES.flatMap((v) => [
@@ -96,7 +97,7 @@ for (const dialect of testDialects()) {
 
     test('every GET route is classified, every kind it shows has fixtures, and every pattern is filled', () => {
       assert.deepEqual(problems, [])
-      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot']) {
+      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'image', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot']) {
         assert.ok(entries.some((e) => e.fixture?.kind === kind && e.via === 'path'), `the matrix requests pages of every ${kind}`)
       }
     })

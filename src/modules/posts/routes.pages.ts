@@ -13,6 +13,10 @@ import { pageSize } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { toZonedLocal } from '../../core/time.ts'
+import multipart from '@fastify/multipart'
+import { imageMarkdown, imagesDir, storeImage, visibleImage, type ImageUpload } from './images.ts'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
 import { seriesNeighbours, seriesOf } from './posts.queries.ts'
 import { findVisiblePerson, movedHandle } from '../accounts/accounts.ts'
@@ -116,7 +120,7 @@ async function formChoices(request: FastifyRequest, card: PostCard | null) {
   }
 }
 
-async function renderForm(request: FastifyRequest, reply: FastifyReply, data: { post: PostRow | null; card: PostCard | null; values: Record<string, unknown>; errors?: Record<string, string>; preview?: string; status?: number }) {
+async function renderForm(request: FastifyRequest, reply: FastifyReply, data: { post: PostRow | null; card: PostCard | null; values: Record<string, unknown>; errors?: Record<string, string>; preview?: string; status?: number; flash?: string }) {
   const choices = await formChoices(request, data.card)
   const title = data.post ? `Edit “${data.post.title}”` : 'Write a post'
   const action = data.post ? `/posts/${data.post.slug}/edit` : '/posts/new'
@@ -127,23 +131,53 @@ async function renderForm(request: FastifyRequest, reply: FastifyReply, data: { 
     values: data.values,
     errors: data.errors,
     preview: data.preview,
+    flash: data.flash,
+    maxImageSize: `${Math.round(request.server.config.uploadMaxBytes / 1024 / 1024)} MB`,
     noindex: true,
     breadcrumbs: [{ text: 'Posts', href: '/posts' }, ...(data.post ? [{ text: data.post.title, href: `/posts/${data.post.slug}` }] : [])],
     ...choices,
   })
 }
 
+/** Form fields as strings, from a urlencoded body or a multipart one (where each field is { value }). */
+function plainFields(body: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!body || typeof body !== 'object') return out
+  for (const [key, field] of Object.entries(body as Record<string, unknown>)) {
+    const value = field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : field
+    if (typeof value === 'string') out[key] = value
+  }
+  return out
+}
+
+/** The uploaded image of a multipart post form, or null. */
+function imagePart(body: unknown): ImageUpload | null {
+  const part = (body as Record<string, unknown> | null)?.image as { type?: string; filename?: string; _buf?: Buffer | null; file?: { truncated?: boolean } } | undefined
+  if (!part || part.type !== 'file') return null
+  return { fileName: part.filename ?? '', data: part._buf ?? Buffer.alloc(0), truncated: Boolean(part.file?.truncated) }
+}
+
 /** Handles a submitted post form: preview, validation errors (422), or save and redirect. */
 async function submitPost(request: FastifyRequest, reply: FastifyReply, existing: { post: PostRow; card: PostCard } | null) {
-  const body = (request.body ?? {}) as Record<string, unknown>
+  // The form is multipart (it can carry an image): fields arrive as { value } there, as strings otherwise.
+  const body = plainFields(request.body)
   const raw: Record<string, string> = {}
-  for (const key of [...Object.keys(postSchema), '_submission']) raw[key] = typeof body[key] === 'string' ? (body[key] as string) : ''
+  for (const key of [...Object.keys(postSchema), '_submission']) raw[key] = body[key] ?? ''
+  const same = { post: existing?.post ?? null, card: existing?.card ?? null }
+  if (body.action === 'image') {
+    // Uploading an image keeps everything typed, and adds the image's Markdown to the end of the post.
+    const stored = await storeImage(request.server.db, request.actor as Actor & { userId: string }, imagePart(request.body), body.imageAlt ?? '', { dataDir: request.server.config.dataDir, maxBytes: request.server.config.uploadMaxBytes })
+    if (!stored.ok) return renderForm(request, reply, { ...same, values: { ...raw, imageAlt: body.imageAlt ?? '' }, errors: stored.errors, status: stored.status })
+    const markdown = imageMarkdown(stored.image)
+    const values = { ...raw, body: `${raw.body!.trimEnd()}${raw.body!.trim() ? '\n\n' : ''}${markdown}\n` }
+    return renderForm(request, reply, { ...same, values, preview: renderMarkdown(values.body.slice(0, 50_000)), flash: `Image added at the end of your post as ${markdown}: move that line to where the image belongs` })
+  }
   if (body.action === 'preview') {
     // Preview needs no JavaScript: the same form comes back with the rendered body above it.
     return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: raw, preview: renderMarkdown(raw.body!.slice(0, 50_000)) })
   }
   // A scheduled time is typed in the writer's time zone.
-  const parsed = parseInput(postSchema, body, { timeZone: request.user!.timeZone })
+  const parsed = parseInput(postSchema, raw, { timeZone: request.user!.timeZone })
   if (!parsed.ok) return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: { ...raw, ...parsed.input }, errors: parsed.errors, status: 422 })
   const actor = request.actor as Actor & { userId: string }
   try {
@@ -225,6 +259,23 @@ async function feedOf(request: FastifyRequest, actor: Actor, title: string, desc
 /** HTML routes: lists, the post page, the form, drafts, tags, comments, preview and feeds. */
 export async function postsPages(plain: FastifyInstance): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  // The post form can carry an image (multipart); fields are parsed before core's CSRF check reads `_csrf`,
+  // and an oversized image is cut off rather than thrown, so the form can say so and keep what was typed.
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    throwFileSizeLimit: false,
+    limits: { fileSize: app.config.uploadMaxBytes, files: 1, fields: 30, fieldSize: 250_000, parts: 35 },
+  })
+
+  // Images in posts, as visible as the post they belong to (images.ts): never for a shared cache, revalidated by ETag.
+  app.get('/images/:id', { config: { serves: 'file', shows: 'image' }, schema: { params: params({ id }) } }, async (request, reply) => {
+    const image = await visibleImage(app.db, request.actor, request.params.id)
+    if (!image) return reply.callNotFound()
+    const data = await readFile(join(imagesDir(app.config.dataDir), image.storage_key)).catch(() => null)
+    if (!data) return reply.callNotFound()
+    return reply.type(image.mime_type).header('cache-control', 'private, no-cache').header('x-content-type-options', 'nosniff').header('content-disposition', 'inline').send(data)
+  })
+
   app.get('/posts', { config: { serves: 'page', cache: true, filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person' } }, schema: { querystring: query({ tag: text(60), project: slug, organisation: slug, author: slug, cursor, limit }) } }, async (request, reply) => {
     const filters = await resolveFilters(request, request.query)
     if (!filters) return reply.callNotFound()

@@ -74,8 +74,8 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
       // Spread over the last ~6 months, roughly fortnightly per project, staggered by project.
       const at = new Date(nowMs - (180 - pi * 3 - (n - 1) * 28) * day - Math.floor(rnd() * 8 * 3600_000)).toISOString()
       const [headline, did, learned, next] = notes[n - 1]!
-      // "What we learned" is the post's own field, shown under its heading: the body holds the rest.
-      const body = `## What we did\n\n${did.map((d) => `- ${d}`).join('\n')}\n\n## What's next\n\n${next}\n`
+      // In the order weeknotes are read: what we did, what we learned, what is next.
+      const body = `## What we did\n\n${did.map((d) => `- ${d}`).join('\n')}\n\n## What we learned\n\n${learned}\n\n## What's next\n\n${next}\n`
       const title = `${p.short.charAt(0).toUpperCase()}${p.short.slice(1)} weeknotes ${n}: ${headline}`
       const isDraft = pi < 2 && n === count // the last of the first two series are still drafts
       posts.push({
@@ -86,7 +86,7 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
         body_html: renderMarkdown(body),
         summary: '',
         excerpt: excerptOf('', body),
-        learned,
+        learned: '',
         status: isDraft ? 'draft' : 'published',
         published_at: isDraft ? null : at,
         author_id: team[(n - 1) % team.length]!,
@@ -109,18 +109,18 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
   // Standalone posts, including one scheduled for next week.
   const extras = [
     { handle: 'sam-admin', title: 'Welcome to Openly: working in the open, together', tags: ['working-in-the-open'], days: 170, body: 'Openly is where teams across councils, health boards, charities and universities share what they are doing **while** they do it.\n\n## Why weeknotes?\n\nShort, regular notes make work visible. They help the next team avoid the same mistakes.\n\n## How to start\n\n- Write a first post: what you did, what you learned, what is next.\n- Tag it so others can find it.\n- Follow the projects you care about by feed.' },
-    { handle: 'tomas-lindqvist', title: 'What we mean by a procurement commons', tags: ['procurement', 'open-standards'], days: 120, body: 'Buying the same software in every region is slow and expensive. A **commons** of shared tender templates, evaluation criteria and contract clauses lets each buyer start from something that already passed legal review somewhere else.\n\nWe publish every template under an open licence.' },
-    { handle: 'aoife-brennan', title: 'Five things we changed in our appointment letters', tags: ['content-design', 'health'], days: 60, body: '1. The date and time come first.\n2. We say what to bring, in a list.\n3. We removed the reference number from the top.\n4. We explain how to rearrange in one sentence.\n5. We tested it with people who were nervous about the appointment.' },
+    { handle: 'tomas-lindqvist', title: 'What we mean by a procurement commons', tags: ['procurement', 'open-standards'], days: 120, body: 'Buying the same software in every region is slow and expensive. A **commons** of shared tender templates, evaluation criteria and contract clauses lets each buyer start from something that already passed legal review somewhere else.\n\nWe publish every template under an open licence.', learned: 'Legal teams share clauses far more readily than we expected, once one of them goes first.' },
+    { handle: 'aoife-brennan', title: 'Five things we changed in our appointment letters', tags: ['content-design', 'health'], days: 60, body: '1. The date and time come first.\n2. We say what to bring, in a list.\n3. We removed the reference number from the top.\n4. We explain how to rearrange in one sentence.\n5. We tested it with people who were nervous about the appointment.', learned: 'Anxious readers find the problems that calm readers skim past, so test with them first.' },
     { handle: 'marco-bellini', title: 'Using AI to summarise climate reports, carefully', tags: ['ai', 'climate', 'open-data'], days: 25, body: 'We tried a language model to draft summaries of municipal climate reports. It saved time on the first draft, but every figure had to be checked by a person.\n\nOur rule now: the model drafts, a named officer signs off, and we publish both the summary and the source.' },
     { handle: 'hannah-price', title: 'Our accessibility statement, rewritten', tags: ['accessibility', 'content-design'], days: -7, body: 'We rewrote our accessibility statement so it says plainly what does not work yet and when we will fix it.' },
   ]
-  for (const e of extras) {
+  for (const e of extras as Array<(typeof extras)[number] & { learned?: string }>) {
     const userId = byHandle.get(e.handle)
     if (!userId) continue
     const id = newId()
     const at = new Date(nowMs - e.days * day).toISOString()
     const created = new Date(Math.min(nowMs, nowMs - e.days * day)).toISOString()
-    posts.push({ id, slug: slugify(e.title), title: e.title, body: e.body, body_html: renderMarkdown(e.body), summary: '', excerpt: excerptOf('', e.body), learned: '', status: 'published', published_at: at, author_id: userId, project_id: null, organisation_id: null, space_id: null, series_id: null, series_number: null, hidden_at: null, created_at: created, updated_at: created })
+    posts.push({ id, slug: slugify(e.title), title: e.title, body: e.body, body_html: renderMarkdown(e.body), summary: '', excerpt: excerptOf('', e.body), learned: e.learned ?? '', status: 'published', published_at: at, author_id: userId, project_id: null, organisation_id: null, space_id: null, series_id: null, series_number: null, hidden_at: null, created_at: created, updated_at: created })
     authors.push({ post_id: id, user_id: userId, position: 0 })
     for (const tag of e.tags) tags.push({ post_id: id, tag })
   }

@@ -123,7 +123,7 @@ describe('a good citizen of the web, as readers see it', () => {
       await checkPage(page)
       await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: /Make a (new )?private feed address/ }).click()])
       await checkPage(page)
-      const address = await page.getByLabel('ATOM feed').inputValue()
+      const address = await page.getByLabel('Atom feed').inputValue()
       assert.match(address, /\/communities\/data-in-the-open\/member-feed\.atom\?key=/)
       await assertNoSidewaysScroll(page, 'the feed address page')
       // A feed reader has no cookie: a fresh context reads it.

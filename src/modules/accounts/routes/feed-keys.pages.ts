@@ -16,7 +16,7 @@ const forPath = (value: unknown): string | null => {
 export const feedKeyPages: FastifyPluginAsync = async (app) => {
   const render = (request: FastifyRequest, reply: FastifyReply, data: { key?: string; createdAt: string | null; forPath: string | null; flash?: string }) => {
     const base = app.config.baseUrl
-    const addresses = data.key && data.forPath ? (['atom', 'rss', 'json'] as const).map((format) => ({ format, url: `${base}${data.forPath}/member-feed.${format}?key=${data.key}` })) : []
+    const addresses = data.key && data.forPath ? ([['atom', 'Atom feed'], ['rss', 'RSS feed'], ['json', 'JSON Feed']] as const).map(([format, label]) => ({ format, label, url: `${base}${data.forPath}/member-feed.${format}?key=${data.key}` })) : []
     // A page showing a secret must not be kept by any cache, nor sent on as a referrer.
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
     return reply.render('accounts/feed-key.njk', { title: 'Your private feed address', noindex: true, ...data, addresses, example: `${base}/communities/<community>/member-feed.atom?key=${data.key ?? ''}` })

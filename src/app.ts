@@ -10,6 +10,7 @@ import { keepPersonalResponsesPrivate } from './core/http/cache-headers.ts'
 import { installErrorHandlers } from './core/http/errors.ts'
 import { inputPlugin } from './core/http/input.ts'
 import { securityPlugin } from './core/http/security.ts'
+import { transportPlugin } from './core/http/transport.ts'
 import { moduleRegistryPlugin } from './core/registry/plugin.ts'
 import { routeListPlugin } from './core/registry/route-list.ts'
 import { decorateServices } from './core/services.ts'
@@ -41,6 +42,8 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     await app.register(routeListPlugin)
     // Query strings and path parameters parsed by schema for every route; `config.signIn` checked before bodies are read.
     await app.register(inputPlugin)
+    // Compression, validators and 304s, 405 with Allow, CORS for the API: before any route, after the page cache.
+    await app.register(transportPlugin)
     await app.register(securityPlugin, { config })
     await app.register(sessionPlugin, { modules })
     // Responses to signed-in requests are private to shared caches; every response varies by the session cookie.

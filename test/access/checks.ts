@@ -123,6 +123,9 @@ export function judge(ctx: Context, actor: ActorName, entry: Entry, res: LightMy
       // Signed-out readers of forms are sent to sign in before anything is looked up: that reveals nothing.
       const signIn = signedOut(actor) && toSignIn(res) && (entry.serves === 'form' || f.kind === 'report')
       if (res.statusCode !== 404 && !signIn) problems.push(`${where}: expected 404 for ${f.label}`)
+    } else if (f.kind === 'image') {
+      // An image carries no words: an allowed reader gets the image itself.
+      if (res.statusCode !== 200 || !String(res.headers['content-type']).startsWith('image/')) problems.push(`${where}: expected the image of ${f.label}`)
     } else if (['page', 'feed', 'api', 'file'].includes(entry.serves) || f.kind === 'report') {
       if (res.statusCode !== 200) problems.push(`${where}: expected 200 for ${f.label}`)
       else if (!body.includes(f.marker)) problems.push(`${where}: an allowed reader does not see ${f.label} (${f.marker})`)

@@ -11,6 +11,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import type { TestApp } from '../support/app.ts'
 import { TestClient, csrfTokenIn } from '../support/client.ts'
 import { createUser, signInAs } from '../support/factories.ts'
+import { submitMultipart } from '../support/multipart.ts'
 import type { Mailbox } from '../support/mailbox.ts'
 import { setPersonHidden } from '../../src/modules/accounts/accounts.ts'
 import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
@@ -200,19 +201,41 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
     const id = (await t.db.selectFrom('posts').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
     return add({ kind: 'post', label, marker, words: [marker], ids: [], params: { slug }, ref: slug, report: { type: 'post', id }, path: `/posts/${slug}`, search: { type: 'post', words: [marker] }, facts: { authors, ...facts } })
   }
+  // Images in posts (uploaded through the post form): as visible as their post; before a post uses one, its uploader's.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+  async function image(by: TestClient, marker: string): Promise<{ id: string; markdown: string }> {
+    const res = await submitMultipart(by, '/posts/new', { title: 'Image upload', body: '', publish: 'draft', action: 'image', imageAlt: `Image ${marker}` }, { field: 'image', name: 'i.png', type: 'image/png', data: png })
+    assert.equal(res.statusCode, 200, `image ${marker}: ${res.statusCode}`)
+    const id = captured(/\/images\/([A-Za-z0-9_-]{16,})/, res.body, 'image id')
+    return { id, markdown: `![Image ${marker}](/images/${id})` }
+  }
+  function imageOf(p: Fixture, img: { id: string }, marker: string): Fixture {
+    return add({ kind: 'image', label: `image in the ${p.label}`, marker, words: [marker], ids: [img.id], params: { id: img.id }, facts: { space: p.facts.space, within: [p] } })
+  }
+  const unattached = await image(c.host, 'zqimunax')
+  add({ kind: 'image', label: 'image not yet in a post', marker: 'zqimunax', words: ['zqimunax'], ids: [unattached.id], params: { id: unattached.id }, facts: { authors: ['host'], unpublished: true } })
+
   const tagged = {} as Record<Vis | 'site', Fixture[]>
   for (const vis of VISIBILITIES) {
     // In each community, and on the public project's page (its timeline shows what the reader may read).
-    const p = await post(c.host, `zqpo${VIS_CODE[vis]}x`, `post in the ${vis} community`, ['host'], { tags: TAG[vis], community: community[vis].spaceId, project: pp.slug }, { space: vis })
+    const img = await image(c.host, `zqim${VIS_CODE[vis]}x`)
+    const p = await post(c.host, `zqpo${VIS_CODE[vis]}x`, `post in the ${vis} community`, ['host'], { tags: TAG[vis], community: community[vis].spaceId, project: pp.slug, body: `Post body zqpo${VIS_CODE[vis]}x.\n\n${img.markdown}` }, { space: vis })
+    imageOf(p, img, `zqim${VIS_CODE[vis]}x`)
     p.shownOn = [`/projects/${pp.slug}`, `/communities/${community[vis].slug}`]
     tagged[vis] = [p]
   }
-  const site = await post(c.orgadmin, 'zqpositex', 'public post', ['orgadmin'], { tags: TAG.site, project: pp.slug, organisation: op.slug })
+  const siteImage = await image(c.orgadmin, 'zqimsitx')
+  const site = await post(c.orgadmin, 'zqpositex', 'public post', ['orgadmin'], { tags: TAG.site, project: pp.slug, organisation: op.slug, body: `Post body zqpositex.\n\n${siteImage.markdown}` })
+  imageOf(site, siteImage, 'zqimsitx')
   site.shownOn = [`/projects/${pp.slug}`, `/organisations/${op.slug}`, '/posts']
   const future = new Date(Date.now() + 365 * 86400_000).toISOString().slice(0, 16)
-  const draft = await post(c.orgadmin, 'zqpodrax', 'draft post', ['orgadmin'], { tags: TAG.site, publish: 'draft' }, { unpublished: true })
+  const draftImage = await image(c.orgadmin, 'zqimdrax')
+  const draft = await post(c.orgadmin, 'zqpodrax', 'draft post', ['orgadmin'], { tags: TAG.site, publish: 'draft', body: `Post body zqpodrax.\n\n${draftImage.markdown}` }, { unpublished: true })
+  imageOf(draft, draftImage, 'zqimdrax')
   const scheduled = await post(c.orgadmin, 'zqposchx', 'scheduled post', ['orgadmin'], { tags: TAG.site, publish: 'schedule', publishAt: future }, { unpublished: true })
-  const hiddenPost = await post(c.orgadmin, 'zqpohidx', 'hidden post', ['orgadmin'], { tags: TAG.site })
+  const hiddenImage = await image(c.orgadmin, 'zqimhidx')
+  const hiddenPost = await post(c.orgadmin, 'zqpohidx', 'hidden post', ['orgadmin'], { tags: TAG.site, body: `Post body zqpohidx.\n\n${hiddenImage.markdown}` })
+  imageOf(hiddenPost, hiddenImage, 'zqimhidx')
   tagged.site = [site, draft, scheduled, hiddenPost]
   // Public posts labelled with an organisation and a project a moderator hides below: the labels go, the posts stay.
   await post(c.orgadmin, 'zqpoorgx', 'post from the hidden organisation', ['orgadmin'], { organisation: oh.slug })

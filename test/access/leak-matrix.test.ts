@@ -19,6 +19,7 @@ import { startMailbox, type Mailbox, type ReceivedMail } from '../support/mailbo
 import { buildWorld, type World } from './fixtures.ts'
 import { ACTORS, mayView, readsSpace, signedOut, VISIBILITIES, type ActorName } from './oracle.ts'
 import { generate, type Entry } from './urls.ts'
+import { resetFeedKey } from '../../src/core/auth/feed-keys.ts'
 import { judge, makeContext, markersIn, mayMeetOn, type Context } from './checks.ts'
 
 /**
@@ -72,6 +73,7 @@ for (const dialect of testDialects()) {
         ...['listed', 'unlisted', 'unverified', 'suspended', 'hidden'].map((s) => `${s} person`),
         ...['public', 'hidden', 'named-but-unconfirmed'].map((s) => `${s} organisation`),
         ...['public', 'hidden', 'naming-an-organisation'].map((s) => `${s} project`),
+        ...['image not yet in a post', 'image in the public post', 'image in the draft post', 'image in the hidden post', ...VISIBILITIES.map((v) => `image in the post in the ${v} community`)],
         ...['public post', 'draft post', 'scheduled post', 'hidden post', 'post from the hidden organisation', 'post about the hidden project', 'post by the unlisted person', 'comment', 'hidden comment', 'comment on the hidden post'],
         ...['published charter', 'open amendment', 'hidden amendment', 'comment on an amendment', 'hidden comment on an amendment', 'comment on the hidden amendment', 'organisation signature', 'signature of the hidden organisation', 'named personal signature', 'unnamed personal signature', 'badge of a signatory organisation', 'badge of the hidden organisation', 'pilot'],
         ...VISIBILITIES.flatMap((v) => [
@@ -99,7 +101,7 @@ for (const dialect of testDialects()) {
 
     test('every GET route is classified, every kind it shows has fixtures, and every pattern is filled', () => {
       assert.deepEqual(problems, [])
-      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees']) {
+      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'image', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees']) {
         assert.ok(entries.some((e) => e.fixture?.kind === kind && e.via === 'path'), `the matrix requests pages of every ${kind}`)
       }
     })
@@ -128,6 +130,27 @@ for (const dialect of testDialects()) {
       // One ETag for two different bodies would let a cache answer one reader with the other's 304.
       for (const [url, byTag] of etags) for (const [etag, bodies] of byTag) if (bodies.size > 1) all.push(`GET ${url}: ETag ${etag} is shared by ${bodies.size} different bodies`)
       assert.deepEqual(all, [])
+    })
+
+    test('personal feed keys: a feed reader holding a key reads exactly what its owner may, never as public; a suspended owner’s key opens nothing', async (tc) => {
+      const keyed = entries.filter((e) => /\/member-feed\.(rss|atom|json)$/.test(e.pattern))
+      assert.ok(keyed.length > 0, 'personal feed routes are in the route list')
+      const keys = new Map<ActorName, string>()
+      for (const actor of ACTORS.filter((a) => !signedOut(a) || a === 'suspendedself')) {
+        if (world.userIds[actor]) keys.set(actor, await resetFeedKey(t.app.db, world.userIds[actor]!))
+      }
+      const reader = world.clients.anonymous
+      const jobs = keyed.flatMap((e) => [...keys].filter(([actor]) => actor !== 'suspendedself').map(([actor, key]) => ({ actor, e, key })))
+      tc.diagnostic(`${jobs.length} keyed feed requests`)
+      const found = await batch(jobs, async ({ actor, e, key }) => judge(ctx, actor, e, await reader.get(`${e.url}?key=${key}`)))
+      const problems = found.flat()
+      for (const e of keyed) {
+        const suspended = await reader.get(`${e.url}?key=${keys.get('suspendedself')}`)
+        if (suspended.statusCode !== 404) problems.push(`suspended owner's key on ${e.url} → ${suspended.statusCode}`)
+        const res = await reader.get(`${e.url}?key=${keys.get('member')}`)
+        if (/\bpublic\b/.test(String(res.headers['cache-control']))) problems.push(`${e.url} with a key is Cache-Control public`)
+      }
+      assert.deepEqual(problems, [])
     })
 
     test('notifications: mentions reach only those who may read the community, and the header counts only what they may see', async () => {

@@ -38,7 +38,7 @@ export type ActorName = (typeof ACTORS)[number]
 export type Vis = 'public' | 'signed_in' | 'members'
 export const VISIBILITIES: Vis[] = ['public', 'signed_in', 'members']
 
-export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees'
+export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees'
 
 /** What the policy needs to know about a fixture. */
 export interface Facts {
@@ -172,7 +172,7 @@ export function mayView(a: ActorName, f: Fixture): boolean {
       // Hidden: its authors and those who moderate there. Drafts and scheduled posts: their authors only.
       if (x.hidden && !author && !moderates(a, x.space)) return false
       if (x.unpublished && !author) return false
-      // A reply of a hidden thread is out of reach with its thread; a comment goes with its post.
+      // A reply of a hidden thread is out of reach with its thread; a comment, or an image, goes with its post.
       return (x.within ?? []).every((w) => mayView(a, w))
     }
   }

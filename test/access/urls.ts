@@ -19,8 +19,8 @@ export interface Entry {
 /** Routes that serve no content a reader could be refused: fingerprinted assets and the health check. */
 export const CONTENT_FREE = new Set(['static', 'health'])
 export const KNOWN_SERVES = new Set(['page', 'feed', 'api', 'file', 'form', 'redirect', 'static', 'health'])
-/** @fastify/static's wildcard for GOV.UK Frontend's fonts and images takes no route config. */
-export const EXEMPT = new Set(['/assets/*'])
+/** Routes that take no route config (none since GOV.UK Frontend's fonts and images are no longer served). */
+export const EXEMPT = new Set<string>()
 
 /**
  * Search terms are words, not subjects: one query per kind of fixture, the `zq` + kind prefix its

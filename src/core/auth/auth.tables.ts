@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely'
+
 /**
  * People who can sign in: identity only. What a person says about themselves (role, bio, skills,
  * whether they are listed) is the accounts module's `profiles` table.
@@ -14,6 +16,8 @@ export interface UsersTable {
   suspended_at: string | null
   /** Set when a new account has had enough of its held content approved: it is no longer new (core/access/trust.ts). */
   trusted_at: string | null
+  /** IANA time zone the person reads and writes times in (core/time.ts). */
+  time_zone: ColumnType<string, string | undefined, string>
   created_at: string
   updated_at: string
 }
@@ -26,7 +30,16 @@ export interface SessionsTable {
   expires_at: string
 }
 
+/** A person's secret feed key (core/auth/feed-keys.ts): only its hash. */
+export interface FeedKeysTable {
+  /** sha256 of the key in the feed URL. */
+  id: string
+  user_id: string
+  created_at: string
+}
+
 export interface AuthTables {
   users: UsersTable
   sessions: SessionsTable
+  feed_keys: FeedKeysTable
 }

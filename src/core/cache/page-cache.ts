@@ -44,11 +44,15 @@ export interface Stamp {
 
 export interface CachedPage {
   body: Buffer
+  /** The body compressed once when stored (compressed.ts), or null for what is not worth compressing. */
+  compressed: Record<'br' | 'gzip', Buffer> | null
   /** Every header a hit sends, computed once when the page was stored. */
   headers: Record<string, string | number | string[]>
   /** Headers of a 304 answer to a matching If-None-Match (feeds carry an ETag). */
   notModified: Record<string, string | number | string[]> | null
   etag: string | null
+  /** The Last-Modified it was sent with (feeds), for If-Modified-Since. */
+  lastModified?: Date
   expiresAt: number
   stamp: Stamp
 }
@@ -88,7 +92,7 @@ export class PageCache {
       max: options.maxEntries ?? 5000,
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
       // The body plus a rough allowance for the headers and bookkeeping.
-      sizeCalculation: (page, key) => page.body.length + key.length + 1024,
+      sizeCalculation: (page, key) => page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + key.length + 1024,
     })
     this.#seenOnce = new LRUCache<string, true>({ max: options.maxSeenKeys ?? 10_000 })
     void this.#readSchedule()
@@ -130,6 +134,12 @@ export class PageCache {
     this.#seenOnce.delete(key)
     this.#pages.set(key, { ...page, expiresAt, stamp })
     return true
+  }
+
+  /** Adds its compressed bodies to a stored page, if that page is still the one stored (see compressed.ts). */
+  attachCompressed(key: string, body: Buffer, compressed: Record<'br' | 'gzip', Buffer>): void {
+    const page = this.#pages.peek(key)
+    if (page && page.body === body) this.#pages.set(key, { ...page, compressed })
   }
 
   /**

@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin'
 import type { DatabaseHandle } from '../db/database.ts'
 import { SESSION_COOKIE } from '../auth/sessions.ts'
+import { notModified } from '../http/conditional.ts'
+import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
+import { compressOnce, preferredEncoding } from './compressed.ts'
 import { cacheKeyOf } from './cache-key.ts'
 import { listenForChanges } from './listen.ts'
 import { PageCache, type CachedPage, type Stamp } from './page-cache.ts'
@@ -18,7 +21,7 @@ declare module 'fastify' {
 }
 
 /** Headers a hit must not replay: per response (set by Node or computed again) or never cacheable. */
-const NOT_REPLAYED = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-cache'])
+const NOT_REPLAYED = new Set(['set-cookie', 'content-length', 'content-encoding', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-cache'])
 const SESSION_MARK = `${SESSION_COOKIE}=`
 
 const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
@@ -33,9 +36,18 @@ function declaredQuery(route: RouteOptions): string[] | undefined {
 /** A hit: the stored bytes and headers, straight to the socket, before any other hook runs. */
 function sendHit(request: FastifyRequest, reply: FastifyReply, page: CachedPage): void {
   reply.hijack()
-  if (page.notModified && request.headers['if-none-match'] === page.etag) {
+  // Weak comparison, lists and If-Modified-Since, as for a rendered response (core/http/conditional.ts).
+  if (page.notModified && page.etag && notModified(request.headers, page.etag, page.lastModified)) {
     reply.raw.writeHead(304, page.notModified)
     reply.raw.end()
+    return
+  }
+  // Compressed once when stored (compressed.ts): a hit only picks the bytes the reader's client takes.
+  const encoding = page.compressed ? preferredEncoding(request.headers['accept-encoding']) : null
+  if (encoding && page.compressed) {
+    const body = page.compressed[encoding]
+    reply.raw.writeHead(200, { ...page.headers, 'content-encoding': encoding, 'content-length': body.length })
+    reply.raw.end(body)
     return
   }
   reply.raw.writeHead(200, page.headers)
@@ -43,15 +55,16 @@ function sendHit(request: FastifyRequest, reply: FastifyReply, page: CachedPage)
 }
 
 /** The headers every hit of this page sends, computed once, from the headers of the response that was stored. */
-function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'headers' | 'notModified' | 'etag'> {
+function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'headers' | 'notModified' | 'etag' | 'lastModified'> {
   const headers: CachedPage['headers'] = {}
   for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined && !NOT_REPLAYED.has(name)) headers[name] = value
   headers['content-length'] = body.length
   headers['x-cache'] = 'hit'
   const etag = typeof headers.etag === 'string' ? headers.etag : null
-  const notModified: CachedPage['headers'] = { etag: etag ?? '', 'x-cache': 'hit' }
-  for (const name of ['cache-control', 'vary']) if (headers[name] !== undefined) notModified[name] = headers[name]!
-  return { headers, etag, notModified: etag ? notModified : null }
+  const answer304: CachedPage['headers'] = { etag: etag ?? '', 'x-cache': 'hit' }
+  for (const name of ['cache-control', 'vary', 'last-modified']) if (headers[name] !== undefined) answer304[name] = headers[name]!
+  const lastModified = typeof headers['last-modified'] === 'string' ? new Date(headers['last-modified']) : undefined
+  return { headers, etag, notModified: etag ? answer304 : null, lastModified }
 }
 
 /**
@@ -113,10 +126,20 @@ export const pageCachePlugin = fp(
       done(null, payload)
     })
 
-    // After the response, when every onSend hook has run, so the headers (cookies included) are final.
+    // After the response, when every onSend hook has run, so the headers (cookies included) are final. The body
+    // kept is the one before compression. A compressible page is then compressed once, off the request path,
+    // and its compressed bodies join the entry (hits in the meantime get the identity bytes, which are correct).
     app.addHook('onResponse', (request, reply, done) => {
       const miss = request.pageCacheMiss
-      if (miss?.body && reply.statusCode === 200 && !reply.hasHeader('set-cookie')) cache.store(miss.key, miss.stamp, { body: miss.body, ...replayedHeaders(reply, miss.body) })
+      if (!miss?.body || reply.statusCode !== 200 || reply.hasHeader('set-cookie')) return done()
+      const body = miss.body
+      const stored = cache.store(miss.key, miss.stamp, { body, compressed: null, ...replayedHeaders(reply, body) })
+      if (stored && body.length >= COMPRESS_THRESHOLD && COMPRESSIBLE.test(String(reply.getHeader('content-type') ?? ''))) {
+        compressOnce(body).then(
+          (compressed) => cache.attachCompressed(miss.key, body, compressed),
+          (err) => request.log.warn({ err }, 'page cache: compressing a page failed; it is served uncompressed'),
+        )
+      }
       done()
     })
 

@@ -1,7 +1,46 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import type { Config } from '../../config.ts'
+
+/** RFC 9457 problem details: every API error, as errors.ts sends it. */
+const PROBLEM = {
+  type: 'object',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+  },
+}
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: PROBLEM } } })
+
+/** `GET /api/v1/projects/:slug` → `getProjectsBySlug`: stable, unique per method and path, readable in generated clients. */
+export function operationIdOf(method: string, url: string): string {
+  const words = url.replace(/^\/api\/v1\/?/, '').split('/').filter(Boolean).flatMap((part) => (part.startsWith(':') ? ['by', part.slice(1)] : [part]))
+  const camel = words.flatMap((w) => w.split(/[^A-Za-z0-9]+/)).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')
+  return `${method.toLowerCase()}${camel}`
+}
+
+/**
+ * What every API operation can answer besides its success, declared from the route itself so none is
+ * forgotten: 304 (every GET carries an ETag), 400 for a bad query or path (a malformed cursor included), 404
+ * where a path parameter or filter names something, 429 where a rate limit applies; all problem+json.
+ */
+function describeOperation(route: RouteOptions): void {
+  const schema = { ...(route.schema ?? {}) } as Record<string, any>
+  const method = [route.method].flat()[0]!
+  schema.operationId ??= operationIdOf(method, route.url)
+  const response: Record<string, unknown> = { ...(schema.response ?? {}) }
+  if (method === 'GET') response[304] ??= { description: 'Not modified: the If-None-Match header names the current ETag' }
+  if (schema.querystring || schema.params) response[400] = problem('The query or path is not valid (a malformed cursor included)')
+  if (schema.params || route.config?.filters) response[404] = problem('Not found, or not visible to you')
+  if (route.config?.rateLimit) response[429] = problem('Too many requests: wait before trying again (see Retry-After)')
+  schema.response = response
+  route.schema = schema
+}
 
 /**
  * The API's OpenAPI 3.1 description at /api/v1/openapi.json, generated from the route schemas of every
@@ -18,6 +57,7 @@ export const apiDocsPlugin = fp(
     })
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api/v1')) route.schema = { ...(route.schema ?? {}), hide: true }
+      else if (!route.schema?.hide && [route.method].flat().includes('GET')) describeOperation(route)
     })
     app.get('/api/v1/openapi.json', { config: { serves: 'api' }, schema: { hide: true } }, async () => app.swagger())
   },

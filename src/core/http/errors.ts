@@ -26,7 +26,7 @@ export function sendProblem(reply: FastifyReply, status: number, detail: string,
 }
 
 async function renderErrorPage(reply: FastifyReply, status: number, heading: string, paragraphs: string[]): Promise<FastifyReply> {
-  return reply.code(status).render('errors/error.njk', { title: heading, heading, paragraphs, noindex: true })
+  return reply.code(status).render('errors/error.njk', { title: heading, heading, paragraphs, noindex: true, errorPage: true })
 }
 
 /** Maps every error to HTTP once: problem+json for the API, a GOV.UK error page for pages. 5xx details never reach the user. */
@@ -49,6 +49,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
   })
 
   app.setNotFoundHandler(async (request, reply) => {
+    // A path that exists for other methods: 405 with the methods it has (RFC 9110 §15.5.6), not "no such page".
+    const allowed = app.allowedMethods ? app.allowedMethods(request.url.split('?')[0]!) : []
+    if (allowed.length && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '))
+      if (isApiRequest(request)) return sendProblem(reply, 405, `This address answers ${allowed.join(', ')} only`)
+      return renderErrorPage(reply, 405, 'Method not allowed', [`This address answers ${allowed.join(', ')} only.`])
+    }
     if (isApiRequest(request)) return sendProblem(reply, 404, 'No such resource')
     return renderErrorPage(reply, 404, 'Page not found', ['If you typed the web address, check it is correct.', 'If you pasted the web address, check you copied the entire address.'])
   })

@@ -1,4 +1,5 @@
 import { AppError, type FieldErrors } from '../errors.ts'
+import { fromZonedLocal } from '../time.ts'
 
 /**
  * Input schemas shared by HTML forms and the JSON API. Messages follow the GOV.UK
@@ -39,7 +40,7 @@ export function splitList(value: unknown): string[] {
 const lower = (label: string) => label.charAt(0).toLowerCase() + label.slice(1)
 
 /** Parses and validates a form or JSON body. On failure returns every field error and the raw input to re-display. */
-export function parseInput<S extends Record<string, FieldSpec>>(schema: S, body: unknown): ParseResult<S> {
+export function parseInput<S extends Record<string, FieldSpec>>(schema: S, body: unknown, options: { timeZone?: string } = {}): ParseResult<S> {
   const data = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
   const errors: FieldErrors = {}
   const input: Record<string, string> = {}
@@ -98,10 +99,12 @@ export function parseInput<S extends Record<string, FieldSpec>>(schema: S, body:
           if (spec.required) errors[name] = `Enter ${lower(spec.label)}`
           value[name] = null
         } else {
-          // datetime-local gives "2026-11-23T09:30" (taken as UTC); the API may send a full ISO string.
-          const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(trimmed) ? `${trimmed}:00Z` : trimmed
-          const t = Date.parse(iso)
-          if (Number.isNaN(t) || trimmed.length > 40) errors[name] = `${spec.label} must be a real date and time`
+          // datetime-local gives "2026-11-23T09:30", the wall-clock time in the writer's zone; the API may send a full ISO string.
+          const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(trimmed)
+          const iso = local ? fromZonedLocal(trimmed, options.timeZone ?? 'UTC') : trimmed
+          const t = iso === null ? NaN : Date.parse(iso)
+          if (local && iso === null && !Number.isNaN(Date.parse(`${trimmed}:00Z`))) errors[name] = `${spec.label} does not exist in ${options.timeZone}: the clocks go forward then`
+          else if (Number.isNaN(t) || trimmed.length > 40) errors[name] = `${spec.label} must be a real date and time`
           value[name] = Number.isNaN(t) ? null : new Date(t).toISOString()
         }
         break
@@ -132,8 +135,9 @@ export async function submitForm<S extends Record<string, FieldSpec>, R>(
   body: unknown,
   schema: S,
   handlers: { again: (values: Record<string, string>, errors: FieldErrors) => R | Promise<R>; save: (value: Values<S>) => Promise<R> },
+  options: { timeZone?: string } = {},
 ): Promise<R> {
-  const parsed = parseInput(schema, body)
+  const parsed = parseInput(schema, body, options)
   const typed = (input: Record<string, string>) => {
     const token = (body as Record<string, unknown> | null | undefined)?._submission
     return typeof token === 'string' ? { ...input, _submission: token } : input

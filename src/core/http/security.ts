@@ -72,7 +72,8 @@ export const securityPlugin = fp(
 
     // CSRF on every form post (the API is read-only with no cookies needed).
     app.addHook('preHandler', async (request, reply) => {
-      if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/')) return
+      // Nor on a path no route answers for this method: nothing is changed there, and it answers 404 or 405.
+      if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/') || request.is404) return
       await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())))
     })
   },

@@ -9,6 +9,9 @@ import { migration as auditSubjectTitles } from './20261130T120000_core_audit_su
 import { migration as createHeldContent } from './20261130T120100_core_create_held_content.ts'
 import { migration as usersModeration } from './20261130T120200_core_users_moderation.ts'
 import { migration as searchScheduleIndex } from './20261130T130000_core_search_schedule_index.ts'
+import { migration as createFeedKeys } from './20261130T170000_core_create_feed_keys.ts'
+import { migration as usersTimeZone } from './20261130T170100_core_users_time_zone.ts'
+import { migration as searchFoldAccents } from './20261130T170300_core_search_fold_accents.ts'
 
 /** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
@@ -22,4 +25,7 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T120100_core_create_held_content': createHeldContent,
   '20261130T120200_core_users_moderation': usersModeration,
   '20261130T130000_core_search_schedule_index': searchScheduleIndex,
+  '20261130T170000_core_create_feed_keys': createFeedKeys,
+  '20261130T170100_core_users_time_zone': usersTimeZone,
+  '20261130T170300_core_search_fold_accents': searchFoldAccents,
 }

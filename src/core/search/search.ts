@@ -95,10 +95,23 @@ function toFts5(parts: ReturnType<typeof parseQuery>): string {
   return parts.map((p) => `"${p.words.join(' ')}"` + (p.phrase ? '' : '*')).join(' AND ')
 }
 
-/** tsquery text for PostgreSQL, built the same way: words ANDed, phrases with <->, last-word prefixes. */
+/** Combining marks, in the ranges the PostgreSQL index's openly_fold() removes (migration 20261130T170300). */
+const MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g
+
+/** Text without accents, as the PostgreSQL index holds it: decomposed (NFKD), combining marks removed. */
+export const foldAccents = (text: string): string => text.normalize('NFKD').replace(MARKS, '')
+
+/**
+ * tsquery text for PostgreSQL, built the same way: words ANDed, phrases with <->, last-word prefixes; folded
+ * as the index is, so "Altenbruck" and "Altenbrück" find each other. Decomposition can split a word
+ * ("ǆ" → "dž" is one letter, but "½" → "1⁄2" is three parts): only letters and digits are kept.
+ */
 function toTsquery(parts: ReturnType<typeof parseQuery>): string {
+  const fold = (w: string) => (foldAccents(w).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join('')
   return parts
-    .map((p) => (p.phrase ? `(${p.words.map((w) => `'${w.toLowerCase()}'`).join(' <-> ')})` : `'${p.words[0]!.toLowerCase()}':*`))
+    .map((p) => ({ ...p, words: p.words.map(fold).filter(Boolean) }))
+    .filter((p) => p.words.length > 0)
+    .map((p) => (p.phrase ? `(${p.words.map((w) => `'${w}'`).join(' <-> ')})` : `'${p.words[0]}':*`))
     .join(' & ')
 }
 
@@ -129,6 +142,7 @@ export async function searchDocuments(
 
   if (dialect === 'postgres') {
     const tsq = toTsquery(parts)
+    if (!tsq) return { hits: [], counts: {}, total: 0, capped: false }
     // Raw SQL: tsquery matching, ts_rank and ts_headline have no Kysely builder.
     const match = sql<boolean>`search_documents.tsv @@ to_tsquery('english', ${tsq})`
     const matched = db.selectFrom('search_documents').select('doc_type').where(match).where(access).limit(COUNT_CAP + 1)

@@ -2,16 +2,21 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import nunjucks from 'nunjucks'
 import { newSubmissionToken } from '../http/submissions.ts'
+import { formatDate, formatDateTime, toZonedLocal } from '../time.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..', '..')
 
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-const DATETIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' })
+/** The reader's time zone, from the render context (`reply.render` puts it there). */
+type FilterThis = { ctx?: { timeZone?: string } }
 
-/** "23 November 2026" from an ISO string; empty for null. */
-export const formatDate = (iso: string | null | undefined) => (iso ? DATE.format(new Date(iso)) : '')
-export const formatDateTime = (iso: string | null | undefined) => (iso ? DATETIME.format(new Date(iso)) : '')
+/** Plain text for a meta description: whitespace collapsed, Markdown marks dropped, cut at a word near `max` characters. */
+export function metaText(text: string | null | undefined, max = 200): string {
+  const flat = String(text ?? '').replace(/[*_`#>\[\]]+/g, '').replace(/\s+/g, ' ').trim()
+  if (flat.length <= max) return flat
+  const cut = flat.slice(0, max)
+  return `${cut.slice(0, cut.lastIndexOf(' ') > max / 2 ? cut.lastIndexOf(' ') : max).replace(/[\s,.;:–-]+$/, '')}…`
+}
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
@@ -59,10 +64,17 @@ function registerGovukMacros(env: nunjucks.Environment): void {
 export function createViewEnvironment(moduleViewDirs: string[]): nunjucks.Environment {
   const paths = [join(here, 'templates'), ...moduleViewDirs, join(root, 'node_modules', 'govuk-frontend', 'dist')]
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(paths, { noCache: false }), { autoescape: true, throwOnUndefined: false })
-  env.addFilter('date', formatDate)
-  env.addFilter('datetime', formatDateTime)
+  // Dates and times in the reader's zone (core/time.ts), the zone named with every time.
+  env.addFilter('date', function (this: FilterThis, iso: string | null) {
+    return formatDate(iso, this.ctx?.timeZone)
+  })
+  env.addFilter('datetime', function (this: FilterThis, iso: string | null) {
+    return formatDateTime(iso, this.ctx?.timeZone)
+  })
   env.addFilter('isoDate', (iso: string | null) => (iso ? new Date(iso).toISOString() : ''))
-  env.addFilter('datetimeLocal', (iso: string | null) => (iso ? iso.slice(0, 16) : ''))
+  env.addFilter('datetimeLocal', function (this: FilterThis, iso: string | null) {
+    return toZonedLocal(iso, this.ctx?.timeZone)
+  })
   // A person's name, linked to their profile only when it is public (hidden and suspended profiles are 404s).
   env.addFilter('personLink', (p: { handle: string; name: string; public?: boolean } | null | undefined) => {
     if (!p) return ''
@@ -71,6 +83,8 @@ export function createViewEnvironment(moduleViewDirs: string[]): nunjucks.Enviro
   })
   // Every create form carries a one-time token (core/http/submissions.ts).
   env.addGlobal('newSubmissionToken', newSubmissionToken)
+  // Descriptions for <meta> and sharing previews: one line of plain text, cut at a word near 200 characters.
+  env.addFilter('metaText', metaText)
   env.addFilter('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`)
   registerGovukMacros(env)
   env.addFilter('json', (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')))

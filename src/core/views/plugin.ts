@@ -1,9 +1,9 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import fastifyStatic from '@fastify/static'
 import type nunjucks from 'nunjucks'
 import type { Config } from '../../config.ts'
 import type { SessionUser } from '../auth/sessions.ts'
@@ -11,7 +11,11 @@ import { errorList } from '../http/forms.ts'
 import type { AppModule } from '../module.ts'
 import { compileAssets, type CompiledAssets } from './assets.ts'
 import { buildChrome } from './chrome.ts'
+import { DEFAULT_TIME_ZONE } from '../time.ts'
+import { registerIcons } from './icons.ts'
 import { createViewEnvironment } from './environment.ts'
+
+const fingerprint = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const govukDist = join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk')
@@ -29,8 +33,8 @@ declare module 'fastify' {
 
 /**
  * Views and assets: the Nunjucks environment (core and module templates, GOV.UK macros, the header and footer
- * built once per process), `reply.render`, the compiled and fingerprinted stylesheet, GOV.UK Frontend's fonts,
- * images and script, and Openly's small enhancement script.
+ * built once per process), `reply.render`, the compiled and fingerprinted stylesheet, Openly's icons, GOV.UK
+ * Frontend's script and Openly's small enhancement script.
  */
 export const viewsPlugin = fp(
   async (app: FastifyInstance, options: { config: Config; modules: AppModule[] }) => {
@@ -53,6 +57,7 @@ export const viewsPlugin = fp(
         ...this.locals,
         ...data,
         user,
+        timeZone: user?.timeZone ?? DEFAULT_TIME_ZONE,
         csrfToken: needsToken ? this.generateCsrf() : null,
         currentPath: request.url.split('?')[0],
         errorList: data.errors ? errorList(data.errors as Record<string, string>) : undefined,
@@ -64,11 +69,19 @@ export const viewsPlugin = fp(
     app.get(assets.cssPath, { config: { serves: 'static' } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(assets.css),
     )
-    await app.register(fastifyStatic, { root: join(govukDist, 'assets'), prefix: '/assets/', maxAge: '7d', decorateReply: false })
+    // GOV.UK Frontend's fonts, images and manifest are not served: Openly uses a system font stack and its own
+    // icons (icons.ts), and the crown and GOV.UK's icons are reserved for GOV.UK by GOV.UK Frontend's licence.
+    await registerIcons(app)
+    // Scripts at fingerprinted paths, immutable for a year like the stylesheet: a new version is a new URL.
+    // openly.js imports GOV.UK Frontend's module by its path, so that import names the fingerprinted path too.
     const govukJs = readFileSync(join(govukDist, 'govuk-frontend.min.js'), 'utf8')
-    const openlyJs = readFileSync(join(root, 'src', 'core', 'assets', 'openly.js'), 'utf8')
-    app.get('/assets/govuk-frontend.min.js', { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(govukJs))
-    app.get('/assets/openly.js', { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(openlyJs))
+    const govukJsPath = `/assets/govuk-frontend-${fingerprint(govukJs)}.min.js`
+    const openlyJs = readFileSync(join(root, 'src', 'core', 'assets', 'openly.js'), 'utf8').replace("'/assets/govuk-frontend.min.js'", `'${govukJsPath}'`)
+    const openlyJsPath = `/assets/openly-${fingerprint(openlyJs)}.js`
+    views.addGlobal('scripts', { govuk: govukJsPath, openly: openlyJsPath })
+    const immutable = 'public, max-age=31536000, immutable'
+    app.get(govukJsPath, { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', immutable).send(govukJs))
+    app.get(openlyJsPath, { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', immutable).send(openlyJs))
   },
   { name: 'openly-views' },
 )

@@ -170,6 +170,14 @@ export async function findAccountById(db: AccountsDb, id: string) {
     .executeTakeFirst()
 }
 
+/** The current handle of whoever had `oldHandle`, when nobody has it now. */
+export async function currentHandle(db: AccountsDb, oldHandle: string): Promise<string | null> {
+  const h = cleanHandle(oldHandle)
+  if (!h || h.length > 30) return null
+  const row = await db.selectFrom('handle_redirects').innerJoin('users', 'users.id', 'handle_redirects.user_id').select('users.handle').where('handle_redirects.old_handle', '=', h).executeTakeFirst()
+  return row?.handle ?? null
+}
+
 /** The id of whoever has this handle (verified or not), for uniqueness checks. */
 export async function handleOwner(db: AccountsDb, handle: string): Promise<string | null> {
   const row = await db.selectFrom('users').select('id').where('handle', '=', handle).executeTakeFirst()
@@ -213,10 +221,16 @@ export async function insertAccount(db: AccountsDb, a: NewAccount): Promise<stri
   return id
 }
 
-/** Saves profile fields; the caller has checked the handle is free. */
-export async function updateProfileRow(db: AccountsDb, id: string, p: { name: string; handle: string; role: string; bio: string; skills: string[]; interests: string[]; listed: boolean }): Promise<void> {
+/** Saves profile fields; the caller has checked the handle is free. A changed handle leaves a redirect behind. */
+export async function updateProfileRow(db: AccountsDb, id: string, p: { name: string; handle: string; role: string; bio: string; skills: string[]; interests: string[]; listed: boolean; timeZone: string }): Promise<void> {
   const t = now()
-  await db.updateTable('users').set({ name: p.name, handle: p.handle, updated_at: t }).where('id', '=', id).execute()
+  const before = await db.selectFrom('users').select('handle').where('id', '=', id).executeTakeFirst()
+  // The new handle is someone's own now: it no longer leads anywhere else.
+  await db.deleteFrom('handle_redirects').where('old_handle', '=', p.handle).execute()
+  if (before && before.handle !== p.handle) {
+    await db.insertInto('handle_redirects').values({ old_handle: before.handle, user_id: id, created_at: t }).onConflict((oc) => oc.column('old_handle').doUpdateSet({ user_id: id, created_at: t })).execute()
+  }
+  await db.updateTable('users').set({ name: p.name, handle: p.handle, ...(p.timeZone ? { time_zone: p.timeZone } : {}), updated_at: t }).where('id', '=', id).execute()
   await db
     .updateTable('profiles')
     .set({ role: p.role, bio: p.bio, skills: joinStored(p.skills), interests: joinStored(p.interests), listed: p.listed ? 1 : 0, updated_at: t })

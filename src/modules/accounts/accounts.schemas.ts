@@ -1,5 +1,6 @@
 import type { FieldSpec } from '../../core/http/forms.ts'
 import type { FieldErrors } from '../../core/errors.ts'
+import { timeZones } from '../../core/time.ts'
 
 export const PASSWORD_MIN = 12
 export const PASSWORD_MAX = 200
@@ -25,6 +26,7 @@ export const profileSchema = {
   skills: { type: 'list', label: 'Skills', max: 20, itemMax: 50 },
   interests: { type: 'list', label: 'Interests', max: 20, itemMax: 50 },
   listed: { type: 'boolean', label: 'List me in the people directory' },
+  timeZone: { type: 'choice', label: 'Time zone', options: timeZones() },
 } as const satisfies Record<string, FieldSpec>
 
 /** Lowercases a typed handle; people often type "Priya-N". */

@@ -40,9 +40,17 @@ export interface EmailTokensTable {
   used_at: string | null
 }
 
+/** A handle a person used to have, so old links answer 301 (until someone else takes it). */
+export interface HandleRedirectsTable {
+  old_handle: string
+  user_id: string
+  created_at: string
+}
+
 /** Tables owned by the accounts module. */
 export interface AccountsTables {
   profiles: ProfilesTable
+  handle_redirects: HandleRedirectsTable
   sign_in_failures: SignInFailuresTable
   email_tokens: EmailTokensTable
 }

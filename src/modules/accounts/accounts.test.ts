@@ -292,7 +292,13 @@ for (const dialect of testDialects()) {
       assert.match(page.body, /govuk-tag[^"]*">\s*user research\s*</)
       assert.equal(page.body.match(/>\s*user research\s*</g)?.length, 1)
       assert.match(page.body, new RegExp(`href="/people/${newHandle}/feed.atom"`))
-      assert.equal((await new Browser(t.app).get(`/people/${user.handle}`)).statusCode, 404)
+      // The old address leads to the new one, and so does its feed, as a renamed project's do.
+      const old = await new Browser(t.app).get(`/people/${user.handle}`)
+      assert.equal(old.statusCode, 301)
+      assert.equal(old.headers.location, `/people/${newHandle}`)
+      const oldFeed = await new Browser(t.app).get(`/people/${user.handle}/feed.atom`)
+      assert.equal(oldFeed.statusCode, 301)
+      assert.equal(oldFeed.headers.location, `/people/${newHandle}/feed.atom`)
       assert.equal((await new Browser(t.app).get(`/people/${newHandle.toUpperCase()}`)).statusCode, 301)
 
       const clash = await b.submit('/account/profile', { name: 'Renamed Person', handle: other.handle, bio: 'kept bio' })

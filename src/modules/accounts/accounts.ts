@@ -24,6 +24,7 @@ import {
   markVerified,
   peopleByIds as peopleRowsByIds,
   personByHandle,
+  currentHandle,
   publicPeopleByHandles,
   recordFailure,
   retireTokens,
@@ -44,6 +45,13 @@ export type { Person }
 export async function findVisiblePerson(db: Db, actor: Actor, handle: string): Promise<Person | null> {
   const person = await personByHandle(db, handle)
   return person && (await can(db, actor, 'view', 'person', person)) ? person : null
+}
+
+/** The current handle of a person who used to have `oldHandle`, if the actor may see them (for 301s of their pages and feeds). */
+export async function movedHandle(db: Db, actor: Actor, oldHandle: string): Promise<string | null> {
+  if (await personByHandle(db, oldHandle)) return null
+  const current = await currentHandle(db, oldHandle)
+  return current && (await findVisiblePerson(db, actor, current)) ? current : null
 }
 
 /** People by id, whatever their state, to label what other modules show (link only those with `public`). */
@@ -232,6 +240,8 @@ export interface ProfileInput {
   skills: string[]
   interests: string[]
   listed: boolean
+  /** An IANA zone, or '' to keep the current one. */
+  timeZone: string
 }
 
 /** Saves a person's profile; a handle someone else has is a field error. */

@@ -5,6 +5,7 @@ import { now } from '../../core/db/ids.ts'
 import { migration as createSignInFailures } from './migrations/20261123T110000_accounts_create_sign_in_failures.ts'
 import { migration as createProfiles } from './migrations/20261130T090100_accounts_create_profiles.ts'
 import { migration as failuresByAddress } from './migrations/20261130T090600_accounts_sign_in_failures_by_address.ts'
+import { migration as handleRedirects } from './migrations/20261130T170200_accounts_create_handle_redirects.ts'
 import { insertAccount, listedHandles } from './accounts.queries.ts'
 import { indexPerson } from './accounts.ts'
 import { personPolicy } from './accounts.policy.ts'
@@ -22,6 +23,7 @@ export const accountsModule: AppModule = {
     '20261123T110000_accounts_create_sign_in_failures': createSignInFailures,
     '20261130T090100_accounts_create_profiles': createProfiles,
     '20261130T090600_accounts_sign_in_failures_by_address': failuresByAddress,
+    '20261130T170200_accounts_create_handle_redirects': handleRedirects,
   },
   pages: accountsPages,
   api: accountsApi,

@@ -13,6 +13,7 @@ import type { Mail } from '../../core/mail/mailer.ts'
 import {
   authenticate,
   findVisiblePerson,
+  movedHandle,
   requestPasswordReset,
   resendVerification,
   resetPassword,
@@ -22,6 +23,8 @@ import {
   updateProfile,
   verifyEmail,
 } from './accounts.ts'
+import { feedKeyPages } from './routes/feed-keys.pages.ts'
+import { timeZones } from '../../core/time.ts'
 import { emailHash, findAccountById, handleOwner, listListedPeople, splitStored } from './accounts.queries.ts'
 import { checkHandle, checkPassword, emailSchema, normaliseHandle, orderErrors, profileSchema, safeNext, signUpSchema } from './accounts.schemas.ts'
 
@@ -60,6 +63,7 @@ async function startSession(app: FastifyInstance, request: FastifyRequest, reply
 /** Sign-up, e-mail verification, sign-in and out, password reset, the people list and profiles, profile editing. */
 export const accountsPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await app.register(feedKeyPages)
   // ---------- Sign up ----------
   const renderSignUp = (reply: FastifyReply, values: Record<string, string> = {}, errors?: Record<string, string>) =>
     reply.code(errors ? 422 : 200).render('accounts/sign-up.njk', { title: 'Create an account', values, errors, noindex: true })
@@ -218,14 +222,21 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
       people: page.items,
       next: page.next ? `/people?after=${encodeURIComponent(page.next)}` : null,
       isLaterPage: after !== null,
-      canonicalUrl: after ? undefined : `${app.config.baseUrl}/people`,
+      noindex: after !== null,
+      canonicalUrl: `${app.config.baseUrl}/people`,
+      metaDescription: 'People working in the open across the public sector, and what they work on.',
     })
   })
 
   app.get('/people/:handle', { config: { serves: 'page', cache: true, shows: 'person' }, schema: { params: params({ handle: slug }) } }, async (request, reply) => {
     const raw = request.params.handle
     const person = await findVisiblePerson(app.db, request.actor, raw)
-    if (!person) throw notFound()
+    if (!person) {
+      // A changed handle: the old address leads to the new one, as a renamed project's does.
+      const moved = await movedHandle(app.db, request.actor, raw)
+      if (moved) return reply.redirect(`/people/${moved}`, 301)
+      throw notFound()
+    }
     if (raw !== person.handle) return reply.redirect(`/people/${person.handle}`, 301)
     const panels = await app.panels(request, 'person', { id: person.id, slug: person.handle })
     return reply.render('accounts/person.njk', {
@@ -236,13 +247,16 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
       feeds: feedLinks(`/people/${person.handle}`, person.name),
       canonicalUrl: `${app.config.baseUrl}/people/${person.handle}`,
       noindex: !person.public,
+      metaDescription: [person.role, person.bio].filter(Boolean).join('. ') || `${person.name} on Openly`,
+      ogType: 'profile',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'People', href: '/people' }],
     })
   })
 
   // ---------- Your profile ----------
+  const zoneItems = timeZones().map((z) => ({ value: z, text: z.replace(/_/g, ' ') }))
   const renderProfile = (reply: FastifyReply, values: Record<string, string>, errors?: Record<string, string>, flash?: string) =>
-    reply.code(errors ? 422 : 200).render('accounts/profile-edit.njk', { title: 'Edit your profile', values, errors, flash, noindex: true })
+    reply.code(errors ? 422 : 200).render('accounts/profile-edit.njk', { title: 'Edit your profile', values, errors, flash, noindex: true, zoneItems })
 
   app.get('/account/profile', { config: { serves: 'form', signIn: true }, schema: { querystring: query({ done }) } }, async (request, reply) => {
     const me = await findAccountById(app.db, request.user!.id)
@@ -250,7 +264,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     const done = request.query.done
     const flash =
       done === 'saved' ? 'Your profile has been saved' : done === 'verified' ? 'Your email address is confirmed and you are signed in' : done === 'password' ? 'Your password has been changed and you are signed in' : undefined
-    return renderProfile(reply, { name: me.name, handle: me.handle, role: me.role, bio: me.bio, skills: splitStored(me.skills).join(', '), interests: splitStored(me.interests).join(', '), listed: Number(me.listed) === 1 ? 'yes' : '' }, undefined, flash)
+    return renderProfile(reply, { name: me.name, handle: me.handle, role: me.role, bio: me.bio, skills: splitStored(me.skills).join(', '), interests: splitStored(me.interests).join(', '), listed: Number(me.listed) === 1 ? 'yes' : '', timeZone: request.user!.timeZone }, undefined, flash)
   })
 
   app.post('/account/profile', { config: { signIn: true } }, async (request, reply) => {

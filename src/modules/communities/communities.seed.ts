@@ -10,6 +10,7 @@ import { addLink } from './library.ts'
 import { createReply, createThread } from './discussions.ts'
 import { findCommunityById } from './communities.queries.ts'
 import { findThread, updateThreadFlag } from './discussions.queries.ts'
+import { backdateCommunity, backdateReply, backdateThread } from './seed.queries.ts'
 
 interface SeedCommunity {
   host: string
@@ -114,20 +115,33 @@ export async function seedCommunities({ db }: SeedContext): Promise<void> {
   const ids = new Map([...people.values()].map((r) => [r.handle, r.id]))
   if (!ids.has('sam-admin')) return // the accounts seed did not run: nothing to attach content to
   const actor = (handle: string): Actor => ({ userId: ids.get(handle)!, isAdmin: false })
-  for (const spec of COMMUNITIES) {
+  const day = 86_400_000
+  const nowMs = Date.now()
+  for (const [ci, spec] of COMMUNITIES.entries()) {
     if (!ids.has(spec.host)) continue
+    // The demo's story over past months: communities started half a year ago, a discussion every few weeks,
+    // replies over the following days (deterministic offsets, so every first run reads alike).
+    const startedAt = nowMs - (200 - ci * 25) * day
+    let lastActivity = startedAt
     const { id } = await createCommunity(db, actor(spec.host), { name: spec.name, description: spec.description, themes: spec.themes, join_policy: spec.join_policy, visibility: spec.visibility })
     for (const [handle, role] of spec.members) if (ids.has(handle)) await setMembership(db, id, ids.get(handle)!, role, 'active')
     await addLink(db, actor(spec.host), await accessAs(db, actor(spec.host), id), spec.link)
-    for (const t of spec.threads) {
+    for (const [ti, t] of spec.threads.entries()) {
       if (!ids.has(t.author)) continue
       const thread = await createThread(db, actor(t.author), await accessAs(db, actor(t.author), id), { title: t.title, body: t.body, submission_id: '' })
       if (t.pinned) await updateThreadFlag(db, thread.id, 'pinned', true)
-      for (const [handle, body] of t.replies) {
+      const threadAt = startedAt + (3 + ti * 38) * day + (ci * 5 + ti * 3) * 3600_000
+      let replyAt = threadAt
+      for (const [ri, [handle, body]] of t.replies.entries()) {
         if (!ids.has(handle)) continue
         const fresh = await findThread(db, thread.id)
-        await createReply(db, actor(handle), await accessAs(db, actor(handle), id), fresh!, { body, quote_reply_id: '', submission_id: '' })
+        const reply = await createReply(db, actor(handle), await accessAs(db, actor(handle), id), fresh!, { body, quote_reply_id: '', submission_id: '' })
+        replyAt += (4 + ri * 19) * 3600_000
+        await backdateReply(db, reply.id, new Date(replyAt).toISOString())
       }
+      await backdateThread(db, thread.id, new Date(threadAt).toISOString(), new Date(replyAt).toISOString())
+      lastActivity = Math.max(lastActivity, replyAt)
     }
+    await backdateCommunity(db, id, new Date(startedAt).toISOString(), new Date(lastActivity).toISOString())
   }
 }

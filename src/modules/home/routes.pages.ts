@@ -16,7 +16,7 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
   const SEARCH_TYPES = app.modules.flatMap((m) => m.searchTypes ?? [])
   app.get('/', { config: { cache: true, cacheQuery: [], serves: 'page' } }, async (request, reply) => {
     const sections = await app.panels(request, 'home', { id: '', slug: '' })
-    return reply.render('home/index.njk', { title: 'Work in the open, together', sections, feeds: feedLinks('/', 'Openly: latest posts') })
+    return reply.render('home/index.njk', { title: 'Work in the open, together', sections, feeds: feedLinks('/', 'Openly: latest posts'), metaDescription: 'Openly is where public-sector people, teams and organisations work in the open: weeknotes, projects, organisations and communities of practice.' })
   })
 
   app.get('/search', { config: { cache: true, serves: 'page' }, schema: { querystring: query({ q: text(20_000), type: Type.Array(text(40), { maxItems: 20 }), page: text(10) }) } }, async (request, reply) => {
@@ -51,6 +51,11 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
       noindex: true,
     })
   })
+
+  // Crawlers: the sitemap lists what anonymous readers may see. Personal pages and search results are not for
+  // crawling; filtered and paged lists stay crawlable so their noindex is seen (a Disallow would hide it).
+  const robots = ['User-agent: *', 'Disallow: /account/', 'Disallow: /admin', 'Disallow: /moderation', 'Disallow: /notifications', 'Disallow: /search', 'Disallow: /*/member-feed.', '', `Sitemap: ${app.config.baseUrl}/sitemap.xml`, ''].join('\n')
+  app.get('/robots.txt', { config: { serves: 'static' } }, async (_request, reply) => reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=86400').send(robots))
 
   app.get('/about', { config: { cache: true, cacheQuery: [], cacheTopics: [], serves: 'page' } }, async (_request, reply) => reply.render('home/about.njk', { title: 'About Openly' }))
   app.get('/accessibility', { config: { cache: true, cacheQuery: [], cacheTopics: [], serves: 'page' } }, async (_request, reply) => reply.render('home/accessibility.njk', { title: 'Accessibility statement' }))

@@ -10,6 +10,7 @@ import { notify, type NotificationInput } from '../notifications/notifications.t
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   adminCount,
+  currentOrganisationSlug,
   adminIdsOf,
   adminIdsOfMany,
   countriesInDirectory,
@@ -264,6 +265,12 @@ export async function membersOf(db: Db, organisationId: string): Promise<Organis
 export async function visibleOrganisationBySlug(db: Db, actor: Actor, slug: string): Promise<OrganisationRow | null> {
   const org = slug ? await findOrganisationBySlug(db, slug) : undefined
   return org && (await can(db, actor, 'view', 'organisation', org)) ? org : null
+}
+
+/** The current slug of an organisation renamed from `oldSlug`, if the actor may see it (for 301s of its feeds). */
+export async function movedOrganisationSlug(db: Db, actor: Actor, oldSlug: string): Promise<string | null> {
+  const current = await currentOrganisationSlug(db, oldSlug)
+  return current && (await visibleOrganisationBySlug(db, actor, current)) ? current : null
 }
 
 // ---------------------------------------------------------------- asking to be listed as a member

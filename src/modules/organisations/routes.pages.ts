@@ -62,7 +62,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
       next: page.next ? { href: `/organisations${queryString({ ...filter, cursor: page.next })}` } : undefined,
       previous: cursor ? { href: `/organisations${queryString(filter)}`, labelText: 'First page' } : undefined,
     }
-    return reply.render('organisations/index.njk', { ...base, values: { country: filter.country ?? '', type: filter.type ?? '', theme: filter.theme ?? '' }, items, filtered, pagination })
+    return reply.render('organisations/index.njk', { ...base, values: { country: filter.country ?? '', type: filter.type ?? '', theme: filter.theme ?? '' }, items, filtered, pagination, noindex: filtered || cursor !== null, metaDescription: 'Councils, agencies and public bodies working in the open on Openly.' })
   })
 
   app.get('/organisations/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
@@ -100,6 +100,8 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
       breadcrumbs: crumbs,
       org,
       description: paragraphs(org.description),
+      metaDescription: org.description || `${org.name}: ${org.type} in ${org.country}`,
+      ogType: 'profile',
       themes: themes.get(org.id) ?? [],
       members,
       canManage,

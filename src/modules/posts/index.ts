@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyRequest } from 'fastify'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T140000_posts_create.ts'
+import { migration as createImages } from './migrations/20261130T170400_posts_create_images.ts'
 import { postsPages } from './routes.pages.ts'
 import { postsApi } from './routes.api.ts'
 import { publicPaths } from './posts.queries.ts'
@@ -22,7 +23,7 @@ export const postsModule: AppModule = {
   id: 'posts',
   dependsOn: ['accounts', 'organisations', 'projects', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T140000_posts_create': create },
+  migrations: { '20261123T140000_posts_create': create, '20261130T170400_posts_create_images': createImages },
   pages: postsPages,
   api: postsApi,
   nav: [{ href: '/posts', text: 'Posts' }],

@@ -5,6 +5,8 @@ import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
 import { createUser, type TestUser } from '../../../test/support/factories.ts'
 import { assertWellFormedXml, makePost } from './posts.test.support.ts'
+import { parseFeed } from '@rowanmanning/feed-parser'
+import { assertJsonFeed11 } from '../../core/feeds/json-feed-rules.test.support.ts'
 
 const BASE = 'http://openly.test'
 
@@ -63,23 +65,24 @@ for (const dialect of testDialects()) {
         assert.equal(atom.statusCode, 200)
         assertWellFormedXml(atom.body)
         const head = atom.body.split('<entry>')[0]!
-        assert.match(head, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/)
+        assert.match(head, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom" xml:lang="en">/)
         assert.match(head, /<id>http:\/\/openly\.test[^<]*<\/id>/)
         assert.match(head, /<updated>[^<]+<\/updated>/)
-        assert.match(head, /<title>[^<]+<\/title>/)
-        assert.match(head, new RegExp(`<link rel="self" href="${BASE}${base}/feed.atom"`))
+        assert.match(head, /<title type="text">[^<]+<\/title>/)
+        assert.match(head, new RegExp(`<link rel="self" type="application/atom\\+xml" href="${BASE}${base}/feed.atom"`))
         const entries = atom.body.split('<entry>').slice(1)
         assert.equal(entries.length, 20)
         for (const e of entries) {
           assert.match(e, /<id>http:\/\/openly\.test\/posts\/[^<]+<\/id>/)
           assert.match(e, /<updated>[^<]+<\/updated>/)
-          assert.match(e, /<name>Fen &amp; "Feeds" &lt;Writer&gt;<\/name>|<name><!\[CDATA\[Fen & "Feeds" <Writer>\]\]><\/name>/)
+          assert.match(e, /<name>Fen &amp; (&quot;|")Feeds(&quot;|") &lt;Writer&gt;<\/name>/)
         }
 
         const json = await anon.get(`${base}/feed.json`)
         assert.equal(json.statusCode, 200)
         const feed = json.json()
-        assert.match(feed.version, /^https:\/\/jsonfeed\.org\/version\/1(\.1)?$/)
+        assertJsonFeed11(feed)
+        assert.equal(feed.language, 'en')
         assert.equal(feed.items.length, 20)
         assertAbsolute([feed.home_page_url, feed.feed_url, ...feed.items.map((i: any) => i.id), ...feed.items.map((i: any) => i.url)], 'json')
         assert.ok(feed.items.every((i: any) => i.content_html && !i.content_html.includes('<b>markup')))
@@ -87,15 +90,46 @@ for (const dialect of testDialects()) {
       })
     }
 
-    test('feeds answer 304 to a matching ETag', async () => {
+    test('feeds answer 304 to a matching ETag (weak comparison, lists, *) and to If-Modified-Since', async () => {
       const first = await anon.get('/posts/feed.atom')
       const etag = first.headers.etag as string
       assert.ok(etag)
-      const again = await anon.get('/posts/feed.atom', { 'if-none-match': etag })
-      assert.equal(again.statusCode, 304)
-      assert.equal(again.body, '')
-      const signedOutRss = await anon.get('/feed.rss', { 'if-none-match': '"stale"' })
-      assert.equal(signedOutRss.statusCode, 200)
+      for (const header of [etag, `W/${etag}`, `"other", W/${etag}`, '*']) {
+        const again = await anon.get('/posts/feed.atom', { 'if-none-match': header })
+        assert.equal(again.statusCode, 304, header)
+        assert.equal(again.body, '')
+        assert.equal(again.headers.etag, etag)
+      }
+      assert.equal((await anon.get('/feed.rss', { 'if-none-match': '"stale"' })).statusCode, 200)
+      // Last-Modified is the newest item's update, as the feed's own <updated> says.
+      const lastModified = first.headers['last-modified'] as string
+      const updated = new Date(/<updated>([^<]+)<\/updated>/.exec(first.body)![1]!)
+      assert.equal(lastModified, updated.toUTCString())
+      assert.equal((await anon.get('/posts/feed.atom', { 'if-modified-since': lastModified })).statusCode, 304)
+      assert.equal((await anon.get('/posts/feed.atom', { 'if-modified-since': new Date(updated.getTime() - 2000).toUTCString() })).statusCode, 200)
+      // If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).
+      assert.equal((await anon.get('/posts/feed.atom', { 'if-none-match': '"stale"', 'if-modified-since': lastModified })).statusCode, 200)
+    })
+
+    test('a real feed parser reads titles once-escaped, every author, and absolute links', async () => {
+      for (const format of ['rss', 'atom']) {
+        const res = await anon.get(`/posts/feed.${format}`)
+        const feed = parseFeed(res.body)
+        assert.equal(feed.title, 'Posts and weeknotes – Openly')
+        assert.equal(feed.language, 'en', format)
+        const item = feed.items[0]!
+        // What newsboat and other readers show: the title as written, no “&amp;”.
+        assert.equal(item.title, 'Feed post 25 & more', format)
+        assert.deepEqual(item.authors.map((a) => a.name), ['Fen & "Feeds" <Writer>'], format)
+        assert.equal(item.url, `${BASE}/posts/feed-post-25-more`)
+        assert.match(item.content ?? '', /href="https:\/\/example\.org\/25"/)
+        assert.deepEqual(item.categories.map((c) => c.term).sort(), ['feedtag', 'odd'])
+      }
+      const rss = (await anon.get('/posts/feed.rss')).body
+      assert.equal(rss.match(/<atom:link[^>]*rel="self"/g)?.length, 1, 'one atom:link rel=self')
+      assert.doesNotMatch(rss, /<author>/, 'RSS <author> must be an e-mail address: authors are dc:creator')
+      assert.doesNotMatch(rss, /CDATA/)
+      assert.match(rss, /<title>Feed post 25 &amp; more<\/title>/, 'escaped once for XML')
     })
 
     test('API and pages paginate with keyset cursors, without repeats or gaps', async () => {

@@ -8,81 +8,31 @@ import { ANONYMOUS } from '../../core/access/policy.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import { visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { visibleProjectBySlug } from '../projects/projects.ts'
+import { WEEKNOTES } from './posts.seed.weeknotes.ts'
 
-// Fictional demo content written for Openly: each project's team writes weeknotes from sentence banks.
-const PROJECTS: Array<{ slug: string; short: string; org: string; people: string[]; topic: string; tags: string[] }> = [
-  { slug: 'bin-collection-alerts', short: 'bin collection alerts', org: 'northshire-county-council', people: ['priya-natarajan', 'hannah-price'], topic: 'collection reminders', tags: ['user-research', 'notifications', 'content-design'] },
-  { slug: 'school-admissions-in-the-open', short: 'school admissions', org: 'northshire-county-council', people: ['hannah-price', 'kwame-mensah'], topic: 'the admissions form', tags: ['content-design', 'accessibility', 'forms'] },
-  { slug: 'patient-letters-redesign', short: 'patient letters', org: 'riverside-health-board', people: ['aoife-brennan', 'lena-vogel'], topic: 'appointment letters', tags: ['content-design', 'health', 'accessibility'] },
-  { slug: 'open-spending-data', short: 'open spending data', org: 'civic-data-lab', people: ['kwame-mensah', 'marco-bellini'], topic: 'the spending dataset', tags: ['open-data', 'transparency', 'data-standards'] },
-  { slug: 'digital-inclusion-map', short: 'digital inclusion map', org: 'civic-data-lab', people: ['lena-vogel', 'priya-natarajan'], topic: 'the map of support', tags: ['open-data', 'digital-inclusion', 'maps'] },
-  { slug: 'cross-border-procurement-commons', short: 'procurement commons', org: 'region-vasterholm', people: ['tomas-lindqvist', 'marco-bellini'], topic: 'shared tender templates', tags: ['procurement', 'open-standards', 'collaboration'] },
-  { slug: 'planning-applications-alpha', short: 'planning applications', org: 'stadt-altenbrueck', people: ['lena-vogel', 'tomas-lindqvist'], topic: 'the application journey', tags: ['user-research', 'prototyping', 'planning'] },
-  { slug: 'adult-social-care-finder', short: 'social care finder', org: 'riverside-health-board', people: ['aoife-brennan', 'hannah-price'], topic: 'the care provider search', tags: ['user-research', 'accessibility', 'health'] },
-  { slug: 'open-source-case-management', short: 'case management', org: 'department-of-open-services', people: ['aoife-brennan', 'kwame-mensah'], topic: 'the case management tool', tags: ['open-source', 'architecture', 'collaboration'] },
-  { slug: 'climate-action-tracker', short: 'climate action tracker', org: 'comune-di-valdoro', people: ['marco-bellini', 'lena-vogel'], topic: 'the action tracker', tags: ['open-data', 'climate', 'ai'] },
-  { slug: 'citizens-assembly-toolkit', short: "citizens' assembly toolkit", org: 'open-state-university', people: ['tomas-lindqvist', 'priya-natarajan'], topic: 'the facilitation guides', tags: ['democratic-participation', 'content-design', 'user-research'] },
-  { slug: 'legacy-payments-retirement', short: 'legacy payments retirement', org: 'department-of-open-services', people: ['kwame-mensah', 'sam-admin'], topic: 'the payments migration', tags: ['architecture', 'procurement', 'ai'] },
-]
-
-const DID = [
-  'Ran five research sessions on {topic} with residents, two of them using screen readers.',
-  'Paired with the contact centre team to listen to calls about {topic}.',
-  'Shipped a new version of {topic} behind a feature flag to ten per cent of users.',
-  'Mapped every step of {topic} on one wall and found three places where people give up.',
-  'Held our show and tell in the open: 34 people joined from six organisations.',
-  'Rewrote the start page for {topic} in plain English and cut it by half.',
-  'Met the records team to agree what we can publish about {topic} and when.',
-  'Fixed the accessibility issues from last month’s audit, including focus order on mobile.',
-  'Wrote up our data model for {topic} and published it on the code repository.',
-  'Tested the paper version of {topic} with people who do not use the internet.',
-  'Agreed a service level for {topic} with our supplier, in writing this time.',
-  'Moved our backlog into the open so partners can see what is coming next.',
-  'Spent a day with colleagues in another council who built something similar.',
-  'Replaced two spreadsheets with one shared, versioned file.',
-]
-
-const LEARNED = [
-  'People read the first line of a letter and little else, so the action has to be there.',
-  'Asking “what happened last time?” gets better answers than asking what people want.',
-  'Our assumption about who uses {topic} was wrong: it is mostly carers acting for someone else.',
-  'Publishing early drafts brought in help we would never have found otherwise.',
-  'A shared glossary saved us hours of arguing about what “case” means.',
-  'The hardest part of {topic} is not the technology, it is agreeing who owns the data.',
-  'Small releases made it easier to get sign-off: nobody has to approve a big bang.',
-  'Automated checks catch about a third of accessibility problems; the rest need people.',
-  'Procurement rules allow far more collaboration than people think, if you ask early.',
-  'Summaries generated by a language model still need a person to check every figure.',
-]
-
-const NEXT = [
-  'Next week we test the new wording with people who have had a missed collection.',
-  'Next we publish the first version of the dataset and ask for feedback.',
-  'Next sprint is about the edge cases: joint applications and people moving house.',
-  'We are looking for a partner organisation to try {topic} with us. Get in touch.',
-  'Next we write up the decision record and share it with the other councils.',
-  'We will run a retrospective with the whole team and publish what we change.',
-  'Next week: performance testing and a conversation with the security team.',
-]
-
-const HEADLINES = [
-  'listening before building',
-  'the week the address lookup broke',
-  'fewer words, better letters',
-  'show and tell, and what came after',
-  'small releases, fewer surprises',
-  'who owns this data?',
-  'testing on paper',
-  'a wall full of sticky notes',
-  'working with our neighbours',
-  'plain English wins again',
+// Fictional demo content written for Openly: each project's team writes its own weeknotes (posts.seed.weeknotes.ts).
+const PROJECTS: Array<{ slug: string; short: string; org: string; people: string[]; tags: string[] }> = [
+  { slug: 'bin-collection-alerts', short: 'bin collection alerts', org: 'northshire-county-council', people: ['priya-natarajan', 'hannah-price'], tags: ['user-research', 'notifications', 'content-design'] },
+  { slug: 'school-admissions-in-the-open', short: 'school admissions', org: 'northshire-county-council', people: ['hannah-price', 'kwame-mensah'], tags: ['content-design', 'accessibility', 'forms'] },
+  { slug: 'patient-letters-redesign', short: 'patient letters', org: 'riverside-health-board', people: ['aoife-brennan', 'lena-vogel'], tags: ['content-design', 'health', 'accessibility'] },
+  { slug: 'open-spending-data', short: 'open spending data', org: 'civic-data-lab', people: ['kwame-mensah', 'marco-bellini'], tags: ['open-data', 'transparency', 'data-standards'] },
+  { slug: 'digital-inclusion-map', short: 'digital inclusion map', org: 'civic-data-lab', people: ['lena-vogel', 'priya-natarajan'], tags: ['open-data', 'digital-inclusion', 'maps'] },
+  { slug: 'cross-border-procurement-commons', short: 'procurement commons', org: 'region-vasterholm', people: ['tomas-lindqvist', 'marco-bellini'], tags: ['procurement', 'open-standards', 'collaboration'] },
+  { slug: 'planning-applications-alpha', short: 'planning applications', org: 'stadt-altenbrueck', people: ['lena-vogel', 'tomas-lindqvist'], tags: ['user-research', 'prototyping', 'planning'] },
+  { slug: 'adult-social-care-finder', short: 'social care finder', org: 'riverside-health-board', people: ['aoife-brennan', 'hannah-price'], tags: ['user-research', 'accessibility', 'health'] },
+  { slug: 'open-source-case-management', short: 'case management', org: 'department-of-open-services', people: ['aoife-brennan', 'kwame-mensah'], tags: ['open-source', 'architecture', 'collaboration'] },
+  { slug: 'climate-action-tracker', short: 'climate action tracker', org: 'comune-di-valdoro', people: ['marco-bellini', 'lena-vogel'], tags: ['open-data', 'climate', 'ai'] },
+  { slug: 'citizens-assembly-toolkit', short: "citizens' assembly toolkit", org: 'open-state-university', people: ['tomas-lindqvist', 'priya-natarajan'], tags: ['democratic-participation', 'content-design', 'user-research'] },
+  { slug: 'legacy-payments-retirement', short: 'legacy payments retirement', org: 'department-of-open-services', people: ['kwame-mensah', 'sam-admin'], tags: ['architecture', 'procurement', 'ai'] },
 ]
 
 const COMMENTS = [
   'This is really useful, thank you for writing it up. We hit the same problem last year.',
-  'Could you share the research plan? We would like to reuse it.',
+  'Could you share the research plan? We would like to reuse it for our own service.',
   'Great to see this in the open. Happy to talk about how we handled the data sharing agreement.',
-  'The point about carers matches what we found too.',
+  'The point about carers matches what we found in our own interviews.',
+  'We tried something similar in Valdoro and ran into the same supplier question. Let us compare notes.',
+  'Did the change hold up after the first month? I would love to see the numbers again in the spring.',
 ]
 
 /** Small deterministic generator so the demo reads the same on every first run. */
@@ -108,24 +58,25 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
   const authors: Array<{ post_id: string; user_id: string; position: number }> = []
   const tags: Array<{ post_id: string; tag: string }> = []
   const seriesRows: Array<{ id: string; slug: string; title: string; owner_id: string; created_at: string }> = []
-  const fill = (s: string, topic: string) => s.replaceAll('{topic}', topic)
 
   for (const [pi, p] of PROJECTS.entries()) {
     const project = await visibleProjectBySlug(db, ANONYMOUS, p.slug)
     const org = await visibleOrganisationBySlug(db, ANONYMOUS, p.org)
     const team = p.people.map((h) => byHandle.get(h)).filter((x): x is string => !!x)
     if (team.length === 0) continue
+    const notes = WEEKNOTES[p.slug] ?? []
+    if (notes.length === 0) continue
     const seriesId = newId()
-    const count = 5 + (pi % 2)
+    const count = notes.length
     seriesRows.push({ id: seriesId, slug: `weeknotes-${p.slug}`, title: 'Weeknotes', owner_id: team[0]!, created_at: new Date(nowMs - 185 * day).toISOString() })
     for (let n = 1; n <= count; n++) {
       const id = newId()
       // Spread over the last ~6 months, roughly fortnightly per project, staggered by project.
       const at = new Date(nowMs - (180 - pi * 3 - (n - 1) * 28) * day - Math.floor(rnd() * 8 * 3600_000)).toISOString()
-      const did = [pick(DID), pick(DID), pick(DID)].filter((v, i, a) => a.indexOf(v) === i)
-      const learned = fill(pick(LEARNED), p.topic)
-      const body = `## What we did\n\n${did.map((d) => `- ${fill(d, p.topic)}`).join('\n')}\n\n## What we learned\n\n${learned} ${fill(pick(LEARNED), p.topic)}\n\n## What's next\n\n${fill(pick(NEXT), p.topic)}\n`
-      const title = `${p.short.charAt(0).toUpperCase()}${p.short.slice(1)} weeknotes ${n}: ${pick(HEADLINES)}`
+      const [headline, did, learned, next] = notes[n - 1]!
+      // In the order weeknotes are read: what we did, what we learned, what is next.
+      const body = `## What we did\n\n${did.map((d) => `- ${d}`).join('\n')}\n\n## What we learned\n\n${learned}\n\n## What's next\n\n${next}\n`
+      const title = `${p.short.charAt(0).toUpperCase()}${p.short.slice(1)} weeknotes ${n}: ${headline}`
       const isDraft = pi < 2 && n === count // the last of the first two series are still drafts
       posts.push({
         id,
@@ -135,7 +86,7 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
         body_html: renderMarkdown(body),
         summary: '',
         excerpt: excerptOf('', body),
-        learned,
+        learned: '',
         status: isDraft ? 'draft' : 'published',
         published_at: isDraft ? null : at,
         author_id: team[(n - 1) % team.length]!,
@@ -158,18 +109,18 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
   // Standalone posts, including one scheduled for next week.
   const extras = [
     { handle: 'sam-admin', title: 'Welcome to Openly: working in the open, together', tags: ['working-in-the-open'], days: 170, body: 'Openly is where teams across councils, health boards, charities and universities share what they are doing **while** they do it.\n\n## Why weeknotes?\n\nShort, regular notes make work visible. They help the next team avoid the same mistakes.\n\n## How to start\n\n- Write a first post: what you did, what you learned, what is next.\n- Tag it so others can find it.\n- Follow the projects you care about by feed.' },
-    { handle: 'tomas-lindqvist', title: 'What we mean by a procurement commons', tags: ['procurement', 'open-standards'], days: 120, body: 'Buying the same software in every region is slow and expensive. A **commons** of shared tender templates, evaluation criteria and contract clauses lets each buyer start from something that already passed legal review somewhere else.\n\nWe publish every template under an open licence.' },
-    { handle: 'aoife-brennan', title: 'Five things we changed in our appointment letters', tags: ['content-design', 'health'], days: 60, body: '1. The date and time come first.\n2. We say what to bring, in a list.\n3. We removed the reference number from the top.\n4. We explain how to rearrange in one sentence.\n5. We tested it with people who were nervous about the appointment.' },
+    { handle: 'tomas-lindqvist', title: 'What we mean by a procurement commons', tags: ['procurement', 'open-standards'], days: 120, body: 'Buying the same software in every region is slow and expensive. A **commons** of shared tender templates, evaluation criteria and contract clauses lets each buyer start from something that already passed legal review somewhere else.\n\nWe publish every template under an open licence.', learned: 'Legal teams share clauses far more readily than we expected, once one of them goes first.' },
+    { handle: 'aoife-brennan', title: 'Five things we changed in our appointment letters', tags: ['content-design', 'health'], days: 60, body: '1. The date and time come first.\n2. We say what to bring, in a list.\n3. We removed the reference number from the top.\n4. We explain how to rearrange in one sentence.\n5. We tested it with people who were nervous about the appointment.', learned: 'Anxious readers find the problems that calm readers skim past, so test with them first.' },
     { handle: 'marco-bellini', title: 'Using AI to summarise climate reports, carefully', tags: ['ai', 'climate', 'open-data'], days: 25, body: 'We tried a language model to draft summaries of municipal climate reports. It saved time on the first draft, but every figure had to be checked by a person.\n\nOur rule now: the model drafts, a named officer signs off, and we publish both the summary and the source.' },
     { handle: 'hannah-price', title: 'Our accessibility statement, rewritten', tags: ['accessibility', 'content-design'], days: -7, body: 'We rewrote our accessibility statement so it says plainly what does not work yet and when we will fix it.' },
   ]
-  for (const e of extras) {
+  for (const e of extras as Array<(typeof extras)[number] & { learned?: string }>) {
     const userId = byHandle.get(e.handle)
     if (!userId) continue
     const id = newId()
     const at = new Date(nowMs - e.days * day).toISOString()
     const created = new Date(Math.min(nowMs, nowMs - e.days * day)).toISOString()
-    posts.push({ id, slug: slugify(e.title), title: e.title, body: e.body, body_html: renderMarkdown(e.body), summary: '', excerpt: excerptOf('', e.body), learned: '', status: 'published', published_at: at, author_id: userId, project_id: null, organisation_id: null, space_id: null, series_id: null, series_number: null, hidden_at: null, created_at: created, updated_at: created })
+    posts.push({ id, slug: slugify(e.title), title: e.title, body: e.body, body_html: renderMarkdown(e.body), summary: '', excerpt: excerptOf('', e.body), learned: e.learned ?? '', status: 'published', published_at: at, author_id: userId, project_id: null, organisation_id: null, space_id: null, series_id: null, series_number: null, hidden_at: null, created_at: created, updated_at: created })
     authors.push({ post_id: id, user_id: userId, position: 0 })
     for (const tag of e.tags) tags.push({ post_id: id, tag })
   }

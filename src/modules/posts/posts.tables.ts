@@ -62,6 +62,22 @@ export interface CommentsTable {
   created_at: string
 }
 
+/** An image uploaded for a post: resized, stored under DATA_DIR/uploads; `post_id` once a saved post uses it. */
+export interface PostImagesTable {
+  id: string
+  /** Who uploaded it (only they see it until a post using it is saved). */
+  user_id: string
+  post_id: string | null
+  storage_key: string
+  mime_type: string
+  width: number
+  height: number
+  size_bytes: number
+  /** Required: what the image shows, for people who cannot see it. */
+  alt: string
+  created_at: string
+}
+
 /** Tables owned by the posts module. */
 export interface PostsTables {
   posts: PostsTable
@@ -69,6 +85,7 @@ export interface PostsTables {
   post_tags: PostTagsTable
   series: SeriesTable
   comments: CommentsTable
+  post_images: PostImagesTable
 }
 
 /** The executor the posts module works through: its own tables only. */

@@ -37,6 +37,7 @@ import {
   type PostRow,
 } from './posts.queries.ts'
 import { normaliseTag, type postSchema, type commentSchema } from './posts.schemas.ts'
+import { attachImages, sizeImages } from './images.ts'
 
 export type PostInput = Values<typeof postSchema>
 export type { ListOptions, PostRow }
@@ -287,7 +288,8 @@ export async function savePost(db: Db, actor: Actor & { userId: string }, input:
     id,
     title: input.title,
     body: input.body,
-    body_html: renderMarkdown(input.body),
+    // Images uploaded for posts get their size, so the page does not jump as they load (images.ts).
+    body_html: await sizeImages(db, renderMarkdown(input.body)),
     summary: input.summary,
     excerpt: excerptOf(input.summary, input.body),
     learned: input.learned,
@@ -302,6 +304,8 @@ export async function savePost(db: Db, actor: Actor & { userId: string }, input:
   }
   const fresh = existing ? (heldAt && !existing.hidden_at ? { hidden_at: heldAt } : {}) : { slug, author_id: actor.userId, hidden_at: heldAt, created_at: t }
   await writePost(db, { ...values, ...fresh }, !existing, [primaryId, ...coauthorIds], tags.tags)
+  // The images its body uses that its authors uploaded now belong to it, and are as visible as it is.
+  await attachImages(db, id, [primaryId, ...coauthorIds], input.body)
   const saved = (await findPostById(db, id))!
   await indexPost(db, saved, tags.tags)
   return saved

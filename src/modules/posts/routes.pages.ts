@@ -12,17 +12,28 @@ import { parseInput } from '../../core/http/forms.ts'
 import { pageSize } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
+import { toZonedLocal } from '../../core/time.ts'
+import multipart from '@fastify/multipart'
+import { imageMarkdown, imagesDir, storeImage, visibleImage, type ImageUpload } from './images.ts'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
 import { seriesNeighbours, seriesOf } from './posts.queries.ts'
-import { findVisiblePerson } from '../accounts/accounts.ts'
-import { organisationsOfPerson, visibleOrganisationBySlug } from '../organisations/organisations.ts'
-import { projectsOfPerson, visibleProjectBySlug } from '../projects/projects.ts'
+import { findVisiblePerson, movedHandle } from '../accounts/accounts.ts'
+import { movedOrganisationSlug, organisationsOfPerson, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { movedProjectSlug, projectsOfPerson, visibleProjectBySlug } from '../projects/projects.ts'
 import { commentSchema, normaliseTag, postSchema } from './posts.schemas.ts'
 
 type Params = { slug: string }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 type Query = Record<string, string | undefined>
+
+/** The first image in a post, as an absolute URL for sharing previews, or undefined. */
+function firstImage(html: string, base: string): string | undefined {
+  const src = /<img[^>]*\ssrc="([^"]+)"/.exec(html)?.[1]
+  if (!src) return undefined
+  return src.startsWith('/') && !src.startsWith('//') ? `${base}${src}` : src
+}
 
 /** Sends anonymous people to sign in and back; returns true when it did. */
 function needsSignIn(request: FastifyRequest, reply: FastifyReply): boolean {
@@ -73,7 +84,7 @@ function nextHref(path: string, params: Record<string, string>, next: string | n
 }
 
 /** Form values (strings) for an existing post. */
-function valuesOf(post: PostRow, card: PostCard): Record<string, string> {
+function valuesOf(post: PostRow, card: PostCard, timeZone: string): Record<string, string> {
   const t = new Date().toISOString()
   return {
     title: post.title,
@@ -88,7 +99,8 @@ function valuesOf(post: PostRow, card: PostCard): Record<string, string> {
     organisation: card.organisation?.slug ?? '',
     community: post.space_id ?? '',
     publish: post.status === 'draft' ? 'draft' : post.published_at && post.published_at > t ? 'schedule' : 'publish',
-    publishAt: post.status === 'published' && post.published_at && post.published_at > t ? post.published_at.slice(0, 16) : '',
+    // The writer's own wall-clock time, in their zone (core/time.ts).
+    publishAt: post.status === 'published' && post.published_at && post.published_at > t ? toZonedLocal(post.published_at, timeZone) : '',
   }
 }
 
@@ -108,7 +120,7 @@ async function formChoices(request: FastifyRequest, card: PostCard | null) {
   }
 }
 
-async function renderForm(request: FastifyRequest, reply: FastifyReply, data: { post: PostRow | null; card: PostCard | null; values: Record<string, unknown>; errors?: Record<string, string>; preview?: string; status?: number }) {
+async function renderForm(request: FastifyRequest, reply: FastifyReply, data: { post: PostRow | null; card: PostCard | null; values: Record<string, unknown>; errors?: Record<string, string>; preview?: string; status?: number; flash?: string }) {
   const choices = await formChoices(request, data.card)
   const title = data.post ? `Edit “${data.post.title}”` : 'Write a post'
   const action = data.post ? `/posts/${data.post.slug}/edit` : '/posts/new'
@@ -119,22 +131,53 @@ async function renderForm(request: FastifyRequest, reply: FastifyReply, data: { 
     values: data.values,
     errors: data.errors,
     preview: data.preview,
+    flash: data.flash,
+    maxImageSize: `${Math.round(request.server.config.uploadMaxBytes / 1024 / 1024)} MB`,
     noindex: true,
     breadcrumbs: [{ text: 'Posts', href: '/posts' }, ...(data.post ? [{ text: data.post.title, href: `/posts/${data.post.slug}` }] : [])],
     ...choices,
   })
 }
 
+/** Form fields as strings, from a urlencoded body or a multipart one (where each field is { value }). */
+function plainFields(body: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!body || typeof body !== 'object') return out
+  for (const [key, field] of Object.entries(body as Record<string, unknown>)) {
+    const value = field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : field
+    if (typeof value === 'string') out[key] = value
+  }
+  return out
+}
+
+/** The uploaded image of a multipart post form, or null. */
+function imagePart(body: unknown): ImageUpload | null {
+  const part = (body as Record<string, unknown> | null)?.image as { type?: string; filename?: string; _buf?: Buffer | null; file?: { truncated?: boolean } } | undefined
+  if (!part || part.type !== 'file') return null
+  return { fileName: part.filename ?? '', data: part._buf ?? Buffer.alloc(0), truncated: Boolean(part.file?.truncated) }
+}
+
 /** Handles a submitted post form: preview, validation errors (422), or save and redirect. */
 async function submitPost(request: FastifyRequest, reply: FastifyReply, existing: { post: PostRow; card: PostCard } | null) {
-  const body = (request.body ?? {}) as Record<string, unknown>
+  // The form is multipart (it can carry an image): fields arrive as { value } there, as strings otherwise.
+  const body = plainFields(request.body)
   const raw: Record<string, string> = {}
-  for (const key of [...Object.keys(postSchema), '_submission']) raw[key] = typeof body[key] === 'string' ? (body[key] as string) : ''
+  for (const key of [...Object.keys(postSchema), '_submission']) raw[key] = body[key] ?? ''
+  const same = { post: existing?.post ?? null, card: existing?.card ?? null }
+  if (body.action === 'image') {
+    // Uploading an image keeps everything typed, and adds the image's Markdown to the end of the post.
+    const stored = await storeImage(request.server.db, request.actor as Actor & { userId: string }, imagePart(request.body), body.imageAlt ?? '', { dataDir: request.server.config.dataDir, maxBytes: request.server.config.uploadMaxBytes })
+    if (!stored.ok) return renderForm(request, reply, { ...same, values: { ...raw, imageAlt: body.imageAlt ?? '' }, errors: stored.errors, status: stored.status })
+    const markdown = imageMarkdown(stored.image)
+    const values = { ...raw, body: `${raw.body!.trimEnd()}${raw.body!.trim() ? '\n\n' : ''}${markdown}\n` }
+    return renderForm(request, reply, { ...same, values, preview: renderMarkdown(values.body.slice(0, 50_000)), flash: `Image added at the end of your post as ${markdown}: move that line to where the image belongs` })
+  }
   if (body.action === 'preview') {
     // Preview needs no JavaScript: the same form comes back with the rendered body above it.
     return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: raw, preview: renderMarkdown(raw.body!.slice(0, 50_000)) })
   }
-  const parsed = parseInput(postSchema, body)
+  // A scheduled time is typed in the writer's time zone.
+  const parsed = parseInput(postSchema, raw, { timeZone: request.user!.timeZone })
   if (!parsed.ok) return renderForm(request, reply, { post: existing?.post ?? null, card: existing?.card ?? null, values: { ...raw, ...parsed.input }, errors: parsed.errors, status: 422 })
   const actor = request.actor as Actor & { userId: string }
   try {
@@ -183,18 +226,17 @@ async function showPost(request: FastifyRequest, reply: FastifyReply, slug: stri
     values: extra.values ?? {},
     noindex: post.status === 'draft' || post.hidden_at !== null,
     canonicalUrl: `${request.server.config.baseUrl}/posts/${post.slug}`,
+    metaDescription: post.excerpt,
+    ogType: 'article',
+    ogImage: firstImage(post.body_html, request.server.config.baseUrl),
     breadcrumbs: [{ text: 'Posts', href: '/posts' }],
   })
 }
 
-/** A feed spec from a page of posts. */
-async function feedOf(request: FastifyRequest, title: string, description: string, pagePath: string, options: ListOptions): Promise<FeedSpec> {
+/** A feed spec from a page of posts the actor may read (titles and summaries as plain text: each format escapes them). */
+async function feedOf(request: FastifyRequest, actor: Actor, title: string, description: string, pagePath: string, options: ListOptions): Promise<FeedSpec> {
   const base = request.server.config.baseUrl
-  const { items } = await listPosts(request.server.db, request.actor, { ...options, limit: 20, withBody: true })
-  // RSS and Atom (type="html") titles and summaries are read as HTML by feed readers: escape the
-  // plain text there. JSON Feed's title and summary are plain text and stay as written.
-  const asHtml = !request.url.split('?')[0]!.endsWith('.json')
-  const text = (s: string) => (asHtml ? escapeHtml(s) : s)
+  const { items } = await listPosts(request.server.db, actor, { ...options, limit: 20, withBody: true })
   return {
     title: title === 'Openly' ? title : `${title} – Openly`,
     description,
@@ -202,12 +244,13 @@ async function feedOf(request: FastifyRequest, title: string, description: strin
     items: items.map((p) => ({
       id: `${base}${p.url}`,
       link: `${base}${p.url}`,
-      title: text(p.title),
+      title: p.title,
       contentHtml: p.bodyHtml ?? '',
-      summary: text(p.excerpt),
+      summary: p.excerpt,
       published: p.publishedAt!,
       updated: p.updatedAt > p.publishedAt! ? p.updatedAt : p.publishedAt!,
-      authors: p.authors.map((a) => ({ name: a.name, link: `${base}/people/${a.handle}` })),
+      // Every co-author, linked where their profile is public.
+      authors: p.authors.map((a) => (a.public ? { name: a.name, url: `${base}/people/${a.handle}` } : { name: a.name })),
       tags: p.tags,
     })),
   }
@@ -216,6 +259,23 @@ async function feedOf(request: FastifyRequest, title: string, description: strin
 /** HTML routes: lists, the post page, the form, drafts, tags, comments, preview and feeds. */
 export async function postsPages(plain: FastifyInstance): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  // The post form can carry an image (multipart); fields are parsed before core's CSRF check reads `_csrf`,
+  // and an oversized image is cut off rather than thrown, so the form can say so and keep what was typed.
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    throwFileSizeLimit: false,
+    limits: { fileSize: app.config.uploadMaxBytes, files: 1, fields: 30, fieldSize: 250_000, parts: 35 },
+  })
+
+  // Images in posts, as visible as the post they belong to (images.ts): never for a shared cache, revalidated by ETag.
+  app.get('/images/:id', { config: { serves: 'file', shows: 'image' }, schema: { params: params({ id }) } }, async (request, reply) => {
+    const image = await visibleImage(app.db, request.actor, request.params.id)
+    if (!image) return reply.callNotFound()
+    const data = await readFile(join(imagesDir(app.config.dataDir), image.storage_key)).catch(() => null)
+    if (!data) return reply.callNotFound()
+    return reply.type(image.mime_type).header('cache-control', 'private, no-cache').header('x-content-type-options', 'nosniff').header('content-disposition', 'inline').send(data)
+  })
+
   app.get('/posts', { config: { serves: 'page', cache: true, filters: { tag: 'tag', project: 'project', organisation: 'organisation', author: 'person' } }, schema: { querystring: query({ tag: text(60), project: slug, organisation: slug, author: slug, cursor, limit }) } }, async (request, reply) => {
     const filters = await resolveFilters(request, request.query)
     if (!filters) return reply.callNotFound()
@@ -228,6 +288,8 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
       nextHref: nextHref('/posts', filters.params, page.next),
       firstHref: request.query.cursor ? `/posts${Object.keys(filters.params).length ? `?${new URLSearchParams(filters.params)}` : ''}` : null,
       filtered: filters.label !== null,
+      noindex: filters.label !== null || Boolean(request.query.cursor),
+      metaDescription: 'Posts and weeknotes from people and teams working in the open.',
       feeds: filters.params.tag && Object.keys(filters.params).length === 1 ? feedLinks(`/tags/${filters.params.tag}`, title) : feedLinks('/posts', 'Posts and weeknotes'),
     })
   })
@@ -250,7 +312,7 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
   app.get('/posts/:slug/edit', { config: { serves: 'form', shows: 'post', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const { post } = await editablePost(app.db, request.actor, request.params.slug)
     const card = (await hydrate(app.db, request.actor, [post]))[0]!
-    return renderForm(request, reply, { post, card, values: valuesOf(post, card) })
+    return renderForm(request, reply, { post, card, values: valuesOf(post, card, request.user!.timeZone) })
   })
 
   app.post('/posts/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
@@ -291,6 +353,8 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
       posts: page.items,
       nextHref: nextHref(`/tags/${tag}`, {}, page.next),
       firstHref: request.query.cursor ? `/tags/${tag}` : null,
+      noindex: Boolean(request.query.cursor),
+      metaDescription: `Posts and weeknotes tagged “${tag}” on Openly.`,
       feeds: feedLinks(`/tags/${tag}`, `Posts tagged ${tag}`),
       breadcrumbs: [{ text: 'Posts', href: '/posts' }],
     })
@@ -299,33 +363,55 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
   registerPostFeeds(app)
 }
 
+/**
+ * Feeds of every listing. A renamed project or organisation, a person's handle in other letter case and a
+ * tag written another way answer 301 to the current feed, as their pages do, so subscriptions follow.
+ */
 function registerPostFeeds(app: FastifyInstance): void {
-  registerFeeds(app, '/', (request) => feedOf(request, 'Openly', 'The latest posts and weeknotes on Openly', '/', {}))
-  registerFeeds(app, '/posts', (request) => feedOf(request, 'Posts and weeknotes', 'The latest posts and weeknotes on Openly', '/posts', {}))
-  registerFeeds(app, '/people/:handle', async (request) => {
-    const person = await findVisiblePerson(app.db, request.actor, request.params.handle)
-    return person ? feedOf(request, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id }) : null
+  registerFeeds(app, '/', (request, actor) => feedOf(request, actor, 'Openly', 'The latest posts and weeknotes on Openly', '/', {}))
+  registerFeeds(app, '/posts', (request, actor) => feedOf(request, actor, 'Posts and weeknotes', 'The latest posts and weeknotes on Openly', '/posts', {}))
+  registerFeeds(app, '/people/:handle', async (request, actor) => {
+    const raw = request.params.handle
+    const person = await findVisiblePerson(app.db, actor, raw)
+    if (!person) {
+      const moved = await movedHandle(app.db, actor, raw)
+      return moved ? { movedTo: `/people/${moved}` } : null
+    }
+    if (person.handle !== raw) return { movedTo: `/people/${person.handle}` }
+    return feedOf(request, actor, `Posts by ${person.name}`, `Posts and weeknotes by ${person.name}`, `/people/${person.handle}`, { authorId: person.id })
   }, { shows: 'person' })
-  registerFeeds(app, '/projects/:slug', async (request) => {
-    const project = await visibleProjectBySlug(app.db, request.actor, request.params.slug)
-    return project ? feedOf(request, project.name, `Posts and weeknotes about ${project.name}`, `/projects/${project.slug}`, { projectId: project.id }) : null
+  registerFeeds(app, '/projects/:slug', async (request, actor) => {
+    const slug = request.params.slug
+    const project = await visibleProjectBySlug(app.db, actor, slug)
+    if (!project) {
+      const moved = await movedProjectSlug(app.db, actor, slug)
+      return moved ? { movedTo: `/projects/${moved}` } : null
+    }
+    return feedOf(request, actor, project.name, `Posts and weeknotes about ${project.name}`, `/projects/${project.slug}`, { projectId: project.id })
   }, { shows: 'project' })
-  registerFeeds(app, '/organisations/:slug', async (request) => {
-    const organisation = await visibleOrganisationBySlug(app.db, request.actor, request.params.slug)
-    return organisation ? feedOf(request, organisation.name, `Posts and weeknotes from ${organisation.name}`, `/organisations/${organisation.slug}`, { organisationId: organisation.id }) : null
+  registerFeeds(app, '/organisations/:slug', async (request, actor) => {
+    const slug = request.params.slug
+    const organisation = await visibleOrganisationBySlug(app.db, actor, slug)
+    if (!organisation) {
+      const moved = await movedOrganisationSlug(app.db, actor, slug)
+      return moved ? { movedTo: `/organisations/${moved}` } : null
+    }
+    return feedOf(request, actor, organisation.name, `Posts and weeknotes from ${organisation.name}`, `/organisations/${organisation.slug}`, { organisationId: organisation.id })
   }, { shows: 'organisation' })
-  registerFeeds(app, '/tags/:tag', async (request) => {
-    const tag = normaliseTag(request.params.tag)
+  registerFeeds(app, '/tags/:tag', async (request, actor) => {
+    const raw = request.params.tag
+    const tag = normaliseTag(raw)
     if (!tag || tag.length > 30) return null
-    const spec = await feedOf(request, `Posts tagged ${tag}`, `Posts tagged “${tag}” on Openly`, `/tags/${tag}`, { tag })
-    return spec.items.length ? spec : null
+    const spec = await feedOf(request, actor, `Posts tagged ${tag}`, `Posts tagged “${tag}” on Openly`, `/tags/${tag}`, { tag })
+    if (!spec.items.length) return null
+    return tag === raw ? spec : { movedTo: `/tags/${tag}` }
   }, { shows: 'tag' })
-  registerFeeds(app, '/communities/:slug', async (request) => {
+  // Communities that are not public also have personal feed URLs for feed readers (core/feeds/feeds.ts).
+  registerFeeds(app, '/communities/:slug', async (request, actor) => {
     const slug = request.params.slug
     if (!slug || slug.length > 100) return null
     const space = await spaceByPath(app.db, `/communities/${slug}`)
-    if (!space || !(await can(app.db, request.actor, 'view', 'space', space))) return null
-    return feedOf(request, space.name, `Posts in ${space.name}`, space.path, { spaceId: space.id })
-  }, { shows: 'community' })
+    if (!space || !(await can(app.db, actor, 'view', 'space', space))) return null
+    return feedOf(request, actor, space.name, `Posts in ${space.name}`, space.path, { spaceId: space.id })
+  }, { shows: 'community', personal: true })
 }
-

@@ -199,6 +199,12 @@ for (const dialect of testDialects()) {
       const old = await new TestClient(t.app).get('/projects/ferry-timetables')
       assert.equal(old.statusCode, 301)
       assert.equal(old.headers.location, '/projects/island-ferry-times')
+      // Feed subscriptions follow the rename, in every format.
+      for (const format of ['rss', 'atom', 'json']) {
+        const feed = await new TestClient(t.app).get(`/projects/ferry-timetables/feed.${format}`)
+        assert.equal(feed.statusCode, 301, format)
+        assert.equal(feed.headers.location, `/projects/island-ferry-times/feed.${format}`)
+      }
       const api = await t.app.inject('/api/v1/projects/island-ferry-times')
       const body = api.json()
       assert.equal(body.phase, 'beta')

@@ -11,6 +11,7 @@ import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findProjectById,
   findProjectBySlug,
+  currentProjectSlug,
   decideOrganisationLink,
   insertProject,
   organisationLinksOf,
@@ -273,6 +274,12 @@ export async function findVisibleProject(db: Db, actor: Actor, slug: string): Pr
   if (!project) throw notFound('Project')
   if (!(await can(db, actor, 'view', 'project', project))) throw notFound('Project')
   return project
+}
+
+/** The current slug of a project renamed from `oldSlug`, if the actor may see it (for 301s of its feeds). */
+export async function movedProjectSlug(db: Db, actor: Actor, oldSlug: string): Promise<string | null> {
+  const current = await currentProjectSlug(db, oldSlug)
+  return current && (await visibleProjectBySlug(db, actor, current)) ? current : null
 }
 
 export interface ProjectOrganisations {

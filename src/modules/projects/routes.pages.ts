@@ -80,7 +80,8 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       previous: cursor ? { href: `/projects${queryString(filter)}`, labelText: 'First page' } : undefined,
     }
     const values = { phase: filter.phase ?? '', theme: filter.theme ?? '', place: filter.place ?? '', technology: filter.technology ?? '', organisation: filter.organisation ?? '' }
-    return reply.render('projects/index.njk', { ...base, values, items, filtered, pagination })
+    // Filtered and later pages are variants of /projects: not indexed, canonical /projects.
+    return reply.render('projects/index.njk', { ...base, values, items, filtered, pagination, noindex: filtered || cursor !== null, metaDescription: 'Public-sector projects working in the open: what they are for, who is on the team and what they have learned.' })
   })
 
   app.get('/projects/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
@@ -128,6 +129,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       panelsHtml,
       feeds: feedLinks(`/projects/${project.slug}`, project.name),
       canonicalUrl: `${app.config.baseUrl}/projects/${project.slug}`,
+      metaDescription: project.summary,
     })
   })
 

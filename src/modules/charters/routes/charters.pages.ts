@@ -179,8 +179,9 @@ export const charterPages: FastifyPluginAsync = async (app) => {
   })
 
   // A feed of the charter's versions: followers learn when its text changes.
-  registerFeeds(app, '/charters/:slug', async (request) => {
-    const charter = await findVisibleCharter(app.db, request.actor, (request.params as Params).slug).catch(() => null)
+  // Read as `actor` (the session's reader); titles are plain text, each feed format escapes them once (core/feeds).
+  registerFeeds(app, '/charters/:slug', async (request, actor) => {
+    const charter = await findVisibleCharter(app.db, actor, (request.params as Params).slug).catch(() => null)
     if (!charter) return null
     const base = app.config.baseUrl
     const { items } = await versionsPage(app.db, charter, null, 20)
@@ -192,7 +193,7 @@ export const charterPages: FastifyPluginAsync = async (app) => {
       items: items.map((v) => ({
         id: `${base}/charters/${charter.slug}/versions/${v.number}`,
         link: v.number > 1 ? `${base}/charters/${charter.slug}/compare?from=${v.number - 1}&to=${v.number}` : `${base}/charters/${charter.slug}/versions/${v.number}`,
-        title: request.url.split('?')[0]!.endsWith('.json') ? `Version ${v.number}: ${v.summary}` : escape(`Version ${v.number}: ${v.summary}`),
+        title: `Version ${v.number}: ${v.summary}`,
         contentHtml: `<p>${escape(v.summary)}</p>`,
         published: v.created_at,
         updated: v.created_at,

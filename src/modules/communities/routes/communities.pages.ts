@@ -48,6 +48,8 @@ export const communityPages: FastifyPluginAsync = async (plain) => {
       communities: page.items.map((c) => ({ ...c, members: counts.get(c.id) ?? 0, visibilityLabel: VISIBILITY_LABELS[c.visibility], policyLabel: POLICY_LABELS[c.joinPolicy] })),
       next: page.next ? `/communities?cursor=${page.next}` : null,
       isLaterPage: Boolean(query.cursor),
+      noindex: Boolean(query.cursor),
+      metaDescription: 'Communities of practice where public-sector people share what they learn.',
     })
   })
 
@@ -100,6 +102,7 @@ export const communityPages: FastifyPluginAsync = async (plain) => {
       feeds: feedLinks(`/communities/${c.slug}`, c.name),
       canonicalUrl: `${app.config.baseUrl}/communities/${c.slug}`,
       noindex: c.visibility !== 'public',
+      metaDescription: c.description,
       c,
       descriptionHtml: renderMarkdown(c.description),
       access,

@@ -46,7 +46,7 @@ export const discussionPages: FastifyPluginAsync = async (plain) => {
       threads: page.items.map((t) => ({ ...t, author: authors.get(t.authorId) })),
       next: page.next ? `/communities/${c.slug}/threads?cursor=${page.next}` : null,
       isLaterPage: Boolean(query.cursor),
-      noindex: c.visibility !== 'public',
+      noindex: c.visibility !== 'public' || Boolean(query.cursor),
     })
   })
 

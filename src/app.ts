@@ -9,6 +9,7 @@ import { apiDocsPlugin } from './core/http/api-docs.ts'
 import { keepPersonalResponsesPrivate } from './core/http/cache-headers.ts'
 import { installErrorHandlers } from './core/http/errors.ts'
 import { inputPlugin } from './core/http/input.ts'
+import { BODY_LIMIT, bodiesPlugin } from './core/http/bodies.ts'
 import { securityPlugin } from './core/http/security.ts'
 import { transportPlugin } from './core/http/transport.ts'
 import { moduleRegistryPlugin } from './core/registry/plugin.ts'
@@ -31,7 +32,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
   const modules = options.modules ?? defaultModules
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     trustProxy: true,
     genReqId: () => randomUUID(),
   })
@@ -42,6 +43,8 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     await app.register(routeListPlugin)
     // Query strings and path parameters parsed by schema for every route; `config.signIn` checked before bodies are read.
     await app.register(inputPlugin)
+    // Bodies bounded for every content type; each route takes only the types it expects (415 before reading).
+    await app.register(bodiesPlugin, { uploadMaxBytes: config.uploadMaxBytes })
     // Compression, validators and 304s, 405 with Allow, CORS for the API: before any route, after the page cache.
     await app.register(transportPlugin)
     await app.register(securityPlugin, { config })

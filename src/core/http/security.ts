@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
@@ -10,7 +10,14 @@ import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { Config } from '../../config.ts'
-import { AppError } from '../errors.ts'
+import { BODY_LIMIT, hasNul, nulRefused } from './bodies.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Checks the request's CSRF token (a 403 when it is wrong or missing): for readers of bodies that come in parts. */
+    checkCsrf(request: FastifyRequest, reply: FastifyReply): Promise<void>
+  }
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
@@ -21,11 +28,6 @@ function govukInlineScriptHash(): string {
   return `'sha256-${createHash('sha256').update(script).digest('base64')}'`
 }
 
-function hasNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000')
-  if (depth > 4 || !value || typeof value !== 'object') return false
-  return Object.values(value as Record<string, unknown>).some((v) => hasNul(v, depth + 1))
-}
 
 /**
  * Security headers (a strict CSP without 'unsafe-inline'), signed cookies, form bodies, rate limits for the
@@ -51,7 +53,7 @@ export const securityPlugin = fp(
       strictTransportSecurity: config.secureCookies,
     })
     await app.register(cookie, { secret: config.sessionSecret })
-    await app.register(formbody, { bodyLimit: 1024 * 1024 })
+    await app.register(formbody, { bodyLimit: BODY_LIMIT })
     await app.register(csrf, {
       sessionPlugin: '@fastify/cookie',
       cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
@@ -63,18 +65,19 @@ export const securityPlugin = fp(
         return request.headers['x-csrf-token'] as string | undefined
       },
     })
+    app.decorate('checkCsrf', (request: FastifyRequest, reply: FastifyReply) => new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve()))))
     await app.register(rateLimit, { global: false })
 
     // PostgreSQL refuses text containing NUL; no legitimate input has it, so refuse it everywhere with a clear 400.
     app.addHook('preValidation', async (request) => {
-      if (request.url.includes('%00') || hasNul(request.body)) throw new AppError('invalid_characters', 400, 'The text you entered contains characters that are not allowed')
+      if (request.url.includes('%00') || hasNul(request.body)) throw nulRefused()
     })
 
     // CSRF on every form post (the API is read-only with no cookies needed).
     app.addHook('preHandler', async (request, reply) => {
       // Nor on a path no route answers for this method: nothing is changed there, and it answers 404 or 405.
       if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/') || request.is404) return
-      await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())))
+      await app.checkCsrf(request, reply)
     })
   },
   { name: 'openly-security' },

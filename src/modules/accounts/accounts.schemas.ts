@@ -59,7 +59,17 @@ export function orderErrors(order: string[], ...sets: FieldErrors[]): FieldError
 
 /** Only local paths may follow sign-in, so a link cannot bounce someone to another site. */
 export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || value.length > 500) return '/'
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\s\\]/.test(value)) return '/'
-  return value
+  if (typeof value !== 'string' || value.length > 500 || !value.startsWith('/') || /[\s\\]/.test(value)) return '/'
+  // Resolved as a browser would, against a placeholder origin: anything that leaves it ("//host", "/\\host")
+  // goes home. What stays is sent percent-encoded, so odd characters ("/。evil.example") cannot break the header.
+  const base = 'http://next.invalid'
+  let url: URL
+  try {
+    url = new URL(value, base)
+  } catch {
+    return '/'
+  }
+  if (url.origin !== base) return '/'
+  const path = url.pathname + url.search + url.hash
+  return path.startsWith('//') ? '/' : path
 }

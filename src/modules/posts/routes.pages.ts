@@ -13,7 +13,6 @@ import { pageSize } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { toZonedLocal } from '../../core/time.ts'
-import multipart from '@fastify/multipart'
 import { imageMarkdown, imagesDir, storeImage, visibleImage, type ImageUpload } from './images.ts'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -150,11 +149,10 @@ function plainFields(body: unknown): Record<string, string> {
   return out
 }
 
-/** The uploaded image of a multipart post form, or null. */
-function imagePart(body: unknown): ImageUpload | null {
-  const part = (body as Record<string, unknown> | null)?.image as { type?: string; filename?: string; _buf?: Buffer | null; file?: { truncated?: boolean } } | undefined
-  if (!part || part.type !== 'file') return null
-  return { fileName: part.filename ?? '', data: part._buf ?? Buffer.alloc(0), truncated: Boolean(part.file?.truncated) }
+/** The image sent with a multipart post form (core/http/bodies.ts reads it), or null. */
+function imagePart(request: FastifyRequest): ImageUpload | null {
+  const file = request.upload
+  return file && file.field === 'image' ? { fileName: file.fileName, data: file.data, truncated: file.truncated } : null
 }
 
 /** Handles a submitted post form: preview, validation errors (422), or save and redirect. */
@@ -166,7 +164,7 @@ async function submitPost(request: FastifyRequest, reply: FastifyReply, existing
   const same = { post: existing?.post ?? null, card: existing?.card ?? null }
   if (body.action === 'image') {
     // Uploading an image keeps everything typed, and adds the image's Markdown to the end of the post.
-    const stored = await storeImage(request.server.db, request.actor as Actor & { userId: string }, imagePart(request.body), body.imageAlt ?? '', { dataDir: request.server.config.dataDir, maxBytes: request.server.config.uploadMaxBytes })
+    const stored = await storeImage(request.server.db, request.actor as Actor & { userId: string }, imagePart(request), body.imageAlt ?? '', { dataDir: request.server.config.dataDir, maxBytes: request.server.config.uploadMaxBytes })
     if (!stored.ok) return renderForm(request, reply, { ...same, values: { ...raw, imageAlt: body.imageAlt ?? '' }, errors: stored.errors, status: stored.status })
     const markdown = imageMarkdown(stored.image)
     const values = { ...raw, body: `${raw.body!.trimEnd()}${raw.body!.trim() ? '\n\n' : ''}${markdown}\n` }
@@ -259,13 +257,6 @@ async function feedOf(request: FastifyRequest, actor: Actor, title: string, desc
 /** HTML routes: lists, the post page, the form, drafts, tags, comments, preview and feeds. */
 export async function postsPages(plain: FastifyInstance): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  // The post form can carry an image (multipart); fields are parsed before core's CSRF check reads `_csrf`,
-  // and an oversized image is cut off rather than thrown, so the form can say so and keep what was typed.
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    throwFileSizeLimit: false,
-    limits: { fileSize: app.config.uploadMaxBytes, files: 1, fields: 30, fieldSize: 250_000, parts: 35 },
-  })
 
   // Images in posts, as visible as the post they belong to (images.ts): never for a shared cache, revalidated by ETag.
   app.get('/images/:id', { config: { serves: 'file', shows: 'image' }, schema: { params: params({ id }) } }, async (request, reply) => {
@@ -298,7 +289,7 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
     return renderForm(request, reply, { post: null, card: null, values: { publish: 'draft' } })
   })
 
-  app.post('/posts/new', { config: { signIn: true } }, async (request, reply) => {
+  app.post('/posts/new', { config: { signIn: true, files: true } }, async (request, reply) => {
     return submitPost(request, reply, null)
   })
 
@@ -315,7 +306,7 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
     return renderForm(request, reply, { post, card, values: valuesOf(post, card, request.user!.timeZone) })
   })
 
-  app.post('/posts/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
+  app.post('/posts/:slug/edit', { config: { signIn: true, files: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const { post } = await editablePost(app.db, request.actor, request.params.slug)
     const card = (await hydrate(app.db, request.actor, [post]))[0]!
     return submitPost(request, reply, { post, card })

@@ -5,7 +5,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, done, id, params, query, slug, text } from '../../../core/http/schemas.ts'
 import { userOf } from '../../../core/http/input.ts'
-import multipart from '@fastify/multipart'
 import { signedIn } from '../../../core/access/policy.ts'
 import { AppError, notFound, type FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
@@ -20,14 +19,6 @@ import { DONE, communityCrumbs, fieldsOf, signIn, type Params, type Query } from
 /** A community's library: the list, adding a link, uploading a file, and downloads. */
 export const libraryPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  // Multipart is parsed only here, where files are taken (a multipart body elsewhere is a 415). Fields are
-  // parsed before core's CSRF preHandler reads `_csrf`; an oversized file is cut off (truncated) rather than
-  // thrown, so the form can say so and keep the input.
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    throwFileSizeLimit: false,
-    limits: { fileSize: app.config.uploadMaxBytes, files: 1, fields: 20, fieldSize: 100_000, parts: 25 },
-  })
 
   const people = async (ids: string[]) => authorsByIds(app.db, ids)
 
@@ -92,14 +83,15 @@ export const libraryPages: FastifyPluginAsync = async (plain) => {
     return reply.redirect(url, 303)
   })
 
-  app.post('/communities/:slug/library/upload', async (request, reply) => {
+  // A file is read only after sign-in (config.signIn) and the form's CSRF token (core/http/bodies.ts).
+  app.post('/communities/:slug/library/upload', { config: { signIn: true, files: true } }, async (request, reply) => {
     const { slug } = request.params as Params
-    if (!signedIn(request.actor)) return signIn(request, reply, `/communities/${slug}/library/upload`)
+    const actor = { ...request.actor, userId: userOf(request).id }
     const access = await loadParticipant(request, slug)
     const body = fieldsOf(request.body)
     const parsed = parseInput(uploadSchema, body)
-    const part = body.file as { type?: string; filename?: string; _buf?: Buffer | null; file?: { truncated?: boolean } } | undefined
-    const file: UploadedFile | null = part && part.type === 'file' ? { fileName: part.filename ?? '', data: part._buf ?? Buffer.alloc(0), truncated: Boolean(part.file?.truncated) } : null
+    const part = request.upload
+    const file: UploadedFile | null = part && part.field === 'file' ? { fileName: part.fileName, data: part.data, truncated: part.truncated } : null
     const checked = await checkUpload(file, app.config.uploadMaxBytes)
     const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors }
     if (!checked.ok) errors.file = checked.error
@@ -109,8 +101,8 @@ export const libraryPages: FastifyPluginAsync = async (plain) => {
     let storageKey: string | null = null
     try {
       // A second send of the same form is answered before any file is stored (the token is claimed first).
-      const { url } = await submitOnce(app.db, token, request.actor.userId, async (trx) => {
-        storageKey = (await addFile(trx, request.actor, access, parsed.value, file!, checked, app.config.dataDir)).storageKey
+      const { url } = await submitOnce(app.db, token, actor.userId, async (trx) => {
+        storageKey = (await addFile(trx, actor, access, parsed.value, file!, checked, app.config.dataDir)).storageKey
         return `/communities/${slug}/library?done=file`
       })
       return reply.redirect(url, 303)

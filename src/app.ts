@@ -18,6 +18,15 @@ import { decorateServices } from './core/services.ts'
 import { viewsPlugin } from './core/views/plugin.ts'
 import { modules as defaultModules } from './modules.ts'
 
+/**
+ * Fastify's trustProxy from TRUST_PROXY. A hop count trusts that many addresses nearest the server whoever they are
+ * (Fastify itself no longer accepts a bare number): only safe when the app cannot be reached but through the proxies.
+ */
+function trustedProxies(setting: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting
+  return (_address, hop) => hop < setting
+}
+
 export interface BuildOptions {
   modules?: AppModule[]
   /** Pino logger options or false. */
@@ -33,7 +42,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     bodyLimit: BODY_LIMIT,
-    trustProxy: true,
+    trustProxy: trustedProxies(config.trustProxy),
     genReqId: () => randomUUID(),
   })
   try {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { resolve, join } from 'node:path'
 
 /** Everything Openly reads from the environment, validated once at start. Nothing else reads process.env. */
@@ -19,6 +20,12 @@ export interface Config {
   logLevel: string
   demoContent: boolean
   uploadMaxBytes: number
+  /**
+   * Which proxies in front of Openly may say who the client is (X-Forwarded-For/-Proto/-Host): none (false), a number
+   * of hops, or their addresses and CIDR ranges. Passed to Fastify's `trustProxy`; decides `request.ip`, which the
+   * sign-in and rate limits count by.
+   */
+  trustProxy: false | number | string[]
   /** Cookies get the Secure flag when the site is served over https. */
   secureCookies: boolean
   /** Cost of the scrypt password hash as log2(N), with OWASP's matching parallelism (15: N=2^15, r=8, p=3, 32 MiB). */
@@ -48,6 +55,32 @@ function int(name: string, value: string | undefined, fallback: number, min: num
   return n
 }
 
+/** proxy-addr's names for ranges (Fastify's trustProxy understands them). */
+const RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+function isAddressOrRange(value: string): boolean {
+  if (RANGE_NAMES.includes(value)) return true
+  const [address, bits, extra] = value.split('/')
+  const version = isIP(address ?? '')
+  if (!version || extra !== undefined) return false
+  if (bits === undefined) return true
+  const n = Number(bits)
+  return /^\d+$/.test(bits) && n >= 0 && n <= (version === 4 ? 32 : 128)
+}
+
+/**
+ * TRUST_PROXY: off unless set. `true` (trust anyone) is refused: any client could then choose its address and
+ * escape the per-address limits.
+ */
+function trustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || /^(|0|off|false|no|none)$/i.test(value.trim())) return false
+  if (/^\d+$/.test(value.trim())) return int('TRUST_PROXY', value.trim(), 0, 1, 10)
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean)
+  const bad = entries.find((e) => !isAddressOrRange(e))
+  if (bad !== undefined || !entries.length) throw new Error(`TRUST_PROXY must be off, a number of proxies (1 to 10), or addresses and CIDR ranges separated by commas (or loopback, linklocal, uniquelocal), got "${bad ?? value}"`)
+  return entries
+}
+
 /** Reads and validates the configuration; throws with a clear message on a bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
   const port = int('PORT', env.PORT, 3000, 0, 65535)
@@ -73,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel,
     demoContent: bool('DEMO_CONTENT', env.DEMO_CONTENT, true),
     uploadMaxBytes: int('UPLOAD_MAX_BYTES', env.UPLOAD_MAX_BYTES, 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     secureCookies: baseUrl.startsWith('https:'),
     passwordCost: int('PASSWORD_COST', env.PASSWORD_COST, 15, 10, 20),
     logMail: bool('LOG_MAIL', env.LOG_MAIL, !smtpUrl),

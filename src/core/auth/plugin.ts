@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { ANONYMOUS, type Actor } from '../access/policy.ts'
 import { isNewcomer } from '../access/trust.ts'
 import type { AppModule } from '../module.ts'
+import { hostCookie } from './cookies.ts'
 import { loadSession, SESSION_COOKIE, type SessionUser } from './sessions.ts'
 
 declare module 'fastify' {
@@ -29,13 +30,14 @@ export const sessionPlugin = fp(
     app.decorateRequest('actor', null as unknown as Actor)
     app.decorateRequest('user', null)
     app.decorateReply('locals', null as unknown as Record<string, unknown>)
+    const cookie = hostCookie(SESSION_COOKIE, app.config.secureCookies)
     app.addHook('onRequest', async (request, reply) => {
       reply.locals = {}
-      const token = request.cookies[SESSION_COOKIE]
+      const token = request.cookies[cookie]
       const user = token ? await loadSession(app.db, token) : null
       request.user = user
       request.actor = user ? { userId: user.id, isAdmin: user.isAdmin, newcomer: isNewcomer(user, app.config.trust) } : ANONYMOUS
-      if (token && !user) reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      if (token && !user) reply.clearCookie(cookie, { path: '/', secure: app.config.secureCookies })
       if (user) for (const m of localsProviders) Object.assign(reply.locals, await m.locals!(request))
     })
   },

@@ -10,6 +10,7 @@ import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { Config } from '../../config.ts'
+import { CSRF_COOKIE, hostCookie } from '../auth/cookies.ts'
 import { BODY_LIMIT, hasNul, nulRefused } from './bodies.ts'
 
 declare module 'fastify' {
@@ -28,6 +29,10 @@ function govukInlineScriptHash(): string {
   return `'sha256-${createHash('sha256').update(script).digest('base64')}'`
 }
 
+
+const PERMISSIONS_POLICY = ['accelerometer', 'autoplay', 'browsing-topics', 'camera', 'display-capture', 'geolocation', 'gyroscope', 'hid', 'magnetometer', 'microphone', 'midi', 'payment', 'publickey-credentials-get', 'serial', 'usb', 'xr-spatial-tracking']
+  .map((feature) => `${feature}=()`)
+  .join(', ')
 
 /**
  * Security headers (a strict CSP without 'unsafe-inline'), signed cookies, form bodies, rate limits for the
@@ -52,10 +57,16 @@ export const securityPlugin = fp(
       },
       strictTransportSecurity: config.secureCookies,
     })
+    // No page uses the camera, microphone, location, payments or other powerful features: nor may anything embedded.
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.header('permissions-policy', PERMISSIONS_POLICY)
+      done()
+    })
     await app.register(cookie, { secret: config.sessionSecret })
     await app.register(formbody, { bodyLimit: BODY_LIMIT })
     await app.register(csrf, {
       sessionPlugin: '@fastify/cookie',
+      cookieKey: hostCookie(CSRF_COOKIE, config.secureCookies),
       cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
       getToken: (request) => {
         const body = request.body as Record<string, unknown> | undefined

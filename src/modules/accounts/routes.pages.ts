@@ -4,6 +4,7 @@ import { cursor, done, params, query, slug, text } from '../../core/http/schemas
 import type { Db } from '../../core/db/database.ts'
 import { createSession, destroySession, SESSION_COOKIE } from '../../core/auth/sessions.ts'
 import { hashPassword } from '../../core/auth/passwords.ts'
+import { hostCookie, pathCookie, rotateCsrf } from '../../core/auth/cookies.ts'
 import { AppError, notFound } from '../../core/errors.ts'
 import { isUniqueViolation } from '../../core/db/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
@@ -56,7 +57,13 @@ function deliver(app: FastifyInstance, mail: Mail | null): void {
 async function startSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, trx: Db, userId: string): Promise<void> {
   if (request.user) await destroySession(trx, request.user.sessionId)
   const { token, expiresAt } = await createSession(trx, userId)
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.config.secureCookies, expires: expiresAt })
+  setSessionCookie(app, reply, token, expiresAt)
+  rotateCsrf(request, reply)
+}
+
+function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string, expiresAt: Date): void {
+  const secure = app.config.secureCookies
+  reply.setCookie(hostCookie(SESSION_COOKIE, secure), token, { httpOnly: true, sameSite: 'lax', path: '/', secure, expires: expiresAt })
 }
 
 
@@ -146,7 +153,8 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     if (!parsed.ok || !password) return renderSignIn(reply, next, { email: parsed.ok ? parsed.value.email : parsed.input.email ?? '' }, errors)
     const email = parsed.value.email
     // Over-long passwords cannot be right (sign-up caps them) and would only cost hashing time.
-    const device = request.cookies[DEVICE_COOKIE] ? request.unsignCookie(request.cookies[DEVICE_COOKIE]) : null
+    const deviceCookie = pathCookie(DEVICE_COOKIE, app.config.secureCookies)
+    const device = request.cookies[deviceCookie] ? request.unsignCookie(request.cookies[deviceCookie]!) : null
     const source = { ip: request.ip, knownDevice: device?.valid === true && device.value === deviceValue(email) }
     const outcome = await authenticate(app.db, app.config.passwordCost, email, password.length > 1000 ? '' : password, source)
     if (outcome.kind === 'wait') {
@@ -157,13 +165,13 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     if (outcome.kind === 'suspended') return renderSignIn(reply, next, { email }, { email: 'This account is suspended. Contact the site’s administrators if you think this is a mistake' })
     if (outcome.kind === 'unverified') return reply.render('accounts/verify-needed.njk', { title: 'Confirm your email address', email, noindex: true })
     await app.db.transaction().execute((trx) => startSession(app, request, reply, trx, outcome.userId))
-    reply.setCookie(DEVICE_COOKIE, deviceValue(email), { httpOnly: true, sameSite: 'lax', path: '/sign-in', secure: app.config.secureCookies, signed: true, maxAge: 365 * 86400 })
+    reply.setCookie(deviceCookie, deviceValue(email), { httpOnly: true, sameSite: 'lax', path: '/sign-in', secure: app.config.secureCookies, signed: true, maxAge: 365 * 86400 })
     return reply.redirect(next, 303)
   })
 
   app.post('/sign-out', { config: UNSEEN }, async (request, reply) => {
     if (request.user) await destroySession(app.db, request.user.sessionId)
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    reply.clearCookie(hostCookie(SESSION_COOKIE, app.config.secureCookies), { path: '/', secure: app.config.secureCookies })
     return reply.redirect('/', 303)
   })
 
@@ -204,7 +212,8 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
       // resetPassword ended every session, the current browser's included; start a fresh one.
       if (id) {
         const { token: session, expiresAt } = await createSession(trx, id)
-        reply.setCookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.config.secureCookies, expires: expiresAt })
+        setSessionCookie(app, reply, session, expiresAt)
+        rotateCsrf(request, reply)
       }
       return id
     })

@@ -12,6 +12,7 @@ import { eventsCalendar, scheduleCalendar, sendCalendar, type CalendarEntry } fr
 import { calendarOwner, calendarTokenCreatedAt, removeCalendarToken, resetCalendarToken } from '../rsvp.ts'
 import { scheduleEntries } from '../schedule.ts'
 import { flashOf, signIn, type Params } from './page-helpers.ts'
+import { pathCookie } from '../../../core/auth/cookies.ts'
 
 /** Where the one-time display of a new calendar secret travels from the POST to the page (signed, short-lived). */
 const SECRET_COOKIE = 'openly_calendar_secret'
@@ -79,9 +80,9 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
     const [mine, createdAt] = await Promise.all([personalEvents(db, actor.userId), calendarTokenCreatedAt(db, actor.userId)])
     const cards = await eventCards(db, actor, mine.map((m) => m.event))
     // A secret just made is shown once, then forgotten: only its hash is kept.
-    const sealed = request.cookies[SECRET_COOKIE]
+    const sealed = request.cookies[pathCookie(SECRET_COOKIE, app.config.secureCookies)]
     const unsealed = sealed ? request.unsignCookie(sealed) : null
-    if (sealed) reply.clearCookie(SECRET_COOKIE, { path: '/events/mine' })
+    if (sealed) reply.clearCookie(pathCookie(SECRET_COOKIE, app.config.secureCookies), { path: '/events/mine', secure: app.config.secureCookies })
     const secret = unsealed?.valid && unsealed.value ? unsealed.value : null
     return reply.header('cache-control', 'private, no-store').render('events/mine.njk', {
       title: 'Your events',
@@ -99,7 +100,7 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
     if (!signedIn(request.actor)) return signIn(request, reply, '/events/mine')
     const userId = request.actor.userId
     const secret = await db.transaction().execute((trx) => resetCalendarToken(trx, userId))
-    reply.setCookie(SECRET_COOKIE, secret, { path: '/events/mine', httpOnly: true, sameSite: 'lax', secure: app.config.secureCookies, signed: true, maxAge: 300 })
+    reply.setCookie(pathCookie(SECRET_COOKIE, app.config.secureCookies), secret, { path: '/events/mine', httpOnly: true, sameSite: 'lax', secure: app.config.secureCookies, signed: true, maxAge: 300 })
     return reply.redirect('/events/mine?done=calendar#calendar', 303)
   })
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { buildApp } from './app.ts'
 import { ensureSessionSecret, loadConfig } from './config.ts'
-import { openDatabase } from './core/db/database.ts'
+import { openDatabase, type DatabaseHandle } from './core/db/database.ts'
 import { migrate, seedIfEmpty } from './core/db/setup.ts'
 import { modules } from './modules.ts'
 
@@ -14,12 +14,23 @@ async function main(): Promise<void> {
     console.error(`Configuration error: ${(err as Error).message}`)
     process.exit(1)
   }
-  mkdirSync(config.dataDir, { recursive: true })
-  const database = openDatabase(config)
-  await migrate(database, modules)
-  const accounts = await seedIfEmpty(database, config, modules)
-  const app = await buildApp(config, database)
-  await app.listen({ port: config.port, host: config.host })
+  let database: DatabaseHandle | undefined
+  let started
+  try {
+    mkdirSync(config.dataDir, { recursive: true })
+    database = openDatabase(config)
+    await migrate(database, modules)
+    const accounts = await seedIfEmpty(database, config, modules)
+    const app = await buildApp(config, database)
+    await app.listen({ port: config.port, host: config.host })
+    started = { app, accounts, database }
+  } catch (err) {
+    // Say what failed and where (the migration, its file, the database or folder), not a stack trace.
+    console.error(`Openly could not start: ${(err as Error).message}`)
+    await database?.close().catch(() => {})
+    process.exit(1)
+  }
+  const { app, accounts } = started
   console.log(`\nOpenly is running at ${config.baseUrl} (${database.dialect === 'postgres' ? 'PostgreSQL' : `SQLite: ${config.sqlitePath}`})`)
   if (accounts?.length) {
     console.log('\nDemo content loaded. Sign in with:')

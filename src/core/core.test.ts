@@ -13,10 +13,10 @@ for (const dialect of testDialects()) {
     })
     after(async () => t.close())
 
-    test('/healthz reports the database as reachable', async () => {
+    test('/healthz reports the database as reachable and writable', async () => {
       const res = await t.app.inject('/healthz')
       assert.equal(res.statusCode, 200)
-      assert.deepEqual(res.json(), { status: 'ok', database: { dialect, reachable: true } })
+      assert.deepEqual(res.json(), { status: 'ok', database: { dialect, reachable: true, writable: true }, pageCache: 'on' })
     })
 
     test('unknown pages are a GOV.UK 404 page with one h1', async () => {

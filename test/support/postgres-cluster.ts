@@ -6,7 +6,11 @@ import { join } from 'node:path'
 
 export interface Cluster {
   url: string
+  /** Stops the server and throws the cluster away. */
   stop(): void
+  /** Stops the server (fast shutdown: connections are cut), keeping its data; `resume` starts it again on the same port. */
+  pause(): void
+  resume(): void
 }
 
 function which(cmd: string): string | null {
@@ -56,9 +60,10 @@ export async function startCluster(): Promise<{ cluster: Cluster | null; reason:
     chmodSync(dir, 0o700)
     run = (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
   }
+  const startServer = () => run(`${bin}/pg_ctl`, ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start'])
   try {
     run(`${bin}/initdb`, ['-D', data, '-U', 'openly', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'])
-    run(`${bin}/pg_ctl`, ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start'])
+    startServer()
   } catch (err) {
     rmSync(dir, { recursive: true, force: true })
     const e = err as { stderr?: Buffer; message: string }
@@ -68,6 +73,12 @@ export async function startCluster(): Promise<{ cluster: Cluster | null; reason:
     reason: '',
     cluster: {
       url: `postgres://openly@127.0.0.1:${port}/postgres`,
+      pause() {
+        run(`${bin}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop'])
+      },
+      resume() {
+        startServer()
+      },
       stop() {
         try {
           run(`${bin}/pg_ctl`, ['-D', data, '-m', 'immediate', 'stop'])

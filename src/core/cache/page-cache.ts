@@ -188,6 +188,11 @@ export class PageCache {
     return this.#reads
   }
 
+  /** True while the cache serves nothing (see suspend()). */
+  get suspended(): boolean {
+    return this.#suspended
+  }
+
   get size(): number {
     return this.#pages.size
   }

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type Transaction, sql } from 'kysely'
+import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../../config.ts'
 import { createSqliteDialect } from './sqlite-dialect.ts'
@@ -25,29 +25,27 @@ export interface DatabaseHandle {
   dialect: Dialect
   /** For PostgreSQL: a client to LISTEN on (cache invalidation across processes). */
   pool?: pg.Pool
+  /** Where the database is, for messages to operators: the SQLite file, or PostgreSQL's host and database (no password). */
+  location: string
   close(): Promise<void>
 }
 
 /** Connects to PostgreSQL when DATABASE_URL is set, else opens the SQLite file in DATA_DIR. */
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'sqlitePath'>): DatabaseHandle {
   if (config.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 })
+    // A server that does not answer within 5 s counts as away (a 503), rather than holding requests forever.
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5000 })
     // An idle client losing its connection (server restart, fail-over, a dropped database) emits 'error' on the
     // pool; unhandled, that would end the process. The pool drops the client; the next query opens a new one.
+    // (core/services.ts logs it.) A client in use is not covered by that: the server's "terminating connection" can
+    // arrive in the same read as the answer to its last query, after which the client has no query to fail, and its
+    // 'error' would end the process. The query that uses it next fails instead, and the pool drops it on release.
     pool.on('error', () => {})
+    pool.on('connect', (client) => client.on('error', () => {}))
     const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool }) })
-    return { db, dialect: 'postgres', pool, close: () => db.destroy() }
+    const url = new URL(config.databaseUrl)
+    return { db, dialect: 'postgres', pool, location: `PostgreSQL database ${url.pathname.slice(1) || '(default)'} on ${url.host || 'localhost'}`, close: () => db.destroy() }
   }
   const db = new Kysely<{}>({ dialect: createSqliteDialect(config.sqlitePath) })
-  return { db, dialect: 'sqlite', close: () => db.destroy() }
-}
-
-/** True when the database answers a trivial query. */
-export async function isReachable(db: Db): Promise<boolean> {
-  try {
-    await sql`select 1`.execute(db)
-    return true
-  } catch {
-    return false
-  }
+  return { db, dialect: 'sqlite', location: `SQLite file ${config.sqlitePath}`, close: () => db.destroy() }
 }

@@ -20,8 +20,17 @@ class ModuleMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Runs all pending migrations; throws if one fails (it is rolled back on PostgreSQL). */
-export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, sets: Array<Record<string, OpenlyMigration>>): Promise<void> {
+/** Where a migration's source is, from its name (`<timestamp>_<module>_<what>`). */
+export function migrationFile(name: string): string {
+  const module = name.split('_')[1] ?? ''
+  return module === 'core' ? `src/core/migrations/${name}.ts` : `src/modules/${module}/migrations/${name}.ts`
+}
+
+/**
+ * Runs all pending migrations; throws if one fails (it is rolled back on PostgreSQL), naming the migration, its
+ * file and the database (`location`), with the database's own error.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, sets: Array<Record<string, OpenlyMigration>>, location = 'the database'): Promise<void> {
   const all: Record<string, Migration> = {}
   for (const set of sets) {
     for (const [name, migration] of Object.entries(set)) {
@@ -32,5 +41,8 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, sets: A
   const migrator = new Migrator({ db, provider: new ModuleMigrationProvider(all) })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
-  if (error) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+  if (!error) return
+  const reason = error instanceof Error ? error.message : String(error)
+  if (failed) throw new Error(`Migration ${failed.migrationName} (${migrationFile(failed.migrationName)}) failed on ${location}: ${reason}`, { cause: error })
+  throw new Error(`Could not migrate ${location}: ${reason}`, { cause: error })
 }

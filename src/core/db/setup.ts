@@ -8,7 +8,7 @@ import { migrateToLatest } from './migrations.ts'
 
 /** Migrates the core and every module, in one global order. */
 export async function migrate(database: DatabaseHandle, modules: AppModule[]): Promise<void> {
-  await migrateToLatest(database.db, database.dialect, [coreMigrations, ...modules.map((m) => m.migrations ?? {})])
+  await migrateToLatest(database.db, database.dialect, [coreMigrations, ...modules.map((m) => m.migrations ?? {})], database.location)
 }
 
 /**

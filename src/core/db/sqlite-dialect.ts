@@ -11,6 +11,8 @@ function toParam(value: unknown): Param {
   return value as Param
 }
 
+const NOTHING_TO_ROLL_BACK: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() }
+
 /**
  * Adapts node:sqlite's DatabaseSync to the interface Kysely's SqliteDialect expects
  * (prepare → { reader, all, run, iterate }). Prepared statements are cached by SQL text,
@@ -27,6 +29,9 @@ class NodeSqliteDatabase implements SqliteDatabase {
     if (this.#db.isOpen) this.#db.close()
   }
   prepare(sql: string): SqliteStatement {
+    // SQLite ends a transaction by itself on some errors (a full disk, an I/O error): Kysely's rollback would then
+    // fail with "cannot rollback - no transaction is active" and hide the real error. Nothing is left to undo.
+    if (sql === 'rollback' && !this.#db.isTransaction) return NOTHING_TO_ROLL_BACK
     let entry = this.#statements.get(sql)
     if (!entry) {
       const stmt = this.#db.prepare(sql)

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../errors.ts'
 import { errorList } from './forms.ts'
+import { databaseUnavailable, type Unavailability } from '../db/errors.ts'
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -13,6 +14,13 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
+  503: 'Service unavailable',
+}
+
+const UNAVAILABLE: Record<Unavailability, string> = {
+  unreachable: 'The service cannot reach its database just now.',
+  'read-only': 'The service cannot save changes just now (its database is read-only). Nothing you sent was saved.',
+  full: 'The service cannot save changes just now (its storage is full). Nothing you sent was saved.',
 }
 
 export const isApiRequest = (request: FastifyRequest) => request.url.startsWith('/api/')
@@ -35,6 +43,21 @@ export function installErrorHandlers(app: FastifyInstance): void {
     let status = error instanceof AppError ? error.status : (error as FastifyError).statusCode ?? 500
     if ((error as FastifyError).validation) status = 400
     if (status < 400 || status > 599) status = 500
+    // The database away, read-only or full: the real error in the log, a clear 503 for the reader (nothing saved).
+    const unavailable = status === 500 ? databaseUnavailable(error) : null
+    if (unavailable) {
+      request.log.error({ err: error, database: unavailable }, 'database unavailable')
+      reply.header('retry-after', '30')
+      const detail = UNAVAILABLE[unavailable]
+      if (isApiRequest(request)) return sendProblem(reply, 503, detail)
+      return renderErrorPage(reply, 503, 'Sorry, the service is unavailable', [detail, 'Try again in a few minutes.'])
+    }
+    // A 503 of our own (too many sign-ins at once) says why and when to come back.
+    if (status === 503 && error instanceof AppError) {
+      reply.header('retry-after', '5')
+      if (isApiRequest(request)) return sendProblem(reply, 503, error.message)
+      return renderErrorPage(reply, 503, 'Sorry, the service is busy', [error.message])
+    }
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     const csrf = (error as FastifyError).code === 'FST_CSRF_INVALID_TOKEN' || (error as FastifyError).code === 'FST_CSRF_MISSING_SECRET'
     const message = status >= 500 ? 'Sorry, there is a problem with the service. Try again later.' : csrf ? 'Your form had expired. Go back, reload the page and try again.' : error.message

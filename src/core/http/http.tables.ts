@@ -7,6 +7,13 @@ export interface FormSubmissionsTable {
   created_at: string
 }
 
+/** The row /healthz writes to (core/db/health.ts). */
+export interface HealthChecksTable {
+  id: number
+  checked_at: string
+}
+
 export interface HttpTables {
   form_submissions: FormSubmissionsTable
+  health_checks: HealthChecksTable
 }

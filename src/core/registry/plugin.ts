@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { registerAllPolicies } from '../access/spaces.policy.ts'
-import { isReachable } from '../db/database.ts'
+import { checkDatabase } from '../db/health.ts'
 import type { AppModule } from '../module.ts'
 import { createPanels } from '../panels.ts'
 
@@ -37,9 +37,15 @@ export const moduleRegistryPlugin = fp(
     app.decorate('modules', modules)
     app.decorate('panels', createPanels(modules))
 
+    // For load balancers and monitoring: 503 unless the database answers and takes a write. The page cache is
+    // reported too (suspended while a process cannot hear other processes' changes; it recovers by itself).
     app.get('/healthz', { config: { serves: 'health' } }, async (_request, reply) => {
-      const ok = await isReachable(app.db)
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: { dialect: app.dialect, reachable: ok } })
+      const database = await checkDatabase(app.db)
+      const ok = database.reachable && database.writable
+      return reply
+        .code(ok ? 200 : 503)
+        .header('cache-control', 'no-store')
+        .send({ status: ok ? 'ok' : 'unavailable', database: { dialect: app.dialect, ...database }, pageCache: app.pageCache.suspended ? 'suspended' : 'on' })
     })
 
     app.get('/sitemap.xml', { config: { cache: true, cacheQuery: [], serves: 'page' } }, async (_request, reply) => {

@@ -79,9 +79,12 @@ for (const dialect of testDialects()) {
       const before = await postCount(world.app)
       await setReadOnly(true)
       try {
+        // Requests that meet one of the terminated connections before the pool has dropped it are 503s too.
         let health = await world.app.inject('/healthz')
-        // The first request after the terminated connections may meet one of them: it is a 503 too.
-        if (health.statusCode === 503 && health.json().database.reachable === false) health = await world.app.inject('/healthz')
+        for (let i = 0; i < 50 && !health.json().database.reachable; i++) {
+          await new Promise((r) => setTimeout(r, 20))
+          health = await world.app.inject('/healthz')
+        }
         assert.equal(health.statusCode, 503)
         assert.deepEqual(health.json().database, { dialect, reachable: true, writable: false, problem: 'read-only' })
         const res = await submitPost(world.app, world.writer, POST)
@@ -92,8 +95,12 @@ for (const dialect of testDialects()) {
       } finally {
         await setReadOnly(false)
       }
-      await world.app.inject('/healthz')
-      assert.equal((await world.app.inject('/healthz')).statusCode, 200)
+      let health = await world.app.inject('/healthz')
+      for (let i = 0; i < 50 && health.statusCode !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 20))
+        health = await world.app.inject('/healthz')
+      }
+      assert.equal(health.statusCode, 200)
       assert.equal((await world.writer.submit('/posts/new', POST)).statusCode, 303)
     })
 

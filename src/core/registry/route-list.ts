@@ -12,6 +12,8 @@ export interface RouteEntry {
   shows: string | undefined
   /** Query parameters naming a subject, by kind. */
   filters: Record<string, string> | undefined
+  /** The route's schemas as finally registered (core/http/input.ts fills in the query and path), for the fuzz test. */
+  schema(): RouteOptions['schema']
 }
 
 declare module 'fastify' {
@@ -23,7 +25,7 @@ declare module 'fastify' {
 
 /** What the route list records of a route (one entry per method). */
 function entryOf(method: string, route: RouteOptions): RouteEntry {
-  return { method, url: route.url, serves: route.config?.serves, cache: route.config?.cache === true, shows: route.config?.shows, filters: route.config?.filters }
+  return { method, url: route.url, serves: route.config?.serves, cache: route.config?.cache === true, shows: route.config?.shows, filters: route.config?.filters, schema: () => route.schema }
 }
 
 /** Records every route registered after it: register it before any plugin that adds routes. */

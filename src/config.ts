@@ -26,6 +26,8 @@ export interface Config {
    * sign-in and rate limits count by.
    */
   trustProxy: false | number | string[]
+  /** Days an invitation sent by e-mail stays valid (INVITATION_DAYS). */
+  invitationDays: number
   /** Cookies get the Secure flag when the site is served over https. */
   secureCookies: boolean
   /** Cost of the scrypt password hash as log2(N), with OWASP's matching parallelism (15: N=2^15, r=8, p=3, 32 MiB). */
@@ -107,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoContent: bool('DEMO_CONTENT', env.DEMO_CONTENT, true),
     uploadMaxBytes: int('UPLOAD_MAX_BYTES', env.UPLOAD_MAX_BYTES, 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    invitationDays: int('INVITATION_DAYS', env.INVITATION_DAYS, 14, 1, 365),
     secureCookies: baseUrl.startsWith('https:'),
     passwordCost: int('PASSWORD_COST', env.PASSWORD_COST, 15, 10, 20),
     logMail: bool('LOG_MAIL', env.LOG_MAIL, !smtpUrl),

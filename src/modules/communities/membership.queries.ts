@@ -47,8 +47,8 @@ export async function spaceVisibility(db: CommunitiesDb, spaceId: string): Promi
   return space?.visibility ?? null
 }
 
-/** An open (not yet accepted) invitation by its token hash. */
-export async function invitationByTokenHash(db: CommunitiesDb, spaceId: string, tokenHash: string): Promise<{ id: string; email: string | null; user_id: string | null } | null> {
+/** An open (not yet accepted) invitation by its token hash, if it was sent at or after `sentSince` (older ones have expired). */
+export async function invitationByTokenHash(db: CommunitiesDb, spaceId: string, tokenHash: string, sentSince: string): Promise<{ id: string; email: string | null; user_id: string | null } | null> {
   return (
     (await db
       .selectFrom('invitations')
@@ -56,6 +56,7 @@ export async function invitationByTokenHash(db: CommunitiesDb, spaceId: string, 
       .where('space_id', '=', spaceId)
       .where('token_hash', '=', tokenHash)
       .where('accepted_at', 'is', null)
+      .where('created_at', '>=', sentSince)
       .executeTakeFirst()) ?? null
   )
 }
@@ -86,6 +87,16 @@ export async function markInvitationsAccepted(db: CommunitiesDb, spaceId: string
     .where('accepted_at', 'is', null)
     .where((eb) => (followedInvitationId ? eb.or([eb('id', '=', followedInvitationId), eb('user_id', '=', userId)]) : eb('user_id', '=', userId)))
     .execute()
+}
+
+/** An open invitation of a space by id (for a host cancelling it). */
+export async function openInvitationById(db: CommunitiesDb, spaceId: string, id: string): Promise<{ id: string; user_id: string | null } | null> {
+  return (await db.selectFrom('invitations').select(['id', 'user_id']).where('space_id', '=', spaceId).where('id', '=', id).where('accepted_at', 'is', null).executeTakeFirst()) ?? null
+}
+
+/** Deletes one invitation. */
+export async function deleteInvitation(db: CommunitiesDb, id: string): Promise<void> {
+  await db.deleteFrom('invitations').where('id', '=', id).execute()
 }
 
 /** Deletes the person's open invitations to a space (they declined). */

@@ -11,7 +11,7 @@ import { AppError, forbidden, invalid, notFound } from '../../core/errors.ts'
 import { notify } from '../notifications/notifications.ts'
 import { accountIdForEmail, peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import { findCommunityBySlug, type Community } from './communities.queries.ts'
-import { deleteOpenInvitations, findMembership, hostIds, insertInvitation, invitationByTokenHash, listMemberships, markInvitationsAccepted } from './membership.queries.ts'
+import { deleteInvitation, deleteOpenInvitations, findMembership, hostIds, insertInvitation, invitationByTokenHash, listMemberships, markInvitationsAccepted, openInvitationById } from './membership.queries.ts'
 import { requireSignedIn, type CommunityAccess } from './communities.ts'
 import { nameOf } from './people.ts'
 
@@ -120,11 +120,33 @@ async function invitePerson(db: Db, c: Community, userId: string, hostId: string
   await notify(db, [{ userId, kind: 'invite', text: `${hostName} invited you to join ${c.name}`, url: `/communities/${c.slug}/invitation`, spaceId: null }], hostId)
 }
 
-/** Finds a community for its invitation page: visible to invitees even when private. */
-export async function loadInvitation(db: Db, actor: Actor, slug: string, token: string | null): Promise<{ community: Community; valid: boolean }> {
+/** How long an e-mailed invitation stays valid (INVITATION_DAYS), and who may use it. */
+export interface InvitationRules {
+  days: number
+}
+
+const sentSince = (rules: InvitationRules) => new Date(Date.now() - rules.days * 86_400_000).toISOString()
+
+/** The live invitation a token opens, or null (unknown, used or expired). */
+function invitationOf(db: Db, c: Community, token: string | null, rules: InvitationRules | undefined) {
+  return token && rules && token.length <= 100 ? invitationByTokenHash(db, c.id, hashToken(token), sentSince(rules)) : Promise.resolve(null)
+}
+
+/**
+ * An e-mailed invitation is for the person it was sent to, not for whoever holds the link (a forwarded or leaked
+ * mail): the account it was sent to, or the account that has that address now.
+ */
+async function isFor(db: Db, invitation: { email: string | null; user_id: string | null }, userId: string): Promise<boolean> {
+  if (invitation.user_id) return invitation.user_id === userId
+  return invitation.email !== null && (await accountIdForEmail(db, invitation.email)) === userId
+}
+
+/** Finds a community for its invitation page: visible to invitees even when private. `elsewhere`: the link was sent to someone else. */
+export async function loadInvitation(db: Db, actor: Actor, slug: string, token: string | null, rules: InvitationRules): Promise<{ community: Community; valid: boolean; elsewhere?: boolean }> {
   const community = await findCommunityBySlug(db, slug)
   if (!community) throw notFound()
-  if (token && token.length <= 100 && (await invitationByTokenHash(db, community.id, hashToken(token)))) return { community, valid: true }
+  const invitation = await invitationOf(db, community, token, rules)
+  if (invitation) return actor.userId && (await isFor(db, invitation, actor.userId)) ? { community, valid: true } : { community, valid: false, elsewhere: true }
   if (actor.userId) {
     const m = await findMembership(db, community.id, actor.userId)
     if (m?.status === 'invited') return { community, valid: true }
@@ -135,16 +157,32 @@ export async function loadInvitation(db: Db, actor: Actor, slug: string, token: 
 }
 
 /** Accepts an invitation: by one-time e-mail token, or a pending invitation by handle. */
-export async function acceptInvitation(db: Db, actor: Actor, c: Community, token: string | null): Promise<void> {
+export async function acceptInvitation(db: Db, actor: Actor, c: Community, token: string | null, rules?: InvitationRules): Promise<void> {
   const userId = requireSignedIn(actor)
   const m = await findMembership(db, c.id, userId)
   if (m?.status === 'active') return
-  const invitation = token ? await invitationByTokenHash(db, c.id, hashToken(token)) : null
-  if (!invitation && m?.status !== 'invited') throw new AppError('invitation_invalid', 410, 'This invitation has already been used or is no longer valid.')
+  const invitation = await invitationOf(db, c, token, rules)
+  if (!invitation && m?.status !== 'invited') throw new AppError('invitation_invalid', 410, 'This invitation has already been used, has expired or is no longer valid.')
+  if (invitation && !(await isFor(db, invitation, userId))) throw forbidden('This invitation was sent to another email address. Sign in with the account for that address, or ask a host to invite you.')
   if (invitation && m?.status === 'banned') throw forbidden('You cannot join this community')
   await setMembership(db, c.id, userId, m?.role ?? 'member', 'active')
   const t = now()
   await markInvitationsAccepted(db, c.id, userId, invitation?.id ?? null, t)
+}
+
+/** A host cancels an open invitation: its link stops working, and a person invited in-app is no longer invited. */
+export async function cancelInvitation(db: Db, actor: Actor, access: CommunityAccess, invitationId: string): Promise<void> {
+  if (!access.isHost) throw forbidden()
+  const c = access.community
+  const invitation = await openInvitationById(db, c.id, invitationId)
+  if (!invitation) throw notFound()
+  await deleteInvitation(db, invitation.id)
+  if (!invitation.user_id) return
+  const m = await findMembership(db, c.id, invitation.user_id)
+  if (m?.status === 'invited') {
+    await setMembership(db, c.id, invitation.user_id, m.role, 'removed')
+    await deleteOpenInvitations(db, c.id, invitation.user_id)
+  }
 }
 
 /** Declines a pending invitation by handle. */

@@ -6,7 +6,7 @@ import { signedIn } from '../../../core/access/policy.ts'
 import { AppError, notFound, type FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
 import { loadCommunity, type CommunityAccess } from '../communities.ts'
-import { acceptInvitation, adminAccessLog, declineInvitation, inviteMember, joinCommunity, leaveCommunity, loadInvitation, memberAction, membersOf, openAsAdmin } from '../membership.ts'
+import { acceptInvitation, adminAccessLog, cancelInvitation, declineInvitation, inviteMember, joinCommunity, leaveCommunity, loadInvitation, memberAction, membersOf, openAsAdmin, type Member } from '../membership.ts'
 import { findCommunityBySlug } from '../communities.queries.ts'
 import { openInvitations } from '../membership.queries.ts'
 import { adminAccessSchema, inviteSchema, memberActionSchema } from '../communities.schemas.ts'
@@ -39,11 +39,12 @@ export const membershipPages: FastifyPluginAsync = async (plain) => {
     const { slug } = request.params as Params
     const token = (request.query as Query).token ?? null
     if (!request.user) return signIn(request, reply)
-    const { community, valid } = await loadInvitation(app.db, request.actor, slug, token)
+    const { community, valid, elsewhere } = await loadInvitation(app.db, request.actor, slug, token, { days: app.config.invitationDays })
     return reply.render('communities/invitation.njk', {
       title: valid ? `Join ${community.name}` : 'Invitation not valid',
       c: community,
       valid,
+      elsewhere,
       token,
       noindex: true,
     })
@@ -56,9 +57,10 @@ export const membershipPages: FastifyPluginAsync = async (plain) => {
     const token = typeof body.token === 'string' && body.token ? body.token : null
     const decline = body.action === 'decline'
     await app.db.transaction().execute(async (trx) => {
-      const { community } = await loadInvitation(trx, request.actor, slug, token)
+      const rules = { days: app.config.invitationDays }
+      const { community } = await loadInvitation(trx, request.actor, slug, token, rules)
       if (decline) await declineInvitation(trx, request.actor, community)
-      else await acceptInvitation(trx, request.actor, community, token)
+      else await acceptInvitation(trx, request.actor, community, token, rules)
     })
     return reply.redirect(decline ? '/communities?done=declined' : `/communities/${slug}?done=joined`, 303)
   })
@@ -93,6 +95,22 @@ export const membershipPages: FastifyPluginAsync = async (plain) => {
 
   // ------------------------------------------------------------ members
 
+  /**
+   * The hosts' list of open invitations, each with a Cancel button: by e-mail (with when it expires) and in-app;
+   * people marked invited whose invitation row predates this list are shown without one.
+   */
+  const invitationRows = (invited: Member[], invitations: Awaited<ReturnType<typeof openInvitations>>) => {
+    const byId = new Map(invited.map((m) => [m.userId, m]))
+    const rows = invitations.flatMap((i) => {
+      const person = i.userId ? byId.get(i.userId) : undefined
+      if (i.userId && !person) return []
+      const expiresAt = i.email ? new Date(Date.parse(i.createdAt) + app.config.invitationDays * 86_400_000).toISOString() : null
+      return [{ id: i.id, person: person ?? null, email: i.email, createdAt: i.createdAt, expiresAt, expired: expiresAt !== null && expiresAt < new Date().toISOString() }]
+    })
+    const withRow = new Set(rows.flatMap((r) => (r.person ? [r.person.userId] : [])))
+    return { invitationRows: rows, invitedWithoutRow: invited.filter((m) => !withRow.has(m.userId)) }
+  }
+
   const renderMembers = async (request: FastifyRequest, reply: FastifyReply, access: CommunityAccess, extra: { values?: Record<string, unknown>; errors?: FieldErrors; status?: number } = {}) => {
     const c = access.community
     const active = await membersOf(app.db, c.id, ['active'])
@@ -109,7 +127,7 @@ export const membershipPages: FastifyPluginAsync = async (plain) => {
       requested,
       invited,
       banned,
-      emailInvitations: invitations.filter((i) => i.userId === null),
+      ...invitationRows(invited, invitations),
       adminAccess,
       me: request.actor.userId,
       values: extra.values ?? {},
@@ -141,6 +159,12 @@ export const membershipPages: FastifyPluginAsync = async (plain) => {
     // Mail goes out after the commit, so a mail failure never undoes the invitation.
     if (result.mail) await app.mailer.send(result.mail)
     return reply.redirect(`/communities/${slug}/members?done=invited`, 303)
+  })
+
+  app.post('/communities/:slug/invitations/:id/cancel', { config: { signIn: true, invalidates: [] } }, async (request, reply) => {
+    const { slug, id } = request.params as Params
+    await app.db.transaction().execute(async (trx) => cancelInvitation(trx, request.actor, await loadHost(request, slug, trx), id))
+    return reply.redirect(`/communities/${slug}/members?done=cancelled`, 303)
   })
 
   app.post('/communities/:slug/members/:userId', async (request, reply) => {

@@ -20,6 +20,7 @@ export const DONE: Record<string, string> = {
   invited: 'Invitation sent',
   member: 'Membership updated',
   declined: 'Invitation declined',
+  cancelled: 'Invitation cancelled',
   link: 'Link added to the library',
   file: 'File uploaded to the library',
   edited: 'Your changes have been saved',

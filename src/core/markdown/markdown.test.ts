@@ -46,3 +46,12 @@ test('ordinary Markdown renders with GOV.UK classes and safe links', () => {
 test('plain text drops markup', () => {
   assert.equal(markdownToText('**Bold** and [link](https://x.org) <b>tag</b> & more'), 'Bold and link <b>tag</b> & more')
 })
+
+test('images from other hosts become links (no reader’s browser fetches them); the site’s own images stay', () => {
+  const html = renderMarkdown('![A pixel](https://tracker.example/p.gif?u=1) ![Chart](/images/abc123) ![](//evil.example/x.png) ![x](http://plain.example/a.png)')
+  assert.doesNotMatch(html, /<img[^>]+src="(https?:)?\/\//)
+  assert.match(html, /<a href="https:\/\/tracker\.example\/p\.gif\?u=1" class="govuk-link" rel="nofollow ugc noopener">Image: A pixel \(tracker\.example\)<\/a>/)
+  assert.match(html, /<img src="\/images\/abc123" alt="Chart" \/>/)
+  assert.match(html, /Image: x \(plain\.example\)/)
+  assert.doesNotMatch(sanitizeUserHtml('<p><img src="https://t.example/x.gif" alt="pixel"><img src="javascript:alert(1)"></p>'), /<img/)
+})

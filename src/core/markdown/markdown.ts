@@ -4,6 +4,20 @@ import sanitizeHtml from 'sanitize-html'
 // html: false means raw HTML in Markdown is shown as text; markdown-it also refuses javascript:/vbscript:/data: links.
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false })
 
+/**
+ * Images are shown only from this site (uploads, `/images/…`). An image from another host would be fetched by each
+ * reader's browser, telling that host who read what and when (a tracking pixel in a private space, decision 0019):
+ * it becomes a link to the image instead, which nobody's browser follows unasked. The CSP's img-src says the same.
+ */
+function remoteImageAsLink(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const src = attribs.src ?? ''
+  if (src.startsWith('/') && !src.startsWith('//') && !src.startsWith('/\\')) return { tagName, attribs }
+  const url = URL.parse(src)
+  const description = `Image: ${attribs.alt || 'no description'}`
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return { tagName: 'span', attribs: {}, text: attribs.alt ? description : '' }
+  return { tagName: 'a', attribs: { href: src, class: 'govuk-link', rel: 'nofollow ugc noopener' }, text: `${description} (${url.host})` }
+}
+
 // Defence in depth: whatever markdown-it emits still passes an allow-list sanitiser.
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
@@ -17,6 +31,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
     h1: 'h2',
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, class: 'govuk-link', rel: 'nofollow ugc noopener' } }),
     p: (tagName, attribs) => ({ tagName, attribs: { ...attribs, class: 'govuk-body' } }),
+    img: remoteImageAsLink,
   },
   allowedClasses: { a: ['govuk-link'], p: ['govuk-body'] },
 }

@@ -14,6 +14,7 @@ import { buildChrome } from './chrome.ts'
 import { DEFAULT_TIME_ZONE } from '../time.ts'
 import { registerIcons } from './icons.ts'
 import { createViewEnvironment } from './environment.ts'
+import { staticAsset } from './static-asset.ts'
 
 const fingerprint = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
 
@@ -66,9 +67,7 @@ export const viewsPlugin = fp(
       return this.type('text/html; charset=utf-8').send(html)
     })
 
-    app.get(assets.cssPath, { config: { serves: 'static' } }, async (_request, reply) =>
-      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(assets.css),
-    )
+    app.get(assets.cssPath, { config: { serves: 'static' } }, staticAsset(assets.css, 'text/css; charset=utf-8', 'public, max-age=31536000, immutable'))
     // GOV.UK Frontend's fonts, images and manifest are not served: Openly uses a system font stack and its own
     // icons (icons.ts), and the crown and GOV.UK's icons are reserved for GOV.UK by GOV.UK Frontend's licence.
     await registerIcons(app)
@@ -80,8 +79,8 @@ export const viewsPlugin = fp(
     const openlyJsPath = `/assets/openly-${fingerprint(openlyJs)}.js`
     views.addGlobal('scripts', { govuk: govukJsPath, openly: openlyJsPath })
     const immutable = 'public, max-age=31536000, immutable'
-    app.get(govukJsPath, { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', immutable).send(govukJs))
-    app.get(openlyJsPath, { config: { serves: 'static' } }, async (_r, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', immutable).send(openlyJs))
+    app.get(govukJsPath, { config: { serves: 'static' } }, staticAsset(govukJs, 'text/javascript; charset=utf-8', immutable))
+    app.get(openlyJsPath, { config: { serves: 'static' } }, staticAsset(openlyJs, 'text/javascript; charset=utf-8', immutable))
   },
   { name: 'openly-views' },
 )

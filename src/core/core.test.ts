@@ -106,3 +106,12 @@ for (const dialect of testDialects()) {
     })
   })
 }
+
+test('password hashing: two at once, 32 waiting, and a 503 at once beyond that (no pile-up of memory)', async () => {
+  const { hashPassword } = await import('./auth/passwords.ts')
+  const results = await Promise.allSettled(Array.from({ length: 40 }, () => hashPassword('a password', 10)))
+  const refused = results.filter((r) => r.status === 'rejected')
+  assert.equal(refused.length, 6)
+  for (const r of refused) assert.equal(((r as PromiseRejectedResult).reason as { status: number }).status, 503)
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 34)
+})

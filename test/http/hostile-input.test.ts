@@ -52,6 +52,31 @@ for (const dialect of testDialects()) {
     const inject = (url: string, payload: string | Buffer, contentType: string, who: TestClient | null = client) =>
       t.app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType, ...(who ? { cookie: cookieOf(who) } : {}) } })
 
+    test('item 1: a parameter given twice where one value is expected is a 400, on pages and the API', async () => {
+      for (const url of ['/posts?tag=a&tag=b', '/posts?project=a&project=b', '/posts?organisation=a&organisation=b', '/posts?author=a&author=b', '/verify-email?token=a&token=b', '/reset-password?token=a&token=b', '/api/v1/posts?cursor=a&cursor=b', '/sign-in?next=/a&next=/b']) {
+        const res = await t.app.inject(url)
+        assert.equal(res.statusCode, 400, url)
+      }
+    })
+
+    test('item 2: prototype keys in ?done= and elsewhere are just unknown words', async () => {
+      for (const value of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        const res = await client.get(`/account/profile?done=${value}`)
+        assert.equal(res.statusCode, 200, value)
+        assert.doesNotMatch(res.body, /function|\[object/)
+        assert.ok((await t.app.inject(`/check-your-email?about=${value}`)).statusCode < 500)
+      }
+    })
+
+    test('item 5: crafted cursors and huge numbers are a 400, never NaN in a query', async () => {
+      const crafted = [Buffer.from(JSON.stringify([1, null])).toString('base64url'), Buffer.from('[NaN,"x"]').toString('base64url'), Buffer.from(JSON.stringify(['x\u0000', 'y'])).toString('base64url'), '2147483648', 'AAAA']
+      for (const cursor of crafted) {
+        for (const url of [`/posts?cursor=${cursor}`, `/people?after=${cursor}`, `/api/v1/posts?cursor=${cursor}`]) assert.equal((await t.app.inject(url)).statusCode, 400, url)
+      }
+      assert.equal((await t.app.inject('/api/v1/posts?limit=2147483648')).statusCode, 400)
+      assert.equal((await t.app.inject('/posts?limit=-1')).statusCode, 400)
+    })
+
     test('item 3: a deeply nested JSON body is refused with 415 on a form route and on the API, never a RangeError', async () => {
       for (const url of ['/sign-in', '/posts/new', '/preview', '/sign-up']) {
         const res = await inject(url, deepJson(50_000), 'application/json')

@@ -22,16 +22,16 @@ async function main(): Promise<void> {
     await migrate(database, modules)
     const accounts = await seedIfEmpty(database, config, modules)
     const app = await buildApp(config, database)
-    await app.listen({ port: config.port, host: config.host })
-    started = { app, accounts, database }
+    const address = await app.listen({ port: config.port, host: config.host })
+    started = { app, accounts, database, address }
   } catch (err) {
     // Say what failed and where (the migration, its file, the database or folder), not a stack trace.
     console.error(`Openly could not start: ${(err as Error).message}`)
     await database?.close().catch(() => {})
     process.exit(1)
   }
-  const { app, accounts } = started
-  console.log(`\nOpenly is running at ${config.baseUrl} (${database.dialect === 'postgres' ? 'PostgreSQL' : `SQLite: ${config.sqlitePath}`})`)
+  const { app, accounts, address } = started
+  console.log(`\nOpenly is running at ${config.baseUrl}, listening on ${address} (${database.dialect === 'postgres' ? 'PostgreSQL' : `SQLite: ${config.sqlitePath}`})`)
   if (accounts?.length) {
     console.log('\nDemo content loaded. Sign in with:')
     for (const a of accounts) console.log(`  ${a.email.padEnd(36)} ${a.password.padEnd(22)} ${a.note}`)

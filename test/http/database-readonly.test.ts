@@ -5,8 +5,8 @@
  */
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -127,6 +127,59 @@ for (const dialect of testDialects()) {
     }
   })
 }
+
+describe('a read-only SQLite file, served by src/main.ts', () => {
+  test('the app starts and reads; /healthz is 503 "read-only"; a write is a 503 page and the log has the real error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openly-rofile-'))
+    const file = join(dir, 'openly.sqlite')
+    const database = openDatabase({ databaseUrl: undefined, sqlitePath: file })
+    await migrate(database, modules)
+    await database.close()
+    chmodSync(file, 0o444)
+    // Root writes to any file, so as root the server runs as an unprivileged user, who may make the WAL files beside it.
+    const asRoot = process.getuid?.() === 0
+    if (asRoot) chownSync(dir, 65534, 65534)
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'src', 'main.ts')], {
+      env: { PATH: process.env.PATH, DATA_DIR: dir, SESSION_SECRET: 'a-session-secret-for-the-read-only-test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_CONTENT: 'false' },
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    })
+    let out = ''
+    child.stdout.on('data', (c) => (out += c))
+    child.stderr.on('data', (c) => (out += c))
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 60_000)
+        child.stdout.on('data', () => {
+          const m = /listening on (http:\/\/[^\s]+)/.exec(out)
+          if (m) (clearTimeout(timer), resolve(m[1]!))
+        })
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
+      })
+      assert.equal((await fetch(`${base}/posts`)).status, 200, 'reads work')
+      const health = await fetch(`${base}/healthz`)
+      assert.equal(health.status, 503)
+      assert.deepEqual((await health.json()).database, { dialect: 'sqlite', reachable: true, writable: false, problem: 'read-only' })
+      // A write: signing up stores an account (the form's CSRF token from its page, as a browser would).
+      const form = await fetch(`${base}/sign-up`)
+      const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!
+      const body = new URLSearchParams({ name: 'Reed Only', email: 'reed@example.org', handle: 'reed-only', password: 'a long enough password', _csrf: csrf })
+      const res = await fetch(`${base}/sign-up`, { method: 'POST', body, headers: { cookie }, redirect: 'manual' })
+      assert.equal(res.status, 503)
+      assert.match(await res.text(), /its database is read-only/)
+      await new Promise((r) => setTimeout(r, 200))
+      assert.match(out, /database unavailable/)
+      assert.match(out, /readonly database/)
+      assert.doesNotMatch(out, /cannot rollback/)
+    } finally {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM')
+        await new Promise((r) => child.once('exit', r))
+      }
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
 
 describe('a start that cannot migrate says which migration, which file and which database', () => {
   const main = join(import.meta.dirname, '..', '..', 'src', 'main.ts')

@@ -19,6 +19,14 @@ for (const dialect of testDialects()) {
       assert.deepEqual(res.json(), { status: 'ok', database: { dialect, reachable: true, writable: true }, pageCache: 'on' })
     })
 
+    test('/healthz checks the database once per second however often it is asked (no flood of writes)', async () => {
+      const { sharedHealthCheck } = await import('./db/health.ts')
+      const check = sharedHealthCheck(t.app.db, 60_000)
+      const first = check()
+      assert.equal(check(), first)
+      assert.deepEqual(await first, { reachable: true, writable: true })
+    })
+
     test('unknown pages are a GOV.UK 404 page with one h1', async () => {
       const res = await t.app.inject('/no/such/page')
       assert.equal(res.statusCode, 404)

@@ -115,6 +115,8 @@ describe('PostgreSQL going away and coming back while requests flow', { skip: !t
 
     // The server stops: signed-in pages, the API and /healthz say the database is away.
     cluster.pause()
+    // /healthz shares one check per second between callers: wait for one made after the stop.
+    await eventually('/healthz says the database is away', async () => (await get('/healthz', false)).status === 503, 5000)
     const page = await get('/account/profile')
     assert.equal(page.status, 503)
     assert.match(String(page.headers.get('content-type')), /text\/html/)

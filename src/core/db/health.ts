@@ -10,6 +10,19 @@ export interface DatabaseHealth {
   problem?: string
 }
 
+/**
+ * checkDatabase at most once per `ms`, shared by every caller in between: /healthz is public, and a flood of it must
+ * not become a flood of writes (SQLite has one writer).
+ */
+export function sharedHealthCheck(db: CoreDb, ms = 1000): () => Promise<DatabaseHealth> {
+  let last: { at: number; result: Promise<DatabaseHealth> } | null = null
+  return () => {
+    const now = Date.now()
+    if (!last || now - last.at >= ms) last = { at: now, result: checkDatabase(db) }
+    return last.result
+  }
+}
+
 /** Asks the database a trivial question, then commits a one-row write (health_checks) to prove it takes writes. */
 export async function checkDatabase(db: CoreDb): Promise<DatabaseHealth> {
   try {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { registerAllPolicies } from '../access/spaces.policy.ts'
-import { checkDatabase } from '../db/health.ts'
+import { sharedHealthCheck } from '../db/health.ts'
 import type { AppModule } from '../module.ts'
 import { createPanels } from '../panels.ts'
 
@@ -39,8 +39,9 @@ export const moduleRegistryPlugin = fp(
 
     // For load balancers and monitoring: 503 unless the database answers and takes a write. The page cache is
     // reported too (suspended while a process cannot hear other processes' changes; it recovers by itself).
+    const checkDatabase = sharedHealthCheck(app.db)
     app.get('/healthz', { config: { serves: 'health' } }, async (_request, reply) => {
-      const database = await checkDatabase(app.db)
+      const database = await checkDatabase()
       const ok = database.reachable && database.writable
       return reply
         .code(ok ? 200 : 503)

@@ -63,6 +63,15 @@ for (const dialect of testDialects()) {
       assert.equal(await failOnce(t, user, '203.0.113.9', '198.51.100.99'), 429)
     })
 
+    test('with a hop count, the address the nearest proxy saw is the client’s, whatever the client wrote before it', async () => {
+      const t = await start({ config: { trustProxy: 1 } })
+      const user = await createUser(t.app.db)
+      // The proxy appends the address it saw; what the client forged in front of it is ignored.
+      for (let i = 0; i < PER_PAIR; i++) assert.equal(await failOnce(t, user, '10.9.9.9', `198.51.100.${i}, 203.0.113.50`), 422)
+      assert.equal(await failOnce(t, user, '10.9.9.9', '198.51.100.77, 203.0.113.50'), 429)
+      assert.equal(await failOnce(t, user, '10.9.9.9', '198.51.100.77, 203.0.113.51'), 422)
+    })
+
     test('cookies are __Host- on https, plain in development; every response has a Permissions-Policy; the CSRF secret changes at sign-in', async () => {
       const secure = await start({ config: { baseUrl: 'https://openly.test', secureCookies: true } })
       const user = await createUser(secure.app.db)

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { DatabaseHandle } from '../db/database.ts'
+import type { SpaceVisibility } from '../access/access.tables.ts'
 import { SESSION_COOKIE } from '../auth/sessions.ts'
 import { notModified } from '../http/conditional.ts'
 import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
@@ -17,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** An anonymous GET of a cacheable route that was not in the cache: stored after it is sent, if it may be. */
     pageCacheMiss: { key: string; stamp: Stamp; body: Buffer | null } | null
+    /** The spaces anonymous readers may see that this write touched, once a route says where it writes (see writesIn). */
+    spaceWrites: string[] | null
   }
 }
 
@@ -31,6 +34,18 @@ function declaredQuery(route: RouteOptions): string[] | undefined {
   if (route.config?.cacheQuery) return [...route.config.cacheQuery]
   const schema = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined
   return schema?.properties ? Object.keys(schema.properties) : undefined
+}
+
+/**
+ * Tells the page cache that this write happens in this space (call it for every space the write touches, as it is
+ * afterwards). The write then changes only those spaces for anonymous readers: one closed to them (signed-in or
+ * members-only) changes nothing they see and keeps every cached page; a public one drops the pages that may show
+ * it (topic `space:<id>`, and every page that does not declare its topics). A route that says nothing changes
+ * what its `invalidates` says (default: everything).
+ */
+export function writesIn(request: FastifyRequest, space: { id: string; visibility: SpaceVisibility }): void {
+  request.spaceWrites ??= []
+  if (space.visibility === 'public') request.spaceWrites.push(`space:${space.id}`)
 }
 
 /** A hit: the stored bytes and headers, straight to the socket, before any other hook runs. */
@@ -85,6 +100,7 @@ export const pageCachePlugin = fp(
     })
     app.decorate('pageCache', cache)
     app.decorateRequest('pageCacheMiss', null)
+    app.decorateRequest('spaceWrites', null)
 
     // The key keeps only the query parameters a route declares (its querystring schema, or config.cacheQuery):
     // unique query strings cannot each get an entry. A route that declares none has none (core/http/input.ts
@@ -120,7 +136,8 @@ export const pageCachePlugin = fp(
       }
       // A successful write: drop what it changed before answering, so the writer's next page is fresh and cacheable.
       if (isWrite(request.method) && reply.statusCode < 400) {
-        cache.changed(request.routeOptions.config.invalidates ?? '*').then(() => done(null, payload))
+        const changes = request.spaceWrites ?? request.routeOptions.config.invalidates ?? '*'
+        cache.changed(changes).then(() => done(null, payload))
         return
       }
       done(null, payload)

@@ -7,22 +7,27 @@
  *   BENCH_DATABASE_URL=postgres://… node bench/hot.bench.ts
  *   BENCH_ONLY=search node bench/hot.bench.ts       # only rows whose name contains this
  *   BENCH_SERVER_NODE_OPTIONS=--cpu-prof node bench/hot.bench.ts   # profiles in the working directory
+ *   BENCH_DATA_DIR=/tmp/openly-100k node bench/hot.bench.ts   # keep the filled SQLite database there, and reuse it
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase } from '../src/core/db/database.ts'
 import { wholeDatabase } from '../src/database.ts'
 import { migrate } from '../src/core/db/setup.ts'
 import { modules } from '../src/modules.ts'
-import { fillDatabase } from './fill.ts'
+import { createSession } from '../src/core/auth/sessions.ts'
+import { fillDatabase, filledAlready } from './fill.ts'
 import { start, type Child } from './harness.ts'
-import { beside, printRows, wrk, type Row } from './wrk.ts'
+import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 100_000)
 const ONLY = process.env.BENCH_ONLY
-const dir = mkdtempSync(join(tmpdir(), 'openly-hot-'))
+const keep = process.env.BENCH_DATA_DIR
+const dir = keep ?? mkdtempSync(join(tmpdir(), 'openly-hot-'))
 const databaseUrl = process.env.BENCH_DATABASE_URL
+const reuse = Boolean(keep && !databaseUrl && existsSync(join(dir, 'openly.sqlite')))
+if (keep) mkdirSync(dir, { recursive: true })
 const database = openDatabase({ databaseUrl, sqlitePath: join(dir, 'openly.sqlite') })
 const stop = async (child: Child) => {
   child.proc.kill('SIGTERM')
@@ -32,7 +37,7 @@ const stop = async (child: Child) => {
 try {
   await migrate(database, modules)
   const t = Date.now()
-  let filled = await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000) })
+  let filled = reuse ? filledAlready(POSTS, await createSession(wholeDatabase(database), 'u1')) : await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000) })
   for (let n = filled.posts; n < POSTS; n = filled.posts) filled = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: Math.min(100_000, POSTS - n) }, filled)
   console.log(`Openly hot paths: ${filled.posts.toLocaleString('en')} posts, 10,000 people, 1,000 projects, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}; filled in ${((Date.now() - t) / 1000).toFixed(0)}s`)
 
@@ -63,11 +68,12 @@ try {
     ['sitemap part of 10,000 posts, built (signed in)', [postPart], cookie, 4],
   ]
   const rows: Row[] = []
+  printHeading(`${filled.posts.toLocaleString('en')} posts`)
   for (const [name, paths, headers, connections] of pages) {
     if (ONLY && !name.includes(ONLY)) continue
     rows.push(await beside(hello, app, name, paths, headers, connections))
+    printRow(rows.at(-1)!)
   }
-  printRows(`${filled.posts.toLocaleString('en')} posts`, rows)
   console.log(`server RSS: highest ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB (default heap)`)
   const single = await wrk(app, [postPart], cookie, 1, 3)
   console.log(`one sitemap part of posts, one connection: p50 ${single.p50.toFixed(1)} ms, CPU ${single.cpuPerReq.toFixed(1)} ms`)
@@ -75,5 +81,5 @@ try {
   await stop(hello)
 } finally {
   await database.close()
-  rmSync(dir, { recursive: true, force: true })
+  if (!keep) rmSync(dir, { recursive: true, force: true })
 }

@@ -45,7 +45,7 @@ export async function wrk(child: Child, paths: string[], headers: Record<string,
   ].join('\n')
   writeFileSync(script, lua)
   const before = cpuMs(child.pid)
-  const { stdout } = await run('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${child.port}`], { maxBuffer: 1 << 20 })
+  const { stdout } = await run('wrk', [`-t${Math.min(2, connections)}`, `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${child.port}`], { maxBuffer: 1 << 20 })
   const cpu = cpuMs(child.pid) - before
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0)
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0)
@@ -70,13 +70,16 @@ export async function beside(hello: Child, app: Child, name: string, paths: stri
   return rounds[Math.floor(rounds.length / 2)]!
 }
 
-export function printRows(title: string, rows: Row[]): void {
-  console.log(`\n${title} (wrk, ${WRK_CONNECTIONS} connections, ${WRK_DURATION}s, median of ${ROUNDS} rounds; hello-world measured beside each)`)
-  console.log('page'.padEnd(44) + 'req/s'.padStart(8) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'CPU ms/req'.padStart(11) + 'hello CPU'.padStart(10) + 'vs hello'.padStart(9) + 'CPU x'.padStart(7) + 'RSS MB'.padStart(8) + 'errors'.padStart(7))
-  for (const r of rows) {
-    const p = r.page
-    console.log(
-      r.name.padEnd(44) +
+/** The table's heading; rows follow as they are measured (printRow). */
+export function printHeading(title: string): void {
+  console.log(`\n${title} (wrk, ${WRK_CONNECTIONS} connections unless named, ${WRK_DURATION}s, median of ${ROUNDS} rounds; hello-world measured beside each)`)
+  console.log('page'.padEnd(48) + 'req/s'.padStart(8) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'CPU ms/req'.padStart(11) + 'hello CPU'.padStart(10) + 'vs hello'.padStart(9) + 'CPU x'.padStart(7) + 'RSS MB'.padStart(8) + 'errors'.padStart(7))
+}
+
+export function printRow(r: Row): void {
+  const p = r.page
+  console.log(
+      r.name.padEnd(48) +
         p.rps.toFixed(0).padStart(8) +
         p.p50.toFixed(2).padStart(8) +
         p.p99.toFixed(1).padStart(8) +
@@ -86,6 +89,5 @@ export function printRows(title: string, rows: Row[]): void {
         (p.cpuPerReq / r.hello.cpuPerReq).toFixed(1).padStart(7) +
         p.rss.toFixed(0).padStart(8) +
         String(p.errors).padStart(7),
-    )
-  }
+  )
 }

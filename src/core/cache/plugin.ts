@@ -87,7 +87,7 @@ function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'h
  * its onRequest hook answers a hit before the session lookup, cookies, security headers or CSRF run, with
  * headers computed once per entry.
  *
- * Route config: `cache: true` opts a GET route in, `cacheQuery` lists the query parameters its page depends on
+ * Route config: `cache: true` opts a GET route in (API reads, `serves: 'api'`, are in unless they say `cache: false`), `cacheQuery` lists the query parameters its page depends on
  * (required; the handler sees only those), `cacheTopics` what it shows (default: anything). On a write route,
  * `invalidates` lists what a successful write changes for anonymous readers (default: everything; `[]` for
  * writes nobody else sees, such as signing in).
@@ -106,6 +106,8 @@ export const pageCachePlugin = fp(
     // unique query strings cannot each get an entry. A route that declares none has none (core/http/input.ts
     // gives it an empty schema, so its handler sees no parameters either).
     app.addHook('onRoute', (route) => {
+      // The read API is what any anonymous caller may read, like a page: cached and dropped the same way.
+      if (route.config?.serves === 'api' && route.method === 'GET' && route.config.cache === undefined) route.config.cache = true
       if (route.config?.cache !== true) return
       route.config.cacheQuery = [...new Set(declaredQuery(route) ?? [])].sort()
     })

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type Transaction, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../../config.ts'
+import { preparingPool } from './prepared.ts'
 import { createSqliteDialect } from './sqlite-dialect.ts'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -35,7 +36,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'sqlitePath'>)
     // An idle client losing its connection (server restart, fail-over, a dropped database) emits 'error' on the
     // pool; unhandled, that would end the process. The pool drops the client; the next query opens a new one.
     pool.on('error', () => {})
-    const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
     return { db, dialect: 'postgres', pool, close: () => db.destroy() }
   }
   const db = new Kysely<{}>({ dialect: createSqliteDialect(config.sqlitePath) })

@@ -266,16 +266,29 @@ export async function publicPostKeyAfter(db: PostsDb, after: string | null, step
   return row?.published_at ?? null
 }
 
-/** For the sitemap: the post list and the tags of posts an anonymous reader may see. */
-export async function publicTagPaths(db: PostsDb): Promise<SitemapUrl[]> {
+/**
+ * For the sitemap: the post list and every tag with a post an anonymous reader may see. Each distinct tag (read
+ * from the tag index alone) is checked for one visible post, which usually is its first: joining every tagged
+ * post instead cost 500 ms at 100,000 posts, in proportion to the posts.
+ */
+export async function publicTagPaths(db: PostsDb, range: SitemapRange): Promise<SitemapUrl[]> {
+  const at = now()
   const tags = await db
-    .selectFrom('post_tags')
-    .innerJoin('posts', 'posts.id', 'post_tags.post_id')
-    .select('post_tags.tag')
-    .distinct()
-    .where('posts.status', '=', 'published')
-    .where((eb) => publiclyVisible(eb, POST_COLUMNS, now()))
-    .orderBy('post_tags.tag')
+    .selectFrom(db.selectFrom('post_tags').select('tag').distinct().as('d'))
+    .select('d.tag')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('post_tags as pt')
+          .innerJoin('posts', 'posts.id', 'pt.post_id')
+          .select('pt.post_id')
+          .whereRef('pt.tag', '=', 'd.tag')
+          .where('posts.status', '=', 'published')
+          .where((w) => publiclyVisible(w, POST_COLUMNS, at)),
+      ),
+    )
+    .orderBy('d.tag')
+    .limit(range.limit)
     .execute()
   return [{ path: '/posts' }, ...tags.map((t) => ({ path: `/tags/${encodeURIComponent(t.tag)}` }))]
 }

@@ -13,6 +13,7 @@ export function sitemapRoutes(app: FastifyInstance, modules: AppModule[]): void 
     app.db,
     modules.flatMap((m) => m.sitemap ?? []),
   )
+  ranges.onError = (err) => app.log.warn({ err }, 'sitemap: cutting a source into parts failed; the parts known so far stay in use')
   const schema = { querystring: query({ part: slug, from: text(40), to: text(40) }) }
   app.get('/sitemap.xml', { config: { cache: true, serves: 'page' }, schema }, async (request, reply) => {
     const { part, from, to } = request.query as { part?: string; from?: string; to?: string }

@@ -38,6 +38,8 @@ export const PART_SIZE = 10_000
 export const MAX_URLS = 50_000
 /** How long a process keeps a source's ranges before reading them again (in the background). */
 const RANGES_TTL_MS = 5 * 60_000
+/** A full part asks for new ranges at most this often (the last part is often exactly full). */
+const GREW_RETRY_MS = 60_000
 
 export interface Part {
   source: string
@@ -52,6 +54,8 @@ export class SitemapRanges {
   #ranges = new Map<string, { parts: Part[]; readAt: number }>()
   #reading = new Map<string, Promise<Part[]>>()
   readonly partSize: number
+  /** Reports a failed background read (the ranges known so far stay in use). */
+  onError: (err: unknown) => void = () => {}
 
   constructor(db: Db, sources: SitemapSource[], partSize = PART_SIZE) {
     this.#db = db
@@ -70,17 +74,18 @@ export class SitemapRanges {
         if (!s.keyAfter) return [{ source: s.name, from: null, to: null }]
         const known = this.#ranges.get(s.name)
         if (!known) return this.#read(s)
-        if (now - known.readAt > RANGES_TTL_MS) void this.#read(s).catch(() => {})
+        if (now - known.readAt > RANGES_TTL_MS) void this.#read(s).catch(this.onError)
         return known.parts
       }),
     )
     return lists.flat()
   }
 
-  /** A part came back full: its range has grown past the part size, so cut the source again (in the background). */
-  grew(name: string): void {
+  /** A part came back full: its range may have grown past the part size, so cut the source again (in the background, at most once a minute). */
+  grew(name: string, now = Date.now()): void {
     const s = this.source(name)
-    if (s?.keyAfter) void this.#read(s).catch(() => {})
+    const known = this.#ranges.get(name)
+    if (s?.keyAfter && (!known || now - known.readAt > GREW_RETRY_MS)) void this.#read(s).catch(this.onError)
   }
 
   /** Walks the source's keys a part at a time: one indexed query per part, run only when ranges are read. */

@@ -87,8 +87,9 @@ function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'h
  * its onRequest hook answers a hit before the session lookup, cookies, security headers or CSRF run, with
  * headers computed once per entry.
  *
- * Route config: `cache: true` opts a GET route in (API reads, `serves: 'api'`, are in unless they say `cache: false`), `cacheQuery` lists the query parameters its page depends on
- * (required; the handler sees only those), `cacheTopics` what it shows (default: anything). On a write route,
+ * Route config: `cache: true` opts a GET route in (API reads, `serves: 'api'`, are in unless they say `cache: false`),
+ * `cacheQuery` lists the query parameters its page depends on (required; the handler sees only those), `cacheTopics`
+ * what it shows (default: anything). On a write route,
  * `invalidates` lists what a successful write changes for anonymous readers (default: everything; `[]` for
  * writes nobody else sees, such as signing in).
  */

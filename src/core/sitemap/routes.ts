@@ -9,10 +9,7 @@ import { indexXml, MAX_URLS, SitemapRanges, urlsetXml } from './sitemap.ts'
  * part it asks for, from one bounded, indexed range.
  */
 export function sitemapRoutes(app: FastifyInstance, modules: AppModule[]): void {
-  const ranges = new SitemapRanges(
-    app.db,
-    modules.flatMap((m) => m.sitemap ?? []),
-  )
+  const ranges = new SitemapRanges(app.db, modules.flatMap((m) => m.sitemap ?? []))
   ranges.onError = (err) => app.log.warn({ err }, 'sitemap: cutting a source into parts failed; the parts known so far stay in use')
   const schema = { querystring: query({ part: slug, from: text(40), to: text(40) }) }
   app.get('/sitemap.xml', { config: { cache: true, serves: 'page' }, schema }, async (request, reply) => {
@@ -21,7 +18,9 @@ export function sitemapRoutes(app: FastifyInstance, modules: AppModule[]): void 
     if (part === undefined) return reply.send(indexXml(app.config.baseUrl, await ranges.parts()))
     const source = ranges.source(part)
     if (!source) return reply.callNotFound()
-    const urls = await source.urls(app.db, { from: source.keyAfter ? (from ?? null) : null, to: source.keyAfter ? (to ?? null) : null, limit: ranges.partSize })
+    // A source cut into ranges reads one of them; one that is not is read whole, up to the format's limit.
+    const range = source.keyAfter ? { from: from ?? null, to: to ?? null, limit: ranges.partSize } : { from: null, to: null, limit: MAX_URLS }
+    const urls = await source.urls(app.db, range)
     if (source.keyAfter && urls.length >= ranges.partSize) ranges.grew(part)
     return reply.send(urlsetXml(app.config.baseUrl, urls.slice(0, MAX_URLS)))
   })

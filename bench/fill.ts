@@ -80,14 +80,16 @@ export async function fillDatabase(db: Db, sizes: { people: number; projects: nu
     await insertChunks(trx as Db, 'search_documents', posts.map((p, k) => ({ id: `post:${p.id}`, doc_type: 'post', doc_id: p.id, title: p.title, body: p.text, url: `/posts/${p.slug}`, space_id: null, visible_from: p.published_at, updated_at: p.updated_at })), 200)
   })
   const token = start.memberSessionToken || (await createSession(db, 'u1')).token
-  const people = start.people + sizes.people
-  const projects = start.projects + sizes.projects
-  const posts = start.posts + sizes.posts
+  return filledAlready(start.posts + sizes.posts, token, start.people + sizes.people, start.projects + sizes.projects)
+}
+
+/** What a database filled earlier holds (the sizes it was filled with), with a fresh session of its member. */
+export function filledAlready(posts: number, session: { token: string } | string, people = 10_000, projects = 1_000): Filled {
   return {
     people,
     projects,
     posts,
-    memberSessionToken: token,
+    memberSessionToken: typeof session === 'string' ? session : session.token,
     projectPaths: Array.from({ length: 50 }, (_, i) => `/projects/bench-project-${(i * 19) % projects}`),
     postPaths: Array.from({ length: 50 }, (_, i) => `/posts/weeknotes-${(i * 1999) % posts}`),
     searchPaths: ['accessibility', 'procurement', 'caseworkers research', '"plain words"', 'flooding', 'allotments', 'payments identity', 'mapping', 'consultations', 'archives'].map((q) => `/search?q=${encodeURIComponent(q)}`),

@@ -3,6 +3,7 @@ import type { OpenlyMigration } from './db/migrations.ts'
 import type { Db } from './db/database.ts'
 import type { Config } from '../config.ts'
 import type { Kind, Policy, Resources } from './access/can.ts'
+import type { SitemapSource } from './sitemap/sitemap.ts'
 
 export interface NavItem {
   href: string
@@ -40,8 +41,8 @@ export interface AppModule {
    * Each returns HTML (rendered with app.views) already filtered by the access policy, or ''.
    */
   panels?: Record<string, PanelProvider>
-  /** Public URLs (paths) for /sitemap.xml: only what an anonymous reader may see. */
-  sitemap?: (db: Db) => Promise<Array<{ path: string; updated?: string }>>
+  /** Public URLs for /sitemap.xml, as sources of bounded parts: only what an anonymous reader may see (core/sitemap). */
+  sitemap?: SitemapSource[]
   /**
    * Values every page template gets for a signed-in person (e.g. the unread notification count
    * for the header). Runs once per signed-in request, so keep it to one cheap indexed query.

@@ -139,14 +139,7 @@ export function judge(ctx: Context, actor: ActorName, entry: Entry, res: LightMy
     for (const g of ctx.fixtures) if (g.shownOn?.includes(entry.url) && mayView(actor, g) && !body.includes(g.marker)) problems.push(`${where}: does not show ${g.label} (${g.marker})`)
   }
 
-  // Lists: the sitemap holds exactly what anonymous readers may list; the directory its listed people; search counts only what the reader may find.
-  if (entry.url === '/sitemap.xml') {
-    for (const g of ctx.fixtures) {
-      if (!g.path) continue
-      const listed = body.includes(`<loc>${ctx.baseUrl}${g.path}</loc>`)
-      if (listed !== mayList('anonymous', g)) problems.push(`${where}: ${listed ? 'lists' : 'does not list'} ${g.label} (${g.path})`)
-    }
-  }
+  // Lists: the directory its listed people; search counts only what the reader may find (the sitemap: judgeSitemap).
   if (entry.url === '/people' || entry.url === '/api/v1/people') {
     for (const g of ctx.fixtures) if (g.kind === 'person' && mayList(actor, g) && !body.includes(g.marker)) problems.push(`${where}: does not list ${g.label}`)
   }
@@ -159,6 +152,29 @@ export function judge(ctx: Context, actor: ActorName, entry: Entry, res: LightMy
       const expected = findable.filter((g) => g.search!.type === type).length
       if (shown !== expected) problems.push(`${where}: search counts ${shown} ${label}, expected ${expected}`)
     }
+  }
+  return problems
+}
+
+/**
+ * The sitemap: its index and every part the index names are judged as any response (traces, headers), and
+ * together they hold exactly what anonymous readers may list.
+ */
+export async function judgeSitemap(ctx: Context, actor: ActorName, entry: Entry, index: LightMyRequestResponse, get: (url: string) => Promise<LightMyRequestResponse>): Promise<string[]> {
+  const problems = judge(ctx, actor, entry, index)
+  const where = `${actor} GET ${entry.url} and its parts`
+  const parts = [...index.body.matchAll(/<sitemap><loc>([^<]+)<\/loc><\/sitemap>/g)].map((m) => new URL(m[1]!.replace(/&amp;/g, '&')))
+  if (index.statusCode !== 200 || parts.length === 0) return [...problems, `${where}: not a sitemap index`]
+  let text = ''
+  for (const url of parts) {
+    const res = await get(url.pathname + url.search)
+    problems.push(...judge(ctx, actor, { ...entry, url: url.pathname + url.search }, res))
+    text += res.body
+  }
+  for (const g of ctx.fixtures) {
+    if (!g.path) continue
+    const listed = text.includes(`<loc>${ctx.baseUrl}${g.path}</loc>`)
+    if (listed !== mayList('anonymous', g)) problems.push(`${where}: ${listed ? 'lists' : 'does not list'} ${g.label} (${g.path})`)
   }
   return problems
 }

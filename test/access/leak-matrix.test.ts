@@ -20,7 +20,7 @@ import { buildWorld, type World } from './fixtures.ts'
 import { ACTORS, mayView, readsSpace, signedOut, VISIBILITIES, type ActorName } from './oracle.ts'
 import { generate, type Entry } from './urls.ts'
 import { resetFeedKey } from '../../src/core/auth/feed-keys.ts'
-import { judge, makeContext, markersIn, mayMeetOn, type Context } from './checks.ts'
+import { judge, judgeSitemap, makeContext, markersIn, mayMeetOn, type Context } from './checks.ts'
 
 /**
  * Readers whose standing is on people, organisations and projects only. On URLs about community
@@ -124,6 +124,7 @@ for (const dialect of testDialects()) {
           etags.set(e.url, byTag)
           byTag.set(String(etag), (byTag.get(String(etag)) ?? new Set()).add(createHash('sha1').update(res.body).digest('hex')))
         }
+        if (e.pattern === '/sitemap.xml') return judgeSitemap(ctx, actor, e, res, (url) => world.clients[actor].get(url))
         return judge(ctx, actor, e, res)
       })
       const all = found.flat()

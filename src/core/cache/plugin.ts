@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { DatabaseHandle } from '../db/database.ts'
+import type { SpaceVisibility } from '../access/access.tables.ts'
 import { SESSION_COOKIE } from '../auth/sessions.ts'
 import { notModified } from '../http/conditional.ts'
 import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
@@ -17,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** An anonymous GET of a cacheable route that was not in the cache: stored after it is sent, if it may be. */
     pageCacheMiss: { key: string; stamp: Stamp; body: Buffer | null } | null
+    /** The spaces anonymous readers may see that this write touched, once a route says where it writes (see writesIn). */
+    spaceWrites: string[] | null
   }
 }
 
@@ -31,6 +34,18 @@ function declaredQuery(route: RouteOptions): string[] | undefined {
   if (route.config?.cacheQuery) return [...route.config.cacheQuery]
   const schema = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined
   return schema?.properties ? Object.keys(schema.properties) : undefined
+}
+
+/**
+ * Tells the page cache that this write happens in this space (call it for every space the write touches, as it is
+ * afterwards). The write then changes only those spaces for anonymous readers: one closed to them (signed-in or
+ * members-only) changes nothing they see and keeps every cached page; a public one drops the pages that may show
+ * it (topic `space:<id>`, and every page that does not declare its topics). A route that says nothing changes
+ * what its `invalidates` says (default: everything).
+ */
+export function writesIn(request: FastifyRequest, space: { id: string; visibility: SpaceVisibility }): void {
+  request.spaceWrites ??= []
+  if (space.visibility === 'public') request.spaceWrites.push(`space:${space.id}`)
 }
 
 /** A hit: the stored bytes and headers, straight to the socket, before any other hook runs. */
@@ -72,8 +87,9 @@ function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'h
  * its onRequest hook answers a hit before the session lookup, cookies, security headers or CSRF run, with
  * headers computed once per entry.
  *
- * Route config: `cache: true` opts a GET route in, `cacheQuery` lists the query parameters its page depends on
- * (required; the handler sees only those), `cacheTopics` what it shows (default: anything). On a write route,
+ * Route config: `cache: true` opts a GET route in (API reads, `serves: 'api'`, are in unless they say `cache: false`),
+ * `cacheQuery` lists the query parameters its page depends on (required; the handler sees only those), `cacheTopics`
+ * what it shows (default: anything). On a write route,
  * `invalidates` lists what a successful write changes for anonymous readers (default: everything; `[]` for
  * writes nobody else sees, such as signing in).
  */
@@ -85,11 +101,14 @@ export const pageCachePlugin = fp(
     })
     app.decorate('pageCache', cache)
     app.decorateRequest('pageCacheMiss', null)
+    app.decorateRequest('spaceWrites', null)
 
     // The key keeps only the query parameters a route declares (its querystring schema, or config.cacheQuery):
     // unique query strings cannot each get an entry. A route that declares none has none (core/http/input.ts
     // gives it an empty schema, so its handler sees no parameters either).
     app.addHook('onRoute', (route) => {
+      // The read API is what any anonymous caller may read, like a page: cached and dropped the same way.
+      if (route.config?.serves === 'api' && route.method === 'GET' && route.config.cache === undefined) route.config.cache = true
       if (route.config?.cache !== true) return
       route.config.cacheQuery = [...new Set(declaredQuery(route) ?? [])].sort()
     })
@@ -120,7 +139,8 @@ export const pageCachePlugin = fp(
       }
       // A successful write: drop what it changed before answering, so the writer's next page is fresh and cacheable.
       if (isWrite(request.method) && reply.statusCode < 400) {
-        cache.changed(request.routeOptions.config.invalidates ?? '*').then(() => done(null, payload))
+        const changes = request.spaceWrites ?? request.routeOptions.config.invalidates ?? '*'
+        cache.changed(changes).then(() => done(null, payload))
         return
       }
       done(null, payload)

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../../config.ts'
+import { preparingPool } from './prepared.ts'
 import { createSqliteDialect } from './sqlite-dialect.ts'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -42,7 +43,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'sqlitePath'>)
     // 'error' would end the process. The query that uses it next fails instead, and the pool drops it on release.
     pool.on('error', () => {})
     pool.on('connect', (client) => client.on('error', () => {}))
-    const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
     const url = new URL(config.databaseUrl)
     return { db, dialect: 'postgres', pool, location: `PostgreSQL database ${url.pathname.slice(1) || '(default)'} on ${url.host || 'localhost'}`, close: () => db.destroy() }
   }

@@ -1,3 +1,4 @@
+import { SESSION_COOKIE } from '../auth/sessions.ts'
 import { constants as zlib } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -80,9 +81,11 @@ export const transportPlugin = fp(
     })
 
     // CORS: the read API for anonymous callers from any origin. Credentials are never allowed (no
-    // Access-Control-Allow-Credentials), and a request carrying a cookie gets no CORS headers at all.
+    // Access-Control-Allow-Credentials), and a request carrying a session cookie gets no CORS headers at all;
+    // any other request gets them, so an anonymous answer is the same for every anonymous caller (the page
+    // cache replays it).
     app.addHook('onSend', async (request, reply, payload) => {
-      if (!request.url.startsWith('/api/') || request.headers.cookie) return payload
+      if (!request.url.startsWith('/api/') || request.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return payload
       if (request.method === 'GET' || request.method === 'HEAD') {
         reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'ETag, Last-Modified, Link')
       }

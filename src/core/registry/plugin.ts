@@ -4,6 +4,7 @@ import { registerAllPolicies } from '../access/spaces.policy.ts'
 import { sharedHealthCheck } from '../db/health.ts'
 import type { AppModule } from '../module.ts'
 import { createPanels } from '../panels.ts'
+import { sitemapRoutes } from '../sitemap/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,12 +23,10 @@ export function checkModuleOrder(modules: AppModule[]): void {
   }
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
-
 /**
  * The feature modules: their access policies (for `can()`), panels, HTML routes and /api/v1 routes, in the order
  * of modules.ts; and what belongs to all of them: /sitemap.xml (each module lists what an anonymous reader may
- * see) and /healthz.
+ * see: core/sitemap) and /healthz.
  */
 export const moduleRegistryPlugin = fp(
   async (app: FastifyInstance, options: { modules: AppModule[] }) => {
@@ -49,11 +48,7 @@ export const moduleRegistryPlugin = fp(
         .send({ status: ok ? 'ok' : 'unavailable', database: { dialect: app.dialect, ...database }, pageCache: app.pageCache.suspended ? 'suspended' : 'on' })
     })
 
-    app.get('/sitemap.xml', { config: { cache: true, cacheQuery: [], serves: 'page' } }, async (_request, reply) => {
-      const lists = await Promise.all(modules.map((m) => (m.sitemap ? m.sitemap(app.db) : Promise.resolve([]))))
-      const urls = lists.flat().map((u) => `<url><loc>${escapeXml(app.config.baseUrl + u.path)}</loc>${u.updated ? `<lastmod>${u.updated}</lastmod>` : ''}</url>`)
-      return reply.type('application/xml; charset=utf-8').send(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>\n`)
-    })
+    sitemapRoutes(app, modules)
 
     for (const m of modules) {
       if (m.pages) await app.register(m.pages)

@@ -1,3 +1,4 @@
+import type { SitemapRange, SitemapUrl } from '../../core/sitemap/sitemap.ts'
 import { createHash } from 'node:crypto'
 import type { ExpressionBuilder } from 'kysely'
 import { newId, now } from '../../core/db/ids.ts'
@@ -143,16 +144,26 @@ export async function listSuspended(db: AccountsDb, after: Cursor | null, limit:
   return rows.map(toPerson)
 }
 
-/** Listed people's handles, for the sitemap. */
-export async function listedHandles(db: AccountsDb): Promise<Array<{ handle: string; updated_at: string }>> {
-  return db
-    .selectFrom('users')
-    .innerJoin('profiles', 'profiles.user_id', 'users.id')
-    .select(['users.handle as handle', 'profiles.updated_at as updated_at'])
-    .where(isPublic)
-    .where('profiles.listed', '=', 1)
-    .orderBy('users.handle')
-    .execute()
+/** Listed people with a public presence: the sitemap's source, cut into parts by when they joined (core/sitemap). */
+function listedPeople(db: AccountsDb) {
+  return db.selectFrom('users').innerJoin('profiles', 'profiles.user_id', 'users.id').where(isPublic).where('profiles.listed', '=', 1)
+}
+
+/** For the sitemap: the people directory (first part), and listed people who joined in [from, to). */
+export async function listedPeoplePaths(db: AccountsDb, range: SitemapRange): Promise<SitemapUrl[]> {
+  let q = listedPeople(db).select(['users.handle as handle', 'profiles.updated_at as updated_at'])
+  if (range.from !== null) q = q.where('users.created_at', '>=', range.from)
+  if (range.to !== null) q = q.where('users.created_at', '<', range.to)
+  const rows = await q.orderBy('users.created_at').limit(range.limit).execute()
+  return [...(range.from === null ? [{ path: '/people' }] : []), ...rows.map((p) => ({ path: `/people/${p.handle}`, updated: p.updated_at }))]
+}
+
+/** For cutting the sitemap into parts: when the listed person `step` after `after` joined. */
+export async function listedPersonKeyAfter(db: AccountsDb, after: string | null, step: number): Promise<string | null> {
+  let q = listedPeople(db).select('users.created_at as created_at')
+  if (after !== null) q = q.where('users.created_at', '>', after)
+  const row = await q.orderBy('users.created_at').limit(1).offset(step - 1).executeTakeFirst()
+  return row?.created_at ?? null
 }
 
 /** The account row behind an e-mail address (lowercase), with the password hash: for sign-in only. */

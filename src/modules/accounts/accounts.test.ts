@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from '../../core/auth/sessions.ts'
 import { peopleByHandles, peopleByIds, findVisiblePerson } from './accounts.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
 import { accountsModule } from './index.ts'
+import { wholeSitemap } from '../../../test/support/sitemap.ts'
 
 /** A browser from its own network address, so the per-address limits of one test do not spill into another. */
 let ipCounter = 0
@@ -352,7 +353,7 @@ for (const dialect of testDialects()) {
       const hidden = await createUser(t.app.db, { name: 'Hidden Hal', hidden: true })
       t.app.pageCache.invalidate()
       const anon = new Browser(t.app)
-      const people = (await anon.get('/people')).body + JSON.stringify((await anon.get('/api/v1/people?limit=100')).json()) + (await anon.get('/sitemap.xml')).body
+      const people = (await anon.get('/people')).body + JSON.stringify((await anon.get('/api/v1/people?limit=100')).json()) + (await wholeSitemap((url) => anon.get(url)))
       assert.match(people, new RegExp(listed.handle))
       for (const p of [unlisted, suspended, hidden]) assert.doesNotMatch(people, new RegExp(p.handle), `${p.name} is not listed`)
       // An unlisted person's own page stays reachable by link.

@@ -6,7 +6,8 @@ import { migration as createSignInFailures } from './migrations/20261123T110000_
 import { migration as createProfiles } from './migrations/20261130T090100_accounts_create_profiles.ts'
 import { migration as failuresByAddress } from './migrations/20261130T090600_accounts_sign_in_failures_by_address.ts'
 import { migration as handleRedirects } from './migrations/20261130T170200_accounts_create_handle_redirects.ts'
-import { insertAccount, listedHandles } from './accounts.queries.ts'
+import { migration as usersCreatedIndex } from './migrations/20261130T220000_accounts_users_created_index.ts'
+import { insertAccount, listedPeoplePaths, listedPersonKeyAfter } from './accounts.queries.ts'
 import { indexPerson } from './accounts.ts'
 import { personPolicy } from './accounts.policy.ts'
 import { personModeration } from './accounts.moderation.ts'
@@ -24,13 +25,14 @@ export const accountsModule: AppModule = {
     '20261130T090100_accounts_create_profiles': createProfiles,
     '20261130T090600_accounts_sign_in_failures_by_address': failuresByAddress,
     '20261130T170200_accounts_create_handle_redirects': handleRedirects,
+    '20261130T220000_accounts_users_created_index': usersCreatedIndex,
   },
   pages: accountsPages,
   api: accountsApi,
   policies: [personPolicy],
   moderation: { person: personModeration },
   searchTypes: [{ type: 'person', label: 'People' }],
-  sitemap: async (db) => [{ path: '/people' }, ...(await listedHandles(db)).map((p) => ({ path: `/people/${p.handle}`, updated: p.updated_at }))],
+  sitemap: [{ name: 'people', urls: listedPeoplePaths, keyAfter: listedPersonKeyAfter }],
   async seed({ db, config, accounts }) {
     // One hash for every demo person: scrypt at full cost takes a while.
     const passwordHash = await hashPassword(DEMO_PASSWORD, config.passwordCost)

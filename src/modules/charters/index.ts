@@ -56,9 +56,14 @@ export const chartersModule: AppModule = {
       return signaturePanel(request, await signaturesOfPerson(request.server.db, id, false), { heading: 'Charters signed', pilots: [] })
     },
   },
-  sitemap: async (db) => [
-    { path: '/charters' },
-    ...(await publicCharterPaths(db)).flatMap((c) => [{ path: `/charters/${c.slug}`, updated: c.updated_at }, { path: `/charters/${c.slug}/signatories` }, { path: `/charters/${c.slug}/amendments` }]),
+  sitemap: [
+    {
+      name: 'charters',
+      urls: async (db) => [
+        { path: '/charters' },
+        ...(await publicCharterPaths(db)).flatMap((c) => [{ path: `/charters/${c.slug}`, updated: c.updated_at }, { path: `/charters/${c.slug}/signatories` }, { path: `/charters/${c.slug}/amendments` }]),
+      ],
+    },
   ],
   moderation: { amendment: amendmentModeration, amendmentComment: amendmentCommentModeration },
   policies: [chartersPolicy, charterPolicy, amendmentPolicy, amendmentCommentPolicy, signaturePolicy, pilotPolicy],

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { testDialects } from '../../../test/support/databases.ts'
 import { communitiesWorld } from '../../../test/support/communities.ts'
+import { wholeSitemap } from '../../../test/support/sitemap.ts'
 
 for (const dialect of testDialects()) {
   describe(`communities on ${dialect}`, () => {
@@ -39,7 +40,7 @@ for (const dialect of testDialects()) {
         const hit = await c.anon.get(url)
         assert.equal(hit.headers['x-cache'], 'hit', url)
       }
-      assert.match((await c.anon.get('/sitemap.xml')).body, new RegExp(`/communities/${slug}/threads/${threadId}`))
+      assert.match(await wholeSitemap((url) => c.anon.get(url)), new RegExp(`/communities/${slug}/threads/${threadId}`))
       const edit = await c.host.submit(`/communities/${slug}/edit`, { name: 'Soon private', description: 'Now private', themes: '', join_policy: 'invite', visibility: 'members' })
       assert.equal(edit.statusCode, 303)
       assert.equal((await c.anon.get(`/communities/${slug}`)).statusCode, 404)

@@ -37,7 +37,7 @@ export const communitiesModule: AppModule = {
       return request.server.views.render('communities/_admin_panel.njk', { communities: await membersOnlyCommunities(request.server.db) })
     },
   },
-  sitemap: publicSitemapEntries,
+  sitemap: [{ name: 'communities', urls: publicSitemapEntries }],
   moderation: { thread: threadModeration, reply: replyModeration, document: documentModeration },
   policies: [threadPolicy, replyPolicy, documentPolicy],
   searchTypes: [

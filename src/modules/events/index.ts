@@ -29,7 +29,7 @@ export const eventsModule: AppModule = {
     project: subjectPanel('project', (slug) => `/projects/${slug}/events.ics`),
     person: subjectPanel('person', (slug) => `/people/${slug}/events.ics`),
   },
-  sitemap: publicEventPaths,
+  sitemap: [{ name: 'events', urls: publicEventPaths }],
   moderation: { event: eventModeration, event_session: sessionModeration, session_notes: notesModeration },
   policies: [eventPolicy, sessionPolicy, notesPolicy],
   searchTypes: [

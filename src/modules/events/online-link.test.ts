@@ -60,7 +60,7 @@ for (const dialect of testDialects()) {
         { path: '/search?q=zzsecret', linkFor: () => false },
         { path: '/search?q=meet.example', linkFor: () => false },
         { path: '/api/v1/search?q=zzsecret', linkFor: () => false },
-        { path: '/sitemap.xml', linkFor: () => false },
+        { path: '/sitemap.xml?part=events', linkFor: () => false },
         { path: '/events/mine', linkFor: () => false },
         { path: '/notifications', linkFor: () => false },
       ]

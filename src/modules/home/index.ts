@@ -8,5 +8,5 @@ export const homeModule: AppModule = {
   dependsOn: [],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   pages: homePages,
-  sitemap: async () => [{ path: '/' }, { path: '/about' }, { path: '/accessibility' }],
+  sitemap: [{ name: 'home', urls: async () => [{ path: '/' }, { path: '/about' }, { path: '/accessibility' }] }],
 }

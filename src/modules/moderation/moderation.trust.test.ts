@@ -94,7 +94,7 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch(own.body, /A moderator has hidden this post/)
       assert.equal((await t.app.inject(`/posts/${slug}`)).statusCode, 404)
       assert.equal((await (await clientFor(regular)).get(`/posts/${slug}`)).statusCode, 404)
-      for (const url of ['/posts', '/posts/feed.rss', '/feed.atom', '/sitemap.xml', `/people/${newcomer.handle}/feed.json`]) {
+      for (const url of ['/posts', '/posts/feed.rss', '/feed.atom', '/sitemap.xml?part=posts', `/people/${newcomer.handle}/feed.json`]) {
         assert.doesNotMatch((await t.app.inject(url)).body, /Cheap lamp posts/, url)
       }
       assert.equal((await searchDocuments(t.app.db, t.database.dialect, ANONYMOUS, 'lamp')).total, 0)

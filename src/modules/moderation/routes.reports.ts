@@ -46,7 +46,8 @@ export async function reportRoutes(plain: FastifyInstance, registry: ModerationR
     })
   })
 
-  app.post('/report', { config: { signIn: true } }, async (request, reply) => {
+  // A report is seen only by moderators: filing one keeps every cached page.
+  app.post('/report', { config: { signIn: true, invalidates: [] } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     const type = str(body.type)
     const id = str(body.id)

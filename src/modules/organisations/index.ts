@@ -30,7 +30,7 @@ export const organisationsModule: AppModule = {
       return request.server.views.render('organisations/_person_panel.njk', { organisations })
     },
   },
-  sitemap: async (db) => (await publicOrganisationPaths(db)).map((o) => ({ path: `/organisations/${o.slug}`, updated: o.updated_at })),
+  sitemap: [{ name: 'organisations', urls: async (db) => (await publicOrganisationPaths(db)).map((o) => ({ path: `/organisations/${o.slug}`, updated: o.updated_at })) }],
   moderation: {
     organisation: {
       label: 'organisation',

@@ -5,7 +5,7 @@ import { migration as create } from './migrations/20261123T140000_posts_create.t
 import { migration as createImages } from './migrations/20261130T170400_posts_create_images.ts'
 import { postsPages } from './routes.pages.ts'
 import { postsApi } from './routes.api.ts'
-import { publicPaths } from './posts.queries.ts'
+import { publicPostKeyAfter, publicPostPaths, publicTagPaths } from './posts.queries.ts'
 import { listPosts, type ListOptions } from './posts.ts'
 import { commentModeration, postModeration } from './posts.moderation.ts'
 import { commentPolicy, postPolicy } from './posts.policy.ts'
@@ -37,7 +37,10 @@ export const postsModule: AppModule = {
     },
     community: timeline((id) => ({ spaceId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: null, feedHref: `/communities/${slug}/feed` })),
   },
-  sitemap: publicPaths,
+  sitemap: [
+    { name: 'posts', urls: publicPostPaths, keyAfter: publicPostKeyAfter },
+    { name: 'tags', urls: publicTagPaths },
+  ],
   moderation: { post: postModeration, comment: commentModeration },
   policies: [postPolicy, commentPolicy],
   searchTypes: [{ type: 'post', label: 'Posts' }],

@@ -2,6 +2,7 @@ import { now } from '../../core/db/ids.ts'
 import { publiclyVisible, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { PostsDb, PostsTable } from './posts.tables.ts'
+import type { SitemapRange, SitemapUrl } from '../../core/sitemap/sitemap.ts'
 
 /** The policy's view of the posts table: every read path passes these to visibleTo. */
 export const POST_COLUMNS = { space: 'posts.space_id', visibleFrom: 'posts.published_at', author: 'posts.author_id', hidden: 'posts.hidden_at' } as const
@@ -240,27 +241,54 @@ export async function setCommentHiddenAt(db: PostsDb, id: string, hiddenAt: stri
   await db.updateTable('comments').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
 }
 
-/** For the sitemap: posts and tags an anonymous reader may see. */
-export async function publicPaths(db: PostsDb): Promise<Array<{ path: string; updated?: string }>> {
+/** Published posts an anonymous reader may see, as the sitemap's source (core/sitemap): one indexed range of publication times. */
+function publicPosts(db: PostsDb) {
+  return db
+    .selectFrom('posts')
+    .where('status', '=', 'published')
+    .where((eb) => publiclyVisible(eb, POST_COLUMNS, now()))
+}
+
+/** For the sitemap: the posts an anonymous reader may see, published in [from, to). */
+export async function publicPostPaths(db: PostsDb, range: SitemapRange): Promise<SitemapUrl[]> {
+  let q = publicPosts(db).select(['slug', 'updated_at'])
+  if (range.from !== null) q = q.where('published_at', '>=', range.from)
+  if (range.to !== null) q = q.where('published_at', '<', range.to)
+  const rows = await q.orderBy('published_at').limit(range.limit).execute()
+  return rows.map((p) => ({ path: `/posts/${p.slug}`, updated: p.updated_at }))
+}
+
+/** For cutting the sitemap into parts: the publication time `step` visible posts after `after`. */
+export async function publicPostKeyAfter(db: PostsDb, after: string | null, step: number): Promise<string | null> {
+  let q = publicPosts(db).select('published_at')
+  if (after !== null) q = q.where('published_at', '>', after)
+  const row = await q.orderBy('published_at').limit(1).offset(step - 1).executeTakeFirst()
+  return row?.published_at ?? null
+}
+
+/**
+ * For the sitemap: the post list and every tag with a post an anonymous reader may see. Each distinct tag (read
+ * from the tag index alone) is checked for one visible post, which usually is its first: joining every tagged
+ * post instead cost 500 ms at 100,000 posts, in proportion to the posts.
+ */
+export async function publicTagPaths(db: PostsDb, range: SitemapRange): Promise<SitemapUrl[]> {
   const at = now()
-  const [posts, tags] = await Promise.all([
-    db
-      .selectFrom('posts')
-      .select(['slug', 'updated_at'])
-      .where('status', '=', 'published')
-      .where((eb) => publiclyVisible(eb, POST_COLUMNS, at))
-      .orderBy('published_at', 'desc')
-      .limit(40_000)
-      .execute(),
-    db
-      .selectFrom('post_tags')
-      .innerJoin('posts', 'posts.id', 'post_tags.post_id')
-      .select('post_tags.tag')
-      .distinct()
-      .where('posts.status', '=', 'published')
-      .where((eb) => publiclyVisible(eb, POST_COLUMNS, at))
-      .orderBy('post_tags.tag')
-      .execute(),
-  ])
-  return [{ path: '/posts' }, ...posts.map((p) => ({ path: `/posts/${p.slug}`, updated: p.updated_at })), ...tags.map((t) => ({ path: `/tags/${encodeURIComponent(t.tag)}` }))]
+  const tags = await db
+    .selectFrom(db.selectFrom('post_tags').select('tag').distinct().as('d'))
+    .select('d.tag')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('post_tags as pt')
+          .innerJoin('posts', 'posts.id', 'pt.post_id')
+          .select('pt.post_id')
+          .whereRef('pt.tag', '=', 'd.tag')
+          .where('posts.status', '=', 'published')
+          .where((w) => publiclyVisible(w, POST_COLUMNS, at)),
+      ),
+    )
+    .orderBy('d.tag')
+    .limit(range.limit)
+    .execute()
+  return [{ path: '/posts' }, ...tags.map((t) => ({ path: `/tags/${encodeURIComponent(t.tag)}` }))]
 }

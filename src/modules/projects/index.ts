@@ -46,7 +46,7 @@ export const projectsModule: AppModule = {
       return request.server.views.render('projects/_person_panel.njk', { projects })
     },
   },
-  sitemap: async (db) => (await publicProjectPaths(db)).map((p) => ({ path: `/projects/${p.slug}`, updated: p.updated_at })),
+  sitemap: [{ name: 'projects', urls: async (db) => (await publicProjectPaths(db)).map((p) => ({ path: `/projects/${p.slug}`, updated: p.updated_at })) }],
   moderation: {
     project: {
       label: 'project',

@@ -29,7 +29,8 @@ export const feedKeyPages: FastifyPluginAsync = async (app) => {
     return render(request, reply, { createdAt: await feedKeyCreatedAt(app.db, request.user.id), forPath: forPath(q.for), flash })
   })
 
-  app.post('/account/feeds', async (request, reply) => {
+  // A feed key is nobody else's business: resetting or revoking it changes no page anyone else sees.
+  app.post('/account/feeds', { config: { invalidates: [] } }, async (request, reply) => {
     if (!request.user) return reply.redirect(`/sign-in?next=${encodeURIComponent('/account/feeds')}`, 303)
     const body = (request.body ?? {}) as Record<string, unknown>
     if (body.action === 'revoke') {

@@ -1,0 +1,88 @@
+/**
+ * Hot paths (issue 12) with wrk: every page beside a hello-world measured in the same seconds, CPU per request,
+ * RSS; anonymous (page cache) and signed in (rendered each time), the API, feeds, search and the sitemap.
+ *
+ *   node bench/hot.bench.ts                         # SQLite, 100,000 posts
+ *   BENCH_POSTS=1000000 node bench/hot.bench.ts     # a million
+ *   BENCH_DATABASE_URL=postgres://… node bench/hot.bench.ts
+ *   BENCH_ONLY="search|sitemap" node bench/hot.bench.ts   # only rows whose name matches
+ *   BENCH_SERVER_NODE_OPTIONS=--cpu-prof node bench/hot.bench.ts   # profiles in the working directory
+ *   BENCH_DATA_DIR=/tmp/openly-100k node bench/hot.bench.ts   # keep the filled SQLite database there, and reuse it
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openDatabase } from '../src/core/db/database.ts'
+import { wholeDatabase } from '../src/database.ts'
+import { migrate } from '../src/core/db/setup.ts'
+import { modules } from '../src/modules.ts'
+import { createSession } from '../src/core/auth/sessions.ts'
+import { fillDatabase, filledAlready } from './fill.ts'
+import { start, type Child } from './harness.ts'
+import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
+
+const POSTS = Number(process.env.BENCH_POSTS ?? 100_000)
+const ONLY = process.env.BENCH_ONLY
+const keep = process.env.BENCH_DATA_DIR
+const dir = keep ?? mkdtempSync(join(tmpdir(), 'openly-hot-'))
+const databaseUrl = process.env.BENCH_DATABASE_URL
+const reuse = Boolean(keep && !databaseUrl && existsSync(join(dir, 'openly.sqlite')))
+if (keep) mkdirSync(dir, { recursive: true })
+const database = openDatabase({ databaseUrl, sqlitePath: join(dir, 'openly.sqlite') })
+const stop = async (child: Child) => {
+  child.proc.kill('SIGTERM')
+  await new Promise((r) => child.proc.once('exit', r))
+}
+
+try {
+  await migrate(database, modules)
+  const t = Date.now()
+  let filled = reuse ? filledAlready(POSTS, await createSession(wholeDatabase(database), 'u1')) : await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000) })
+  for (let n = filled.posts; n < POSTS; n = filled.posts) filled = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: Math.min(100_000, POSTS - n) }, filled)
+  console.log(`Openly hot paths: ${filled.posts.toLocaleString('en')} posts, 10,000 people, 1,000 projects, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}; filled in ${((Date.now() - t) / 1000).toFixed(0)}s`)
+
+  const hello = await start('bench/hello.ts', {})
+  const app = await start('bench/server.ts', { DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) })
+  const cookie = { cookie: `openly_session=${filled.memberSessionToken}` }
+  // The first index request cuts posts and people into ranges (later ones reuse them): its time is that cost.
+  const cutAt = performance.now()
+  const index = await (await fetch(`http://127.0.0.1:${app.port}/sitemap.xml`)).text()
+  const cutMs = performance.now() - cutAt
+  const parts = [...index.matchAll(/<loc>[^<]*?(\/sitemap\.xml\?[^<]+)<\/loc>/g)].map((m) => m[1]!.replace(/&amp;/g, '&'))
+  const postPart = parts.find((p) => p.includes('part=posts'))!
+  console.log(`sitemap: ${parts.length} parts (${parts.filter((p) => p.includes('part=posts')).length} of posts); the first index, which cuts the ranges, took ${cutMs.toFixed(0)} ms`)
+
+  const pages: Array<[string, string[], Record<string, string>, number?]> = [
+    ['home / (anonymous, cached)', ['/'], {}],
+    ['/posts (anonymous, cached)', ['/posts'], {}],
+    ['project page (anonymous, cached)', filled.projectPaths, {}],
+    ['/feed.atom (anonymous, cached)', ['/feed.atom'], {}],
+    ['/api/v1/posts (anonymous)', ['/api/v1/posts'], {}],
+    ['/search?q=… (anonymous, cached)', filled.searchPaths, {}],
+    ['/sitemap.xml index (anonymous, cached)', ['/sitemap.xml'], {}],
+    ['home / (signed in)', ['/'], cookie],
+    ['/posts (signed in)', ['/posts'], cookie],
+    ['project page (signed in)', filled.projectPaths, cookie],
+    ['post page (signed in)', filled.postPaths, cookie],
+    ['/feed.atom (signed in)', ['/feed.atom'], cookie],
+    ['/search?q=… (signed in)', filled.searchPaths, cookie],
+    ['/search?q=… (signed in, 1 connection)', filled.searchPaths, cookie, 1],
+    ['sitemap index, built (signed in)', ['/sitemap.xml'], cookie, 4],
+    ['sitemap part of 10,000 posts, built (signed in)', [postPart], cookie, 4],
+  ]
+  const rows: Row[] = []
+  printHeading(`${filled.posts.toLocaleString('en')} posts`)
+  for (const [name, paths, headers, connections] of pages) {
+    if (ONLY && !new RegExp(ONLY).test(name)) continue
+    rows.push(await beside(hello, app, name, paths, headers, connections))
+    printRow(rows.at(-1)!)
+  }
+  console.log(`server RSS: highest ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB (default heap)`)
+  const single = await wrk(app, [postPart], cookie, 1, 3)
+  console.log(`one sitemap part of posts, one connection: p50 ${single.p50.toFixed(1)} ms, CPU ${single.cpuPerReq.toFixed(1)} ms`)
+  await stop(app)
+  await stop(hello)
+} finally {
+  await database.close()
+  if (!keep) rmSync(dir, { recursive: true, force: true })
+}

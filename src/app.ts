@@ -11,6 +11,7 @@ import { installErrorHandlers } from './core/http/errors.ts'
 import { inputPlugin } from './core/http/input.ts'
 import { jobsPlugin } from './core/jobs/plugin.ts'
 import { jobsAdminRoutes } from './core/jobs/routes.admin.ts'
+import { mailRoutes } from './core/mail/routes.ts'
 import { securityPlugin } from './core/http/security.ts'
 import { transportPlugin } from './core/http/transport.ts'
 import { moduleRegistryPlugin } from './core/registry/plugin.ts'
@@ -57,6 +58,8 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     installErrorHandlers(app)
     await app.register(jobsAdminRoutes)
     await app.register(moduleRegistryPlugin, { modules })
+    // After the registry: unsubscribe links reach the lists the modules declare.
+    await app.register(mailRoutes)
   } catch (err) {
     // Release what the plugins registered so far hold (the cache's LISTEN connection), so the caller can close the database.
     await app.close().catch(() => {})

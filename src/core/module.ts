@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts'
 import type { Config } from '../config.ts'
 import type { Kind, Policy, Resources } from './access/can.ts'
 import type { JobDefinition, Jobs } from './jobs/jobs.ts'
+import type { MailList } from './mail/unsubscribe.ts'
 
 export interface NavItem {
   href: string
@@ -63,6 +64,11 @@ export interface AppModule {
    * policies and cron repeats. Enqueue them with `app.jobs.enqueue(trx, job, payload)`.
    */
   jobs?: Array<JobDefinition<any>>
+  /**
+   * Kinds of mail people subscribe to that this module sends (core/mail/unsubscribe.ts): each message made with
+   * `composeListMail` carries a one-click unsubscribe that calls the list's `unsubscribe`.
+   */
+  mailLists?: MailList[]
 }
 
 /** Renders one module's section on another module's page. */
@@ -118,6 +124,8 @@ declare module 'fastify' {
      */
     invalidates?: readonly string[]
     serves?: RouteServes
+    /** `false` on a POST route whose URL carries a signed credential (one-click unsubscribe): no CSRF token is asked. */
+    csrf?: boolean
     /**
      * The kind of subject whose identifiers fill this route's parameters (`:slug`, `:handle`, `:id`…),
      * e.g. 'project' on /projects/:slug: every GET route with a parameter must say, so the access leak

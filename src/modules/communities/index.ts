@@ -6,6 +6,7 @@ import { communitiesApi } from './routes.api.ts'
 import { communitiesOfPerson, listCommunities, memberCounts, membersOnlyCommunities, publicSitemapEntries } from './communities.queries.ts'
 import { documentModeration, replyModeration, threadModeration } from './communities.moderation.ts'
 import { seedCommunities } from './communities.seed.ts'
+import { communityFollowable, threadActivity } from './communities.follows.ts'
 import { documentPolicy, replyPolicy, threadPolicy } from './communities.policy.ts'
 
 /** Communities of practice: spaces with members, discussions, a library, and posts attached to them. */
@@ -46,4 +47,6 @@ export const communitiesModule: AppModule = {
     { type: 'reply', label: 'Replies' },
   ],
   seed: seedCommunities,
+  followables: { community: communityFollowable },
+  activitySources: { thread: threadActivity },
 }

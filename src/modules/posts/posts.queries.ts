@@ -2,6 +2,7 @@ import { now } from '../../core/db/ids.ts'
 import { publiclyVisible, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { PostsDb, PostsTable } from './posts.tables.ts'
+import { inWindow, type ActivityWindow } from '../../core/activity.ts'
 
 /** The policy's view of the posts table: every read path passes these to visibleTo. */
 export const POST_COLUMNS = { space: 'posts.space_id', visibleFrom: 'posts.published_at', author: 'posts.author_id', hidden: 'posts.hidden_at' } as const
@@ -263,4 +264,57 @@ export async function publicPaths(db: PostsDb): Promise<Array<{ path: string; up
       .execute(),
   ])
   return [{ path: '/posts' }, ...posts.map((p) => ({ path: `/posts/${p.slug}`, updated: p.updated_at })), ...tags.map((t) => ({ path: `/tags/${encodeURIComponent(t.tag)}` }))]
+}
+
+/**
+ * Published posts the actor may read about any of these subjects (by or with a person, of a project, an
+ * organisation or a community, with a tag), in a window of the activity timeline, newest first; with the
+ * subjects each one matched (core/activity.ts). Hidden posts are left out, for moderators too.
+ */
+export async function postActivityRows(db: PostsDb, actor: Actor, about: { people: string[]; projects: string[]; organisations: string[]; communities: string[]; tags: string[] }, window: ActivityWindow) {
+  const at = now()
+  const rows = await db
+    .selectFrom('posts')
+    .select(['posts.id', 'posts.slug', 'posts.title', 'posts.excerpt', 'posts.published_at', 'posts.project_id', 'posts.organisation_id', 'posts.space_id'])
+    .where('posts.status', '=', 'published')
+    .where('posts.hidden_at', 'is', null)
+    .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
+    .where((eb) => inWindow(eb, 'post', 'posts.published_at', 'posts.id', window, at))
+    .where((eb) => {
+      const any = []
+      if (about.people.length) any.push(eb('posts.id', 'in', eb.selectFrom('post_authors').select('post_authors.post_id').where('post_authors.user_id', 'in', about.people)))
+      if (about.projects.length) any.push(eb('posts.project_id', 'in', about.projects))
+      if (about.organisations.length) any.push(eb('posts.organisation_id', 'in', about.organisations))
+      if (about.communities.length) any.push(eb('posts.space_id', 'in', about.communities))
+      if (about.tags.length) any.push(eb('posts.id', 'in', eb.selectFrom('post_tags').select('post_tags.post_id').where('post_tags.tag', 'in', about.tags)))
+      return any.length ? eb.or(any) : eb.val(false)
+    })
+    .orderBy('posts.published_at', 'desc')
+    .orderBy('posts.id', 'desc')
+    .limit(window.limit)
+    .execute()
+  const ids = rows.map((r) => r.id)
+  const [authors, tags] = ids.length
+    ? await Promise.all([
+        about.people.length ? db.selectFrom('post_authors').select(['post_id', 'user_id']).where('post_id', 'in', ids).where('user_id', 'in', about.people).execute() : [],
+        about.tags.length ? db.selectFrom('post_tags').select(['post_id', 'tag']).where('post_id', 'in', ids).where('tag', 'in', about.tags).execute() : [],
+      ])
+    : [[], []]
+  return rows.map((r) => ({ ...r, authorIds: authors.filter((a) => a.post_id === r.id).map((a) => a.user_id), tags: tags.filter((t) => t.post_id === r.id).map((t) => t.tag) }))
+}
+
+/** Which of these tags some post the actor may read carries (a tag exists for a reader through its posts). */
+export async function visibleTags(db: PostsDb, actor: Actor, tags: string[]): Promise<string[]> {
+  if (!tags.length) return []
+  const at = now()
+  const rows = await db
+    .selectFrom('post_tags')
+    .innerJoin('posts', 'posts.id', 'post_tags.post_id')
+    .select('post_tags.tag')
+    .distinct()
+    .where('post_tags.tag', 'in', tags)
+    .where('posts.status', '=', 'published')
+    .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
+    .execute()
+  return rows.map((r) => r.tag)
 }

@@ -52,17 +52,31 @@ export async function labelsOf(db: Db, reg: Registries, actor: Actor, subjects: 
   return out
 }
 
-/** What the person follows, grouped by kind; what they may no longer see is listed without its name, to unfollow. */
+/**
+ * What the person follows and may still see, grouped by kind, and how many followed things they may no longer see
+ * (hidden since, or in a community they left): those are only counted, never named nor identified.
+ */
 export async function myFollows(db: Db, reg: Registries, actor: Actor & { userId: string }) {
   const followed = await followedBy(db, actor.userId)
   const labels = await labelsOf(db, reg, actor, followed)
-  return [...reg.followables.entries()]
+  const groups = [...reg.followables.entries()]
     .map(([kind, f]) => ({
       kind,
       label: f.label,
-      items: followed.filter((s) => s.kind === kind).map((s) => ({ ...s, label: labels.get(keyOf(s)) ?? null })),
+      items: followed.flatMap((s) => {
+        const label = s.kind === kind ? labels.get(keyOf(s)) : undefined
+        return label ? [{ ...s, label }] : []
+      }),
     }))
     .filter((g) => g.items.length > 0)
+  return { groups, unseen: followed.filter((s) => !labels.has(keyOf(s))).length }
+}
+
+/** Stops following everything the person may no longer see. */
+export async function unfollowUnseen(db: Db, reg: Registries, actor: Actor & { userId: string }): Promise<void> {
+  const followed = await followedBy(db, actor.userId)
+  const labels = await labelsOf(db, reg, actor, followed)
+  for (const s of followed) if (!labels.has(keyOf(s))) await deleteFollow(db, actor.userId, s)
 }
 
 /** The person's delivery for each kind of activity. */

@@ -4,7 +4,7 @@ import { cursor, done, query } from '../../core/http/schemas.ts'
 import { signedIn } from '../../core/access/policy.ts'
 import { AppError } from '../../core/errors.ts'
 import { decodeCursor } from '../../core/http/pagination.ts'
-import { follow, myFollows, mySettings, registriesOf, saveSettings, timeline, unfollow } from './follows.ts'
+import { follow, myFollows, mySettings, registriesOf, saveSettings, timeline, unfollow, unfollowUnseen } from './follows.ts'
 import { startImmediate } from './follows.mail.ts'
 import { DELIVERIES, type Delivery } from './follows.tables.ts'
 
@@ -30,10 +30,11 @@ export const followsPages: FastifyPluginAsync = async (plain) => {
 
   const renderFollowing = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
     const actor = request.actor as typeof request.actor & { userId: string }
-    const [groups, settings] = await Promise.all([myFollows(app.db, reg, actor), mySettings(app.db, reg, actor.userId)])
+    const [{ groups, unseen }, settings] = await Promise.all([myFollows(app.db, reg, actor), mySettings(app.db, reg, actor.userId)])
     return reply.render('follows/following.njk', {
       title: 'Following',
       groups,
+      unseen,
       settings: settings.map((s) => ({ ...s, items: DELIVERIES.map((d) => ({ value: d, text: DELIVERY_LABELS[d], checked: d === ((extra.values as Record<string, string> | undefined)?.[s.type] ?? s.delivery) })) })),
       noindex: true,
       ...extra,
@@ -50,6 +51,10 @@ export const followsPages: FastifyPluginAsync = async (plain) => {
     const actor = request.actor
     if (!signedIn(actor)) return reply.redirect('/sign-in?next=%2Ffollowing', 303)
     const body = (request.body ?? {}) as Record<string, unknown>
+    if (str(body.action) === 'unfollow-unseen') {
+      await app.db.transaction().execute((trx) => unfollowUnseen(trx, reg, actor))
+      return reply.redirect('/following?done=unfollowed', 303)
+    }
     const subject = { kind: str(body.kind), id: str(body.id) }
     if (!reg.followables.has(subject.kind) || !subject.id || subject.id.length > 100) throw new AppError('invalid', 400, 'That cannot be followed')
     const action = str(body.action)

@@ -23,6 +23,8 @@ export const followsModule: AppModule = {
     organisation: followPanel('organisation', 'organisation'),
     person: followPanel('person', 'person'),
     community: followPanel('community', 'community'),
+    event: followPanel('event', 'event'),
+    tag: followPanel('tag', 'tag'),
   },
   jobs: [planDigests, sendDigests, sendImmediate],
   mailLists: [digestList, immediateList],

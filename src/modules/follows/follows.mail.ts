@@ -37,6 +37,7 @@ export const planDigests = defineJob<{ at?: string }>({
   name: 'follows.plan-digests',
   cron: '*/15 * * * *',
   retry: { limit: 2, delaySeconds: 60, backoff: true },
+  keepSeconds: 2 * 86_400,
   async run(payload, { app }) {
     await planDigestsAt(app, payload.at ? new Date(payload.at) : new Date())
   },
@@ -121,6 +122,8 @@ export const sendImmediate = defineJob<Record<string, never>>({
   name: 'follows.send-immediate',
   cron: '* * * * *',
   retry: { limit: 3, delaySeconds: 10, backoff: true },
+  // Four runs a minute: keep an hour of them.
+  keepSeconds: 3600,
   async run(_payload, { app, id }) {
     const more = await sendImmediateRun(app, id)
     if (more) await startImmediate(app, IMMEDIATE_SECONDS)

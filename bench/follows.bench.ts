@@ -1,5 +1,5 @@
 /**
- * Follows benchmark: 100,000 people follow one project (and a reader follows it, 20 tags and 10 writers, over
+ * Follows benchmark: 100,000 people follow one project (and a reader follows it, 3 tags and 10 writers, over
  * 20,000 posts). Measures, in one app process working background jobs like production:
  * - the reader's home timeline (/timeline, signed in: rendered every time): req/s, p99 and CPU ms per request
  *   beside a bare Fastify hello-world;
@@ -52,7 +52,8 @@ try {
   const at = new Date().toISOString()
   await db.transaction().execute(async (trx) => {
     await chunks(Array.from({ length: FOLLOWERS }, (_, i) => ({ user_id: `u${i}`, subject_kind: 'project', subject_id: 'p0', created_at: at })), 500, (part) => trx.insertInto('follows').values(part).execute())
-    const tags = ['research', 'accessibility', 'procurement', 'open-data', 'content-design', 'ai', 'housing', 'transport', 'health', 'education', 'payments', 'identity', 'maps', 'forms', 'notifications', 'case-management', 'consent', 'archives', 'libraries', 'planning']
+    // Three tags, each on about a tenth of all posts (a tag's posts are sorted by date after the join: its cost grows with them).
+    const tags = ['research', 'maps', 'consent']
     await trx.insertInto('follows').values([...tags.map((tag) => ({ user_id: 'u5', subject_kind: 'tag', subject_id: tag, created_at: at })), ...Array.from({ length: 10 }, (_, i) => ({ user_id: 'u5', subject_kind: 'person', subject_id: `u${100 + i}`, created_at: at }))]).execute()
     // 10,000 in London, where the planner's instant is morning; the rest in Auckland, where it is evening.
     await trx.updateTable('users').set({ time_zone: 'Pacific/Auckland' }).execute()

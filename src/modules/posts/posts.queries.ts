@@ -304,18 +304,22 @@ export async function postActivityRows(db: PostsDb, actor: Actor, about: { peopl
   return rows.map((r) => ({ ...r, authorIds: authors.filter((a) => a.post_id === r.id).map((a) => a.user_id), tags: tags.filter((t) => t.post_id === r.id).map((t) => t.tag) }))
 }
 
-/** Which of these tags some post the actor may read carries (a tag exists for a reader through its posts). */
+/** Which of these tags some post the actor may read carries (a tag exists for a reader through its posts): one indexed probe per tag. */
 export async function visibleTags(db: PostsDb, actor: Actor, tags: string[]): Promise<string[]> {
-  if (!tags.length) return []
   const at = now()
-  const rows = await db
-    .selectFrom('post_tags')
-    .innerJoin('posts', 'posts.id', 'post_tags.post_id')
-    .select('post_tags.tag')
-    .distinct()
-    .where('post_tags.tag', 'in', tags)
-    .where('posts.status', '=', 'published')
-    .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
-    .execute()
-  return rows.map((r) => r.tag)
+  const found = await Promise.all(
+    [...new Set(tags)].map(async (tag) => {
+      const row = await db
+        .selectFrom('post_tags')
+        .innerJoin('posts', 'posts.id', 'post_tags.post_id')
+        .select('post_tags.tag')
+        .where('post_tags.tag', '=', tag)
+        .where('posts.status', '=', 'published')
+        .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
+        .limit(1)
+        .executeTakeFirst()
+      return row ? tag : null
+    }),
+  )
+  return found.filter((t) => t !== null)
 }

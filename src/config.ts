@@ -39,6 +39,11 @@ export interface Config {
    * days waits for a moderator's approval, until `approvals` of its held items have been approved.
    */
   trust: { newAccountDays: number; approvals: number }
+  /**
+   * Background jobs (core/jobs): whether this process works them (JOBS_RUN; a web-only process says false),
+   * and how often an idle worker looks for new ones (JOBS_POLL_MS; at least 500 on PostgreSQL).
+   */
+  jobs: { run: boolean; pollMs: number }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -116,6 +121,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trust: {
       newAccountDays: int('TRUST_NEW_ACCOUNT_DAYS', env.TRUST_NEW_ACCOUNT_DAYS, 3, 0, 365),
       approvals: int('TRUST_APPROVALS', env.TRUST_APPROVALS, 2, 1, 100),
+    },
+    jobs: {
+      run: bool('JOBS_RUN', env.JOBS_RUN, true),
+      pollMs: int('JOBS_POLL_MS', env.JOBS_POLL_MS, 2000, 50, 60_000),
     },
     ...overrides,
   }

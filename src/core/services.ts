@@ -19,7 +19,7 @@ export function decorateServices(app: FastifyInstance, config: Config, database:
   app.decorate('config', config)
   app.decorate('db', database.db)
   app.decorate('dialect', database.dialect)
-  app.decorate('mailer', createMailer(config, app.log))
+  app.decorate('mailer', createMailer(config, app.log, database.db))
   database.pool?.on('error', (err) => app.log.warn({ err }, 'database: an idle connection was lost; the next query opens a new one'))
   app.addHook('onClose', async () => app.mailer.close())
 }

@@ -16,6 +16,8 @@ import type { Mailbox } from '../support/mailbox.ts'
 import { setPersonHidden } from '../../src/modules/accounts/accounts.ts'
 import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
 import { buildEvents } from './events.fixtures.ts'
+import { buildUnsubscribeLinks } from './mail.fixtures.ts'
+import { buildFollows } from './follows.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -349,6 +351,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   add({ kind: 'pilot', label: 'pilot', marker: 'zqplpubx', words: ['zqplpubx'], ids: [], params: { slug: chSlug, organisation: op.slug }, shownOn: [`/charters/${chSlug}`, `/charters/${chSlug}/pilots`], facts: {} })
   // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
   await buildEvents({ t, c, add, community, redirected, hideByReport })
+  // ---------------------------------------------------------------- unsubscribe links (test/access/mail.fixtures.ts)
+  buildUnsubscribeLinks({ t, add, userId: userIds.member! })
 
   // ---------------------------------------------------------------- what moderators hide on the rest of the site
   for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden, hiddenAmendment, hiddenAmendmentComment]) {
@@ -365,6 +369,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   people.suspended.facts.person!.suspended = true
   // Those use cases ran outside a request: empty the page cache as any write through the app does.
   t.app.pageCache.invalidate()
+  // ---------------------------------------------------------------- follows, timelines and digests (test/access/follows.fixtures.ts)
+  await buildFollows({ t, c, userIds, communities: VISIBILITIES.map((v) => community[v].spaceId), projects: [pp.id, ph.id], organisations: [op.id, oh.id], tags: Object.values(TAG) })
 
   const relations: Relation[] = [
     {

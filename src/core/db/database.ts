@@ -28,6 +28,8 @@ export interface DatabaseHandle {
   pool?: pg.Pool
   /** Where the database is, for messages to operators: the SQLite file, or PostgreSQL's host and database (no password). */
   location: string
+  /** For PostgreSQL: the connection string (pg-boss opens its own pool with it). */
+  url?: string
   close(): Promise<void>
 }
 
@@ -45,7 +47,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'sqlitePath'>)
     pool.on('connect', (client) => client.on('error', () => {}))
     const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
     const url = new URL(config.databaseUrl)
-    return { db, dialect: 'postgres', pool, location: `PostgreSQL database ${url.pathname.slice(1) || '(default)'} on ${url.host || 'localhost'}`, close: () => db.destroy() }
+    return { db, dialect: 'postgres', pool, location: `PostgreSQL database ${url.pathname.slice(1) || '(default)'} on ${url.host || 'localhost'}`, url: config.databaseUrl, close: () => db.destroy() }
   }
   const db = new Kysely<{}>({ dialect: createSqliteDialect(config.sqlitePath) })
   return { db, dialect: 'sqlite', location: `SQLite file ${config.sqlitePath}`, close: () => db.destroy() }

@@ -6,6 +6,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A CSRF token for a form a panel renders (the page's own forms get `csrfToken` in their template). */
+    formToken: (() => string) | null
+  }
+}
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
@@ -80,6 +87,12 @@ export const securityPlugin = fp(
     app.decorate('checkCsrf', (request: FastifyRequest, reply: FastifyReply) => new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve()))))
     await app.register(rateLimit, { global: false })
 
+    // A CSRF token for forms rendered outside the page template (a panel's button): the same as the layout's.
+    app.decorateRequest('formToken', null)
+    app.addHook('onRequest', async (request, reply) => {
+      request.formToken = () => reply.generateCsrf()
+    })
+
     // PostgreSQL refuses text containing NUL; no legitimate input has it, so refuse it everywhere with a clear 400.
     app.addHook('preValidation', async (request) => {
       if (request.url.includes('%00') || hasNul(request.body)) throw nulRefused()
@@ -89,6 +102,8 @@ export const securityPlugin = fp(
     app.addHook('preHandler', async (request, reply) => {
       // Nor on a path no route answers for this method: nothing is changed there, and it answers 404 or 405.
       if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/') || request.is404) return
+      // Nor where the URL itself carries a signed credential (one-click unsubscribe: RFC 8058 posts without cookies).
+      if (request.routeOptions.config.csrf === false) return
       await app.checkCsrf(request, reply)
     })
   },

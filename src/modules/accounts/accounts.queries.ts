@@ -329,3 +329,16 @@ export async function recordFailure(db: AccountsDb, email: string, ip: string, p
 export async function clearFailures(db: AccountsDb, email: string, ip: string): Promise<void> {
   await db.deleteFrom('sign_in_failures').where('email_hash', '=', emailHash(email)).where('address_hash', '=', addressHash(ip)).execute()
 }
+
+/** Where and how to write to these people: address, name, time zone; only confirmed, unsuspended accounts. */
+export async function mailRecipientRows(db: AccountsDb, ids: readonly string[]) {
+  const unique = [...new Set(ids)]
+  if (!unique.length) return []
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'handle', 'time_zone', 'is_admin'])
+    .where('id', 'in', unique)
+    .where('email_verified_at', 'is not', null)
+    .where('suspended_at', 'is', null)
+    .execute()
+}

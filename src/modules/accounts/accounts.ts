@@ -23,6 +23,7 @@ import {
   liveTokenOwner,
   markVerified,
   peopleByIds as peopleRowsByIds,
+  mailRecipientRows,
   personByHandle,
   currentHandle,
   publicPeopleByHandles,
@@ -309,3 +310,20 @@ export async function personForAdmin(db: Db, actor: Actor, handle: string): Prom
   return person
 }
 
+
+/** Someone a module may send mail to: a confirmed, unsuspended account. */
+export interface MailRecipient {
+  id: string
+  email: string
+  name: string
+  handle: string
+  timeZone: string
+  /** The reader the mail is composed for (what it may include is decided as this actor). */
+  actor: Actor & { userId: string }
+}
+
+/** The people among `ids` who can be mailed, keyed by id (unconfirmed and suspended accounts are left out). */
+export async function mailRecipients(db: Db, ids: readonly string[]): Promise<Map<string, MailRecipient>> {
+  const rows = await mailRecipientRows(db, ids)
+  return new Map(rows.map((r) => [r.id, { id: r.id, email: r.email, name: r.name, handle: r.handle, timeZone: r.time_zone, actor: { userId: r.id, isAdmin: Number(r.is_admin) === 1 } }]))
+}

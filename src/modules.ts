@@ -9,7 +9,8 @@ import { chartersModule } from './modules/charters/index.ts'
 import { eventsModule } from './modules/events/index.ts'
 import { moderationModule } from './modules/moderation/index.ts'
 import { actionsModule } from './modules/actions/index.ts'
+import { readingModule } from './modules/reading/index.ts'
 import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, actionsModule, moderationModule, homeModule]
+export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, actionsModule, readingModule, moderationModule, homeModule]

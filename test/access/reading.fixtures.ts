@@ -1,0 +1,44 @@
+/**
+ * The leak matrix's practical actions and reading list: a member's practical action and reading-list link,
+ * each also in a state a moderator hid, and the requester's action naming the project that will be hidden
+ * (the action stays; the project's name must leave it with the project). All through the forms.
+ */
+import type { LightMyRequestResponse } from 'fastify'
+import type { TestApp } from '../support/app.ts'
+import type { TestClient } from '../support/client.ts'
+import type { ActorName, Fixture, Vis } from './oracle.ts'
+
+interface Deps {
+  t: TestApp
+  c: Record<ActorName, TestClient>
+  add: (f: Fixture) => Fixture
+  redirected: (res: LightMyRequestResponse, what: string) => string
+  hideByReport: (moderator: ActorName, type: string, id: string, space: Vis | undefined, subject: Fixture) => Promise<void>
+  /** The project the requester created, which a moderator hides later. */
+  hiddenProjectId: string
+}
+
+export async function buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId }: Deps): Promise<void> {
+  async function action(by: ActorName, marker: string, label: string, project = ''): Promise<Fixture> {
+    redirected(await c[by].submit('/actions', { text: `Action ${marker}`, url: '', project }), `log ${label}`)
+    const id = (await t.db.selectFrom('practical_actions').select('id').where('text', '=', `Action ${marker}`).executeTakeFirstOrThrow()).id
+    return add({ kind: 'practical_action', label, marker, words: [marker], ids: [id], params: {}, report: { type: 'practical_action', id }, shownOn: ['/actions'], facts: { authors: [by] } })
+  }
+  async function link(by: ActorName, marker: string, label: string): Promise<Fixture> {
+    const url = redirected(await c[by].submit('/reading/new', { url: `https://example.org/${marker}`, title: `Reading ${marker}`, summary: `Summary ${marker}.`, tags: '' }), `add ${label}`)
+    const slug = /^\/reading\/([^/?#]+)/.exec(url)![1]!
+    const id = (await t.db.selectFrom('reading_items').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
+    return add({ kind: 'reading_item', label, marker, words: [marker], ids: [id], params: { slug }, report: { type: 'reading_item', id }, path: `/reading/${slug}`, search: { type: 'reading_item', words: [marker] }, shownOn: ['/reading', '/reading/feed.atom'], facts: { authors: [by] } })
+  }
+
+  await action('member', 'zqpapubx', 'practical action')
+  await action('requester', 'zqpaprjx', 'practical action on the project to be hidden', hiddenProjectId)
+  const hiddenAction = await action('member', 'zqpahidx', 'hidden practical action')
+  await link('member', 'zqrlpubx', 'reading-list link')
+  const hiddenLink = await link('member', 'zqrlhidx', 'hidden reading-list link')
+  for (const f of [hiddenAction, hiddenLink]) {
+    f.facts.hidden = true
+    f.shownOn = []
+    await hideByReport('admin', f.report!.type, f.report!.id, undefined, f)
+  }
+}

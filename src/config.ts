@@ -30,6 +30,12 @@ export interface Config {
    * days waits for a moderator's approval, until `approvals` of its held items have been approved.
    */
   trust: { newAccountDays: number; approvals: number }
+  /**
+   * Feeds in (modules/syndication): whether registered feeds may live at private, loopback or link-local
+   * addresses. Off by default (a feed URL must not reach the server's own network); tests turn it on to
+   * reach their local feed server.
+   */
+  syndicationAllowPrivate: boolean
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -80,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       newAccountDays: int('TRUST_NEW_ACCOUNT_DAYS', env.TRUST_NEW_ACCOUNT_DAYS, 3, 0, 365),
       approvals: int('TRUST_APPROVALS', env.TRUST_APPROVALS, 2, 1, 100),
     },
+    syndicationAllowPrivate: bool('SYNDICATION_ALLOW_PRIVATE', env.SYNDICATION_ALLOW_PRIVATE, false),
     ...overrides,
   }
   return config

@@ -11,6 +11,7 @@ import type { ChartersTables } from './modules/charters/charters.tables.ts'
 import type { ModerationTables } from './modules/moderation/moderation.tables.ts'
 import type { ActionsTables } from './modules/actions/actions.tables.ts'
 import type { ReadingTables } from './modules/reading/reading.tables.ts'
+import type { SyndicationTables } from './modules/syndication/syndication.tables.ts'
 import type { EventsTables } from './modules/events/events.tables.ts'
 
 /**
@@ -18,7 +19,7 @@ import type { EventsTables } from './modules/events/events.tables.ts'
  * then each module's own. Nothing in core/ or modules/ sees this type; each works through an
  * executor narrowed to its own tables.
  */
-export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, EventsTables, ActionsTables, ReadingTables, ModerationTables {}
+export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, EventsTables, ActionsTables, ReadingTables, SyndicationTables, ModerationTables {}
 
 /** The whole database, typed: for tests, benchmarks and tools that look across modules. */
 export function wholeDatabase(handle: DatabaseHandle): Kysely<Database> {

@@ -1,7 +1,7 @@
 import { now } from '../../core/db/ids.ts'
 import { publiclyVisible, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
-import type { PostsDb, PostsTable } from './posts.tables.ts'
+import type { PostsDb, PostsTable, PostSourcesTable } from './posts.tables.ts'
 
 /** The policy's view of the posts table: every read path passes these to visibleTo. */
 export const POST_COLUMNS = { space: 'posts.space_id', visibleFrom: 'posts.published_at', author: 'posts.author_id', hidden: 'posts.hidden_at' } as const
@@ -263,4 +263,18 @@ export async function publicPaths(db: PostsDb): Promise<Array<{ path: string; up
       .execute(),
   ])
   return [{ path: '/posts' }, ...posts.map((p) => ({ path: `/posts/${p.slug}`, updated: p.updated_at })), ...tags.map((t) => ({ path: `/tags/${encodeURIComponent(t.tag)}` }))]
+}
+
+/** Records where a syndicated post was first published. */
+export async function insertPostSource(db: PostsDb, row: PostSourcesTable): Promise<void> {
+  await db.insertInto('post_sources').values(row).execute()
+}
+
+export async function findPostSource(db: PostsDb, postId: string): Promise<PostSourcesTable | undefined> {
+  return db.selectFrom('post_sources').selectAll().where('post_id', '=', postId).executeTakeFirst()
+}
+
+/** Sets what an imported post shows: the sanitised original HTML, and the original date. */
+export async function setImportedBody(db: PostsDb, id: string, bodyHtml: string, publishedAt: string): Promise<void> {
+  await db.updateTable('posts').set({ body_html: bodyHtml, published_at: publishedAt }).where('id', '=', id).execute()
 }

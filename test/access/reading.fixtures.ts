@@ -1,7 +1,8 @@
 /**
  * The leak matrix's practical actions and reading list: a member's practical action and reading-list link,
  * each also in a state a moderator hid, and the requester's action naming the project that will be hidden
- * (the action stays; the project's name must leave it with the project). All through the forms.
+ * (the action stays; the project's name must leave it with the project), and a member's registered blog feed.
+ * All through the forms.
  */
 import type { LightMyRequestResponse } from 'fastify'
 import type { TestApp } from '../support/app.ts'
@@ -36,6 +37,11 @@ export async function buildReading({ t, c, add, redirected, hideByReport, hidden
   const hiddenAction = await action('member', 'zqpahidx', 'hidden practical action')
   await link('member', 'zqrlpubx', 'reading-list link')
   const hiddenLink = await link('member', 'zqrlhidx', 'hidden reading-list link')
+  // A registered blog feed: its page is its owner's alone (not even admins manage someone's feeds).
+  const feedMarker = 'zqsfmemx'
+  const feedUrl = redirected(await c.member.submit('/syndication', { url: `https://feeds.example/${feedMarker}.atom`, project: '', auto_import: 'true' }), 'register a blog feed')
+  const feedId = /^\/syndication\/([^/?#]+)/.exec(feedUrl)![1]!
+  add({ kind: 'syndicated_feed', label: 'registered blog feed', marker: feedMarker, words: [feedMarker], ids: [feedId], params: { id: feedId }, shownOn: ['/syndication'], facts: { authors: ['member'], managers: ['member'] } })
   for (const f of [hiddenAction, hiddenLink]) {
     f.facts.hidden = true
     f.shownOn = []

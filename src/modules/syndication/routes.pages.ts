@@ -64,7 +64,8 @@ export const syndicationPages: FastifyPluginAsync = async (app) => {
     })
   })
 
-  app.get('/syndication/:id', { config: { serves: 'page', shows: 'syndicated_feed' }, schema: { params: params({ id }), querystring: query({ done }) } }, async (request, reply) => {
+  // The owner's page for managing the feed (its forms pick entries): signed-out readers are asked to sign in.
+  app.get('/syndication/:id', { config: { serves: 'form', shows: 'syndicated_feed' }, schema: { params: params({ id }), querystring: query({ done }) } }, async (request, reply) => {
     const { id: feedId } = request.params as Params
     if (!request.user) return signIn(reply, `/syndication/${feedId}`)
     const feed = await managedFeed(db, request.actor, feedId)

@@ -19,6 +19,6 @@ export function decorateServices(app: FastifyInstance, config: Config, database:
   app.decorate('config', config)
   app.decorate('db', database.db)
   app.decorate('dialect', database.dialect)
-  app.decorate('mailer', createMailer(config, app.log))
+  app.decorate('mailer', createMailer(config, app.log, database.db))
   app.addHook('onClose', async () => app.mailer.close())
 }

@@ -17,6 +17,7 @@ import { setPersonHidden } from '../../src/modules/accounts/accounts.ts'
 import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
 import { buildEvents } from './events.fixtures.ts'
 import { buildReading } from './reading.fixtures.ts'
+import { buildUnsubscribeLinks } from './mail.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -352,6 +353,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   await buildEvents({ t, c, add, community, redirected, hideByReport })
   // ---------------------------------------------------------------- practical actions and the reading list (test/access/reading.fixtures.ts)
   await buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId: ph.id })
+  // ---------------------------------------------------------------- unsubscribe links (test/access/mail.fixtures.ts)
+  buildUnsubscribeLinks({ t, add, userId: userIds.member! })
 
   // ---------------------------------------------------------------- what moderators hide on the rest of the site
   for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden, hiddenAmendment, hiddenAmendmentComment]) {

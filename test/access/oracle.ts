@@ -38,7 +38,7 @@ export type ActorName = (typeof ACTORS)[number]
 export type Vis = 'public' | 'signed_in' | 'members'
 export const VISIBILITIES: Vis[] = ['public', 'signed_in', 'members']
 
-export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed'
+export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed' | 'unsubscribe'
 
 /** What the policy needs to know about a fixture. */
 export interface Facts {
@@ -59,6 +59,8 @@ export interface Facts {
   managers?: ActorName[]
   /** A report: about what, and whether it is still open (then it is in the queue). */
   report?: { subject: Fixture; open: boolean }
+  /** An unsubscribe link whose signature is not ours. */
+  forged?: boolean
 }
 
 /** One subject in one state, as built through the app, with the unique word that marks it. */
@@ -161,6 +163,9 @@ export function mayView(a: ActorName, f: Fixture): boolean {
     case 'report':
       // Reports reach the moderators of the space; platform admins from every space (how they act on a trusted space).
       return a === 'admin' || moderates(a, x.space)
+    case 'unsubscribe':
+      // The signed link is the credential: whoever holds a real one may open it, signed in or not.
+      return !x.forged
     case 'event_attendees':
       // Who replied to an event: its organisers alone. A community's event is organised by those who moderate
       // the community; a person's event by that person (`managers`), not by platform admins.

@@ -102,14 +102,22 @@ function parse(raw: string, envelope: { from: string; to: string[] }): ReceivedM
   }
 }
 
-/** Starts an in-process SMTP server on a free port of 127.0.0.1 that keeps every message it receives. */
-export async function startMailbox(): Promise<Mailbox> {
+/**
+ * Starts an in-process SMTP server on a free port of 127.0.0.1 that keeps every message it receives;
+ * `refuse` names recipients it answers with 550 (a bounce).
+ */
+export async function startMailbox(options: { refuse?: (address: string) => boolean } = {}): Promise<Mailbox> {
   const messages: ReceivedMail[] = []
   const waiters = new Set<() => void>()
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // A server that refuses a recipient answers 550, as a real one does for a mailbox that does not exist.
+    onRcptTo(address, _session, callback) {
+      if (options.refuse?.(address.address.toLowerCase())) return callback(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }))
+      callback()
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
       stream.on('data', (c: Buffer) => chunks.push(c))

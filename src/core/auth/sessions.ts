@@ -25,6 +25,8 @@ export interface SessionUser extends ViewUser {
   trustedAt: string | null
   /** The zone their pages show times in and their forms read times in. */
   timeZone: string
+  /** When their address last refused our mail (core/mail/bounces.ts): list mail has stopped; pages tell them. */
+  mailBouncedAt: string | null
 }
 
 /** The signed-in person for a cookie token, or null if the session is unknown, expired, or the account suspended. One query. */
@@ -34,11 +36,12 @@ export async function loadSession(db: CoreDb, token: string): Promise<SessionUse
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.handle', 'users.name', 'users.email', 'users.email_verified_at', 'users.is_admin', 'users.suspended_at', 'users.created_at', 'users.trusted_at', 'users.time_zone', 'sessions.expires_at'])
+    .leftJoin('mail_bounces', 'mail_bounces.email', 'users.email')
+    .select(['mail_bounces.bounced_at', 'users.id', 'users.handle', 'users.name', 'users.email', 'users.email_verified_at', 'users.is_admin', 'users.suspended_at', 'users.created_at', 'users.trusted_at', 'users.time_zone', 'sessions.expires_at'])
     .where('sessions.id', '=', id)
     .executeTakeFirst()
   if (!row || row.expires_at <= new Date().toISOString() || row.suspended_at !== null) return null
-  return { id: row.id, handle: row.handle, name: row.name, email: row.email, emailVerified: row.email_verified_at !== null, isAdmin: Number(row.is_admin) === 1, sessionId: id, joinedAt: row.created_at, trustedAt: row.trusted_at, timeZone: row.time_zone }
+  return { id: row.id, handle: row.handle, name: row.name, email: row.email, emailVerified: row.email_verified_at !== null, isAdmin: Number(row.is_admin) === 1, sessionId: id, joinedAt: row.created_at, trustedAt: row.trusted_at, timeZone: row.time_zone, mailBouncedAt: row.bounced_at ?? null }
 }
 
 export async function destroySession(db: CoreDb, sessionId: string): Promise<void> {

@@ -74,6 +74,8 @@ export const securityPlugin = fp(
     app.addHook('preHandler', async (request, reply) => {
       // Nor on a path no route answers for this method: nothing is changed there, and it answers 404 or 405.
       if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/') || request.is404) return
+      // Nor where the URL itself carries a signed credential (one-click unsubscribe: RFC 8058 posts without cookies).
+      if (request.routeOptions.config.csrf === false) return
       await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())))
     })
   },

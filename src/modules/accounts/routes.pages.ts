@@ -10,6 +10,7 @@ import { parseInput } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 import type { Mail } from '../../core/mail/mailer.ts'
+import { isBounced } from '../../core/mail/bounces.ts'
 import {
   authenticate,
   findVisiblePerson,
@@ -158,6 +159,8 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     if (outcome.kind === 'unverified') return reply.render('accounts/verify-needed.njk', { title: 'Confirm your email address', email, noindex: true })
     await app.db.transaction().execute((trx) => startSession(app, request, reply, trx, outcome.userId))
     reply.setCookie(DEVICE_COOKIE, deviceValue(email), { httpOnly: true, sameSite: 'lax', path: '/sign-in', secure: app.config.secureCookies, signed: true, maxAge: 365 * 86400 })
+    // Their address refused our mail since they last came: tell them first (core/mail/bounces.ts).
+    if (await isBounced(app.db, email)) return reply.redirect(`/mail/delivery?next=${encodeURIComponent(next)}`, 303)
     return reply.redirect(next, 303)
   })
 

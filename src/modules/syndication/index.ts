@@ -5,6 +5,7 @@ import { syndicationPages } from './routes.pages.ts'
 import { syndicatedFeedPolicy } from './syndication.policy.ts'
 import { adminPanel } from './syndication.panels.ts'
 import { seedSyndication } from './syndication.seed.ts'
+import { importFeedJob, pollDueJob, pollFeedJob } from './syndication.jobs.ts'
 
 /** Feeds in: members' external blogs read politely and imported as posts credited to their source. */
 export const syndicationModule: AppModule = {
@@ -15,5 +16,6 @@ export const syndicationModule: AppModule = {
   pages: syndicationPages,
   panels: { admin: adminPanel },
   policies: [syndicatedFeedPolicy],
+  jobs: [pollDueJob, pollFeedJob, importFeedJob],
   seed: seedSyndication,
 }

@@ -7,6 +7,7 @@ import { createUser, signInAs, type TestUser } from '../../../test/support/facto
 import { FeedServer } from '../../../test/support/feed-server.ts'
 import { fetchFeed, FeedFetchError, isPrivateAddress } from './fetch.ts'
 import { pollFeed, POLL_INTERVAL_MS } from './poll.ts'
+import { pollDueJob } from './syndication.jobs.ts'
 
 const HOUR = 3_600_000
 const settings = { allowPrivate: true, timeoutMs: 500 }
@@ -20,7 +21,8 @@ for (const dialect of testDialects()) {
     let other: TestClient
 
     before(async () => {
-      t = await buildTestApp(dialect, { config: { syndicationAllowPrivate: true } })
+      // Jobs off: these tests poll by hand (the scheduled poll has its own test below).
+      t = await buildTestApp(dialect, { config: { syndicationAllowPrivate: true, jobs: { run: false, pollMs: 100 } } })
       feeds = await new FeedServer().start()
       owner = await createUser(t.db, { name: 'Ada Author' })
       client = new TestClient(t.app)
@@ -153,6 +155,30 @@ for (const dialect of testDialects()) {
       const again = await client.submit('/syndication', { url: `${feeds.base}/feed.json?x=1`, project: '' })
       assert.equal(again.statusCode, 422)
       assert.match(again.body, /already registered this feed/)
+    })
+  })
+}
+
+for (const dialect of testDialects()) {
+  describe(`feeds in: the scheduled poll on ${dialect}`, () => {
+    test('the repeating job enqueues a poll of each due feed, which the job runner works: the feed is read and its entries recorded', async () => {
+      const t = await buildTestApp(dialect, { config: { syndicationAllowPrivate: true } })
+      const feeds = await new FeedServer().start()
+      try {
+        const c = new TestClient(t.app)
+        await signInAs(t.db, c, (await createUser(t.db)).id)
+        feeds.publish({ id: 'j1', title: 'Read by a job', published: '2026-01-01T00:00:00.000Z' })
+        const res = await c.submit('/syndication', { url: `${feeds.base}/blog.atom`, project: '', auto_import: 'true' })
+        const id = /^\/syndication\/([^/?]+)/.exec(res.headers.location as string)![1]!
+        await pollDueJob.run({}, { id: 'manual', retryCount: 0, app: t.app })
+        const deadline = Date.now() + 20_000
+        while (Date.now() < deadline && !(await t.db.selectFrom('syndicated_feeds').select('polled_at').where('id', '=', id).executeTakeFirstOrThrow()).polled_at) await new Promise((r) => setTimeout(r, 100))
+        const items = await t.db.selectFrom('syndicated_items').select(['title', 'state']).where('feed_id', '=', id).execute()
+        assert.deepEqual(items.map((i) => ({ ...i })), [{ title: 'Read by a job', state: 'new' }])
+      } finally {
+        await feeds.stop()
+        await t.close()
+      }
     })
   })
 }

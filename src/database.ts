@@ -12,6 +12,7 @@ import type { ModerationTables } from './modules/moderation/moderation.tables.ts
 import type { ActionsTables } from './modules/actions/actions.tables.ts'
 import type { ReadingTables } from './modules/reading/reading.tables.ts'
 import type { SyndicationTables } from './modules/syndication/syndication.tables.ts'
+import type { DigestsTables } from './modules/digests/digests.tables.ts'
 import type { EventsTables } from './modules/events/events.tables.ts'
 
 /**
@@ -19,7 +20,7 @@ import type { EventsTables } from './modules/events/events.tables.ts'
  * then each module's own. Nothing in core/ or modules/ sees this type; each works through an
  * executor narrowed to its own tables.
  */
-export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, EventsTables, ActionsTables, ReadingTables, SyndicationTables, ModerationTables {}
+export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, EventsTables, ActionsTables, ReadingTables, SyndicationTables, DigestsTables, ModerationTables {}
 
 /** The whole database, typed: for tests, benchmarks and tools that look across modules. */
 export function wholeDatabase(handle: DatabaseHandle): Kysely<Database> {

@@ -20,6 +20,7 @@ import {
   insertAccount,
   insertEmailToken,
   listSuspended,
+  mailableAccounts,
   liveTokenOwner,
   markVerified,
   peopleByIds as peopleRowsByIds,
@@ -62,6 +63,11 @@ export async function peopleByIds(db: Db, ids: readonly string[]): Promise<Map<s
 /** People with a public presence by handle (keyed by lowercase handle): whom one can mention, credit, add to a team or invite. */
 export async function peopleByHandles(db: Db, handles: readonly string[]): Promise<Map<string, Person>> {
   return publicPeopleByHandles(db, handles)
+}
+
+/** Who among `ids` may be sent list mail (digests): confirmed, not suspended; with their address and standing. */
+export async function mailRecipients(db: Db, ids: readonly string[]): Promise<Array<{ id: string; email: string; isAdmin: boolean; timeZone: string }>> {
+  return mailableAccounts(db, ids)
 }
 
 /** The id of the account with this address, or null: to attach an invitation. Never reveal the answer to the inviter. */

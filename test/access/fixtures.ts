@@ -352,7 +352,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
   await buildEvents({ t, c, add, community, redirected, hideByReport })
   // ---------------------------------------------------------------- practical actions and the reading list (test/access/reading.fixtures.ts)
-  await buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId: ph.id })
+  await buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId: ph.id, fixtures })
   // ---------------------------------------------------------------- unsubscribe links (test/access/mail.fixtures.ts)
   buildUnsubscribeLinks({ t, add, userId: userIds.member! })
 

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts'
 import type { Kind, Policy, Resources } from './access/can.ts'
 import type { JobDefinition, Jobs } from './jobs/jobs.ts'
 import type { MailList } from './mail/unsubscribe.ts'
+import type { ActivitySource, Followable } from './activity.ts'
 
 export interface NavItem {
   href: string
@@ -69,6 +70,10 @@ export interface AppModule {
    * `composeListMail` carries a one-click unsubscribe that calls the list's `unsubscribe`.
    */
   mailLists?: MailList[]
+  /** Kinds of things people can follow that this module owns, by kind ('project', 'tag'…): see core/activity.ts. */
+  followables?: Record<string, Followable>
+  /** Kinds of activity this module's content makes (new posts, threads, events), by type, for timelines and digests. */
+  activitySources?: Record<string, ActivitySource>
 }
 
 /** Renders one module's section on another module's page. */

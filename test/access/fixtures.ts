@@ -18,6 +18,7 @@ import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } f
 import { buildEvents } from './events.fixtures.ts'
 import { buildReading } from './reading.fixtures.ts'
 import { buildUnsubscribeLinks } from './mail.fixtures.ts'
+import { buildFollows } from './follows.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -371,6 +372,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   people.suspended.facts.person!.suspended = true
   // Those use cases ran outside a request: empty the page cache as any write through the app does.
   t.app.pageCache.invalidate()
+  // ---------------------------------------------------------------- follows, timelines and digests (test/access/follows.fixtures.ts)
+  await buildFollows({ t, c, userIds, communities: VISIBILITIES.map((v) => community[v].spaceId), projects: [pp.id, ph.id], organisations: [op.id, oh.id], tags: Object.values(TAG) })
 
   const relations: Relation[] = [
     {

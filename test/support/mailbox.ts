@@ -104,9 +104,9 @@ function parse(raw: string, envelope: { from: string; to: string[] }): ReceivedM
 
 /**
  * Starts an in-process SMTP server on a free port of 127.0.0.1 that keeps every message it receives;
- * `refuse` names recipients it answers with 550 (a bounce).
+ * `refuse` names recipients it answers with 550 (a bounce); `delayMs` makes it slow to accept each recipient.
  */
-export async function startMailbox(options: { refuse?: (address: string) => boolean } = {}): Promise<Mailbox> {
+export async function startMailbox(options: { refuse?: (address: string) => boolean; delayMs?: number } = {}): Promise<Mailbox> {
   const messages: ReceivedMail[] = []
   const waiters = new Set<() => void>()
   const server = new SMTPServer({
@@ -116,7 +116,9 @@ export async function startMailbox(options: { refuse?: (address: string) => bool
     // A server that refuses a recipient answers 550, as a real one does for a mailbox that does not exist.
     onRcptTo(address, _session, callback) {
       if (options.refuse?.(address.address.toLowerCase())) return callback(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }))
-      callback()
+      // A slow server (delayMs): a sender killed meanwhile has not sent the message.
+      if (options.delayMs) setTimeout(() => callback(), options.delayMs)
+      else callback()
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = []

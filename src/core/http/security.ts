@@ -6,6 +6,13 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A CSRF token for a form a panel renders (the page's own forms get `csrfToken` in their template). */
+    formToken: (() => string) | null
+  }
+}
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
@@ -64,6 +71,14 @@ export const securityPlugin = fp(
       },
     })
     await app.register(rateLimit, { global: false })
+
+    // A CSRF token for forms rendered outside the page template (a panel's button): the same as the layout's,
+    // made once per request (a second generateCsrf on a first visit would set a second secret and void the first).
+    app.decorateRequest('formToken', null)
+    app.addHook('onRequest', async (request, reply) => {
+      let token: string | null = null
+      request.formToken = () => (token ??= reply.generateCsrf())
+    })
 
     // PostgreSQL refuses text containing NUL; no legitimate input has it, so refuse it everywhere with a clear 400.
     app.addHook('preValidation', async (request) => {

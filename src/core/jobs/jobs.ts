@@ -45,6 +45,8 @@ export interface JobDefinition<P extends object = object> {
   expireSeconds?: number
   /** Repeat on a cron pattern (five fields, UTC): enqueued with `{}` at each match, once across processes. */
   cron?: string
+  /** Seconds a finished or failed run stays listed (and its `key` taken); default 14 days. Frequent jobs keep less. */
+  keepSeconds?: number
 }
 
 /** Declares a job (the payload type travels with it, so `enqueue` is checked against it). */
@@ -55,7 +57,7 @@ export function defineJob<P extends object>(definition: JobDefinition<P>): JobDe
 
 export const defaultRetry: RetryPolicy = { limit: 3, delaySeconds: 30, backoff: true }
 export const defaultExpireSeconds = 15 * 60
-/** How long finished and failed jobs stay listed (and a `key` keeps refusing a duplicate). */
+/** How long finished and failed jobs stay listed (and a `key` keeps refusing a duplicate), unless a job says. */
 export const keepSeconds = 14 * 24 * 3600
 
 export interface EnqueueOptions {

@@ -40,7 +40,7 @@ export async function createPgBossJobs(database: Kysely<{}>, connectionString: s
         retryDelay: retry.delaySeconds,
         retryBackoff: retry.backoff,
         expireInSeconds: job.expireSeconds ?? defaultExpireSeconds,
-        deleteAfterSeconds: keepSeconds,
+        deleteAfterSeconds: job.keepSeconds ?? keepSeconds,
       })
       ready.catch(() => queues.delete(job.name))
       queues.set(job.name, ready)

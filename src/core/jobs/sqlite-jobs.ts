@@ -85,13 +85,14 @@ export function createSqliteJobs(database: Kysely<{}>, log: FastifyBaseLogger, o
   async function settle(job: JobsTable, err: unknown): Promise<void> {
     const at = new Date().toISOString()
     let q = db.updateTable('jobs').where('id', '=', job.id).where('state', '=', 'active').where('started_at', '=', job.started_at)
+    const keep = definitions.get(job.name)?.keepSeconds ?? keepSeconds
     if (err === null) {
-      q = q.set({ state: 'completed', completed_at: at, keep_until: later(keepSeconds) })
+      q = q.set({ state: 'completed', completed_at: at, keep_until: later(keep) })
     } else if (job.retry_count < job.retry_limit) {
       const policy = { limit: job.retry_limit, delaySeconds: job.retry_delay, backoff: job.retry_backoff === 1 }
       q = q.set({ state: 'retry', retry_count: job.retry_count + 1, start_after: later(retryDelaySeconds(policy, job.retry_count)), error: errorText(err) })
     } else {
-      q = q.set({ state: 'failed', completed_at: at, keep_until: later(keepSeconds), error: errorText(err) })
+      q = q.set({ state: 'failed', completed_at: at, keep_until: later(keep), error: errorText(err) })
     }
     await q.execute()
   }
@@ -153,7 +154,7 @@ export function createSqliteJobs(database: Kysely<{}>, log: FastifyBaseLogger, o
           id, name: job.name, payload: JSON.stringify(payload), state: 'created', retry_count: 0,
           retry_limit: retry.limit, retry_delay: retry.delaySeconds, retry_backoff: retry.backoff ? 1 : 0,
           expire_seconds: job.expireSeconds ?? defaultExpireSeconds, start_after: (options.startAfter ?? new Date()).toISOString(),
-          started_at: null, completed_at: null, error: null, keep_until: later(keepSeconds), created_at: at,
+          started_at: null, completed_at: null, error: null, keep_until: later(job.keepSeconds ?? keepSeconds), created_at: at,
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .executeTakeFirst()

@@ -30,6 +30,7 @@ export function buildChrome(nav: NavItem[]) {
     if (!user) return item('/sign-in', 'Sign in', currentPath, true, block, extraClass) + item('/sign-up', 'Create an account', currentPath, true, block, extraClass)
     const count = notificationCount ? ` <span class="openly-count">${notificationCount}<span class="govuk-visually-hidden"> unread</span></span>` : ''
     return (
+      item('/timeline', 'Timeline', currentPath, false, block, extraClass) +
       item('/notifications', `Notifications${count}`, currentPath, false, block, extraClass) +
       item(`/people/${esc(user.handle)}`, 'Your profile', currentPath, false, block, extraClass) +
       (user.isAdmin ? item('/admin', 'Admin', currentPath, false, block, extraClass) : '') +

@@ -25,13 +25,6 @@ declare module 'fastify' {
     views: nunjucks.Environment
     assets: CompiledAssets
   }
-  interface FastifyRequest {
-    /**
-     * This request's CSRF token, made once (a second generateCsrf on a first visit would set a second secret and
-     * void the first token): for panels that hold a form on a page rendered for a signed-in reader.
-     */
-    formToken(): string
-  }
   interface FastifyReply {
     /** Renders a template with the page's common context (user, CSRF token, navigation) and sends it. */
     render(template: string, data?: Record<string, unknown>): FastifyReply
@@ -54,13 +47,6 @@ export const viewsPlugin = fp(
     views.addGlobal('baseUrl', config.baseUrl)
     app.decorate('views', views)
     app.decorate('assets', assets)
-    app.decorateRequest('formToken', function (): string {
-      throw new Error('formToken is set per request')
-    })
-    app.addHook('onRequest', async (request, reply) => {
-      let token: string | null = null
-      request.formToken = () => (token ??= reply.generateCsrf())
-    })
 
     app.decorateReply('render', function (this: any, template: string, data: Record<string, unknown> = {}) {
       const request = this.request
@@ -72,7 +58,7 @@ export const viewsPlugin = fp(
         ...data,
         user,
         timeZone: user?.timeZone ?? DEFAULT_TIME_ZONE,
-        csrfToken: needsToken ? request.formToken() : null,
+        csrfToken: needsToken ? (request.formToken?.() ?? this.generateCsrf()) : null,
         currentPath: request.url.split('?')[0],
         errorList: data.errors ? errorList(data.errors as Record<string, string>) : undefined,
       }

@@ -319,16 +319,15 @@ export async function clearFailures(db: AccountsDb, email: string, ip: string): 
   await db.deleteFrom('sign_in_failures').where('email_hash', '=', emailHash(email)).where('address_hash', '=', addressHash(ip)).execute()
 }
 
-/** Addresses to mail, for lists people subscribed to: confirmed, not suspended accounts only (one query). */
-export async function mailableAccounts(db: AccountsDb, ids: readonly string[]): Promise<Array<{ id: string; email: string; isAdmin: boolean; timeZone: string }>> {
+/** Where and how to write to these people: address, name, time zone; only confirmed, unsuspended accounts. */
+export async function mailRecipientRows(db: AccountsDb, ids: readonly string[]) {
   const unique = [...new Set(ids)]
-  if (unique.length === 0) return []
-  const rows = await db
+  if (!unique.length) return []
+  return db
     .selectFrom('users')
-    .select(['id', 'email', 'is_admin', 'time_zone'])
+    .select(['id', 'email', 'name', 'handle', 'time_zone', 'is_admin'])
     .where('id', 'in', unique)
     .where('email_verified_at', 'is not', null)
     .where('suspended_at', 'is', null)
     .execute()
-  return rows.map((r) => ({ id: r.id, email: r.email, isAdmin: Boolean(Number(r.is_admin)), timeZone: r.time_zone }))
 }

@@ -20,10 +20,10 @@ import {
   insertAccount,
   insertEmailToken,
   listSuspended,
-  mailableAccounts,
   liveTokenOwner,
   markVerified,
   peopleByIds as peopleRowsByIds,
+  mailRecipientRows,
   personByHandle,
   currentHandle,
   publicPeopleByHandles,
@@ -63,11 +63,6 @@ export async function peopleByIds(db: Db, ids: readonly string[]): Promise<Map<s
 /** People with a public presence by handle (keyed by lowercase handle): whom one can mention, credit, add to a team or invite. */
 export async function peopleByHandles(db: Db, handles: readonly string[]): Promise<Map<string, Person>> {
   return publicPeopleByHandles(db, handles)
-}
-
-/** Who among `ids` may be sent list mail (digests): confirmed, not suspended; with their address and standing. */
-export async function mailRecipients(db: Db, ids: readonly string[]): Promise<Array<{ id: string; email: string; isAdmin: boolean; timeZone: string }>> {
-  return mailableAccounts(db, ids)
 }
 
 /** The id of the account with this address, or null: to attach an invitation. Never reveal the answer to the inviter. */
@@ -315,3 +310,20 @@ export async function personForAdmin(db: Db, actor: Actor, handle: string): Prom
   return person
 }
 
+
+/** Someone a module may send mail to: a confirmed, unsuspended account. */
+export interface MailRecipient {
+  id: string
+  email: string
+  name: string
+  handle: string
+  timeZone: string
+  /** The reader the mail is composed for (what it may include is decided as this actor). */
+  actor: Actor & { userId: string }
+}
+
+/** The people among `ids` who can be mailed, keyed by id (unconfirmed and suspended accounts are left out). */
+export async function mailRecipients(db: Db, ids: readonly string[]): Promise<Map<string, MailRecipient>> {
+  const rows = await mailRecipientRows(db, ids)
+  return new Map(rows.map((r) => [r.id, { id: r.id, email: r.email, name: r.name, handle: r.handle, timeZone: r.time_zone, actor: { userId: r.id, isAdmin: Number(r.is_admin) === 1 } }]))
+}

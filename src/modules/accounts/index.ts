@@ -7,7 +7,7 @@ import { migration as createProfiles } from './migrations/20261130T090100_accoun
 import { migration as failuresByAddress } from './migrations/20261130T090600_accounts_sign_in_failures_by_address.ts'
 import { migration as handleRedirects } from './migrations/20261130T170200_accounts_create_handle_redirects.ts'
 import { insertAccount, listedHandles } from './accounts.queries.ts'
-import { indexPerson } from './accounts.ts'
+import { indexPerson, peopleByIds } from './accounts.ts'
 import { personPolicy } from './accounts.policy.ts'
 import { personModeration } from './accounts.moderation.ts'
 import { accountsPages } from './routes.pages.ts'
@@ -43,5 +43,15 @@ export const accountsModule: AppModule = {
       const note = p.isAdmin ? `${p.name}, platform admin` : newcomer ? `${p.name}, a new account (content with links waits for approval)` : `${p.name}, ${p.role}`
       accounts.push({ email: p.email, password: DEMO_PASSWORD, note })
     }
+  },
+  followables: {
+    // People with a public presence (a person always sees their own profile, and admins every profile, as the policy says).
+    person: {
+      label: 'person',
+      async load(db, actor, ids) {
+        const people = await peopleByIds(db, ids)
+        return new Map([...people.values()].filter((p) => p.public || p.id === actor.userId || actor.isAdmin).map((p) => [p.id, { title: p.name, url: `/people/${p.handle}` }]))
+      },
+    },
   },
 }

@@ -23,7 +23,7 @@ export const personPanel: PanelProvider = async (request, person) => {
     counts,
     moreHref: `/actions?author=${encodeURIComponent(person.slug)}`,
     form: self ? { back: `/people/${person.slug}`, values: {}, projectItems: [{ value: '', text: 'None' }, ...choices!] } : null,
-    csrfToken: self ? request.formToken() : null,
+    csrfToken: self ? request.formToken!() : null,
     viewerId: actor.userId,
   })
 }

@@ -6,6 +6,8 @@ import { communitiesApi } from './routes.api.ts'
 import { communitiesOfPerson, listCommunities, memberCounts, membersOnlyCommunities, publicSitemapEntries } from './communities.queries.ts'
 import { documentModeration, replyModeration, threadModeration } from './communities.moderation.ts'
 import { seedCommunities } from './communities.seed.ts'
+import { communityFollowable, threadActivity } from './communities.follows.ts'
+import { migration as threadsActivityIndex } from './migrations/20261130T200300_communities_threads_activity_index.ts'
 import { documentPolicy, replyPolicy, threadPolicy } from './communities.policy.ts'
 
 /** Communities of practice: spaces with members, discussions, a library, and posts attached to them. */
@@ -13,7 +15,7 @@ export const communitiesModule: AppModule = {
   id: 'communities',
   dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T150000_communities_create': create },
+  migrations: { '20261123T150000_communities_create': create, '20261130T200300_communities_threads_activity_index': threadsActivityIndex },
   pages: communitiesPages,
   api: communitiesApi,
   nav: [{ href: '/communities', text: 'Communities' }],
@@ -46,4 +48,6 @@ export const communitiesModule: AppModule = {
     { type: 'reply', label: 'Replies' },
   ],
   seed: seedCommunities,
+  followables: { community: communityFollowable },
+  activitySources: { thread: threadActivity },
 }

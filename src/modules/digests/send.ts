@@ -39,11 +39,11 @@ export async function sendBatch(app: FastifyInstance, digestId: string, userIds:
   const digest = await findDigestById(app.db, digestId)
   if (!digest || !digest.published_at) return
   const pending = await stillPending(app.db, digestId, userIds)
-  const recipients = await mailRecipients(app.db, pending)
+  const recipients = [...(await mailRecipients(app.db, pending)).values()]
   const mailable = new Set(recipients.map((r) => r.id))
   const page = `${app.config.baseUrl}/digests/${digest.slug}`
   for (const r of recipients) {
-    const entries = await digestEntries(app.db, { userId: r.id, isAdmin: r.isAdmin }, digest, app.config.baseUrl)
+    const entries = await digestEntries(app.db, r.actor, digest, app.config.baseUrl)
     const body = mailBody(digest.title, digest.intro, digest.intro_html, entries, page)
     const outcome = await app.mailer.deliver(composeListMail(app.config, digestList, { to: r.email, userId: r.id, subject: digest.title, ...body }))
     await markDelivery(app.db, digestId, r.id, outcome, now())

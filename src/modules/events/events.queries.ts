@@ -1,6 +1,7 @@
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { EventsDb, EventsTable, OrganiserKind } from './events.tables.ts'
+import { inWindow, type ActivityWindow } from '../../core/activity.ts'
 
 export type EventRow = EventsTable
 
@@ -122,4 +123,33 @@ export async function setEventHiddenAt(db: EventsDb, id: string, at: string | nu
 export async function eventIdsOrganisedBy(db: EventsDb, userId: string): Promise<string[]> {
   const rows = await db.selectFrom('events').select('id').where('organiser_kind', '=', 'person').where('organiser_id', '=', userId).orderBy('starts_at', 'desc').limit(500).execute()
   return rows.map((r) => r.id)
+}
+
+/** The events among `ids` the actor may see (hidden ones: their organisers and moderators). */
+export async function visibleEventsByIds(db: EventsDb, actor: Actor, ids: string[]) {
+  if (!ids.length) return []
+  return db.selectFrom('events').select(['id', 'slug', 'title']).where('id', 'in', ids).where((eb) => visibleTo(actor, eb, EVENT_ACCESS)).execute()
+}
+
+/**
+ * Events the actor may see, announced by these organisers or in these communities, in a window of the activity
+ * timeline (by when they were announced). Hidden events are left out.
+ */
+export async function eventActivityRows(db: EventsDb, actor: Actor, organisers: Array<{ kind: OrganiserKind; id: string }>, communities: string[], window: ActivityWindow) {
+  const at = new Date().toISOString()
+  return db
+    .selectFrom('events')
+    .select(['id', 'slug', 'title', 'excerpt', 'starts_at', 'created_at', 'organiser_kind', 'organiser_id', 'space_id', 'cancelled_at'])
+    .where('events.hidden_at', 'is', null)
+    .where((eb) => visibleTo(actor, eb, EVENT_ACCESS))
+    .where((eb) => inWindow(eb, 'event', 'events.created_at', 'events.id', window, at))
+    .where((eb) => {
+      const any = organisers.map((o) => eb.and([eb('events.organiser_kind', '=', o.kind), eb('events.organiser_id', '=', o.id)]))
+      if (communities.length) any.push(eb('events.space_id', 'in', communities))
+      return any.length ? eb.or(any) : eb.val(false)
+    })
+    .orderBy('events.created_at', 'desc')
+    .orderBy('events.id', 'desc')
+    .limit(window.limit)
+    .execute()
 }

@@ -9,6 +9,7 @@ import { eventPolicy, notesPolicy, sessionPolicy } from './events.policy.ts'
 import { eventModeration, notesModeration, sessionModeration } from './events.moderation.ts'
 import { homePanel, subjectPanel } from './events.panels.ts'
 import { seedEvents } from './events.seed.ts'
+import { eventActivity, eventFollowable } from './events.follows.ts'
 
 /** Events: in person, online or hybrid, with replies and a waiting list, calendars, notes afterwards, and unconference mode. */
 export const eventsModule: AppModule = {
@@ -38,4 +39,6 @@ export const eventsModule: AppModule = {
     { type: 'session_notes', label: 'Session notes' },
   ],
   seed: seedEvents,
+  followables: { event: eventFollowable },
+  activitySources: { event: eventActivity },
 }

@@ -3,7 +3,7 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261123T110000_organisations_create.ts'
 import { migration as memberRequests } from './migrations/20261130T090500_organisations_create_member_requests.ts'
 import { findOrganisationById, publicOrganisationPaths } from './organisations.queries.ts'
-import { directorySummary, organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
+import { directorySummary, organisationsByIds, organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
 import { organisationPolicy } from './organisations.policy.ts'
 import { seedOrganisations } from './organisations.seed.ts'
 import { organisationApi } from './routes.api.ts'
@@ -44,4 +44,7 @@ export const organisationsModule: AppModule = {
   policies: [organisationPolicy],
   searchTypes: [{ type: 'organisation', label: 'Organisations' }],
   seed: seedOrganisations,
+  followables: {
+    organisation: { label: 'organisation', load: async (db, actor, ids) => new Map([...(await organisationsByIds(db, actor, ids)).values()].map((o) => [o.id, { title: o.name, url: `/organisations/${o.slug}` }])) },
+  },
 }

@@ -11,6 +11,7 @@ import { listPosts, type ListOptions } from './posts.ts'
 import { commentModeration, postModeration } from './posts.moderation.ts'
 import { commentPolicy, postPolicy } from './posts.policy.ts'
 import { seedPosts } from './posts.seed.ts'
+import { postActivity, tagFollowable } from './posts.follows.ts'
 
 /** A timeline of the latest 10 posts the reader may see, for another module's page. */
 function timeline(filter: (id: string) => ListOptions, heading: string, links: (slug: string) => { moreHref: string | null; feedHref: string }) {
@@ -43,4 +44,6 @@ export const postsModule: AppModule = {
   policies: [postPolicy, commentPolicy],
   searchTypes: [{ type: 'post', label: 'Posts' }],
   seed: seedPosts,
+  followables: { tag: tagFollowable },
+  activitySources: { post: postActivity },
 }

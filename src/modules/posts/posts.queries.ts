@@ -2,6 +2,7 @@ import { now } from '../../core/db/ids.ts'
 import { publiclyVisible, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { PostsDb, PostsTable, PostSourcesTable } from './posts.tables.ts'
+import { inWindow, type ActivityWindow } from '../../core/activity.ts'
 
 /** The policy's view of the posts table: every read path passes these to visibleTo. */
 export const POST_COLUMNS = { space: 'posts.space_id', visibleFrom: 'posts.published_at', author: 'posts.author_id', hidden: 'posts.hidden_at' } as const
@@ -277,4 +278,62 @@ export async function findPostSource(db: PostsDb, postId: string): Promise<PostS
 /** Sets what an imported post shows: the sanitised original HTML, and the original date. */
 export async function setImportedBody(db: PostsDb, id: string, bodyHtml: string, publishedAt: string): Promise<void> {
   await db.updateTable('posts').set({ body_html: bodyHtml, published_at: publishedAt }).where('id', '=', id).execute()
+}
+
+/**
+ * Published posts the actor may read about any of these subjects (by or with a person, of a project, an
+ * organisation or a community, with a tag), in a window of the activity timeline, newest first; with the
+ * subjects each one matched (core/activity.ts). Hidden posts are left out, for moderators too.
+ * One query per kind of subject, each along its own index (one query with OR would sort every match), then merged.
+ */
+export async function postActivityRows(db: PostsDb, actor: Actor, about: { people: string[]; projects: string[]; organisations: string[]; communities: string[]; tags: string[] }, window: ActivityWindow) {
+  const at = now()
+  const base = () =>
+    db
+      .selectFrom('posts')
+      .select(['posts.id', 'posts.slug', 'posts.title', 'posts.excerpt', 'posts.published_at', 'posts.project_id', 'posts.organisation_id', 'posts.space_id'])
+      .where('posts.status', '=', 'published')
+      .where('posts.hidden_at', 'is', null)
+      .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
+      .where((eb) => inWindow(eb, 'post', 'posts.published_at', 'posts.id', window, at))
+      .orderBy('posts.published_at', 'desc')
+      .orderBy('posts.id', 'desc')
+      .limit(window.limit)
+  const branches = [
+    about.projects.length ? base().where('posts.project_id', 'in', about.projects).execute() : [],
+    about.organisations.length ? base().where('posts.organisation_id', 'in', about.organisations).execute() : [],
+    about.communities.length ? base().where('posts.space_id', 'in', about.communities).execute() : [],
+    about.people.length ? base().innerJoin('post_authors', 'post_authors.post_id', 'posts.id').where('post_authors.user_id', 'in', about.people).execute() : [],
+    about.tags.length ? base().innerJoin('post_tags', 'post_tags.post_id', 'posts.id').where('post_tags.tag', 'in', about.tags).execute() : [],
+  ]
+  const merged = new Map((await Promise.all(branches)).flat().map((r) => [r.id, r]))
+  const rows = [...merged.values()].sort((a, b) => (a.published_at! === b.published_at! ? (a.id < b.id ? 1 : -1) : a.published_at! < b.published_at! ? 1 : -1)).slice(0, window.limit)
+  const ids = rows.map((r) => r.id)
+  const [authors, tags] = ids.length
+    ? await Promise.all([
+        about.people.length ? db.selectFrom('post_authors').select(['post_id', 'user_id']).where('post_id', 'in', ids).where('user_id', 'in', about.people).execute() : [],
+        about.tags.length ? db.selectFrom('post_tags').select(['post_id', 'tag']).where('post_id', 'in', ids).where('tag', 'in', about.tags).execute() : [],
+      ])
+    : [[], []]
+  return rows.map((r) => ({ ...r, authorIds: authors.filter((a) => a.post_id === r.id).map((a) => a.user_id), tags: tags.filter((t) => t.post_id === r.id).map((t) => t.tag) }))
+}
+
+/** Which of these tags some post the actor may read carries (a tag exists for a reader through its posts): one indexed probe per tag. */
+export async function visibleTags(db: PostsDb, actor: Actor, tags: string[]): Promise<string[]> {
+  const at = now()
+  const found = await Promise.all(
+    [...new Set(tags)].map(async (tag) => {
+      const row = await db
+        .selectFrom('post_tags')
+        .innerJoin('posts', 'posts.id', 'post_tags.post_id')
+        .select('post_tags.tag')
+        .where('post_tags.tag', '=', tag)
+        .where('posts.status', '=', 'published')
+        .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
+        .limit(1)
+        .executeTakeFirst()
+      return row ? tag : null
+    }),
+  )
+  return found.filter((t) => t !== null)
 }

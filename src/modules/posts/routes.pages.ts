@@ -360,6 +360,8 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
       metaDescription: `Posts and weeknotes tagged “${tag}” on Openly.`,
       feeds: feedLinks(`/tags/${tag}`, `Posts tagged ${tag}`),
       breadcrumbs: [{ text: 'Posts', href: '/posts' }],
+      // Other modules' sections about the tag (the Follow button).
+      sections: await app.panels(request, 'tag', { id: tag, slug: tag }),
     })
   })
 

@@ -4,7 +4,7 @@ import { migration as create } from './migrations/20261123T111000_projects_creat
 import { migration as organisationRequests } from './migrations/20261130T090300_projects_organisation_requests.ts'
 import { can } from '../../core/access/can.ts'
 import { findProjectById, listProjects, projectsOfOrganisation, publicProjectPaths } from './projects.queries.ts'
-import { projectsOfPerson, setProjectHidden } from './projects.ts'
+import { projectsByIds, projectsOfPerson, setProjectHidden } from './projects.ts'
 import { projectPolicy } from './projects.policy.ts'
 import { seedProjects } from './projects.seed.ts'
 import { projectApi } from './routes.api.ts'
@@ -60,4 +60,7 @@ export const projectsModule: AppModule = {
   policies: [projectPolicy],
   searchTypes: [{ type: 'project', label: 'Projects' }],
   seed: seedProjects,
+  followables: {
+    project: { label: 'project', load: async (db, actor, ids) => new Map([...(await projectsByIds(db, actor, ids)).values()].map((p) => [p.id, { title: p.name, url: `/projects/${p.slug}` }])) },
+  },
 }

@@ -169,6 +169,8 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       canPitch: sessions ? await can(db, actor, 'contribute', 'event', facts) : false,
       jsonLd: eventJsonLd(base, card, event.venue, onlineUrl),
       flash: flashOf(request),
+      // Other modules' sections about the event (the Follow button).
+      sections: await app.panels(request, 'event', { id: event.id, slug: event.slug }),
     })
   })
 

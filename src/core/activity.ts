@@ -1,0 +1,84 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import type { Db } from './db/database.ts'
+import type { Actor } from './access/policy.ts'
+import type { Cursor } from './http/pagination.ts'
+
+/**
+ * Following and activity: the registries content modules declare in their manifests, so that the follows module
+ * (timelines, notifications, digests) needs no module's tables and a new module (challenges) adds itself.
+ * Activity is read from the content itself, as the reader, whenever it is shown or sent: nothing is copied, so
+ * access, hiding and deletion are always current.
+ */
+
+/** Something a person follows: `{ kind: 'project', id }`; a tag's id is the tag itself. */
+export interface SubjectRef {
+  kind: string
+  id: string
+}
+
+/** A kind of thing people can follow (`followables: { project: … }` in the manifest). */
+export interface Followable {
+  /** Singular, lower case: 'project'. */
+  label: string
+  /** Those of `ids` the actor may see now, with their name and page. */
+  load(db: Db, actor: Actor, ids: string[]): Promise<Map<string, { title: string; url: string }>>
+}
+
+/** One thing that happened: a post published, a thread started, an event announced. */
+export interface ActivityItem {
+  /** The source's key in `activitySources` (e.g. 'post'). */
+  type: string
+  id: string
+  title: string
+  url: string
+  /** Plain text, a sentence or two. */
+  summary: string
+  /** When it happened (became visible): the timeline's order. */
+  at: string
+  /** Which of the subjects asked about it is about. */
+  subjects: SubjectRef[]
+}
+
+/** The window of a read: newest first, before the cursor, after `since`, at most `limit`. */
+export interface ActivityWindow {
+  before: Cursor | null
+  since: string | null
+  limit: number
+}
+
+/**
+ * A kind of activity (`activitySources: { post: … }` in the manifest): what the module's content about these
+ * subjects the actor may see now, newest first. People choose per source how they hear of it.
+ */
+export interface ActivitySource {
+  /** Plural, for settings: 'New posts and weeknotes'. */
+  label: string
+  list(db: Db, actor: Actor, subjects: SubjectRef[], window: ActivityWindow): Promise<ActivityItem[]>
+}
+
+/** The ids of the subjects of one kind. */
+export const idsOf = (subjects: SubjectRef[], kind: string) => subjects.filter((s) => s.kind === kind).map((s) => s.id)
+
+/**
+ * SQL for one source's rows inside a window: at or before now, after `since`, and before the cursor of the merged
+ * timeline, whose ids are `<type>:<id>` so that rows of different sources at the same instant still have one order.
+ */
+export function inWindow(eb: ExpressionBuilder<any, any>, type: string, atColumn: string, idColumn: string, window: ActivityWindow, at: string): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [eb(eb.ref(atColumn), '<=', at)]
+  if (window.since) conditions.push(eb(eb.ref(atColumn), '>', window.since))
+  const c = window.before
+  if (c) {
+    const [cType, cId] = [c.id.slice(0, c.id.indexOf(':')), c.id.slice(c.id.indexOf(':') + 1)]
+    const sameInstant = type < cType ? sql<SqlBool>`1 = 1` : type > cType ? sql<SqlBool>`1 = 0` : eb(eb.ref(idColumn), '<', cId)
+    conditions.push(eb.or([eb(eb.ref(atColumn), '<', c.at), eb.and([eb(eb.ref(atColumn), '=', c.at), sameInstant])]))
+  }
+  return eb.and(conditions)
+}
+
+/** The merged order of activity: newest first, then by `<type>:<id>` descending (as `inWindow` pages). */
+export function byRecency(a: ActivityItem, b: ActivityItem): number {
+  if (a.at !== b.at) return a.at < b.at ? 1 : -1
+  const ka = `${a.type}:${a.id}`
+  const kb = `${b.type}:${b.id}`
+  return ka < kb ? 1 : ka > kb ? -1 : 0
+}

@@ -1,0 +1,31 @@
+import { spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
+import { inWindow, type ActivityWindow } from '../../core/activity.ts'
+import type { CommunitiesDb } from './communities.tables.ts'
+
+/** The communities among `ids` the actor may see (a members-only one: its active members only). */
+export async function visibleCommunitiesByIds(db: CommunitiesDb, actor: Actor, ids: string[]) {
+  if (!ids.length) return []
+  return db.selectFrom('communities').select(['id', 'slug', 'name']).where('id', 'in', ids).where((eb) => spaceVisible(actor, eb, 'communities.id')).execute()
+}
+
+/** Threads the actor may read, started in these communities or by these people, in a window of the activity timeline. Hidden threads are left out. */
+export async function threadActivityRows(db: CommunitiesDb, actor: Actor, about: { communities: string[]; people: string[] }, window: ActivityWindow) {
+  const at = new Date().toISOString()
+  return db
+    .selectFrom('threads')
+    .innerJoin('communities', 'communities.id', 'threads.space_id')
+    .select(['threads.id', 'threads.title', 'threads.body', 'threads.space_id', 'threads.author_id', 'threads.created_at', 'communities.slug as communitySlug', 'communities.name as communityName'])
+    .where('threads.hidden_at', 'is', null)
+    .where((eb) => visibleTo(actor, eb, { space: 'threads.space_id', author: 'threads.author_id', hidden: 'threads.hidden_at' }, at))
+    .where((eb) => inWindow(eb, 'thread', 'threads.created_at', 'threads.id', window, at))
+    .where((eb) => {
+      const any = []
+      if (about.communities.length) any.push(eb('threads.space_id', 'in', about.communities))
+      if (about.people.length) any.push(eb('threads.author_id', 'in', about.people))
+      return any.length ? eb.or(any) : eb.val(false)
+    })
+    .orderBy('threads.created_at', 'desc')
+    .orderBy('threads.id', 'desc')
+    .limit(window.limit)
+    .execute()
+}

@@ -1,0 +1,45 @@
+import { test, describe, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { testConfig } from '../../../test/support/app.ts'
+import { TestClient } from '../../../test/support/client.ts'
+import { signInAs } from '../../../test/support/factories.ts'
+import { buildApp } from '../../app.ts'
+import { migrate, seedIfEmpty } from '../../core/db/setup.ts'
+import type { DatabaseHandle } from '../../core/db/database.ts'
+import { modules } from '../../modules.ts'
+import { wholeDatabase } from '../../database.ts'
+
+for (const dialect of testDialects()) {
+  describe(`demo follows on ${dialect}`, () => {
+    let database: DatabaseHandle
+    before(async () => {
+      database = await createTestDatabase(dialect)
+      await migrate(database, modules)
+      await seedIfEmpty(database, testConfig({ demoContent: true }), modules)
+    })
+    after(async () => database.close())
+
+    test('demo people follow things, their timelines are full on first start, and a job waits in /admin/jobs', async () => {
+      const db = wholeDatabase(database)
+      const follows = await db.selectFrom('follows').select(['user_id', 'subject_kind']).execute()
+      assert.ok(new Set(follows.map((f) => f.user_id)).size >= 6, 'several demo people follow things')
+      assert.ok(new Set(follows.map((f) => f.subject_kind)).size >= 3, 'of several kinds')
+      const app = await buildApp(testConfig({ jobs: { run: false, pollMs: 100 } }), database, { logger: false })
+      try {
+        await app.ready()
+        const priya = await db.selectFrom('users').select('id').where('handle', '=', 'priya-natarajan').executeTakeFirstOrThrow()
+        const client = new TestClient(app)
+        await signInAs(app.db, client, priya.id)
+        const timeline = await client.get('/timeline')
+        assert.ok((timeline.body.match(/<h2 class="govuk-heading-s/g) ?? []).length >= 10, 'a full first page')
+        const admin = await db.selectFrom('users').select('id').where('is_admin', '=', 1).executeTakeFirstOrThrow()
+        const adminClient = new TestClient(app)
+        await signInAs(app.db, adminClient, admin.id)
+        assert.match((await adminClient.get('/admin/jobs?list=queued')).body, /follows\.plan-digests/)
+      } finally {
+        await app.close()
+      }
+    })
+  })
+}

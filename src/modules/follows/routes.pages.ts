@@ -1,0 +1,98 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cursor, done, query } from '../../core/http/schemas.ts'
+import { signedIn } from '../../core/access/policy.ts'
+import { AppError } from '../../core/errors.ts'
+import { decodeCursor } from '../../core/http/pagination.ts'
+import { follow, myFollows, mySettings, registriesOf, saveSettings, timeline, unfollow, unfollowUnseen } from './follows.ts'
+import { startImmediate } from './follows.mail.ts'
+import { DELIVERIES, type Delivery } from './follows.tables.ts'
+
+const PAGE = 20
+export const DELIVERY_LABELS: Record<Delivery, string> = {
+  app: 'On the site only (your timeline)',
+  immediate: 'E-mail me as it happens',
+  daily: 'Daily digest e-mail, in the morning',
+  weekly: 'Weekly digest e-mail, on Monday morning',
+  off: 'Off',
+}
+const FLASHES: Record<string, string> = { settings: 'Your choices are saved', unfollowed: 'You no longer follow it' }
+
+/** A local path to go back to after following from a page. */
+const safeNext = (next: unknown) => (typeof next === 'string' && next.length <= 500 && /^\/(?![/\\])[^\s\\]*$/.test(next) ? next : '/following')
+const str = (v: unknown) => (typeof v === 'string' ? v : '')
+
+/** Following and unfollowing, the list of what one follows with how to hear of it, and the home timeline. */
+export const followsPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  const reg = registriesOf(app.modules)
+  const toSignIn = (request: FastifyRequest, reply: FastifyReply) => reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
+
+  const renderFollowing = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
+    const actor = request.actor as typeof request.actor & { userId: string }
+    const [{ groups, unseen }, settings] = await Promise.all([myFollows(app.db, reg, actor), mySettings(app.db, reg, actor.userId)])
+    return reply.render('follows/following.njk', {
+      title: 'Following',
+      groups,
+      unseen,
+      settings: settings.map((s) => ({ ...s, items: DELIVERIES.map((d) => ({ value: d, text: DELIVERY_LABELS[d], checked: d === ((extra.values as Record<string, string> | undefined)?.[s.type] ?? s.delivery) })) })),
+      noindex: true,
+      ...extra,
+    })
+  }
+
+  app.get('/following', { config: { serves: 'page' }, schema: { querystring: query({ done }) } }, async (request, reply) => {
+    if (!signedIn(request.actor)) return toSignIn(request, reply)
+    return renderFollowing(request, reply, { flash: request.query.done ? FLASHES[request.query.done] : undefined })
+  })
+
+  // Follow or unfollow: from the button on a page (back there) or from the list (back to it).
+  app.post('/following', { config: { invalidates: [] } }, async (request, reply) => {
+    const actor = request.actor
+    if (!signedIn(actor)) return reply.redirect('/sign-in?next=%2Ffollowing', 303)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    if (str(body.action) === 'unfollow-unseen') {
+      await app.db.transaction().execute((trx) => unfollowUnseen(trx, reg, actor))
+      return reply.redirect('/following?done=unfollowed', 303)
+    }
+    const subject = { kind: str(body.kind), id: str(body.id) }
+    if (!reg.followables.has(subject.kind) || !subject.id || subject.id.length > 100) throw new AppError('invalid', 400, 'That cannot be followed')
+    const action = str(body.action)
+    if (action === 'follow') await app.db.transaction().execute((trx) => follow(trx, reg, actor, subject))
+    else if (action === 'unfollow') await app.db.transaction().execute((trx) => unfollow(trx, actor, subject))
+    else throw new AppError('invalid', 400, 'Choose to follow or to unfollow')
+    const next = safeNext(body.next)
+    return reply.redirect(next === '/following' && action === 'unfollow' ? '/following?done=unfollowed' : next, 303)
+  })
+
+  app.post('/following/settings', { config: { invalidates: [] } }, async (request, reply) => {
+    const actor = request.actor
+    if (!signedIn(actor)) return reply.redirect('/sign-in?next=%2Ffollowing', 303)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const values: Record<string, Delivery> = {}
+    const errors: Record<string, string> = {}
+    for (const type of reg.sources.keys()) {
+      const v = str(body[type])
+      if ((DELIVERIES as string[]).includes(v)) values[type] = v as Delivery
+      else errors[type] = `Choose how to hear of ${reg.sources.get(type)!.label.toLowerCase()}`
+    }
+    if (Object.keys(errors).length) return renderFollowing(request, reply.code(422), { errors, values: Object.fromEntries([...reg.sources.keys()].map((t) => [t, str(body[t])])) })
+    await app.db.transaction().execute((trx) => saveSettings(trx, reg, actor.userId, values))
+    // News as it happens starts now, not at the next minute.
+    if (Object.values(values).includes('immediate')) await startImmediate(app)
+    return reply.redirect('/following?done=settings', 303)
+  })
+
+  app.get('/timeline', { config: { serves: 'page' }, schema: { querystring: query({ after: cursor }) } }, async (request, reply) => {
+    const actor = request.actor
+    if (!signedIn(actor)) return toSignIn(request, reply)
+    const page = await timeline(app.db, reg, actor, decodeCursor(request.query.after), PAGE)
+    return reply.render('follows/timeline.njk', {
+      title: 'Your timeline',
+      items: page.items.map((i) => ({ ...i, typeLabel: reg.sources.get(i.type)?.label ?? '' })),
+      next: page.next ? `/timeline?after=${encodeURIComponent(page.next)}` : null,
+      isLaterPage: request.query.after !== undefined,
+      noindex: true,
+    })
+  })
+}

@@ -44,6 +44,12 @@ export interface Config {
    * and how often an idle worker looks for new ones (JOBS_POLL_MS; at least 500 on PostgreSQL).
    */
   jobs: { run: boolean; pollMs: number }
+  /**
+   * Feeds in (modules/syndication): whether registered feeds may live at private, loopback or link-local
+   * addresses. Off by default (a feed URL must not reach the server's own network); tests turn it on to
+   * reach their local feed server.
+   */
+  syndicationAllowPrivate: boolean
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -122,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       newAccountDays: int('TRUST_NEW_ACCOUNT_DAYS', env.TRUST_NEW_ACCOUNT_DAYS, 3, 0, 365),
       approvals: int('TRUST_APPROVALS', env.TRUST_APPROVALS, 2, 1, 100),
     },
+    syndicationAllowPrivate: bool('SYNDICATION_ALLOW_PRIVATE', env.SYNDICATION_ALLOW_PRIVATE, false),
     jobs: {
       run: bool('JOBS_RUN', env.JOBS_RUN, true),
       pollMs: int('JOBS_POLL_MS', env.JOBS_POLL_MS, 2000, 50, 60_000),

@@ -9,6 +9,10 @@ import type { NotificationsTables } from './modules/notifications/notifications.
 import type { CommunitiesTables } from './modules/communities/communities.tables.ts'
 import type { ChartersTables } from './modules/charters/charters.tables.ts'
 import type { ModerationTables } from './modules/moderation/moderation.tables.ts'
+import type { ActionsTables } from './modules/actions/actions.tables.ts'
+import type { ReadingTables } from './modules/reading/reading.tables.ts'
+import type { SyndicationTables } from './modules/syndication/syndication.tables.ts'
+import type { DigestsTables } from './modules/digests/digests.tables.ts'
 import type { EventsTables } from './modules/events/events.tables.ts'
 import type { FollowsTables } from './modules/follows/follows.tables.ts'
 
@@ -17,7 +21,7 @@ import type { FollowsTables } from './modules/follows/follows.tables.ts'
  * then each module's own. Nothing in core/ or modules/ sees this type; each works through an
  * executor narrowed to its own tables.
  */
-export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, EventsTables, FollowsTables, ModerationTables {}
+export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, EventsTables, FollowsTables, ActionsTables, ReadingTables, SyndicationTables, DigestsTables, ModerationTables {}
 
 /** The whole database, typed: for tests, benchmarks and tools that look across modules. */
 export function wholeDatabase(handle: DatabaseHandle): Kysely<Database> {

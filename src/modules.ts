@@ -9,7 +9,11 @@ import { chartersModule } from './modules/charters/index.ts'
 import { eventsModule } from './modules/events/index.ts'
 import { followsModule } from './modules/follows/index.ts'
 import { moderationModule } from './modules/moderation/index.ts'
+import { actionsModule } from './modules/actions/index.ts'
+import { readingModule } from './modules/reading/index.ts'
+import { syndicationModule } from './modules/syndication/index.ts'
+import { digestsModule } from './modules/digests/index.ts'
 import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, followsModule, moderationModule, homeModule]
+export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, followsModule, actionsModule, readingModule, syndicationModule, digestsModule, moderationModule, homeModule]

@@ -16,6 +16,7 @@ import type { Mailbox } from '../support/mailbox.ts'
 import { setPersonHidden } from '../../src/modules/accounts/accounts.ts'
 import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
 import { buildEvents } from './events.fixtures.ts'
+import { buildReading } from './reading.fixtures.ts'
 import { buildUnsubscribeLinks } from './mail.fixtures.ts'
 import { buildFollows } from './follows.fixtures.ts'
 
@@ -351,6 +352,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   add({ kind: 'pilot', label: 'pilot', marker: 'zqplpubx', words: ['zqplpubx'], ids: [], params: { slug: chSlug, organisation: op.slug }, shownOn: [`/charters/${chSlug}`, `/charters/${chSlug}/pilots`], facts: {} })
   // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
   await buildEvents({ t, c, add, community, redirected, hideByReport })
+  // ---------------------------------------------------------------- practical actions and the reading list (test/access/reading.fixtures.ts)
+  await buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId: ph.id, fixtures })
   // ---------------------------------------------------------------- unsubscribe links (test/access/mail.fixtures.ts)
   buildUnsubscribeLinks({ t, add, userId: userIds.member! })
 

@@ -38,7 +38,7 @@ export type ActorName = (typeof ACTORS)[number]
 export type Vis = 'public' | 'signed_in' | 'members'
 export const VISIBILITIES: Vis[] = ['public', 'signed_in', 'members']
 
-export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'unsubscribe'
+export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed' | 'digest' | 'unsubscribe'
 
 /** What the policy needs to know about a fixture. */
 export interface Facts {
@@ -171,6 +171,9 @@ export function mayView(a: ActorName, f: Fixture): boolean {
       // the community; a person's event by that person (`managers`), not by platform admins.
       if (!(x.within ?? []).every((w) => mayView(a, w))) return false
       return x.space ? moderates(a, x.space) : (x.managers ?? []).includes(a)
+    case 'syndicated_feed':
+      // A registered blog feed: its owner's alone.
+      return (x.managers ?? []).includes(a)
     default: {
       if (x.space && !readsSpace(a, x.space)) return false
       const author = x.authors?.includes(a) ?? false

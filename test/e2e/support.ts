@@ -76,7 +76,7 @@ export function linksIn(mail: ReceivedMail): string[] {
 }
 
 /** Starts SMTP, the Openly server (migrated; demo content only with `seed`) and Chromium. */
-export async function startE2E(options: { seed?: boolean } = {}): Promise<E2E> {
+export async function startE2E(options: { seed?: boolean; config?: Partial<Config> } = {}): Promise<E2E> {
   const mailbox = await startMailbox()
 
   // Everything started is stopped in reverse order on close, or at once if starting fails half-way.
@@ -102,6 +102,7 @@ export async function startE2E(options: { seed?: boolean } = {}): Promise<E2E> {
       demoContent: false,
       passwordCost: 12,
       sessionSecret: randomBytes(32).toString('base64url'),
+      ...options.config,
     })
     const usePostgres = process.env.OPENLY_E2E_PG === '1' && !!process.env.OPENLY_TEST_PG_URL
     const database: DatabaseHandle = usePostgres ? await createTestDatabase('postgres') : openDatabase(config)

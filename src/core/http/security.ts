@@ -87,10 +87,12 @@ export const securityPlugin = fp(
     app.decorate('checkCsrf', (request: FastifyRequest, reply: FastifyReply) => new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve()))))
     await app.register(rateLimit, { global: false })
 
-    // A CSRF token for forms rendered outside the page template (a panel's button): the same as the layout's.
+    // A CSRF token for forms rendered outside the page template (a panel's button): the same as the layout's,
+    // made once per request (a second generateCsrf on a first visit would set a second secret and void the first).
     app.decorateRequest('formToken', null)
     app.addHook('onRequest', async (request, reply) => {
-      request.formToken = () => reply.generateCsrf()
+      let token: string | null = null
+      request.formToken = () => (token ??= reply.generateCsrf())
     })
 
     // PostgreSQL refuses text containing NUL; no legitimate input has it, so refuse it everywhere with a clear 400.

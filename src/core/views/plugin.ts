@@ -59,7 +59,7 @@ export const viewsPlugin = fp(
         ...data,
         user,
         timeZone: user?.timeZone ?? DEFAULT_TIME_ZONE,
-        csrfToken: needsToken ? this.generateCsrf() : null,
+        csrfToken: needsToken ? (request.formToken?.() ?? this.generateCsrf()) : null,
         currentPath: request.url.split('?')[0],
         errorList: data.errors ? errorList(data.errors as Record<string, string>) : undefined,
       }

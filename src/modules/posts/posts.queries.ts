@@ -1,7 +1,7 @@
 import { now } from '../../core/db/ids.ts'
 import { publiclyVisible, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
-import type { PostsDb, PostsTable } from './posts.tables.ts'
+import type { PostsDb, PostsTable, PostSourcesTable } from './posts.tables.ts'
 import type { SitemapRange, SitemapUrl } from '../../core/sitemap/sitemap.ts'
 import { inWindow, type ActivityWindow } from '../../core/activity.ts'
 
@@ -292,6 +292,20 @@ export async function publicTagPaths(db: PostsDb, range: SitemapRange): Promise<
     .limit(range.limit)
     .execute()
   return [{ path: '/posts' }, ...tags.map((t) => ({ path: `/tags/${encodeURIComponent(t.tag)}` }))]
+}
+
+/** Records where a syndicated post was first published. */
+export async function insertPostSource(db: PostsDb, row: PostSourcesTable): Promise<void> {
+  await db.insertInto('post_sources').values(row).execute()
+}
+
+export async function findPostSource(db: PostsDb, postId: string): Promise<PostSourcesTable | undefined> {
+  return db.selectFrom('post_sources').selectAll().where('post_id', '=', postId).executeTakeFirst()
+}
+
+/** Sets what an imported post shows: the sanitised original HTML, and the original date. */
+export async function setImportedBody(db: PostsDb, id: string, bodyHtml: string, publishedAt: string): Promise<void> {
+  await db.updateTable('posts').set({ body_html: bodyHtml, published_at: publishedAt }).where('id', '=', id).execute()
 }
 
 /**

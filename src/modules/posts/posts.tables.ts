@@ -79,7 +79,18 @@ export interface PostImagesTable {
 }
 
 /** Tables owned by the posts module. */
+/** A syndicated post's origin: shown as "originally published at", and its page's canonical link. */
+export interface PostSourcesTable {
+  post_id: string
+  canonical_url: string
+  /** The blog's name. */
+  source_name: string
+  /** The author named by the feed ('' when it names none). */
+  original_author: string
+}
+
 export interface PostsTables {
+  post_sources: PostSourcesTable
   posts: PostsTable
   post_authors: PostAuthorsTable
   post_tags: PostTagsTable

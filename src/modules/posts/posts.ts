@@ -9,7 +9,7 @@ import { holdForApproval } from '../../core/access/trust.ts'
 import { heldStatesOf } from '../../core/access/held.ts'
 import { invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
-import { markdownToText, renderMarkdown } from '../../core/markdown/markdown.ts'
+import { markdownToText, renderMarkdown, sanitizeUserHtml } from '../../core/markdown/markdown.ts'
 import { notify } from '../notifications/notifications.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import { organisationsByIds, visibleOrganisationBySlug } from '../organisations/organisations.ts'
@@ -20,6 +20,9 @@ import {
   draftRows,
   findPostById,
   findPostBySlug,
+  findPostSource,
+  insertPostSource,
+  setImportedBody,
   findSeries,
   insertComment,
   insertSeries,
@@ -372,3 +375,63 @@ export async function publishedPostBySlug(db: Db, actor: Actor, slug: string): P
   if (!post) return null
   return (await postsByIds(db, actor, [post.id])).get(post.id) ?? null
 }
+
+// ---------------------------------------------------------------- syndicated posts (feeds in)
+
+/** A post from an external blog's feed, credited to where it was first published. */
+export interface SyndicatedPostInput {
+  title: string
+  /** The item's HTML as the feed gave it: sanitised here by the same allow-list as rendered Markdown. */
+  html: string
+  /** When the source published it (a future date counts as now). */
+  publishedAt: string
+  canonicalUrl: string
+  sourceName: string
+  originalAuthor: string
+  /** A project whose team the actor is on ('' for none). */
+  project: string
+}
+
+/**
+ * Publishes an item of a blog's feed as a post by the actor (the member who registered the feed), with
+ * "originally published at" and the source as its canonical link. Its Markdown source is the item's text,
+ * its page the sanitised original HTML. In the caller's transaction; the same checks as any post.
+ */
+export async function importSyndicatedPost(db: Db, actor: Actor & { userId: string }, input: SyndicatedPostInput): Promise<PostRow> {
+  const bodyHtml = sanitizeUserHtml(input.html)
+  const text = bodyHtml.replace(/<\/(p|li|h\d|blockquote|pre|tr)>/g, '\n\n').replace(/<br\s*\/?>/g, '\n').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\n{3,}/g, '\n\n').trim()
+  const saved = await savePost(
+    db,
+    actor,
+    {
+      title: input.title.slice(0, 150) || input.canonicalUrl.slice(0, 150),
+      summary: '',
+      body: (text || `Originally published at ${input.canonicalUrl}`).slice(0, 50_000),
+      learned: '',
+      tags: [],
+      series: '',
+      newSeries: '',
+      coauthors: [],
+      project: input.project,
+      organisation: '',
+      community: '',
+      publish: 'publish',
+      publishAt: null,
+    },
+    null,
+  )
+  const t = now()
+  const publishedAt = input.publishedAt < t ? input.publishedAt : t
+  await setImportedBody(db, saved.id, bodyHtml || renderMarkdown(saved.body), publishedAt)
+  await insertPostSource(db, { post_id: saved.id, canonical_url: input.canonicalUrl, source_name: input.sourceName.slice(0, 200), original_author: input.originalAuthor.slice(0, 200) })
+  const imported = (await findPostById(db, saved.id))!
+  await indexPost(db, imported)
+  return imported
+}
+
+/** Where a post was first published, if it came from a feed. */
+export async function sourceOfPost(db: Db, postId: string): Promise<{ canonicalUrl: string; sourceName: string; originalAuthor: string } | null> {
+  const s = await findPostSource(db, postId)
+  return s ? { canonicalUrl: s.canonical_url, sourceName: s.source_name, originalAuthor: s.original_author } : null
+}
+

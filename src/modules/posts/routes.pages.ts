@@ -16,7 +16,7 @@ import { toZonedLocal } from '../../core/time.ts'
 import { imageMarkdown, imagesDir, storeImage, visibleImage, type ImageUpload } from './images.ts'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
+import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, sourceOfPost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
 import { seriesNeighbours, seriesOf } from './posts.queries.ts'
 import { findVisiblePerson, movedHandle } from '../accounts/accounts.ts'
 import { movedOrganisationSlug, organisationsOfPerson, visibleOrganisationBySlug } from '../organisations/organisations.ts'
@@ -206,6 +206,8 @@ async function showPost(request: FastifyRequest, reply: FastifyReply, slug: stri
     signedIn ? can(db, actor, 'moderate', 'post', facts) : Promise.resolve(false),
     post.hidden_at ? heldStateOf(db, 'post', post.id) : Promise.resolve(null),
   ])
+  // A post syndicated from a blog points search engines to where it was first published.
+  const source = await sourceOfPost(db, post.id)
   const card = cards[0]!
   const t = new Date().toISOString()
   return reply.code(extra.status ?? 200).render('posts/show.njk', {
@@ -223,7 +225,8 @@ async function showPost(request: FastifyRequest, reply: FastifyReply, slug: stri
     errors: extra.errors,
     values: extra.values ?? {},
     noindex: post.status === 'draft' || post.hidden_at !== null,
-    canonicalUrl: `${request.server.config.baseUrl}/posts/${post.slug}`,
+    canonicalUrl: source?.canonicalUrl ?? `${request.server.config.baseUrl}/posts/${post.slug}`,
+    source,
     metaDescription: post.excerpt,
     ogType: 'article',
     ogImage: firstImage(post.body_html, request.server.config.baseUrl),

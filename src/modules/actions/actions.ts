@@ -1,0 +1,96 @@
+import type { Db } from '../../core/db/database.ts'
+import { can } from '../../core/access/can.ts'
+import type { Actor } from '../../core/access/policy.ts'
+import { holdForApproval } from '../../core/access/trust.ts'
+import { newId, now } from '../../core/db/ids.ts'
+import { invalid, notFound } from '../../core/errors.ts'
+import type { Values } from '../../core/http/forms.ts'
+import { peopleByIds } from '../accounts/accounts.ts'
+import { projectsByIds, projectsOfPerson } from '../projects/projects.ts'
+import { actionFacts } from './actions.policy.ts'
+import { countActionsSince, deleteActionRow, findActionById, insertAction, listActionRows, setActionHiddenAt, type ActionFilter, type ActionRow } from './actions.queries.ts'
+import type { actionSchema } from './actions.schemas.ts'
+
+export type ActionInput = Values<typeof actionSchema>
+export type { ActionRow }
+
+/** A practical action as pages, feeds and the API show it. */
+export interface ActionCard {
+  id: string
+  text: string
+  url: string
+  createdAt: string
+  author: { id: string; handle: string; name: string; public: boolean } | null
+  /** The project it names, only when the reader may see the project. */
+  project: { slug: string; name: string } | null
+  hidden: boolean
+}
+
+/** Logs a practical action for the actor. A project, when named, must be one they are on. */
+export async function logAction(db: Db, actor: Actor & { userId: string }, input: ActionInput): Promise<ActionRow> {
+  let projectId: string | null = null
+  if (input.project) {
+    const mine = await projectsOfPerson(db, actor, actor.userId)
+    if (!mine.some((p) => p.id === input.project)) throw invalid({ project: 'Select a project you are on, or none' })
+    projectId = input.project
+  }
+  const id = newId()
+  // A link from a new account waits for a moderator's approval, as in posts and comments.
+  const hiddenAt = await holdForApproval(db, actor, { type: 'practical_action', id, spaceId: null, title: input.text, url: '/actions', text: `${input.text} ${input.url}` })
+  const row: ActionRow = { id, author_id: actor.userId, text: input.text, url: input.url, project_id: projectId, space_id: null, hidden_at: hiddenAt, created_at: now() }
+  await insertAction(db, row)
+  return row
+}
+
+/** Removes one of the actor's own practical actions (404 for anything else). */
+export async function removeAction(db: Db, actor: Actor, id: string): Promise<void> {
+  const row = await findActionById(db, id)
+  if (!row || !(await can(db, actor, 'edit', 'practical_action', actionFacts(row)))) throw notFound('Practical action')
+  await deleteActionRow(db, id)
+}
+
+/** Hides or restores a practical action (moderation). */
+export async function setActionHidden(db: Db, id: string, hidden: boolean): Promise<void> {
+  await setActionHiddenAt(db, id, hidden ? now() : null)
+}
+
+/** A page of practical actions the actor may see, labelled: everyone's, a person's or a project's. */
+export async function listActions(db: Db, actor: Actor, filter: ActionFilter): Promise<{ items: ActionCard[]; next: string | null }> {
+  const page = await listActionRows(db, actor, filter)
+  return { items: await actionCards(db, actor, page.items), next: page.next }
+}
+
+/** Labels rows with their authors and (visible) projects, in two batched look-ups. */
+export async function actionCards(db: Db, actor: Actor, rows: ActionRow[]): Promise<ActionCard[]> {
+  const [people, projects] = await Promise.all([
+    peopleByIds(db, rows.map((r) => r.author_id)),
+    projectsByIds(db, actor, rows.flatMap((r) => (r.project_id ? [r.project_id] : []))),
+  ])
+  return rows.map((r) => {
+    const p = people.get(r.author_id)
+    const project = r.project_id ? projects.get(r.project_id) : undefined
+    return {
+      id: r.id,
+      text: r.text,
+      url: r.url,
+      createdAt: r.created_at,
+      author: p ? { id: p.id, handle: p.handle, name: p.name, public: p.public } : null,
+      project: project ? { slug: project.slug, name: project.name } : null,
+      hidden: r.hidden_at !== null,
+    }
+  })
+}
+
+const DAY_MS = 86_400_000
+
+/** How many practical actions a person logged in the last 7 and 30 days (what anyone may see of them). */
+export async function actionCounts(db: Db, personId: string, at = Date.now()): Promise<{ week: number; month: number }> {
+  return countActionsSince(db, personId, new Date(at - 7 * DAY_MS).toISOString(), new Date(at - 30 * DAY_MS).toISOString())
+}
+
+/** The projects the actor may name on a practical action: those they are on. */
+export async function projectChoices(db: Db, actor: Actor & { userId: string }): Promise<Array<{ value: string; text: string }>> {
+  return (await projectsOfPerson(db, actor, actor.userId)).map((p) => ({ value: p.id, text: p.name }))
+}
+
+

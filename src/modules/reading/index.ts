@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url'
+import type { AppModule } from '../../core/module.ts'
+import { migration as create } from './migrations/20261130T230100_reading_create.ts'
+import { readingPages } from './routes.pages.ts'
+import { readingApi } from './routes.api.ts'
+import { readingPolicy } from './reading.policy.ts'
+import { readingModeration } from './reading.moderation.ts'
+import { homePanel } from './reading.panels.ts'
+import { publicItemPaths } from './reading.queries.ts'
+import { seedReading } from './reading.seed.ts'
+
+/** The reading list: curated links with a summary in a member's own words, tags and feeds. */
+export const readingModule: AppModule = {
+  id: 'reading',
+  dependsOn: ['accounts'],
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  migrations: { '20261130T230100_reading_create': create },
+  pages: readingPages,
+  api: readingApi,
+  nav: [{ href: '/reading', text: 'Reading' }],
+  panels: { home: homePanel },
+  sitemap: publicItemPaths,
+  moderation: { reading_item: readingModeration },
+  policies: [readingPolicy],
+  searchTypes: [{ type: 'reading_item', label: 'Reading list' }],
+  seed: seedReading,
+}

@@ -16,7 +16,7 @@ export const digestsModule: AppModule = {
   migrations: { '20261130T230400_digests_create': create },
   pages: digestsPages,
   panels: { admin: async (request) => request.server.views.render('digests/_admin.njk', {}) },
-  sitemap: publicDigestPaths,
+  sitemap: [{ name: 'digests', urls: (db) => publicDigestPaths(db) }],
   policies: [digestPolicy, digestDeskPolicy],
   jobs: [sendBatchJob],
   mailLists: [digestList],

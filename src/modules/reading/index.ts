@@ -19,7 +19,7 @@ export const readingModule: AppModule = {
   api: readingApi,
   nav: [{ href: '/reading', text: 'Reading' }],
   panels: { home: homePanel },
-  sitemap: publicItemPaths,
+  sitemap: [{ name: 'reading', urls: (db) => publicItemPaths(db) }],
   moderation: { reading_item: readingModeration },
   policies: [readingPolicy],
   searchTypes: [{ type: 'reading_item', label: 'Reading list' }],

@@ -9,7 +9,7 @@ import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts
 import { openAmendmentCounts, openCountsOf, amendmentStatusCounts } from '../amendments.queries.ts'
 import { addEditor, closeCharter, createCharter, editIntroduction, editorsOf, findVisibleCharter, listCharters, publishCharter, removeEditor, STATUS_LABELS, type CharterRow } from '../charters.ts'
 import { charterSchema, editorSchema, introductionSchema } from '../charters.schemas.ts'
-import { paragraphsOf } from '../diff.ts'
+import { paragraphsOf } from '../../../core/text/diff.ts'
 import { pilotsView } from '../pilots.ts'
 import { activeCountsOf } from '../signatures.queries.ts'
 import { registerCounts, signChoices } from '../signatures.ts'

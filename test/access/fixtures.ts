@@ -16,6 +16,7 @@ import type { Mailbox } from '../support/mailbox.ts'
 import { setPersonHidden } from '../../src/modules/accounts/accounts.ts'
 import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
 import { buildEvents } from './events.fixtures.ts'
+import { buildBarriers } from './barriers.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -347,6 +348,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   add({ kind: 'badge', label: 'badge of the hidden organisation', marker: chMarker, words: [], ids: [], params: { slug: chSlug, organisation: oh.slug }, facts: { within: [orgHidden] } })
   redirected(await c.orgadmin.submit(`/charters/${chSlug}/pilots/new`, { organisation: op.id, contact: '', goals: 'Goals zqplpubx.' }), 'volunteer as a pilot')
   add({ kind: 'pilot', label: 'pilot', marker: 'zqplpubx', words: ['zqplpubx'], ids: [], params: { slug: chSlug, organisation: op.slug }, shownOn: [`/charters/${chSlug}`, `/charters/${chSlug}/pilots`], facts: {} })
+  // ---------------------------------------------------------------- the barriers and solutions wiki (test/access/barriers.fixtures.ts)
+  await buildBarriers({ t, c, add, redirected, hideByReport, organisations: { public: { id: op.id, fixture: orgPublic }, hidden: { id: oh.id } }, projects: { public: pp.slug, hidden: ph.slug }, sectionId })
   // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
   await buildEvents({ t, c, add, community, redirected, hideByReport })
 

@@ -34,6 +34,23 @@ for (const dialect of testDialects()) {
       assert.equal((await w.c.anonymous.get('/solutions/' + slug)).statusCode, 404, 'a barrier is not a solution')
     })
 
+    test('the API pages by cursor with the same rules as the pages, answers problem+json, and is described in OpenAPI', async () => {
+      for (const n of [1, 2, 3]) await w.write('solution', `Paged solution ${n}`, { themes: 'paging' })
+      const first = JSON.parse((await w.c.anonymous.get('/api/v1/solutions?theme=paging&limit=2')).body)
+      assert.equal(first.items.length, 2)
+      assert.ok(first.next)
+      const second = JSON.parse((await w.c.anonymous.get(`/api/v1/solutions?theme=paging&limit=2&cursor=${first.next}`)).body)
+      assert.deepEqual(second.items.map((i: { title: string }) => i.title), ['Paged solution 1'])
+      assert.equal(second.next, null)
+      const listPage = await w.c.anonymous.get('/solutions?theme=paging')
+      assert.match(listPage.body, /Paged solution 3[^]*Paged solution 2[^]*Paged solution 1/)
+      const missing = await w.c.anonymous.get('/api/v1/barriers/no-such-barrier')
+      assert.equal(missing.statusCode, 404)
+      assert.match(String(missing.headers['content-type']), /application\/problem\+json/)
+      const openapi = JSON.parse((await w.c.anonymous.get('/api/v1/openapi.json')).body)
+      for (const path of ['/api/v1/barriers', '/api/v1/barriers/{slug}', '/api/v1/solutions', '/api/v1/solutions/{slug}']) assert.ok(openapi.paths[path], path)
+    })
+
     test('bad input re-renders the form with the error summary and the text kept; a malformed cursor is a 400', async () => {
       const res = await w.c.alice.submit('/barriers/new', { title: '', body: 'Kept text here', themes: 'a, b, c, d, e, f, g, h, i' })
       assert.equal(res.statusCode, 422)

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { changeCounts, diffLineHtml, diffParagraphsHtml, wordDiff, type DiffView } from '../../core/text/diff.ts'
 
 /** The text of a page at one revision, as a diff compares it. */
@@ -29,4 +30,14 @@ export function pageDiff(before: PageText, after: PageText): PageDiff {
     changed: { title: before.title !== after.title, body: body.some((p) => p.kind !== 'same'), themes: before.themes !== after.themes },
     counts: changeCounts(body),
   }
+}
+
+// What a revision changed never changes: the latest diffs are kept in each process (a long page's diff costs milliseconds).
+const revisionDiffs = new LRUCache<string, PageDiff>({ max: 100 })
+
+/** The diff a revision made (against the one before it, or an empty page for the first), cached by revision id. */
+export function revisionDiff(revisionId: string, before: PageText, after: PageText): PageDiff {
+  let diff = revisionDiffs.get(revisionId)
+  if (!diff) revisionDiffs.set(revisionId, (diff = pageDiff(before, after)))
+  return diff
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../core/db/database.ts'
 import { can } from '../../core/access/can.ts'
-import type { Actor } from '../../core/access/policy.ts'
+import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { invalid } from '../../core/errors.ts'
 import { organisationsByIds, organisationsOfPerson } from '../organisations/organisations.ts'
@@ -10,12 +10,17 @@ import { deleteEndorsement, endorsementsBy, endorsementsOf, upsertEndorsement } 
 // Endorsements: "we face this too" on a barrier, "this worked for us" on a solution, from a person or
 // from an organisation they speak for (its admins: organisations.policy's speakFor), with a short note.
 
-/** Whom the person may endorse as: themself, and each organisation they speak for. */
-export async function endorserChoices(db: Db, actor: Actor & { userId: string }): Promise<Array<{ value: string; text: string }>> {
+/** The organisations the person may speak for (asked of the organisations policy for the few they are an admin of). */
+async function spokenFor(db: Db, actor: Actor & { userId: string }): Promise<Array<{ id: string; name: string }>> {
   const organisations = await organisationsOfPerson(db, actor, actor.userId)
   const spoken = []
   for (const o of organisations) if (o.role === 'admin' && (await can(db, actor, 'speakFor', 'organisation', { id: o.id }))) spoken.push(o)
-  return [{ value: 'person', text: 'Yourself' }, ...spoken.map((o) => ({ value: o.id, text: o.name }))]
+  return spoken
+}
+
+/** Whom the person may endorse as: themself, and each organisation they speak for. */
+export async function endorserChoices(db: Db, actor: Actor & { userId: string }): Promise<Array<{ value: string; text: string }>> {
+  return [{ value: 'person', text: 'Yourself' }, ...(await spokenFor(db, actor)).map((o) => ({ value: o.id, text: o.name }))]
 }
 
 /** The endorser key a form value names, if the actor may endorse as it; otherwise a field error. */
@@ -50,7 +55,7 @@ export interface EndorsementView {
  * A page's endorsements as the reader may see them: organisations they may see (a hidden one is left
  * out), people named only with a public presence. With the endorser values the reader holds (to withdraw).
  */
-export async function endorsementsView(db: Db, actor: Actor, entry: EntryRow): Promise<{ items: EndorsementView[]; mine: string[]; heading: string }> {
+export async function endorsementsView(db: Db, actor: Actor, entry: EntryRow): Promise<{ items: EndorsementView[]; mine: string[]; total: number; heading: string }> {
   const rows = await endorsementsOf(db, entry.id)
   const [people, organisations] = await Promise.all([
     creditsOf(db, rows.filter((r) => r.organisation_id === null).map((r) => r.user_id)),
@@ -63,14 +68,12 @@ export async function endorsementsView(db: Db, actor: Actor, entry: EntryRow): P
     }
     return [{ id: r.id, person: people.get(r.user_id) ?? null, organisation: null, note: r.note, createdAt: r.created_at }]
   })
-  let mine: string[] = []
-  if (actor.userId) {
-    const keys = [`person:${actor.userId}`, ...rows.filter((r) => r.organisation_id).map((r) => r.endorser_key)]
-    const held = await endorsementsBy(db, entry.id, keys)
-    for (const h of held) {
-      if (!h.organisation_id) mine.push('person')
-      else if (await can(db, actor, 'speakFor', 'organisation', { id: h.organisation_id })) mine.push(h.organisation_id)
-    }
+  // The endorsements the reader may withdraw: their own, and those of the organisations they speak for.
+  const mine: string[] = []
+  if (signedIn(actor)) {
+    const spoken = (await spokenFor(db, actor)).map((o) => o.id)
+    const held = await endorsementsBy(db, entry.id, [`person:${actor.userId}`, ...spoken.map((id) => `organisation:${id}`)])
+    for (const h of held) mine.push(h.organisation_id ?? 'person')
   }
-  return { items, mine, heading: KIND_TEXT[entry.kind].endorsements }
+  return { items, mine, total: rows.length, heading: KIND_TEXT[entry.kind].endorsements }
 }

@@ -8,7 +8,7 @@ import { parseInput } from '../../../core/http/forms.ts'
 import { params, query, slug, text } from '../../../core/http/schemas.ts'
 import { creditsOf, historyOf, KIND_TEXT, pathOf, revertEntry, viewableEntry, type WikiKind } from '../barriers.ts'
 import { revertSchema } from '../barriers.schemas.ts'
-import { pageDiff } from '../diffs.ts'
+import { revisionDiff } from '../diffs.ts'
 import { revisionWithPrevious } from '../revisions.queries.ts'
 import { crumbs, revisionNumber, signIn } from './page-helpers.ts'
 
@@ -54,7 +54,7 @@ export function historyPages(kind: WikiKind): FastifyPluginAsync {
         entry,
         revision: { ...revision, number: Number(revision.number) },
         author: revision.author_id ? (credits.get(revision.author_id) ?? null) : null,
-        diff: pageDiff(previous ?? empty, revision),
+        diff: revisionDiff(revision.id, previous ?? empty, revision),
         first: !previous,
         current: Number(revision.number) === Number(entry.revision),
         canRevert,

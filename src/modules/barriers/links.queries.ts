@@ -35,6 +35,20 @@ export async function findLink(db: BarriersDb, entry: { id: string; kind: string
   }
 }
 
+/** Who made each of a page's links, keyed `<target>:<id>` (to decide who may remove them), in two queries. */
+export async function linkMakers(db: BarriersDb, entry: { id: string; kind: string }): Promise<Map<string, string | null>> {
+  const barrier = entry.kind === 'barrier'
+  const [pages, others] = await Promise.all([
+    barrier
+      ? db.selectFrom('wiki_links').select(['solution_id as id', 'created_by']).where('barrier_id', '=', entry.id).execute()
+      : db.selectFrom('wiki_links').select(['barrier_id as id', 'created_by']).where('solution_id', '=', entry.id).execute(),
+    barrier
+      ? db.selectFrom('wiki_charter_links').select(['section_id as id', 'created_by']).where('entry_id', '=', entry.id).execute()
+      : db.selectFrom('wiki_project_links').select(['project_id as id', 'created_by']).where('entry_id', '=', entry.id).execute(),
+  ])
+  return new Map([...pages.map((r) => [`${barrier ? 'solution' : 'barrier'}:${r.id}`, r.created_by] as const), ...others.map((r) => [`${barrier ? 'section' : 'project'}:${r.id}`, r.created_by] as const)])
+}
+
 export async function deleteLink(db: BarriersDb, entry: { id: string }, target: LinkTarget, targetId: string): Promise<void> {
   switch (target) {
     case 'solution':

@@ -10,7 +10,7 @@ import { done, id, params, query, slug } from '../../../core/http/schemas.ts'
 import { KIND_TEXT, pathOf, viewableEntry, type EntryRow, type WikiKind } from '../barriers.ts'
 import { endorseSchema, linkSchema, withdrawSchema } from '../barriers.schemas.ts'
 import { endorse, endorsementsView, endorserChoices, withdrawEndorsement } from '../endorsements.ts'
-import { findLink, type LinkTarget } from '../links.queries.ts'
+import { linkMakers, type LinkTarget } from '../links.queries.ts'
 import { linkEntries, linkProject, linkSection, linksOf, sectionChoices, unlink } from '../links.ts'
 import { crumbs, doneMessage, signIn } from './page-helpers.ts'
 
@@ -86,11 +86,11 @@ export function participationPages(kind: WikiKind): FastifyPluginAsync {
     // ------------------------------------------------------------ links
 
     async function renderLinks(reply: FastifyReply, actor: Actor & { userId: string }, entry: EntryRow, values: Record<string, unknown> = {}, errors?: FieldErrors, flash?: string) {
-      const links = await linksOf(db, actor, entry)
-      // Who may remove each link: whoever made it, or a moderator (asked of the wikiLink policy per link; a page has few).
+      const [links, makers] = await Promise.all([linksOf(db, actor, entry), linkMakers(db, entry)])
+      // Who may remove each link: whoever made it, or a moderator (the wikiLink policy, asked with who made it).
       const removable = async (t: LinkTarget, targetId: string) => {
-        const link = await findLink(db, entry, t, targetId)
-        return link !== undefined && (await can(db, actor, 'edit', 'wikiLink', { entry, createdBy: link.created_by }))
+        const key = `${t}:${targetId}`
+        return makers.has(key) && (await can(db, actor, 'edit', 'wikiLink', { entry, createdBy: makers.get(key) ?? null }))
       }
       const other = words.other
       const [entries, sections, projects] = await Promise.all([

@@ -32,6 +32,8 @@ for (const dialect of testDialects()) {
       assert.ok(apiList.items.some((i: { slug: string }) => i.slug === slug))
       assert.match((await w.c.anonymous.get('/barriers/feed.atom')).body, /Staff cannot upload photos to forums/)
       assert.equal((await w.c.anonymous.get('/solutions/' + slug)).statusCode, 404, 'a barrier is not a solution')
+      assert.match((await w.c.anonymous.get('/')).body, /Barriers and solutions[^]*Staff cannot upload photos to forums/, 'the front page’s panel')
+      assert.match((await w.c.anonymous.get('/sitemap.xml')).body, new RegExp(`/barriers/${slug}</loc>`))
     })
 
     test('the API pages by cursor with the same rules as the pages, answers problem+json, and is described in OpenAPI', async () => {

@@ -18,9 +18,10 @@ interface Deps {
   organisations: { public: { id: string; fixture: Fixture }; hidden: { id: string } }
   projects: { public: string; hidden: string }
   sectionId: string
+  chSlug: string
 }
 
-export async function buildBarriers({ t, c, add, redirected, hideByReport, organisations, projects, sectionId }: Deps): Promise<Fixture[]> {
+export async function buildBarriers({ t, c, add, redirected, hideByReport, organisations, projects, sectionId, chSlug }: Deps): Promise<Fixture[]> {
   async function page(kind: 'barrier' | 'solution', by: ActorName, marker: string, label: string, hidden: boolean): Promise<Fixture> {
     const url = redirected(await c[by].submit(`/${kind}s/new`, { title: `${kind === 'barrier' ? 'Barrier' : 'Solution'} ${marker}`, body: `Text ${marker}.`, themes: 'leakcheck', summary: '' }), `write the ${label}`)
     const slug = new RegExp(`^/${kind}s/([^/?]+)`).exec(url)![1]!
@@ -42,7 +43,7 @@ export async function buildBarriers({ t, c, add, redirected, hideByReport, organ
   const links = (f: Fixture) => `/${f.kind}s/${f.params.slug}/links`
   for (const s of [solution, hiddenSolution]) redirected(await c.stranger.submit(links(barrier), { solution: s.params.slug! }, `${links(barrier)}/solution`), `link the ${s.label}`)
   redirected(await c.member.submit(links(hiddenBarrier), { solution: solution.params.slug! }, `${links(hiddenBarrier)}/solution`), 'link the hidden barrier')
-  redirected(await c.stranger.submit(links(barrier), { section: sectionId }, `${links(barrier)}/section`), 'link the barrier to a charter section')
+  for (const b of [barrier, hiddenBarrier]) redirected(await c[b === barrier ? 'stranger' : 'member'].submit(links(b), { section: sectionId }, `${links(b)}/section`), `link the ${b.label} to a charter section`)
   for (const s of [solution, hiddenSolution]) redirected(await c.host.submit(links(s), { project: projects.public }, `${links(s)}/project`), `link the ${s.label} to the public project`)
   redirected(await c.requester.submit(links(solution), { project: projects.hidden }, `${links(solution)}/project`), 'link the solution to the project a moderator hides')
 
@@ -54,7 +55,7 @@ export async function buildBarriers({ t, c, add, redirected, hideByReport, organ
 
   // Where each shows besides its own pages, to whoever may see both.
   solution.shownOn = [`/barriers/${barrier.params.slug}`, `/projects/${projects.public}`, '/solutions', '/api/v1/solutions']
-  barrier.shownOn = [`/solutions/${solution.params.slug}`, '/barriers', '/api/v1/barriers', `/barriers/${barrier.params.slug}/history`]
+  barrier.shownOn = [`/solutions/${solution.params.slug}`, '/barriers', '/api/v1/barriers', `/barriers/${barrier.params.slug}/history`, `/charters/${chSlug}`]
   organisations.public.fixture.shownOn = [...(organisations.public.fixture.shownOn ?? []), `/barriers/${barrier.params.slug}`]
 
   for (const f of [hiddenBarrier, hiddenSolution]) await hideByReport('admin', f.kind, f.report!.id, undefined, f)

@@ -349,7 +349,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   redirected(await c.orgadmin.submit(`/charters/${chSlug}/pilots/new`, { organisation: op.id, contact: '', goals: 'Goals zqplpubx.' }), 'volunteer as a pilot')
   add({ kind: 'pilot', label: 'pilot', marker: 'zqplpubx', words: ['zqplpubx'], ids: [], params: { slug: chSlug, organisation: op.slug }, shownOn: [`/charters/${chSlug}`, `/charters/${chSlug}/pilots`], facts: {} })
   // ---------------------------------------------------------------- the barriers and solutions wiki (test/access/barriers.fixtures.ts)
-  await buildBarriers({ t, c, add, redirected, hideByReport, organisations: { public: { id: op.id, fixture: orgPublic }, hidden: { id: oh.id } }, projects: { public: pp.slug, hidden: ph.slug }, sectionId })
+  await buildBarriers({ t, c, add, redirected, hideByReport, organisations: { public: { id: op.id, fixture: orgPublic }, hidden: { id: oh.id } }, projects: { public: pp.slug, hidden: ph.slug }, sectionId, chSlug })
   // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
   await buildEvents({ t, c, add, community, redirected, hideByReport })
 

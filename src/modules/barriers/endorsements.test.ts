@@ -97,6 +97,7 @@ for (const dialect of testDialects()) {
       assert.match(bad.body, /Select a section of a charter from the list/)
       assert.equal((await w.c.bob.submit(`/barriers/${barrier}/links`, { section: sectionId }, `/barriers/${barrier}/links/section`)).statusCode, 303)
       assert.match((await w.c.anonymous.get(`/barriers/${barrier}`)).body, /Wiki test charter, section 1: Work in the open/)
+      assert.match((await w.c.anonymous.get(`/charters/${chSlug}`)).body, /Barriers in the way[^]*Publishing needs three sign-offs[^]*Section 1 ·/, 'the charter page lists it')
 
       const project = await w.c.alice.submit('/projects/new', { name: 'Wiki test project', summary: 'Testing.', phase: 'alpha', problem: '', audience: '', looking_for: '', themes: '', places: '', technologies: '', lead_organisation: '', partner_organisations: '', links: '', team: '' })
       assert.equal(project.statusCode, 303, errorsIn(project))

@@ -3,7 +3,7 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T180000_barriers_create.ts'
 import { barrierPolicy, solutionPolicy, wikiLinkPolicy } from './barriers.policy.ts'
 import { barrierModeration, solutionModeration } from './barriers.moderation.ts'
-import { homePanel, projectPanel } from './barriers.panels.ts'
+import { charterPanel, homePanel, projectPanel } from './barriers.panels.ts'
 import { publicEntryPaths } from './entries.queries.ts'
 import { seedBarriers } from './barriers.seed.ts'
 import { barriersApi } from './routes.api.ts'
@@ -18,7 +18,7 @@ export const barriersModule: AppModule = {
   pages: barriersPages,
   api: barriersApi,
   nav: [{ href: '/barriers', text: 'Barriers' }],
-  panels: { home: homePanel, project: projectPanel },
+  panels: { home: homePanel, project: projectPanel, charter: charterPanel },
   sitemap: async (db) => [
     { path: '/barriers' },
     { path: '/solutions' },

@@ -92,6 +92,12 @@ export async function entryIdsOfProject(db: BarriersDb, projectId: string): Prom
   return rows.map((r) => r.entry_id)
 }
 
+/** Barriers linked to any of these charter sections (for the charter page's panel), oldest link first. */
+export async function linksToSections(db: BarriersDb, sectionIds: string[]): Promise<Array<{ entry_id: string; section_id: string }>> {
+  if (sectionIds.length === 0) return []
+  return db.selectFrom('wiki_charter_links').select(['entry_id', 'section_id']).where('section_id', 'in', sectionIds).orderBy('created_at').limit(500).execute()
+}
+
 /** How many links each page has to the other kind, for list cards. */
 export async function linkCounts(db: BarriersDb, kind: string, ids: string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map()

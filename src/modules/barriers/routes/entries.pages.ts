@@ -39,11 +39,7 @@ export function entryPages(kind: WikiKind): FastifyPluginAsync {
       const values = parsed.ok ? parsed.value : { theme: '', q: '' }
       const theme = normaliseThemes([values.theme])[0]
       const after = decodeCursor(q.cursor)
-      const [page, themes, canWrite] = await Promise.all([
-        listEntries(db, request.actor, { kind, theme, text: values.q, cursor: after, limit: PAGE_SIZE }),
-        themesInUse(db, request.actor, kind),
-        Promise.resolve(signedIn(request.actor)),
-      ])
+      const [page, themes] = await Promise.all([listEntries(db, request.actor, { kind, theme, text: values.q, cursor: after, limit: PAGE_SIZE }), themesInUse(db, request.actor, kind)])
       const filtered = Boolean(theme || values.q)
       return reply.code(parsed.ok ? 200 : 400).render('barriers/index.njk', {
         title: words.title,
@@ -55,7 +51,7 @@ export function entryPages(kind: WikiKind): FastifyPluginAsync {
         errors: parsed.ok ? undefined : parsed.errors,
         themeItems: [{ value: '', text: 'All themes' }, ...themes.map((t) => ({ value: t, text: t, selected: t === theme }))],
         filtered,
-        canWrite,
+        canWrite: signedIn(request.actor),
         pagination: {
           next: page.next ? { href: `${base}${queryString({ theme, q: values.q, cursor: page.next })}` } : undefined,
           previous: after ? { href: `${base}${queryString({ theme, q: values.q })}`, labelText: 'First page' } : undefined,

@@ -74,6 +74,20 @@ for (const dialect of testDialects()) {
       assert.equal(rows.length, 1)
     })
 
+    test('two people writing pages with the same title at once: each gets a page or a clear form error, never a 500 or a shared address', async () => {
+      const forms = await Promise.all((['alice', 'bob', 'carol'] as const).map(async (who) => ({ who, page: await w.c[who].get('/barriers/new') })))
+      const sent = await Promise.all(
+        forms.map(({ who, page }) => w.c[who].post('/barriers/new', { title: 'Same title at once', body: `Written by ${who}.`, themes: '', summary: '', _csrf: csrfTokenIn(page.body)!, _submission: /name="_submission" value="([^"]+)"/.exec(page.body)![1]! })),
+      )
+      for (const r of sent) {
+        assert.ok([303, 422].includes(r.statusCode), `answered ${r.statusCode}`)
+        if (r.statusCode === 422) assert.match(r.body, /A barrier with this title was written a moment ago: send the form again/)
+      }
+      const rows = await w.db().selectFrom('wiki_entries').select('slug').where('title', '=', 'Same title at once').execute()
+      assert.equal(rows.length, sent.filter((r) => r.statusCode === 303).length)
+      assert.equal(new Set(rows.map((r) => r.slug)).size, rows.length)
+    })
+
     test('every edit is a revision with author, summary and an accessible word diff; the history lists them', async () => {
       const slug = await w.write('barrier', 'Procurement takes a year', { body: 'Buying a tool takes a year.' })
       const form = await w.editForm('barrier', slug, 'bob')

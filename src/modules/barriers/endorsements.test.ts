@@ -65,6 +65,9 @@ for (const dialect of testDialects()) {
       assert.equal(linked.statusCode, 303, errorsIn(linked))
       const twice = await w.c.carol.submit(`/solutions/${solution}/links`, { barrier }, `/solutions/${solution}/links/barrier`)
       assert.equal(twice.statusCode, 303)
+      const token = csrfTokenIn((await w.c.carol.get(`/solutions/${solution}/links`)).body)!
+      const racing = await Promise.all([1, 2, 3].map(() => w.c.carol.post(`/solutions/${solution}/links/barrier`, { barrier, _csrf: token })))
+      assert.deepEqual(racing.map((r) => r.statusCode), [303, 303, 303])
       assert.equal((await w.db().selectFrom('wiki_links').selectAll().execute()).filter((l) => l.created_by === w.u.bob.id || l.created_by === w.u.carol.id).length, 1)
       assert.match((await w.c.anonymous.get(`/barriers/${barrier}`)).body, /Name an owner for every space/)
       assert.match((await w.c.anonymous.get(`/solutions/${solution}`)).body, /Nobody knows who owns the wiki/)

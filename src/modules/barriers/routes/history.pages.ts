@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { can } from '../../../core/access/can.ts'
 import { signedIn } from '../../../core/access/policy.ts'
 import { notFound } from '../../../core/errors.ts'
+import { feedLinks, registerFeeds } from '../../../core/feeds/feeds.ts'
 import { parseInput } from '../../../core/http/forms.ts'
 import { params, query, slug, text } from '../../../core/http/schemas.ts'
 import { creditsOf, historyOf, KIND_TEXT, pathOf, revertEntry, viewableEntry, type WikiKind } from '../barriers.ts'
@@ -35,9 +36,38 @@ export function historyPages(kind: WikiKind): FastifyPluginAsync {
         revisions: page.items,
         next: page.next ? `${pathOf(entry)}/history?before=${page.next}` : null,
         first: before ? `${pathOf(entry)}/history` : null,
+        feeds: feedLinks(`${pathOf(entry)}/history`, `Changes to “${entry.title}”`),
         noindex: true,
       })
     })
+
+    // A page's revisions as a feed: follow one barrier or solution and learn of every edit, with its summary.
+    registerFeeds(
+      app,
+      `${base}/:slug/history`,
+      async (request, actor) => {
+        const entry = await viewableEntry(db, actor, kind, request.params.slug!).catch(() => null)
+        if (!entry) return null
+        const site = app.config.baseUrl
+        const { items } = await historyOf(db, entry, null, 20)
+        return {
+          title: `Changes to “${entry.title}” – Openly`,
+          description: `Every edit of the ${words.one} “${entry.title}”, with its summary`,
+          link: `${site}${pathOf(entry)}/history`,
+          items: items.map((r) => ({
+            id: `${site}${pathOf(entry)}/revisions/${r.number}`,
+            link: `${site}${pathOf(entry)}/revisions/${r.number}`,
+            title: `Revision ${r.number}: ${r.summary}`,
+            summary: r.summary,
+            contentHtml: `<p>${r.summary.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`,
+            published: r.created_at,
+            updated: r.created_at,
+            authors: [r.author?.public ? { name: r.author.name, url: `${site}/people/${r.author.handle}` } : { name: 'Someone' }],
+          })),
+        }
+      },
+      { shows: kind },
+    )
 
     app.get(`${base}/:slug/revisions/:number`, { config: { serves: 'page', cache: true, cacheQuery: [], shows: kind }, schema: { params: params({ slug, number }), querystring: query({}) } }, async (request, reply) => {
       const entry = await viewableEntry(db, request.actor, kind, request.params.slug)

@@ -20,9 +20,9 @@ export async function deleteEndorsement(db: BarriersDb, entryId: string, endorse
   return Number(r.numDeletedRows) > 0
 }
 
-/** A page's endorsements, newest first (at most 500: the count says how many there are). */
-export async function endorsementsOf(db: BarriersDb, entryId: string): Promise<EndorsementRow[]> {
-  return db.selectFrom('wiki_endorsements').selectAll().where('entry_id', '=', entryId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(500).execute()
+/** A page's newest endorsements (the newest 100: list cards count them all). */
+export async function endorsementsOf(db: BarriersDb, entryId: string, limit = 100): Promise<EndorsementRow[]> {
+  return db.selectFrom('wiki_endorsements').selectAll().where('entry_id', '=', entryId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
 }
 
 /** Endorsements per page, for list cards. */

@@ -52,10 +52,10 @@ export interface EndorsementView {
 }
 
 /**
- * A page's endorsements as the reader may see them: organisations they may see (a hidden one is left
+ * A page's newest 100 endorsements as the reader may see them: organisations they may see (a hidden one is left
  * out), people named only with a public presence. With the endorser values the reader holds (to withdraw).
  */
-export async function endorsementsView(db: Db, actor: Actor, entry: EntryRow): Promise<{ items: EndorsementView[]; mine: string[]; total: number; heading: string }> {
+export async function endorsementsView(db: Db, actor: Actor, entry: EntryRow): Promise<{ items: EndorsementView[]; mine: string[]; heading: string }> {
   const rows = await endorsementsOf(db, entry.id)
   const [people, organisations] = await Promise.all([
     creditsOf(db, rows.filter((r) => r.organisation_id === null).map((r) => r.user_id)),
@@ -75,5 +75,5 @@ export async function endorsementsView(db: Db, actor: Actor, entry: EntryRow): P
     const held = await endorsementsBy(db, entry.id, [`person:${actor.userId}`, ...spoken.map((id) => `organisation:${id}`)])
     for (const h of held) mine.push(h.organisation_id ?? 'person')
   }
-  return { items, mine, total: rows.length, heading: KIND_TEXT[entry.kind].endorsements }
+  return { items, mine, heading: KIND_TEXT[entry.kind].endorsements }
 }

@@ -47,6 +47,7 @@ const entryJson = {
     historyUrl: { type: 'string' },
     endorsedBy: {
       type: 'array',
+      description: 'The newest 100 endorsements (`endorsements` counts them all)',
       items: { type: 'object', properties: { type: { type: 'string', enum: ['person', 'organisation'] }, name: { type: 'string' }, note: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } } },
     },
     barriers: { type: 'array', items: linkJson, description: 'For a solution: the barriers it helps with' },

@@ -8,6 +8,7 @@ import { communitiesModule } from './modules/communities/index.ts'
 import { chartersModule } from './modules/charters/index.ts'
 import { eventsModule } from './modules/events/index.ts'
 import { followsModule } from './modules/follows/index.ts'
+import { barriersModule } from './modules/barriers/index.ts'
 import { moderationModule } from './modules/moderation/index.ts'
 import { actionsModule } from './modules/actions/index.ts'
 import { readingModule } from './modules/reading/index.ts'
@@ -16,4 +17,4 @@ import { digestsModule } from './modules/digests/index.ts'
 import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, followsModule, actionsModule, readingModule, syndicationModule, digestsModule, moderationModule, homeModule]
+export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, followsModule, actionsModule, readingModule, syndicationModule, digestsModule, barriersModule, moderationModule, homeModule]

@@ -19,6 +19,7 @@ import { buildEvents } from './events.fixtures.ts'
 import { buildReading } from './reading.fixtures.ts'
 import { buildUnsubscribeLinks } from './mail.fixtures.ts'
 import { buildFollows } from './follows.fixtures.ts'
+import { buildBarriers } from './barriers.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -350,6 +351,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   add({ kind: 'badge', label: 'badge of the hidden organisation', marker: chMarker, words: [], ids: [], params: { slug: chSlug, organisation: oh.slug }, facts: { within: [orgHidden] } })
   redirected(await c.orgadmin.submit(`/charters/${chSlug}/pilots/new`, { organisation: op.id, contact: '', goals: 'Goals zqplpubx.' }), 'volunteer as a pilot')
   add({ kind: 'pilot', label: 'pilot', marker: 'zqplpubx', words: ['zqplpubx'], ids: [], params: { slug: chSlug, organisation: op.slug }, shownOn: [`/charters/${chSlug}`, `/charters/${chSlug}/pilots`], facts: {} })
+  // ---------------------------------------------------------------- the barriers and solutions wiki (test/access/barriers.fixtures.ts)
+  await buildBarriers({ t, c, add, redirected, hideByReport, organisations: { public: { id: op.id, fixture: orgPublic }, hidden: { id: oh.id } }, projects: { public: pp.slug, hidden: ph.slug }, sectionId, chSlug })
   // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
   await buildEvents({ t, c, add, community, redirected, hideByReport })
   // ---------------------------------------------------------------- practical actions and the reading list (test/access/reading.fixtures.ts)

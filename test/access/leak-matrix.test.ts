@@ -93,6 +93,7 @@ for (const dialect of testDialects()) {
           `notes of the session of the event in the ${v} community`,
         ]),
         ...['public event', 'hidden event', 'hidden session in the public community', 'who replied to the hidden event'],
+        ...['barrier', 'hidden barrier', 'solution', 'hidden solution'],
       ]
       assert.deepEqual(expected.filter((l) => !labels.has(l)), [], 'missing fixtures')
       const words = world.fixtures.flatMap((f) => f.words)
@@ -101,7 +102,7 @@ for (const dialect of testDialects()) {
 
     test('every GET route is classified, every kind it shows has fixtures, and every pattern is filled', () => {
       assert.deepEqual(problems, [])
-      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'image', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees']) {
+      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'image', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees', 'barrier', 'solution']) {
         assert.ok(entries.some((e) => e.fixture?.kind === kind && e.via === 'path'), `the matrix requests pages of every ${kind}`)
       }
     })

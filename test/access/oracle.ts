@@ -38,7 +38,7 @@ export type ActorName = (typeof ACTORS)[number]
 export type Vis = 'public' | 'signed_in' | 'members'
 export const VISIBILITIES: Vis[] = ['public', 'signed_in', 'members']
 
-export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed' | 'digest' | 'unsubscribe'
+export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed' | 'digest' | 'unsubscribe' | 'barrier' | 'solution'
 
 /** What the policy needs to know about a fixture. */
 export interface Facts {

@@ -32,7 +32,7 @@ import { claimAmendmentNumber, currentText, editorIdsOf, setVersionSummary, text
 import type { amendmentSchema, commentSchema, decisionSchema, revisionSchema } from './charters.schemas.ts'
 import type { AmendmentKind, Vote } from './charters.tables.ts'
 import { indexCharter, POSITION_GAP, reloadCharter } from './charters.ts'
-import { differs, normaliseText } from './diff.ts'
+import { differs, normaliseText } from '../../core/text/diff.ts'
 import { askToReconfirm } from './reconsent.ts'
 import { startVersion } from './versions.ts'
 import type { AmendmentFacts } from './charters.policy.ts'

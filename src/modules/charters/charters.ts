@@ -28,7 +28,7 @@ import {
 } from './charters.queries.ts'
 import { BODY_MAX, HEADING_MAX, MAX_SECTIONS, type charterSchema, type introductionSchema } from './charters.schemas.ts'
 import type { CharterStatus } from './charters.tables.ts'
-import { normaliseText } from './diff.ts'
+import { normaliseText } from '../../core/text/diff.ts'
 import { startVersion } from './versions.ts'
 import { askToReconfirm } from './reconsent.ts'
 

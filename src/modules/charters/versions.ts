@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db/database.ts'
 import { now } from '../../core/db/ids.ts'
 import { conflict, notFound } from '../../core/errors.ts'
-import { changeCounts, diffLineHtml, diffParagraphsHtml, paragraphsOf, wordDiff } from './diff.ts'
+import { changeCounts, diffLineHtml, diffParagraphsHtml, paragraphsOf, wordDiff } from '../../core/text/diff.ts'
 import { claimNextVersion, findVersion, insertVersion, listVersions, sectionsAt, type CharterRow, type SectionText, type VersionRow } from './charters.queries.ts'
 
 /**

@@ -14,7 +14,7 @@ import { textsByIds, type CharterRow } from '../charters.queries.ts'
 import { amendmentFilterSchema, amendmentSchema, commentSchema, decisionSchema, revisionSchema, voteSchema } from '../charters.schemas.ts'
 import { AMENDMENT_STATUSES, type AmendmentStatus } from '../charters.tables.ts'
 import { STATUS_LABELS } from '../charters.ts'
-import { paragraphsOf } from '../diff.ts'
+import { paragraphsOf } from '../../../core/text/diff.ts'
 import { bodyDiff, currentSections, lineDiff, type ShownSection } from '../versions.ts'
 import { charterCrumbs, doneMessage, fieldErrors, loadCharter, queryString, refusal, signIn, type Params, type Query } from './page-helpers.ts'
 

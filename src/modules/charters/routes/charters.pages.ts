@@ -9,7 +9,7 @@ import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts
 import { openAmendmentCounts, openCountsOf, amendmentStatusCounts } from '../amendments.queries.ts'
 import { addEditor, closeCharter, createCharter, editIntroduction, editorsOf, findVisibleCharter, listCharters, publishCharter, removeEditor, STATUS_LABELS, type CharterRow } from '../charters.ts'
 import { charterSchema, editorSchema, introductionSchema } from '../charters.schemas.ts'
-import { paragraphsOf } from '../diff.ts'
+import { paragraphsOf } from '../../../core/text/diff.ts'
 import { pilotsView } from '../pilots.ts'
 import { activeCountsOf } from '../signatures.queries.ts'
 import { registerCounts, signChoices } from '../signatures.ts'
@@ -67,7 +67,7 @@ export const charterPages: FastifyPluginAsync = async (app) => {
 
   app.get('/charters/:slug', { config: { serves: 'page', cache: true, cacheQuery: ['done'], shows: 'charter' } }, async (request, reply) => {
     const charter = await loadCharter(request)
-    const [sections, openCounts, statusCounts, counts, pilots, editors, canManage] = await Promise.all([
+    const [sections, openCounts, statusCounts, counts, pilots, editors, canManage, panelsHtml] = await Promise.all([
       currentSections(app.db, charter),
       openAmendmentCounts(app.db, charter.id),
       amendmentStatusCounts(app.db, charter.id),
@@ -75,6 +75,8 @@ export const charterPages: FastifyPluginAsync = async (app) => {
       pilotsView(app.db, request.actor, charter, { updatesEach: 1 }),
       editorsOf(app.db, charter.id),
       request.user ? can(app.db, request.actor, 'manage', 'charter', charter) : Promise.resolve(false),
+      // Later modules' sections on the charter page (the barriers wiki: barriers in the way of its sections).
+      app.panels(request, 'charter', { id: charter.id, slug: charter.slug }),
     ])
     // What the signed-in reader has signed already (never cached: the page cache holds anonymous pages only).
     const mine = request.user && charter.status !== 'drafting' ? (await signChoices(app.db, { userId: request.user.id, isAdmin: request.actor.isAdmin }, charter)).filter((c) => c.existing) : []
@@ -92,6 +94,7 @@ export const charterPages: FastifyPluginAsync = async (app) => {
       pilots,
       editors,
       canManage,
+      panelsHtml,
       mine,
       flash: doneMessage(request),
       feeds: feedLinks(`/charters/${charter.slug}`, `${charter.title}: new versions`),

@@ -10,7 +10,7 @@ import { directoryFacets, visibleOrganisationBySlug } from '../../organisations/
 import type { CharterRow } from '../charters.queries.ts'
 import { confirmSchema, registerFilterSchema, signSchema } from '../charters.schemas.ts'
 import { STATUS_LABELS } from '../charters.ts'
-import { paragraphsOf } from '../diff.ts'
+import { paragraphsOf } from '../../../core/text/diff.ts'
 import { findPilot } from '../pilots.queries.ts'
 import { badgeState, badgeSvg, exportCsv, exportRecords } from '../register.ts'
 import { confirmSignature, historyOf, labelSignatures, notSignableReason, organisationSignature, registerCounts, registerPage, signCharter, signChoices, visibleSignature, withdrawSignature, type SignatureRow } from '../signatures.ts'

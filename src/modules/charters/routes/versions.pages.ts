@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { parseInput } from '../../../core/http/forms.ts'
 import { compareSchema } from '../charters.schemas.ts'
-import { paragraphsOf } from '../diff.ts'
+import { paragraphsOf } from '../../../core/text/diff.ts'
 import { compareVersions, versionNumber, versionsPage, versionText } from '../versions.ts'
 import { charterCrumbs, loadCharter, type Params, type Query } from './page-helpers.ts'
 import { notFound } from '../../../core/errors.ts'

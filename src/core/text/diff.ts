@@ -1,7 +1,7 @@
 import { diffWordsWithSpace } from 'diff'
 
 /**
- * Word-level diffs of charter text (with jsdiff), rendered for every reader: insertions and deletions
+ * Word-level diffs of text people wrote (charter sections, wiki pages), with jsdiff, rendered for every reader: insertions and deletions
  * are `<ins>` and `<del>` with visually hidden "added:" / "removed:" words and an end marker, so a
  * screen reader says where a change starts and stops, and colour is never the only signal (the
  * stylesheet also underlines and strikes through). Paragraph breaks are part of the text.

@@ -19,10 +19,15 @@ export const barriersModule: AppModule = {
   api: barriersApi,
   nav: [{ href: '/barriers', text: 'Barriers' }],
   panels: { home: homePanel, project: projectPanel, charter: charterPanel },
-  sitemap: async (db) => [
-    { path: '/barriers' },
-    { path: '/solutions' },
-    ...(await publicEntryPaths(db)).map((e) => ({ path: `/${e.kind}s/${e.slug}`, updated: e.updated_at })),
+  sitemap: [
+    {
+      name: 'wiki',
+      urls: async (db) => [
+        { path: '/barriers' },
+        { path: '/solutions' },
+        ...(await publicEntryPaths(db)).map((e) => ({ path: `/${e.kind}s/${e.slug}`, updated: e.updated_at })),
+      ],
+    },
   ],
   moderation: { barrier: barrierModeration, solution: solutionModeration },
   policies: [barrierPolicy, solutionPolicy, wikiLinkPolicy],

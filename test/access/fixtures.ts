@@ -16,6 +16,7 @@ import type { Mailbox } from '../support/mailbox.ts'
 import { setPersonHidden } from '../../src/modules/accounts/accounts.ts'
 import { VISIBILITIES, type ActorName, type Fixture, type Relation, type Vis } from './oracle.ts'
 import { buildEvents } from './events.fixtures.ts'
+import { buildChallenges } from './challenges.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -349,6 +350,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   add({ kind: 'pilot', label: 'pilot', marker: 'zqplpubx', words: ['zqplpubx'], ids: [], params: { slug: chSlug, organisation: op.slug }, shownOn: [`/charters/${chSlug}`, `/charters/${chSlug}/pilots`], facts: {} })
   // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
   await buildEvents({ t, c, add, community, redirected, hideByReport })
+  // ---------------------------------------------------------------- challenges (test/access/challenges.fixtures.ts)
+  await buildChallenges({ t, c, add, community, organisationId: op.id, redirected, hideByReport })
 
   // ---------------------------------------------------------------- what moderators hide on the rest of the site
   for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden, hiddenAmendment, hiddenAmendmentComment]) {

@@ -71,18 +71,17 @@ export const challengePolicy = definePolicy('challenge', {
 })
 
 /**
- * Ideas: seen by whoever sees their challenge (hidden ones by their authors, the challenge's organisers and
- * the space's moderators); edited by their authors while ideas are open; voted for (one vote each, withdrawable)
+ * Ideas: seen by whoever sees their challenge (hidden ones by their authors and those who moderate there); edited by their authors while ideas are open; voted for (one vote each, withdrawable)
  * while ideas are open or in review; commented on until the challenge closes.
  */
 export const ideaPolicy = definePolicy('challenge_idea', {
-  view: async (actor, i, ctx) => (await ctx.can('view', 'challenge', i.challenge)) && ((await viewContent(actor, i, ctx)) || (await ctx.can('manage', 'challenge', i.challenge))),
+  view: async (actor, i, ctx) => (await ctx.can('view', 'challenge', i.challenge)) && viewContent(actor, i, ctx),
   edit: async (actor, i, ctx) => i.challenge.phase === 'ideas' && (await ctx.can('view', 'challenge_idea', i)) && contentRules.edit(actor, i, ctx),
   vote: async (actor, i, ctx) => signedIn(actor) && i.hiddenAt === null && i.challenge.hiddenAt === null && ['ideas', 'review'].includes(i.challenge.phase) && (await ctx.can('view', 'challenge_idea', i)) && takesPart(actor, i, ctx),
   participate: async (actor, i, ctx) => signedIn(actor) && i.hiddenAt === null && i.challenge.phase !== 'closed' && (await ctx.can('view', 'challenge_idea', i)) && takesPart(actor, i, ctx),
   /** Review notes and scores, the shortlist, winners and projects: the challenge's organisers. */
   manage: async (actor, i, ctx) => (await ctx.can('view', 'challenge_idea', i)) && ctx.can('manage', 'challenge', i.challenge),
-  moderate: async (actor, i, ctx) => (await ctx.can('view', 'challenge_idea', i)) && ((await ctx.can('manage', 'challenge', i.challenge)) || (await contentRules.moderate(actor, i, ctx))),
+  moderate: async (actor, i, ctx) => (await ctx.can('view', 'challenge_idea', i)) && contentRules.moderate(actor, i, ctx),
   report: async (actor, i, ctx) => signedIn(actor) && ctx.can('view', 'challenge_idea', i),
   publishLinks: contentRules.publishLinks,
 })
@@ -90,6 +89,6 @@ export const ideaPolicy = definePolicy('challenge_idea', {
 /** Comments on ideas: content in the idea's space, out of reach with their idea. */
 export const ideaCommentPolicy = definePolicy('challenge_comment', {
   view: async (actor, c, ctx) => (await ctx.can('view', 'challenge_idea', c.idea)) && viewContent(actor, c, ctx),
-  moderate: async (actor, c, ctx) => (await ctx.can('view', 'challenge_comment', c)) && ((await ctx.can('moderate', 'challenge_idea', c.idea)) || (await contentRules.moderate(actor, c, ctx))),
+  moderate: async (actor, c, ctx) => (await ctx.can('view', 'challenge_comment', c)) && contentRules.moderate(actor, c, ctx),
   report: async (actor, c, ctx) => signedIn(actor) && ctx.can('view', 'challenge_comment', c),
 })

@@ -116,7 +116,7 @@ export async function challengesApi(app: FastifyInstance): Promise<void> {
         summary: 'A challenge’s ideas the caller may see: most votes, newest, or random (a stable order per seed; signed-in callers get their own)',
         params: slugParams,
         querystring: { type: 'object', additionalProperties: false, properties: { sort: { type: 'string', enum: [...IDEA_SORTS], default: 'votes' }, seed: { type: 'string', maxLength: 5, pattern: '^[0-9]+$' }, limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 }, cursor: { type: 'string', maxLength: 200 } } },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: ideaSchema }, next: nullableString } }, 400: problem, 404: problem },
+        response: { 200: { type: 'object', properties: { challenge: { type: 'object', properties: { slug: { type: 'string' }, title: { type: 'string' } } }, items: { type: 'array', items: ideaSchema }, next: nullableString } }, 400: problem, 404: problem },
       },
     },
     async (request) => {
@@ -124,7 +124,7 @@ export async function challengesApi(app: FastifyInstance): Promise<void> {
       const q = request.query
       const seed = seedParam(q.seed) ?? (request.actor.userId ? readerSeed(request.actor.userId, challenge.id) : 1)
       const page = await listIdeaRows(db, request.actor, challenge.id, { sort: q.sort ?? 'votes', seed, cursor: decodeCursor(q.cursor), limit: pageSize(q.limit) })
-      return { items: (await ideaCards(db, request.actor, challenge.slug, page.items)).map(ideaJson), next: page.next }
+      return { challenge: { slug: challenge.slug, title: challenge.title }, items: (await ideaCards(db, request.actor, challenge.slug, page.items)).map(ideaJson), next: page.next }
     },
   )
 

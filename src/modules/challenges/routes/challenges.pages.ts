@@ -35,13 +35,15 @@ export const challengePages: FastifyPluginAsync = async (app) => {
     const v = parsed.value
     const organisation = v.organisation ? (await organisationsBySlugs(db, request.actor, [v.organisation.toLowerCase()])).get(v.organisation.toLowerCase()) : undefined
     const page = v.organisation && !organisation ? { items: [], next: null } : await listChallenges(db, request.actor, { phase: (v.phase || undefined) as Phase | undefined, theme: v.theme.toLowerCase() || undefined, organisationId: organisation?.id, cursor: decodeCursor(q.cursor), limit: 20 })
-    const params = { phase: v.phase, theme: v.theme, organisation: v.organisation }
+    // An organisation the reader cannot see is not echoed back (its name may be all they know of it).
+    const params = { phase: v.phase, theme: v.theme, organisation: organisation ? organisation.slug : '' }
     const filtered = Boolean(v.phase || v.theme || v.organisation)
     return reply.render('challenges/index.njk', {
       ...base,
       values: params,
       challenges: page.items,
       organisation,
+      unknownOrganisation: Boolean(v.organisation && !organisation),
       filtered,
       next: page.next ? `/challenges${queryString({ ...params, cursor: page.next })}` : null,
       first: q.cursor ? `/challenges${queryString(params)}` : null,

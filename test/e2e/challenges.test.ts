@@ -61,7 +61,7 @@ describe('challenges: from a problem to a project', () => {
     const ideaPath = await step('a member submits an idea', async () => {
       await signInThroughForm(authorPage, author.email, author.password)
       await visit(authorPage, `/challenges/${slug}`)
-      await authorPage.getByRole('link', { name: 'Submit an idea' }).click()
+      await submitAndLand(authorPage, () => authorPage.getByRole('button', { name: 'Submit an idea' }).click(), new RegExp(`^/challenges/${slug}/ideas/new$`), 'opening the idea form')
       await checkPage(authorPage)
       await authorPage.getByLabel('Title of your idea').fill(`Lights that see walkers ${word}`)
       await authorPage.getByLabel('Your idea', { exact: true }).fill('Crossing lights that change when someone waits, not on a timer.')
@@ -119,7 +119,8 @@ describe('challenges: from a problem to a project', () => {
       await visit(reader, `/challenges/${slug}`)
       assert.match(await reader.locator('#winners-heading').innerText(), /Winners/)
       assert.match(await reader.locator('main').innerText(), /It helps at every crossing and costs little\./)
-      assert.ok((await reader.evaluate(() => document.documentElement.scrollWidth)) <= 320, 'the challenge page fits 320 px')
+      const wide = await reader.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 321).map((e) => `${e.tagName}.${e.className}: ${(e.textContent ?? '').slice(0, 40)}`).slice(0, 5))
+      assert.ok((await reader.evaluate(() => document.documentElement.scrollWidth)) <= 320, `the challenge page fits 320 px: ${wide.join(' | ')}`)
       await visit(reader, ideaPath)
       assert.match(await reader.locator('main').innerText(), /This idea is now a project/)
       assert.ok((await reader.evaluate(() => document.documentElement.scrollWidth)) <= 320, 'the idea page fits 320 px')

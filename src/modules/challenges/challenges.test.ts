@@ -89,7 +89,7 @@ for (const dialect of testDialects()) {
       assert.ok(same.every((r) => r.statusCode === 303), same.map((r) => r.statusCode).join(','))
       const others = await Promise.all(Array.from({ length: 6 }, () => person(t)))
       const forms = await Promise.all(others.map(async (p) => ({ p, csrf: csrfTokenIn((await p.client.get(`/challenges/${c.slug}`)).body)! })))
-      const res = await Promise.all(forms.map(({ p, csrf }) => p.client.post(`/challenges/${c.slug}/ideas/${idea}/vote`, { vote: 'add', back: '?sort=newest', _csrf: csrf })))
+      const res = await Promise.all(forms.map(({ p, csrf }) => p.client.post(`/challenges/${c.slug}/ideas/${idea}/vote`, { vote: 'add', back: 'list?sort=newest', _csrf: csrf })))
       assert.ok(res.every((r) => r.statusCode === 303 && location(r).startsWith(`/challenges/${c.slug}?sort=newest&done=voted#idea-`)))
       const votes = await t.db.selectFrom('challenge_idea_votes').select((eb) => eb.fn.countAll<number>().as('n')).where('idea_id', '=', idea).executeTakeFirstOrThrow()
       assert.equal(Number(votes.n), 7)

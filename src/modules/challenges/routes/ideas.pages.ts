@@ -183,8 +183,8 @@ export const ideaPages: FastifyPluginAsync = async (app) => {
       const add = parsed.value.vote === 'add'
       await db.transaction().execute((trx) => voteOnIdea(trx, actor, challenge, idea, add))
       // Back to where the person voted: the list (its order kept) or the idea page.
-      const back = String((request.body as Record<string, unknown>).back ?? '')
-      const list = /^\?(sort=(newest|random)(&seed=\d{1,5})?)?$/.test(back) ? `/challenges/${challenge.slug}${back}${back ? '&' : '?'}done=${add ? 'voted' : 'unvoted'}#idea-${idea.id}` : null
+      const back = /^list((\?sort=(newest|random)(&seed=\d{1,5})?)?)$/.exec(String((request.body as Record<string, unknown>).back ?? ''))?.[1]
+      const list = back !== undefined ? `/challenges/${challenge.slug}${back}${back ? '&' : '?'}done=${add ? 'voted' : 'unvoted'}#idea-${idea.id}` : null
       return list ?? `${ideaPath(challenge, idea.id)}?done=${add ? 'voted' : 'unvoted'}#votes`
     }),
   )

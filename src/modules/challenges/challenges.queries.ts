@@ -34,6 +34,11 @@ export async function updateChallengeRow(db: ChallengesDb, id: string, changes: 
   await db.updateTable('challenges').set(changes).where('id', '=', id).execute()
 }
 
+export async function replaceThemes(db: ChallengesDb, challengeId: string, themes: string[]): Promise<void> {
+  await db.deleteFrom('challenge_themes').where('challenge_id', '=', challengeId).execute()
+  if (themes.length) await db.insertInto('challenge_themes').values(themes.map((theme) => ({ challenge_id: challengeId, theme }))).execute()
+}
+
 /** Themes of each challenge, keyed by challenge id. */
 export async function themesOf(db: ChallengesDb, ids: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>()

@@ -17,6 +17,10 @@ export const challengeSchema = {
   closes_at: { type: 'datetime', label: 'Challenge closes', required: true },
 } satisfies Record<string, FieldSpec>
 
+const { organiser: _fixed, ...editable } = challengeSchema
+/** The edit form: everything but the organiser (who decides where the challenge lives and who sees it). */
+export const challengeEditSchema = editable
+
 export const DATE_LABELS: Record<string, string> = Object.fromEntries(Object.entries(challengeSchema).map(([k, v]) => [k, v.label]))
 
 export const phaseMoveSchema = {

@@ -65,6 +65,22 @@ for (const dialect of testDialects()) {
       assert.ok(b.slug)
     })
 
+    test('organisers edit the words and dates (others get 404); the phase follows the new dates', async () => {
+      const c = await stateChallenge(t, admin, challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Before edit' }))
+      assert.equal((await (await person(t)).client.get(`/challenges/${c.slug}/edit`)).statusCode, 404)
+      const form = (await admin.client.get(`/challenges/${c.slug}/edit`)).body
+      assert.match(form, /value="Before edit"/)
+      const review = challengeFields('', 'review')
+      const bad = await admin.client.submit(`/challenges/${c.slug}/edit`, { ...challengeFields('', 'ideas', { title: 'Kept zqedit' }), closes_at: review.ideas_open_at })
+      assert.equal(bad.statusCode, 422)
+      assert.ok(bad.body.includes('Kept zqedit') && bad.body.includes('Challenge closes must be after winners announced'))
+      const { organiser: _o, ...fields } = review
+      assert.equal((await admin.client.submit(`/challenges/${c.slug}/edit`, { ...fields, title: 'After edit' })).statusCode, 303)
+      const page = (await new TestClient(t.app).get(`/challenges/${c.slug}`)).body
+      assert.ok(page.includes('After edit'))
+      assert.match(page, /govuk-tag[^"]*">In review/)
+    })
+
     test('a cached challenge page moves to the next phase at its date, with no write', async () => {
       const soon = new Date(Date.now() + 1500)
       const fields = challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Cache phase' })
@@ -211,11 +227,12 @@ for (const dialect of testDialects()) {
         for (const url of [`/challenges/${c.slug}`, `/challenges/${c.slug}/ideas/${idea}`, `/api/v1/challenges/${c.slug}`, `/api/v1/challenges/${c.slug}/ideas`, `/challenges/${c.slug}/ideas/feed.atom`]) assert.equal((await reader.get(url)).statusCode, 404, url)
         for (const url of ['/challenges', '/api/v1/challenges', '/search?q=zqsecret', '/search?q=zqhiddenidea', '/sitemap.xml', '/']) {
           const body = (await reader.get(url)).body
-          // The search page echoes the query: look for the titles, which only a result would show.
-          assert.ok(!body.includes('Secret zqsecret') && !body.includes('Hidden idea zqhiddenidea'), url)
+          // The search page echoes the query and marks matches: look for the addresses, which only a result would show.
+          assert.ok(!body.includes(`/challenges/${c.slug}`), url)
         }
       }
       assert.ok((await host.client.get(`/challenges/${c.slug}`)).body.includes('zqhiddenidea'))
+      assert.ok((await host.client.get('/search?q=zqhiddenidea')).body.includes(`/challenges/${c.slug}/ideas/${idea}`), 'its members find it')
     })
   })
 }

@@ -12,7 +12,7 @@ import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { organisationsByIds, organisationsOfPerson } from '../organisations/organisations.ts'
 import { communitiesOf } from '../communities/communities.ts'
 import { challengeFacts, type ChallengeFacts } from './challenges.policy.ts'
-import { challengeSlugsLike, findChallengeById, findChallengeBySlug, insertChallenge, listChallengeRows, setChallengeHiddenAt, themesOf, updateChallengeRow, type ChallengeRow } from './challenges.queries.ts'
+import { challengeSlugsLike, findChallengeById, findChallengeBySlug, insertChallenge, listChallengeRows, replaceThemes, setChallengeHiddenAt, themesOf, updateChallengeRow, type ChallengeRow } from './challenges.queries.ts'
 import { challengeSchema, DATE_LABELS } from './challenges.schemas.ts'
 import { indexChallenge, reindexChallenge } from './challenges.search.ts'
 import type { OrganiserKind } from './challenges.tables.ts'
@@ -178,6 +178,37 @@ export async function createChallenge(trx: Db, actor: Actor, input: ChallengeInp
   // The page cache learns when the phase will change by itself (decision 0017).
   await scheduleChanges(trx, `challenge:${row.id}`, DATE_FIELDS.map((f) => row[f]))
   return row
+}
+
+/**
+ * Its organisers change a challenge (not its organiser, which decides who may see it): its words, themes and dates.
+ * Its ideas' search documents name it, so they are written again when the title changes.
+ */
+export async function updateChallenge(trx: Db, challenge: ChallengeRow, input: Omit<ChallengeInput, 'organiser'>): Promise<ChallengeRow> {
+  const errors = challengeDateErrors(input)
+  if (Object.keys(errors).length) throw invalid(errors)
+  const themes = normaliseThemes(input.themes)
+  const changes = {
+    title: input.title,
+    summary: input.summary,
+    problem: input.problem,
+    problem_html: renderMarkdown(input.problem),
+    audience: input.audience,
+    prize: input.prize,
+    ideas_open_at: input.ideas_open_at!,
+    review_at: input.review_at!,
+    shortlist_at: input.shortlist_at!,
+    winners_at: input.winners_at!,
+    closes_at: input.closes_at!,
+    updated_at: now(),
+  }
+  await updateChallengeRow(trx, challenge.id, changes)
+  await replaceThemes(trx, challenge.id, themes)
+  const saved = { ...challenge, ...changes }
+  if (saved.title !== challenge.title) await reindexChallenge(trx, saved, themes)
+  else await indexChallenge(trx, saved, themes)
+  await scheduleChanges(trx, `challenge:${saved.id}`, DATE_FIELDS.map((f) => saved[f]))
+  return saved
 }
 
 /** An organiser moves the phase by hand: it holds until the next date passes. Audited. */

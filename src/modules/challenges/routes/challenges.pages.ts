@@ -9,12 +9,13 @@ import { cursor, done, query, text } from '../../../core/http/schemas.ts'
 import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
 import { peopleByIds } from '../../accounts/accounts.ts'
 import { organisationsBySlugs } from '../../organisations/organisations.ts'
-import { challengeCards, challengeDateErrors, createChallenge, listChallenges, moveChallengePhase, organisedChallenge, organiserChoices, viewableChallenge, type ChallengeRow } from '../challenges.ts'
+import { challengeCards, challengeDateErrors, createChallenge, listChallenges, moveChallengePhase, organisedChallenge, organiserChoices, updateChallenge, viewableChallenge, type ChallengeRow } from '../challenges.ts'
 import { visibleThemes } from '../challenges.queries.ts'
-import { challengeFilterSchema, challengeSchema, IDEA_SORTS, phaseMoveSchema, type IdeaSort } from '../challenges.schemas.ts'
+import { challengeEditSchema, challengeFilterSchema, challengeSchema, IDEA_SORTS, phaseMoveSchema, type IdeaSort } from '../challenges.schemas.ts'
 import { ideaCards, randomSeed, readerSeed, seedParam } from '../idea-cards.ts'
 import { listIdeaRows, newestIdeas } from '../ideas.queries.ts'
-import { PHASE_LABELS, PHASES, timelineOf, type Phase } from '../phases.ts'
+import { DATE_FIELDS, PHASE_LABELS, PHASES, timelineOf, type Phase } from '../phases.ts'
+import { toZonedLocal } from '../../../core/time.ts'
 import { challengeCrumbs, errorStatus, fieldErrors, flashOf, queryString, signIn, type Params, type Query } from './page-helpers.ts'
 
 const IDEAS_PER_PAGE = 50
@@ -54,15 +55,18 @@ export const challengePages: FastifyPluginAsync = async (app) => {
 
   // ------------------------------------------------------------ stating a challenge
 
-  async function renderForm(request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors?: FieldErrors, status = 422) {
-    const choices = await organiserChoices(db, request.actor as Actor & { userId: string })
+  async function renderForm(request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors?: FieldErrors, status = 422, editing?: ChallengeRow) {
+    const choices = editing ? [] : await organiserChoices(db, request.actor as Actor & { userId: string })
     return reply.code(errors ? status : 200).render('challenges/form.njk', {
-      title: 'State a challenge',
-      breadcrumbs: challengeCrumbs(),
+      title: editing ? `Edit “${editing.title}”` : 'State a challenge',
+      heading: editing ? 'Edit the challenge' : 'State a challenge',
+      action: editing ? `/challenges/${editing.slug}/edit` : '/challenges/new',
+      editing,
+      breadcrumbs: challengeCrumbs(editing),
       values,
       errors,
       organiserItems: [{ value: '', text: 'Choose who states it' }, ...choices.map((o) => ({ ...o, selected: o.value === values.organiser }))],
-      noOrganiser: choices.length === 0,
+      noOrganiser: !editing && choices.length === 0,
       timeZone: request.user!.timeZone,
       noindex: true,
     })
@@ -93,6 +97,34 @@ export const challengePages: FastifyPluginAsync = async (app) => {
       if (errors) return renderForm(request, reply, { ...inputOf(challengeSchema, request.body), _submission: token ?? '' }, errors, errorStatus(err))
       throw err
     }
+  })
+
+  app.get('/challenges/:slug/edit', { config: { serves: 'form', shows: 'challenge' }, schema: { querystring: query({ done }) } }, async (request, reply) => {
+    if (!request.user) return signIn(request, reply)
+    const { challenge } = await organisedChallenge(db, request.actor, (request.params as Params).slug)
+    const zone = request.user.timeZone
+    const themes = (await challengeCards(db, request.actor, [challenge]))[0]!.themes
+    const dates = Object.fromEntries(DATE_FIELDS.map((f) => [f, toZonedLocal(challenge[f], zone)]))
+    return renderForm(request, reply, { title: challenge.title, summary: challenge.summary, problem: challenge.problem, audience: challenge.audience, prize: challenge.prize, themes: themes.join(', '), ...dates }, undefined, 200, challenge)
+  })
+
+  app.post('/challenges/:slug/edit', async (request, reply) => {
+    const { slug } = request.params as Params
+    if (!signedIn(request.actor) || !request.user) return signIn(request, reply, `/challenges/${slug}/edit`)
+    const actor = request.actor
+    const { challenge } = await organisedChallenge(db, actor, slug)
+    const timeZone = request.user.timeZone
+    const again = (errors: FieldErrors, status = 422) => renderForm(request, reply, inputOf(challengeEditSchema, request.body), errors, status, challenge)
+    const parsed = parseInput(challengeEditSchema, request.body, { timeZone })
+    if (!parsed.ok) return again(parsed.errors)
+    try {
+      await db.transaction().execute(async (trx) => updateChallenge(trx, (await organisedChallenge(trx, actor, slug)).challenge, parsed.value))
+    } catch (err) {
+      const errors = fieldErrors(err)
+      if (errors) return again(errors, errorStatus(err))
+      throw err
+    }
+    return reply.redirect(`/challenges/${challenge.slug}?done=saved`, 303)
   })
 
   // ------------------------------------------------------------ the challenge page

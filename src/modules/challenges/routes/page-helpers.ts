@@ -10,6 +10,7 @@ export type Query = Record<string, string | undefined>
 /** Fixed messages for `?done=` after a redirect (never echo user input). */
 export const DONE: Record<string, string> = {
   created: 'Challenge created',
+  saved: 'Changes saved',
   moved: 'The challenge’s phase has been moved',
   submitted: 'Your idea has been submitted',
   held: 'Your idea waits for a moderator’s approval, because it has links and your account is new. Only you can see it until then',

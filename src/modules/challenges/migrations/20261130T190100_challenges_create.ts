@@ -66,6 +66,8 @@ export const migration: OpenlyMigration = {
     await db.schema.createIndex('challenge_ideas_votes').on('challenge_ideas').columns(['challenge_id', 'vote_count', 'id']).execute()
     await db.schema.createIndex('challenge_ideas_newest').on('challenge_ideas').columns(['challenge_id', 'created_at', 'id']).execute()
     await db.schema.createIndex('challenge_ideas_status').on('challenge_ideas').columns(['challenge_id', 'status']).execute()
+    // Counting a challenge's shown ideas reads this index alone, not every idea's row.
+    await db.schema.createIndex('challenge_ideas_shown').on('challenge_ideas').columns(['challenge_id', 'hidden_at']).execute()
     await db.schema.createIndex('challenge_ideas_project').on('challenge_ideas').column('project_id').execute()
 
     await db.schema

@@ -18,7 +18,7 @@ import { DATE_FIELDS, PHASE_LABELS, PHASES, timelineOf, type Phase } from '../ph
 import { toZonedLocal } from '../../../core/time.ts'
 import { challengeCrumbs, errorStatus, fieldErrors, flashOf, queryString, signIn, type Params, type Query } from './page-helpers.ts'
 
-const IDEAS_PER_PAGE = 50
+const IDEAS_PER_PAGE = 25
 const SORT_LABELS: Record<IdeaSort, string> = { votes: 'Most votes', newest: 'Newest', random: 'Random' }
 
 /** The list, stating a challenge, the challenge page, moving its phase, and the feeds of its ideas. */

@@ -13,12 +13,10 @@ import { notify } from '../notifications/notifications.ts'
 import { organisationsByIds } from '../organisations/organisations.ts'
 import { createProject, type ProjectRow } from '../projects/projects.ts'
 import { challengeFacts, ideaFacts, type ChallengeFacts, type IdeaFacts } from './challenges.policy.ts'
-import type { ChallengeRow } from './challenges.queries.ts'
-import { themesOf } from './challenges.queries.ts'
+import { findChallengeById, themesOf, type ChallengeRow } from './challenges.queries.ts'
 import type { commentSchema, decisionSchema, ideaSchema, reviewSchema } from './challenges.schemas.ts'
 import { indexIdea } from './challenges.search.ts'
 import { SHUFFLE_PRIME, addVote, authorsOf, findIdea, findIdeaById, insertComment, insertIdea, insertRevision, lockIdea, recountVotes, removeVote, replaceAuthors, setCommentHiddenAt, setIdeaHiddenAt, updateIdeaRow, upsertReview, type IdeaRow } from './ideas.queries.ts'
-import { findChallengeById } from './challenges.queries.ts'
 import { PHASE_LABELS } from './phases.ts'
 
 // Ideas: submitting and editing (every version kept), votes, comments, and the organisers' review, shortlist,

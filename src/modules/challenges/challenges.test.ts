@@ -202,15 +202,16 @@ for (const dialect of testDialects()) {
       assert.ok((await new TestClient(t.app).get(`/challenges/${c.slug}`)).body.includes('zqreason'), 'the reason is public')
       const notes = await t.db.selectFrom('notifications').select('text').where('user_id', '=', author.user.id).where('kind', '=', 'challenge').execute()
       assert.deepEqual(notes.map((n) => /shortlist|winner/.exec(n.text)?.[0]).sort(), ['shortlist', 'winner'])
-      const made = await admin.client.submit(url, {}, `${url}/project`)
-      assert.equal(made.statusCode, 303)
+      // Two organisers' clicks at once make one project: the other is told it is already one.
+      const csrf = csrfTokenIn((await admin.client.get(url)).body)!
+      const both = await Promise.all([admin.client.post(`${url}/project`, { _csrf: csrf }), admin.client.post(`${url}/project`, { _csrf: csrf })])
+      assert.deepEqual(both.map((r) => r.statusCode).sort(), [303, 409])
+      const made = both.find((r) => r.statusCode === 303)!
       const projectSlug = /^\/projects\/([^/?#]+)/.exec(location(made))![1]!
       const project = (await new TestClient(t.app).get(`/projects/${projectSlug}`)).body
       assert.ok(project.includes('Winning idea zqwin') && project.includes(url), 'the project links back to the idea')
       assert.ok(project.includes('Idea Author'), 'the idea’s authors are the team')
       assert.ok((await new TestClient(t.app).get(url)).body.includes(`/projects/${projectSlug}`), 'the idea links to the project')
-      const again = await admin.client.submit(url, {}, `${url}/project`)
-      assert.notEqual(again.statusCode, 500)
       const projects = await t.db.selectFrom('projects').select('id').where('name', '=', 'Winning idea zqwin').execute()
       assert.equal(projects.length, 1, 'one project only')
     })

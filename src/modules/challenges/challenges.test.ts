@@ -234,6 +234,18 @@ for (const dialect of testDialects()) {
       }
       assert.ok((await host.client.get(`/challenges/${c.slug}`)).body.includes('zqhiddenidea'))
       assert.ok((await host.client.get('/search?q=zqhiddenidea')).body.includes(`/challenges/${c.slug}/ideas/${idea}`), 'its members find it')
+      // A feed reader without a session reads the ideas through its member's private address; nobody else's key opens it.
+      const page = (await host.client.get(`/challenges/${c.slug}`)).body
+      assert.ok(page.includes(`/account/feeds?for=/challenges/${c.slug}/ideas`))
+      const keyPage = await host.client.submit(`/account/feeds?for=/challenges/${c.slug}/ideas`, { action: 'reset', for: `/challenges/${c.slug}/ideas` }, '/account/feeds')
+      const address = /value="http:\/\/[^/"]+([^"]+member-feed\.atom\?key=[^"]+)"/.exec(keyPage.body)![1]!.replace(/&amp;/g, '&')
+      const feed = await new TestClient(t.app).get(address)
+      assert.equal(feed.statusCode, 200)
+      assert.ok(feed.body.includes('Hidden idea zqhiddenidea'))
+      assert.match(String(feed.headers['cache-control']), /private|no-store/)
+      const strangers = await outsider.client.submit('/account/feeds', { action: 'reset' })
+      const key = /member-feed\.atom\?key=([A-Za-z0-9_-]+)/.exec(strangers.body)![1]
+      assert.equal((await new TestClient(t.app).get(`/challenges/${c.slug}/ideas/member-feed.atom?key=${key}`)).statusCode, 404)
     })
   })
 }

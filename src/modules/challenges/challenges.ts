@@ -38,7 +38,7 @@ export interface ChallengeCard {
   themes: string[]
   ideas: number
   organiser: { kind: OrganiserKind; name: string; url: string } | null
-  community: { name: string; path: string } | null
+  community: { name: string; path: string; visibility: string } | null
   dates: Record<(typeof DATE_FIELDS)[number], string>
   hidden: boolean
   createdAt: string
@@ -103,7 +103,7 @@ export async function challengeCards(db: Db, actor: Actor, rows: ChallengeRow[])
       themes: themes.get(r.id) ?? [],
       ideas: counts.get(r.id) ?? 0,
       organiser: org ? { kind: 'organisation', name: org.name, url: `/organisations/${org.slug}` } : space ? { kind: 'community', name: space.name, url: space.path } : null,
-      community: space ? { name: space.name, path: space.path } : null,
+      community: space ? { name: space.name, path: space.path, visibility: space.visibility } : null,
       dates: { ideas_open_at: r.ideas_open_at, review_at: r.review_at, shortlist_at: r.shortlist_at, winners_at: r.winners_at, closes_at: r.closes_at },
       hidden: r.hidden_at !== null,
       createdAt: r.created_at,

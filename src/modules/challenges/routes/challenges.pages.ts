@@ -212,6 +212,7 @@ export const challengePages: FastifyPluginAsync = async (app) => {
         items: cards.map((i) => ({ id: `${base}${i.url}`, title: i.title, link: `${base}${i.url}`, contentHtml: i.bodyHtml, published: i.createdAt, updated: i.updatedAt, authors: i.authors.map((p) => ({ name: p.name })) })),
       }
     },
-    { shows: 'challenge' },
+    // A community's challenge that is not public has personal feed addresses too (core/feeds/feeds.ts).
+    { shows: 'challenge', personal: true },
   )
 }

@@ -9,6 +9,7 @@ import { chartersModule } from './modules/charters/index.ts'
 import { eventsModule } from './modules/events/index.ts'
 import { followsModule } from './modules/follows/index.ts'
 import { barriersModule } from './modules/barriers/index.ts'
+import { challengesModule } from './modules/challenges/index.ts'
 import { moderationModule } from './modules/moderation/index.ts'
 import { actionsModule } from './modules/actions/index.ts'
 import { readingModule } from './modules/reading/index.ts'
@@ -17,4 +18,4 @@ import { digestsModule } from './modules/digests/index.ts'
 import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, followsModule, actionsModule, readingModule, syndicationModule, digestsModule, barriersModule, moderationModule, homeModule]
+export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, followsModule, actionsModule, readingModule, syndicationModule, digestsModule, barriersModule, challengesModule, moderationModule, homeModule]

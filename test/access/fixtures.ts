@@ -20,6 +20,7 @@ import { buildReading } from './reading.fixtures.ts'
 import { buildUnsubscribeLinks } from './mail.fixtures.ts'
 import { buildFollows } from './follows.fixtures.ts'
 import { buildBarriers } from './barriers.fixtures.ts'
+import { buildChallenges } from './challenges.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -359,6 +360,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   await buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId: ph.id, fixtures })
   // ---------------------------------------------------------------- unsubscribe links (test/access/mail.fixtures.ts)
   buildUnsubscribeLinks({ t, add, userId: userIds.member! })
+  // ---------------------------------------------------------------- challenges (test/access/challenges.fixtures.ts)
+  await buildChallenges({ t, c, add, community, organisationId: op.id, redirected, hideByReport })
 
   // ---------------------------------------------------------------- what moderators hide on the rest of the site
   for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden, hiddenAmendment, hiddenAmendmentComment]) {

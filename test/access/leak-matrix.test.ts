@@ -91,7 +91,11 @@ for (const dialect of testDialects()) {
           `event in the ${v} community`,
           `session of the event in the ${v} community`,
           `notes of the session of the event in the ${v} community`,
+          `challenge in the ${v} community`,
+          `idea in the ${v} community`,
+          `review note in the ${v} community`,
         ]),
+        ...['organisation challenge', 'idea in the organisation challenge', 'review note in the organisation challenge', 'comment on an idea', 'hidden comment on an idea', 'hidden idea', 'hidden challenge', 'idea in the hidden challenge'],
         ...['public event', 'hidden event', 'hidden session in the public community', 'who replied to the hidden event'],
         ...['barrier', 'hidden barrier', 'solution', 'hidden solution'],
       ]
@@ -102,7 +106,7 @@ for (const dialect of testDialects()) {
 
     test('every GET route is classified, every kind it shows has fixtures, and every pattern is filled', () => {
       assert.deepEqual(problems, [])
-      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'image', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees', 'barrier', 'solution']) {
+      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'image', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees', 'barrier', 'solution', 'challenge', 'challenge_idea']) {
         assert.ok(entries.some((e) => e.fixture?.kind === kind && e.via === 'path'), `the matrix requests pages of every ${kind}`)
       }
     })

@@ -38,7 +38,7 @@ export type ActorName = (typeof ACTORS)[number]
 export type Vis = 'public' | 'signed_in' | 'members'
 export const VISIBILITIES: Vis[] = ['public', 'signed_in', 'members']
 
-export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed' | 'digest' | 'unsubscribe' | 'barrier' | 'solution'
+export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed' | 'digest' | 'unsubscribe' | 'barrier' | 'solution' | 'challenge' | 'challenge_idea' | 'challenge_comment' | 'challenge_review'
 
 /** What the policy needs to know about a fixture. */
 export interface Facts {
@@ -166,8 +166,9 @@ export function mayView(a: ActorName, f: Fixture): boolean {
     case 'unsubscribe':
       // The signed link is the credential: whoever holds a real one may open it, signed in or not.
       return !x.forged
+    case 'challenge_review':
     case 'event_attendees':
-      // Who replied to an event: its organisers alone. A community's event is organised by those who moderate
+      // Who replied to an event, and the review notes on a challenge's ideas: its organisers alone. A community's event is organised by those who moderate
       // the community; a person's event by that person (`managers`), not by platform admins.
       if (!(x.within ?? []).every((w) => mayView(a, w))) return false
       return x.space ? moderates(a, x.space) : (x.managers ?? []).includes(a)

@@ -26,7 +26,7 @@ export const EXEMPT = new Set<string>()
  * Search terms are words, not subjects: one query per kind of fixture, the `zq` + kind prefix its
  * markers share, so one search finds every fixture of that kind (and the echoed query is no marker).
  */
-export const SEARCH_PREFIXES = ['zqcm', 'zqth', 'zqrp', 'zqpo', 'zqpe', 'zqog', 'zqpj', 'zqch', 'zqam', 'zqev', 'zqse', 'zqsn', 'zqrl', 'zqba', 'zqso']
+export const SEARCH_PREFIXES = ['zqcm', 'zqth', 'zqrp', 'zqpo', 'zqpe', 'zqog', 'zqpj', 'zqch', 'zqam', 'zqev', 'zqse', 'zqsn', 'zqrl', 'zqba', 'zqso', 'zqcg', 'zqci']
 
 /** Fixtures that fill a route declaring this kind; 'reportable' is anything /report takes. */
 export function fixturesOfKind(fixtures: Fixture[], kind: string): Fixture[] {

@@ -13,7 +13,18 @@ export interface HealthChecksTable {
   checked_at: string
 }
 
+/**
+ * Times when a page changes by the clock alone, with no write and no search document becoming visible
+ * (a challenge moving from one phase to the next): the page cache expires its entries at the next one.
+ */
+export interface ScheduledChangesTable {
+  /** What changes, e.g. `challenge:<id>`: its rows are replaced together. */
+  subject: string
+  at: string
+}
+
 export interface HttpTables {
   form_submissions: FormSubmissionsTable
   health_checks: HealthChecksTable
+  scheduled_changes: ScheduledChangesTable
 }

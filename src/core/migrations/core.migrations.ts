@@ -12,6 +12,7 @@ import { migration as searchScheduleIndex } from './20261130T130000_core_search_
 import { migration as createFeedKeys } from './20261130T170000_core_create_feed_keys.ts'
 import { migration as usersTimeZone } from './20261130T170100_core_users_time_zone.ts'
 import { migration as searchFoldAccents } from './20261130T170300_core_search_fold_accents.ts'
+import { migration as scheduledChanges } from './20261130T190000_core_create_scheduled_changes.ts'
 import { migration as createJobs } from './20261130T200000_core_create_jobs.ts'
 import { migration as createMailBounces } from './20261130T200100_core_create_mail_bounces.ts'
 import { migration as createHealthChecks } from './20261130T210000_core_create_health_checks.ts'
@@ -31,6 +32,7 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T170000_core_create_feed_keys': createFeedKeys,
   '20261130T170100_core_users_time_zone': usersTimeZone,
   '20261130T170300_core_search_fold_accents': searchFoldAccents,
+  '20261130T190000_core_create_scheduled_changes': scheduledChanges,
   '20261130T200000_core_create_jobs': createJobs,
   '20261130T200100_core_create_mail_bounces': createMailBounces,
   '20261130T210000_core_create_health_checks': createHealthChecks,

@@ -3,10 +3,10 @@ import { feedKeyCreatedAt, resetFeedKey, revokeFeedKey } from '../../../core/aut
 import { safeNext } from '../accounts.schemas.ts'
 import { done, query, text } from '../../../core/http/schemas.ts'
 
-/** Only a community's own path may be named: the page shows that community's personal feed addresses. */
+/** Only a community's own path, or a challenge's ideas, may be named: the page shows their personal feed addresses. */
 const forPath = (value: unknown): string | null => {
   const path = safeNext(value)
-  return /^\/communities\/[a-z0-9-]{1,100}$/.test(path) ? path : null
+  return /^\/(communities\/[a-z0-9-]{1,100}|challenges\/[a-z0-9-]{1,100}\/ideas)$/.test(path) ? path : null
 }
 
 /**

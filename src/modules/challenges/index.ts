@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url'
+import type { AppModule } from '../../core/module.ts'
+import { migration as create } from './migrations/20261130T190100_challenges_create.ts'
+import { challengesPages } from './routes.pages.ts'
+import { challengesApi } from './routes.api.ts'
+import { challengePolicy, ideaCommentPolicy, ideaPolicy } from './challenges.policy.ts'
+import { challengeModeration, ideaCommentModeration, ideaModeration } from './challenges.moderation.ts'
+import { communityPanel, homePanel, organisationPanel, projectPanel } from './challenges.panels.ts'
+import { publicChallengePaths } from './challenges.queries.ts'
+import { publicIdeaPaths } from './ideas.queries.ts'
+import { seedChallenges } from './challenges.seed.ts'
+
+/** Challenges: a problem put to everyone, ideas gathered, voted and reviewed, winners announced, a winner made a project. */
+export const challengesModule: AppModule = {
+  id: 'challenges',
+  dependsOn: ['accounts', 'notifications', 'organisations', 'projects', 'communities'],
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  migrations: { '20261130T190100_challenges_create': create },
+  pages: challengesPages,
+  api: challengesApi,
+  nav: [{ href: '/challenges', text: 'Challenges' }],
+  panels: { home: homePanel, project: projectPanel, community: communityPanel, organisation: organisationPanel },
+  sitemap: async (db) => {
+    const [challenges, ideas] = await Promise.all([publicChallengePaths(db), publicIdeaPaths(db)])
+    return [{ path: '/challenges' }, ...challenges, ...ideas.map((i) => ({ path: `/challenges/${i.slug}/ideas/${i.id}`, updated: i.updated_at }))]
+  },
+  moderation: { challenge: challengeModeration, challenge_idea: ideaModeration, challenge_comment: ideaCommentModeration },
+  policies: [challengePolicy, ideaPolicy, ideaCommentPolicy],
+  searchTypes: [
+    { type: 'challenge', label: 'Challenges' },
+    { type: 'challenge_idea', label: 'Challenge ideas' },
+  ],
+  seed: seedChallenges,
+}

@@ -20,10 +20,15 @@ export const challengesModule: AppModule = {
   api: challengesApi,
   nav: [{ href: '/challenges', text: 'Challenges' }],
   panels: { home: homePanel, project: projectPanel, community: communityPanel, organisation: organisationPanel },
-  sitemap: async (db) => {
-    const [challenges, ideas] = await Promise.all([publicChallengePaths(db), publicIdeaPaths(db)])
-    return [{ path: '/challenges' }, ...challenges, ...ideas.map((i) => ({ path: `/challenges/${i.slug}/ideas/${i.id}`, updated: i.updated_at }))]
-  },
+  sitemap: [
+    {
+      name: 'challenges',
+      urls: async (db) => {
+        const [challenges, ideas] = await Promise.all([publicChallengePaths(db), publicIdeaPaths(db)])
+        return [{ path: '/challenges' }, ...challenges, ...ideas.map((i) => ({ path: `/challenges/${i.slug}/ideas/${i.id}`, updated: i.updated_at }))]
+      },
+    },
+  ],
   moderation: { challenge: challengeModeration, challenge_idea: ideaModeration, challenge_comment: ideaCommentModeration },
   policies: [challengePolicy, ideaPolicy, ideaCommentPolicy],
   searchTypes: [

@@ -13,10 +13,11 @@ export interface OrganisationSummary {
   name: string
   type: OrganisationType
   country: string
+  country_code: string
   region: string
 }
 
-const SUMMARY = ['organisations.id', 'organisations.slug', 'organisations.name', 'organisations.type', 'organisations.country', 'organisations.region'] as const
+const SUMMARY = ['organisations.id', 'organisations.slug', 'organisations.name', 'organisations.type', 'organisations.country', 'organisations.country_code', 'organisations.region'] as const
 
 /** The access columns of the organisations table, for `visibleTo`. */
 export const ORGANISATION_ACCESS = { space: 'organisations.space_id', hidden: 'organisations.hidden_at', author: 'organisations.created_by' }
@@ -168,6 +169,31 @@ export async function visibleOrganisationsBySlugs(db: OrganisationsDb, actor: Ac
     .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
     .execute()
   return new Map(rows.map((r) => [r.slug, r]))
+}
+
+/** Escapes LIKE's wildcards; used with `escape '\\'` (the same on both databases). */
+export const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** The organisations the actor may see whose current slug is one of `texts` or whose name is one of them, ignoring case. */
+export async function visibleOrganisationsNamed(db: OrganisationsDb, actor: Actor, texts: string[]): Promise<OrganisationSummary[]> {
+  const wanted = [...new Set(texts.map((t) => t.trim().toLowerCase()))].filter((t) => t && t.length <= 120)
+  if (wanted.length === 0) return []
+  return db
+    .selectFrom('organisations')
+    .select(SUMMARY)
+    .where((eb) => eb.or([eb('organisations.slug', 'in', wanted), eb(sql<string>`lower(organisations.name)`, 'in', wanted)]))
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+    .limit(200)
+    .execute()
+}
+
+/** Organisations the actor may see whose name contains `text`, by name: suggestions when a name matches none exactly. */
+export async function visibleOrganisationsLike(db: OrganisationsDb, actor: Actor, text: string, limit: number): Promise<OrganisationSummary[]> {
+  const words = text.trim().toLowerCase().split(/\s+/).filter((w) => w.length >= 2).slice(0, 5)
+  if (words.length === 0) return []
+  let q = db.selectFrom('organisations').select(SUMMARY).where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+  for (const w of words) q = q.where(sql<boolean>`lower(organisations.name) like ${`%${likeEscape(w)}%`} escape '\\'`)
+  return q.orderBy('organisations.name').limit(limit).execute()
 }
 
 /** Organisations the person belongs to that the actor may see, with the person's role, by name (profiles, "attach this post to" choices). */

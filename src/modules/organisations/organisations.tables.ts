@@ -22,10 +22,18 @@ export interface OrganisationsTable {
   slug: string
   name: string
   type: OrganisationType
+  /** The country's English name (shown); `country_code` is its ISO 3166-1 alpha-2 code ('' when unknown). */
   country: string
+  country_code: string
   region: string
   website: string
+  /** The website's host without www., for exact duplicate checks. */
+  website_domain: string
+  /** An optional org-id.guide identifier, such as GB-COH-09506232. */
+  identifier: string
   description: string
+  /** When a manager last said the entry is still current (null: never). */
+  confirmed_at: string | null
   /** Always null today: organisations are site content. Kept so the access policy applies unchanged. */
   space_id: string | null
   /** Set when a moderator hides the entry. */

@@ -1,6 +1,9 @@
 import type { Db } from '../../core/db/database.ts'
 import { freeSlug, newId, now } from '../../core/db/ids.ts'
-import { AppError, forbidden, invalid, notFound } from '../../core/errors.ts'
+import { AppError, forbidden, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
+import { countryCode, countryName } from './countries.ts'
+import { organisationDirectoryPage, organisationDirectoryRows, organisationFacets, type OrganisationDirectoryFilter, type OrganisationEntry } from './directory.queries.ts'
+import { paginate, type Cursor } from '../../core/http/pagination.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { audit } from '../../core/audit.ts'
@@ -36,6 +39,8 @@ import {
   upsertMember,
   visibleOrganisationsByIds,
   visibleOrganisationsBySlugs,
+  visibleOrganisationsLike,
+  visibleOrganisationsNamed,
   type OrganisationRow,
   type OrganisationSummary,
 } from './organisations.queries.ts'
@@ -43,6 +48,29 @@ import type { organisationSchema } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
+
+/** The website's host without www. ('' for none): two entries with the same domain are likely one. */
+export function websiteDomain(website: string): string {
+  try {
+    return website ? new URL(website).hostname.toLowerCase().replace(/^www\./, '') : ''
+  } catch {
+    return ''
+  }
+}
+
+/** org-id.guide identifiers: a list prefix (country or XI/XM, then a register) and the id in that register. */
+const ORG_ID = /^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9./-]{1,60}$/
+
+/** The country, domain and identifier of the input, checked: a country must be one ISO 3166 knows. */
+function placeAndIds(input: OrganisationInput): { country: string; country_code: string; website_domain: string; identifier: string } {
+  const code = countryCode(input.country)
+  const identifier = input.identifier.trim().toUpperCase().replace(/^([A-Z]{2}-[A-Z0-9]+-)/, (p) => p).trim()
+  const errors: FieldErrors = {}
+  if (!code) errors.country = 'Choose a country from the list'
+  if (identifier && !ORG_ID.test(identifier)) errors.identifier = 'Enter the identifier as on org-id.guide, like GB-COH-09506232'
+  if (Object.keys(errors).length) throw invalid(errors)
+  return { country: countryName(code!), country_code: code!, website_domain: websiteDomain(input.website), identifier }
+}
 
 /** Path segments under /organisations/ that a slug must never take. */
 const RESERVED = new Set(['new', 'feed'])
@@ -89,10 +117,11 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     slug: await uniqueOrganisationSlug(db, input.name),
     name: input.name,
     type: input.type as OrganisationRow['type'],
-    country: input.country,
+    ...placeAndIds(input),
     region: input.region,
     website: input.website,
     description: input.description,
+    confirmed_at: null,
     space_id: null,
     hidden_at: null,
     created_by: actor.userId,
@@ -110,6 +139,7 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
 /** Edits an organisation. A new name gets a new slug; the old one keeps answering with a redirect. */
 export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
   if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can change it')
+  const place = placeAndIds(input)
   const t = now()
   let slug = org.slug
   if (input.name !== org.name) {
@@ -120,7 +150,7 @@ export async function updateOrganisation(db: Db, actor: Actor, org: Organisation
     slug,
     name: input.name,
     type: input.type as OrganisationRow['type'],
-    country: input.country,
+    ...place,
     region: input.region,
     website: input.website,
     description: input.description,
@@ -203,6 +233,30 @@ export async function organisationsByIds(db: Db, actor: Actor, ids: string[]): P
 /** The organisations the actor may see among these slugs, keyed by slug. */
 export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]): Promise<Map<string, OrganisationSummary>> {
   return visibleOrganisationsBySlugs(db, actor, slugs)
+}
+
+export { countryCode, countryName, COUNTRY_OPTIONS } from './countries.ts'
+
+/**
+ * Organisations picked by name: each text is matched to a visible organisation by its address (slug) or its
+ * whole name, ignoring case. Texts matching none get up to five suggestions whose names contain its words.
+ */
+export async function organisationsByName(db: Db, actor: Actor, texts: string[]): Promise<{ found: Map<string, OrganisationSummary>; suggestions: Map<string, OrganisationSummary[]> }> {
+  const rows = await visibleOrganisationsNamed(db, actor, texts)
+  const found = new Map<string, OrganisationSummary>()
+  const suggestions = new Map<string, OrganisationSummary[]>()
+  for (const text of texts) {
+    const key = text.trim().toLowerCase()
+    const hit = rows.find((r) => r.slug === key) ?? rows.find((r) => r.name.toLowerCase() === key)
+    if (hit) found.set(text, hit)
+    else suggestions.set(text, await visibleOrganisationsLike(db, actor, text, 5))
+  }
+  return { found, suggestions }
+}
+
+/** Organisations whose names contain the words of `text`, for a search-as-you-type list. */
+export async function organisationSuggestions(db: Db, actor: Actor, text: string, limit = 10): Promise<OrganisationSummary[]> {
+  return visibleOrganisationsLike(db, actor, text, limit)
 }
 
 /** Organisations the person belongs to that the actor may see, with the person's role. */
@@ -311,4 +365,35 @@ export async function decideMembership(db: Db, actor: Actor, org: OrganisationRo
 export async function directorySummary(db: Db, actor: Actor, limit: number): Promise<{ organisations: OrganisationSummary[]; total: number; countries: number }> {
   const { newest, total, countries } = await newestOrganisations(db, actor, limit)
   return { organisations: newest, total, countries }
+}
+
+// ---------------------------------------------------------------- the directory (for the directory module)
+
+export type { Facet, OrganisationDirectoryFilter, OrganisationEntry } from './directory.queries.ts'
+
+/** A page of the organisations the actor may see that match the filter, by name, with their themes. */
+export async function organisationDirectory(db: Db, actor: Actor, filter: OrganisationDirectoryFilter, cursor: Cursor | null, limit: number): Promise<{ items: Array<OrganisationEntry & { themes: string[] }>; next: string | null }> {
+  const page = paginate(await organisationDirectoryPage(db, actor, filter, cursor, limit), limit, (r) => ({ at: r.name, id: r.id }))
+  const themes = await themesOf(db, page.items.map((o) => o.id))
+  return { items: page.items.map((o) => ({ ...o, themes: themes.get(o.id) ?? [] })), next: page.next }
+}
+
+/** How many organisations the actor may see match the filter, and counts per type, country, region and theme. */
+export async function organisationDirectoryFacets(db: Db, actor: Actor, filter: OrganisationDirectoryFilter): Promise<Awaited<ReturnType<typeof organisationFacets>>> {
+  return organisationFacets(db, actor, filter)
+}
+
+/** Every organisation the actor may see that matches the filter, read in batches (exports stream it). */
+export async function* organisationDirectoryAll(db: Db, actor: Actor, filter: OrganisationDirectoryFilter): AsyncGenerator<OrganisationEntry & { themes: string[] }> {
+  let batch: OrganisationEntry[] = []
+  const flush = async function* () {
+    const themes = await themesOf(db, batch.map((o) => o.id))
+    for (const o of batch) yield { ...o, themes: themes.get(o.id) ?? [] }
+    batch = []
+  }
+  for await (const row of organisationDirectoryRows(db, actor, filter)) {
+    batch.push(row)
+    if (batch.length === 500) yield* flush()
+  }
+  yield* flush()
 }

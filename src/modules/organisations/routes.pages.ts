@@ -19,6 +19,7 @@ import { addMember, canManageOrganisation, findVisibleOrganisation, changeMember
 import { can } from '../../core/access/can.ts'
 import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
+import { COUNTRY_OPTIONS } from './countries.ts'
 
 const PAGE_SIZE = 20
 const crumbs = [
@@ -33,7 +34,7 @@ const loadVisibleOrganisation = (request: FastifyRequest, slug: string) => findV
 /** Text split into paragraphs for display (descriptions are plain text). */
 export const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
 
-const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES }
+const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, countries: COUNTRY_OPTIONS }
 
 function queryString(params: Record<string, string | undefined>): string {
   const q = new URLSearchParams()
@@ -127,7 +128,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
   app.get('/organisations/:slug/edit', { config: { serves: 'form', shows: 'organisation', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
-    const values = { name: org.name, type: org.type, country: org.country, region: org.region, website: org.website, description: org.description, themes: themes.join(', ') }
+    const values = { name: org.name, type: org.type, country: org.country_code || org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes: themes.join(', ') }
     return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext })
   })
 

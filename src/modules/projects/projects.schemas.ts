@@ -15,8 +15,9 @@ export const projectSchema = {
   themes: { type: 'list', label: 'Themes', max: 10, itemMax: 40 },
   places: { type: 'list', label: 'Places', max: 10, itemMax: 60 },
   technologies: { type: 'list', label: 'Technologies', max: 10, itemMax: 40 },
-  lead_organisation: { type: 'text', label: 'Lead organisation', max: 100 },
-  partner_organisations: { type: 'list', label: 'Partner organisations', max: 20, itemMax: 100 },
+  country: { type: 'text', label: 'Country', max: 80 },
+  lead_organisation: { type: 'text', label: 'Lead organisation', max: 120 },
+  partner_organisations: { type: 'list', label: 'Partner organisations', max: 20, itemMax: 120 },
   links: { type: 'text', label: 'Links', max: 6000 },
   team: { type: 'text', label: 'Team', max: 4000 },
 } as const satisfies Record<string, FieldSpec>

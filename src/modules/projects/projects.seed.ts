@@ -244,6 +244,8 @@ export async function seedProjects({ db }: SeedContext): Promise<void> {
       audience: p.audience,
       phase: p.phase,
       looking_for: p.lookingFor,
+      country_code: orgs.get(p.lead)?.country_code ?? '',
+      confirmed_at: null,
       space_id: null,
       hidden_at: null,
       created_by: idOf.get(p.team[0]![0]) ?? null,

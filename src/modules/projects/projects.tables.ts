@@ -22,6 +22,10 @@ export interface ProjectsTable {
   phase: Phase
   /** What help, skills or partners the team is looking for. */
   looking_for: string
+  /** Where the work happens: ISO 3166-1 alpha-2 ('' when not said). */
+  country_code: string
+  /** When a manager last said the project is still active (null: never). */
+  confirmed_at: string | null
   /** Always null today: projects are site content. Kept so the access policy applies unchanged. */
   space_id: string | null
   hidden_at: string | null

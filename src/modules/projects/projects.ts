@@ -6,7 +6,7 @@ import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
-import { notifyOrganisationAdmins, organisationsByIds, organisationsBySlugs, type OrganisationSummary } from '../organisations/organisations.ts'
+import { countryCode, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findProjectById,
@@ -28,6 +28,8 @@ import {
   type ProjectTags,
 } from './projects.queries.ts'
 import { MAX_LINKS, MAX_TEAM, type projectSchema } from './projects.schemas.ts'
+import { projectDirectoryPage, projectDirectoryRows, projectFacets, type ProjectDirectoryFilter, type ProjectEntry } from './directory.queries.ts'
+import { paginate, type Cursor } from '../../core/http/pagination.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
 
 export type ProjectInput = Values<typeof projectSchema>
@@ -120,6 +122,7 @@ interface ResolvedParts {
   tagLists: ProjectTags
   /** Organisations named by someone who may not speak for them: their admins are asked to confirm. */
   requested: OrganisationSummary[]
+  countryCode: string
 }
 
 /**
@@ -147,16 +150,24 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
   const tagLists: ProjectTags = { theme: normaliseTags(input.themes), place: normalisePlaces(input.places), technology: normaliseTags(input.technologies) }
   const tags = (['theme', 'place', 'technology'] as const).flatMap((kind) => tagLists[kind].map((value) => ({ kind, value })))
 
-  const lead = input.lead_organisation.trim().toLowerCase()
-  const partners = input.partner_organisations.map((s) => s.toLowerCase()).filter((s) => s !== lead)
-  const orgs = await organisationsBySlugs(db, actor, lead ? [lead, ...partners] : partners)
-  if (lead && !orgs.has(lead)) errors.lead_organisation = `There is no organisation with the address ${lead}`
-  const missing = partners.filter((s) => !orgs.has(s))
-  if (missing.length) errors.partner_organisations = `There is no organisation with the address ${missing.join(', ')}`
+  const lead = input.lead_organisation.trim()
+  const partners = [...new Set(input.partner_organisations.map((s) => s.trim()))].filter((s) => s && s.toLowerCase() !== lead.toLowerCase())
+  const { found, suggestions } = await organisationsByName(db, actor, lead ? [lead, ...partners] : partners)
+  const notFoundMessage = (texts: string[]) => {
+    const hints = texts.flatMap((t) => suggestions.get(t) ?? []).map((o) => o.name)
+    return `There is no organisation called ${texts.join(', ')}${hints.length ? `. Did you mean ${[...new Set(hints)].slice(0, 5).join(', ')}?` : ''}`
+  }
+  if (lead && !found.has(lead)) errors.lead_organisation = notFoundMessage([lead])
+  const missing = partners.filter((s) => !found.has(s))
+  if (missing.length) errors.partner_organisations = notFoundMessage(missing)
+  const leadOrg = lead ? found.get(lead) : undefined
   const named = [
-    ...(lead && orgs.has(lead) ? [{ org: orgs.get(lead)!, role: 'lead' as const }] : []),
-    ...[...new Set(partners)].filter((s) => orgs.has(s)).map((s) => ({ org: orgs.get(s)!, role: 'partner' as const })),
+    ...(leadOrg ? [{ org: leadOrg, role: 'lead' as const }] : []),
+    ...[...new Map(partners.flatMap((s) => (found.has(s) && found.get(s)!.id !== leadOrg?.id ? [[found.get(s)!.id, found.get(s)!] as const] : []))).values()].map((org) => ({ org, role: 'partner' as const })),
   ]
+  // A project's country is chosen from ISO 3166; left empty, it is its lead organisation's.
+  const countryCodeValue = input.country.trim() ? countryCode(input.country) : (leadOrg?.country_code ?? '')
+  if (countryCodeValue === null) errors.country = 'Choose a country from the list'
   const existing = new Map(projectId ? ((await organisationLinksOf(db, [projectId])).get(projectId) ?? []).map((l) => [l.organisationId, l]) : [])
   const { parts: organisations, requested } = await organisationParts(db, actor, named, existing)
 
@@ -177,7 +188,7 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
     if (requireTeam && wanted.length === 0) errors.team = 'Enter at least one team member'
   }
   if (Object.keys(errors).length) throw invalid(errors)
-  return { tags, organisations, team, links, tagLists, requested }
+  return { tags, organisations, team, links, tagLists, requested, countryCode: countryCodeValue ?? '' }
 }
 
 /** Writes the project's search document (or removes it while hidden). Call in the changing transaction. */
@@ -210,6 +221,8 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
     audience: input.audience,
     phase: input.phase as Phase,
     looking_for: input.looking_for,
+    country_code: parts.countryCode,
+    confirmed_at: null,
     space_id: null,
     hidden_at: null,
     created_by: actor.userId,
@@ -248,6 +261,7 @@ export async function updateProject(db: Db, actor: Actor, project: ProjectRow, i
     audience: input.audience,
     phase: input.phase as Phase,
     looking_for: input.looking_for,
+    country_code: parts.countryCode,
     updated_at: t,
   }
   await updateProjectRow(db, project.id, changes)
@@ -354,4 +368,44 @@ export async function visibleProjectBySlug(db: Db, actor: Actor, slug: string): 
 /** Projects whose team the person is on that the actor may see (profiles, "attach this post to" choices). */
 export async function projectsOfPerson(db: Db, actor: Actor, userId: string): Promise<Array<ProjectSummary & { role: string }>> {
   return projectsOfPersonRows(db, actor, userId)
+}
+
+// ---------------------------------------------------------------- the directory (for the directory module)
+
+export type { ProjectDirectoryFilter, ProjectEntry } from './directory.queries.ts'
+
+type Tagged<T> = T & { themes: string[]; technologies: string[]; places: string[] }
+
+async function withTags<T extends { id: string }>(db: Db, rows: T[]): Promise<Array<Tagged<T>>> {
+  const tags = await tagsOf(db, rows.map((r) => r.id))
+  return rows.map((r) => {
+    const t = tags.get(r.id)
+    return { ...r, themes: t?.theme ?? [], technologies: t?.technology ?? [], places: t?.place ?? [] }
+  })
+}
+
+/** A page of the projects the actor may see that match the filter, by name, with their tags. */
+export async function projectDirectory(db: Db, actor: Actor, filter: ProjectDirectoryFilter, cursor: Cursor | null, limit: number): Promise<{ items: Array<Tagged<ProjectEntry>>; next: string | null }> {
+  const page = paginate(await projectDirectoryPage(db, actor, filter, cursor, limit), limit, (r) => ({ at: r.name, id: r.id }))
+  return { items: await withTags(db, page.items), next: page.next }
+}
+
+/** How many projects the actor may see match the filter, and counts per phase, country, region, theme and technology. */
+export async function projectDirectoryFacets(db: Db, actor: Actor, filter: ProjectDirectoryFilter): Promise<Awaited<ReturnType<typeof projectFacets>>> {
+  return projectFacets(db, actor, filter)
+}
+
+/** Every project the actor may see that matches the filter, with tags and confirmed organisations' ids, read in batches (exports stream it). */
+export async function* projectDirectoryAll(db: Db, actor: Actor, filter: ProjectDirectoryFilter): AsyncGenerator<Tagged<ProjectEntry> & { organisationIds: Array<{ id: string; role: ProjectOrganisationRole }> }> {
+  let batch: ProjectEntry[] = []
+  const flush = async function* () {
+    const links = await organisationLinksOf(db, batch.map((p) => p.id))
+    for (const p of await withTags(db, batch)) yield { ...p, organisationIds: (links.get(p.id) ?? []).filter((l) => l.status === 'confirmed').map((l) => ({ id: l.organisationId, role: l.role })) }
+    batch = []
+  }
+  for await (const row of projectDirectoryRows(db, actor, filter)) {
+    batch.push(row)
+    if (batch.length === 500) yield* flush()
+  }
+  yield* flush()
 }

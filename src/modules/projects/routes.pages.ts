@@ -8,7 +8,7 @@ import { parseInput, submitForm } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
-import { organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { COUNTRY_OPTIONS, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
 import { canEditProject, createProject, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
@@ -44,7 +44,7 @@ function queryString(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : ''
 }
 
-const formContext = { phases: PHASES }
+const formContext = { phases: PHASES, countries: COUNTRY_OPTIONS }
 
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (plain) => {
@@ -159,8 +159,9 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       themes: t.theme.join(', '),
       places: t.place.join(', '),
       technologies: t.technology.join(', '),
-      lead_organisation: o.lead[0]?.slug ?? o.proposed.find((p) => p.role === 'lead')?.slug ?? '',
-      partner_organisations: [...o.partners, ...o.proposed.filter((p) => p.role === 'partner')].map((p) => p.slug).join(', '),
+      lead_organisation: o.lead[0]?.name ?? o.proposed.find((p) => p.role === 'lead')?.name ?? '',
+      partner_organisations: [...o.partners, ...o.proposed.filter((p) => p.role === 'partner')].map((p) => p.name).join(', '),
+      country: project.country_code,
       links: links.map((l) => `${l.label} | ${l.url}`).join('\n'),
       team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),
     }

@@ -30,6 +30,8 @@ export interface Config {
    * days waits for a moderator's approval, until `approvals` of its held items have been approved.
    */
   trust: { newAccountDays: number; approvals: number }
+  /** A directory entry with no edit or confirmation for this many days is marked "may be out of date". */
+  directoryStaleDays: number
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -80,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       newAccountDays: int('TRUST_NEW_ACCOUNT_DAYS', env.TRUST_NEW_ACCOUNT_DAYS, 3, 0, 365),
       approvals: int('TRUST_APPROVALS', env.TRUST_APPROVALS, 2, 1, 100),
     },
+    directoryStaleDays: int('DIRECTORY_STALE_DAYS', env.DIRECTORY_STALE_DAYS, 365, 1, 3650),
     ...overrides,
   }
   return config

@@ -8,7 +8,8 @@ import { communitiesModule } from './modules/communities/index.ts'
 import { chartersModule } from './modules/charters/index.ts'
 import { eventsModule } from './modules/events/index.ts'
 import { moderationModule } from './modules/moderation/index.ts'
+import { directoryModule } from './modules/directory/index.ts'
 import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, moderationModule, homeModule]
+export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, directoryModule, moderationModule, homeModule]

@@ -235,7 +235,8 @@ export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]
   return visibleOrganisationsBySlugs(db, actor, slugs)
 }
 
-export { countryCode, countryName, COUNTRY_OPTIONS } from './countries.ts'
+export { countryCode, countryName, countryNumeric, COUNTRY_OPTIONS } from './countries.ts'
+export { ORGANISATION_TYPES } from './organisations.tables.ts'
 
 /**
  * Organisations picked by name: each text is matched to a visible organisation by its address (slug) or its

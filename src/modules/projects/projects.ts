@@ -373,6 +373,7 @@ export async function projectsOfPerson(db: Db, actor: Actor, userId: string): Pr
 // ---------------------------------------------------------------- the directory (for the directory module)
 
 export type { ProjectDirectoryFilter, ProjectEntry } from './directory.queries.ts'
+export { PHASES } from './projects.tables.ts'
 
 type Tagged<T> = T & { themes: string[]; technologies: string[]; places: string[] }
 

@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url'
+import type { AppModule } from '../../core/module.ts'
+import { directoryPages } from './routes.pages.ts'
+
+/**
+ * The directory: organisations and projects together, filtered with counts per value, on a map and as
+ * open data. It owns no tables: it reads organisations and projects through their modules' use cases.
+ */
+export const directoryModule: AppModule = {
+  id: 'directory',
+  dependsOn: ['organisations', 'projects'],
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  migrations: {},
+  pages: directoryPages,
+}

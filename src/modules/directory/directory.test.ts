@@ -38,6 +38,7 @@ for (const dialect of testDialects()) {
         project({ name: 'Ferry Times', phase: 'beta', themes: 'transport', technologies: 'open source', places: 'Cornwall', lead_organisation: 'Harbour Town Council' }),
         project({ name: 'Bus Stops Open', phase: 'alpha', themes: 'transport, open data', technologies: 'python', lead_organisation: 'Hafen Stadt' }),
         project({ name: 'Waiting Lists', phase: 'live', themes: 'health', country: 'IE' }),
+        project({ name: 'Quiet Partner', phase: 'live', themes: 'housing', country: 'IE', partner_organisations: 'Secret Society Zqhid' }),
       ]) assert.equal((await client.submit('/projects/new', p)).statusCode, 303, p.name)
       const hidden = await t.db.selectFrom('organisations').select('id').where('name', '=', 'Secret Society Zqhid').executeTakeFirstOrThrow()
       await t.app.db.transaction().execute((trx) => setOrganisationHidden(trx, hidden.id, true))
@@ -133,6 +134,11 @@ for (const dialect of testDialects()) {
       assert.match(json.licence.name, /ODC-By/)
       const empty = JSON.parse((await anon().get('/directory/export.json?q=nothingmatcheszz')).body)
       assert.deepEqual([empty.organizations, empty.projects], [[], []])
+      // A project's link to a hidden organisation is left out too: its id would be a trace of it.
+      const hiddenId = (await t.db.selectFrom('organisations').select('id').where('name', '=', 'Secret Society Zqhid').executeTakeFirstOrThrow()).id
+      const all = await anon().get('/directory/export.json')
+      assert.match(all.body, /Quiet Partner/)
+      assert.ok(!all.body.includes(hiddenId))
       const schema = await anon().get('/directory/schema')
       assert.match(schema.body, /organization_ids/)
     })

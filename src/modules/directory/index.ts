@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { directoryPages } from './routes.pages.ts'
+import { seedDirectory } from './directory.seed.ts'
 
 /**
  * The directory: organisations and projects together, filtered with counts per value, on a map and as
@@ -8,8 +9,9 @@ import { directoryPages } from './routes.pages.ts'
  */
 export const directoryModule: AppModule = {
   id: 'directory',
-  dependsOn: ['organisations', 'projects'],
+  dependsOn: ['accounts', 'organisations', 'projects'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: {},
   pages: directoryPages,
+  seed: seedDirectory,
 }

@@ -278,3 +278,8 @@ export async function decideOrganisationLink(db: ProjectsDb, projectId: string, 
   const result = await db.deleteFrom('project_organisations').where('project_id', '=', projectId).where('organisation_id', '=', organisationId).where('status', '=', 'proposed').executeTakeFirst()
   return Number(result.numDeletedRows) === 1
 }
+
+/** Sets when projects with these names last changed (demo content). */
+export async function setUpdatedAtByNames(db: ProjectsDb, names: string[], at: string): Promise<void> {
+  if (names.length) await db.updateTable('projects').set({ updated_at: at }).where('name', 'in', names).execute()
+}

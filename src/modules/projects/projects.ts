@@ -22,6 +22,7 @@ import {
   tagsOf,
   teamRoles,
   updateProjectRow,
+  setUpdatedAtByNames,
   visibleProjectsByIds,
   type ProjectRow,
   type ProjectSummary,
@@ -401,7 +402,9 @@ export async function* projectDirectoryAll(db: Db, actor: Actor, filter: Project
   let batch: ProjectEntry[] = []
   const flush = async function* () {
     const links = await organisationLinksOf(db, batch.map((p) => p.id))
-    for (const p of await withTags(db, batch)) yield { ...p, organisationIds: (links.get(p.id) ?? []).filter((l) => l.status === 'confirmed').map((l) => ({ id: l.organisationId, role: l.role })) }
+    // Only organisations the reader may see: a hidden one's id is no less a trace of it than its name.
+    const visible = await organisationsByIds(db, actor, [...links.values()].flat().map((l) => l.organisationId))
+    for (const p of await withTags(db, batch)) yield { ...p, organisationIds: (links.get(p.id) ?? []).filter((l) => l.status === 'confirmed' && visible.has(l.organisationId)).map((l) => ({ id: l.organisationId, role: l.role })) }
     batch = []
   }
   for await (const row of projectDirectoryRows(db, actor, filter)) {
@@ -409,4 +412,9 @@ export async function* projectDirectoryAll(db: Db, actor: Actor, filter: Project
     if (batch.length === 500) yield* flush()
   }
   yield* flush()
+}
+
+/** Demo content only: projects with these names last changed at `at` (so some show as "may be out of date"). */
+export async function backdateProjects(db: Db, names: string[], at: string): Promise<void> {
+  await setUpdatedAtByNames(db, names, at)
 }

@@ -142,5 +142,20 @@ for (const dialect of testDialects()) {
       const schema = await anon().get('/directory/schema')
       assert.match(schema.body, /organization_ids/)
     })
+
+    test('similar work on a project page: ranked, explained, not its own organisations’ projects, never hidden ones', async () => {
+      assert.equal((await client.submit('/projects/new', project({ name: 'Harbour Buses', themes: 'transport', lead_organisation: 'Harbour Town Council' }))).statusCode, 303)
+      assert.equal((await client.submit('/projects/new', project({ name: 'Ferries Hidden Zqsim', summary: 'Ferry timetables for islands.', themes: 'transport', technologies: 'open source' }))).statusCode, 303)
+      const hidden = await t.db.selectFrom('projects').select('id').where('name', '=', 'Ferries Hidden Zqsim').executeTakeFirstOrThrow()
+      const { setProjectHidden } = await import('../projects/projects.ts')
+      await t.app.db.transaction().execute((trx) => setProjectHidden(trx, hidden.id, true))
+      t.app.pageCache.invalidate()
+      const page = await anon().get('/projects/ferry-times')
+      assert.match(page.body, /Projects working on similar challenges/)
+      assert.match(page.body, /Bus Stops Open<\/a>[\s\S]*?Why: shares the theme transport\./)
+      assert.doesNotMatch(page.body, /Harbour Buses/, 'the same lead organisation')
+      assert.doesNotMatch(page.body, /Zqsim/)
+      assert.doesNotMatch((await anon().get('/projects/waiting-lists')).body, /similar challenges/, 'nothing shares its tags')
+    })
   })
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { directoryPages } from './routes.pages.ts'
 import { seedDirectory } from './directory.seed.ts'
+import { similarProjects, visibleProjectById } from '../projects/projects.ts'
 
 /**
  * The directory: organisations and projects together, filtered with counts per value, on a map and as
@@ -14,4 +15,12 @@ export const directoryModule: AppModule = {
   migrations: {},
   pages: directoryPages,
   seed: seedDirectory,
+  panels: {
+    // Every project's page: projects working on similar challenges elsewhere, and why.
+    project: async (request, { id }) => {
+      const project = await visibleProjectById(request.server.db, request.actor, id)
+      const matches = project ? await similarProjects(request.server.db, request.actor, project) : []
+      return matches.length ? request.server.views.render('directory/_similar.njk', { matches }) : ''
+    },
+  },
 }

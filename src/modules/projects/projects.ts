@@ -31,6 +31,8 @@ import {
 import { MAX_LINKS, MAX_TEAM, type projectSchema } from './projects.schemas.ts'
 import { projectDirectoryPage, projectDirectoryRows, projectFacets, type ProjectDirectoryFilter, type ProjectEntry } from './directory.queries.ts'
 import { paginate, type Cursor } from '../../core/http/pagination.ts'
+import { projectsSharingTags } from './similar.queries.ts'
+import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
 
 export type ProjectInput = Values<typeof projectSchema>
@@ -417,4 +419,26 @@ export async function* projectDirectoryAll(db: Db, actor: Actor, filter: Project
 /** Demo content only: projects with these names last changed at `at` (so some show as "may be out of date"). */
 export async function backdateProjects(db: Db, names: string[], at: string): Promise<void> {
   await setUpdatedAtByNames(db, names, at)
+}
+
+// ---------------------------------------------------------------- similar work
+
+export type { Match as SimilarProject } from './similar.ts'
+
+/** How many projects sharing tags are read to rank by text: enough for relevance, bounded for speed. */
+const SIMILAR_CANDIDATES = 60
+
+/**
+ * Projects working on similar challenges that the actor may see, best first, with what they share (themes,
+ * technologies, words of summary and problem). Projects of its own organisations are left out: the point is
+ * to meet someone new.
+ */
+export async function similarProjects(db: Db, actor: Actor, project: ProjectRow, limit = 5): Promise<SimilarProject[]> {
+  const [tags, links] = await Promise.all([tagsOf(db, [project.id]), organisationLinksOf(db, [project.id])])
+  const own = tags.get(project.id) ?? { theme: [], place: [], technology: [] }
+  const ownOrganisations = (links.get(project.id) ?? []).filter((l) => l.status === 'confirmed').map((l) => l.organisationId)
+  const rows = await projectsSharingTags(db, actor, project.id, own, ownOrganisations, SIMILAR_CANDIDATES)
+  const candidateTags = await tagsOf(db, rows.map((r) => r.id))
+  const candidates = rows.map((r) => ({ ...r, themes: candidateTags.get(r.id)?.theme ?? [], technologies: candidateTags.get(r.id)?.technology ?? [] }))
+  return rankSimilar({ name: project.name, summary: project.summary, problem: project.problem, themes: own.theme, technologies: own.technology }, candidates, limit)
 }

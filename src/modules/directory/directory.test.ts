@@ -157,5 +157,30 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch(page.body, /Zqsim/)
       assert.doesNotMatch((await anon().get('/projects/waiting-lists')).body, /similar challenges/, 'nothing shares its tags')
     })
+
+    test('the network links organisations that share projects, lists the strongest links and isolated organisations', async () => {
+      assert.equal((await client.submit('/projects/new', project({ name: 'Twin Towns', themes: 'transport', lead_organisation: 'Harbour Town Council', partner_organisations: 'Hafen Stadt' }))).statusCode, 303)
+      t.app.pageCache.invalidate()
+      const res = await anon().get('/directory/network')
+      assert.equal(res.statusCode, 200)
+      assert.match(res.body, /<svg viewBox="0 0 960 640" role="img"/)
+      assert.match(res.body, /<line x1="[\d.-]+" y1="[\d.-]+" x2="[\d.-]+" y2="[\d.-]+" stroke-width="1.75"\/>/)
+      assert.match(res.body, /(Hafen Stadt<\/a> and <a class="govuk-link" href="\/organisations\/harbour-town-council">Harbour Town Council|Harbour Town Council<\/a> and <a class="govuk-link" href="\/organisations\/hafen-stadt">Hafen Stadt)<\/a><\/td><td class="govuk-table__cell govuk-table__cell--numeric">1</)
+      const isolated = res.body.slice(res.body.indexOf('Isolated organisations'))
+      assert.match(isolated, /Clinic Collective/)
+      assert.doesNotMatch(isolated, /Hafen Stadt/)
+      assert.doesNotMatch(res.body, /Zqhid/)
+      const health = await anon().get('/directory/network?theme=health')
+      assert.match(health.body, /No organisations work together on projects matching these filters yet/)
+    })
+
+    test('statistics: counts by country, theme, technology, phase and type, and growth, as tables', async () => {
+      const res = await anon().get('/directory/stats')
+      assert.equal(res.statusCode, 200)
+      assert.match(res.body, /<caption class="govuk-table__caption govuk-table__caption--m">By country<\/caption>/)
+      assert.match(res.body, /href="\/directory\?country=GB">United Kingdom<\/a><\/th><td class="govuk-table__cell govuk-table__cell--numeric"><svg[^>]*><rect width="\d+" height="1"\/><\/svg>\d+</)
+      assert.match(res.body, /Growth over time/)
+      assert.doesNotMatch(res.body, /France|Zqhid/)
+    })
   })
 }

@@ -2,7 +2,10 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, query, text } from '../../core/http/schemas.ts'
 import { decodeCursor } from '../../core/http/pagination.ts'
-import { countryNumeric } from '../organisations/organisations.ts'
+import { countryName, countryNumeric, organisationDirectory, organisationsAddedPerMonth } from '../organisations/organisations.ts'
+import { organisationLinks, organisationsWorkingWithOthers, projectsAddedPerMonth } from '../projects/projects.ts'
+import { layoutNetwork, NETWORK_HEIGHT, NETWORK_WIDTH } from './network.ts'
+import { monthlyGrowth, tableOf } from './stats.ts'
 import { browseDirectory, filterQuery, filterSelects, readFilter, staleBefore, type DirectoryFilter } from './directory.ts'
 import { countryShapes, MAP_HEIGHT, MAP_WIDTH, shadeOf } from './map.ts'
 import { exportCsv, exportJson } from './export.ts'
@@ -73,6 +76,57 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
       queryString: filterQuery(filter),
       noindex: isFiltered(filter),
       metaDescription: 'Where organisations and projects working in the open are, country by country.',
+    })
+  })
+
+  const NETWORK_FILTERS = { theme: text(60), country: text(80) }
+  app.get('/directory/network', { config: { serves: 'page', cache: true, cacheQuery: Object.keys(NETWORK_FILTERS) }, schema: { querystring: query(NETWORK_FILTERS) } }, async (request, reply) => {
+    const { filter, notices } = readFilter(request.query)
+    const scope = { theme: filter.theme || undefined, country: filter.country || undefined }
+    const [pairs, candidates, facets] = await Promise.all([
+      organisationLinks(app.db, request.actor, scope, 150),
+      // Isolated: organisations under the filter that share no project with another (looked for among the first 200 by name).
+      organisationDirectory(app.db, request.actor, scope, null, 200),
+      browseDirectory(app.db, request.actor, { ...filter, country: '', kind: 'all' }, null, { staleDays, pageSize: 1 }).then((r) => r.facets),
+    ])
+    const working = await organisationsWorkingWithOthers(app.db, request.actor, candidates.items.map((o) => o.id))
+    return reply.render('directory/network.njk', {
+      title: 'Who works with whom',
+      breadcrumbs: directoryCrumbs,
+      filter,
+      notices,
+      drawn: layoutNetwork(pairs),
+      strongest: pairs.slice(0, 20),
+      isolated: candidates.items.filter((o) => !working.has(o.id)).slice(0, 30),
+      selects: filterSelects({ ...facets, country: facets.country }, filter),
+      width: NETWORK_WIDTH,
+      height: NETWORK_HEIGHT,
+      noindex: Boolean(filter.theme || filter.country),
+      metaDescription: 'Which organisations work together on which projects.',
+    })
+  })
+
+  app.get('/directory/stats', { config: { serves: 'page', cache: true, cacheQuery: [] }, schema: { querystring: query({}) } }, async (request, reply) => {
+    const all = readFilter({}).filter
+    const [result, orgMonths, projectMonths] = await Promise.all([
+      browseDirectory(app.db, request.actor, all, null, { staleDays, pageSize: 1 }),
+      organisationsAddedPerMonth(app.db, request.actor),
+      projectsAddedPerMonth(app.db, request.actor),
+    ])
+    const f = result.facets
+    return reply.render('directory/stats.njk', {
+      title: 'Directory statistics',
+      breadcrumbs: directoryCrumbs,
+      totals: { organisations: result.organisations?.total ?? 0, projects: result.projects?.total ?? 0 },
+      tables: [
+        tableOf('By country', 'Country', f.country.map((v) => ({ ...v, label: countryName(v.value) })), (v) => `/directory?country=${v}`),
+        tableOf('By theme', 'Theme', f.theme, (v) => `/directory?theme=${encodeURIComponent(v)}`),
+        tableOf('Projects by technology', 'Technology', f.technology, (v) => `/directory?technology=${encodeURIComponent(v)}`),
+        tableOf('Projects by phase', 'Phase', f.phase, (v) => `/directory?phase=${v}`),
+        tableOf('Organisations by type', 'Type', f.type, (v) => `/directory?type=${encodeURIComponent(v)}`),
+      ],
+      growth: monthlyGrowth(orgMonths, projectMonths),
+      metaDescription: 'How many organisations and projects are in the directory, by country, theme, technology, phase and type, and how it grows.',
     })
   })
 

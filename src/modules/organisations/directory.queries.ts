@@ -103,3 +103,10 @@ export async function* organisationDirectoryRows(db: OrganisationsDb, actor: Act
     cursor = { at: last.name, id: last.id }
   }
 }
+
+/** How many visible organisations were added each month ('2026-03'), oldest first. */
+export async function organisationsPerMonth(db: OrganisationsDb, actor: Actor): Promise<Facet> {
+  const month = sql<string>`substr(organisations.created_at, 1, 7)`
+  const rows = await db.selectFrom('organisations').select([month.as('value'), sql<number>`count(*)`.as('n')]).where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS)).groupBy(month).orderBy(month).execute()
+  return rows.map((r) => ({ value: r.value, count: Number(r.n) }))
+}

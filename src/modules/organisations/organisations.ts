@@ -2,7 +2,7 @@ import type { Db } from '../../core/db/database.ts'
 import { freeSlug, newId, now } from '../../core/db/ids.ts'
 import { AppError, forbidden, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import { countryCode, countryName } from './countries.ts'
-import { organisationDirectoryPage, organisationDirectoryRows, organisationFacets, type OrganisationDirectoryFilter, type OrganisationEntry } from './directory.queries.ts'
+import { organisationDirectoryPage, organisationDirectoryRows, organisationFacets, organisationsPerMonth, type OrganisationDirectoryFilter, type OrganisationEntry } from './directory.queries.ts'
 import { paginate, type Cursor } from '../../core/http/pagination.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
@@ -397,4 +397,9 @@ export async function* organisationDirectoryAll(db: Db, actor: Actor, filter: Or
     if (batch.length === 500) yield* flush()
   }
   yield* flush()
+}
+
+/** How many organisations the actor may see were added each month ('2026-03'), oldest first. */
+export async function organisationsAddedPerMonth(db: Db, actor: Actor): Promise<Array<{ value: string; count: number }>> {
+  return organisationsPerMonth(db, actor)
 }

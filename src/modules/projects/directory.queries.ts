@@ -113,3 +113,10 @@ export async function* projectDirectoryRows(db: ProjectsDb, actor: Actor, f: Pro
     cursor = { at: last.name, id: last.id }
   }
 }
+
+/** How many visible projects were added each month ('2026-03'), oldest first. */
+export async function projectsPerMonth(db: ProjectsDb, actor: Actor): Promise<Facet> {
+  const month = sql<string>`substr(projects.created_at, 1, 7)`
+  const rows = await db.selectFrom('projects').select([month.as('value'), sql<number>`count(*)`.as('n')]).where((eb) => visibleTo(actor, eb, PROJECT_ACCESS)).groupBy(month).orderBy(month).execute()
+  return rows.map((r) => ({ value: r.value, count: Number(r.n) }))
+}

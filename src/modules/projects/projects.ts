@@ -29,9 +29,10 @@ import {
   type ProjectTags,
 } from './projects.queries.ts'
 import { MAX_LINKS, MAX_TEAM, type projectSchema } from './projects.schemas.ts'
-import { projectDirectoryPage, projectDirectoryRows, projectFacets, type ProjectDirectoryFilter, type ProjectEntry } from './directory.queries.ts'
+import { projectDirectoryPage, projectDirectoryRows, projectFacets, projectsPerMonth, type ProjectDirectoryFilter, type ProjectEntry } from './directory.queries.ts'
 import { paginate, type Cursor } from '../../core/http/pagination.ts'
 import { projectsSharingTags } from './similar.queries.ts'
+import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
 import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
 
@@ -441,4 +442,28 @@ export async function similarProjects(db: Db, actor: Actor, project: ProjectRow,
   const candidateTags = await tagsOf(db, rows.map((r) => r.id))
   const candidates = rows.map((r) => ({ ...r, themes: candidateTags.get(r.id)?.theme ?? [], technologies: candidateTags.get(r.id)?.technology ?? [] }))
   return rankSimilar({ name: project.name, summary: project.summary, problem: project.problem, themes: own.theme, technologies: own.technology }, candidates, limit)
+}
+
+// ---------------------------------------------------------------- the network of organisations
+
+export type { NetworkFilter } from './network.queries.ts'
+
+/**
+ * The strongest links between organisations the actor may see: pairs confirmed together on visible projects
+ * (matching the filter), with how many. Pairs with an organisation the actor may not see are left out.
+ */
+export async function organisationLinks(db: Db, actor: Actor, filter: NetworkFilter, limit: number): Promise<Array<{ a: OrganisationSummary; b: OrganisationSummary; projects: number }>> {
+  const pairs = await organisationPairs(db, actor, filter, limit)
+  const orgs = await organisationsByIds(db, actor, pairs.flatMap((p) => [p.a, p.b]))
+  return pairs.flatMap((p) => (orgs.has(p.a) && orgs.has(p.b) ? [{ a: orgs.get(p.a)!, b: orgs.get(p.b)!, projects: p.projects }] : []))
+}
+
+/** Of these organisations, those that work with another organisation on some project. */
+export async function organisationsWorkingWithOthers(db: Db, actor: Actor, organisationIds: string[]): Promise<Set<string>> {
+  return organisationsWithPartners(db, actor, organisationIds)
+}
+
+/** How many projects the actor may see were added each month ('2026-03'), oldest first. */
+export async function projectsAddedPerMonth(db: Db, actor: Actor): Promise<Array<{ value: string; count: number }>> {
+  return projectsPerMonth(db, actor)
 }

@@ -332,3 +332,16 @@ export async function newestOrganisations(db: OrganisationsDb, actor: Actor, lim
   ])
   return { newest, total: Number(counts.total), countries: Number(counts.countries) }
 }
+
+/** Visible organisations with this website domain or whose name holds one of these words (candidates for duplicates). */
+export async function organisationsLikeNameOrDomain(db: OrganisationsDb, actor: Actor, words: string[], domain: string, limit: number): Promise<Array<OrganisationSummary & { website_domain: string }>> {
+  if (words.length === 0 && !domain) return []
+  return db
+    .selectFrom('organisations')
+    .select([...SUMMARY, 'organisations.website_domain'])
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+    .where((eb) => eb.or([...(domain ? [eb('organisations.website_domain', '=', domain)] : []), ...words.map((w) => eb(sql<string>`lower(organisations.name)`, 'like', `%${likeEscape(w)}%`))]))
+    .orderBy('organisations.name')
+    .limit(limit)
+    .execute()
+}

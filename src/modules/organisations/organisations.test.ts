@@ -68,8 +68,11 @@ for (const dialect of testDialects()) {
       assert.equal(doc?.url, '/organisations/eastmarsh-borough-council')
       assert.equal(doc?.visible_from, org!.created_at)
       assert.match(doc!.body, /open data/)
-      // The same name again gets a numbered slug.
-      const again = await ownerClient.submit('/organisations/new', valid)
+      // The same name again is flagged as a likely duplicate; confirmed, it gets a numbered slug.
+      const flagged = await ownerClient.submit('/organisations/new', valid)
+      assert.equal(flagged.statusCode, 422)
+      assert.match(flagged.body, /It may already be listed/)
+      const again = await ownerClient.submit('/organisations/new', { ...valid, not_duplicate: 'yes' })
       assert.equal(again.headers.location, '/organisations/eastmarsh-borough-council-2')
       // Anonymous readers see the page without edit links.
       const anon = await new TestClient(t.app).get('/organisations/eastmarsh-borough-council')
@@ -94,19 +97,19 @@ for (const dialect of testDialects()) {
       assert.match(res.body, /Enter name/)
       assert.match(res.body, /Description must be 5000 characters or fewer/)
       assert.match(res.body, /value="not a url"/)
-      const nowhere = await ownerClient.submit('/organisations/new', { ...valid, country: 'Atlantis' })
+      const nowhere = await ownerClient.submit('/organisations/new', { ...valid, country: 'Atlantis', not_duplicate: 'yes' })
       assert.equal(nowhere.statusCode, 422)
       assert.match(nowhere.body, /Choose a country from the list/)
-      // "UK", a name or a code: one country, stored as ISO 3166 and shown by its name.
-      const uk = await createOrganisation(t.app.db, actorOf(owner), input({ name: 'Alias Council', country: 'UK', website: 'https://www.alias.example.org/about' }))
-      assert.deepEqual([uk.country, uk.country_code, uk.website_domain], ['United Kingdom', 'GB', 'alias.example.org'])
-      const badId = await ownerClient.submit('/organisations/new', { ...valid, identifier: 'not an id' })
+      const badId = await ownerClient.submit('/organisations/new', { ...valid, identifier: 'not an id', not_duplicate: 'yes' })
       assert.match(badId.body, /Enter the identifier as on org-id.guide/)
       const longTheme = await ownerClient.submit('/organisations/new', { ...valid, themes: 'a'.repeat(41) })
       assert.equal(longTheme.statusCode, 422)
       assert.match(longTheme.body, /each must be 40 characters or fewer/)
       const after = await t.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       assert.equal(Number(after.n), Number(before.n))
+      // "UK", a name or a code: one country, stored as ISO 3166 and shown by its name.
+      const uk = await createOrganisation(t.app.db, actorOf(owner), input({ name: 'Alias Council', country: 'UK', website: 'https://www.alias.example.org/about' }))
+      assert.deepEqual([uk.country, uk.country_code, uk.website_domain], ['United Kingdom', 'GB', 'alias.example.org'])
     })
 
     test('only admins of the organisation (or platform admins) may edit it', async () => {

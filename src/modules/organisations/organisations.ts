@@ -2,6 +2,7 @@ import type { Db } from '../../core/db/database.ts'
 import { freeSlug, newId, now } from '../../core/db/ids.ts'
 import { AppError, forbidden, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import { countryCode, countryName } from './countries.ts'
+import { LIKELY_SAME, nameSimilarity, nameWords } from './duplicates.ts'
 import { organisationDirectoryPage, organisationDirectoryRows, organisationFacets, organisationsPerMonth, type OrganisationDirectoryFilter, type OrganisationEntry } from './directory.queries.ts'
 import { paginate, type Cursor } from '../../core/http/pagination.ts'
 import type { Values } from '../../core/http/forms.ts'
@@ -40,6 +41,7 @@ import {
   visibleOrganisationsByIds,
   visibleOrganisationsBySlugs,
   visibleOrganisationsLike,
+  organisationsLikeNameOrDomain,
   visibleOrganisationsNamed,
   type OrganisationRow,
   type OrganisationSummary,
@@ -402,4 +404,35 @@ export async function* organisationDirectoryAll(db: Db, actor: Actor, filter: Or
 /** How many organisations the actor may see were added each month ('2026-03'), oldest first. */
 export async function organisationsAddedPerMonth(db: Db, actor: Actor): Promise<Array<{ value: string; count: number }>> {
   return organisationsPerMonth(db, actor)
+}
+
+// ---------------------------------------------------------------- likely duplicates
+
+export { nameSimilarity, nameWords, LIKELY_SAME } from './duplicates.ts'
+
+/**
+ * Organisations that may be the one being added: the same website domain, or a name alike (the same
+ * distinguishing words, "Northshire Council" for "Northshire County Council"). Each says why.
+ */
+export async function likelyDuplicateOrganisations(db: Db, actor: Actor, name: string, website: string, exceptId?: string): Promise<Array<OrganisationSummary & { reason: string }>> {
+  const domain = websiteDomain(website)
+  const words = nameWords(name).sort((a, b) => b.length - a.length).slice(0, 2)
+  const candidates = await organisationsLikeNameOrDomain(db, actor, words, domain, 50)
+  return candidates.flatMap((o) => {
+    if (o.id === exceptId) return []
+    if (domain && o.website_domain === domain) return [{ ...o, reason: `the same website (${domain})` }]
+    return nameSimilarity(name, o.name) >= LIKELY_SAME ? [{ ...o, reason: 'a similar name' }] : []
+  }).slice(0, 5)
+}
+
+/** An admin says the organisation's entry is current: its "last confirmed" date moves to now and it is no longer marked out of date. */
+export async function confirmOrganisationCurrent(db: Db, actor: Actor, org: OrganisationRow): Promise<void> {
+  if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can confirm it')
+  await updateOrganisationRow(db, org.id, { confirmed_at: now() })
+}
+
+/** When the entry last showed a sign of life (an edit or a confirmation), and whether that is longer ago than `staleDays`. */
+export function organisationFreshness(org: OrganisationRow, staleDays: number, at = Date.now()): { lastActive: string; stale: boolean } {
+  const lastActive = org.confirmed_at && org.confirmed_at > org.updated_at ? org.confirmed_at : org.updated_at
+  return { lastActive, stale: Date.parse(lastActive) < at - staleDays * 86_400_000 }
 }

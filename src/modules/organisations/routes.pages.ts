@@ -15,7 +15,7 @@ import {
   themesOf,
   type OrganisationRow,
 } from './organisations.queries.ts'
-import { addMember, canManageOrganisation, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, normaliseThemes, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
+import { addMember, canManageOrganisation, confirmOrganisationCurrent, likelyDuplicateOrganisations, organisationFreshness, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, normaliseThemes, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
 import { can } from '../../core/access/can.ts'
 import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
@@ -74,6 +74,9 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     submitForm(request.body, organisationSchema, {
       again: (values, errors) => reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
+        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
+        const duplicates = (request.body as Record<string, unknown>).not_duplicate === 'yes' ? [] : await likelyDuplicateOrganisations(app.db, request.actor, value.name, value.website)
+        if (duplicates.length) return reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the organisations below, then confirm this is a different organisation' }, values: request.body, duplicates, ...formContext })
         const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/organisations/${(await createOrganisation(trx, request.actor, value)).slug}`)
         return reply.redirect(url, 303)
       },
@@ -106,6 +109,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
       themes: themes.get(org.id) ?? [],
       members,
       canManage,
+      freshness: organisationFreshness(org, app.config.directoryStaleDays),
       canAsk,
       asked,
       signedIn: request.user !== null,
@@ -130,6 +134,12 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
     const values = { name: org.name, type: org.type, country: org.country_code || org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes: themes.join(', ') }
     return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext })
+  })
+
+  app.post('/organisations/:slug/still-active', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const org = await loadVisibleOrganisation(request, request.params.slug)
+    await app.db.transaction().execute((trx) => confirmOrganisationCurrent(trx, request.actor, org))
+    return reply.redirect(`/organisations/${org.slug}`, 303)
   })
 
   app.post('/organisations/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {

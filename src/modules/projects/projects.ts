@@ -6,7 +6,7 @@ import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
-import { countryCode, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
+import { countryCode, LIKELY_SAME, nameSimilarity, nameWords, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findProjectById,
@@ -31,7 +31,7 @@ import {
 import { MAX_LINKS, MAX_TEAM, type projectSchema } from './projects.schemas.ts'
 import { projectDirectoryPage, projectDirectoryRows, projectFacets, projectsPerMonth, type ProjectDirectoryFilter, type ProjectEntry } from './directory.queries.ts'
 import { paginate, type Cursor } from '../../core/http/pagination.ts'
-import { projectsSharingTags } from './similar.queries.ts'
+import { projectsSharingTags, projectsWithNameWords } from './similar.queries.ts'
 import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
 import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
@@ -466,4 +466,23 @@ export async function organisationsWorkingWithOthers(db: Db, actor: Actor, organ
 /** How many projects the actor may see were added each month ('2026-03'), oldest first. */
 export async function projectsAddedPerMonth(db: Db, actor: Actor): Promise<Array<{ value: string; count: number }>> {
   return projectsPerMonth(db, actor)
+}
+
+/** Projects the actor may see whose names are alike (the same distinguishing words): perhaps the one being added. */
+export async function likelyDuplicateProjects(db: Db, actor: Actor, name: string): Promise<Array<{ id: string; slug: string; name: string; reason: string }>> {
+  const words = nameWords(name).sort((a, b) => b.length - a.length).slice(0, 2)
+  const candidates = await projectsWithNameWords(db, actor, words, 50)
+  return candidates.filter((p) => nameSimilarity(name, p.name) >= LIKELY_SAME).slice(0, 5).map((p) => ({ ...p, reason: 'a similar name' }))
+}
+
+/** A manager says the project is still active: its "last confirmed" date moves to now and it is no longer marked out of date. */
+export async function confirmProjectCurrent(db: Db, actor: Actor, project: ProjectRow): Promise<void> {
+  if (!signedIn(actor) || !(await canEditProject(db, actor, project))) throw forbidden('Only the project team and admins of its lead organisation can confirm it')
+  await updateProjectRow(db, project.id, { confirmed_at: now() })
+}
+
+/** When the project last showed a sign of life (an edit or a confirmation), and whether that is longer ago than `staleDays`. */
+export function projectFreshness(project: ProjectRow, staleDays: number, at = Date.now()): { lastActive: string; stale: boolean } {
+  const lastActive = project.confirmed_at && project.confirmed_at > project.updated_at ? project.confirmed_at : project.updated_at
+  return { lastActive, stale: Date.parse(lastActive) < at - staleDays * 86_400_000 }
 }

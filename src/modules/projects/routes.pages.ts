@@ -10,7 +10,7 @@ import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
 import { COUNTRY_OPTIONS, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
-import { canEditProject, createProject, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
+import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicateProjects, projectFreshness, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
 import { PHASES } from './projects.tables.ts'
 
@@ -92,6 +92,9 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
     submitForm(request.body, projectSchema, {
       again: (values, errors) => reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
+        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
+        const duplicates = (request.body as Record<string, unknown>).not_duplicate === 'yes' ? [] : await likelyDuplicateProjects(app.db, request.actor, value.name)
+        if (duplicates.length) return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates, ...formContext })
         const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/projects/${(await createProject(trx, request.actor, value)).slug}`)
         return reply.redirect(url, 303)
       },
@@ -126,6 +129,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       team,
       links,
       canEdit,
+      freshness: projectFreshness(project, app.config.directoryStaleDays),
       panelsHtml,
       feeds: feedLinks(`/projects/${project.slug}`, project.name),
       canonicalUrl: `${app.config.baseUrl}/projects/${project.slug}`,
@@ -166,6 +170,12 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),
     }
     return reply.render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, values, ...formContext })
+  })
+
+  app.post('/projects/:slug/still-active', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const project = await loadVisibleProject(request, request.params.slug)
+    await app.db.transaction().execute((trx) => confirmProjectCurrent(trx, request.actor, project))
+    return reply.redirect(`/projects/${project.slug}`, 303)
   })
 
   app.post('/projects/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {

@@ -28,3 +28,16 @@ export async function projectsSharingTags(db: ProjectsDb, actor: Actor, projectI
   const rows = await q.groupBy(['projects.id', 'projects.slug', 'projects.name', 'projects.summary', 'projects.problem']).orderBy('shared', 'desc').orderBy('projects.updated_at', 'desc').limit(limit).execute()
   return rows.map((r) => ({ ...r, shared: Number(r.shared) }))
 }
+
+/** Visible projects whose name holds one of these words (candidates for duplicates). */
+export async function projectsWithNameWords(db: ProjectsDb, actor: Actor, words: string[], limit: number): Promise<Array<{ id: string; slug: string; name: string }>> {
+  if (words.length === 0) return []
+  return db
+    .selectFrom('projects')
+    .select(['projects.id', 'projects.slug', 'projects.name'])
+    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
+    .where((eb) => eb.or(words.map((w) => eb(sql<string>`lower(projects.name)`, 'like', `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`))))
+    .orderBy('projects.name')
+    .limit(limit)
+    .execute()
+}

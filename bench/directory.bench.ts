@@ -40,7 +40,7 @@ async function fill(db: Kysely<Database>): Promise<string> {
     })
     await chunks(orgs, 500, (part) => trx.insertInto('organisations').values(part).execute())
     await chunks(orgs.flatMap((o, i) => [{ organisation_id: o.id, theme: THEMES[i % THEMES.length]! }, { organisation_id: o.id, theme: THEMES[(i + 3) % THEMES.length]! }]), 1000, (part) => trx.insertInto('organisation_themes').values(part).execute())
-    const projects = Array.from({ length: PROJECTS }, (_, i) => ({ id: `p${i}`, slug: `project-${i}`, name: `Project ${i} ${THEMES[i % THEMES.length]}`, summary: `Project ${i}: ${THEMES[i % THEMES.length]} with ${TECH[i % TECH.length]}.`, problem: '', audience: '', phase: PHASES[i % PHASES.length]!, looking_for: '', country_code: COUNTRIES[i % COUNTRIES.length]!, confirmed_at: null, space_id: null, hidden_at: null, created_by: 'u0', created_at: t, updated_at: i % 9 === 0 ? '2023-01-01T00:00:00.000Z' : t }))
+    const projects = Array.from({ length: PROJECTS }, (_, i) => ({ id: `p${i}`, slug: `project-${i}`, name: `Project ${i} ${THEMES[i % THEMES.length]}`, summary: `Project ${i}: ${THEMES[i % THEMES.length]} with ${TECH[i % TECH.length]}.`, problem: '', audience: '', phase: PHASES[i % PHASES.length]!, looking_for: '', country_code: COUNTRIES[i % COUNTRIES.length]!, confirmed_at: null, revision: 0, space_id: null, hidden_at: null, created_by: 'u0', created_at: t, updated_at: i % 9 === 0 ? '2023-01-01T00:00:00.000Z' : t }))
     await chunks(projects, 500, (part) => trx.insertInto('projects').values(part).execute())
     const tags = projects.flatMap((p, i) => [
       { project_id: p.id, kind: 'theme' as const, value: THEMES[i % THEMES.length]! },

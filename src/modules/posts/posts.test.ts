@@ -333,7 +333,7 @@ for (const dialect of testDialects()) {
 
     test('posts attach to a project and organisation: choices, links, timelines and feeds', async () => {
       const t0 = new Date().toISOString()
-      await t.db.insertInto('projects').values({ id: 'proj-1', slug: 'river-data', name: 'River data', summary: 'Open river levels', problem: '', audience: '', phase: 'alpha', looking_for: '', country_code: '', confirmed_at: null, space_id: null, hidden_at: null, created_by: author.id, created_at: t0, updated_at: t0 }).execute()
+      await t.db.insertInto('projects').values({ id: 'proj-1', slug: 'river-data', name: 'River data', summary: 'Open river levels', problem: '', audience: '', phase: 'alpha', looking_for: '', country_code: '', confirmed_at: null, revision: 0, space_id: null, hidden_at: null, created_by: author.id, created_at: t0, updated_at: t0 }).execute()
       await t.db.insertInto('project_members').values({ project_id: 'proj-1', user_id: author.id, role: 'Developer', created_at: t0 }).execute()
       await t.db.insertInto('organisations').values({ id: 'org-1', slug: 'river-council', name: 'River Council', type: 'local government', country: 'United Kingdom', country_code: 'GB', region: '', website: '', website_domain: '', identifier: '', description: '', confirmed_at: null, space_id: null, hidden_at: null, created_by: author.id, created_at: t0, updated_at: t0 }).execute()
       // A post shows on the project's and organisation's pages: only their team and members may attach one.

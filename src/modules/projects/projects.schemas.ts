@@ -30,3 +30,16 @@ export const projectFilterSchema = {
   technology: { type: 'text', label: 'Technology', max: 40 },
   organisation: { type: 'text', label: 'Organisation', max: 100 },
 } as const satisfies Record<string, FieldSpec>
+
+/** Proposing an edit to a project one does not manage: its description, themes and technologies, and why. */
+export const proposalSchema = {
+  name: projectSchema.name,
+  summary: projectSchema.summary,
+  phase: projectSchema.phase,
+  problem: projectSchema.problem,
+  audience: projectSchema.audience,
+  looking_for: projectSchema.looking_for,
+  themes: projectSchema.themes,
+  technologies: projectSchema.technologies,
+  note: { type: 'text', label: 'Why this change', max: 500 },
+} as const satisfies Record<string, FieldSpec>

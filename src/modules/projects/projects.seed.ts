@@ -246,6 +246,7 @@ export async function seedProjects({ db }: SeedContext): Promise<void> {
       looking_for: p.lookingFor,
       country_code: orgs.get(p.lead)?.country_code ?? '',
       confirmed_at: null,
+      revision: 0,
       space_id: null,
       hidden_at: null,
       created_by: idOf.get(p.team[0]![0]) ?? null,

@@ -31,6 +31,7 @@ import {
 import { MAX_LINKS, MAX_TEAM, type projectSchema } from './projects.schemas.ts'
 import { projectDirectoryPage, projectDirectoryRows, projectFacets, projectsPerMonth, type ProjectDirectoryFilter, type ProjectEntry } from './directory.queries.ts'
 import { paginate, type Cursor } from '../../core/http/pagination.ts'
+import { currentFields, recordAppliedRevision } from './revisions.ts'
 import { projectsSharingTags, projectsWithNameWords } from './similar.queries.ts'
 import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
 import { rankSimilar, type Match as SimilarProject } from './similar.ts'
@@ -227,6 +228,7 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
     looking_for: input.looking_for,
     country_code: parts.countryCode,
     confirmed_at: null,
+    revision: 0,
     space_id: null,
     hidden_at: null,
     created_by: actor.userId,
@@ -235,6 +237,8 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
   }
   await insertProject(db, row)
   await replaceProjectParts(db, row.id, parts, t)
+  const empty = { name: '', summary: '', problem: '', audience: '', looking_for: '', phase: row.phase, themes: [], technologies: [] }
+  row.revision = await recordAppliedRevision(db, row.id, 0, empty, { ...empty, name: row.name, summary: row.summary, problem: row.problem, audience: row.audience, looking_for: row.looking_for, themes: parts.tagLists.theme, technologies: parts.tagLists.technology }, actor.userId)
   await indexProject(db, row, parts.tagLists)
   await askOrganisations(db, actor, row, parts.requested)
   return row
@@ -248,9 +252,12 @@ async function askOrganisations(db: Db, actor: Actor & { userId: string }, proje
 }
 
 /** Edits everything about a project. A new name gets a new slug; the old one keeps answering with a redirect. */
-export async function updateProject(db: Db, actor: Actor, project: ProjectRow, input: ProjectInput): Promise<ProjectRow> {
+export async function updateProject(db: Db, actor: Actor, project: ProjectRow, input: ProjectInput, base = project.revision): Promise<ProjectRow> {
   if (!signedIn(actor) || !(await canEditProject(db, actor, project))) throw forbidden('Only the project team and admins of its lead organisation can change it')
   const parts = await resolveParts(db, actor, input, true, project.id)
+  // Every change is a revision; one based on an older revision than the project's is refused.
+  const before = await currentFields(db, project)
+  const revision = await recordAppliedRevision(db, project.id, base, before, { name: input.name, summary: input.summary, problem: input.problem, audience: input.audience, looking_for: input.looking_for, phase: input.phase as Phase, themes: parts.tagLists.theme, technologies: parts.tagLists.technology }, actor.userId)
   const t = now()
   let slug = project.slug
   if (input.name !== project.name) {
@@ -270,7 +277,7 @@ export async function updateProject(db: Db, actor: Actor, project: ProjectRow, i
   }
   await updateProjectRow(db, project.id, changes)
   await replaceProjectParts(db, project.id, parts, t)
-  const updated = { ...project, ...changes }
+  const updated = { ...project, ...changes, revision }
   await indexProject(db, updated, parts.tagLists)
   await askOrganisations(db, actor, updated, parts.requested)
   return updated

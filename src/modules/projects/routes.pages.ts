@@ -13,6 +13,7 @@ import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisat
 import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicateProjects, projectFreshness, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
 import { PHASES } from './projects.tables.ts'
+import { revisionPages } from './revisions.pages.ts'
 
 const loadVisibleProject = (request: FastifyRequest, slug: string) => findVisibleProject(request.server.db, request.actor, slug)
 
@@ -49,6 +50,7 @@ const formContext = { phases: PHASES, countries: COUNTRY_OPTIONS }
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await app.register(revisionPages)
   app.get('/projects', { config: { serves: 'page', cache: true, filters: { organisation: 'organisation' } }, schema: { querystring: filterQuery(projectFilterSchema, { cursor }) } }, async (request, reply) => {
     const query = request.query
     const orgOptions = [...(await organisationsByIds(app.db, request.actor, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
@@ -166,6 +168,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       lead_organisation: o.lead[0]?.name ?? o.proposed.find((p) => p.role === 'lead')?.name ?? '',
       partner_organisations: [...o.partners, ...o.proposed.filter((p) => p.role === 'partner')].map((p) => p.name).join(', '),
       country: project.country_code,
+      revision: String(project.revision),
       links: links.map((l) => `${l.label} | ${l.url}`).join('\n'),
       team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),
     }
@@ -185,10 +188,11 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       reply.code(422).render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, errors, values, ...formContext })
     if (!parsed.ok) return again(parsed.errors, parsed.input)
     try {
-      const updated = await app.db.transaction().execute((trx) => updateProject(trx, request.actor, project, parsed.value))
+      const base = Number.parseInt(String((request.body as Record<string, unknown>).revision ?? ''), 10)
+      const updated = await app.db.transaction().execute((trx) => updateProject(trx, request.actor, project, parsed.value, Number.isInteger(base) ? base : project.revision))
       return reply.redirect(`/projects/${updated.slug}`, 303)
     } catch (err) {
-      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, request.body)
+      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, { ...(request.body as object), revision: String(project.revision) })
       throw err
     }
   })

@@ -9,6 +9,8 @@ import { apiDocsPlugin } from './core/http/api-docs.ts'
 import { keepPersonalResponsesPrivate } from './core/http/cache-headers.ts'
 import { installErrorHandlers } from './core/http/errors.ts'
 import { inputPlugin } from './core/http/input.ts'
+import { jobsPlugin } from './core/jobs/plugin.ts'
+import { jobsAdminRoutes } from './core/jobs/routes.admin.ts'
 import { securityPlugin } from './core/http/security.ts'
 import { transportPlugin } from './core/http/transport.ts'
 import { moduleRegistryPlugin } from './core/registry/plugin.ts'
@@ -37,6 +39,8 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
   })
   try {
     decorateServices(app, config, database)
+    // Background jobs: `app.jobs` for every plugin; the workers start when the app is ready.
+    await app.register(jobsPlugin, { database, modules })
     await app.register(pageCachePlugin, { database })
     // Before any plugin that adds a route, so that every route is listed (for the access leak matrix).
     await app.register(routeListPlugin)
@@ -51,6 +55,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     await app.register(apiDocsPlugin, { config })
     await app.register(viewsPlugin, { config, modules })
     installErrorHandlers(app)
+    await app.register(jobsAdminRoutes)
     await app.register(moduleRegistryPlugin, { modules })
   } catch (err) {
     // Release what the plugins registered so far hold (the cache's LISTEN connection), so the caller can close the database.

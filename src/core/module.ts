@@ -3,6 +3,7 @@ import type { OpenlyMigration } from './db/migrations.ts'
 import type { Db } from './db/database.ts'
 import type { Config } from '../config.ts'
 import type { Kind, Policy, Resources } from './access/can.ts'
+import type { JobDefinition, Jobs } from './jobs/jobs.ts'
 
 export interface NavItem {
   href: string
@@ -17,6 +18,8 @@ export interface SeedContext {
   accounts: Array<{ email: string; password: string; note: string }>
   /** Every module being seeded (a later module's demo content may act on earlier ones' through their registries). */
   modules: AppModule[]
+  /** Background jobs, to enqueue demo jobs in the seed's transaction (nothing runs them during the seed). */
+  jobs?: Jobs
 }
 
 /**
@@ -55,6 +58,11 @@ export interface AppModule {
   searchTypes?: Array<{ type: string; label: string }>
   /** Demo content for a new database (DEMO_CONTENT), run in dependency order. */
   seed?: (ctx: SeedContext) => Promise<void>
+  /**
+   * Background jobs this module runs (each made by `defineJob`, core/jobs/jobs.ts): their handlers, retry
+   * policies and cron repeats. Enqueue them with `app.jobs.enqueue(trx, job, payload)`.
+   */
+  jobs?: Array<JobDefinition<any>>
 }
 
 /** Renders one module's section on another module's page. */

@@ -23,7 +23,7 @@ export interface TestApp {
  * Trust levels are off (every test account is brand new): their own tests turn them on.
  */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { baseUrl: 'http://openly.test', sessionSecret: 'test-session-secret-at-least-32-chars!!', demoContent: false, logMail: false, passwordCost: 12, trust: { newAccountDays: 0, approvals: 2 }, ...overrides })
+  return loadConfig({}, { baseUrl: 'http://openly.test', sessionSecret: 'test-session-secret-at-least-32-chars!!', demoContent: false, logMail: false, passwordCost: 12, trust: { newAccountDays: 0, approvals: 2 }, jobs: { run: true, pollMs: 100 }, ...overrides })
 }
 
 /** Builds the whole app over a fresh database of the given dialect, migrated. */

@@ -25,6 +25,8 @@ export interface DatabaseHandle {
   dialect: Dialect
   /** For PostgreSQL: a client to LISTEN on (cache invalidation across processes). */
   pool?: pg.Pool
+  /** For PostgreSQL: the connection string (pg-boss opens its own pool with it). */
+  url?: string
   close(): Promise<void>
 }
 
@@ -36,7 +38,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'sqlitePath'>)
     // pool; unhandled, that would end the process. The pool drops the client; the next query opens a new one.
     pool.on('error', () => {})
     const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool }) })
-    return { db, dialect: 'postgres', pool, close: () => db.destroy() }
+    return { db, dialect: 'postgres', pool, url: config.databaseUrl, close: () => db.destroy() }
   }
   const db = new Kysely<{}>({ dialect: createSqliteDialect(config.sqlitePath) })
   return { db, dialect: 'sqlite', close: () => db.destroy() }

@@ -12,6 +12,7 @@ import { migration as searchScheduleIndex } from './20261130T130000_core_search_
 import { migration as createFeedKeys } from './20261130T170000_core_create_feed_keys.ts'
 import { migration as usersTimeZone } from './20261130T170100_core_users_time_zone.ts'
 import { migration as searchFoldAccents } from './20261130T170300_core_search_fold_accents.ts'
+import { migration as createJobs } from './20261130T200000_core_create_jobs.ts'
 
 /** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
@@ -28,4 +29,5 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T170000_core_create_feed_keys': createFeedKeys,
   '20261130T170100_core_users_time_zone': usersTimeZone,
   '20261130T170300_core_search_fold_accents': searchFoldAccents,
+  '20261130T200000_core_create_jobs': createJobs,
 }

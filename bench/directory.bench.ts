@@ -36,7 +36,7 @@ async function fill(db: Kysely<Database>): Promise<string> {
     await trx.insertInto('profiles').values({ user_id: 'u0', role: '', bio: '', skills: '', interests: '', listed: 1, hidden_at: null, updated_at: t }).execute()
     const orgs = Array.from({ length: ORGANISATIONS }, (_, i) => {
       const code = COUNTRIES[i % COUNTRIES.length]!
-      return { id: `o${i}`, slug: `org-${i}`, name: `Organisation ${i}`, type: TYPES[i % TYPES.length]!, country: code, country_code: code, region: `Region ${i % 7}`, website: `https://org${i}.example.org`, website_domain: `org${i}.example.org`, identifier: '', description: `Organisation ${i} works in the open on ${THEMES[i % THEMES.length]}.`, confirmed_at: null, space_id: null, hidden_at: i % 500 === 0 ? t : null, created_by: 'u0', created_at: t, updated_at: t }
+      return { id: `o${i}`, slug: `org-${i}`, name: `Organisation ${i}`, type: TYPES[i % TYPES.length]!, country: code, country_code: code, region: `Region ${i % 7}`, website: `https://org${i}.example.org`, website_domain: `org${i}.example.org`, identifier: '', website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '', description: `Organisation ${i} works in the open on ${THEMES[i % THEMES.length]}.`, confirmed_at: null, space_id: null, hidden_at: i % 500 === 0 ? t : null, created_by: 'u0', created_at: t, updated_at: t }
     })
     await chunks(orgs, 500, (part) => trx.insertInto('organisations').values(part).execute())
     await chunks(orgs.flatMap((o, i) => [{ organisation_id: o.id, theme: THEMES[i % THEMES.length]! }, { organisation_id: o.id, theme: THEMES[(i + 3) % THEMES.length]! }]), 1000, (part) => trx.insertInto('organisation_themes').values(part).execute())

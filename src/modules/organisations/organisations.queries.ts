@@ -345,3 +345,17 @@ export async function organisationsLikeNameOrDomain(db: OrganisationsDb, actor: 
     .limit(limit)
     .execute()
 }
+
+/** Organisations whose website is due a link check (oldest due first), not hidden. */
+export async function websitesDue(db: OrganisationsDb, at: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; website: string; website_failures: number }>> {
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'slug', 'name', 'website', 'website_failures'])
+    .where('website', '<>', '')
+    .where('hidden_at', 'is', null)
+    .where((eb) => eb.or([eb('website_check_due', 'is', null), eb('website_check_due', '<=', at)]))
+    .orderBy('website_check_due')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}

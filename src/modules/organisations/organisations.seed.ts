@@ -138,6 +138,7 @@ export async function seedOrganisations({ db }: SeedContext): Promise<void> {
       website: o.website,
       website_domain: websiteDomain(o.website),
       identifier: '',
+      website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '',
       description: o.description,
       confirmed_at: null,
       space_id: null,

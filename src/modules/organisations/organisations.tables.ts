@@ -34,6 +34,13 @@ export interface OrganisationsTable {
   description: string
   /** When a manager last said the entry is still current (null: never). */
   confirmed_at: string | null
+  /** When the website is next due a link check (null: as soon as possible). */
+  website_check_due: string | null
+  website_checked_at: string | null
+  /** Link checks in a row that failed (3 or more: shown as broken, admins told). */
+  website_failures: number
+  /** How the website last answered, in words ("answered 404", "timed out"; '' when fine). */
+  website_result: string
   /** Always null today: organisations are site content. Kept so the access policy applies unchanged. */
   space_id: string | null
   /** Set when a moderator hides the entry. */

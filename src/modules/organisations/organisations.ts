@@ -124,6 +124,7 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     website: input.website,
     description: input.description,
     confirmed_at: null,
+    website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '',
     space_id: null,
     hidden_at: null,
     created_by: actor.userId,
@@ -148,11 +149,14 @@ export async function updateOrganisation(db: Db, actor: Actor, org: Organisation
     slug = await uniqueOrganisationSlug(db, input.name, org.id)
     if (slug !== org.slug) await recordSlugChange(db, org.id, org.slug, slug, t)
   }
+  // A new website address is checked again soon, from a clean slate.
+  const recheck = input.website !== org.website ? { website_check_due: null, website_failures: 0, website_result: '' } : {}
   const changes = {
     slug,
     name: input.name,
     type: input.type as OrganisationRow['type'],
     ...place,
+    ...recheck,
     region: input.region,
     website: input.website,
     description: input.description,

@@ -20,6 +20,7 @@ import { can } from '../../core/access/can.ts'
 import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
 import { COUNTRY_OPTIONS } from './countries.ts'
+import { BROKEN_AFTER } from './website-checks.ts'
 
 const PAGE_SIZE = 20
 const crumbs = [
@@ -110,6 +111,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
       members,
       canManage,
       freshness: organisationFreshness(org, app.config.directoryStaleDays),
+      websiteBroken: org.website_failures >= BROKEN_AFTER,
       canAsk,
       asked,
       signedIn: request.user !== null,

@@ -80,6 +80,12 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch(type.body, /Ferry Times/)
     })
 
+    test('organisation names for search as you type: only visible ones', async () => {
+      assert.deepEqual(JSON.parse((await anon().get('/directory/organisations.json?q=harb')).body), ['Harbour Town Council'])
+      assert.deepEqual(JSON.parse((await anon().get('/directory/organisations.json?q=zqhid')).body), [])
+      assert.deepEqual(JSON.parse((await anon().get('/directory/organisations.json?q=h')).body), [])
+    })
+
     test('unknown values are a notice, not an error; malformed input is a 400', async () => {
       const res = await anon().get('/directory?country=Atlantis&phase=gamma')
       assert.equal(res.statusCode, 200)
@@ -189,7 +195,7 @@ for (const dialect of testDialects()) {
     test('statistics: counts by country, theme, technology, phase and type, and growth, as tables', async () => {
       const res = await anon().get('/directory/stats')
       assert.equal(res.statusCode, 200)
-      assert.match(res.body, /<caption class="govuk-table__caption govuk-table__caption--m">By country<\/caption>/)
+      assert.match(res.body, /<caption class="govuk-table__caption govuk-table__caption--m" id="stats-1">By country<\/caption>/)
       assert.match(res.body, /href="\/directory\?country=GB">United Kingdom<\/a><\/th><td class="govuk-table__cell govuk-table__cell--numeric"><svg[^>]*><rect width="\d+" height="1"\/><\/svg>\d+</)
       assert.match(res.body, /Growth over time/)
       assert.doesNotMatch(res.body, /France|Zqhid/)

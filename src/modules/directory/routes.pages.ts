@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, query, text } from '../../core/http/schemas.ts'
 import { decodeCursor } from '../../core/http/pagination.ts'
-import { countryName, countryNumeric, organisationDirectory, organisationsAddedPerMonth } from '../organisations/organisations.ts'
+import { countryName, countryNumeric, organisationDirectory, organisationsAddedPerMonth, organisationSuggestions } from '../organisations/organisations.ts'
 import { organisationLinks, organisationsWorkingWithOthers, projectsAddedPerMonth } from '../projects/projects.ts'
 import { layoutNetwork, NETWORK_HEIGHT, NETWORK_WIDTH } from './network.ts'
 import { monthlyGrowth, tableOf } from './stats.ts'
@@ -128,6 +128,13 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
       growth: monthlyGrowth(orgMonths, projectMonths),
       metaDescription: 'How many organisations and projects are in the directory, by country, theme, technology, phase and type, and how it grows.',
     })
+  })
+
+  // Names for the search-as-you-type list of organisation fields (core/assets/openly.js): only what the reader may see.
+  app.get('/directory/organisations.json', { config: { serves: 'api' }, schema: { querystring: query({ q: text(100) }) } }, async (request, reply) => {
+    const q = request.query.q ?? ''
+    const found = q.trim().length >= 2 ? await organisationSuggestions(app.db, request.actor, q, 10) : []
+    return reply.send(found.map((o) => o.name))
   })
 
   app.get('/directory/export.csv', { config: { serves: 'file' }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {

@@ -220,5 +220,15 @@ for (const dialect of testDialects()) {
       const after = await t.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       assert.equal(Number(after.n), Number(before.n) + 1)
     })
+
+    test('people working on similar challenges on a person’s page', async () => {
+      const peer = await createUser(t.app.db, { name: 'Pia Peer' })
+      const peerClient = new TestClient(t.app)
+      await signInAs(t.app.db, peerClient, peer.id)
+      assert.equal((await peerClient.submit('/projects/new', project({ name: 'Tram Timetables', themes: 'transport', technologies: 'python' }))).statusCode, 303)
+      const page = await anon().get(`/people/${peer.handle}`)
+      assert.match(page.body, /People working on similar challenges/)
+      assert.match(page.body, new RegExp(`href="/people/${owner.handle}">Dara Directory</a> <span class="govuk-body-s openly-meta">on <a class="govuk-link" href="/projects/bus-stops-open">Bus Stops Open</a> \\(shares the theme transport; uses python`))
+    })
   })
 }

@@ -23,6 +23,7 @@ import {
   teamRoles,
   updateProjectRow,
   setUpdatedAtByNames,
+  teamsOf,
   visibleProjectsByIds,
   type ProjectRow,
   type ProjectSummary,
@@ -492,4 +493,29 @@ export async function confirmProjectCurrent(db: Db, actor: Actor, project: Proje
 export function projectFreshness(project: ProjectRow, staleDays: number, at = Date.now()): { lastActive: string; stale: boolean } {
   const lastActive = project.confirmed_at && project.confirmed_at > project.updated_at ? project.confirmed_at : project.updated_at
   return { lastActive, stale: Date.parse(lastActive) < at - staleDays * 86_400_000 }
+}
+
+/**
+ * People with a public profile on the teams of projects similar to the person's own (up to three of theirs,
+ * three matches each), the person themself and their teammates left out; each with the project and why.
+ */
+export async function peopleOnSimilarWork(db: Db, actor: Actor, userId: string, limit = 6): Promise<Array<{ handle: string; name: string; public: boolean; project: { slug: string; name: string }; why: string }>> {
+  const own = (await projectsOfPersonRows(db, actor, userId)).slice(0, 3)
+  if (own.length === 0) return []
+  const ownRows = (await Promise.all(own.map((p) => findProjectById(db, p.id)))).filter((p): p is ProjectRow => p !== undefined)
+  const matches = (await Promise.all(ownRows.map((p) => similarProjects(db, actor, p, 3)))).flat()
+  const teams = await teamsOf(db, [...ownRows.map((p) => p.id), ...matches.map((m) => m.id)])
+  const teammates = new Set(ownRows.flatMap((p) => teams.get(p.id) ?? []))
+  const people = await peopleByIds(db, matches.flatMap((m) => teams.get(m.id) ?? []))
+  const out: Array<{ handle: string; name: string; public: boolean; project: { slug: string; name: string }; why: string }> = []
+  const seen = new Set<string>([userId, ...teammates])
+  for (const m of matches) {
+    for (const memberId of teams.get(m.id) ?? []) {
+      const person = people.get(memberId)
+      if (!person?.public || seen.has(memberId)) continue
+      seen.add(memberId)
+      out.push({ handle: person.handle, name: person.name, public: true, project: { slug: m.slug, name: m.name }, why: m.why })
+    }
+  }
+  return out.slice(0, limit)
 }

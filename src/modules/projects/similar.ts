@@ -17,6 +17,7 @@ export interface Candidate {
 }
 
 export interface Match {
+  id: string
   slug: string
   name: string
   summary: string
@@ -50,7 +51,7 @@ export function rankSimilar(project: Omit<Candidate, 'id' | 'slug'>, candidates:
       const sharedThemes = c.themes.filter((t) => project.themes.includes(t))
       const sharedTechnologies = c.technologies.filter((t) => project.technologies.includes(t))
       const score = sharedThemes.length * 2 + sharedTechnologies.length + (union ? (4 * sharedWords.length) / union : 0)
-      return { slug: c.slug, name: c.name, summary: c.summary, score, sharedThemes, sharedTechnologies, sharedWords: sharedWords.slice(0, 5), why: explain(sharedThemes, sharedTechnologies, sharedWords.slice(0, 5)) }
+      return { id: c.id, slug: c.slug, name: c.name, summary: c.summary, score, sharedThemes, sharedTechnologies, sharedWords: sharedWords.slice(0, 5), why: explain(sharedThemes, sharedTechnologies, sharedWords.slice(0, 5)) }
     })
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
     .slice(0, limit)

@@ -39,6 +39,10 @@ export interface Config {
    * days waits for a moderator's approval, until `approvals` of its held items have been approved.
    */
   trust: { newAccountDays: number; approvals: number }
+  /** A directory entry with no edit or confirmation for this many days is marked "may be out of date". */
+  directoryStaleDays: number
+  /** Website link checks may reach private and loopback addresses (LINK_CHECK_ALLOW_PRIVATE; for tests only). */
+  linkCheckAllowPrivate: boolean
   /**
    * Background jobs (core/jobs): whether this process works them (JOBS_RUN; a web-only process says false),
    * and how often an idle worker looks for new ones (JOBS_POLL_MS; at least 500 on PostgreSQL).
@@ -129,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       approvals: int('TRUST_APPROVALS', env.TRUST_APPROVALS, 2, 1, 100),
     },
     syndicationAllowPrivate: bool('SYNDICATION_ALLOW_PRIVATE', env.SYNDICATION_ALLOW_PRIVATE, false),
+    directoryStaleDays: int('DIRECTORY_STALE_DAYS', env.DIRECTORY_STALE_DAYS, 365, 1, 3650),
+    linkCheckAllowPrivate: bool('LINK_CHECK_ALLOW_PRIVATE', env.LINK_CHECK_ALLOW_PRIVATE, false),
     jobs: {
       run: bool('JOBS_RUN', env.JOBS_RUN, true),
       pollMs: int('JOBS_POLL_MS', env.JOBS_POLL_MS, 2000, 50, 60_000),

@@ -7,6 +7,7 @@ import { notificationsModule } from './modules/notifications/index.ts'
 import { communitiesModule } from './modules/communities/index.ts'
 import { chartersModule } from './modules/charters/index.ts'
 import { eventsModule } from './modules/events/index.ts'
+import { directoryModule } from './modules/directory/index.ts'
 import { followsModule } from './modules/follows/index.ts'
 import { barriersModule } from './modules/barriers/index.ts'
 import { challengesModule } from './modules/challenges/index.ts'
@@ -18,4 +19,4 @@ import { digestsModule } from './modules/digests/index.ts'
 import { homeModule } from './modules/home/index.ts'
 
 /** Openly's feature modules, in dependency order: the product at a glance. */
-export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, followsModule, actionsModule, readingModule, syndicationModule, digestsModule, barriersModule, challengesModule, moderationModule, homeModule]
+export const modules: AppModule[] = [accountsModule, notificationsModule, organisationsModule, projectsModule, postsModule, communitiesModule, chartersModule, eventsModule, directoryModule, followsModule, actionsModule, readingModule, syndicationModule, digestsModule, barriersModule, challengesModule, moderationModule, homeModule]

@@ -18,3 +18,22 @@ for (const form of document.querySelectorAll('form[data-live-preview]')) {
     }, 400)
   })
 }
+
+// Search as you type: a field marked data-suggest fills its datalist with matching names from a JSON list
+// (`data-suggest` is its address; `?q=` is added). Without this file the form still takes a name and suggests.
+for (const input of document.querySelectorAll('input[data-suggest]')) {
+  const list = input.list
+  if (!list) continue
+  let timer
+  input.addEventListener('input', () => {
+    clearTimeout(timer)
+    const q = input.value.trim()
+    if (q.length < 2) return
+    timer = setTimeout(async () => {
+      const res = await fetch(`${input.dataset.suggest}?q=${encodeURIComponent(q)}`, { headers: { accept: 'application/json' } })
+      if (!res.ok) return
+      const names = await res.json()
+      list.replaceChildren(...names.map((name) => Object.assign(document.createElement('option'), { value: name })))
+    }, 200)
+  })
+}

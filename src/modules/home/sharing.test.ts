@@ -39,7 +39,7 @@ for (const dialect of testDialects()) {
     test('posts, organisations, people and communities carry a description, Open Graph and Twitter tags and a canonical URL', async () => {
       const base = t.config.baseUrl
       const post = await makePost(t.app.db, u.host.id, { title: 'Bins & benches', summary: 'What we learned mapping benches.', body: 'Body text.' })
-      const org = await createOrganisation(t.app.db, { userId: u.host.id, isAdmin: false }, { name: 'Sharing Council', type: 'local government', country: 'Ireland', region: '', website: '', description: 'A council that shares everything.', themes: [] })
+      const org = await createOrganisation(t.app.db, { userId: u.host.id, isAdmin: false }, { name: 'Sharing Council', type: 'local government', country: 'Ireland', region: '', website: '', identifier: '', description: 'A council that shares everything.', themes: [] })
       const slug = await create('Open Benches', 'open', 'public')
       const pages = [
         { url: `/posts/${post.slug}`, type: 'article', title: 'Bins &amp; benches', description: 'What we learned mapping benches.' },

@@ -14,6 +14,7 @@ const KIND_LABELS: Record<string, string> = {
   moderation: 'Moderation',
   comment: 'Comment',
   organisation_request: 'Organisation',
+  project_proposal: 'Proposed edit',
   charter_amendment: 'Charter amendment',
   charter_version: 'Charter changed',
   event_place: 'Event place',

@@ -13,10 +13,11 @@ export interface OrganisationSummary {
   name: string
   type: OrganisationType
   country: string
+  country_code: string
   region: string
 }
 
-const SUMMARY = ['organisations.id', 'organisations.slug', 'organisations.name', 'organisations.type', 'organisations.country', 'organisations.region'] as const
+const SUMMARY = ['organisations.id', 'organisations.slug', 'organisations.name', 'organisations.type', 'organisations.country', 'organisations.country_code', 'organisations.region'] as const
 
 /** The access columns of the organisations table, for `visibleTo`. */
 export const ORGANISATION_ACCESS = { space: 'organisations.space_id', hidden: 'organisations.hidden_at', author: 'organisations.created_by' }
@@ -170,6 +171,31 @@ export async function visibleOrganisationsBySlugs(db: OrganisationsDb, actor: Ac
   return new Map(rows.map((r) => [r.slug, r]))
 }
 
+/** Escapes LIKE's wildcards; used with `escape '\\'` (the same on both databases). */
+export const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** The organisations the actor may see whose current slug is one of `texts` or whose name is one of them, ignoring case. */
+export async function visibleOrganisationsNamed(db: OrganisationsDb, actor: Actor, texts: string[]): Promise<OrganisationSummary[]> {
+  const wanted = [...new Set(texts.map((t) => t.trim().toLowerCase()))].filter((t) => t && t.length <= 120)
+  if (wanted.length === 0) return []
+  return db
+    .selectFrom('organisations')
+    .select(SUMMARY)
+    .where((eb) => eb.or([eb('organisations.slug', 'in', wanted), eb(sql<string>`lower(organisations.name)`, 'in', wanted)]))
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+    .limit(200)
+    .execute()
+}
+
+/** Organisations the actor may see whose name contains `text`, by name: suggestions when a name matches none exactly. */
+export async function visibleOrganisationsLike(db: OrganisationsDb, actor: Actor, text: string, limit: number): Promise<OrganisationSummary[]> {
+  const words = text.trim().toLowerCase().split(/\s+/).filter((w) => w.length >= 2).slice(0, 5)
+  if (words.length === 0) return []
+  let q = db.selectFrom('organisations').select(SUMMARY).where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+  for (const w of words) q = q.where(sql<boolean>`lower(organisations.name) like ${`%${likeEscape(w)}%`} escape '\\'`)
+  return q.orderBy('organisations.name').limit(limit).execute()
+}
+
 /** Organisations the person belongs to that the actor may see, with the person's role, by name (profiles, "attach this post to" choices). */
 export async function organisationsOfPerson(db: OrganisationsDb, actor: Actor, userId: string): Promise<Array<OrganisationSummary & { role: OrganisationRole }>> {
   return db
@@ -305,4 +331,31 @@ export async function newestOrganisations(db: OrganisationsDb, actor: Actor, lim
       .executeTakeFirstOrThrow(),
   ])
   return { newest, total: Number(counts.total), countries: Number(counts.countries) }
+}
+
+/** Visible organisations with this website domain or whose name holds one of these words (candidates for duplicates). */
+export async function organisationsLikeNameOrDomain(db: OrganisationsDb, actor: Actor, words: string[], domain: string, limit: number): Promise<Array<OrganisationSummary & { website_domain: string }>> {
+  if (words.length === 0 && !domain) return []
+  return db
+    .selectFrom('organisations')
+    .select([...SUMMARY, 'organisations.website_domain'])
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+    .where((eb) => eb.or([...(domain ? [eb('organisations.website_domain', '=', domain)] : []), ...words.map((w) => eb(sql<string>`lower(organisations.name)`, 'like', `%${likeEscape(w)}%`))]))
+    .orderBy('organisations.name')
+    .limit(limit)
+    .execute()
+}
+
+/** Organisations whose website is due a link check (oldest due first), not hidden. */
+export async function websitesDue(db: OrganisationsDb, at: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; website: string; website_failures: number }>> {
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'slug', 'name', 'website', 'website_failures'])
+    .where('website', '<>', '')
+    .where('hidden_at', 'is', null)
+    .where((eb) => eb.or([eb('website_check_due', 'is', null), eb('website_check_due', '<=', at)]))
+    .orderBy('website_check_due')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
 }

@@ -22,6 +22,7 @@ export const organisationSchema = {
   country: { type: 'text', label: 'Country', required: true, max: 80 },
   region: { type: 'text', label: 'Region', max: 80 },
   website: { type: 'url', label: 'Website' },
+  identifier: { type: 'text', label: 'Identifier', max: 80 },
   description: { type: 'text', label: 'Description', max: 5000 },
   themes: { type: 'list', label: 'Themes', max: 10, itemMax: 40 },
 } as const satisfies Record<string, FieldSpec>

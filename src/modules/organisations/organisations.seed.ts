@@ -1,7 +1,8 @@
 import type { SeedContext } from '../../core/module.ts'
 import { newId } from '../../core/db/ids.ts'
 import { findOrganisationBySlug, insertOrganisation, replaceThemes, upsertMember, type OrganisationRow } from './organisations.queries.ts'
-import { indexOrganisation, requestMembership } from './organisations.ts'
+import { indexOrganisation, requestMembership, websiteDomain } from './organisations.ts'
+import { countryCode, countryName } from './countries.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import type { OrganisationRole, OrganisationType } from './organisations.tables.ts'
 
@@ -131,10 +132,15 @@ export async function seedOrganisations({ db }: SeedContext): Promise<void> {
       slug: o.slug,
       name: o.name,
       type: o.type,
-      country: o.country,
+      country: countryName(countryCode(o.country) ?? ''),
+      country_code: countryCode(o.country) ?? '',
       region: o.region,
       website: o.website,
+      website_domain: websiteDomain(o.website),
+      identifier: '',
+      website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '',
       description: o.description,
+      confirmed_at: null,
       space_id: null,
       hidden_at: null,
       created_by: (firstAdmin && idOf.get(firstAdmin)) ?? null,

@@ -22,10 +22,25 @@ export interface OrganisationsTable {
   slug: string
   name: string
   type: OrganisationType
+  /** The country's English name (shown); `country_code` is its ISO 3166-1 alpha-2 code ('' when unknown). */
   country: string
+  country_code: string
   region: string
   website: string
+  /** The website's host without www., for exact duplicate checks. */
+  website_domain: string
+  /** An optional org-id.guide identifier, such as GB-COH-09506232. */
+  identifier: string
   description: string
+  /** When a manager last said the entry is still current (null: never). */
+  confirmed_at: string | null
+  /** When the website is next due a link check (null: as soon as possible). */
+  website_check_due: string | null
+  website_checked_at: string | null
+  /** Link checks in a row that failed (3 or more: shown as broken, admins told). */
+  website_failures: number
+  /** How the website last answered, in words ("answered 404", "timed out"; '' when fine). */
+  website_result: string
   /** Always null today: organisations are site content. Kept so the access policy applies unchanged. */
   space_id: string | null
   /** Set when a moderator hides the entry. */

@@ -41,7 +41,7 @@ for (const dialect of testDialects()) {
 
     const actorOf = (u: TestUser, isAdmin = false) => ({ userId: u.id, isAdmin })
     const input = (over: Partial<Record<string, unknown>> = {}) =>
-      ({ name: 'Org', type: 'charity', country: 'Ireland', region: '', website: '', description: '', themes: [], ...over }) as Parameters<typeof createOrganisation>[2]
+      ({ name: 'Org', type: 'charity', country: 'Ireland', region: '', website: '', identifier: '', description: '', themes: [], ...over }) as Parameters<typeof createOrganisation>[2]
 
     test('adding an organisation needs a signed-in person', async () => {
       const res = await new TestClient(t.app).get('/organisations/new')
@@ -69,8 +69,11 @@ for (const dialect of testDialects()) {
       assert.equal(doc?.url, '/organisations/eastmarsh-borough-council')
       assert.equal(doc?.visible_from, org!.created_at)
       assert.match(doc!.body, /open data/)
-      // The same name again gets a numbered slug.
-      const again = await ownerClient.submit('/organisations/new', valid)
+      // The same name again is flagged as a likely duplicate; confirmed, it gets a numbered slug.
+      const flagged = await ownerClient.submit('/organisations/new', valid)
+      assert.equal(flagged.statusCode, 422)
+      assert.match(flagged.body, /It may already be listed/)
+      const again = await ownerClient.submit('/organisations/new', { ...valid, not_duplicate: 'yes' })
       assert.equal(again.headers.location, '/organisations/eastmarsh-borough-council-2')
       // Anonymous readers see the page without edit links.
       const anon = await new TestClient(t.app).get('/organisations/eastmarsh-borough-council')
@@ -83,7 +86,7 @@ for (const dialect of testDialects()) {
       const res = await ownerClient.submit('/organisations/new', {
         name: '',
         type: 'spaceship',
-        country: 'Wales',
+        country: 'Atlantis',
         website: 'not a url',
         description: 'x'.repeat(5001),
         themes: Array.from({ length: 11 }, (_, i) => `theme${i}`).join(', '),
@@ -94,12 +97,20 @@ for (const dialect of testDialects()) {
       for (const field of ['name', 'type', 'website', 'description', 'themes']) assert.match(res.body, new RegExp(`href="#${field}"`), field)
       assert.match(res.body, /Enter name/)
       assert.match(res.body, /Description must be 5000 characters or fewer/)
-      assert.match(res.body, /value="Wales"/)
+      assert.match(res.body, /value="not a url"/)
+      const nowhere = await ownerClient.submit('/organisations/new', { ...valid, country: 'Atlantis', not_duplicate: 'yes' })
+      assert.equal(nowhere.statusCode, 422)
+      assert.match(nowhere.body, /Choose a country from the list/)
+      const badId = await ownerClient.submit('/organisations/new', { ...valid, identifier: 'not an id', not_duplicate: 'yes' })
+      assert.match(badId.body, /Enter the identifier as on org-id.guide/)
       const longTheme = await ownerClient.submit('/organisations/new', { ...valid, themes: 'a'.repeat(41) })
       assert.equal(longTheme.statusCode, 422)
       assert.match(longTheme.body, /each must be 40 characters or fewer/)
       const after = await t.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       assert.equal(Number(after.n), Number(before.n))
+      // "UK", a name or a code: one country, stored as ISO 3166 and shown by its name.
+      const uk = await createOrganisation(t.app.db, actorOf(owner), input({ name: 'Alias Council', country: 'UK', website: 'https://www.alias.example.org/about' }))
+      assert.deepEqual([uk.country, uk.country_code, uk.website_domain], ['United Kingdom', 'GB', 'alias.example.org'])
     })
 
     test('only admins of the organisation (or platform admins) may edit it', async () => {
@@ -207,24 +218,24 @@ for (const dialect of testDialects()) {
 
     test('the directory filters by country, type and theme and pages with a cursor', async () => {
       for (let i = 0; i < 23; i++) {
-        await createOrganisation(t.app.db, actorOf(owner), input({ name: `Paging Org ${String(i).padStart(2, '0')}`, country: 'Pagingland', type: i % 2 ? 'university' : 'charity', themes: i % 3 === 0 ? ['Transport'] : [] }))
+        await createOrganisation(t.app.db, actorOf(owner), input({ name: `Paging Org ${String(i).padStart(2, '0')}`, country: 'Liechtenstein', type: i % 2 ? 'university' : 'charity', themes: i % 3 === 0 ? ['Transport'] : [] }))
       }
       t.app.pageCache.invalidate()
       const anon = new TestClient(t.app)
-      const first = await anon.get('/organisations?country=Pagingland')
+      const first = await anon.get('/organisations?country=Liechtenstein')
       assert.equal(first.statusCode, 200)
       const names1 = [...first.body.matchAll(/>(Paging Org \d+)</g)].map((m) => m[1])
       assert.equal(names1.length, 20)
       assert.equal(names1[0], 'Paging Org 00')
-      const next = /href="(\/organisations\?country=Pagingland&amp;cursor=[^"]+)"/.exec(first.body)?.[1]?.replaceAll('&amp;', '&')
+      const next = /href="(\/organisations\?country=Liechtenstein&amp;cursor=[^"]+)"/.exec(first.body)?.[1]?.replaceAll('&amp;', '&')
       assert.ok(next, 'next page link')
       const second = await anon.get(next)
       const names2 = [...second.body.matchAll(/>(Paging Org \d+)</g)].map((m) => m[1])
       assert.deepEqual(names2, ['Paging Org 20', 'Paging Org 21', 'Paging Org 22'])
 
-      const unis = await anon.get('/organisations?country=Pagingland&type=university')
+      const unis = await anon.get('/organisations?country=Liechtenstein&type=university')
       assert.equal([...unis.body.matchAll(/>(Paging Org \d+)</g)].length, 11)
-      const themed = await anon.get('/organisations?country=Pagingland&theme=transport')
+      const themed = await anon.get('/organisations?country=Liechtenstein&theme=transport')
       assert.equal([...themed.body.matchAll(/>(Paging Org \d+)</g)].length, 8)
       const bad = await anon.get('/organisations?type=spaceship')
       assert.equal(bad.statusCode, 400)
@@ -234,15 +245,15 @@ for (const dialect of testDialects()) {
     })
 
     test('the API lists, filters, pages and answers problems', async () => {
-      const list = await t.app.inject('/api/v1/organisations?country=Pagingland&limit=5')
+      const list = await t.app.inject('/api/v1/organisations?country=Liechtenstein&limit=5')
       assert.equal(list.statusCode, 200)
       const body = list.json()
       assert.equal(body.items.length, 5)
       assert.equal(body.items[0].name, 'Paging Org 00')
       assert.ok(body.next)
-      const page2 = (await t.app.inject(`/api/v1/organisations?country=Pagingland&limit=5&cursor=${body.next}`)).json()
+      const page2 = (await t.app.inject(`/api/v1/organisations?country=Liechtenstein&limit=5&cursor=${body.next}`)).json()
       assert.equal(page2.items[0].name, 'Paging Org 05')
-      const themed = (await t.app.inject('/api/v1/organisations?theme=Transport&country=Pagingland&limit=100')).json()
+      const themed = (await t.app.inject('/api/v1/organisations?theme=Transport&country=Liechtenstein&limit=100')).json()
       assert.equal(themed.items.length, 8)
       assert.deepEqual(themed.items[0].themes, ['transport'])
 
@@ -274,7 +285,7 @@ for (const dialect of testDialects()) {
     })
 
     test('a hidden organisation is gone for readers (404, lists, search, sitemap) but not for admins', async () => {
-      const org = await createOrganisation(t.app.db, actorOf(owner), input({ name: 'Hidden Away Society', country: 'Hideland' }))
+      const org = await createOrganisation(t.app.db, actorOf(owner), input({ name: 'Hidden Away Society', country: 'Andorra' }))
       const sitemapBefore = await wholeSitemap((url) => t.app.inject(url))
       assert.match(sitemapBefore, /\/organisations\/hidden-away-society</)
       await t.app.db.transaction().execute((trx) => setOrganisationHidden(trx, org.id, true))
@@ -282,8 +293,8 @@ for (const dialect of testDialects()) {
       const { client: stranger } = await signedIn()
       assert.equal((await stranger.get('/organisations/hidden-away-society')).statusCode, 404)
       assert.equal((await t.app.inject('/api/v1/organisations/hidden-away-society')).statusCode, 404)
-      assert.doesNotMatch((await stranger.get('/organisations?country=Hideland')).body, /Hidden Away Society/)
-      assert.equal((await t.app.inject('/api/v1/organisations?country=Hideland')).json().items.length, 0)
+      assert.doesNotMatch((await stranger.get('/organisations?country=Andorra')).body, /Hidden Away Society/)
+      assert.equal((await t.app.inject('/api/v1/organisations?country=Andorra')).json().items.length, 0)
       assert.doesNotMatch(await wholeSitemap((url) => t.app.inject(url)), /hidden-away-society/)
       const doc = await t.db.selectFrom('search_documents').select('id').where('id', '=', `organisation:${org.id}`).executeTakeFirst()
       assert.equal(doc, undefined)

@@ -1,6 +1,10 @@
 import type { Db } from '../../core/db/database.ts'
 import { freeSlug, newId, now } from '../../core/db/ids.ts'
-import { AppError, forbidden, invalid, notFound } from '../../core/errors.ts'
+import { AppError, forbidden, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
+import { countryCode, countryName } from './countries.ts'
+import { LIKELY_SAME, nameSimilarity, nameWords } from './duplicates.ts'
+import { organisationDirectoryPage, organisationDirectoryRows, organisationFacets, organisationsPerMonth, type OrganisationDirectoryFilter, type OrganisationEntry } from './directory.queries.ts'
+import { paginate, type Cursor } from '../../core/http/pagination.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { audit } from '../../core/audit.ts'
@@ -36,6 +40,9 @@ import {
   upsertMember,
   visibleOrganisationsByIds,
   visibleOrganisationsBySlugs,
+  visibleOrganisationsLike,
+  organisationsLikeNameOrDomain,
+  visibleOrganisationsNamed,
   type OrganisationRow,
   type OrganisationSummary,
 } from './organisations.queries.ts'
@@ -43,6 +50,29 @@ import type { organisationSchema } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
+
+/** The website's host without www. ('' for none): two entries with the same domain are likely one. */
+export function websiteDomain(website: string): string {
+  try {
+    return website ? new URL(website).hostname.toLowerCase().replace(/^www\./, '') : ''
+  } catch {
+    return ''
+  }
+}
+
+/** org-id.guide identifiers: a list prefix (country or XI/XM, then a register) and the id in that register. */
+const ORG_ID = /^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9./-]{1,60}$/
+
+/** The country, domain and identifier of the input, checked: a country must be one ISO 3166 knows. */
+function placeAndIds(input: OrganisationInput): { country: string; country_code: string; website_domain: string; identifier: string } {
+  const code = countryCode(input.country)
+  const identifier = input.identifier.trim().toUpperCase().replace(/^([A-Z]{2}-[A-Z0-9]+-)/, (p) => p).trim()
+  const errors: FieldErrors = {}
+  if (!code) errors.country = 'Choose a country from the list'
+  if (identifier && !ORG_ID.test(identifier)) errors.identifier = 'Enter the identifier as on org-id.guide, like GB-COH-09506232'
+  if (Object.keys(errors).length) throw invalid(errors)
+  return { country: countryName(code!), country_code: code!, website_domain: websiteDomain(input.website), identifier }
+}
 
 /** Path segments under /organisations/ that a slug must never take. */
 const RESERVED = new Set(['new', 'feed'])
@@ -89,10 +119,12 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     slug: await uniqueOrganisationSlug(db, input.name),
     name: input.name,
     type: input.type as OrganisationRow['type'],
-    country: input.country,
+    ...placeAndIds(input),
     region: input.region,
     website: input.website,
     description: input.description,
+    confirmed_at: null,
+    website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '',
     space_id: null,
     hidden_at: null,
     created_by: actor.userId,
@@ -110,17 +142,21 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
 /** Edits an organisation. A new name gets a new slug; the old one keeps answering with a redirect. */
 export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
   if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can change it')
+  const place = placeAndIds(input)
   const t = now()
   let slug = org.slug
   if (input.name !== org.name) {
     slug = await uniqueOrganisationSlug(db, input.name, org.id)
     if (slug !== org.slug) await recordSlugChange(db, org.id, org.slug, slug, t)
   }
+  // A new website address is checked again soon, from a clean slate.
+  const recheck = input.website !== org.website ? { website_check_due: null, website_failures: 0, website_result: '' } : {}
   const changes = {
     slug,
     name: input.name,
     type: input.type as OrganisationRow['type'],
-    country: input.country,
+    ...place,
+    ...recheck,
     region: input.region,
     website: input.website,
     description: input.description,
@@ -203,6 +239,31 @@ export async function organisationsByIds(db: Db, actor: Actor, ids: string[]): P
 /** The organisations the actor may see among these slugs, keyed by slug. */
 export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]): Promise<Map<string, OrganisationSummary>> {
   return visibleOrganisationsBySlugs(db, actor, slugs)
+}
+
+export { countryCode, countryName, countryNumeric, COUNTRY_OPTIONS } from './countries.ts'
+export { ORGANISATION_TYPES } from './organisations.tables.ts'
+
+/**
+ * Organisations picked by name: each text is matched to a visible organisation by its address (slug) or its
+ * whole name, ignoring case. Texts matching none get up to five suggestions whose names contain its words.
+ */
+export async function organisationsByName(db: Db, actor: Actor, texts: string[]): Promise<{ found: Map<string, OrganisationSummary>; suggestions: Map<string, OrganisationSummary[]> }> {
+  const rows = await visibleOrganisationsNamed(db, actor, texts)
+  const found = new Map<string, OrganisationSummary>()
+  const suggestions = new Map<string, OrganisationSummary[]>()
+  for (const text of texts) {
+    const key = text.trim().toLowerCase()
+    const hit = rows.find((r) => r.slug === key) ?? rows.find((r) => r.name.toLowerCase() === key)
+    if (hit) found.set(text, hit)
+    else suggestions.set(text, await visibleOrganisationsLike(db, actor, text, 5))
+  }
+  return { found, suggestions }
+}
+
+/** Organisations whose names contain the words of `text`, for a search-as-you-type list. */
+export async function organisationSuggestions(db: Db, actor: Actor, text: string, limit = 10): Promise<OrganisationSummary[]> {
+  return visibleOrganisationsLike(db, actor, text, limit)
 }
 
 /** Organisations the person belongs to that the actor may see, with the person's role. */
@@ -311,4 +372,71 @@ export async function decideMembership(db: Db, actor: Actor, org: OrganisationRo
 export async function directorySummary(db: Db, actor: Actor, limit: number): Promise<{ organisations: OrganisationSummary[]; total: number; countries: number }> {
   const { newest, total, countries } = await newestOrganisations(db, actor, limit)
   return { organisations: newest, total, countries }
+}
+
+// ---------------------------------------------------------------- the directory (for the directory module)
+
+export type { Facet, OrganisationDirectoryFilter, OrganisationEntry } from './directory.queries.ts'
+
+/** A page of the organisations the actor may see that match the filter, by name, with their themes. */
+export async function organisationDirectory(db: Db, actor: Actor, filter: OrganisationDirectoryFilter, cursor: Cursor | null, limit: number): Promise<{ items: Array<OrganisationEntry & { themes: string[] }>; next: string | null }> {
+  const page = paginate(await organisationDirectoryPage(db, actor, filter, cursor, limit), limit, (r) => ({ at: r.name, id: r.id }))
+  const themes = await themesOf(db, page.items.map((o) => o.id))
+  return { items: page.items.map((o) => ({ ...o, themes: themes.get(o.id) ?? [] })), next: page.next }
+}
+
+/** How many organisations the actor may see match the filter, and counts per type, country, region and theme. */
+export async function organisationDirectoryFacets(db: Db, actor: Actor, filter: OrganisationDirectoryFilter): Promise<Awaited<ReturnType<typeof organisationFacets>>> {
+  return organisationFacets(db, actor, filter)
+}
+
+/** Every organisation the actor may see that matches the filter, read in batches (exports stream it). */
+export async function* organisationDirectoryAll(db: Db, actor: Actor, filter: OrganisationDirectoryFilter): AsyncGenerator<OrganisationEntry & { themes: string[] }> {
+  let batch: OrganisationEntry[] = []
+  const flush = async function* () {
+    const themes = await themesOf(db, batch.map((o) => o.id))
+    for (const o of batch) yield { ...o, themes: themes.get(o.id) ?? [] }
+    batch = []
+  }
+  for await (const row of organisationDirectoryRows(db, actor, filter)) {
+    batch.push(row)
+    if (batch.length === 500) yield* flush()
+  }
+  yield* flush()
+}
+
+/** How many organisations the actor may see were added each month ('2026-03'), oldest first. */
+export async function organisationsAddedPerMonth(db: Db, actor: Actor): Promise<Array<{ value: string; count: number }>> {
+  return organisationsPerMonth(db, actor)
+}
+
+// ---------------------------------------------------------------- likely duplicates
+
+export { nameSimilarity, nameWords, LIKELY_SAME } from './duplicates.ts'
+
+/**
+ * Organisations that may be the one being added: the same website domain, or a name alike (the same
+ * distinguishing words, "Northshire Council" for "Northshire County Council"). Each says why.
+ */
+export async function likelyDuplicateOrganisations(db: Db, actor: Actor, name: string, website: string, exceptId?: string): Promise<Array<OrganisationSummary & { reason: string }>> {
+  const domain = websiteDomain(website)
+  const words = nameWords(name).sort((a, b) => b.length - a.length).slice(0, 2)
+  const candidates = await organisationsLikeNameOrDomain(db, actor, words, domain, 50)
+  return candidates.flatMap((o) => {
+    if (o.id === exceptId) return []
+    if (domain && o.website_domain === domain) return [{ ...o, reason: `the same website (${domain})` }]
+    return nameSimilarity(name, o.name) >= LIKELY_SAME ? [{ ...o, reason: 'a similar name' }] : []
+  }).slice(0, 5)
+}
+
+/** An admin says the organisation's entry is current: its "last confirmed" date moves to now and it is no longer marked out of date. */
+export async function confirmOrganisationCurrent(db: Db, actor: Actor, org: OrganisationRow): Promise<void> {
+  if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can confirm it')
+  await updateOrganisationRow(db, org.id, { confirmed_at: now() })
+}
+
+/** When the entry last showed a sign of life (an edit or a confirmation), and whether that is longer ago than `staleDays`. */
+export function organisationFreshness(org: OrganisationRow, staleDays: number, at = Date.now()): { lastActive: string; stale: boolean } {
+  const lastActive = org.confirmed_at && org.confirmed_at > org.updated_at ? org.confirmed_at : org.updated_at
+  return { lastActive, stale: Date.parse(lastActive) < at - staleDays * 86_400_000 }
 }

@@ -15,10 +15,12 @@ import {
   themesOf,
   type OrganisationRow,
 } from './organisations.queries.ts'
-import { addMember, canManageOrganisation, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, normaliseThemes, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
+import { addMember, canManageOrganisation, confirmOrganisationCurrent, likelyDuplicateOrganisations, organisationFreshness, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, normaliseThemes, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
 import { can } from '../../core/access/can.ts'
 import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
+import { COUNTRY_OPTIONS } from './countries.ts'
+import { BROKEN_AFTER } from './website-checks.ts'
 
 const PAGE_SIZE = 20
 const crumbs = [
@@ -33,7 +35,7 @@ const loadVisibleOrganisation = (request: FastifyRequest, slug: string) => findV
 /** Text split into paragraphs for display (descriptions are plain text). */
 export const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
 
-const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES }
+const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, countries: COUNTRY_OPTIONS }
 
 function queryString(params: Record<string, string | undefined>): string {
   const q = new URLSearchParams()
@@ -73,6 +75,9 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     submitForm(request.body, organisationSchema, {
       again: (values, errors) => reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
+        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
+        const duplicates = (request.body as Record<string, unknown>).not_duplicate === 'yes' ? [] : await likelyDuplicateOrganisations(app.db, request.actor, value.name, value.website)
+        if (duplicates.length) return reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the organisations below, then confirm this is a different organisation' }, values: request.body, duplicates, ...formContext })
         const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/organisations/${(await createOrganisation(trx, request.actor, value)).slug}`)
         return reply.redirect(url, 303)
       },
@@ -105,6 +110,8 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
       themes: themes.get(org.id) ?? [],
       members,
       canManage,
+      freshness: organisationFreshness(org, app.config.directoryStaleDays),
+      websiteBroken: org.website_failures >= BROKEN_AFTER,
       canAsk,
       asked,
       signedIn: request.user !== null,
@@ -127,8 +134,14 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
   app.get('/organisations/:slug/edit', { config: { serves: 'form', shows: 'organisation', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
-    const values = { name: org.name, type: org.type, country: org.country, region: org.region, website: org.website, description: org.description, themes: themes.join(', ') }
+    const values = { name: org.name, type: org.type, country: org.country_code || org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes: themes.join(', ') }
     return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext })
+  })
+
+  app.post('/organisations/:slug/still-active', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const org = await loadVisibleOrganisation(request, request.params.slug)
+    await app.db.transaction().execute((trx) => confirmOrganisationCurrent(trx, request.actor, org))
+    return reply.redirect(`/organisations/${org.slug}`, 303)
   })
 
   app.post('/organisations/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {

@@ -334,9 +334,9 @@ for (const dialect of testDialects()) {
 
     test('posts attach to a project and organisation: choices, links, timelines and feeds', async () => {
       const t0 = new Date().toISOString()
-      await t.db.insertInto('projects').values({ id: 'proj-1', slug: 'river-data', name: 'River data', summary: 'Open river levels', problem: '', audience: '', phase: 'alpha', looking_for: '', space_id: null, hidden_at: null, created_by: author.id, created_at: t0, updated_at: t0 }).execute()
+      await t.db.insertInto('projects').values({ id: 'proj-1', slug: 'river-data', name: 'River data', summary: 'Open river levels', problem: '', audience: '', phase: 'alpha', looking_for: '', country_code: '', confirmed_at: null, revision: 0, space_id: null, hidden_at: null, created_by: author.id, created_at: t0, updated_at: t0 }).execute()
       await t.db.insertInto('project_members').values({ project_id: 'proj-1', user_id: author.id, role: 'Developer', created_at: t0 }).execute()
-      await t.db.insertInto('organisations').values({ id: 'org-1', slug: 'river-council', name: 'River Council', type: 'local government', country: 'GB', region: '', website: '', description: '', space_id: null, hidden_at: null, created_by: author.id, created_at: t0, updated_at: t0 }).execute()
+      await t.db.insertInto('organisations').values({ id: 'org-1', slug: 'river-council', name: 'River Council', type: 'local government', country: 'United Kingdom', country_code: 'GB', region: '', website: '', website_domain: '', identifier: '', website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '', description: '', confirmed_at: null, space_id: null, hidden_at: null, created_by: author.id, created_at: t0, updated_at: t0 }).execute()
       // A post shows on the project's and organisation's pages: only their team and members may attach one.
       const outsider = await client.submit('/posts/new', { ...FORM, title: 'Speaking for the council', body: 'Not mine to say', organisation: 'river-council' })
       assert.equal(outsider.statusCode, 422)

@@ -278,3 +278,17 @@ export async function decideOrganisationLink(db: ProjectsDb, projectId: string, 
   const result = await db.deleteFrom('project_organisations').where('project_id', '=', projectId).where('organisation_id', '=', organisationId).where('status', '=', 'proposed').executeTakeFirst()
   return Number(result.numDeletedRows) === 1
 }
+
+/** Sets when projects with these names last changed (demo content). */
+export async function setUpdatedAtByNames(db: ProjectsDb, names: string[], at: string): Promise<void> {
+  if (names.length) await db.updateTable('projects').set({ updated_at: at }).where('name', 'in', names).execute()
+}
+
+/** Team members of several projects in one query: project id → user ids. */
+export async function teamsOf(db: ProjectsDb, projectIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>(projectIds.map((id) => [id, []]))
+  if (projectIds.length === 0) return map
+  const rows = await db.selectFrom('project_members').select(['project_id', 'user_id']).where('project_id', 'in', [...new Set(projectIds)]).orderBy('created_at').execute()
+  for (const r of rows) map.get(r.project_id)?.push(r.user_id)
+  return map
+}

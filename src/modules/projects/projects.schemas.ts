@@ -15,8 +15,9 @@ export const projectSchema = {
   themes: { type: 'list', label: 'Themes', max: 10, itemMax: 40 },
   places: { type: 'list', label: 'Places', max: 10, itemMax: 60 },
   technologies: { type: 'list', label: 'Technologies', max: 10, itemMax: 40 },
-  lead_organisation: { type: 'text', label: 'Lead organisation', max: 100 },
-  partner_organisations: { type: 'list', label: 'Partner organisations', max: 20, itemMax: 100 },
+  country: { type: 'text', label: 'Country', max: 80 },
+  lead_organisation: { type: 'text', label: 'Lead organisation', max: 120 },
+  partner_organisations: { type: 'list', label: 'Partner organisations', max: 20, itemMax: 120 },
   links: { type: 'text', label: 'Links', max: 6000 },
   team: { type: 'text', label: 'Team', max: 4000 },
 } as const satisfies Record<string, FieldSpec>
@@ -28,4 +29,17 @@ export const projectFilterSchema = {
   place: { type: 'text', label: 'Place', max: 60 },
   technology: { type: 'text', label: 'Technology', max: 40 },
   organisation: { type: 'text', label: 'Organisation', max: 100 },
+} as const satisfies Record<string, FieldSpec>
+
+/** Proposing an edit to a project one does not manage: its description, themes and technologies, and why. */
+export const proposalSchema = {
+  name: projectSchema.name,
+  summary: projectSchema.summary,
+  phase: projectSchema.phase,
+  problem: projectSchema.problem,
+  audience: projectSchema.audience,
+  looking_for: projectSchema.looking_for,
+  themes: projectSchema.themes,
+  technologies: projectSchema.technologies,
+  note: { type: 'text', label: 'Why this change', max: 500 },
 } as const satisfies Record<string, FieldSpec>

@@ -22,6 +22,12 @@ export interface ProjectsTable {
   phase: Phase
   /** What help, skills or partners the team is looking for. */
   looking_for: string
+  /** Where the work happens: ISO 3166-1 alpha-2 ('' when not said). */
+  country_code: string
+  /** When a manager last said the project is still active (null: never). */
+  confirmed_at: string | null
+  /** The number of its latest applied revision (0 before the first). */
+  revision: number
   /** Always null today: projects are site content. Kept so the access policy applies unchanged. */
   space_id: string | null
   hidden_at: string | null
@@ -69,6 +75,27 @@ export interface ProjectSlugRedirectsTable {
   created_at: string
 }
 
+export type RevisionStatus = 'applied' | 'proposed' | 'rejected'
+
+/** A change to a project's description: applied, or proposed by someone outside its team. */
+export interface ProjectRevisionsTable {
+  id: string
+  project_id: string
+  /** Its number once applied (null while proposed or rejected). */
+  number: number | null
+  /** The revision number its author started from. */
+  base: number
+  status: RevisionStatus
+  /** JSON of the described fields after the change (`RevisionFields`). */
+  fields: string
+  /** Why, in the author's words. */
+  note: string
+  author_id: string | null
+  decided_by: string | null
+  created_at: string
+  decided_at: string | null
+}
+
 /** Tables owned by the projects module. */
 export interface ProjectsTables {
   projects: ProjectsTable
@@ -77,6 +104,7 @@ export interface ProjectsTables {
   project_members: ProjectMembersTable
   project_links: ProjectLinksTable
   project_slug_redirects: ProjectSlugRedirectsTable
+  project_revisions: ProjectRevisionsTable
 }
 
 /** The executor the projects module works through: its own tables only. */

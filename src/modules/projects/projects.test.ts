@@ -46,8 +46,8 @@ for (const dialect of testDialects()) {
       partnerAdmin = await createUser(t.app.db, { name: 'Pat Partner' })
       leadClient = new TestClient(t.app)
       await signInAs(t.app.db, leadClient, lead.id)
-      await createOrganisation(t.app.db, { userId: orgAdmin.id, isAdmin: false }, { name: 'Lead Council', type: 'local government', country: 'United Kingdom', region: '', website: '', description: '', themes: [] })
-      await createOrganisation(t.app.db, { userId: partnerAdmin.id, isAdmin: false }, { name: 'Partner Lab', type: 'charity', country: 'Ireland', region: '', website: '', description: '', themes: [] })
+      await createOrganisation(t.app.db, { userId: orgAdmin.id, isAdmin: false }, { name: 'Lead Council', type: 'local government', country: 'United Kingdom', region: '', website: '', identifier: '', description: '', themes: [] })
+      await createOrganisation(t.app.db, { userId: partnerAdmin.id, isAdmin: false }, { name: 'Partner Lab', type: 'charity', country: 'Ireland', region: '', website: '', identifier: '', description: '', themes: [] })
     })
     after(async () => t.close())
 
@@ -151,10 +151,13 @@ for (const dialect of testDialects()) {
       assert.match(res.body, /href="#phase"/)
       assert.match(res.body, /Summary must be 300 characters or fewer/)
       assert.match(res.body, /Island residents/)
-      const lookups = await leadClient.submit('/projects/new', form({ lead_organisation: 'no-such-council', partner_organisations: 'partner-lab, ghost-lab', links: 'Code | not-a-url', team: 'nobody-at-all' }))
+      const lookups = await leadClient.submit('/projects/new', form({ not_duplicate: 'yes', lead_organisation: 'no-such-council', partner_organisations: 'partner-lab, ghost-lab', links: 'Code | not-a-url', team: 'nobody-at-all' }))
       assert.equal(lookups.statusCode, 422)
-      assert.match(lookups.body, /There is no organisation with the address no-such-council/)
-      assert.match(lookups.body, /There is no organisation with the address ghost-lab/)
+      assert.match(lookups.body, /There is no organisation called no-such-council/)
+      assert.match(lookups.body, /There is no organisation called ghost-lab/)
+      // A name that is close gets suggestions (the form works without JavaScript).
+      const close = await leadClient.submit('/projects/new', form({ not_duplicate: 'yes', lead_organisation: 'Lead Counc' }))
+      assert.match(close.body, /There is no organisation called Lead Counc. Did you mean Lead Council\?/)
       assert.match(lookups.body, /Link 1 must end with a full web address/)
       assert.match(lookups.body, /There is no one with the handle nobody-at-all/)
       assert.match(lookups.body, /value="no-such-council"/)
@@ -187,7 +190,7 @@ for (const dialect of testDialects()) {
 
     test('editing shows current values, renames with a 301 from the old slug, and replaces parts', async () => {
       const edit = await leadClient.get('/projects/ferry-timetables/edit')
-      assert.match(edit.body, /value="lead-council"/)
+      assert.match(edit.body, /value="Lead Council"/)
       assert.match(edit.body, /Source code \| https:\/\/git.example.org\/ferry/)
       assert.match(edit.body, new RegExp(`${teammate.handle} \\| Delivery manager`))
       const noTeam = await leadClient.submit('/projects/ferry-timetables/edit', form({ team: '' }))
@@ -233,6 +236,7 @@ for (const dialect of testDialects()) {
           themes: i % 4 === 0 ? ['Housing'] : [],
           places: [],
           technologies: [],
+          country: '',
           lead_organisation: i < 3 ? 'partner-lab' : '',
           partner_organisations: [],
           links: '',

@@ -6,7 +6,7 @@ import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
-import { notifyOrganisationAdmins, organisationsByIds, organisationsBySlugs, type OrganisationSummary } from '../organisations/organisations.ts'
+import { countryCode, LIKELY_SAME, nameSimilarity, nameWords, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findProjectById,
@@ -22,12 +22,20 @@ import {
   tagsOf,
   teamRoles,
   updateProjectRow,
+  setUpdatedAtByNames,
+  teamsOf,
   visibleProjectsByIds,
   type ProjectRow,
   type ProjectSummary,
   type ProjectTags,
 } from './projects.queries.ts'
 import { MAX_LINKS, MAX_TEAM, type projectSchema } from './projects.schemas.ts'
+import { projectDirectoryPage, projectDirectoryRows, projectFacets, projectsPerMonth, type ProjectDirectoryFilter, type ProjectEntry } from './directory.queries.ts'
+import { paginate, type Cursor } from '../../core/http/pagination.ts'
+import { currentFields, recordAppliedRevision } from './revisions.ts'
+import { projectsSharingTags, projectsWithNameWords } from './similar.queries.ts'
+import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
+import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
 
 export type ProjectInput = Values<typeof projectSchema>
@@ -120,6 +128,7 @@ interface ResolvedParts {
   tagLists: ProjectTags
   /** Organisations named by someone who may not speak for them: their admins are asked to confirm. */
   requested: OrganisationSummary[]
+  countryCode: string
 }
 
 /**
@@ -147,16 +156,24 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
   const tagLists: ProjectTags = { theme: normaliseTags(input.themes), place: normalisePlaces(input.places), technology: normaliseTags(input.technologies) }
   const tags = (['theme', 'place', 'technology'] as const).flatMap((kind) => tagLists[kind].map((value) => ({ kind, value })))
 
-  const lead = input.lead_organisation.trim().toLowerCase()
-  const partners = input.partner_organisations.map((s) => s.toLowerCase()).filter((s) => s !== lead)
-  const orgs = await organisationsBySlugs(db, actor, lead ? [lead, ...partners] : partners)
-  if (lead && !orgs.has(lead)) errors.lead_organisation = `There is no organisation with the address ${lead}`
-  const missing = partners.filter((s) => !orgs.has(s))
-  if (missing.length) errors.partner_organisations = `There is no organisation with the address ${missing.join(', ')}`
+  const lead = input.lead_organisation.trim()
+  const partners = [...new Set(input.partner_organisations.map((s) => s.trim()))].filter((s) => s && s.toLowerCase() !== lead.toLowerCase())
+  const { found, suggestions } = await organisationsByName(db, actor, lead ? [lead, ...partners] : partners)
+  const notFoundMessage = (texts: string[]) => {
+    const hints = texts.flatMap((t) => suggestions.get(t) ?? []).map((o) => o.name)
+    return `There is no organisation called ${texts.join(', ')}${hints.length ? `. Did you mean ${[...new Set(hints)].slice(0, 5).join(', ')}?` : ''}`
+  }
+  if (lead && !found.has(lead)) errors.lead_organisation = notFoundMessage([lead])
+  const missing = partners.filter((s) => !found.has(s))
+  if (missing.length) errors.partner_organisations = notFoundMessage(missing)
+  const leadOrg = lead ? found.get(lead) : undefined
   const named = [
-    ...(lead && orgs.has(lead) ? [{ org: orgs.get(lead)!, role: 'lead' as const }] : []),
-    ...[...new Set(partners)].filter((s) => orgs.has(s)).map((s) => ({ org: orgs.get(s)!, role: 'partner' as const })),
+    ...(leadOrg ? [{ org: leadOrg, role: 'lead' as const }] : []),
+    ...[...new Map(partners.flatMap((s) => (found.has(s) && found.get(s)!.id !== leadOrg?.id ? [[found.get(s)!.id, found.get(s)!] as const] : []))).values()].map((org) => ({ org, role: 'partner' as const })),
   ]
+  // A project's country is chosen from ISO 3166; left empty, it is its lead organisation's.
+  const countryCodeValue = input.country.trim() ? countryCode(input.country) : (leadOrg?.country_code ?? '')
+  if (countryCodeValue === null) errors.country = 'Choose a country from the list'
   const existing = new Map(projectId ? ((await organisationLinksOf(db, [projectId])).get(projectId) ?? []).map((l) => [l.organisationId, l]) : [])
   const { parts: organisations, requested } = await organisationParts(db, actor, named, existing)
 
@@ -177,7 +194,7 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
     if (requireTeam && wanted.length === 0) errors.team = 'Enter at least one team member'
   }
   if (Object.keys(errors).length) throw invalid(errors)
-  return { tags, organisations, team, links, tagLists, requested }
+  return { tags, organisations, team, links, tagLists, requested, countryCode: countryCodeValue ?? '' }
 }
 
 /** Writes the project's search document (or removes it while hidden). Call in the changing transaction. */
@@ -210,6 +227,9 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
     audience: input.audience,
     phase: input.phase as Phase,
     looking_for: input.looking_for,
+    country_code: parts.countryCode,
+    confirmed_at: null,
+    revision: 0,
     space_id: null,
     hidden_at: null,
     created_by: actor.userId,
@@ -218,6 +238,8 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
   }
   await insertProject(db, row)
   await replaceProjectParts(db, row.id, parts, t)
+  const empty = { name: '', summary: '', problem: '', audience: '', looking_for: '', phase: row.phase, themes: [], technologies: [] }
+  row.revision = await recordAppliedRevision(db, row.id, 0, empty, { ...empty, name: row.name, summary: row.summary, problem: row.problem, audience: row.audience, looking_for: row.looking_for, themes: parts.tagLists.theme, technologies: parts.tagLists.technology }, actor.userId)
   await indexProject(db, row, parts.tagLists)
   await askOrganisations(db, actor, row, parts.requested)
   return row
@@ -231,9 +253,12 @@ async function askOrganisations(db: Db, actor: Actor & { userId: string }, proje
 }
 
 /** Edits everything about a project. A new name gets a new slug; the old one keeps answering with a redirect. */
-export async function updateProject(db: Db, actor: Actor, project: ProjectRow, input: ProjectInput): Promise<ProjectRow> {
+export async function updateProject(db: Db, actor: Actor, project: ProjectRow, input: ProjectInput, base = project.revision): Promise<ProjectRow> {
   if (!signedIn(actor) || !(await canEditProject(db, actor, project))) throw forbidden('Only the project team and admins of its lead organisation can change it')
   const parts = await resolveParts(db, actor, input, true, project.id)
+  // Every change is a revision; one based on an older revision than the project's is refused.
+  const before = await currentFields(db, project)
+  const revision = await recordAppliedRevision(db, project.id, base, before, { name: input.name, summary: input.summary, problem: input.problem, audience: input.audience, looking_for: input.looking_for, phase: input.phase as Phase, themes: parts.tagLists.theme, technologies: parts.tagLists.technology }, actor.userId)
   const t = now()
   let slug = project.slug
   if (input.name !== project.name) {
@@ -248,11 +273,12 @@ export async function updateProject(db: Db, actor: Actor, project: ProjectRow, i
     audience: input.audience,
     phase: input.phase as Phase,
     looking_for: input.looking_for,
+    country_code: parts.countryCode,
     updated_at: t,
   }
   await updateProjectRow(db, project.id, changes)
   await replaceProjectParts(db, project.id, parts, t)
-  const updated = { ...project, ...changes }
+  const updated = { ...project, ...changes, revision }
   await indexProject(db, updated, parts.tagLists)
   await askOrganisations(db, actor, updated, parts.requested)
   return updated
@@ -354,4 +380,142 @@ export async function visibleProjectBySlug(db: Db, actor: Actor, slug: string): 
 /** Projects whose team the person is on that the actor may see (profiles, "attach this post to" choices). */
 export async function projectsOfPerson(db: Db, actor: Actor, userId: string): Promise<Array<ProjectSummary & { role: string }>> {
   return projectsOfPersonRows(db, actor, userId)
+}
+
+// ---------------------------------------------------------------- the directory (for the directory module)
+
+export type { ProjectDirectoryFilter, ProjectEntry } from './directory.queries.ts'
+export { PHASES } from './projects.tables.ts'
+
+type Tagged<T> = T & { themes: string[]; technologies: string[]; places: string[] }
+
+async function withTags<T extends { id: string }>(db: Db, rows: T[]): Promise<Array<Tagged<T>>> {
+  const tags = await tagsOf(db, rows.map((r) => r.id))
+  return rows.map((r) => {
+    const t = tags.get(r.id)
+    return { ...r, themes: t?.theme ?? [], technologies: t?.technology ?? [], places: t?.place ?? [] }
+  })
+}
+
+/** A page of the projects the actor may see that match the filter, by name, with their tags. */
+export async function projectDirectory(db: Db, actor: Actor, filter: ProjectDirectoryFilter, cursor: Cursor | null, limit: number): Promise<{ items: Array<Tagged<ProjectEntry>>; next: string | null }> {
+  const page = paginate(await projectDirectoryPage(db, actor, filter, cursor, limit), limit, (r) => ({ at: r.name, id: r.id }))
+  return { items: await withTags(db, page.items), next: page.next }
+}
+
+/** How many projects the actor may see match the filter, and counts per phase, country, region, theme and technology. */
+export async function projectDirectoryFacets(db: Db, actor: Actor, filter: ProjectDirectoryFilter): Promise<Awaited<ReturnType<typeof projectFacets>>> {
+  return projectFacets(db, actor, filter)
+}
+
+/** Every project the actor may see that matches the filter, with tags and confirmed organisations' ids, read in batches (exports stream it). */
+export async function* projectDirectoryAll(db: Db, actor: Actor, filter: ProjectDirectoryFilter): AsyncGenerator<Tagged<ProjectEntry> & { organisationIds: Array<{ id: string; role: ProjectOrganisationRole }> }> {
+  let batch: ProjectEntry[] = []
+  const flush = async function* () {
+    const links = await organisationLinksOf(db, batch.map((p) => p.id))
+    // Only organisations the reader may see: a hidden one's id is no less a trace of it than its name.
+    const visible = await organisationsByIds(db, actor, [...links.values()].flat().map((l) => l.organisationId))
+    for (const p of await withTags(db, batch)) yield { ...p, organisationIds: (links.get(p.id) ?? []).filter((l) => l.status === 'confirmed' && visible.has(l.organisationId)).map((l) => ({ id: l.organisationId, role: l.role })) }
+    batch = []
+  }
+  for await (const row of projectDirectoryRows(db, actor, filter)) {
+    batch.push(row)
+    if (batch.length === 500) yield* flush()
+  }
+  yield* flush()
+}
+
+/** Demo content only: projects with these names last changed at `at` (so some show as "may be out of date"). */
+export async function backdateProjects(db: Db, names: string[], at: string): Promise<void> {
+  await setUpdatedAtByNames(db, names, at)
+}
+
+// ---------------------------------------------------------------- similar work
+
+export type { Match as SimilarProject } from './similar.ts'
+
+/** How many projects sharing tags are read to rank by text: enough for relevance, bounded for speed. */
+const SIMILAR_CANDIDATES = 60
+
+/**
+ * Projects working on similar challenges that the actor may see, best first, with what they share (themes,
+ * technologies, words of summary and problem). Projects of its own organisations are left out: the point is
+ * to meet someone new.
+ */
+export async function similarProjects(db: Db, actor: Actor, project: ProjectRow, limit = 5): Promise<SimilarProject[]> {
+  const [tags, links] = await Promise.all([tagsOf(db, [project.id]), organisationLinksOf(db, [project.id])])
+  const own = tags.get(project.id) ?? { theme: [], place: [], technology: [] }
+  const ownOrganisations = (links.get(project.id) ?? []).filter((l) => l.status === 'confirmed').map((l) => l.organisationId)
+  const rows = await projectsSharingTags(db, actor, project.id, own, ownOrganisations, SIMILAR_CANDIDATES)
+  const candidateTags = await tagsOf(db, rows.map((r) => r.id))
+  const candidates = rows.map((r) => ({ ...r, themes: candidateTags.get(r.id)?.theme ?? [], technologies: candidateTags.get(r.id)?.technology ?? [] }))
+  return rankSimilar({ name: project.name, summary: project.summary, problem: project.problem, themes: own.theme, technologies: own.technology }, candidates, limit)
+}
+
+// ---------------------------------------------------------------- the network of organisations
+
+export type { NetworkFilter } from './network.queries.ts'
+
+/**
+ * The strongest links between organisations the actor may see: pairs confirmed together on visible projects
+ * (matching the filter), with how many. Pairs with an organisation the actor may not see are left out.
+ */
+export async function organisationLinks(db: Db, actor: Actor, filter: NetworkFilter, limit: number): Promise<Array<{ a: OrganisationSummary; b: OrganisationSummary; projects: number }>> {
+  const pairs = await organisationPairs(db, actor, filter, limit)
+  const orgs = await organisationsByIds(db, actor, pairs.flatMap((p) => [p.a, p.b]))
+  return pairs.flatMap((p) => (orgs.has(p.a) && orgs.has(p.b) ? [{ a: orgs.get(p.a)!, b: orgs.get(p.b)!, projects: p.projects }] : []))
+}
+
+/** Of these organisations, those that work with another organisation on some project. */
+export async function organisationsWorkingWithOthers(db: Db, actor: Actor, organisationIds: string[]): Promise<Set<string>> {
+  return organisationsWithPartners(db, actor, organisationIds)
+}
+
+/** How many projects the actor may see were added each month ('2026-03'), oldest first. */
+export async function projectsAddedPerMonth(db: Db, actor: Actor): Promise<Array<{ value: string; count: number }>> {
+  return projectsPerMonth(db, actor)
+}
+
+/** Projects the actor may see whose names are alike (the same distinguishing words): perhaps the one being added. */
+export async function likelyDuplicateProjects(db: Db, actor: Actor, name: string): Promise<Array<{ id: string; slug: string; name: string; reason: string }>> {
+  const words = nameWords(name).sort((a, b) => b.length - a.length).slice(0, 2)
+  const candidates = await projectsWithNameWords(db, actor, words, 50)
+  return candidates.filter((p) => nameSimilarity(name, p.name) >= LIKELY_SAME).slice(0, 5).map((p) => ({ ...p, reason: 'a similar name' }))
+}
+
+/** A manager says the project is still active: its "last confirmed" date moves to now and it is no longer marked out of date. */
+export async function confirmProjectCurrent(db: Db, actor: Actor, project: ProjectRow): Promise<void> {
+  if (!signedIn(actor) || !(await canEditProject(db, actor, project))) throw forbidden('Only the project team and admins of its lead organisation can confirm it')
+  await updateProjectRow(db, project.id, { confirmed_at: now() })
+}
+
+/** When the project last showed a sign of life (an edit or a confirmation), and whether that is longer ago than `staleDays`. */
+export function projectFreshness(project: ProjectRow, staleDays: number, at = Date.now()): { lastActive: string; stale: boolean } {
+  const lastActive = project.confirmed_at && project.confirmed_at > project.updated_at ? project.confirmed_at : project.updated_at
+  return { lastActive, stale: Date.parse(lastActive) < at - staleDays * 86_400_000 }
+}
+
+/**
+ * People with a public profile on the teams of projects similar to the person's own (up to three of theirs,
+ * three matches each), the person themself and their teammates left out; each with the project and why.
+ */
+export async function peopleOnSimilarWork(db: Db, actor: Actor, userId: string, limit = 6): Promise<Array<{ handle: string; name: string; public: boolean; project: { slug: string; name: string }; why: string }>> {
+  const own = (await projectsOfPersonRows(db, actor, userId)).slice(0, 3)
+  if (own.length === 0) return []
+  const ownRows = (await Promise.all(own.map((p) => findProjectById(db, p.id)))).filter((p): p is ProjectRow => p !== undefined)
+  const matches = (await Promise.all(ownRows.map((p) => similarProjects(db, actor, p, 3)))).flat()
+  const teams = await teamsOf(db, [...ownRows.map((p) => p.id), ...matches.map((m) => m.id)])
+  const teammates = new Set(ownRows.flatMap((p) => teams.get(p.id) ?? []))
+  const people = await peopleByIds(db, matches.flatMap((m) => teams.get(m.id) ?? []))
+  const out: Array<{ handle: string; name: string; public: boolean; project: { slug: string; name: string }; why: string }> = []
+  const seen = new Set<string>([userId, ...teammates])
+  for (const m of matches) {
+    for (const memberId of teams.get(m.id) ?? []) {
+      const person = people.get(memberId)
+      if (!person?.public || seen.has(memberId)) continue
+      seen.add(memberId)
+      out.push({ handle: person.handle, name: person.name, public: true, project: { slug: m.slug, name: m.name }, why: m.why })
+    }
+  }
+  return out.slice(0, limit)
 }

@@ -8,11 +8,12 @@ import { parseInput, submitForm } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
-import { organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { COUNTRY_OPTIONS, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
-import { canEditProject, createProject, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
+import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicateProjects, projectFreshness, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
 import { PHASES } from './projects.tables.ts'
+import { revisionPages } from './revisions.pages.ts'
 
 const loadVisibleProject = (request: FastifyRequest, slug: string) => findVisibleProject(request.server.db, request.actor, slug)
 
@@ -44,11 +45,12 @@ function queryString(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : ''
 }
 
-const formContext = { phases: PHASES }
+const formContext = { phases: PHASES, countries: COUNTRY_OPTIONS }
 
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await app.register(revisionPages)
   app.get('/projects', { config: { serves: 'page', cache: true, filters: { organisation: 'organisation' } }, schema: { querystring: filterQuery(projectFilterSchema, { cursor }) } }, async (request, reply) => {
     const query = request.query
     const orgOptions = [...(await organisationsByIds(app.db, request.actor, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
@@ -92,6 +94,9 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
     submitForm(request.body, projectSchema, {
       again: (values, errors) => reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
+        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
+        const duplicates = (request.body as Record<string, unknown>).not_duplicate === 'yes' ? [] : await likelyDuplicateProjects(app.db, request.actor, value.name)
+        if (duplicates.length) return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates, ...formContext })
         const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/projects/${(await createProject(trx, request.actor, value)).slug}`)
         return reply.redirect(url, 303)
       },
@@ -126,6 +131,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       team,
       links,
       canEdit,
+      freshness: projectFreshness(project, app.config.directoryStaleDays),
       panelsHtml,
       feeds: feedLinks(`/projects/${project.slug}`, project.name),
       canonicalUrl: `${app.config.baseUrl}/projects/${project.slug}`,
@@ -159,12 +165,20 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       themes: t.theme.join(', '),
       places: t.place.join(', '),
       technologies: t.technology.join(', '),
-      lead_organisation: o.lead[0]?.slug ?? o.proposed.find((p) => p.role === 'lead')?.slug ?? '',
-      partner_organisations: [...o.partners, ...o.proposed.filter((p) => p.role === 'partner')].map((p) => p.slug).join(', '),
+      lead_organisation: o.lead[0]?.name ?? o.proposed.find((p) => p.role === 'lead')?.name ?? '',
+      partner_organisations: [...o.partners, ...o.proposed.filter((p) => p.role === 'partner')].map((p) => p.name).join(', '),
+      country: project.country_code,
+      revision: String(project.revision),
       links: links.map((l) => `${l.label} | ${l.url}`).join('\n'),
       team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),
     }
     return reply.render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, values, ...formContext })
+  })
+
+  app.post('/projects/:slug/still-active', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const project = await loadVisibleProject(request, request.params.slug)
+    await app.db.transaction().execute((trx) => confirmProjectCurrent(trx, request.actor, project))
+    return reply.redirect(`/projects/${project.slug}`, 303)
   })
 
   app.post('/projects/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
@@ -174,10 +188,11 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       reply.code(422).render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, errors, values, ...formContext })
     if (!parsed.ok) return again(parsed.errors, parsed.input)
     try {
-      const updated = await app.db.transaction().execute((trx) => updateProject(trx, request.actor, project, parsed.value))
+      const base = Number.parseInt(String((request.body as Record<string, unknown>).revision ?? ''), 10)
+      const updated = await app.db.transaction().execute((trx) => updateProject(trx, request.actor, project, parsed.value, Number.isInteger(base) ? base : project.revision))
       return reply.redirect(`/projects/${updated.slug}`, 303)
     } catch (err) {
-      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, request.body)
+      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, { ...(request.body as object), revision: String(project.revision) })
       throw err
     }
   })

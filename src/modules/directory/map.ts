@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module'
+import { geoEqualEarth, geoPath } from 'd3-geo'
+import { feature } from 'topojson-client'
+import type { Topology, GeometryCollection } from 'topojson-specification'
+import type { Feature, Geometry } from 'geojson'
+
+/** The map's size in SVG units (it scales to the page's width). */
+export const MAP_WIDTH = 960
+export const MAP_HEIGHT = 470
+
+interface Shape {
+  /** ISO 3166-1 numeric, as world-atlas keys its countries. */
+  numeric: string
+  name: string
+  d: string
+}
+
+let shapes: Shape[] | null = null
+
+/**
+ * Country outlines projected once per process: world-atlas's Natural Earth boundaries (bundled, 1:110m),
+ * turned into GeoJSON by topojson-client and into SVG paths by d3-geo. No tiles and no network.
+ */
+export function countryShapes(): Shape[] {
+  if (shapes) return shapes
+  const world = createRequire(import.meta.url)('world-atlas/countries-110m.json') as Topology<{ countries: GeometryCollection<{ name: string }> }>
+  const collection = feature(world, world.objects.countries)
+  const projection = geoEqualEarth().fitExtent([[4, 4], [MAP_WIDTH - 4, MAP_HEIGHT - 4]], { type: 'Sphere' })
+  const path = geoPath(projection)
+  shapes = collection.features
+    .filter((f: Feature<Geometry, { name: string }>) => f.properties.name !== 'Antarctica')
+    .map((f: Feature<Geometry, { name: string }>) => ({ numeric: String(f.id ?? ''), name: f.properties.name, d: roundPath(path(f) ?? '') }))
+  return shapes
+}
+
+/** One decimal is enough at this size and halves the page's weight. */
+const roundPath = (d: string) => d.replace(/\d+\.\d+/g, (n) => (Math.round(Number(n) * 10) / 10).toString())
+
+/** Five shades from light to dark; a country's shade grows with the logarithm of its count. */
+export function shadeOf(count: number, max: number): number {
+  if (count <= 0) return 0
+  if (max <= 1) return 3
+  return 1 + Math.min(4, Math.floor((Math.log(count) / Math.log(max)) * 4))
+}

@@ -1,0 +1,48 @@
+import { sql } from 'kysely'
+import { visibleTo, type Actor } from '../../core/access/policy.ts'
+import { PROJECT_ACCESS } from './projects.queries.ts'
+import type { ProjectsDb } from './projects.tables.ts'
+
+export interface NetworkFilter {
+  theme?: string
+  country?: string
+}
+
+/**
+ * Pairs of organisations confirmed together on projects the actor may see, with how many projects they
+ * share, strongest first. One grouped self-join of the links table; the pair's ids come ordered (a < b).
+ */
+export async function organisationPairs(db: ProjectsDb, actor: Actor, f: NetworkFilter, limit: number): Promise<Array<{ a: string; b: string; projects: number }>> {
+  let q = db
+    .selectFrom('project_organisations as x')
+    .innerJoin('project_organisations as y', (j) => j.onRef('y.project_id', '=', 'x.project_id').onRef('y.organisation_id', '>', 'x.organisation_id'))
+    .innerJoin('projects', 'projects.id', 'x.project_id')
+    .select(['x.organisation_id as a', 'y.organisation_id as b', sql<number>`count(*)`.as('n')])
+    .where('x.status', '=', 'confirmed')
+    .where('y.status', '=', 'confirmed')
+    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
+  if (f.country) q = q.where('projects.country_code', '=', f.country)
+  if (f.theme) {
+    const theme = f.theme
+    q = q.where('projects.id', 'in', (eb) => eb.selectFrom('project_tags').select('project_tags.project_id').where('project_tags.kind', '=', 'theme').where('project_tags.value', '=', theme))
+  }
+  const rows = await q.groupBy(['x.organisation_id', 'y.organisation_id']).orderBy('n', 'desc').orderBy('a').orderBy('b').limit(limit).execute()
+  return rows.map((r) => ({ a: r.a, b: r.b, projects: Number(r.n) }))
+}
+
+/** Which of these organisations are confirmed on a project the actor may see together with another organisation. */
+export async function organisationsWithPartners(db: ProjectsDb, actor: Actor, organisationIds: string[]): Promise<Set<string>> {
+  if (organisationIds.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('project_organisations as x')
+    .innerJoin('project_organisations as y', (j) => j.onRef('y.project_id', '=', 'x.project_id').onRef('y.organisation_id', '<>', 'x.organisation_id'))
+    .innerJoin('projects', 'projects.id', 'x.project_id')
+    .select('x.organisation_id')
+    .distinct()
+    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
+    .where('x.organisation_id', 'in', organisationIds)
+    .where('x.status', '=', 'confirmed')
+    .where('y.status', '=', 'confirmed')
+    .execute()
+  return new Set(rows.map((r) => r.organisation_id))
+}

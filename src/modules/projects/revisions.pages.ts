@@ -1,0 +1,76 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { id, params, query, slug, text } from '../../core/http/schemas.ts'
+import { AppError } from '../../core/errors.ts'
+import { parseInput } from '../../core/http/forms.ts'
+import { can } from '../../core/access/can.ts'
+import { canEditProject, findVisibleProject, indexProject, normaliseTags, uniqueProjectSlug, type ProjectRow } from './projects.ts'
+import { tagsOf } from './projects.queries.ts'
+import { currentFields, decideProjectProposal, projectHistory, proposeProjectEdit, revertProjectTo, type RevisionFields } from './revisions.ts'
+import { proposalSchema } from './projects.schemas.ts'
+import { PHASES, type Phase } from './projects.tables.ts'
+
+const crumbsFor = (p: ProjectRow) => [{ text: 'Home', href: '/' }, { text: 'Projects', href: '/projects' }, { text: p.name, href: `/projects/${p.slug}` }]
+const FLASH: Record<string, string> = { proposed: 'Your edit was sent to the project’s team: you will be told when they decide', accepted: 'Accepted: the project now reads as proposed', rejected: 'Rejected: the author has been told', reverted: 'Reverted' }
+
+/** History, proposals and reverts of a project's description (every change is a revision). */
+export const revisionPages: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  const load = (request: FastifyRequest) => findVisibleProject(app.db, request.actor, (request.params as { slug: string }).slug)
+  const slugFor = (project: ProjectRow) => (name: string) => uniqueProjectSlug(app.db, name, project.id)
+  const reindex = (db: typeof app.db) => async (updated: ProjectRow) => indexProject(db, updated, (await tagsOf(db, [updated.id])).get(updated.id) ?? { theme: [], place: [], technology: [] })
+
+  app.get('/projects/:slug/history', { config: { serves: 'page', shows: 'project' }, schema: { params: params({ slug }), querystring: query({ done: text(20) }) } }, async (request, reply) => {
+    const project = await load(request)
+    const mayEdit = request.user ? await canEditProject(app.db, request.actor, project) : false
+    const mayModerate = request.user ? await can(app.db, request.actor, 'moderate', 'project', project) : false
+    const revisions = await projectHistory(app.db, request.actor, project, mayEdit)
+    return reply.render('projects/history.njk', { title: `History of ${project.name}`, breadcrumbs: crumbsFor(project), project, revisions, mayEdit, mayModerate, signedIn: request.user !== null, flash: FLASH[request.query.done ?? ''], noindex: true })
+  })
+
+  const proposeForm = async (request: FastifyRequest, project: ProjectRow) => {
+    const f = await currentFields(app.db, project)
+    return { ...f, themes: f.themes.join(', '), technologies: f.technologies.join(', '), note: '', revision: String(project.revision) }
+  }
+
+  app.get('/projects/:slug/propose', { config: { serves: 'form', shows: 'project', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const project = await load(request)
+    if (await canEditProject(app.db, request.actor, project)) return reply.redirect(`/projects/${project.slug}/edit`, 303)
+    return reply.render('projects/propose.njk', { title: `Propose an edit to ${project.name}`, breadcrumbs: crumbsFor(project), project, values: await proposeForm(request, project), phases: PHASES })
+  })
+
+  app.post('/projects/:slug/propose', { config: { signIn: true, invalidates: [] }, schema: { params: params({ slug }) } }, async (request, reply) => {
+    const project = await load(request)
+    const body = (request.body ?? {}) as Record<string, string>
+    const again = async (errors: Record<string, string>) => {
+      // The author's text is kept; the form now starts from the project's current revision.
+      const values = { ...body, revision: String(project.revision) }
+      return reply.code(422).render('projects/propose.njk', { title: `Propose an edit to ${project.name}`, breadcrumbs: crumbsFor(project), project, values, errors, phases: PHASES, current: await proposeForm(request, project) })
+    }
+    const parsed = parseInput(proposalSchema, body)
+    if (!parsed.ok) return again(parsed.errors)
+    const v = parsed.value
+    const after: RevisionFields = { name: v.name, summary: v.summary, problem: v.problem, audience: v.audience, looking_for: v.looking_for, phase: v.phase as Phase, themes: normaliseTags(v.themes), technologies: normaliseTags(v.technologies) }
+    const base = Number.parseInt(body.revision ?? '', 10)
+    try {
+      await app.db.transaction().execute((trx) => proposeProjectEdit(trx, request.actor, project, after, Number.isInteger(base) ? base : -1, v.note))
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields)
+      throw err
+    }
+    return reply.redirect(`/projects/${project.slug}/history?done=proposed`, 303)
+  })
+
+  app.post('/projects/:slug/revisions/:id/decide', { config: { signIn: true }, schema: { params: params({ slug, id }) } }, async (request, reply) => {
+    const project = await load(request)
+    const accept = ((request.body ?? {}) as Record<string, string>).decision === 'accept'
+    const updated = await app.db.transaction().execute((trx) => decideProjectProposal(trx, request.actor, project, request.params.id, accept, reindex(trx), slugFor(project)))
+    return reply.redirect(`/projects/${updated.slug}/history?done=${accept ? 'accepted' : 'rejected'}`, 303)
+  })
+
+  app.post('/projects/:slug/revisions/:id/revert', { config: { signIn: true }, schema: { params: params({ slug, id }) } }, async (request, reply) => {
+    const project = await load(request)
+    const updated = await app.db.transaction().execute((trx) => revertProjectTo(trx, request.actor, project, request.params.id, reindex(trx), slugFor(project)))
+    return reply.redirect(`/projects/${updated.slug}/history?done=reverted`, 303)
+  })
+}

@@ -26,7 +26,7 @@ describe('challenges: from a problem to a project', () => {
     author = await createUser(db, { name: 'Bea Lindgren', handle: 'bea-lindgren' })
     voter = await createUser(db, { name: 'Chidi Okafor', handle: 'chidi-okafor' })
     // The organisation exists already (its own journeys test its forms); its creator is its admin.
-    await db.transaction().execute((trx) => createOrganisation(trx, { userId: organiser.id, isAdmin: false }, { name: 'Harbourside Council', type: 'local government', country: 'Scotland', region: '', website: '', description: 'A council by the sea.', themes: [] }))
+    await db.transaction().execute((trx) => createOrganisation(trx, { userId: organiser.id, isAdmin: false }, { name: 'Harbourside Council', type: 'local government', country: 'United Kingdom', region: '', website: '', identifier: '', description: 'A council by the sea.', themes: [] }))
   })
   after(async () => e2e?.close())
 

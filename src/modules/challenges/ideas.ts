@@ -188,6 +188,7 @@ export async function ideaToProject(db: Db, actor: Actor, challenge: ChallengeRo
     problem: challenge.summary.slice(0, 5000),
     audience: challenge.audience.slice(0, 2000),
     looking_for: '',
+    country: '',
     themes: (themes.get(challenge.id) ?? []).slice(0, 10),
     places: [],
     technologies: [],

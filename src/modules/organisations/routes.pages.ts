@@ -6,7 +6,7 @@ import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput, submitForm } from '../../core/http/forms.ts'
 import { userOf } from '../../core/http/input.ts'
 import { decodeCursor, encodeCursor, paginate } from '../../core/http/pagination.ts'
-import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
+import { SubmissionRefused, submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import {
   countriesInDirectory,
   currentOrganisationSlug,
@@ -76,10 +76,18 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
       again: (values, errors) => reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
         // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
-        const duplicates = (request.body as Record<string, unknown>).not_duplicate === 'yes' ? [] : await likelyDuplicateOrganisations(app.db, request.actor, value.name, value.website)
-        if (duplicates.length) return reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the organisations below, then confirm this is a different organisation' }, values: request.body, duplicates, ...formContext })
-        const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/organisations/${(await createOrganisation(trx, request.actor, value)).slug}`)
-        return reply.redirect(url, 303)
+        const notDuplicate = (request.body as Record<string, unknown>).not_duplicate === 'yes'
+        try {
+          const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
+            const duplicates = notDuplicate ? [] : await likelyDuplicateOrganisations(trx, request.actor, value.name, value.website)
+            if (duplicates.length) throw new SubmissionRefused(duplicates)
+            return `/organisations/${(await createOrganisation(trx, request.actor, value)).slug}`
+          })
+          return reply.redirect(url, 303)
+        } catch (err) {
+          if (!(err instanceof SubmissionRefused)) throw err
+          return reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the organisations below, then confirm this is a different organisation' }, values: request.body, duplicates: err.detail, ...formContext })
+        }
       },
     }),
   )

@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput, submitForm } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
-import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
+import { SubmissionRefused, submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
 import { COUNTRY_OPTIONS, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
@@ -95,10 +95,18 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       again: (values, errors) => reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
         // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
-        const duplicates = (request.body as Record<string, unknown>).not_duplicate === 'yes' ? [] : await likelyDuplicateProjects(app.db, request.actor, value.name)
-        if (duplicates.length) return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates, ...formContext })
-        const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/projects/${(await createProject(trx, request.actor, value)).slug}`)
-        return reply.redirect(url, 303)
+        const notDuplicate = (request.body as Record<string, unknown>).not_duplicate === 'yes'
+        try {
+          const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
+            const duplicates = notDuplicate ? [] : await likelyDuplicateProjects(trx, request.actor, value.name)
+            if (duplicates.length) throw new SubmissionRefused(duplicates)
+            return `/projects/${(await createProject(trx, request.actor, value)).slug}`
+          })
+          return reply.redirect(url, 303)
+        } catch (err) {
+          if (!(err instanceof SubmissionRefused)) throw err
+          return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates: err.detail, ...formContext })
+        }
       },
     }),
   )

@@ -43,7 +43,7 @@ for (const dialect of testDialects()) {
         assert.equal(await count(form.table, form.name, form.fields[form.name as keyof typeof form.fields]), 1)
         // A fresh form makes a second one: the token guards a submission, not a title (the directory's
         // duplicate warning is answered as a person would, saying it is a different one).
-        const confirmed = form.table === 'projects' || form.table === 'organisations' ? { not_duplicate: 'yes' } : {}
+        const confirmed: Record<string, string> = form.table === 'projects' || form.table === 'organisations' ? { not_duplicate: 'yes' } : {}
         const again = await client.submit(form.page, { ...form.fields, ...confirmed })
         assert.equal(again.statusCode, 303)
         assert.equal(await count(form.table, form.name, form.fields[form.name as keyof typeof form.fields]), 2)

@@ -2,6 +2,7 @@ import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
+import { wholeSitemap } from '../../../test/support/sitemap.ts'
 import { TestClient } from '../../../test/support/client.ts'
 import { createUser, signInAs } from '../../../test/support/factories.ts'
 import { challengeFields, organisation, person, stateChallenge, submitIdea } from '../../../test/support/challenges.ts'
@@ -34,7 +35,8 @@ for (const dialect of testDialects()) {
       assert.equal((await admin.submit(`/moderation/reports/${report.id}`, { action: 'hide', reason: 'Off topic' })).statusCode, 303)
       for (const url of [page, `/api/v1/challenges/${c.slug}/ideas/${idea}`]) assert.equal((await t.app.inject({ url })).statusCode, 404, url)
       // Search marks the words it matched, so look for the idea's address rather than its title.
-      for (const url of [`/challenges/${c.slug}`, `/challenges/${c.slug}/ideas/feed.atom`, `/api/v1/challenges/${c.slug}/ideas`, '/search?q=zqrep', '/sitemap.xml']) assert.ok(!(await t.app.inject({ url })).body.includes(`/ideas/${idea}`), url)
+      for (const url of [`/challenges/${c.slug}`, `/challenges/${c.slug}/ideas/feed.atom`, `/api/v1/challenges/${c.slug}/ideas`, '/search?q=zqrep']) assert.ok(!(await t.app.inject({ url })).body.includes(`/ideas/${idea}`), url)
+      assert.ok(!(await wholeSitemap(async (url) => t.app.inject({ url }))).includes(`/ideas/${idea}`), 'sitemap')
       assert.match((await author.client.get(page)).body, /Hidden by a moderator/)
       assert.equal((await admin.submit(`/moderation/item?type=challenge_idea&id=${idea}`, { type: 'challenge_idea', id: idea, action: 'restore', reason: 'On reflection it is on topic' }, '/moderation/item')).statusCode, 303)
       assert.equal((await t.app.inject({ url: page })).statusCode, 200, 'restored')

@@ -123,3 +123,11 @@ test('password hashing: two at once, 32 waiting, and a 503 at once beyond that (
   for (const r of refused) assert.equal(((r as PromiseRejectedResult).reason as { status: number }).status, 503)
   assert.equal(results.filter((r) => r.status === 'fulfilled').length, 34)
 })
+
+test('JSON deeper than 32 levels is found before parsing, strings and escapes skipped', async () => {
+  const { nestedDeeperThan, JSON_DEPTH } = await import('./http/bodies.ts')
+  assert.equal(nestedDeeperThan('['.repeat(50_000) + ']'.repeat(50_000), JSON_DEPTH), true)
+  assert.equal(nestedDeeperThan('['.repeat(JSON_DEPTH) + ']'.repeat(JSON_DEPTH), JSON_DEPTH), false)
+  assert.equal(nestedDeeperThan(JSON.stringify({ a: '['.repeat(100), b: '\\"[[[[' + '{'.repeat(100) }), JSON_DEPTH), false)
+  assert.equal(nestedDeeperThan(JSON.stringify({ a: [{ b: [{ c: 1 }] }] }), 3), true)
+})

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { testDialects } from '../../../test/support/databases.ts'
 import { communitiesWorld } from '../../../test/support/communities.ts'
+import { makePost } from '../../modules/posts/posts.test.support.ts'
 
 /**
  * Only writes that change what an anonymous reader sees drop cached pages (decision 0020): writes inside
@@ -10,7 +11,7 @@ import { communitiesWorld } from '../../../test/support/communities.ts'
  */
 for (const dialect of testDialects()) {
   describe(`page cache invalidation on ${dialect}`, () => {
-    const { t, c, create, startThread } = communitiesWorld(dialect)
+    const { t, u, c, create, startThread } = communitiesWorld(dialect)
     const pages = ['/', '/posts', '/communities', '/about']
 
     /** Fills the cache with the pages anonymous readers read, and checks they are hits. */
@@ -38,6 +39,17 @@ for (const dialect of testDialects()) {
         assert.equal((await c.host.submit(`/communities/${slug}/members`, { invitee: 'cm-bob-' + dialect }, `/communities/${slug}/members/invite`)).statusCode, 303)
         await stillCached('inviting someone to a members-only community')
       }
+    })
+
+    test('a comment on a post in a members-only community keeps every cached page', async () => {
+      const slug = await create('Cache members posts', 'open', 'members')
+      const spaceId = (await t.db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
+      const post = await makePost(t.app.db, u.host.id, { title: `Members only musing ${dialect}`, community: spaceId })
+      assert.equal(post.space_id, spaceId)
+      await warm()
+      const comment = await c.host.submit(`/posts/${post.slug}`, { comment: 'Nobody outside reads this' }, `/posts/${post.slug}/comments`)
+      assert.equal(comment.statusCode, 303, comment.body.slice(0, 300))
+      await stillCached('a comment in a members-only community')
     })
 
     test('personal settings and reports keep every cached page', async () => {

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, filterQuery, id, limit, params, query, slug, text } from '../../core/http/schemas.ts'
 import { userOf } from '../../core/http/input.ts'
-import { can } from '../../core/access/can.ts'
+import { can, spaceFacts } from '../../core/access/can.ts'
+import { writesIn } from '../../core/cache/plugin.ts'
 import { heldStateOf } from '../../core/access/held.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { activeSpacesOf, spaceByPath } from '../../core/access/spaces.ts'
@@ -322,6 +323,9 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
     const parsed = parseInput(commentSchema, request.body)
     if (!parsed.ok) return showPost(request, reply, post.slug, { errors: parsed.errors, values: parsed.input, status: 422 })
     const { id } = await app.db.transaction().execute((trx) => addComment(trx, actor, post, parsed.value, facts.authorIds, request.user!.name))
+    // A comment in a community anonymous readers cannot see keeps the page cache.
+    const space = post.space_id ? await spaceFacts(app.db, actor, post.space_id) : null
+    if (post.space_id && space) writesIn(request, { id: post.space_id, visibility: space.visibility })
     return reply.redirect(`/posts/${post.slug}#comment-${id}`, 303)
   })
 

@@ -15,6 +15,9 @@ import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
 import { PHASES } from './projects.tables.ts'
 import { revisionPages } from './revisions.pages.ts'
 
+/** Thrown inside a submission to roll it back (its token stays free) when likely duplicates need a look first. */
+class DuplicatesFound extends Error {}
+
 const loadVisibleProject = (request: FastifyRequest, slug: string) => findVisibleProject(request.server.db, request.actor, slug)
 
 const PAGE_SIZE = 20
@@ -94,11 +97,21 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
     submitForm(request.body, projectSchema, {
       again: (values, errors) => reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
-        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
-        const duplicates = (request.body as Record<string, unknown>).not_duplicate === 'yes' ? [] : await likelyDuplicateProjects(app.db, request.actor, value.name)
-        if (duplicates.length) return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates, ...formContext })
-        const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => `/projects/${(await createProject(trx, request.actor, value)).slug}`)
-        return reply.redirect(url, 303)
+        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one. The check
+        // runs inside the one-time submission, so a form sent twice at once is checked once and adds one entry.
+        const confirmed = (request.body as Record<string, unknown>).not_duplicate === 'yes'
+        let duplicates: Awaited<ReturnType<typeof likelyDuplicateProjects>> = []
+        try {
+          const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
+            duplicates = confirmed ? [] : await likelyDuplicateProjects(trx, request.actor, value.name)
+            if (duplicates.length) throw new DuplicatesFound()
+            return `/projects/${(await createProject(trx, request.actor, value)).slug}`
+          })
+          return reply.redirect(url, 303)
+        } catch (err) {
+          if (!(err instanceof DuplicatesFound)) throw err
+          return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates, ...formContext })
+        }
       },
     }),
   )

@@ -116,7 +116,7 @@ describe('commit together: draft a charter in the open, then sign it', () => {
       await visit(signerPage, '/organisations/new')
       await signerPage.getByLabel('Name', { exact: true }).fill(orgName)
       await signerPage.getByLabel('Type of organisation').selectOption({ label: 'Local government' })
-      await signerPage.getByLabel('Country').fill('Ireland')
+      await signerPage.getByLabel('Country').selectOption({ label: 'Ireland' })
       await submitAndLand(signerPage, () => signerPage.getByRole('button', { name: 'Add organisation' }).click(), /^\/organisations\/[a-z0-9-]+$/, 'adding the organisation')
       await visit(signerPage, `/charters/${slug}`)
       await Promise.all([signerPage.waitForEvent('load'), signerPage.getByRole('button', { name: 'Sign this charter' }).click()])

@@ -63,7 +63,7 @@ describe('work in the open: from sign-up to a weeknote in a project feed', () =>
       await visit(page, '/organisations/new')
       await page.getByLabel('Name', { exact: true }).fill(orgName)
       await page.getByLabel('Type of organisation').selectOption({ label: 'Local government' })
-      await page.getByLabel('Country').fill('United Kingdom')
+      await page.getByLabel('Country').selectOption({ label: 'United Kingdom' })
       await page.getByLabel('Region (optional)').fill('Cornwall')
       await page.getByLabel('Website (optional)').fill('https://kernow.example.gov.uk')
       await page.getByLabel('Description (optional)').fill('A fictional borough council that publishes its street works in the open.')

@@ -28,19 +28,6 @@ export function submissionTokenIn(body: unknown): string | null {
 
 class AlreadySubmitted extends Error {}
 
-/**
- * Thrown from submitOnce's work to turn a submission back with something to show (likely duplicates): its
- * transaction rolls back and its token stays free. Checked inside the work, a second copy of a submission that
- * went through is answered as a duplicate, not refused because of the row the first copy made.
- */
-export class SubmissionRefused<T> extends Error {
-  readonly detail: T
-  constructor(detail: T) {
-    super('submission refused')
-    this.detail = detail
-  }
-}
-
 /** Tokens older than this are forgotten (a form left open longer than a day simply works again). */
 const KEEP_MS = 24 * 3600_000
 

@@ -6,7 +6,7 @@ import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput, submitForm } from '../../core/http/forms.ts'
 import { userOf } from '../../core/http/input.ts'
 import { decodeCursor, encodeCursor, paginate } from '../../core/http/pagination.ts'
-import { SubmissionRefused, submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
+import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import {
   countriesInDirectory,
   currentOrganisationSlug,
@@ -21,6 +21,9 @@ import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFil
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
 import { COUNTRY_OPTIONS } from './countries.ts'
 import { BROKEN_AFTER } from './website-checks.ts'
+
+/** Thrown inside a submission to roll it back (its token stays free) when likely duplicates need a look first. */
+class DuplicatesFound extends Error {}
 
 const PAGE_SIZE = 20
 const crumbs = [
@@ -75,18 +78,20 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     submitForm(request.body, organisationSchema, {
       again: (values, errors) => reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
-        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
-        const notDuplicate = (request.body as Record<string, unknown>).not_duplicate === 'yes'
+        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one. The check
+        // runs inside the one-time submission, so a form sent twice at once is checked once and adds one entry.
+        const confirmed = (request.body as Record<string, unknown>).not_duplicate === 'yes'
+        let duplicates: Awaited<ReturnType<typeof likelyDuplicateOrganisations>> = []
         try {
           const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
-            const duplicates = notDuplicate ? [] : await likelyDuplicateOrganisations(trx, request.actor, value.name, value.website)
-            if (duplicates.length) throw new SubmissionRefused(duplicates)
+            duplicates = confirmed ? [] : await likelyDuplicateOrganisations(trx, request.actor, value.name, value.website)
+            if (duplicates.length) throw new DuplicatesFound()
             return `/organisations/${(await createOrganisation(trx, request.actor, value)).slug}`
           })
           return reply.redirect(url, 303)
         } catch (err) {
-          if (!(err instanceof SubmissionRefused)) throw err
-          return reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the organisations below, then confirm this is a different organisation' }, values: request.body, duplicates: err.detail, ...formContext })
+          if (!(err instanceof DuplicatesFound)) throw err
+          return reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the organisations below, then confirm this is a different organisation' }, values: request.body, duplicates, ...formContext })
         }
       },
     }),

@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 import { parseInput, submitForm } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
-import { SubmissionRefused, submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
+import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
 import { COUNTRY_OPTIONS, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
@@ -14,6 +14,9 @@ import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicatePr
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
 import { PHASES } from './projects.tables.ts'
 import { revisionPages } from './revisions.pages.ts'
+
+/** Thrown inside a submission to roll it back (its token stays free) when likely duplicates need a look first. */
+class DuplicatesFound extends Error {}
 
 const loadVisibleProject = (request: FastifyRequest, slug: string) => findVisibleProject(request.server.db, request.actor, slug)
 
@@ -94,18 +97,20 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
     submitForm(request.body, projectSchema, {
       again: (values, errors) => reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext }),
       save: async (value) => {
-        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one.
-        const notDuplicate = (request.body as Record<string, unknown>).not_duplicate === 'yes'
+        // Likely duplicates are shown first; adding goes ahead once the person says it is a different one. The check
+        // runs inside the one-time submission, so a form sent twice at once is checked once and adds one entry.
+        const confirmed = (request.body as Record<string, unknown>).not_duplicate === 'yes'
+        let duplicates: Awaited<ReturnType<typeof likelyDuplicateProjects>> = []
         try {
           const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
-            const duplicates = notDuplicate ? [] : await likelyDuplicateProjects(trx, request.actor, value.name)
-            if (duplicates.length) throw new SubmissionRefused(duplicates)
+            duplicates = confirmed ? [] : await likelyDuplicateProjects(trx, request.actor, value.name)
+            if (duplicates.length) throw new DuplicatesFound()
             return `/projects/${(await createProject(trx, request.actor, value)).slug}`
           })
           return reply.redirect(url, 303)
         } catch (err) {
-          if (!(err instanceof SubmissionRefused)) throw err
-          return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates: err.detail, ...formContext })
+          if (!(err instanceof DuplicatesFound)) throw err
+          return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates, ...formContext })
         }
       },
     }),

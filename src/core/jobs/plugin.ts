@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../../config.ts'
 import type { DatabaseHandle } from '../db/database.ts'
+import { databaseUnavailable } from '../db/errors.ts'
 import type { AppModule } from '../module.ts'
 import type { Jobs } from './jobs.ts'
 import { createPgBossJobs } from './pg-boss-jobs.ts'
@@ -31,10 +32,27 @@ export const jobsPlugin = fp(
   async (app: FastifyInstance, options: { database: DatabaseHandle; modules: AppModule[] }) => {
     const jobs = await openJobs(options.database, app.config, app.log)
     app.decorate('jobs', jobs)
+    // A database that is read-only, full or away at start does not stop the app from serving readers (503s for
+    // writes, decision 0019): the workers start once it takes writes again, tried every half minute.
+    let retry: NodeJS.Timeout | undefined
+    const start = async (): Promise<void> => {
+      try {
+        await jobs.work(options.modules.flatMap((m) => m.jobs ?? []), app)
+      } catch (err) {
+        const why = databaseUnavailable(err)
+        if (!why) throw err
+        app.log.error({ err }, `jobs: not started, the database is ${why}; trying again in 30 s`)
+        retry = setTimeout(() => void start().catch((e: unknown) => app.log.error({ err: e }, 'jobs: could not start')), 30_000)
+        retry.unref()
+      }
+    }
     app.addHook('onReady', async () => {
-      if (app.config.jobs.run) await jobs.work(options.modules.flatMap((m) => m.jobs ?? []), app)
+      if (app.config.jobs.run) await start()
     })
-    app.addHook('onClose', async () => jobs.close())
+    app.addHook('onClose', async () => {
+      clearTimeout(retry)
+      await jobs.close()
+    })
   },
   { name: 'openly-jobs' },
 )

@@ -15,6 +15,7 @@ export const directoryModule: AppModule = {
   migrations: {},
   pages: directoryPages,
   seed: seedDirectory,
+  nav: [{ href: '/directory', text: 'Directory' }],
   panels: {
     // Every project's page: projects working on similar challenges elsewhere, and why.
     project: async (request, { id }) => {

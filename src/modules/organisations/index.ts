@@ -21,7 +21,8 @@ export const organisationsModule: AppModule = {
   jobs: [checkWebsites],
   pages: organisationPages,
   api: organisationApi,
-  nav: [{ href: '/organisations', text: 'Organisations' }],
+  // Organisations are found through the directory (its navigation item), which lists them with projects.
+  nav: [],
   panels: {
     home: async (request) => {
       const { organisations, total, countries } = await directorySummary(request.server.db, request.actor, 5)

@@ -22,7 +22,8 @@ export const projectsModule: AppModule = {
   migrations: { '20261123T111000_projects_create': create, '20261130T090300_projects_organisation_requests': organisationRequests, '20261130T240100_projects_country': country, '20261130T240200_projects_create_revisions': revisions },
   pages: projectPages,
   api: projectApi,
-  nav: [{ href: '/projects', text: 'Projects' }],
+  // Projects are found through the directory (its navigation item), which lists them with organisations.
+  nav: [],
   panels: {
     // The organisation page lists the projects it leads or partners in.
     organisation: async (request, { id, slug }) => {

@@ -17,7 +17,8 @@ export const readingModule: AppModule = {
   migrations: { '20261130T230100_reading_create': create },
   pages: readingPages,
   api: readingApi,
-  nav: [{ href: '/reading', text: 'Reading' }],
+  // Reached from the front page's reading-list panel: the navigation keeps to one line at desktop widths.
+  nav: [],
   panels: { home: homePanel },
   sitemap: [{ name: 'reading', urls: (db) => publicItemPaths(db) }],
   moderation: { reading_item: readingModeration },

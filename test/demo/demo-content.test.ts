@@ -4,11 +4,9 @@
  */
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createTestDatabase, testDialects } from '../support/databases.ts'
-import { testConfig } from '../support/app.ts'
-import { migrate, seedIfEmpty } from '../../src/core/db/setup.ts'
+import { demoDatabase } from '../support/demo.ts'
+import { testDialects } from '../support/databases.ts'
 import type { DatabaseHandle } from '../../src/core/db/database.ts'
-import { modules } from '../../src/modules.ts'
 import { wholeDatabase } from '../../src/database.ts'
 
 /** Sentences of Markdown text: headings, list markers and links' addresses left out. */
@@ -26,9 +24,7 @@ for (const dialect of testDialects()) {
   describe(`demo content on ${dialect}`, () => {
     let database: DatabaseHandle
     before(async () => {
-      database = await createTestDatabase(dialect)
-      await migrate(database, modules)
-      await seedIfEmpty(database, testConfig({ demoContent: true }), modules)
+      database = await demoDatabase(dialect)
     })
     after(async () => database.close())
 

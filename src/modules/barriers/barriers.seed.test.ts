@@ -1,20 +1,16 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createTestDatabase, testDialects } from '../../../test/support/databases.ts'
-import { testConfig } from '../../../test/support/app.ts'
-import { migrate, seedIfEmpty } from '../../core/db/setup.ts'
+import { demoDatabase } from '../../../test/support/demo.ts'
+import { testDialects } from '../../../test/support/databases.ts'
 import type { DatabaseHandle } from '../../core/db/database.ts'
-import { modules } from '../../modules.ts'
 import { wholeDatabase } from '../../database.ts'
 
 for (const dialect of testDialects()) {
   describe(`barriers demo content on ${dialect}`, () => {
     let database: DatabaseHandle
     before(async () => {
-      database = await createTestDatabase(dialect)
-      await migrate(database, modules)
       // Trust levels as on a real first start: demo people are new accounts.
-      await seedIfEmpty(database, testConfig({ demoContent: true, trust: { newAccountDays: 3, approvals: 2 } }), modules)
+      database = await demoDatabase(dialect, { trust: { newAccountDays: 3, approvals: 2 } })
     })
     after(async () => database.close())
 

@@ -1,22 +1,19 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { demoDatabase } from '../../../test/support/demo.ts'
+import { testDialects } from '../../../test/support/databases.ts'
 import { testConfig } from '../../../test/support/app.ts'
 import { TestClient } from '../../../test/support/client.ts'
 import { signInAs } from '../../../test/support/factories.ts'
 import { buildApp } from '../../app.ts'
-import { migrate, seedIfEmpty } from '../../core/db/setup.ts'
 import type { DatabaseHandle } from '../../core/db/database.ts'
-import { modules } from '../../modules.ts'
 import { wholeDatabase } from '../../database.ts'
 
 for (const dialect of testDialects()) {
   describe(`demo follows on ${dialect}`, () => {
     let database: DatabaseHandle
     before(async () => {
-      database = await createTestDatabase(dialect)
-      await migrate(database, modules)
-      await seedIfEmpty(database, testConfig({ demoContent: true }), modules)
+      database = await demoDatabase(dialect)
     })
     after(async () => database.close())
 

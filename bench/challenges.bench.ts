@@ -19,7 +19,7 @@ import { modules } from '../src/modules.ts'
 import { CONNECTIONS, DURATION, measure, print, rssMb, start } from './harness.ts'
 
 const PEOPLE = 2_000
-const IDEAS = 2_000
+const IDEAS = 5_000
 const VOTES = 100_000
 
 async function chunks<T>(rows: T[], size: number, insert: (part: T[]) => Promise<unknown>): Promise<void> {

@@ -6,10 +6,10 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { Writable } from 'node:stream'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -22,6 +22,28 @@ import { testConfig } from '../support/app.ts'
 import { createTestDatabase, testDialects } from '../support/databases.ts'
 import { createUser, signInAs } from '../support/factories.ts'
 import { TestClient, csrfTokenIn } from '../support/client.ts'
+
+/**
+ * As root, the server runs here as an unprivileged user (root writes to any file), who must be able to reach the
+ * checkout and Node itself: a checkout inside a private folder (mktemp -d makes 0700 ones) would stop it at the
+ * door. Folders on the way that others cannot pass through get o+x for this file's tests, then get their mode back.
+ */
+const restoreModes: Array<[string, number]> = []
+function letNobodyReach(...paths: string[]): void {
+  for (const start of paths) {
+    for (let dir = dirname(start); dir !== dirname(dir); dir = dirname(dir)) {
+      const mode = statSync(dir).mode & 0o7777
+      if ((mode & 0o001) === 0 && !restoreModes.some(([d]) => d === dir)) {
+        restoreModes.push([dir, mode])
+        chmodSync(dir, mode | 0o001)
+      }
+    }
+  }
+}
+after(() => {
+  for (const [dir, mode] of restoreModes.reverse()) chmodSync(dir, mode)
+})
+if (process.getuid?.() === 0) letNobodyReach(process.execPath, join(import.meta.dirname, '..', '..', 'src', 'main.ts'), join(import.meta.dirname, '..', '..', 'node_modules', 'kysely', 'package.json'))
 
 const POST = { title: 'Written to a full disk', summary: '', body: 'Body', learned: '', tags: '', series: '', newSeries: '', coauthors: '', project: '', organisation: '', community: '', publish: 'publish', publishAt: '' }
 

@@ -3,23 +3,10 @@ import type { Actor } from '../access/policy.ts'
 import { actorForFeedKey } from '../auth/feed-keys.ts'
 import { etagOf, notModified } from '../http/conditional.ts'
 import { query, text } from '../http/schemas.ts'
-import { absoluteLinks, lastUpdated, toAtom, toJsonFeed, toRss, type FeedAuthor, type FeedDocument } from './serialise.ts'
+import { absoluteLinks, lastUpdated, toAtom, toJsonFeed, toRss, type FeedDocument, type FeedEntry } from './serialise.ts'
 
-export interface FeedItem {
-  /** Stable, absolute id (the item's canonical URL). */
-  id: string
-  /** Plain text, as written (each format escapes it once). */
-  title: string
-  link: string
-  /** Sanitised HTML content; relative links in it are made absolute. */
-  contentHtml: string
-  /** Plain text. */
-  summary?: string
-  published: string
-  updated: string
-  authors: FeedAuthor[]
-  tags?: string[]
-}
+/** An item of a feed: its entry as the serialisers write it (relative links in its content are made absolute). */
+export type FeedItem = FeedEntry
 
 export interface FeedSpec {
   title: string

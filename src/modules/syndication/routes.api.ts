@@ -9,21 +9,18 @@ import { id, params } from '../../core/http/schemas.ts'
 import { managedFeed, myFeeds, registerFeed, removeFeed, setFeedPaused, type FeedRow } from './syndication.ts'
 import { feedSchema } from './syndication.schemas.ts'
 
-const feedJson = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    url: { type: 'string' },
-    title: { type: 'string' },
-    siteUrl: { type: 'string' },
-    status: { type: 'string', description: 'active, paused (by its owner) or stopped (after repeated failures)' },
-    autoImport: { type: 'boolean' },
-    project: { type: ['object', 'null'], properties: { slug: { type: 'string' }, name: { type: 'string' } } },
-    lastError: { type: 'string' },
-    polledAt: { type: ['string', 'null'] },
-    page: { type: 'string', format: 'uri' },
-  },
-}
+const feedJson = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  title: Type.String(),
+  siteUrl: Type.String(),
+  status: Type.String({ description: 'active, paused (by its owner) or stopped (after repeated failures)' }),
+  autoImport: Type.Boolean(),
+  project: Type.Union([Type.Object({ slug: Type.String(), name: Type.String() }), Type.Null()]),
+  lastError: Type.String(),
+  polledAt: Type.Union([Type.String(), Type.Null()]),
+  page: Type.String({ format: 'uri' }),
+})
 
 /**
  * Feeds in: the caller's registered blog feeds (a feed is its owner's alone: anyone else's is a 404), registering
@@ -42,7 +39,7 @@ export const syndicationApi: FastifyPluginAsync = async (plain) => {
 
   app.get('/feeds-in', {
     config: { serves: 'api', signIn: true, cache: false },
-    schema: { tags: ['syndication'], summary: 'The blog feeds the caller registered, newest first', response: { 200: { type: 'object', properties: { items: { type: 'array', items: feedJson } } }, 401: problemSchema } },
+    schema: { tags: ['syndication'], summary: 'The blog feeds the caller registered, newest first', response: { 200: Type.Object({ items: Type.Array(feedJson) }), 401: problemSchema } },
   }, async (request) => ({ items: (await myFeeds(app.db, caller(request.actor))).map((f) => json(f, f.project)) }))
 
   app.post('/feeds-in', {

@@ -141,6 +141,8 @@ export async function seedOrganisations({ db }: SeedContext): Promise<void> {
       website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '',
       description: o.description,
       confirmed_at: null,
+      revision: 0,
+      nudged_at: null,
       space_id: null,
       hidden_at: null,
       created_by: (firstAdmin && idOf.get(firstAdmin)) ?? null,

@@ -124,6 +124,8 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     website: input.website,
     description: input.description,
     confirmed_at: null,
+    revision: 0,
+    nudged_at: null,
     website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '',
     space_id: null,
     hidden_at: null,

@@ -230,6 +230,8 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
     country_code: parts.countryCode,
     confirmed_at: null,
     revision: 0,
+    nudged_at: null,
+    phase_changed_at: t,
     space_id: null,
     hidden_at: null,
     created_by: actor.userId,
@@ -274,6 +276,7 @@ export async function updateProject(db: Db, actor: Actor, project: ProjectRow, i
     phase: input.phase as Phase,
     looking_for: input.looking_for,
     country_code: parts.countryCode,
+    phase_changed_at: input.phase !== project.phase ? t : project.phase_changed_at,
     updated_at: t,
   }
   await updateProjectRow(db, project.id, changes)

@@ -150,3 +150,9 @@ export async function historyOf(
     return { id: r.id, number: r.number, status: r.status, note: r.note, createdAt: r.created_at, authorId: r.author_id, author: p ? { handle: p.handle, name: p.name, public: p.public } : null, changes: fieldChanges(labels, before, after), outdated: r.status === 'proposed' && r.base !== current }
   })
 }
+
+/** The revision a form was based on (its hidden `revision` field); -1 when missing or malformed, which is always refused as stale. */
+export function baseRevisionOf(body: unknown): number {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>).revision : undefined
+  return typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : -1
+}

@@ -47,6 +47,7 @@ import {
   type OrganisationSummary,
 } from './organisations.queries.ts'
 import type { organisationSchema } from './organisations.schemas.ts'
+import { organisationFields, recordOrganisationRevision, type OrganisationFields, type WriteFields } from './revisions.ts'
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
@@ -138,12 +139,34 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
   await replaceThemes(db, row.id, themes)
   await upsertMember(db, row.id, actor.userId, 'admin', t)
   await indexOrganisation(db, row, themes)
+  // Its first revision: everything it says, by whoever added it.
+  const empty: OrganisationFields = { name: '', type: '', country: '', region: '', website: '', identifier: '', description: '', themes: [] }
+  row.revision = await recordOrganisationRevision(db, row.id, 0, empty, fieldsOf(row, themes), actor.userId)
   return row
 }
 
-/** Edits an organisation. A new name gets a new slug; the old one keeps answering with a redirect. */
-export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
+/** The directory fields of a row and its themes, as a revision records them. */
+const fieldsOf = (org: OrganisationRow, themes: string[]): OrganisationFields => ({ name: org.name, type: org.type, country: org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes })
+
+/** A revision's fields as the form's input (the country named, as the form may name it too). */
+const inputOf = (f: OrganisationFields): OrganisationInput => ({ name: f.name, type: f.type as OrganisationInput['type'], country: f.country, region: f.region, website: f.website, identifier: f.identifier, description: f.description, themes: f.themes })
+
+/**
+ * Edits an organisation, as a new revision from `base` (refused, with a message on `revision`, when someone changed
+ * it since). A new name gets a new slug; the old one keeps answering with a redirect.
+ */
+export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput, base = org.revision): Promise<OrganisationRow> {
   if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can change it')
+  placeAndIds(input)
+  const revision = await recordOrganisationRevision(db, org.id, base, await organisationFields(db, org), { ...fieldsOf({ ...org, ...input, type: input.type as OrganisationRow['type'], country: countryName(countryCode(input.country)!) }, normaliseThemes(input.themes)) }, actor.userId)
+  return writeOrganisationFields(db, { ...org, revision }, input)
+}
+
+/** Writes the fields of a revision onto the organisation (accepting a proposal, a revert). */
+export const writeRevisionFields: WriteFields = (db, org, fields) => writeOrganisationFields(db, org, inputOf(fields))
+
+/** Writes an organisation's fields, its slug, themes and search document; returns it as it is now. */
+async function writeOrganisationFields(db: Db, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
   const place = placeAndIds(input)
   const t = now()
   let slug = org.slug

@@ -5,6 +5,7 @@ import { followsPages } from './routes.pages.ts'
 import { followPanel } from './follows.panels.ts'
 import { digestList, immediateList, planDigests, sendDigests, sendImmediate } from './follows.mail.ts'
 import { seedFollows } from './follows.seed.ts'
+import { moveFollows } from './merge.queries.ts'
 
 /**
  * Follow and notify: follow people, projects, organisations, communities, tags and events (every kind a module
@@ -14,6 +15,8 @@ import { seedFollows } from './follows.seed.ts'
  */
 export const followsModule: AppModule = {
   id: 'follows',
+  // Rows naming a merged duplicate organisation or project move to the entry that stays (core/merge.ts).
+  onMerge: { organisation: (db, from, to) => moveFollows(db, 'organisation', from, to), project: (db, from, to) => moveFollows(db, 'project', from, to) },
   dependsOn: ['accounts', 'posts'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T200200_follows_create': create },

@@ -24,6 +24,7 @@ import { BROKEN_AFTER } from './website-checks.ts'
 import { baseRevisionOf } from '../../core/revisions/revisions.ts'
 import { organisationFields } from './revisions.ts'
 import { organisationRevisionPages } from './revisions.pages.ts'
+import { organisationMergePages } from './merge.pages.ts'
 
 /** Thrown inside a submission to roll it back (its token stays free) when likely duplicates need a look first. */
 class DuplicatesFound extends Error {}
@@ -54,6 +55,7 @@ function queryString(params: Record<string, string | undefined>): string {
 export const organisationPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   await app.register(organisationRevisionPages)
+  await app.register(organisationMergePages)
   app.get('/organisations', { config: { serves: 'page', cache: true }, schema: { querystring: filterQuery(organisationFilterSchema, { cursor }) } }, async (request, reply) => {
     const query = request.query
     const countries = await countriesInDirectory(app.db, request.actor)

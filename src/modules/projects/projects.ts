@@ -522,3 +522,30 @@ export async function peopleOnSimilarWork(db: Db, actor: Actor, userId: string, 
   }
   return out.slice(0, limit)
 }
+
+/**
+ * The project a person names by its address (slug) or whole name, if they may see it; otherwise up to five
+ * visible projects whose names share its words, as suggestions (to pick a duplicate to merge).
+ */
+export async function visibleProjectsNamed(db: Db, actor: Actor, text: string): Promise<{ found: ProjectRow | null; suggestions: Array<{ slug: string; name: string }> }> {
+  const key = text.trim().toLowerCase()
+  const bySlug = key ? await findProjectBySlug(db, key) : undefined
+  if (bySlug && (await can(db, actor, 'view', 'project', bySlug))) return { found: bySlug, suggestions: [] }
+  const candidates = await projectsWithNameWords(db, actor, nameWords(text).sort((a, b) => b.length - a.length).slice(0, 2), 20)
+  const named = candidates.find((p) => p.name.toLowerCase() === key)
+  const found = named ? await findProjectBySlug(db, named.slug) : undefined
+  if (found && (await can(db, actor, 'view', 'project', found))) return { found, suggestions: [] }
+  return { found: null, suggestions: candidates.slice(0, 5).map((p) => ({ slug: p.slug, name: p.name })) }
+}
+
+/** How long a project may stay in a phase before its team is gently asked whether it moved on (live and retired: for good). */
+export const PHASE_PROMPT_DAYS: Partial<Record<Phase, number>> = { discovery: 90, alpha: 180, beta: 365 }
+
+/** A gentle prompt for a project whose phase has not changed for longer than its phase usually lasts, or null. */
+export function phasePrompt(project: Pick<ProjectRow, 'phase' | 'phase_changed_at' | 'created_at'>, at = Date.now()): { phase: Phase; since: string; days: number } | null {
+  const limit = PHASE_PROMPT_DAYS[project.phase]
+  const since = project.phase_changed_at ?? project.created_at
+  if (!limit) return null
+  const days = Math.floor((at - Date.parse(since)) / 86_400_000)
+  return days > limit ? { phase: project.phase, since, days } : null
+}

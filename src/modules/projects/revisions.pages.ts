@@ -11,7 +11,7 @@ import { proposalSchema } from './projects.schemas.ts'
 import { PHASES, type Phase } from './projects.tables.ts'
 
 const crumbsFor = (p: ProjectRow) => [{ text: 'Home', href: '/' }, { text: 'Projects', href: '/projects' }, { text: p.name, href: `/projects/${p.slug}` }]
-const FLASH: Record<string, string> = { proposed: 'Your edit was sent to the project’s team: you will be told when they decide', accepted: 'Accepted: the project now reads as proposed', rejected: 'Rejected: the author has been told', reverted: 'Reverted' }
+const FLASH: Record<string, string> = { proposed: 'Your edit was sent to the project’s team: you will be told when they decide', accepted: 'Accepted: the project now reads as proposed', rejected: 'Rejected: the author has been told', reverted: 'Reverted', merged: 'Merged: everything the duplicate had is now here, and its address leads here' }
 
 /** History, proposals and reverts of a project's description (every change is a revision). */
 export const revisionPages: FastifyPluginAsync = async (plain) => {

@@ -48,6 +48,7 @@ import {
 } from './organisations.queries.ts'
 import type { organisationSchema } from './organisations.schemas.ts'
 import { organisationFields, recordOrganisationRevision, type OrganisationFields, type WriteFields } from './revisions.ts'
+import { claimStaleOrganisationRows, markOrganisationActive } from './freshness.queries.ts'
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
@@ -464,4 +465,39 @@ export async function confirmOrganisationCurrent(db: Db, actor: Actor, org: Orga
 export function organisationFreshness(org: OrganisationRow, staleDays: number, at = Date.now()): { lastActive: string; stale: boolean } {
   const lastActive = org.confirmed_at && org.confirmed_at > org.updated_at ? org.confirmed_at : org.updated_at
   return { lastActive, stale: Date.parse(lastActive) < at - staleDays * 86_400_000 }
+}
+
+// ---------------------------------------------------------------- is this still live? (nudges, decision 0024)
+
+/**
+ * Claims up to `limit` organisations with no sign of life since `staleBefore` whose admins were not asked since:
+ * each with its admins, to be asked once this period whether the entry is still current.
+ */
+export async function claimStaleOrganisations(db: Db, staleBefore: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; lastActive: string; managerIds: string[] }>> {
+  const rows = await claimStaleOrganisationRows(db, staleBefore, now(), limit)
+  const admins = await adminIdsOfMany(db, rows.map((r) => r.id))
+  return rows.map((r) => ({ ...r, managerIds: admins.get(r.id) ?? [] }))
+}
+
+/**
+ * Someone named in a signed "still active" link confirms the organisation as current. They must still be able to
+ * manage it (an admin who left it since the e-mail cannot); answers what was confirmed.
+ */
+export async function confirmOrganisationCurrentBy(db: Db, actor: Actor, organisationId: string): Promise<{ name: string; url: string }> {
+  const org = await findOrganisationById(db, organisationId)
+  if (!org || !(await can(db, actor, 'view', 'organisation', org))) throw notFound('Organisation')
+  await confirmOrganisationCurrent(db, actor, org)
+  return { name: org.name, url: `/organisations/${org.slug}` }
+}
+
+/** The organisation's name and page for a "still active" link, if the person may still manage it; else null. */
+export async function organisationForNudge(db: Db, actor: Actor, organisationId: string): Promise<{ name: string; url: string; lastActive: string } | null> {
+  const org = await findOrganisationById(db, organisationId)
+  if (!org || !(await can(db, actor, 'view', 'organisation', org)) || !(await canManageOrganisation(db, actor, org.id))) return null
+  return { name: org.name, url: `/organisations/${org.slug}`, lastActive: organisationFreshness(org, 0).lastActive }
+}
+
+/** A post or practical action about the organisation is a sign of life: it counts as confirming the entry current. */
+export async function noteOrganisationActivity(db: Db, organisationId: string, at = now()): Promise<void> {
+  await markOrganisationActive(db, organisationId, at)
 }

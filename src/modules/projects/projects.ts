@@ -34,6 +34,7 @@ import { projectDirectoryPage, projectDirectoryRows, projectFacets, projectsPerM
 import { paginate, type Cursor } from '../../core/http/pagination.ts'
 import { currentFields, recordAppliedRevision } from './revisions.ts'
 import { projectsSharingTags, projectsWithNameWords } from './similar.queries.ts'
+import { claimStaleProjectRows, markProjectActive } from './freshness.queries.ts'
 import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
 import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
@@ -548,4 +549,36 @@ export function phasePrompt(project: Pick<ProjectRow, 'phase' | 'phase_changed_a
   if (!limit) return null
   const days = Math.floor((at - Date.parse(since)) / 86_400_000)
   return days > limit ? { phase: project.phase, since, days } : null
+}
+
+// ---------------------------------------------------------------- is this still live? (nudges, decision 0024)
+
+/**
+ * Claims up to `limit` projects with no sign of life since `staleBefore` whose team was not asked since: each with
+ * its team, and the gentle phase prompt when its phase has not moved for long.
+ */
+export async function claimStaleProjects(db: Db, staleBefore: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; lastActive: string; managerIds: string[]; phasePrompt: ReturnType<typeof phasePrompt> }>> {
+  const rows = await claimStaleProjectRows(db, staleBefore, now(), limit)
+  const teams = await teamsOf(db, rows.map((r) => r.id))
+  return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, lastActive: r.lastActive, managerIds: teams.get(r.id) ?? [], phasePrompt: phasePrompt(r) }))
+}
+
+/** Someone named in a signed "still active" link confirms the project is still active (if they may still edit it). */
+export async function confirmProjectCurrentBy(db: Db, actor: Actor, projectId: string): Promise<{ name: string; url: string }> {
+  const project = await findProjectById(db, projectId)
+  if (!project || !(await can(db, actor, 'view', 'project', project))) throw notFound('Project')
+  await confirmProjectCurrent(db, actor, project)
+  return { name: project.name, url: `/projects/${project.slug}` }
+}
+
+/** The project's name, page and phase prompt for a "still active" link, if the person may still edit it; else null. */
+export async function projectForNudge(db: Db, actor: Actor, projectId: string): Promise<{ name: string; url: string; lastActive: string; phasePrompt: ReturnType<typeof phasePrompt> } | null> {
+  const project = await findProjectById(db, projectId)
+  if (!project || !(await can(db, actor, 'view', 'project', project)) || !(await canEditProject(db, actor, project))) return null
+  return { name: project.name, url: `/projects/${project.slug}`, lastActive: projectFreshness(project, 0).lastActive, phasePrompt: phasePrompt(project) }
+}
+
+/** A post or practical action about the project is a sign of life: it counts as confirming it still active. */
+export async function noteProjectActivity(db: Db, projectId: string, at = now()): Promise<void> {
+  await markProjectActive(db, projectId, at)
 }

@@ -4,7 +4,7 @@ import { composeListMail, type MailList } from '../../core/mail/unsubscribe.ts'
 import { now } from '../../core/db/ids.ts'
 import { mailRecipients } from '../accounts/accounts.ts'
 import { claimStaleOrganisations, organisationForNudge } from '../organisations/organisations.ts'
-import { claimStaleProjects, projectForNudge } from '../projects/projects.ts'
+import { claimStaleProjects, projectForNudge, type PhasePrompt } from '../projects/projects.ts'
 import { optedOut, optOut } from './nudges.queries.ts'
 import { LINK_DAYS, stillActiveToken, type StillActive } from './still-active.ts'
 import { staleBefore } from './directory.ts'
@@ -71,13 +71,13 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 export async function sendNudgeMail(app: FastifyInstance, kind: Kind, id: string, userId: string): Promise<'sent' | 'bounced' | 'suppressed' | 'skipped'> {
   const person = (await mailRecipients(app.db, [userId])).get(userId)
   if (!person || (await optedOut(app.db, [userId])).has(userId)) return 'skipped'
-  const entry = kind === 'organisation' ? await organisationForNudge(app.db, person.actor, id) : await projectForNudge(app.db, person.actor, id)
+  const entry: { name: string; url: string; lastActive: string; phasePrompt?: PhasePrompt | null } | null = kind === 'organisation' ? await organisationForNudge(app.db, person.actor, id) : await projectForNudge(app.db, person.actor, id)
   if (!entry) return 'skipped'
   const base = app.config.baseUrl
   const link = `${base}/directory/still-active/${stillActiveToken(app.config.sessionSecret, { kind, id, userId, expires: Date.now() + LINK_DAYS * 86_400_000 })}`
   const page = `${base}${entry.url}`
   const since = entry.lastActive.slice(0, 10)
-  const phase = 'phasePrompt' in entry ? entry.phasePrompt : null
+  const phase = entry.phasePrompt ?? null
   const prompt = phase ? `It has been in its ${phase.phase} phase since ${phase.since.slice(0, 10)}. If it has moved on, update its phase: ${page}/edit#phase` : ''
   const text = [
     `Hello ${person.name},`,

@@ -543,7 +543,13 @@ export async function visibleProjectsNamed(db: Db, actor: Actor, text: string): 
 export const PHASE_PROMPT_DAYS: Partial<Record<Phase, number>> = { discovery: 90, alpha: 180, beta: 365 }
 
 /** A gentle prompt for a project whose phase has not changed for longer than its phase usually lasts, or null. */
-export function phasePrompt(project: Pick<ProjectRow, 'phase' | 'phase_changed_at' | 'created_at'>, at = Date.now()): { phase: Phase; since: string; days: number } | null {
+export interface PhasePrompt {
+  phase: Phase
+  since: string
+  days: number
+}
+
+export function phasePrompt(project: Pick<ProjectRow, 'phase' | 'phase_changed_at' | 'created_at'>, at = Date.now()): PhasePrompt | null {
   const limit = PHASE_PROMPT_DAYS[project.phase]
   const since = project.phase_changed_at ?? project.created_at
   if (!limit) return null
@@ -557,7 +563,7 @@ export function phasePrompt(project: Pick<ProjectRow, 'phase' | 'phase_changed_a
  * Claims up to `limit` projects with no sign of life since `staleBefore` whose team was not asked since: each with
  * its team, and the gentle phase prompt when its phase has not moved for long.
  */
-export async function claimStaleProjects(db: Db, staleBefore: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; lastActive: string; managerIds: string[]; phasePrompt: ReturnType<typeof phasePrompt> }>> {
+export async function claimStaleProjects(db: Db, staleBefore: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; lastActive: string; managerIds: string[]; phasePrompt: PhasePrompt | null }>> {
   const rows = await claimStaleProjectRows(db, staleBefore, now(), limit)
   const teams = await teamsOf(db, rows.map((r) => r.id))
   return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, lastActive: r.lastActive, managerIds: teams.get(r.id) ?? [], phasePrompt: phasePrompt(r) }))
@@ -572,7 +578,7 @@ export async function confirmProjectCurrentBy(db: Db, actor: Actor, projectId: s
 }
 
 /** The project's name, page and phase prompt for a "still active" link, if the person may still edit it; else null. */
-export async function projectForNudge(db: Db, actor: Actor, projectId: string): Promise<{ name: string; url: string; lastActive: string; phasePrompt: ReturnType<typeof phasePrompt> } | null> {
+export async function projectForNudge(db: Db, actor: Actor, projectId: string): Promise<{ name: string; url: string; lastActive: string; phasePrompt: PhasePrompt | null } | null> {
   const project = await findProjectById(db, projectId)
   if (!project || !(await can(db, actor, 'view', 'project', project)) || !(await canEditProject(db, actor, project))) return null
   return { name: project.name, url: `/projects/${project.slug}`, lastActive: projectFreshness(project, 0).lastActive, phasePrompt: phasePrompt(project) }

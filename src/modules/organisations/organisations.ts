@@ -493,7 +493,7 @@ export async function confirmOrganisationCurrentBy(db: Db, actor: Actor, organis
 /** The organisation's name and page for a "still active" link, if the person may still manage it; else null. */
 export async function organisationForNudge(db: Db, actor: Actor, organisationId: string): Promise<{ name: string; url: string; lastActive: string } | null> {
   const org = await findOrganisationById(db, organisationId)
-  if (!org || !(await can(db, actor, 'view', 'organisation', org)) || !(await canManageOrganisation(db, actor, org.id))) return null
+  if (!org || org.hidden_at || !(await can(db, actor, 'view', 'organisation', org)) || !(await canManageOrganisation(db, actor, org.id))) return null
   return { name: org.name, url: `/organisations/${org.slug}`, lastActive: organisationFreshness(org, 0).lastActive }
 }
 

@@ -580,7 +580,7 @@ export async function confirmProjectCurrentBy(db: Db, actor: Actor, projectId: s
 /** The project's name, page and phase prompt for a "still active" link, if the person may still edit it; else null. */
 export async function projectForNudge(db: Db, actor: Actor, projectId: string): Promise<{ name: string; url: string; lastActive: string; phasePrompt: PhasePrompt | null } | null> {
   const project = await findProjectById(db, projectId)
-  if (!project || !(await can(db, actor, 'view', 'project', project)) || !(await canEditProject(db, actor, project))) return null
+  if (!project || project.hidden_at || !(await can(db, actor, 'view', 'project', project)) || !(await canEditProject(db, actor, project))) return null
   return { name: project.name, url: `/projects/${project.slug}`, lastActive: projectFreshness(project, 0).lastActive, phasePrompt: phasePrompt(project) }
 }
 

@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { id, params, query, slug, text } from '../../core/http/schemas.ts'
 import { AppError } from '../../core/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
+import { userOf } from '../../core/http/input.ts'
+import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
 import { baseRevisionOf } from '../../core/revisions/revisions.ts'
 import { canManageOrganisation, findVisibleOrganisation, normaliseThemes, writeRevisionFields, type OrganisationRow } from './organisations.ts'
@@ -43,18 +45,22 @@ export const organisationRevisionPages: FastifyPluginAsync = async (plain) => {
     // The author's text is kept; after a conflict the form starts from the organisation's current revision.
     const again = (errors: Record<string, string>, input: Record<string, unknown>) => renderForm(reply, org, { ...input, revision: String(org.revision) }, errors)
     const parsed = parseInput(organisationProposalSchema, request.body)
-    if (!parsed.ok) return again(parsed.errors, parsed.input)
+    if (!parsed.ok) return again(parsed.errors, { ...parsed.input, _submission: submissionTokenIn(request.body) ?? undefined })
     const v = parsed.value
     const code = countryCode(v.country)
     if (!code) return again({ country: 'Choose a country from the list' }, { ...v, themes: v.themes.join(', ') })
     const after: OrganisationFields = { name: v.name, type: v.type, country: countryName(code), region: v.region, website: v.website, identifier: v.identifier.trim().toUpperCase(), description: v.description, themes: normaliseThemes(v.themes) }
     try {
-      await app.db.transaction().execute((trx) => proposeOrganisationEdit(trx, request.actor, org, after, baseRevisionOf(request.body), v.note))
+      // Sent twice (a double click, a retry), the form proposes once: the second gets the first's answer.
+      const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
+        await proposeOrganisationEdit(trx, request.actor, org, after, baseRevisionOf(request.body), v.note)
+        return `/organisations/${org.slug}/history?done=proposed`
+      })
+      return reply.redirect(url, 303)
     } catch (err) {
-      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, { ...v, themes: v.themes.join(', ') })
+      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, { ...v, themes: v.themes.join(', '), _submission: submissionTokenIn(request.body) ?? undefined })
       throw err
     }
-    return reply.redirect(`/organisations/${org.slug}/history?done=proposed`, 303)
   })
 
   app.post('/organisations/:slug/revisions/:id/decide', { config: { signIn: true }, schema: { params: params({ slug, id }) } }, async (request, reply) => {

@@ -92,6 +92,18 @@ for (const dialect of testDialects()) {
       assert.equal(await count('rejected'), 1)
     })
 
+    test('a proposal sent twice at once is recorded once', async () => {
+      const form = (await stranger.get(`${page}/propose`)).body
+      const fields = { ...org, region: 'Twice', revision: /name="revision" value="(\d+)"/.exec(form)![1]!, _submission: /name="_submission" value="([^"]+)"/.exec(form)![1]!, _csrf: csrfTokenIn(form)! }
+      const before = await count('proposed')
+      const both = await Promise.all([stranger.post(`${page}/propose`, fields), stranger.post(`${page}/propose`, fields)])
+      assert.deepEqual(both.map((r) => r.statusCode), [303, 303])
+      assert.equal(await count('proposed'), before + 1)
+      const history = (await admin.get(`${page}/history`)).body
+      const id = /\/revisions\/([^/]+)\/decide/.exec(history)![1]!
+      assert.equal((await admin.submit(`${page}/history`, { decision: 'reject' }, `${page}/revisions/${id}/decide`)).statusCode, 303)
+    })
+
     test('moderators revert to an earlier revision; its admins may not', async () => {
       const history = (await moderator.get(`${page}/history`)).body
       const revision2 = /<h2 class="govuk-heading-m" id="revision-([^"]+)">\s*Revision 2/.exec(history)![1]!

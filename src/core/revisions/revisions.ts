@@ -151,8 +151,12 @@ export async function historyOf(
   })
 }
 
-/** The revision a form was based on (its hidden `revision` field); -1 when missing or malformed, which is always refused as stale. */
-export function baseRevisionOf(body: unknown): number {
+/**
+ * The revision a form was based on (its hidden `revision` field). A client that sends none (the API, a script) edits
+ * the entry as it is now (`current`); a malformed value answers -1, which is always refused as stale.
+ */
+export function baseRevisionOf(body: unknown, current: number): number {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>).revision : undefined
+  if (value === undefined || value === '') return current
   return typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : -1
 }

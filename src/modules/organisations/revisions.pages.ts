@@ -53,7 +53,7 @@ export const organisationRevisionPages: FastifyPluginAsync = async (plain) => {
     try {
       // Sent twice (a double click, a retry), the form proposes once: the second gets the first's answer.
       const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
-        await proposeOrganisationEdit(trx, request.actor, org, after, baseRevisionOf(request.body), v.note)
+        await proposeOrganisationEdit(trx, request.actor, org, after, baseRevisionOf(request.body, org.revision), v.note)
         return `/organisations/${org.slug}/history?done=proposed`
       })
       return reply.redirect(url, 303)

@@ -166,7 +166,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
   app.post('/organisations/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const parsed = parseInput(organisationSchema, request.body)
-    const base = baseRevisionOf(request.body)
+    const base = baseRevisionOf(request.body, org.revision)
     const again = async (errors: Record<string, string>, values: Record<string, unknown>) =>
       reply.code(422).render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, errors, values, current: errors.revision ? await organisationFields(app.db, org) : undefined, ...formContext })
     if (!parsed.ok) return again(parsed.errors, { ...parsed.input, revision: String(base) })

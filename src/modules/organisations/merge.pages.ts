@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { params, slug } from '../../core/http/schemas.ts'
-import { AppError, forbidden } from '../../core/errors.ts'
+import { AppError, forbidden, invalid } from '../../core/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
 import { userOf } from '../../core/http/input.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
@@ -37,18 +37,21 @@ export const organisationMergePages: FastifyPluginAsync = async (plain) => {
     const values = { ...(parsed.ok ? parsed.value : parsed.input), _submission: submissionTokenIn(request.body) ?? undefined }
     if (!parsed.ok) return render(reply, into, values, { ...parsed.errors, ...(parsed.errors.confirm ? { confirm: 'Confirm that it is the same organisation, listed twice' } : {}) })
     // The duplicate is named as a person sees it: an organisation they may not see is "not found", never revealed.
-    const { found, suggestions } = await organisationsByName(app.db, request.actor, [parsed.value.duplicate])
-    const hit = found.get(parsed.value.duplicate)
-    if (!hit) return render(reply, into, values, { duplicate: 'No organisation has that name or address: pick one of those below, or check the spelling' }, suggestions.get(parsed.value.duplicate) ?? [])
+    // Looked up inside the one-time submission: a merge sent twice answers the first's redirect, not "not found".
+    let suggestions: Array<{ slug: string; name: string }> = []
     try {
       const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
+        const named = await organisationsByName(trx, request.actor, [parsed.value.duplicate])
+        suggestions = named.suggestions.get(parsed.value.duplicate) ?? []
+        const hit = named.found.get(parsed.value.duplicate)
+        if (!hit) throw invalid({ duplicate: 'No organisation has that name or address: pick one of those below, or check the spelling' })
         const from = await findVisibleOrganisation(trx, request.actor, hit.slug)
         const merged = await mergeOrganisations(trx, request.actor, from, into, (db) => runMergeHooks(app.modules, db, 'organisation', from.id, into.id))
         return `/organisations/${merged.slug}/history?done=merged`
       })
       return reply.redirect(url, 303)
     } catch (err) {
-      if (err instanceof AppError && (err.status === 422 || err.status === 403)) return render(reply, into, values, err.fields ?? { duplicate: err.message })
+      if (err instanceof AppError && (err.status === 422 || err.status === 403)) return render(reply, into, values, err.fields ?? { duplicate: err.message }, suggestions)
       throw err
     }
   })

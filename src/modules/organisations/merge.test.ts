@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
-import { TestClient } from '../../../test/support/client.ts'
+import { TestClient, csrfTokenIn } from '../../../test/support/client.ts'
 import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
 import { setOrganisationHidden } from './organisations.ts'
 
@@ -97,8 +97,12 @@ for (const dialect of testDialects()) {
     test('merging a project keeps its team, organisations and tags, and redirects', async () => {
       assert.equal((await admin.submit('/projects/new', project('Ferry Times', { themes: 'transport', team: otherUser.handle }))).statusCode, 303)
       assert.equal((await admin.submit('/projects/new', project('Ferry Timetables', { themes: 'islands', problem: 'Nobody knows when ferries leave.', lead_organisation: 'northshire-council' }))).statusCode, 303)
-      const res = await admin.submit('/projects/ferry-times/merge', { duplicate: 'Ferry Timetables', confirm: 'yes' })
-      assert.equal(res.statusCode, 303)
+      // Sent twice at once (a double click), the merge happens once and both answers lead to the merged project.
+      const form = (await admin.get('/projects/ferry-times/merge')).body
+      const fields = { duplicate: 'Ferry Timetables', confirm: 'yes', _csrf: csrfTokenIn(form)!, _submission: /name="_submission" value="([^"]+)"/.exec(form)![1]! }
+      const both = await Promise.all([admin.post('/projects/ferry-times/merge', fields), admin.post('/projects/ferry-times/merge', fields)])
+      assert.deepEqual(both.map((r) => [r.statusCode, r.headers.location]), [[303, '/projects/ferry-times/history?done=merged'], [303, '/projects/ferry-times/history?done=merged']])
+      assert.equal((await t.db.selectFrom('audit_log').select('id').where('action', '=', 'project.merged').execute()).length, 1)
       const gone = await new TestClient(t.app).get('/projects/ferry-timetables')
       assert.equal(gone.statusCode, 301)
       assert.equal(gone.headers.location, '/projects/ferry-times')

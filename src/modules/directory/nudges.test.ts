@@ -43,6 +43,8 @@ for (const dialect of testDialects()) {
       assert.match(orgMail.raw, /List-Unsubscribe:\s+<http:\/\/openly.test\/unsubscribe\//)
       assert.match(orgMail.raw, /List-Unsubscribe-Post: List-Unsubscribe=One-Click/)
       assert.match(projectMail.text, /in its alpha phase since/, 'a project whose phase never moved gets the phase prompt')
+      assert.match((await client.get('/projects/slow-ferry-map')).body, /id="phase-prompt"/, 'and its team sees it on its page')
+      assert.doesNotMatch((await new TestClient(t.app).get('/projects/slow-ferry-map')).body, /phase-prompt/)
       // At most once per period: a second run the same day, or the next, asks nothing.
       assert.equal(await planNudgesAt(t.app, new Date()), 0)
       assert.equal(await planNudgesAt(t.app, new Date(Date.now() + 86_400_000)), 0)

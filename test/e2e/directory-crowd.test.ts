@@ -31,8 +31,9 @@ describe('directory: proposed edits to organisations, merging duplicates, still 
 
   it('proposes and accepts an edit to an organisation, merges a duplicate, and confirms an entry is still active', async () => {
     const small = { viewport: { width: 320, height: 800 } }
-    const adminPage = await (await e2e.newContext(small)).newPage()
-    const visitorPage = await (await e2e.newContext(small)).newPage()
+    // Signed in at a desktop width (the header's "Sign out" collapses into the menu at 320 px), then narrowed.
+    const adminPage = await (await e2e.newContext()).newPage()
+    const visitorPage = await (await e2e.newContext()).newPage()
 
     const addOrganisation = async (name: string, website: string, duplicate: boolean) => {
       await visit(adminPage, '/organisations/new')
@@ -51,14 +52,17 @@ describe('directory: proposed edits to organisations, merging duplicates, still 
 
     await step('the admin adds an organisation, and later the same one again under another name', async () => {
       await signInThroughForm(adminPage, admin.email, admin.password)
-      await addOrganisation('Câmara de Vila Azul', '', false)
-      await addOrganisation('Vila Azul Câmara Municipal', 'https://vila-azul.example.pt', true)
+      await adminPage.setViewportSize(small.viewport)
+      await addOrganisation('Câmara de Vila Azul', 'https://vila-azul.example.pt', false)
+      // The same website's domain: flagged as likely the same organisation, added anyway by mistake.
+      await addOrganisation('Vila Azul Câmara Municipal', 'https://www.vila-azul.example.pt/camara', true)
       await checkPage(adminPage)
       await fitsWidth(adminPage, 320)
     })
 
     await step('someone else proposes an edit to the organisation', async () => {
       await signInThroughForm(visitorPage, visitor.email, visitor.password)
+      await visitorPage.setViewportSize(small.viewport)
       await visit(visitorPage, '/organisations/camara-de-vila-azul')
       await Promise.all([visitorPage.waitForEvent('load'), visitorPage.getByRole('link', { name: /Propose an edit/ }).click()])
       await checkPage(visitorPage)

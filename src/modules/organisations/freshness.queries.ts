@@ -10,10 +10,17 @@ const lastActive = sql<string>`coalesce(case when organisations.confirmed_at > o
  * claim an entry in one period.
  */
 export async function claimStaleOrganisationRows(db: OrganisationsDb, staleBefore: string, at: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; lastActive: string }>> {
-  const due = (q: any) => q.where('hidden_at', 'is', null).where(lastActive, '<', staleBefore).where((eb: any) => eb.or([eb('nudged_at', 'is', null), eb('nudged_at', '<', staleBefore)]))
-  const rows: Array<{ id: string; slug: string; name: string; lastActive: string }> = await due(db.selectFrom('organisations').select(['id', 'slug', 'name', lastActive.as('lastActive')])).orderBy('id').limit(limit).execute()
+  const rows: Array<{ id: string; slug: string; name: string; lastActive: string }> = await db
+    .selectFrom('organisations')
+    .select(['id', 'slug', 'name', lastActive.as('lastActive')])
+    .where('hidden_at', 'is', null)
+    .where(lastActive, '<', staleBefore)
+    .where((eb) => eb.or([eb('nudged_at', 'is', null), eb('nudged_at', '<', staleBefore)]))
+    .orderBy('id')
+    .limit(limit)
+    .execute()
   if (rows.length === 0) return []
-  await due(db.updateTable('organisations').set({ nudged_at: at }).where('id', 'in', rows.map((r) => r.id))).execute()
+  await db.updateTable('organisations').set({ nudged_at: at }).where('id', 'in', rows.map((r) => r.id)).where((eb) => eb.or([eb('nudged_at', 'is', null), eb('nudged_at', '<', staleBefore)])).execute()
   // What this run claimed: a run at the same moment elsewhere claimed the rest (its update found them taken).
   const mine = new Set((await db.selectFrom('organisations').select('id').where('id', 'in', rows.map((r) => r.id)).where('nudged_at', '=', at).execute()).map((r) => r.id))
   return rows.filter((r) => mine.has(r.id))

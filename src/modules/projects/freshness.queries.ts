@@ -20,10 +20,17 @@ const lastActive = sql<string>`coalesce(case when projects.confirmed_at > projec
  * claim an entry in one period.
  */
 export async function claimStaleProjectRows(db: ProjectsDb, staleBefore: string, at: string, limit: number): Promise<StaleProjectRow[]> {
-  const due = (q: any) => q.where('hidden_at', 'is', null).where(lastActive, '<', staleBefore).where((eb: any) => eb.or([eb('nudged_at', 'is', null), eb('nudged_at', '<', staleBefore)]))
-  const rows: StaleProjectRow[] = await due(db.selectFrom('projects').select(['id', 'slug', 'name', 'phase', 'phase_changed_at', 'created_at', lastActive.as('lastActive')])).orderBy('id').limit(limit).execute()
+  const rows: StaleProjectRow[] = await db
+    .selectFrom('projects')
+    .select(['id', 'slug', 'name', 'phase', 'phase_changed_at', 'created_at', lastActive.as('lastActive')])
+    .where('hidden_at', 'is', null)
+    .where(lastActive, '<', staleBefore)
+    .where((eb) => eb.or([eb('nudged_at', 'is', null), eb('nudged_at', '<', staleBefore)]))
+    .orderBy('id')
+    .limit(limit)
+    .execute()
   if (rows.length === 0) return []
-  await due(db.updateTable('projects').set({ nudged_at: at }).where('id', 'in', rows.map((r) => r.id))).execute()
+  await db.updateTable('projects').set({ nudged_at: at }).where('id', 'in', rows.map((r) => r.id)).where((eb) => eb.or([eb('nudged_at', 'is', null), eb('nudged_at', '<', staleBefore)])).execute()
   // What this run claimed: a run at the same moment elsewhere claimed the rest (its update found them taken).
   const mine = new Set((await db.selectFrom('projects').select('id').where('id', 'in', rows.map((r) => r.id)).where('nudged_at', '=', at).execute()).map((r) => r.id))
   return rows.filter((r) => mine.has(r.id))

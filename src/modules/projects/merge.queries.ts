@@ -6,9 +6,8 @@ import type { ProjectsDb } from './projects.tables.ts'
  * the survivor instead (core/merge.ts: the organisations module's merge calls this through the manifest).
  */
 export async function moveOrganisationLinks(db: ProjectsDb, fromId: string, toId: string): Promise<void> {
-  const dup = (eb: any, extra: (q: any) => any) => extra(eb.selectFrom('project_organisations as dup').select('dup.project_id').where('dup.organisation_id', '=', fromId))
-  await db.updateTable('project_organisations').set({ role: 'lead' }).where('organisation_id', '=', toId).where('project_id', 'in', (eb) => dup(eb, (q) => q.where('dup.role', '=', 'lead'))).execute()
-  await db.updateTable('project_organisations').set({ status: 'confirmed' }).where('organisation_id', '=', toId).where('project_id', 'in', (eb) => dup(eb, (q) => q.where('dup.status', '=', 'confirmed'))).execute()
+  await db.updateTable('project_organisations').set({ role: 'lead' }).where('organisation_id', '=', toId).where('project_id', 'in', (eb) => eb.selectFrom('project_organisations as dup').select('dup.project_id').where('dup.organisation_id', '=', fromId).where('dup.role', '=', 'lead')).execute()
+  await db.updateTable('project_organisations').set({ status: 'confirmed' }).where('organisation_id', '=', toId).where('project_id', 'in', (eb) => eb.selectFrom('project_organisations as dup').select('dup.project_id').where('dup.organisation_id', '=', fromId).where('dup.status', '=', 'confirmed')).execute()
   await db
     .updateTable('project_organisations')
     .set({ organisation_id: toId })
@@ -34,9 +33,8 @@ export async function moveProjectRows(db: ProjectsDb, fromId: string, fromSlug: 
   // Rare (someone on both teams, with a role only on the duplicate): one update each.
   for (const m of bothRoles) await db.updateTable('project_members').set({ role: m.role }).where('project_id', '=', toId).where('user_id', '=', m.user_id).execute()
 
-  const linkedDup = (eb: any, extra: (q: any) => any) => extra(eb.selectFrom('project_organisations as dup').select('dup.organisation_id').where('dup.project_id', '=', fromId))
-  await db.updateTable('project_organisations').set({ role: 'lead' }).where('project_id', '=', toId).where('organisation_id', 'in', (eb) => linkedDup(eb, (q) => q.where('dup.role', '=', 'lead'))).execute()
-  await db.updateTable('project_organisations').set({ status: 'confirmed' }).where('project_id', '=', toId).where('organisation_id', 'in', (eb) => linkedDup(eb, (q) => q.where('dup.status', '=', 'confirmed'))).execute()
+  await db.updateTable('project_organisations').set({ role: 'lead' }).where('project_id', '=', toId).where('organisation_id', 'in', (eb) => eb.selectFrom('project_organisations as dup').select('dup.organisation_id').where('dup.project_id', '=', fromId).where('dup.role', '=', 'lead')).execute()
+  await db.updateTable('project_organisations').set({ status: 'confirmed' }).where('project_id', '=', toId).where('organisation_id', 'in', (eb) => eb.selectFrom('project_organisations as dup').select('dup.organisation_id').where('dup.project_id', '=', fromId).where('dup.status', '=', 'confirmed')).execute()
   await db
     .updateTable('project_organisations')
     .set({ project_id: toId })

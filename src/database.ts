@@ -17,13 +17,14 @@ import type { EventsTables } from './modules/events/events.tables.ts'
 import type { FollowsTables } from './modules/follows/follows.tables.ts'
 import type { BarriersTables } from './modules/barriers/barriers.tables.ts'
 import type { ChallengesTables } from './modules/challenges/challenges.tables.ts'
+import type { DirectoryNudgesTables } from './modules/directory/nudges.tables.ts'
 
 /**
  * Every table Openly has, composed here at the composition root (beside modules.ts): the core's,
  * then each module's own. Nothing in core/ or modules/ sees this type; each works through an
  * executor narrowed to its own tables.
  */
-export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, EventsTables, FollowsTables, ActionsTables, ReadingTables, SyndicationTables, DigestsTables, BarriersTables, ChallengesTables, ModerationTables {}
+export interface Database extends CoreTables, AccountsTables, OrganisationsTables, ProjectsTables, PostsTables, NotificationsTables, CommunitiesTables, ChartersTables, EventsTables, FollowsTables, ActionsTables, ReadingTables, SyndicationTables, DigestsTables, BarriersTables, ChallengesTables, DirectoryNudgesTables, ModerationTables {}
 
 /** The whole database, typed: for tests, benchmarks and tools that look across modules. */
 export function wholeDatabase(handle: DatabaseHandle): Kysely<Database> {

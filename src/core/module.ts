@@ -7,6 +7,7 @@ import type { SitemapSource } from './sitemap/sitemap.ts'
 import type { JobDefinition, Jobs } from './jobs/jobs.ts'
 import type { MailList } from './mail/unsubscribe.ts'
 import type { ActivitySource, Followable } from './activity.ts'
+import type { MergeHook, MergeKind } from './merge.ts'
 
 export interface NavItem {
   href: string
@@ -75,6 +76,11 @@ export interface AppModule {
   followables?: Record<string, Followable>
   /** Kinds of activity this module's content makes (new posts, threads, events), by type, for timelines and digests. */
   activitySources?: Record<string, ActivitySource>
+  /**
+   * When a duplicate organisation or project is merged into another (core/merge.ts): moves this module's rows that
+   * name the duplicate onto the survivor. Declare it wherever the module keeps an organisation's or project's id.
+   */
+  onMerge?: Partial<Record<MergeKind, MergeHook>>
 }
 
 /** Renders one module's section on another module's page. */

@@ -21,6 +21,7 @@ import { buildUnsubscribeLinks } from './mail.fixtures.ts'
 import { buildFollows } from './follows.fixtures.ts'
 import { buildBarriers } from './barriers.fixtures.ts'
 import { buildChallenges } from './challenges.fixtures.ts'
+import { buildDirectoryCrowd } from './directory.fixtures.ts'
 
 export interface World {
   fixtures: Fixture[]
@@ -361,6 +362,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   await buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId: ph.id, fixtures, membersSpaceId: community.members.spaceId })
   // ---------------------------------------------------------------- unsubscribe links (test/access/mail.fixtures.ts)
   buildUnsubscribeLinks({ t, add, userId: userIds.member! })
+  // ---------------------------------------------------------------- proposed edits and still-active links (test/access/directory.fixtures.ts)
+  const crowd = await buildDirectoryCrowd({ t, c, add, redirected, organisation: { fixture: orgPublic, ...op }, hiddenOrganisation: { fixture: orgHidden, ...oh }, project: { fixture: projectPublic, ...pp }, orgAdminId: userIds.orgadmin! })
   // ---------------------------------------------------------------- challenges (test/access/challenges.fixtures.ts)
   await buildChallenges({ t, c, add, community, organisationId: op.id, redirected, hideByReport })
 
@@ -416,6 +419,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
       mayShow: ['unlistedself', 'orgadmin', 'admin'],
       shownTo: { url: `/people/${people.unlisted.marker}`, actors: [] },
     },
+    ...crowd,
   ]
   const ids: Partial<Record<ActorName, string>> = { ...userIds, unlistedself: userIds.unlisted, hiddenself: userIds.hidden, suspendedself: userIds.suspended }
   return { fixtures, relations, clients, emails, userIds: ids }

@@ -98,6 +98,7 @@ for (const dialect of testDialects()) {
         ...['organisation challenge', 'idea in the organisation challenge', 'review note in the organisation challenge', 'comment on an idea', 'hidden comment on an idea', 'hidden idea', 'hidden challenge', 'idea in the hidden challenge'],
         ...['public event', 'hidden event', 'hidden session in the public community', 'who replied to the hidden event'],
         ...['barrier', 'hidden barrier', 'solution', 'hidden solution'],
+        ...['still-active link of an organisation', 'still-active link of a project', 'still-active link of the hidden organisation', 'forged still-active link'],
       ]
       assert.deepEqual(expected.filter((l) => !labels.has(l)), [], 'missing fixtures')
       const words = world.fixtures.flatMap((f) => f.words)
@@ -106,7 +107,7 @@ for (const dialect of testDialects()) {
 
     test('every GET route is classified, every kind it shows has fixtures, and every pattern is filled', () => {
       assert.deepEqual(problems, [])
-      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'image', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees', 'barrier', 'solution', 'challenge', 'challenge_idea']) {
+      for (const kind of ['community', 'thread', 'reply', 'document', 'post', 'image', 'person', 'organisation', 'project', 'tag', 'report', 'charter', 'amendment', 'signature', 'badge', 'pilot', 'event', 'event_session', 'event_attendees', 'barrier', 'solution', 'challenge', 'challenge_idea', 'still_active']) {
         assert.ok(entries.some((e) => e.fixture?.kind === kind && e.via === 'path'), `the matrix requests pages of every ${kind}`)
       }
     })

@@ -38,7 +38,7 @@ export type ActorName = (typeof ACTORS)[number]
 export type Vis = 'public' | 'signed_in' | 'members'
 export const VISIBILITIES: Vis[] = ['public', 'signed_in', 'members']
 
-export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed' | 'digest' | 'unsubscribe' | 'barrier' | 'solution' | 'challenge' | 'challenge_idea' | 'challenge_comment' | 'challenge_review'
+export type Kind = 'community' | 'thread' | 'reply' | 'document' | 'post' | 'comment' | 'image' | 'person' | 'organisation' | 'project' | 'tag' | 'report' | 'charter' | 'amendment' | 'amendmentComment' | 'signature' | 'badge' | 'pilot' | 'event' | 'event_session' | 'session_notes' | 'event_attendees' | 'practical_action' | 'reading_item' | 'syndicated_feed' | 'digest' | 'unsubscribe' | 'still_active' | 'barrier' | 'solution' | 'challenge' | 'challenge_idea' | 'challenge_comment' | 'challenge_review'
 
 /** What the policy needs to know about a fixture. */
 export interface Facts {
@@ -166,6 +166,9 @@ export function mayView(a: ActorName, f: Fixture): boolean {
     case 'unsubscribe':
       // The signed link is the credential: whoever holds a real one may open it, signed in or not.
       return !x.forged
+    case 'still_active':
+      // Likewise a nudge's "still active" link, while its entry is not hidden by a moderator (then it leads nowhere).
+      return !x.forged && (x.within ?? []).every((w) => !w.facts.hidden)
     case 'challenge_review':
     case 'event_attendees':
       // Who replied to an event, and the review notes on a challenge's ideas: its organisers alone. A community's event is organised by those who moderate

@@ -6,7 +6,7 @@ import { newId, now } from '../../core/db/ids.ts'
 import { invalid, notFound } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
-import { projectsByIds, projectsOfPerson, visibleProjectById } from '../projects/projects.ts'
+import { noteProjectActivity, projectsByIds, projectsOfPerson, visibleProjectById } from '../projects/projects.ts'
 import { actionFacts } from './actions.policy.ts'
 import { countActionsSince, deleteActionRow, findActionById, insertAction, listActionRows, setActionHiddenAt, type ActionFilter, type ActionRow } from './actions.queries.ts'
 import type { actionSchema } from './actions.schemas.ts'
@@ -42,6 +42,8 @@ export async function logAction(db: Db, actor: Actor & { userId: string }, input
   const hiddenAt = await holdForApproval(db, actor, { type: 'practical_action', id, spaceId, title: input.text, url: '/actions', text: `${input.text} ${input.url}` })
   const row: ActionRow = { id, author_id: actor.userId, text: input.text, url: input.url, project_id: projectId, space_id: spaceId, hidden_at: hiddenAt, created_at: now() }
   await insertAction(db, row)
+  // A practical action on a project is a sign of life for the directory ("is this still live?").
+  if (projectId && !hiddenAt) await noteProjectActivity(db, projectId, row.created_at)
   return row
 }
 

@@ -8,10 +8,13 @@ import { actionModeration } from './actions.moderation.ts'
 import { homePanel, personPanel, projectPanel } from './actions.panels.ts'
 import { seedActions } from './actions.seed.ts'
 import { actionActivity } from './actions.follows.ts'
+import { moveProjectActions } from './merge.queries.ts'
 
 /** Practical actions: "what I did today" in one line, on profiles, projects, the front page and /actions. */
 export const actionsModule: AppModule = {
   id: 'actions',
+  // Rows naming a merged duplicate organisation or project move to the entry that stays (core/merge.ts).
+  onMerge: { project: moveProjectActions },
   dependsOn: ['accounts', 'projects'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T230000_actions_create': create },

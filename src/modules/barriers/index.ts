@@ -8,10 +8,13 @@ import { publicEntryPaths } from './entries.queries.ts'
 import { seedBarriers } from './barriers.seed.ts'
 import { barriersApi } from './routes.api.ts'
 import { barriersPages } from './routes.pages.ts'
+import { moveOrganisationEndorsements, moveProjectLinks } from './merge.queries.ts'
 
 /** The barriers and solutions wiki: pages with revisions, diffs and reverts, themes, endorsements, and links to each other, charter sections and projects. */
 export const barriersModule: AppModule = {
   id: 'barriers',
+  // Rows naming a merged duplicate organisation or project move to the entry that stays (core/merge.ts).
+  onMerge: { organisation: moveOrganisationEndorsements, project: moveProjectLinks },
   dependsOn: ['accounts', 'organisations', 'projects', 'charters'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T180000_barriers_create': create },

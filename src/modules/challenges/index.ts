@@ -9,10 +9,13 @@ import { communityPanel, homePanel, organisationPanel, projectPanel } from './ch
 import { publicChallengePaths } from './challenges.queries.ts'
 import { publicIdeaPaths } from './ideas.queries.ts'
 import { seedChallenges } from './challenges.seed.ts'
+import { moveIdeaProjects } from './merge.queries.ts'
 
 /** Challenges: a problem put to everyone, ideas gathered, voted and reviewed, winners announced, a winner made a project. */
 export const challengesModule: AppModule = {
   id: 'challenges',
+  // Rows naming a merged duplicate organisation or project move to the entry that stays (core/merge.ts).
+  onMerge: { project: moveIdeaProjects },
   dependsOn: ['accounts', 'notifications', 'organisations', 'projects', 'communities'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T190100_challenges_create': create },

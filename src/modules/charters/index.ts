@@ -14,6 +14,7 @@ import { chartersApi } from './routes.api.ts'
 import { chartersPages } from './routes.pages.ts'
 import { STATUS_CLASSES } from './routes/charters.pages.ts'
 import type { SignatureRow } from './signatures.queries.ts'
+import { moveOrganisationCharters } from './merge.queries.ts'
 
 /** Signatures on another module's page (an organisation's, a person's), with their charters, newest first. */
 async function signaturePanel(request: FastifyRequest, signatures: SignatureRow[], extra: Record<string, unknown>): Promise<string> {
@@ -30,6 +31,8 @@ async function signaturePanel(request: FastifyRequest, signatures: SignatureRow[
 /** Charters: drafted in the open with amendments and votes, versioned and compared, signed, with a register, badges and pilots. */
 export const chartersModule: AppModule = {
   id: 'charters',
+  // Rows naming a merged duplicate organisation or project move to the entry that stays (core/merge.ts).
+  onMerge: { organisation: moveOrganisationCharters },
   dependsOn: ['accounts', 'notifications', 'organisations', 'posts'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T150000_charters_create': create },

@@ -8,6 +8,7 @@ import { digestList, immediateList, planDigests, sendDigests } from './follows.m
 import { fanOut, tellFollowers } from './follows.fanout.ts'
 import { migration as notices } from './migrations/20261130T280200_follows_create_notices.ts'
 import { seedFollows } from './follows.seed.ts'
+import { moveFollows } from './merge.queries.ts'
 
 /**
  * Follow and notify: follow people, projects, organisations, communities, tags and events (every kind a module
@@ -18,6 +19,8 @@ import { seedFollows } from './follows.seed.ts'
  */
 export const followsModule: AppModule = {
   id: 'follows',
+  // Rows naming a merged duplicate organisation or project move to the entry that stays (core/merge.ts).
+  onMerge: { organisation: (db, from, to) => moveFollows(db, 'organisation', from, to), project: (db, from, to) => moveFollows(db, 'project', from, to) },
   dependsOn: ['accounts', 'notifications', 'posts'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T200200_follows_create': create, '20261130T280200_follows_create_notices': notices },

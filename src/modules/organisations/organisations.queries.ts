@@ -1,10 +1,10 @@
-import { sql } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { OrganisationRole, OrganisationsDb, OrganisationsTable, OrganisationType } from './organisations.tables.ts'
 
 /** One organisation row as stored. */
-export type OrganisationRow = OrganisationsTable
+export type OrganisationRow = Selectable<OrganisationsTable>
 
 /** What other modules need to label and link an organisation. */
 export interface OrganisationSummary {

@@ -50,3 +50,9 @@ export const changeRoleSchema = {
 export const memberRequestSchema = {
   message: { type: 'text', label: 'Message to the admins', max: 500 },
 } as const satisfies Record<string, FieldSpec>
+
+/** A proposed edit: the organisation's fields and why. */
+export const organisationProposalSchema = {
+  ...organisationSchema,
+  note: { type: 'text', label: 'Why this change', max: 500 },
+} as const satisfies Record<string, FieldSpec>

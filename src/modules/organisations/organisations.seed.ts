@@ -1,7 +1,10 @@
 import type { SeedContext } from '../../core/module.ts'
 import { newId } from '../../core/db/ids.ts'
 import { findOrganisationBySlug, insertOrganisation, replaceThemes, upsertMember, type OrganisationRow } from './organisations.queries.ts'
-import { indexOrganisation, requestMembership, websiteDomain } from './organisations.ts'
+import { createOrganisation, indexOrganisation, requestMembership, websiteDomain } from './organisations.ts'
+import { runMergeHooks } from '../../core/merge.ts'
+import { mergeOrganisations } from './merge.ts'
+import { proposeOrganisationEdit, organisationFields } from './revisions.ts'
 import { countryCode, countryName } from './countries.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import type { OrganisationRole, OrganisationType } from './organisations.tables.ts'
@@ -119,13 +122,14 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 ]
 
 /** Seeds the demo organisations and their members (demo people come from the accounts seed). */
-export async function seedOrganisations({ db }: SeedContext): Promise<void> {
+export async function seedOrganisations({ db, modules }: SeedContext): Promise<void> {
   const handles = [...new Set(DEMO_ORGANISATIONS.flatMap((o) => o.members.map(([h]) => h)))]
   const people = await peopleByHandles(db, handles)
   const idOf = new Map([...people.values()].map((p) => [p.handle, p.id]))
   const base = Date.parse('2026-01-12T09:00:00.000Z')
   for (const [i, o] of DEMO_ORGANISATIONS.entries()) {
-    const t = new Date(base + i * 86_400_000 * 3).toISOString()
+    // Two entries nobody has touched for well over a year: "may be out of date", and their admins are nudged.
+    const t = STALE.has(o.slug) ? new Date(Date.parse('2024-09-02T09:00:00.000Z') + i * 86_400_000).toISOString() : new Date(base + i * 86_400_000 * 3).toISOString()
     const firstAdmin = o.members.find(([, r]) => r === 'admin')?.[0]
     const row: OrganisationRow = {
       id: newId(),
@@ -141,6 +145,8 @@ export async function seedOrganisations({ db }: SeedContext): Promise<void> {
       website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '',
       description: o.description,
       confirmed_at: null,
+      revision: 0,
+      nudged_at: null,
       space_id: null,
       hidden_at: null,
       created_by: (firstAdmin && idOf.get(firstAdmin)) ?? null,
@@ -159,4 +165,25 @@ export async function seedOrganisations({ db }: SeedContext): Promise<void> {
   const asker = idOf.get('hannah-price')
   const lab = await findOrganisationBySlug(db, 'civic-data-lab')
   if (asker && lab) await requestMembership(db, { userId: asker, isAdmin: false }, lab, 'I work with the lab on the digital inclusion map.')
+
+  // A proposed edit waiting for the health board's admin (Hannah Price), from someone who does not manage it.
+  const proposer = idOf.get('sam-admin')
+  const board = await findOrganisationBySlug(db, 'riverside-health-board')
+  if (proposer && board) {
+    const fields = await organisationFields(db, board)
+    await proposeOrganisationEdit(db, { userId: proposer, isAdmin: false }, board, { ...fields, website: 'https://riverside-health.example.org', description: `${fields.description}
+
+The board now publishes its waiting times every week.` }, board.revision, 'Their new website, and the weekly waiting times')
+  }
+
+  // The same council added twice, then merged by its admin: /organisations/northshire-council leads to the one entry.
+  const priya = idOf.get('priya-natarajan')
+  const council = await findOrganisationBySlug(db, 'northshire-county-council')
+  if (priya && council) {
+    const actor = { userId: priya, isAdmin: false }
+    const duplicate = await createOrganisation(db, actor, { name: 'Northshire Council', type: 'local government', country: 'GB', region: 'England', website: '', identifier: 'GB-LAE-NSH', description: '', themes: ['housing'] })
+    await mergeOrganisations(db, actor, duplicate, council, (trx) => runMergeHooks(modules, trx, 'organisation', duplicate.id, council.id))
+  }
 }
+
+const STALE = new Set(['region-vasterholm', 'stadt-altenbrueck'])

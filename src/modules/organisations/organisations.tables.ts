@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely'
 import type { Executor } from '../../core/db/database.ts'
 
 /** Organisation types offered in forms and accepted by filters. */
@@ -34,6 +35,10 @@ export interface OrganisationsTable {
   description: string
   /** When a manager last said the entry is still current (null: never). */
   confirmed_at: string | null
+  /** The number of its latest applied revision (0 before the first; 0 when an insert leaves it out). */
+  revision: ColumnType<number, number | undefined, number>
+  /** When its admins were last asked by e-mail whether it is still current (null: never). */
+  nudged_at: string | null
   /** When the website is next due a link check (null: as soon as possible). */
   website_check_due: string | null
   website_checked_at: string | null
@@ -80,6 +85,24 @@ export interface OrganisationSlugRedirectsTable {
   created_at: string
 }
 
+/** A change to an organisation's directory fields: applied, or proposed by someone who does not manage it (core/revisions). */
+export interface OrganisationRevisionsTable {
+  id: string
+  organisation_id: string
+  /** Its number once applied (null while proposed or rejected). */
+  number: number | null
+  /** The revision number its author started from. */
+  base: number
+  status: 'applied' | 'proposed' | 'rejected'
+  /** JSON `{ before, after }` of the directory fields. */
+  fields: string
+  note: string
+  author_id: string | null
+  decided_by: string | null
+  created_at: string
+  decided_at: string | null
+}
+
 /** Tables owned by the organisations module. */
 export interface OrganisationsTables {
   organisations: OrganisationsTable
@@ -87,6 +110,7 @@ export interface OrganisationsTables {
   organisation_members: OrganisationMembersTable
   organisation_member_requests: OrganisationMemberRequestsTable
   organisation_slug_redirects: OrganisationSlugRedirectsTable
+  organisation_revisions: OrganisationRevisionsTable
 }
 
 /** The executor the organisations module works through: its own tables only. */

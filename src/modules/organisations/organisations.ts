@@ -48,6 +48,8 @@ import {
   type OrganisationSummary,
 } from './organisations.queries.ts'
 import type { organisationSchema } from './organisations.schemas.ts'
+import { organisationFields, recordOrganisationRevision, type OrganisationFields, type WriteFields } from './revisions.ts'
+import { claimStaleOrganisationRows, markOrganisationActive } from './freshness.queries.ts'
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
@@ -125,6 +127,8 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     website: input.website,
     description: input.description,
     confirmed_at: null,
+    revision: 0,
+    nudged_at: null,
     website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '',
     space_id: null,
     hidden_at: null,
@@ -137,12 +141,34 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
   await replaceThemes(db, row.id, themes)
   await upsertMember(db, row.id, actor.userId, 'admin', t)
   await indexOrganisation(db, row, themes)
+  // Its first revision: everything it says, by whoever added it.
+  const empty: OrganisationFields = { name: '', type: '', country: '', region: '', website: '', identifier: '', description: '', themes: [] }
+  row.revision = await recordOrganisationRevision(db, row.id, 0, empty, fieldsOf(row, themes), actor.userId)
   return row
 }
 
-/** Edits an organisation. A new name gets a new slug; the old one keeps answering with a redirect. */
-export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
+/** The directory fields of a row and its themes, as a revision records them. */
+const fieldsOf = (org: OrganisationRow, themes: string[]): OrganisationFields => ({ name: org.name, type: org.type, country: org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes })
+
+/** A revision's fields as the form's input (the country named, as the form may name it too). */
+const inputOf = (f: OrganisationFields): OrganisationInput => ({ name: f.name, type: f.type as OrganisationInput['type'], country: f.country, region: f.region, website: f.website, identifier: f.identifier, description: f.description, themes: f.themes })
+
+/**
+ * Edits an organisation, as a new revision from `base` (refused, with a message on `revision`, when someone changed
+ * it since). A new name gets a new slug; the old one keeps answering with a redirect.
+ */
+export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput, base = org.revision): Promise<OrganisationRow> {
   if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can change it')
+  placeAndIds(input)
+  const revision = await recordOrganisationRevision(db, org.id, base, await organisationFields(db, org), { ...fieldsOf({ ...org, ...input, type: input.type as OrganisationRow['type'], country: countryName(countryCode(input.country)!) }, normaliseThemes(input.themes)) }, actor.userId)
+  return writeOrganisationFields(db, { ...org, revision }, input)
+}
+
+/** Writes the fields of a revision onto the organisation (accepting a proposal, a revert). */
+export const writeRevisionFields: WriteFields = (db, org, fields) => writeOrganisationFields(db, org, inputOf(fields))
+
+/** Writes an organisation's fields, its slug, themes and search document; returns it as it is now. */
+async function writeOrganisationFields(db: Db, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
   const place = placeAndIds(input)
   const t = now()
   let slug = org.slug
@@ -447,4 +473,39 @@ export async function confirmOrganisationCurrent(db: Db, actor: Actor, org: Orga
 export function organisationFreshness(org: OrganisationRow, staleDays: number, at = Date.now()): { lastActive: string; stale: boolean } {
   const lastActive = org.confirmed_at && org.confirmed_at > org.updated_at ? org.confirmed_at : org.updated_at
   return { lastActive, stale: Date.parse(lastActive) < at - staleDays * 86_400_000 }
+}
+
+// ---------------------------------------------------------------- is this still live? (nudges, decision 0024)
+
+/**
+ * Claims up to `limit` organisations with no sign of life since `staleBefore` whose admins were not asked since:
+ * each with its admins, to be asked once this period whether the entry is still current.
+ */
+export async function claimStaleOrganisations(db: Db, staleBefore: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; lastActive: string; managerIds: string[] }>> {
+  const rows = await claimStaleOrganisationRows(db, staleBefore, now(), limit)
+  const admins = await adminIdsOfMany(db, rows.map((r) => r.id))
+  return rows.map((r) => ({ ...r, managerIds: admins.get(r.id) ?? [] }))
+}
+
+/**
+ * Someone named in a signed "still active" link confirms the organisation as current. They must still be able to
+ * manage it (an admin who left it since the e-mail cannot); answers what was confirmed.
+ */
+export async function confirmOrganisationCurrentBy(db: Db, actor: Actor, organisationId: string): Promise<{ name: string; url: string }> {
+  const org = await findOrganisationById(db, organisationId)
+  if (!org || !(await can(db, actor, 'view', 'organisation', org))) throw notFound('Organisation')
+  await confirmOrganisationCurrent(db, actor, org)
+  return { name: org.name, url: `/organisations/${org.slug}` }
+}
+
+/** The organisation's name and page for a "still active" link, if the person may still manage it; else null. */
+export async function organisationForNudge(db: Db, actor: Actor, organisationId: string): Promise<{ name: string; url: string; lastActive: string } | null> {
+  const org = await findOrganisationById(db, organisationId)
+  if (!org || org.hidden_at || !(await can(db, actor, 'view', 'organisation', org)) || !(await canManageOrganisation(db, actor, org.id))) return null
+  return { name: org.name, url: `/organisations/${org.slug}`, lastActive: organisationFreshness(org, 0).lastActive }
+}
+
+/** A post or practical action about the organisation is a sign of life: it counts as confirming the entry current. */
+export async function noteOrganisationActivity(db: Db, organisationId: string, at = now()): Promise<void> {
+  await markOrganisationActive(db, organisationId, at)
 }

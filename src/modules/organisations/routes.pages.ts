@@ -21,6 +21,10 @@ import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFil
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
 import { COUNTRY_OPTIONS } from './countries.ts'
 import { BROKEN_AFTER } from './website-checks.ts'
+import { baseRevisionOf } from '../../core/revisions/revisions.ts'
+import { organisationFields } from './revisions.ts'
+import { organisationRevisionPages } from './revisions.pages.ts'
+import { organisationMergePages } from './merge.pages.ts'
 
 /** Thrown inside a submission to roll it back (its token stays free) when likely duplicates need a look first. */
 class DuplicatesFound extends Error {}
@@ -50,6 +54,8 @@ function queryString(params: Record<string, string | undefined>): string {
 /** HTML routes of the organisations directory. */
 export const organisationPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await app.register(organisationRevisionPages)
+  await app.register(organisationMergePages)
   app.get('/organisations', { config: { serves: 'page', cache: true }, schema: { querystring: filterQuery(organisationFilterSchema, { cursor }) } }, async (request, reply) => {
     const query = request.query
     const countries = await countriesInDirectory(app.db, request.actor)
@@ -147,7 +153,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
   app.get('/organisations/:slug/edit', { config: { serves: 'form', shows: 'organisation', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
-    const values = { name: org.name, type: org.type, country: org.country_code || org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes: themes.join(', ') }
+    const values = { name: org.name, type: org.type, country: org.country_code || org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes: themes.join(', '), revision: String(org.revision) }
     return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext })
   })
 
@@ -160,11 +166,18 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
   app.post('/organisations/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const parsed = parseInput(organisationSchema, request.body)
-    if (!parsed.ok) {
-      return reply.code(422).render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, errors: parsed.errors, values: parsed.input, ...formContext })
+    const base = baseRevisionOf(request.body, org.revision)
+    const again = async (errors: Record<string, string>, values: Record<string, unknown>) =>
+      reply.code(422).render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, errors, values, current: errors.revision ? await organisationFields(app.db, org) : undefined, ...formContext })
+    if (!parsed.ok) return again(parsed.errors, { ...parsed.input, revision: String(base) })
+    try {
+      const updated = await app.db.transaction().execute((trx) => updateOrganisation(trx, request.actor, org, parsed.value, base))
+      return reply.redirect(`/organisations/${updated.slug}`, 303)
+    } catch (err) {
+      // The person's text is kept; after a conflict the form starts from the organisation's current revision.
+      if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields, { ...parsed.value, themes: parsed.value.themes.join(', '), revision: String(err.fields.revision ? org.revision : base) })
+      throw err
     }
-    const updated = await app.db.transaction().execute((trx) => updateOrganisation(trx, request.actor, org, parsed.value))
-    return reply.redirect(`/organisations/${updated.slug}`, 303)
   })
 
   async function renderMembers(request: FastifyRequest, reply: FastifyReply, org: OrganisationRow, extra: Record<string, unknown> = {}, status = 200) {

@@ -13,6 +13,7 @@ import { commentModeration, postModeration } from './posts.moderation.ts'
 import { commentPolicy, postPolicy } from './posts.policy.ts'
 import { seedPosts } from './posts.seed.ts'
 import { postActivity, tagFollowable } from './posts.follows.ts'
+import { moveOrganisationPosts, moveProjectPosts } from './merge.queries.ts'
 
 /** A timeline of the latest 10 posts the reader may see, for another module's page. */
 function timeline(filter: (id: string) => ListOptions, heading: string, links: (slug: string) => { moreHref: string | null; moreContext?: string; feedHref: string }) {
@@ -24,6 +25,8 @@ function timeline(filter: (id: string) => ListOptions, heading: string, links: (
 
 export const postsModule: AppModule = {
   id: 'posts',
+  // Rows naming a merged duplicate organisation or project move to the entry that stays (core/merge.ts).
+  onMerge: { organisation: moveOrganisationPosts, project: moveProjectPosts },
   dependsOn: ['accounts', 'organisations', 'projects', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261123T140000_posts_create': create, '20261130T170400_posts_create_images': createImages, '20261130T230200_posts_create_sources': createSources, '20261130T280100_posts_tag_dates': tagDates },

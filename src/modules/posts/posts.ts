@@ -12,8 +12,8 @@ import type { Values } from '../../core/http/forms.ts'
 import { markdownToText, renderMarkdown, sanitizeUserHtml } from '../../core/markdown/markdown.ts'
 import { notify } from '../notifications/notifications.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
-import { organisationsByIds, visibleOrganisationBySlug } from '../organisations/organisations.ts'
-import { projectsByIds, visibleProjectBySlug } from '../projects/projects.ts'
+import { noteOrganisationActivity, organisationsByIds, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { noteProjectActivity, projectsByIds, visibleProjectBySlug } from '../projects/projects.ts'
 import {
   authorIdsOf,
   commentRows,
@@ -311,6 +311,11 @@ export async function savePost(db: Db, actor: Actor & { userId: string }, input:
   await attachImages(db, id, [primaryId, ...coauthorIds], input.body)
   const saved = (await findPostById(db, id))!
   await indexPost(db, saved, tags.tags)
+  // A published post about a project or organisation is a sign of life for the directory ("is this still live?").
+  if (saved.status === 'published' && !saved.hidden_at && saved.published_at && saved.published_at <= t) {
+    if (saved.project_id) await noteProjectActivity(db, saved.project_id, t)
+    if (saved.organisation_id) await noteOrganisationActivity(db, saved.organisation_id, t)
+  }
   return saved
 }
 

@@ -4,6 +4,7 @@ import { migration as create } from './migrations/20261123T111000_projects_creat
 import { migration as organisationRequests } from './migrations/20261130T090300_projects_organisation_requests.ts'
 import { migration as country } from './migrations/20261130T240100_projects_country.ts'
 import { migration as revisions } from './migrations/20261130T240200_projects_create_revisions.ts'
+import { migration as freshness } from './migrations/20261130T260200_projects_freshness.ts'
 import { can } from '../../core/access/can.ts'
 import { findProjectById, listProjects, projectsOfOrganisation, publicProjectPaths } from './projects.queries.ts'
 import { projectsByIds, projectsOfPerson, setProjectHidden } from './projects.ts'
@@ -11,15 +12,18 @@ import { projectPolicy } from './projects.policy.ts'
 import { seedProjects } from './projects.seed.ts'
 import { projectApi } from './routes.api.ts'
 import { PHASE_CLASSES, projectPages } from './routes.pages.ts'
+import { moveOrganisationLinks } from './merge.queries.ts'
 
 const ORGANISATION_PANEL_LIMIT = 20
 
 /** Projects: public pages about work done in the open, with their organisations, team and links. */
 export const projectsModule: AppModule = {
   id: 'projects',
+  // Projects naming a merged duplicate organisation name the one that stays (core/merge.ts).
+  onMerge: { organisation: moveOrganisationLinks },
   dependsOn: ['accounts', 'notifications', 'organisations'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T111000_projects_create': create, '20261130T090300_projects_organisation_requests': organisationRequests, '20261130T240100_projects_country': country, '20261130T240200_projects_create_revisions': revisions },
+  migrations: { '20261123T111000_projects_create': create, '20261130T090300_projects_organisation_requests': organisationRequests, '20261130T240100_projects_country': country, '20261130T240200_projects_create_revisions': revisions, '20261130T260200_projects_freshness': freshness },
   pages: projectPages,
   api: projectApi,
   // Projects are found through the directory (its navigation item), which lists them with organisations.

@@ -246,6 +246,8 @@ export async function seedProjects({ db }: SeedContext): Promise<void> {
       looking_for: p.lookingFor,
       country_code: orgs.get(p.lead)?.country_code ?? '',
       confirmed_at: null,
+      nudged_at: null,
+      phase_changed_at: created,
       revision: 0,
       space_id: null,
       hidden_at: null,

@@ -28,6 +28,10 @@ export interface ProjectsTable {
   confirmed_at: string | null
   /** The number of its latest applied revision (0 before the first). */
   revision: number
+  /** When its team was last asked by e-mail whether it is still active (null: never). */
+  nudged_at: string | null
+  /** When its phase last changed (or it was added). */
+  phase_changed_at: string | null
   /** Always null today: projects are site content. Kept so the access policy applies unchanged. */
   space_id: string | null
   hidden_at: string | null

@@ -35,6 +35,7 @@ import { projectDirectoryPage, projectDirectoryRows, projectFacets, projectsPerM
 import { paginate, type Cursor } from '../../core/http/pagination.ts'
 import { currentFields, recordAppliedRevision } from './revisions.ts'
 import { projectsSharingTags, projectsWithNameWords } from './similar.queries.ts'
+import { claimStaleProjectRows, markProjectActive } from './freshness.queries.ts'
 import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
 import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
@@ -231,6 +232,8 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
     country_code: parts.countryCode,
     confirmed_at: null,
     revision: 0,
+    nudged_at: null,
+    phase_changed_at: t,
     space_id: null,
     hidden_at: null,
     created_by: actor.userId,
@@ -275,6 +278,7 @@ export async function updateProject(db: Db, actor: Actor, project: ProjectRow, i
     phase: input.phase as Phase,
     looking_for: input.looking_for,
     country_code: parts.countryCode,
+    phase_changed_at: input.phase !== project.phase ? t : project.phase_changed_at,
     updated_at: t,
   }
   await updateProjectRow(db, project.id, changes)
@@ -526,4 +530,69 @@ export async function peopleOnSimilarWork(db: Db, actor: Actor, userId: string, 
     }
   }
   return out.slice(0, limit)
+}
+
+/**
+ * The project a person names by its address (slug) or whole name, if they may see it; otherwise up to five
+ * visible projects whose names share its words, as suggestions (to pick a duplicate to merge).
+ */
+export async function visibleProjectsNamed(db: Db, actor: Actor, text: string): Promise<{ found: ProjectRow | null; suggestions: Array<{ slug: string; name: string }> }> {
+  const key = text.trim().toLowerCase()
+  const bySlug = key ? await findProjectBySlug(db, key) : undefined
+  if (bySlug && (await can(db, actor, 'view', 'project', bySlug))) return { found: bySlug, suggestions: [] }
+  const candidates = await projectsWithNameWords(db, actor, nameWords(text).sort((a, b) => b.length - a.length).slice(0, 2), 20)
+  const named = candidates.find((p) => p.name.toLowerCase() === key)
+  const found = named ? await findProjectBySlug(db, named.slug) : undefined
+  if (found && (await can(db, actor, 'view', 'project', found))) return { found, suggestions: [] }
+  return { found: null, suggestions: candidates.slice(0, 5).map((p) => ({ slug: p.slug, name: p.name })) }
+}
+
+/** How long a project may stay in a phase before its team is gently asked whether it moved on (live and retired: for good). */
+export const PHASE_PROMPT_DAYS: Partial<Record<Phase, number>> = { discovery: 90, alpha: 180, beta: 365 }
+
+/** A gentle prompt for a project whose phase has not changed for longer than its phase usually lasts, or null. */
+export interface PhasePrompt {
+  phase: Phase
+  since: string
+  days: number
+}
+
+export function phasePrompt(project: Pick<ProjectRow, 'phase' | 'phase_changed_at' | 'created_at'>, at = Date.now()): PhasePrompt | null {
+  const limit = PHASE_PROMPT_DAYS[project.phase]
+  const since = project.phase_changed_at ?? project.created_at
+  if (!limit) return null
+  const days = Math.floor((at - Date.parse(since)) / 86_400_000)
+  return days > limit ? { phase: project.phase, since, days } : null
+}
+
+// ---------------------------------------------------------------- is this still live? (nudges, decision 0024)
+
+/**
+ * Claims up to `limit` projects with no sign of life since `staleBefore` whose team was not asked since: each with
+ * its team, and the gentle phase prompt when its phase has not moved for long.
+ */
+export async function claimStaleProjects(db: Db, staleBefore: string, limit: number): Promise<Array<{ id: string; slug: string; name: string; lastActive: string; managerIds: string[]; phasePrompt: PhasePrompt | null }>> {
+  const rows = await claimStaleProjectRows(db, staleBefore, now(), limit)
+  const teams = await teamsOf(db, rows.map((r) => r.id))
+  return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, lastActive: r.lastActive, managerIds: teams.get(r.id) ?? [], phasePrompt: phasePrompt(r) }))
+}
+
+/** Someone named in a signed "still active" link confirms the project is still active (if they may still edit it). */
+export async function confirmProjectCurrentBy(db: Db, actor: Actor, projectId: string): Promise<{ name: string; url: string }> {
+  const project = await findProjectById(db, projectId)
+  if (!project || !(await can(db, actor, 'view', 'project', project))) throw notFound('Project')
+  await confirmProjectCurrent(db, actor, project)
+  return { name: project.name, url: `/projects/${project.slug}` }
+}
+
+/** The project's name, page and phase prompt for a "still active" link, if the person may still edit it; else null. */
+export async function projectForNudge(db: Db, actor: Actor, projectId: string): Promise<{ name: string; url: string; lastActive: string; phasePrompt: PhasePrompt | null } | null> {
+  const project = await findProjectById(db, projectId)
+  if (!project || project.hidden_at || !(await can(db, actor, 'view', 'project', project)) || !(await canEditProject(db, actor, project))) return null
+  return { name: project.name, url: `/projects/${project.slug}`, lastActive: projectFreshness(project, 0).lastActive, phasePrompt: phasePrompt(project) }
+}
+
+/** A post or practical action about the project is a sign of life: it counts as confirming it still active. */
+export async function noteProjectActivity(db: Db, projectId: string, at = now()): Promise<void> {
+  await markProjectActive(db, projectId, at)
 }

@@ -3,6 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { id, params, query, slug, text } from '../../core/http/schemas.ts'
 import { AppError } from '../../core/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
+import { userOf } from '../../core/http/input.ts'
+import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
+import { baseRevisionOf } from '../../core/revisions/revisions.ts'
 import { can } from '../../core/access/can.ts'
 import { canEditProject, findVisibleProject, indexProject, normaliseTags, uniqueProjectSlug, type ProjectRow } from './projects.ts'
 import { tagsOf } from './projects.queries.ts'
@@ -11,7 +14,7 @@ import { proposalSchema } from './projects.schemas.ts'
 import { PHASES, type Phase } from './projects.tables.ts'
 
 const crumbsFor = (p: ProjectRow) => [{ text: 'Home', href: '/' }, { text: 'Projects', href: '/projects' }, { text: p.name, href: `/projects/${p.slug}` }]
-const FLASH: Record<string, string> = { proposed: 'Your edit was sent to the project’s team: you will be told when they decide', accepted: 'Accepted: the project now reads as proposed', rejected: 'Rejected: the author has been told', reverted: 'Reverted' }
+const FLASH: Record<string, string> = { proposed: 'Your edit was sent to the project’s team: you will be told when they decide', accepted: 'Accepted: the project now reads as proposed', rejected: 'Rejected: the author has been told', reverted: 'Reverted', merged: 'Merged: everything the duplicate had is now here, and its address leads here' }
 
 /** History, proposals and reverts of a project's description (every change is a revision). */
 export const revisionPages: FastifyPluginAsync = async (plain) => {
@@ -51,14 +54,17 @@ export const revisionPages: FastifyPluginAsync = async (plain) => {
     if (!parsed.ok) return again(parsed.errors)
     const v = parsed.value
     const after: RevisionFields = { name: v.name, summary: v.summary, problem: v.problem, audience: v.audience, looking_for: v.looking_for, phase: v.phase as Phase, themes: normaliseTags(v.themes), technologies: normaliseTags(v.technologies) }
-    const base = Number.parseInt(body.revision ?? '', 10)
     try {
-      await app.db.transaction().execute((trx) => proposeProjectEdit(trx, request.actor, project, after, Number.isInteger(base) ? base : -1, v.note))
+      // Sent twice (a double click, a retry), the form proposes once: the second gets the first's answer.
+      const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
+        await proposeProjectEdit(trx, request.actor, project, after, baseRevisionOf(request.body, project.revision), v.note)
+        return `/projects/${project.slug}/history?done=proposed`
+      })
+      return reply.redirect(url, 303)
     } catch (err) {
       if (err instanceof AppError && err.status === 422 && err.fields) return again(err.fields)
       throw err
     }
-    return reply.redirect(`/projects/${project.slug}/history?done=proposed`, 303)
   })
 
   app.post('/projects/:slug/revisions/:id/decide', { config: { signIn: true }, schema: { params: params({ slug, id }) } }, async (request, reply) => {

@@ -1,30 +1,30 @@
+import type { RevisionRecord, RevisionStore } from '../../core/revisions/revisions.ts'
 import type { ProjectsDb, ProjectRevisionsTable, TagKind } from './projects.tables.ts'
 
 export type RevisionRow = ProjectRevisionsTable
 
-export async function insertRevision(db: ProjectsDb, row: RevisionRow): Promise<void> {
-  await db.insertInto('project_revisions').values(row).execute()
-}
+const toRecord = ({ project_id, ...r }: RevisionRow): RevisionRecord => ({ ...r, subjectId: project_id })
 
-/** Moves the project's revision number from `base` to `base + 1`; false when someone else moved it first. */
-export async function advanceRevision(db: ProjectsDb, projectId: string, base: number): Promise<boolean> {
-  const r = await db.updateTable('projects').set({ revision: base + 1 }).where('id', '=', projectId).where('revision', '=', base).executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
-}
-
-export async function findRevision(db: ProjectsDb, projectId: string, id: string): Promise<RevisionRow | undefined> {
-  return db.selectFrom('project_revisions').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst()
-}
-
-/** A project's revisions, newest first (at most `limit`). */
-export async function revisionsOf(db: ProjectsDb, projectId: string, limit: number): Promise<RevisionRow[]> {
-  return db.selectFrom('project_revisions').selectAll().where('project_id', '=', projectId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
-}
-
-/** Marks a proposal accepted (it becomes applied revision `number`) or rejected; false when it was decided already. */
-export async function decideRevision(db: ProjectsDb, id: string, status: 'applied' | 'rejected', number: number | null, by: string, at: string): Promise<boolean> {
-  const r = await db.updateTable('project_revisions').set({ status, number, decided_by: by, decided_at: at }).where('id', '=', id).where('status', '=', 'proposed').executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
+/** The projects' revisions table and `projects.revision` counter, for the shared mechanism (core/revisions). */
+export const projectRevisionStore: RevisionStore = {
+  async insert(db: ProjectsDb, { subjectId, ...row }) {
+    await db.insertInto('project_revisions').values({ ...row, project_id: subjectId }).execute()
+  },
+  async advance(db: ProjectsDb, projectId, base) {
+    const r = await db.updateTable('projects').set({ revision: base + 1 }).where('id', '=', projectId).where('revision', '=', base).executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
+  },
+  async find(db: ProjectsDb, projectId, id) {
+    const row = await db.selectFrom('project_revisions').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst()
+    return row && toRecord(row)
+  },
+  async decide(db: ProjectsDb, id, status, number, by, at) {
+    const r = await db.updateTable('project_revisions').set({ status, number, decided_by: by, decided_at: at }).where('id', '=', id).where('status', '=', 'proposed').executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
+  },
+  async list(db: ProjectsDb, projectId, limit) {
+    return (await db.selectFrom('project_revisions').selectAll().where('project_id', '=', projectId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toRecord)
+  },
 }
 
 /** Replaces a project's tags of these kinds only (a revision changes themes and technologies, not places). */

@@ -38,7 +38,7 @@ for (const dialect of testDialects()) {
       const history = await new TestClient(t.app).get(`${page}/history`)
       assert.equal(history.statusCode, 200)
       assert.match(history.body, /Revision 1/)
-      assert.match(history.body, /<ins class="openly-diff__added"><span class="govuk-visually-hidden">added: <\/span>Live ferry times for islanders.<\/ins>/)
+      assert.match(history.body, /<ins class="openly-diff__added"><span class="govuk-visually-hidden">added: <\/span>Live ferry times for islanders.<span class="govuk-visually-hidden"> \(end of added text\)<\/span><\/ins>/)
     })
 
     test('someone outside the team proposes an edit; the team is told and accepts it; the history shows the diff', async () => {
@@ -58,7 +58,7 @@ for (const dialect of testDialects()) {
       assert.match((await new TestClient(t.app).get(page)).body, /Live ferry times and delays for islanders./)
       const after = await new TestClient(t.app).get(`${page}/history`)
       assert.match(after.body, /Revision 2/)
-      assert.match(after.body, /<ins class="openly-diff__added"><span class="govuk-visually-hidden">added: <\/span>and delays <\/ins>/)
+      assert.match(after.body, /<ins class="openly-diff__added"><span class="govuk-visually-hidden">added: <\/span>and delays<span class="govuk-visually-hidden"> \(end of added text\)<\/span><\/ins>/)
       assert.ok((await t.db.selectFrom('notifications').select('text').where('user_id', '=', strangerUser.id).execute()).some((n) => /was accepted/.test(n.text)))
     })
 

@@ -10,10 +10,11 @@ import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
 import { COUNTRY_OPTIONS, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
-import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicateProjects, projectFreshness, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
+import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicateProjects, projectFreshness, phasePrompt, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
 import { PHASES } from './projects.tables.ts'
 import { revisionPages } from './revisions.pages.ts'
+import { projectMergePages } from './merge.pages.ts'
 
 /** Thrown inside a submission to roll it back (its token stays free) when likely duplicates need a look first. */
 class DuplicatesFound extends Error {}
@@ -54,6 +55,7 @@ const formContext = { phases: PHASES, countries: COUNTRY_OPTIONS }
 export const projectPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   await app.register(revisionPages)
+  await app.register(projectMergePages)
   app.get('/projects', { config: { serves: 'page', cache: true, filters: { organisation: 'organisation' } }, schema: { querystring: filterQuery(projectFilterSchema, { cursor }) } }, async (request, reply) => {
     const query = request.query
     const orgOptions = [...(await organisationsByIds(app.db, request.actor, await organisationIdsWithProjects(app.db))).values()].sort((a, b) => a.name.localeCompare(b.name))
@@ -145,6 +147,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       links,
       canEdit,
       freshness: projectFreshness(project, app.config.directoryStaleDays),
+      phasePrompt: canEdit ? phasePrompt(project) : null,
       panelsHtml,
       feeds: feedLinks(`/projects/${project.slug}`, project.name),
       canonicalUrl: `${app.config.baseUrl}/projects/${project.slug}`,

@@ -7,10 +7,13 @@ import { syndicatedFeedPolicy } from './syndication.policy.ts'
 import { adminPanel } from './syndication.panels.ts'
 import { seedSyndication } from './syndication.seed.ts'
 import { importFeedJob, pollDueJob, pollFeedJob } from './syndication.jobs.ts'
+import { moveFeedProjects } from './merge.queries.ts'
 
 /** Feeds in: members' external blogs read politely and imported as posts credited to their source. */
 export const syndicationModule: AppModule = {
   id: 'syndication',
+  // Rows naming a merged duplicate organisation or project move to the entry that stays (core/merge.ts).
+  onMerge: { project: moveFeedProjects },
   dependsOn: ['accounts', 'notifications', 'projects', 'posts'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T230300_syndication_create': create },

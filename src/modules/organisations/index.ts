@@ -4,6 +4,7 @@ import { migration as create } from './migrations/20261123T110000_organisations_
 import { migration as memberRequests } from './migrations/20261130T090500_organisations_create_member_requests.ts'
 import { migration as cleanPlaces } from './migrations/20261130T240000_organisations_clean_places.ts'
 import { migration as websiteChecks } from './migrations/20261130T240300_organisations_website_checks.ts'
+import { migration as directoryCounts } from './migrations/20261130T270000_organisations_create_directory_counts.ts'
 import { checkWebsites } from './website-checks.ts'
 import { findOrganisationById, publicOrganisationPaths } from './organisations.queries.ts'
 import { directorySummary, organisationsByIds, organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
@@ -17,7 +18,7 @@ export const organisationsModule: AppModule = {
   id: 'organisations',
   dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T110000_organisations_create': create, '20261130T090500_organisations_create_member_requests': memberRequests, '20261130T240000_organisations_clean_places': cleanPlaces, '20261130T240300_organisations_website_checks': websiteChecks },
+  migrations: { '20261123T110000_organisations_create': create, '20261130T090500_organisations_create_member_requests': memberRequests, '20261130T240000_organisations_clean_places': cleanPlaces, '20261130T240300_organisations_website_checks': websiteChecks, '20261130T270000_organisations_create_directory_counts': directoryCounts },
   jobs: [checkWebsites],
   pages: organisationPages,
   api: organisationApi,

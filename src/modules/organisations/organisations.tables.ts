@@ -80,6 +80,16 @@ export interface OrganisationSlugRedirectsTable {
   created_at: string
 }
 
+/**
+ * Pre-aggregated counts for the unfiltered directory (0025): per facet ('total', 'type', 'country', 'theme') and
+ * value, how many site-wide, unhidden organisations have it. Kept in the transaction of each change.
+ */
+export interface OrganisationFacetCountsTable {
+  facet: string
+  value: string
+  n: number
+}
+
 /** Tables owned by the organisations module. */
 export interface OrganisationsTables {
   organisations: OrganisationsTable
@@ -87,6 +97,7 @@ export interface OrganisationsTables {
   organisation_members: OrganisationMembersTable
   organisation_member_requests: OrganisationMemberRequestsTable
   organisation_slug_redirects: OrganisationSlugRedirectsTable
+  organisation_facet_counts: OrganisationFacetCountsTable
 }
 
 /** The executor the organisations module works through: its own tables only. */

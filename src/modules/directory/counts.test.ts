@@ -75,8 +75,8 @@ for (const dialect of testDialects()) {
       const ownerBefore = await seen(t, { userId: owner.id, isAdmin: false })
       // The owner adds a project linking two organisations, then a moderator hides it; another goes into a private space.
       for (const p of [
-        project({ name: 'Hidden Harbour', phase: 'discovery', themes: 'secrecy', technologies: 'cobol', country: 'NO', lead_organisation: 'Tide Council', partner_organisations: 'Flut Stadt' }),
-        project({ name: 'Members Only Moorings', phase: 'discovery', themes: 'privacy', country: 'SE', lead_organisation: 'Flut Stadt', partner_organisations: 'Tide Council' }),
+        project({ name: 'Hidden Harbour', phase: 'discovery', themes: 'migration', technologies: 'ruby', country: 'NO', lead_organisation: 'Tide Council', partner_organisations: 'Flut Stadt' }),
+        project({ name: 'Members Only Moorings', phase: 'discovery', themes: 'employment', country: 'SE', lead_organisation: 'Flut Stadt', partner_organisations: 'Tide Council' }),
       ]) assert.equal((await client.submit('/projects/new', p)).statusCode, 303, p.name)
       const hidden = await t.db.selectFrom('projects').select('id').where('name', '=', 'Hidden Harbour').executeTakeFirstOrThrow()
       await t.app.db.transaction().execute((trx) => setProjectHidden(trx, hidden.id, true))
@@ -92,15 +92,15 @@ for (const dialect of testDialects()) {
       // (not the private space's), a member of the space sees its project, an admin the hidden one.
       const ownerAfter = await seen(t, { userId: owner.id, isAdmin: false })
       assert.equal(ownerAfter.projects.total, ownerBefore.projects.total + 1)
-      assert.ok(ownerAfter.projects.technology.some((f) => f.value === 'cobol'))
-      assert.ok(!ownerAfter.projects.theme.some((f) => f.value === 'privacy'))
+      assert.ok(ownerAfter.projects.technology.some((f) => f.value === 'ruby'))
+      assert.ok(!ownerAfter.projects.theme.some((f) => f.value === 'employment'))
       const memberSees = await seen(t, { userId: member.id, isAdmin: false })
       assert.equal(memberSees.projects.total, anonymousBefore.projects.total + 1)
       assert.ok(memberSees.projects.country.some((f) => f.value === 'SE' && f.count === 1))
       const strongest = (s: { links: string[] }) => s.links.find((l) => l.startsWith('Flut Stadt+Tide Council') || l.startsWith('Tide Council+Flut Stadt'))
       assert.notEqual(strongest(memberSees), strongest(await seen(t, ANONYMOUS)))
       const admin = await seen(t, { userId: (await createUser(t.app.db, { isAdmin: true })).id, isAdmin: true })
-      assert.ok(admin.projects.theme.some((f) => f.value === 'secrecy'))
+      assert.ok(admin.projects.theme.some((f) => f.value === 'migration'))
     })
   })
 }

@@ -6,10 +6,11 @@ import { countryName, countryNumeric, organisationDirectory, organisationsAddedP
 import { organisationLinks, organisationsWorkingWithOthers, projectsAddedPerMonth } from '../projects/projects.ts'
 import { layoutNetwork, NETWORK_HEIGHT, NETWORK_WIDTH } from './network.ts'
 import { monthlyGrowth, tableOf } from './stats.ts'
-import { browseDirectory, filterQuery, filterSelects, readFilter, staleBefore, type DirectoryFilter } from './directory.ts'
+import { browseDirectory, directoryVocabulary, filterQuery, filterSelects, readFilter, staleBefore, type DirectoryFilter } from './directory.ts'
 import { countryShapes, MAP_HEIGHT, MAP_WIDTH, shadeOf } from './map.ts'
 import { exportCsv, exportJson } from './export.ts'
 import { SCHEMA_FIELDS, LICENCE } from './schema.ts'
+import { vocabularyPages } from './routes.vocabulary.ts'
 
 const PAGE_SIZE = 20
 const FILTERS = { kind: text(20), q: text(100), theme: text(60), technology: text(60), country: text(80), region: text(80), phase: text(20), type: text(40), stale: text(1) }
@@ -22,10 +23,11 @@ const isFiltered = (f: DirectoryFilter) => Boolean(f.q || f.theme || f.technolog
 /** The directory's pages: browse with facets, the map, the open data exports and their schema. */
 export const directoryPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await plain.register(vocabularyPages)
   const staleDays = app.config.directoryStaleDays
 
   app.get('/directory', { config: { serves: 'page', cache: true, cacheQuery: [...FILTER_NAMES, 'cursor'] }, schema: { querystring: query({ ...FILTERS, cursor }) } }, async (request, reply) => {
-    const { filter, notices } = readFilter(request.query)
+    const { filter, notices } = readFilter(request.query, await directoryVocabulary(app.db))
     const page = decodeCursor(request.query.cursor)
     const result = await browseDirectory(app.db, request.actor, filter, page, { staleDays, pageSize: PAGE_SIZE })
     const link = (change: Parameters<typeof filterQuery>[1]) => `/directory${filterQuery(filter, change)}`
@@ -50,7 +52,7 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
   })
 
   app.get('/directory/map', { config: { serves: 'page', cache: true, cacheQuery: FILTER_NAMES }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const read = readFilter(request.query)
+    const read = readFilter(request.query, await directoryVocabulary(app.db))
     // The map shows every country; a chosen country is ignored here (its link leads to the directory).
     const filter = { ...read.filter, country: '', region: '' }
     const notices = read.notices
@@ -81,7 +83,7 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
 
   const NETWORK_FILTERS = { theme: text(60), country: text(80) }
   app.get('/directory/network', { config: { serves: 'page', cache: true, cacheQuery: Object.keys(NETWORK_FILTERS) }, schema: { querystring: query(NETWORK_FILTERS) } }, async (request, reply) => {
-    const { filter, notices } = readFilter(request.query)
+    const { filter, notices } = readFilter(request.query, await directoryVocabulary(app.db))
     const scope = { theme: filter.theme || undefined, country: filter.country || undefined }
     const [pairs, candidates, facets] = await Promise.all([
       organisationLinks(app.db, request.actor, scope, 150),
@@ -138,13 +140,13 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
   })
 
   app.get('/directory/export.csv', { config: { serves: 'file' }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const { filter } = readFilter(request.query)
+    const { filter } = readFilter(request.query, await directoryVocabulary(app.db))
     reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="openly-directory.csv"')
     return reply.send(exportCsv(app.db, request.actor, filter, staleDays, app.config.baseUrl))
   })
 
   app.get('/directory/export.json', { config: { serves: 'file' }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const { filter } = readFilter(request.query)
+    const { filter } = readFilter(request.query, await directoryVocabulary(app.db))
     reply.type('application/json; charset=utf-8')
     return reply.send(exportJson(app.db, request.actor, filter, staleDays, app.config.baseUrl))
   })

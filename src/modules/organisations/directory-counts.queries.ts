@@ -61,3 +61,18 @@ export const ORGANISATION_COUNTS_REBUILD = [
 export async function rebuildOrganisationCounts(db: OrganisationsDb): Promise<void> {
   for (const statement of ORGANISATION_COUNTS_REBUILD) await sql.raw(statement).execute(db)
 }
+
+/** Counts these theme values again from the tables (after a term's slug changed on every organisation). */
+export async function recountOrganisationThemes(db: OrganisationsDb, values: string[]): Promise<void> {
+  await db.deleteFrom('organisation_facet_counts').where('facet', '=', 'theme').where('value', 'in', values).execute()
+  const rows = await db
+    .selectFrom('organisation_themes as t')
+    .innerJoin('organisations as o', 'o.id', 't.organisation_id')
+    .select(['t.theme', sql<number>`count(*)`.as('n')])
+    .where('t.theme', 'in', values)
+    .where('o.space_id', 'is', null)
+    .where('o.hidden_at', 'is', null)
+    .groupBy('t.theme')
+    .execute()
+  if (rows.length) await db.insertInto('organisation_facet_counts').values(rows.map((r) => ({ facet: 'theme', value: r.theme, n: Number(r.n) }))).execute()
+}

@@ -90,6 +90,31 @@ export interface OrganisationFacetCountsTable {
   n: number
 }
 
+export const VOCABULARY_KINDS = ['theme', 'technology'] as const
+export type VocabularyKind = (typeof VOCABULARY_KINDS)[number]
+
+/**
+ * The directory's curated vocabulary (0025): the themes (organisations and projects) and technologies (projects)
+ * that forms offer. `slug` is the value stored on entries and used in filter URLs; `label` is what people read.
+ */
+export interface VocabularyTermsTable {
+  id: string
+  kind: VocabularyKind
+  slug: string
+  label: string
+  /** Retired terms are no longer offered; entries keep them and filters still match them. */
+  retired_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** A term's former slugs: filter links and submissions with them still match the term. */
+export interface VocabularyAliasesTable {
+  kind: VocabularyKind
+  old_slug: string
+  term_id: string
+}
+
 /** Tables owned by the organisations module. */
 export interface OrganisationsTables {
   organisations: OrganisationsTable
@@ -98,6 +123,8 @@ export interface OrganisationsTables {
   organisation_member_requests: OrganisationMemberRequestsTable
   organisation_slug_redirects: OrganisationSlugRedirectsTable
   organisation_facet_counts: OrganisationFacetCountsTable
+  vocabulary_terms: VocabularyTermsTable
+  vocabulary_aliases: VocabularyAliasesTable
 }
 
 /** The executor the organisations module works through: its own tables only. */

@@ -48,6 +48,7 @@ import {
 } from './organisations.queries.ts'
 import type { organisationSchema } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
+import { canonicalTerms } from './vocabulary.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
 
@@ -131,7 +132,7 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     created_at: t,
     updated_at: t,
   }
-  const themes = normaliseThemes(input.themes)
+  const themes = await vocabularyThemes(db, input.themes)
   await insertOrganisation(db, row)
   await replaceThemes(db, row.id, themes)
   await upsertMember(db, row.id, actor.userId, 'admin', t)
@@ -139,10 +140,18 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
   return row
 }
 
+/** The themes as the vocabulary's slugs; a theme it does not know (and the entry did not have) is refused. */
+async function vocabularyThemes(db: Db, themes: string[], kept: string[] = []): Promise<string[]> {
+  const { slugs, unknown } = await canonicalTerms(db, 'theme', normaliseThemes(themes), kept)
+  if (unknown.length) throw invalid({ themes: `${unknown.map((u) => `“${u}”`).join(', ')} ${unknown.length === 1 ? 'is not a theme' : 'are not themes'} of the directory: choose from the list (site admins can add themes)` })
+  return slugs
+}
+
 /** Edits an organisation. A new name gets a new slug; the old one keeps answering with a redirect. */
 export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
   if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can change it')
   const place = placeAndIds(input)
+  const themes = await vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? [])
   const t = now()
   let slug = org.slug
   if (input.name !== org.name) {
@@ -163,7 +172,6 @@ export async function updateOrganisation(db: Db, actor: Actor, org: Organisation
     updated_at: t,
   }
   await updateOrganisationRow(db, org.id, changes)
-  const themes = normaliseThemes(input.themes)
   await replaceThemes(db, org.id, themes)
   const updated = { ...org, ...changes }
   await indexOrganisation(db, updated, themes)
@@ -242,7 +250,8 @@ export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]
 }
 
 export { countryCode, countryName, countryNumeric, COUNTRY_OPTIONS } from './countries.ts'
-export { ORGANISATION_TYPES } from './organisations.tables.ts'
+export { ORGANISATION_TYPES, VOCABULARY_KINDS, type VocabularyKind } from './organisations.tables.ts'
+export { addTerm, canonicalTerms, renameTerm, retireTerm, slugOfLabel, vocabularyChoices, vocabularyResolver, vocabularyTerms, type Term } from './vocabulary.ts'
 
 /**
  * Organisations picked by name: each text is matched to a visible organisation by its address (slug) or its

@@ -118,3 +118,22 @@ export const PROJECT_COUNTS_REBUILD = [
      join projects p on p.id = x.project_id
      where x.status = 'confirmed' and y.status = 'confirmed' and ${BASELINE} group by x.organisation_id, y.organisation_id`,
 ]
+
+/** Renames a tag value on every project (one that had both keeps one) and counts both values again. */
+export async function renameProjectTag(db: ProjectsDb, kind: 'theme' | 'technology', from: string, to: string): Promise<void> {
+  const both = db.selectFrom('project_tags as t2').select('t2.project_id').where('t2.kind', '=', kind).where('t2.value', '=', to)
+  await db.deleteFrom('project_tags').where('kind', '=', kind).where('value', '=', from).where('project_id', 'in', both).execute()
+  await db.updateTable('project_tags').set({ value: to }).where('kind', '=', kind).where('value', '=', from).execute()
+  await db.deleteFrom('project_facet_counts').where('facet', '=', kind).where('value', 'in', [from, to]).execute()
+  const rows = await db
+    .selectFrom('project_tags as t')
+    .innerJoin('projects as p', 'p.id', 't.project_id')
+    .select(['t.value', sql<number>`count(*)`.as('n')])
+    .where('t.kind', '=', kind)
+    .where('t.value', 'in', [from, to])
+    .where('p.space_id', 'is', null)
+    .where('p.hidden_at', 'is', null)
+    .groupBy('t.value')
+    .execute()
+  if (rows.length) await db.insertInto('project_facet_counts').values(rows.map((r) => ({ facet: kind, value: r.value, n: Number(r.n) }))).execute()
+}

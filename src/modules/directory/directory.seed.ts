@@ -7,7 +7,7 @@ import type { Db } from '../../core/db/database.ts'
 /** Demo organisations beyond the organisations module's own: enough places for the map and partners for the network. */
 const PLACES: Array<[country: string, region: string, town: string]> = [
   ['DE', 'Bavaria', 'Regensburg'], ['FR', 'Brittany', 'Rennes'], ['NL', 'Utrecht', 'Amersfoort'], ['ES', 'Catalonia', 'Girona'],
-  ['IT', 'Emilia-Romagna', 'Bologna'], ['PT', 'Norte', 'Braga'], ['DK', 'Central Denmark', 'Aarhus'], ['FI', 'Uusimaa', 'Espoo'],
+  ['IT', 'Emilia-Romagna', 'Bologna'], ['PT', 'Braga', 'Braga'], ['DK', 'Central Denmark', 'Aarhus'], ['FI', 'Uusimaa', 'Espoo'],
   ['EE', 'Harju', 'Tallinn'], ['PL', 'Lesser Poland', 'Kraków'], ['CA', 'Ontario', 'Kingston'], ['NZ', 'Wellington', 'Lower Hutt'],
   ['GB', 'Scotland', 'Dundee'], ['IE', 'Munster', 'Cork'], ['SE', 'Skåne', 'Lund'],
 ]

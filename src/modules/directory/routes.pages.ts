@@ -13,6 +13,8 @@ import { SCHEMA_FIELDS, LICENCE } from './schema.ts'
 import { vocabularyPages } from './routes.vocabulary.ts'
 
 const PAGE_SIZE = 20
+/** Height of one region's bar on a country's map, px. */
+const REGION_BAR = 28
 const FILTERS = { kind: text(20), q: text(100), theme: text(60), technology: text(60), country: text(80), region: text(80), phase: text(20), type: text(40), stale: text(1) }
 const FILTER_NAMES = Object.keys(FILTERS)
 const crumbs = [{ text: 'Home', href: '/' }]
@@ -53,9 +55,30 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
 
   app.get('/directory/map', { config: { serves: 'page', cache: true, cacheQuery: FILTER_NAMES }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
     const read = readFilter(request.query, await directoryVocabulary(app.db))
-    // The map shows every country; a chosen country is ignored here (its link leads to the directory).
-    const filter = { ...read.filter, country: '', region: '' }
     const notices = read.notices
+    // With a country chosen, the map shows its regions (counts per ISO 3166-2 region, as bars and a table).
+    if (read.filter.country) {
+      const filter = { ...read.filter, region: '' }
+      const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1 })
+      const max = Math.max(1, ...result.byRegion.map((r) => r.organisations + r.projects))
+      const regions = result.byRegion.map((r, i) => ({ ...r, total: r.organisations + r.projects, y: 8 + i * REGION_BAR, width: Math.max(2, Math.round(((r.organisations + r.projects) / max) * (MAP_WIDTH - 320))), href: `/directory${filterQuery(filter, { region: r.name })}` }))
+      const countryTotal = result.byCountry.find((c) => c.code === filter.country)
+      return reply.render('directory/map-regions.njk', {
+        title: `Directory map: ${countryName(filter.country)}`,
+        breadcrumbs: [...directoryCrumbs, { text: 'Map', href: '/directory/map' }],
+        filter,
+        notices,
+        regions,
+        countryTotal,
+        width: MAP_WIDTH,
+        height: 16 + regions.length * REGION_BAR,
+        selects: filterSelects(result.facets, filter),
+        queryString: filterQuery(filter),
+        noindex: true,
+      })
+    }
+    // The world map shows every country (a country's link leads to its regions and the directory).
+    const filter = { ...read.filter, country: '', region: '' }
     const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1 })
     const rows = result.byCountry
     const byNumeric = new Map(rows.map((r) => [countryNumeric(r.code), r]))

@@ -6,6 +6,7 @@ import { migration as cleanPlaces } from './migrations/20261130T240000_organisat
 import { migration as websiteChecks } from './migrations/20261130T240300_organisations_website_checks.ts'
 import { migration as directoryCounts } from './migrations/20261130T270000_organisations_create_directory_counts.ts'
 import { migration as vocabulary } from './migrations/20261130T270200_organisations_create_vocabulary.ts'
+import { migration as regionCode } from './migrations/20261130T270300_organisations_region_code.ts'
 import { checkWebsites } from './website-checks.ts'
 import { findOrganisationById, publicOrganisationPaths } from './organisations.queries.ts'
 import { directorySummary, organisationsByIds, organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
@@ -19,7 +20,7 @@ export const organisationsModule: AppModule = {
   id: 'organisations',
   dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T110000_organisations_create': create, '20261130T090500_organisations_create_member_requests': memberRequests, '20261130T240000_organisations_clean_places': cleanPlaces, '20261130T240300_organisations_website_checks': websiteChecks, '20261130T270000_organisations_create_directory_counts': directoryCounts, '20261130T270200_organisations_create_vocabulary': vocabulary },
+  migrations: { '20261123T110000_organisations_create': create, '20261130T090500_organisations_create_member_requests': memberRequests, '20261130T240000_organisations_clean_places': cleanPlaces, '20261130T240300_organisations_website_checks': websiteChecks, '20261130T270000_organisations_create_directory_counts': directoryCounts, '20261130T270200_organisations_create_vocabulary': vocabulary, '20261130T270300_organisations_region_code': regionCode },
   jobs: [checkWebsites],
   pages: organisationPages,
   api: organisationApi,

@@ -3,6 +3,7 @@ import { newId } from '../../core/db/ids.ts'
 import { findOrganisationBySlug, insertOrganisation, replaceThemes, upsertMember, type OrganisationRow } from './organisations.queries.ts'
 import { indexOrganisation, requestMembership, websiteDomain } from './organisations.ts'
 import { countryCode, countryName } from './countries.ts'
+import { regionCode, regionName } from './regions.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import type { OrganisationRole, OrganisationType } from './organisations.tables.ts'
 
@@ -19,6 +20,12 @@ interface DemoOrganisation {
 }
 
 /** Fictional organisations written for Openly's demo. */
+/** The ISO 3166-2 name and code of a demo organisation's region (text as given when none matches). */
+function regionOf(country: string, text: string): { region: string; code: string } {
+  const code = regionCode(countryCode(country) ?? '', text)
+  return code ? { region: regionName(code), code } : { region: text, code: '' }
+}
+
 export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     slug: 'northshire-county-council',
@@ -73,7 +80,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     name: 'Region Västerholm',
     type: 'local government',
     country: 'Sweden',
-    region: 'Västerholm',
+    region: '',
     website: 'https://vasterholm.example.se',
     description:
       'Region Västerholm is responsible for healthcare, public transport and regional development for the county of Västerholm.\n\nWe share open-source case management components with other Nordic regions and publish our climate targets as open data.',
@@ -134,7 +141,9 @@ export async function seedOrganisations({ db }: SeedContext): Promise<void> {
       type: o.type,
       country: countryName(countryCode(o.country) ?? ''),
       country_code: countryCode(o.country) ?? '',
-      region: o.region,
+      // Regions from ISO 3166-2, as the form takes them.
+      region: regionOf(o.country, o.region).region,
+      region_code: regionOf(o.country, o.region).code,
       website: o.website,
       website_domain: websiteDomain(o.website),
       identifier: '',

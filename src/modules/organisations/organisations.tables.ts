@@ -25,7 +25,10 @@ export interface OrganisationsTable {
   /** The country's English name (shown); `country_code` is its ISO 3166-1 alpha-2 code ('' when unknown). */
   country: string
   country_code: string
+  /** The region's name (its ISO 3166-2 name when `region_code` is set; older unmatched text otherwise). */
   region: string
+  /** ISO 3166-2 code of the region ('' when none or unmatched), 0025. */
+  region_code: string
   website: string
   /** The website's host without www., for exact duplicate checks. */
   website_domain: string

@@ -49,6 +49,7 @@ import {
 import type { organisationSchema } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
 import { canonicalTerms } from './vocabulary.ts'
+import { regionCode, regionName, subdivisionsOf } from './regions.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
 
@@ -65,14 +66,19 @@ export function websiteDomain(website: string): string {
 const ORG_ID = /^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9./-]{1,60}$/
 
 /** The country, domain and identifier of the input, checked: a country must be one ISO 3166 knows. */
-function placeAndIds(input: OrganisationInput): { country: string; country_code: string; website_domain: string; identifier: string } {
+function placeAndIds(input: OrganisationInput): { country: string; country_code: string; region: string; region_code: string; website_domain: string; identifier: string } {
   const code = countryCode(input.country)
   const identifier = input.identifier.trim().toUpperCase().replace(/^([A-Z]{2}-[A-Z0-9]+-)/, (p) => p).trim()
   const errors: FieldErrors = {}
   if (!code) errors.country = 'Choose a country from the list'
   if (identifier && !ORG_ID.test(identifier)) errors.identifier = 'Enter the identifier as on org-id.guide, like GB-COH-09506232'
+  // A region is one of the country's ISO 3166-2 subdivisions (by name, English name or code); free text only
+  // where ISO lists none.
+  const regionText = input.region.replace(/\s+/g, ' ').trim()
+  const region_code = code && regionText ? regionCode(code, regionText) : null
+  if (code && regionText && region_code === null && subdivisionsOf(code).length > 0) errors.region = `We do not know a region called “${regionName(regionText.toUpperCase()) || regionText}” in ${countryName(code)}: choose one from the list`
   if (Object.keys(errors).length) throw invalid(errors)
-  return { country: countryName(code!), country_code: code!, website_domain: websiteDomain(input.website), identifier }
+  return { country: countryName(code!), country_code: code!, region: region_code ? regionName(region_code) : regionText, region_code: region_code ?? '', website_domain: websiteDomain(input.website), identifier }
 }
 
 /** Path segments under /organisations/ that a slug must never take. */
@@ -121,7 +127,6 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     name: input.name,
     type: input.type as OrganisationRow['type'],
     ...placeAndIds(input),
-    region: input.region,
     website: input.website,
     description: input.description,
     confirmed_at: null,
@@ -166,7 +171,6 @@ export async function updateOrganisation(db: Db, actor: Actor, org: Organisation
     type: input.type as OrganisationRow['type'],
     ...place,
     ...recheck,
-    region: input.region,
     website: input.website,
     description: input.description,
     updated_at: t,
@@ -250,6 +254,7 @@ export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]
 }
 
 export { countryCode, countryName, countryNumeric, COUNTRY_OPTIONS } from './countries.ts'
+export { regionChoices, regionCode, regionName, subdivisionsOf, type Subdivision } from './regions.ts'
 export { ORGANISATION_TYPES, VOCABULARY_KINDS, type VocabularyKind } from './organisations.tables.ts'
 export { addTerm, canonicalTerms, renameTerm, retireTerm, slugOfLabel, vocabularyChoices, vocabularyResolver, vocabularyTerms, type Term } from './vocabulary.ts'
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db/database.ts'
-import { vocabularyChoices } from './organisations.ts'
+import { countryCode, regionChoices, vocabularyChoices } from './organisations.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, filterQuery, params, slug } from '../../core/http/schemas.ts'
@@ -42,8 +42,13 @@ export const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.t
 
 const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, countries: COUNTRY_OPTIONS }
 
-/** The vocabulary's checkboxes for the form, with what the person chose ticked. */
-const vocabularyContext = async (db: Db, values: unknown) => ({ themeChoices: await vocabularyChoices(db, 'theme', (values as { themes?: unknown } | undefined)?.themes) })
+/** The vocabulary's checkboxes and the country's regions for the form, with what the person chose. */
+const vocabularyContext = async (db: Db, values: unknown) => {
+  const v = (values ?? {}) as { themes?: unknown; country?: unknown; region?: unknown }
+  const text = (x: unknown) => (typeof x === 'string' ? x : '')
+  // Once the country is known (editing, or the form sent back), its regions are a select; before, a name is typed.
+  return { themeChoices: await vocabularyChoices(db, 'theme', v.themes), regionChoices: regionChoices(countryCode(text(v.country)), text(v.region)) }
+}
 
 function queryString(params: Record<string, string | undefined>): string {
   const q = new URLSearchParams()

@@ -55,7 +55,8 @@ function filtered<O>(q: Query<O>, actor: Actor, f: OrganisationDirectoryFilter, 
     q = q.where('organisations.id', 'in', (eb) => eb.selectFrom('organisation_themes').select('organisation_themes.organisation_id').where('organisation_themes.theme', '=', theme))
   }
   if (f.staleBefore) q = q.where(lastActive, '<', f.staleBefore)
-  if (f.outsideBaseline) q = q.where((eb) => eb.or([eb('organisations.space_id', 'is not', null), eb('organisations.hidden_at', 'is not', null)]))
+  // Outside the baseline: the few rows in a space or hidden, read from their partial index (its condition verbatim).
+  if (f.outsideBaseline) q = q.where('organisations.id', 'in', (eb) => eb.selectFrom('organisations as outside').select('outside.id').where(sql<boolean>`outside.space_id is not null or outside.hidden_at is not null`))
   // Words of the name or description, each required; LIKE with an escape character behaves alike on both databases.
   for (const word of (f.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5)) {
     const pattern = `%${likeEscape(word)}%`

@@ -61,7 +61,8 @@ function filtered<O>(q: Query<O>, actor: Actor, f: ProjectDirectoryFilter, excep
   if (f.technology && except !== 'technology') q = tagged('technology', f.technology)
   if (f.region && except !== 'region') q = tagged('place', f.region, true)
   if (f.staleBefore) q = q.where(lastActive, '<', f.staleBefore)
-  if (f.outsideBaseline) q = q.where((eb) => eb.or([eb('projects.space_id', 'is not', null), eb('projects.hidden_at', 'is not', null)]))
+  // Outside the baseline: the few rows in a space or hidden, read from their partial index (its condition verbatim).
+  if (f.outsideBaseline) q = q.where('projects.id', 'in', (eb) => eb.selectFrom('projects as outside').select('outside.id').where(sql<boolean>`outside.space_id is not null or outside.hidden_at is not null`))
   // Words of the name or summary, each required; LIKE with an escape character behaves alike on both databases.
   for (const word of (f.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5)) {
     const pattern = `%${escapeLike(word)}%`

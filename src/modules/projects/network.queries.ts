@@ -43,7 +43,7 @@ async function livePairs(db: ProjectsDb, actor: Actor, f: NetworkFilter, limit: 
     .where('x.status', '=', 'confirmed')
     .where('y.status', '=', 'confirmed')
     .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
-  if (outsideBaseline) q = q.where((eb) => eb.or([eb('projects.space_id', 'is not', null), eb('projects.hidden_at', 'is not', null)]))
+  if (outsideBaseline) q = q.where('projects.id', 'in', (eb) => eb.selectFrom('projects as outside').select('outside.id').where(sql<boolean>`outside.space_id is not null or outside.hidden_at is not null`))
   if (f.country) q = q.where('projects.country_code', '=', f.country)
   if (f.theme) {
     const theme = f.theme

@@ -25,8 +25,8 @@ export const migration: OpenlyMigration = {
     // The network reads the strongest pairs first.
     await db.schema.createIndex('project_organisation_pairs_strongest').on('project_organisation_pairs').columns(['projects desc', 'a', 'b']).execute()
     // Rows outside the baseline (hidden, or in a space) are counted live per reader: find them without a scan.
-    await db.schema.createIndex('projects_hidden_at').on('projects').column('hidden_at').execute()
-    await db.schema.createIndex('projects_space_id').on('projects').column('space_id').execute()
+    // A partial index: only those rows are in it, so the query that names its condition reads just them.
+    await db.schema.createIndex('projects_outside_baseline').on('projects').column('id').where(sql<boolean>`space_id is not null or hidden_at is not null`).execute()
     const baseline = sql.raw('p.space_id is null and p.hidden_at is null')
     await sql`insert into project_facet_counts (facet, value, n) select 'total', '', count(*) from projects p where ${baseline}`.execute(db)
     await sql`insert into project_facet_counts (facet, value, n) select 'phase', p.phase, count(*) from projects p where ${baseline} group by p.phase`.execute(db)

@@ -4,7 +4,7 @@ import { cursor, query, text } from '../../core/http/schemas.ts'
 import { decodeCursor } from '../../core/http/pagination.ts'
 import { countryName, countryNumeric, organisationDirectory, organisationsAddedPerMonth, organisationSuggestions } from '../organisations/organisations.ts'
 import { organisationLinks, organisationsWorkingWithOthers, projectsAddedPerMonth } from '../projects/projects.ts'
-import { layoutNetwork, NETWORK_HEIGHT, NETWORK_WIDTH } from './network.ts'
+import { layoutNetworkCached, NETWORK_HEIGHT, NETWORK_WIDTH } from './network.ts'
 import { monthlyGrowth, tableOf } from './stats.ts'
 import { browseDirectory, directoryVocabulary, filterQuery, filterSelects, readFilter, staleBefore, type DirectoryFilter } from './directory.ts'
 import { countryShapes, MAP_HEIGHT, MAP_WIDTH, shadeOf } from './map.ts'
@@ -120,7 +120,7 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
       breadcrumbs: directoryCrumbs,
       filter,
       notices,
-      drawn: layoutNetwork(pairs),
+      drawn: layoutNetworkCached(pairs),
       strongest: pairs.slice(0, 20),
       isolated: candidates.items.filter((o) => !working.has(o.id)).slice(0, 30),
       selects: filterSelects({ ...facets, country: facets.country }, filter),

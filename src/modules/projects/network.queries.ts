@@ -53,19 +53,32 @@ async function livePairs(db: ProjectsDb, actor: Actor, f: NetworkFilter, limit: 
   return rows.map((r) => ({ a: r.a, b: r.b, projects: Number(r.n) }))
 }
 
-/** Which of these organisations are confirmed on a project the actor may see together with another organisation. */
+/**
+ * Which of these organisations are confirmed on a project the actor may see together with another organisation:
+ * those in a pre-aggregated pair (baseline projects, 0025), and those on a project outside it that the actor sees.
+ */
 export async function organisationsWithPartners(db: ProjectsDb, actor: Actor, organisationIds: string[]): Promise<Set<string>> {
   if (organisationIds.length === 0) return new Set()
-  const rows = await db
-    .selectFrom('project_organisations as x')
-    .innerJoin('project_organisations as y', (j) => j.onRef('y.project_id', '=', 'x.project_id').onRef('y.organisation_id', '<>', 'x.organisation_id'))
-    .innerJoin('projects', 'projects.id', 'x.project_id')
-    .select('x.organisation_id')
-    .distinct()
-    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
-    .where('x.organisation_id', 'in', organisationIds)
-    .where('x.status', '=', 'confirmed')
-    .where('y.status', '=', 'confirmed')
-    .execute()
-  return new Set(rows.map((r) => r.organisation_id))
+  const [paired, outside] = await Promise.all([
+    db
+      .selectFrom('project_organisation_pairs')
+      .select('a as id')
+      .where('a', 'in', organisationIds)
+      .where('projects', '>', 0)
+      .union(db.selectFrom('project_organisation_pairs').select('b as id').where('b', 'in', organisationIds).where('projects', '>', 0))
+      .execute(),
+    db
+      .selectFrom('project_organisations as x')
+      .innerJoin('project_organisations as y', (j) => j.onRef('y.project_id', '=', 'x.project_id').onRef('y.organisation_id', '<>', 'x.organisation_id'))
+      .innerJoin('projects', 'projects.id', 'x.project_id')
+      .select('x.organisation_id as id')
+      .distinct()
+      .where('projects.id', 'in', (eb) => eb.selectFrom('projects as outside').select('outside.id').where(sql<boolean>`outside.space_id is not null or outside.hidden_at is not null`))
+      .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
+      .where('x.organisation_id', 'in', organisationIds)
+      .where('x.status', '=', 'confirmed')
+      .where('y.status', '=', 'confirmed')
+      .execute(),
+  ])
+  return new Set([...paired, ...outside].map((r) => r.id))
 }

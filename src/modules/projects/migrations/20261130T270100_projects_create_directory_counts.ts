@@ -24,6 +24,8 @@ export const migration: OpenlyMigration = {
       .execute()
     // The network reads the strongest pairs first.
     await db.schema.createIndex('project_organisation_pairs_strongest').on('project_organisation_pairs').columns(['projects desc', 'a', 'b']).execute()
+    // "Isolated organisations" looks an organisation up on either side of a pair.
+    await db.schema.createIndex('project_organisation_pairs_b').on('project_organisation_pairs').columns(['b', 'a']).execute()
     // Rows outside the baseline (hidden, or in a space) are counted live per reader: find them without a scan.
     // A partial index: only those rows are in it, so the query that names its condition reads just them.
     await db.schema.createIndex('projects_outside_baseline').on('projects').column('id').where(sql<boolean>`space_id is not null or hidden_at is not null`).execute()

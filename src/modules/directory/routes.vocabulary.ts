@@ -4,6 +4,8 @@ import { done, query } from '../../core/http/schemas.ts'
 import { parseInput, type FieldSpec } from '../../core/http/forms.ts'
 import { AppError, notFound, type FieldErrors } from '../../core/errors.ts'
 import { can } from '../../core/access/can.ts'
+import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
+import { userOf } from '../../core/http/input.ts'
 import { addTerm, renameTerm, retireTerm, vocabularyTerms, VOCABULARY_KINDS } from '../organisations/organisations.ts'
 import { renameProjectTerm } from '../projects/projects.ts'
 
@@ -49,15 +51,23 @@ export const vocabularyPages: FastifyPluginAsync = async (plain) => {
     const parsed = parseInput(changeSchema, request.body)
     if (!parsed.ok) return render(reply, undefined, parsed.errors, parsed.input)
     const { action, kind, id, label } = parsed.value
-    const field = (message: string) => render(reply, undefined, { [action === 'add' ? `label-${kind}` : `label-${id}`]: message }, { ...parsed.value, [`label-${id}`]: label })
+    const submission = submissionTokenIn(request.body) ?? ''
+    const field = (message: string) => render(reply, undefined, { [action === 'add' ? `label-${kind}` : `label-${id}`]: message }, { ...parsed.value, [`label-${id}`]: label, _submission: submission })
     try {
-      await app.db.transaction().execute(async (trx) => {
-        if (action === 'add') await addTerm(trx, request.actor, kind as 'theme' | 'technology', label)
-        else if (action === 'rename') {
-          const renamed = await renameTerm(trx, request.actor, id, label)
-          if (renamed.from !== null) await renameProjectTerm(trx, renamed.term.kind, renamed.from, renamed.to)
-        } else await retireTerm(trx, request.actor, id, action === 'retire')
-      })
+      if (action === 'add') {
+        // Adding creates something: a double submit adds it once (and answers like the first).
+        await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
+          await addTerm(trx, request.actor, kind as 'theme' | 'technology', label)
+          return '/admin/vocabulary?done=added'
+        })
+      } else {
+        await app.db.transaction().execute(async (trx) => {
+          if (action === 'rename') {
+            const renamed = await renameTerm(trx, request.actor, id, label)
+            if (renamed.from !== null) await renameProjectTerm(trx, renamed.term.kind, renamed.from, renamed.to)
+          } else await retireTerm(trx, request.actor, id, action === 'retire')
+        })
+      }
     } catch (err) {
       if (err instanceof AppError && err.status === 422 && err.fields?.label) return field(err.fields.label)
       throw err

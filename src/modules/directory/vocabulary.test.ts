@@ -51,6 +51,12 @@ for (const dialect of testDialects()) {
 
     test('admins add, rename (old links keep matching, entries follow) and retire terms, each audit-logged', async () => {
       assert.equal((await admin.submit('/admin/vocabulary', { action: 'add', kind: 'theme', label: 'Water  Quality' })).statusCode, 303)
+      // A double submit of one form adds the term once, and both answers lead back to the page.
+      const form = (await admin.get('/admin/vocabulary')).body
+      const fields = { _csrf: /name="_csrf" value="([^"]+)"/.exec(form)![1]!, _submission: /name="_submission" value="([^"]+)"/.exec(form)![1]!, action: 'add', kind: 'technology', label: 'Rust' }
+      const [first, second] = await Promise.all([admin.post('/admin/vocabulary', fields), admin.post('/admin/vocabulary', fields)])
+      assert.deepEqual([first.statusCode, second.statusCode], [303, 303])
+      assert.equal((await t.db.selectFrom('vocabulary_terms').select('id').where('slug', '=', 'rust').execute()).length, 1)
       const twice = await admin.submit('/admin/vocabulary', { action: 'add', kind: 'theme', label: 'water quality' })
       assert.equal(twice.statusCode, 422)
       assert.match(twice.body, /“Water Quality” is already a theme/)

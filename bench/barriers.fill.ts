@@ -29,7 +29,7 @@ export async function fill(db: Kysely<Database>): Promise<string> {
     const people = Array.from({ length: PEOPLE }, (_, i) => ({ id: `u${i}`, email: `p${i}@bench.example`, email_verified_at: at(now - 400 * 86_400_000), password_hash: 'x', handle: `bench-${i}`, name: `Bench Person ${i}`, is_admin: 0, suspended_at: null, created_at: at(now - 400 * 86_400_000), updated_at: at(now) }))
     await chunks(people, 100, (part) => trx.insertInto('users').values(part).execute())
     await chunks(people, 100, (part) => trx.insertInto('profiles').values(part.map((p) => ({ user_id: p.id, role: '', bio: '', skills: '', interests: '', listed: 1, hidden_at: null, updated_at: p.updated_at }))).execute())
-    const orgs = Array.from({ length: 100 }, (_, i) => ({ id: `o${i}`, slug: `org-${i}`, name: `Council ${i}`, type: 'local government' as const, country: 'United Kingdom', country_code: 'GB', identifier: '', website_domain: '', website_failures: 0, website_result: '', region: '', website: '', description: '', space_id: null, created_by: 'u0', hidden_at: null, created_at: at(now), updated_at: at(now) }))
+    const orgs = Array.from({ length: 100 }, (_, i) => ({ id: `o${i}`, slug: `org-${i}`, name: `Council ${i}`, type: 'local government' as const, country: 'United Kingdom', country_code: 'GB', identifier: '', website_domain: '', website_failures: 0, website_result: '', region: '', region_code: '', website: '', description: '', space_id: null, created_by: 'u0', hidden_at: null, created_at: at(now), updated_at: at(now) }))
     await trx.insertInto('organisations').values(orgs).execute()
 
     for (const kind of ['barrier', 'solution'] as const) {

@@ -15,6 +15,8 @@ export const WRK_DURATION = Number(process.env.BENCH_DURATION ?? 5)
 export const WRK_CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 /** How many times each page is measured (with hello-world beside it each time): the median is printed. */
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+/** wrk's per-request timeout, seconds (its default is 2): pages slower than that under load count as errors, not figures. */
+export const WRK_TIMEOUT = Number(process.env.BENCH_TIMEOUT ?? 2)
 const scripts = mkdtempSync(join(tmpdir(), 'openly-wrk-'))
 
 export interface Load {
@@ -45,7 +47,7 @@ export async function wrk(child: Child, paths: string[], headers: Record<string,
   ].join('\n')
   writeFileSync(script, lua)
   const before = cpuMs(child.pid)
-  const { stdout } = await run('wrk', [`-t${Math.min(2, connections)}`, `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${child.port}`], { maxBuffer: 1 << 20 })
+  const { stdout } = await run('wrk', [`-t${Math.min(2, connections)}`, `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', `${WRK_TIMEOUT}s`, '-s', script, `http://127.0.0.1:${child.port}`], { maxBuffer: 1 << 20 })
   const cpu = cpuMs(child.pid) - before
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0)
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0)

@@ -145,8 +145,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   }
 
   // ---------------------------------------------------------------- the directory: organisations and projects
-  async function organisation(marker: string, region = ''): Promise<{ slug: string; id: string }> {
-    const slug = captured(/^\/organisations\/([^/?]+)/, redirected(await c.orgadmin.submit('/organisations/new', { name: `Organisation ${marker}`, type: 'local government', country: 'Wales', region, website: '', description: `About ${marker}.`, themes: '' }), `create ${marker}`), 'organisation slug')
+  async function organisation(marker: string, region = '', country = 'Wales'): Promise<{ slug: string; id: string }> {
+    const slug = captured(/^\/organisations\/([^/?]+)/, redirected(await c.orgadmin.submit('/organisations/new', { name: `Organisation ${marker}`, type: 'local government', country, region, website: '', description: `About ${marker}.`, themes: '' }), `create ${marker}`), 'organisation slug')
     return { slug, id: (JSON.parse((await c.orgadmin.get(`/api/v1/organisations/${slug}`)).body) as { id: string }).id }
   }
   async function project(by: ActorName, marker: string, fields: { lead?: string; partners?: string; team?: string[] }): Promise<{ slug: string; id: string }> {
@@ -171,8 +171,9 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
 
   const op = await organisation('zqogpubx')
   // The hidden organisation's region is its alone: it must leave the directory's region counts and exports with it
-  // (countries come from ISO 3166 now, and every form lists them all, so a country cannot be a marker).
-  const oh = await organisation('zqoghidx', 'zqoghidregionx')
+  // (countries come from ISO 3166 now, and every form lists them all, so a country cannot be a marker; regions come
+  // from ISO 3166-2 where it lists a country's regions, so the marker region is in Gibraltar, for which it lists none).
+  const oh = await organisation('zqoghidx', 'zqoghidregionx', 'Gibraltar')
   const or = await organisation('zqogprox')
   const orgPublic = directoryEntry('organisation', 'zqogpubx', 'public', op, 'orgadmin', ['orgadmin'])
   const orgHidden = directoryEntry('organisation', 'zqoghidx', 'hidden', oh, 'orgadmin', ['orgadmin'], ['zqoghidregionx'])

@@ -67,7 +67,8 @@ describe('work in the open: from sign-up to a weeknote in a project feed', () =>
       await page.getByLabel('Region (optional)').fill('Cornwall')
       await page.getByLabel('Website (optional)').fill('https://kernow.example.gov.uk')
       await page.getByLabel('Description (optional)').fill('A fictional borough council that publishes its street works in the open.')
-      await page.getByLabel('Themes (optional)').fill('transport, open data')
+      // Themes come from the directory's vocabulary, as checkboxes.
+      for (const theme of ['Transport', 'Open data']) await page.getByRole('group', { name: 'Themes (optional)' }).getByLabel(theme, { exact: true }).check()
       await submitAndLand(page, () => page.getByRole('button', { name: 'Add organisation' }).click(), /^\/organisations\/[a-z0-9-]+$/, 'adding the organisation')
       assert.equal(await checkPage(page), orgName)
       return new URL(page.url()).pathname.split('/').pop()!
@@ -80,7 +81,7 @@ describe('work in the open: from sign-up to a weeknote in a project feed', () =>
       await page.getByRole('group', { name: 'Phase' }).getByLabel('Alpha').check()
       await page.getByLabel('The problem (optional)').fill('Broken lights are reported by phone and nobody can see when they will be fixed.')
       await page.getByLabel('Who it is for (optional)').fill('Residents, especially people walking home after dark.')
-      await page.getByLabel('Themes (optional)').fill('transport')
+      await page.getByRole('group', { name: 'Themes (optional)' }).getByLabel('Transport', { exact: true }).check()
       await page.getByLabel('Lead organisation (optional)').fill(orgSlug)
       await submitAndLand(page, () => page.getByRole('button', { name: 'Add project' }).click(), /^\/projects\/[a-z0-9-]+$/, 'adding the project')
       assert.equal(await checkPage(page), projectName)

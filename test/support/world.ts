@@ -36,7 +36,7 @@ export function signedInWorld<P extends string>(dialect: Dialect, o: WorldOption
     }
     c.anonymous = new TestClient(t.app)
     const admin = c['orgadmin' as P]
-    const made = await admin.submit('/organisations/new', { name: `${o.organisation} ${dialect}`, type: 'local government', country: 'United Kingdom', region: 'Wessex' })
+    const made = await admin.submit('/organisations/new', { name: `${o.organisation} ${dialect}`, type: 'local government', country: 'United Kingdom', region: 'Dorset' })
     assert.equal(made.statusCode, 303, `organisation: ${made.body.slice(0, 300)}`)
     org.slug = location(made).split('/').pop()!
     org.id = (await t.db.selectFrom('organisations').select('id').where('slug', '=', org.slug).executeTakeFirstOrThrow()).id

@@ -133,7 +133,7 @@ for (const dialect of testDialects()) {
       assert.equal(res.statusCode, 200)
       assert.match(res.body, /<svg viewBox="0 0 960 470" role="group"/)
       assert.match(res.body, /<a href="\/directory\?theme=transport&amp;country=GB" class="openly-map__link" aria-label="United Kingdom: 2 entries"><path d="M[\d.,LMZ-]+" class="openly-map__country openly-map__shade-\d"><title>United Kingdom: 2<\/title>/)
-      assert.match(res.body, /<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\/directory\?country=DE&amp;theme=transport">Germany<\/a><\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>/)
+      assert.match(res.body, /<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\/directory\?country=DE&amp;theme=transport">Germany<\/a> <a [^>]*href="\/directory\/map\?country=DE&amp;theme=transport">by region[^]*?<\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>/)
       assert.doesNotMatch(res.body, /France/)
     })
 

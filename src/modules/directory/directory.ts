@@ -1,6 +1,7 @@
 import type { Db } from '../../core/db/database.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
+import { regionCode, regionName, vocabularyResolver, type VocabularyKind } from '../organisations/organisations.ts'
 import { countryCode, countryName, organisationDirectory, organisationDirectoryFacets, ORGANISATION_TYPES, type Facet, type OrganisationDirectoryFilter } from '../organisations/organisations.ts'
 import { PHASES, projectDirectory, projectDirectoryFacets, type ProjectDirectoryFilter } from '../projects/projects.ts'
 
@@ -36,9 +37,27 @@ export interface DirectoryFilter {
 
 const tidy = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim()
 
-/** Reads the URL's filters: a country by code or name, a phase and type from their lists; others are ignored with a notice. */
-export function readFilter(query: DirectoryQuery): { filter: DirectoryFilter; notices: string[] } {
+/** Every known spelling of the vocabulary's themes and technologies → the term's slug (0025). */
+export type DirectoryVocabulary = Record<VocabularyKind, Map<string, string>>
+
+export async function directoryVocabulary(db: Db): Promise<DirectoryVocabulary> {
+  const [theme, technology] = await Promise.all([vocabularyResolver(db, 'theme'), vocabularyResolver(db, 'technology')])
+  return { theme, technology }
+}
+
+/**
+ * Reads the URL's filters: a country by code or name, a phase and type from their lists, a theme and technology
+ * from the vocabulary (a former slug finds the renamed term); others are ignored with a notice.
+ */
+export function readFilter(query: DirectoryQuery, vocabulary?: DirectoryVocabulary): { filter: DirectoryFilter; notices: string[] } {
   const notices: string[] = []
+  const term = (kind: VocabularyKind, text: string) => {
+    const value = tidy(text).toLowerCase()
+    if (!value || !vocabulary) return value
+    const slug = vocabulary[kind].get(value)
+    if (slug === undefined) notices.push(`“${tidy(text)}” is not a ${kind} of the directory, so that filter is ignored`)
+    return slug ?? ''
+  }
   const kind = (KINDS as readonly string[]).includes(query.kind ?? '') ? (query.kind as Kind) : 'all'
   if (query.kind && kind !== query.kind) notices.push(`“${tidy(query.kind)}” is not a part of the directory, so everything is shown`)
   const country = tidy(query.country) ? countryCode(tidy(query.country)) : ''
@@ -52,8 +71,8 @@ export function readFilter(query: DirectoryQuery): { filter: DirectoryFilter; no
   const filter: DirectoryFilter = {
     kind,
     q: tidy(query.q).slice(0, 100),
-    theme: tidy(query.theme).toLowerCase(),
-    technology: tidy(query.technology).toLowerCase(),
+    theme: term('theme', query.theme ?? ''),
+    technology: term('technology', query.technology ?? ''),
     country: country ?? '',
     region: tidy(query.region),
     phase: knownPhase ? phase : '',
@@ -130,12 +149,26 @@ export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFil
   const row = (code: string) => byCountry.get(code) ?? byCountry.set(code, { code, name: countryName(code), organisations: 0, projects: 0 }).get(code)!
   for (const f of orgFacets?.country ?? []) row(f.value).organisations += f.count
   for (const f of projFacets?.country ?? []) row(f.value).projects += f.count
+  // Per region of the chosen country (the map's regional view): organisations by their ISO 3166-2 region, projects by
+  // the places they name that are one of the country's regions (geocoded from the bundled ISO list, never online).
+  const byRegion = new Map<string, { code: string; name: string; organisations: number; projects: number }>()
+  if (filter.country) {
+    const add = (text: string, n: number, kind: 'organisations' | 'projects') => {
+      const code = regionCode(filter.country, text)
+      if (!code) return
+      const r = byRegion.get(code) ?? byRegion.set(code, { code, name: regionName(code), organisations: 0, projects: 0 }).get(code)!
+      r[kind] += n
+    }
+    for (const f of orgFacets?.region ?? []) add(f.value, f.count, 'organisations')
+    for (const f of projFacets?.region ?? []) add(f.value, f.count, 'projects')
+  }
   const since = staleBefore(options.staleDays)
   const fresh = <T extends { updated_at: string; confirmed_at: string | null }>(e: T) => ({ ...e, stale: (e.confirmed_at && e.confirmed_at > e.updated_at ? e.confirmed_at : e.updated_at) < since })
   if (orgs) orgs.items = orgs.items.map(fresh)
   if (projects) projects.items = projects.items.map((p) => ({ ...fresh(p), countryName: countryName(p.country_code) }))
   return {
     byCountry: [...byCountry.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    byRegion: [...byRegion.values()].sort((a, b) => b.organisations + b.projects - (a.organisations + a.projects) || a.name.localeCompare(b.name)),
     organisations: orgs ? { ...orgs, total: orgFacets!.total } : null,
     projects: projects ? { ...projects, total: projFacets!.total } : null,
     facets,

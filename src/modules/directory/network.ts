@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
 import { forceCenter, forceCollide, forceLink, forceManyBody, forceSimulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force'
 
 export const NETWORK_WIDTH = 960
@@ -50,4 +52,20 @@ export function layoutNetwork(pairs: Array<{ a: { id: string; name: string; slug
     nodes: list.map((n) => ({ x: fx(n.x ?? 0), y: fy(n.y ?? 0), r: radius(n), name: n.name, slug: n.slug, label: labelledIds.has(n.id) })),
     links: links.map((l) => ({ x1: fx((l.source as Node).x ?? 0), y1: fy((l.source as Node).y ?? 0), x2: fx((l.target as Node).x ?? 0), y2: fy((l.target as Node).y ?? 0), width: Math.min(6, 0.75 + l.projects) })),
   }
+}
+
+/**
+ * Laying out is the network page's main cost (250 ticks of d3-force: about 100 ms on a quiet core) and its result
+ * depends only on the pairs drawn, which change rarely: layouts are kept by a hash of those pairs (ids, names,
+ * weights), so every reader of the same network, signed in or not, shares one layout.
+ */
+const layouts = new LRUCache<string, Drawn>({ max: 64 })
+
+export function layoutNetworkCached(pairs: Parameters<typeof layoutNetwork>[0]): Drawn {
+  const key = createHash('sha256').update(JSON.stringify(pairs.map((p) => [p.a.id, p.a.name, p.a.slug, p.b.id, p.b.name, p.b.slug, p.projects]))).digest('base64url')
+  const known = layouts.get(key)
+  if (known) return known
+  const drawn = layoutNetwork(pairs)
+  layouts.set(key, drawn)
+  return drawn
 }

@@ -4,14 +4,17 @@ import { cursor, query, text } from '../../core/http/schemas.ts'
 import { decodeCursor } from '../../core/http/pagination.ts'
 import { countryName, countryNumeric, organisationDirectory, organisationsAddedPerMonth, organisationSuggestions } from '../organisations/organisations.ts'
 import { organisationLinks, organisationsWorkingWithOthers, projectsAddedPerMonth } from '../projects/projects.ts'
-import { layoutNetwork, NETWORK_HEIGHT, NETWORK_WIDTH } from './network.ts'
+import { layoutNetworkCached, NETWORK_HEIGHT, NETWORK_WIDTH } from './network.ts'
 import { monthlyGrowth, tableOf } from './stats.ts'
-import { browseDirectory, filterQuery, filterSelects, readFilter, staleBefore, type DirectoryFilter } from './directory.ts'
+import { browseDirectory, directoryVocabulary, filterQuery, filterSelects, readFilter, staleBefore, type DirectoryFilter } from './directory.ts'
 import { countryShapes, MAP_HEIGHT, MAP_WIDTH, shadeOf } from './map.ts'
 import { exportCsv, exportJson } from './export.ts'
 import { SCHEMA_FIELDS, LICENCE } from './schema.ts'
+import { vocabularyPages } from './routes.vocabulary.ts'
 
 const PAGE_SIZE = 20
+/** Height of one region's bar on a country's map, px. */
+const REGION_BAR = 28
 const FILTERS = { kind: text(20), q: text(100), theme: text(60), technology: text(60), country: text(80), region: text(80), phase: text(20), type: text(40), stale: text(1) }
 const FILTER_NAMES = Object.keys(FILTERS)
 const crumbs = [{ text: 'Home', href: '/' }]
@@ -22,10 +25,11 @@ const isFiltered = (f: DirectoryFilter) => Boolean(f.q || f.theme || f.technolog
 /** The directory's pages: browse with facets, the map, the open data exports and their schema. */
 export const directoryPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await plain.register(vocabularyPages)
   const staleDays = app.config.directoryStaleDays
 
   app.get('/directory', { config: { serves: 'page', cache: true, cacheQuery: [...FILTER_NAMES, 'cursor'] }, schema: { querystring: query({ ...FILTERS, cursor }) } }, async (request, reply) => {
-    const { filter, notices } = readFilter(request.query)
+    const { filter, notices } = readFilter(request.query, await directoryVocabulary(app.db))
     const page = decodeCursor(request.query.cursor)
     const result = await browseDirectory(app.db, request.actor, filter, page, { staleDays, pageSize: PAGE_SIZE })
     const link = (change: Parameters<typeof filterQuery>[1]) => `/directory${filterQuery(filter, change)}`
@@ -50,10 +54,31 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
   })
 
   app.get('/directory/map', { config: { serves: 'page', cache: true, cacheQuery: FILTER_NAMES }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const read = readFilter(request.query)
-    // The map shows every country; a chosen country is ignored here (its link leads to the directory).
-    const filter = { ...read.filter, country: '', region: '' }
+    const read = readFilter(request.query, await directoryVocabulary(app.db))
     const notices = read.notices
+    // With a country chosen, the map shows its regions (counts per ISO 3166-2 region, as bars and a table).
+    if (read.filter.country) {
+      const filter = { ...read.filter, region: '' }
+      const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1 })
+      const max = Math.max(1, ...result.byRegion.map((r) => r.organisations + r.projects))
+      const regions = result.byRegion.map((r, i) => ({ ...r, total: r.organisations + r.projects, y: 8 + i * REGION_BAR, width: Math.max(2, Math.round(((r.organisations + r.projects) / max) * (MAP_WIDTH - 320))), href: `/directory${filterQuery(filter, { region: r.name })}` }))
+      const countryTotal = result.byCountry.find((c) => c.code === filter.country)
+      return reply.render('directory/map-regions.njk', {
+        title: `Directory map: ${countryName(filter.country)}`,
+        breadcrumbs: [...directoryCrumbs, { text: 'Map', href: '/directory/map' }],
+        filter,
+        notices,
+        regions,
+        countryTotal,
+        width: MAP_WIDTH,
+        height: 16 + regions.length * REGION_BAR,
+        selects: filterSelects(result.facets, filter),
+        queryString: filterQuery(filter),
+        noindex: true,
+      })
+    }
+    // The world map shows every country (a country's link leads to its regions and the directory).
+    const filter = { ...read.filter, country: '', region: '' }
     const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1 })
     const rows = result.byCountry
     const byNumeric = new Map(rows.map((r) => [countryNumeric(r.code), r]))
@@ -81,7 +106,7 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
 
   const NETWORK_FILTERS = { theme: text(60), country: text(80) }
   app.get('/directory/network', { config: { serves: 'page', cache: true, cacheQuery: Object.keys(NETWORK_FILTERS) }, schema: { querystring: query(NETWORK_FILTERS) } }, async (request, reply) => {
-    const { filter, notices } = readFilter(request.query)
+    const { filter, notices } = readFilter(request.query, await directoryVocabulary(app.db))
     const scope = { theme: filter.theme || undefined, country: filter.country || undefined }
     const [pairs, candidates, facets] = await Promise.all([
       organisationLinks(app.db, request.actor, scope, 150),
@@ -95,7 +120,7 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
       breadcrumbs: directoryCrumbs,
       filter,
       notices,
-      drawn: layoutNetwork(pairs),
+      drawn: layoutNetworkCached(pairs),
       strongest: pairs.slice(0, 20),
       isolated: candidates.items.filter((o) => !working.has(o.id)).slice(0, 30),
       selects: filterSelects({ ...facets, country: facets.country }, filter),
@@ -138,13 +163,13 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
   })
 
   app.get('/directory/export.csv', { config: { serves: 'file' }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const { filter } = readFilter(request.query)
+    const { filter } = readFilter(request.query, await directoryVocabulary(app.db))
     reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="openly-directory.csv"')
     return reply.send(exportCsv(app.db, request.actor, filter, staleDays, app.config.baseUrl))
   })
 
   app.get('/directory/export.json', { config: { serves: 'file' }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const { filter } = readFilter(request.query)
+    const { filter } = readFilter(request.query, await directoryVocabulary(app.db))
     reply.type('application/json; charset=utf-8')
     return reply.send(exportJson(app.db, request.actor, filter, staleDays, app.config.baseUrl))
   })

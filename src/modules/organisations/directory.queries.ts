@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely'
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import { ORGANISATION_ACCESS, likeEscape } from './organisations.queries.ts'
+import { baselineOrganisationCounts } from './directory-counts.queries.ts'
 import type { OrganisationsDb, OrganisationsTables, OrganisationType } from './organisations.tables.ts'
 
 /** What the directory filters organisations by; every field optional, all combined. */
@@ -13,6 +14,8 @@ export interface OrganisationDirectoryFilter {
   type?: string
   /** Only entries with no edit or confirmation since this time. */
   staleBefore?: string
+  /** Only organisations outside the pre-aggregated baseline (in a space, or hidden): what a reader sees on top of it. */
+  outsideBaseline?: boolean
 }
 
 export type Facet = Array<{ value: string; count: number }>
@@ -52,6 +55,8 @@ function filtered<O>(q: Query<O>, actor: Actor, f: OrganisationDirectoryFilter, 
     q = q.where('organisations.id', 'in', (eb) => eb.selectFrom('organisation_themes').select('organisation_themes.organisation_id').where('organisation_themes.theme', '=', theme))
   }
   if (f.staleBefore) q = q.where(lastActive, '<', f.staleBefore)
+  // Outside the baseline: the few rows in a space or hidden, read from their partial index (its condition verbatim).
+  if (f.outsideBaseline) q = q.where('organisations.id', 'in', (eb) => eb.selectFrom('organisations as outside').select('outside.id').where(sql<boolean>`outside.space_id is not null or outside.hidden_at is not null`))
   // Words of the name or description, each required; LIKE with an escape character behaves alike on both databases.
   for (const word of (f.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5)) {
     const pattern = `%${likeEscape(word)}%`
@@ -67,8 +72,35 @@ export async function organisationDirectoryPage(db: OrganisationsDb, actor: Acto
   return q.orderBy('organisations.name').orderBy('organisations.id').limit(limit + 1).execute()
 }
 
-/** Counts per value of each facet (type, country, region, theme) under the other filters, and the total. */
-export async function organisationFacets(db: OrganisationsDb, actor: Actor, f: OrganisationDirectoryFilter): Promise<{ total: number; type: Facet; country: Facet; region: Facet; theme: Facet }> {
+type OrganisationFacets = { total: number; type: Facet; country: Facet; region: Facet; theme: Facet }
+
+const unfiltered = (f: OrganisationDirectoryFilter) => !f.q && !f.theme && !f.country && !f.region && !f.type && !f.staleBefore
+
+/** Two facets added value by value, most first, at most `limit` values. */
+function add(a: Facet, b: Facet, limit: number): Facet {
+  const counts = new Map<string, number>()
+  for (const { value, count } of [...a, ...b]) counts.set(value, (counts.get(value) ?? 0) + count)
+  return [...counts].map(([value, count]) => ({ value, count })).sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0)).slice(0, limit)
+}
+
+/**
+ * Counts per value of each facet (type, country, region, theme) under the other filters, and the total.
+ * Unfiltered, the pre-aggregated baseline (0025) plus what this reader sees outside it, counted live.
+ */
+export async function organisationFacets(db: OrganisationsDb, actor: Actor, f: OrganisationDirectoryFilter): Promise<OrganisationFacets> {
+  if (!unfiltered(f) || f.outsideBaseline) return liveFacets(db, actor, f)
+  const [base, extra] = await Promise.all([baselineOrganisationCounts(db), liveFacets(db, actor, { outsideBaseline: true })])
+  const of = (facet: string) => base.get(facet) ?? []
+  return {
+    total: (of('total')[0]?.count ?? 0) + extra.total,
+    type: add(of('type'), extra.type, 300),
+    country: add(of('country'), extra.country, 300),
+    region: [],
+    theme: add(of('theme'), extra.theme, 40),
+  }
+}
+
+async function liveFacets(db: OrganisationsDb, actor: Actor, f: OrganisationDirectoryFilter): Promise<OrganisationFacets> {
   const count = sql<number>`count(*)`
   const group = async (column: 'type' | 'country_code' | 'region', except: keyof OrganisationDirectoryFilter) =>
     (await filtered(db.selectFrom('organisations').select([`organisations.${column} as value`, count.as('n')]), actor, f, except).where(`organisations.${column}`, '<>', '').groupBy(`organisations.${column}`).orderBy('n', 'desc').orderBy('value').limit(300).execute()).map((r) => ({ value: String(r.value), count: Number(r.n) }))

@@ -37,3 +37,18 @@ export const organisationPolicy = definePolicy('organisation', {
   moderate: (actor) => actor.isAdmin,
   report: async (actor, r, ctx) => signedIn(actor) && (await ctx.can('view', 'organisation', r)),
 })
+
+/** The directory's vocabulary of themes and technologies: one for the whole site. */
+export type VocabularyRef = { site: true }
+
+declare module '../../core/access/can.ts' {
+  interface Resources {
+    vocabulary: VocabularyRef
+  }
+}
+
+/** Everyone reads the vocabulary (forms offer it); site admins add, rename and retire its terms. */
+export const vocabularyPolicy = definePolicy('vocabulary', {
+  view: () => true,
+  manage: (actor) => signedIn(actor) && actor.isAdmin,
+})

@@ -1,3 +1,4 @@
+import { trackOrganisation } from './directory-counts.queries.ts'
 import { sql, type Selectable } from 'kysely'
 import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
@@ -269,17 +270,24 @@ export async function publicOrganisationPaths(db: OrganisationsDb): Promise<Arra
 }
 
 export async function insertOrganisation(db: OrganisationsDb, row: OrganisationRow): Promise<void> {
-  await db.insertInto('organisations').values(row).execute()
+  await trackOrganisation(db, row.id, () => db.insertInto('organisations').values(row).execute())
 }
 
+/** Columns the directory's pre-aggregated counts depend on (0025). */
+const COUNTED: ReadonlyArray<keyof OrganisationRow> = ['type', 'country_code', 'space_id', 'hidden_at']
+
 export async function updateOrganisationRow(db: OrganisationsDb, id: string, changes: Partial<Omit<OrganisationRow, 'id'>>): Promise<void> {
-  await db.updateTable('organisations').set(changes).where('id', '=', id).execute()
+  const write = () => db.updateTable('organisations').set(changes).where('id', '=', id).execute()
+  if (COUNTED.some((c) => c in changes)) await trackOrganisation(db, id, write)
+  else await write()
 }
 
 /** Replaces an organisation's themes. */
 export async function replaceThemes(db: OrganisationsDb, organisationId: string, themes: string[]): Promise<void> {
-  await db.deleteFrom('organisation_themes').where('organisation_id', '=', organisationId).execute()
-  if (themes.length) await db.insertInto('organisation_themes').values(themes.map((theme) => ({ organisation_id: organisationId, theme }))).execute()
+  await trackOrganisation(db, organisationId, async () => {
+    await db.deleteFrom('organisation_themes').where('organisation_id', '=', organisationId).execute()
+    if (themes.length) await db.insertInto('organisation_themes').values(themes.map((theme) => ({ organisation_id: organisationId, theme }))).execute()
+  })
 }
 
 /** Remembers an old slug; a slug taken back by its own organisation stops redirecting. */

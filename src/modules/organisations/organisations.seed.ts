@@ -6,6 +6,7 @@ import { runMergeHooks } from '../../core/merge.ts'
 import { mergeOrganisations } from './merge.ts'
 import { proposeOrganisationEdit, organisationFields } from './revisions.ts'
 import { countryCode, countryName } from './countries.ts'
+import { regionCode, regionName } from './regions.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import type { OrganisationRole, OrganisationType } from './organisations.tables.ts'
 
@@ -22,6 +23,12 @@ interface DemoOrganisation {
 }
 
 /** Fictional organisations written for Openly's demo. */
+/** The ISO 3166-2 name and code of a demo organisation's region (text as given when none matches). */
+function regionOf(country: string, text: string): { region: string; code: string } {
+  const code = regionCode(countryCode(country) ?? '', text)
+  return code ? { region: regionName(code), code } : { region: text, code: '' }
+}
+
 export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     slug: 'northshire-county-council',
@@ -76,7 +83,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     name: 'Region Västerholm',
     type: 'local government',
     country: 'Sweden',
-    region: 'Västerholm',
+    region: '',
     website: 'https://vasterholm.example.se',
     description:
       'Region Västerholm is responsible for healthcare, public transport and regional development for the county of Västerholm.\n\nWe share open-source case management components with other Nordic regions and publish our climate targets as open data.',
@@ -138,7 +145,9 @@ export async function seedOrganisations({ db, modules }: SeedContext): Promise<v
       type: o.type,
       country: countryName(countryCode(o.country) ?? ''),
       country_code: countryCode(o.country) ?? '',
-      region: o.region,
+      // Regions from ISO 3166-2, as the form takes them.
+      region: regionOf(o.country, o.region).region,
+      region_code: regionOf(o.country, o.region).code,
       website: o.website,
       website_domain: websiteDomain(o.website),
       identifier: '',

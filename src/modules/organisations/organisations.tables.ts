@@ -26,7 +26,10 @@ export interface OrganisationsTable {
   /** The country's English name (shown); `country_code` is its ISO 3166-1 alpha-2 code ('' when unknown). */
   country: string
   country_code: string
+  /** The region's name (its ISO 3166-2 name when `region_code` is set; older unmatched text otherwise). */
   region: string
+  /** ISO 3166-2 code of the region ('' when none or unmatched), 0025. */
+  region_code: string
   website: string
   /** The website's host without www., for exact duplicate checks. */
   website_domain: string
@@ -103,6 +106,41 @@ export interface OrganisationRevisionsTable {
   decided_at: string | null
 }
 
+/**
+ * Pre-aggregated counts for the unfiltered directory (0025): per facet ('total', 'type', 'country', 'theme') and
+ * value, how many site-wide, unhidden organisations have it. Kept in the transaction of each change.
+ */
+export interface OrganisationFacetCountsTable {
+  facet: string
+  value: string
+  n: number
+}
+
+export const VOCABULARY_KINDS = ['theme', 'technology'] as const
+export type VocabularyKind = (typeof VOCABULARY_KINDS)[number]
+
+/**
+ * The directory's curated vocabulary (0025): the themes (organisations and projects) and technologies (projects)
+ * that forms offer. `slug` is the value stored on entries and used in filter URLs; `label` is what people read.
+ */
+export interface VocabularyTermsTable {
+  id: string
+  kind: VocabularyKind
+  slug: string
+  label: string
+  /** Retired terms are no longer offered; entries keep them and filters still match them. */
+  retired_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** A term's former slugs: filter links and submissions with them still match the term. */
+export interface VocabularyAliasesTable {
+  kind: VocabularyKind
+  old_slug: string
+  term_id: string
+}
+
 /** Tables owned by the organisations module. */
 export interface OrganisationsTables {
   organisations: OrganisationsTable
@@ -111,6 +149,9 @@ export interface OrganisationsTables {
   organisation_member_requests: OrganisationMemberRequestsTable
   organisation_slug_redirects: OrganisationSlugRedirectsTable
   organisation_revisions: OrganisationRevisionsTable
+  organisation_facet_counts: OrganisationFacetCountsTable
+  vocabulary_terms: VocabularyTermsTable
+  vocabulary_aliases: VocabularyAliasesTable
 }
 
 /** The executor the organisations module works through: its own tables only. */

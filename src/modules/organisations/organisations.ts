@@ -51,6 +51,8 @@ import type { organisationSchema } from './organisations.schemas.ts'
 import { organisationFields, recordOrganisationRevision, type OrganisationFields, type WriteFields } from './revisions.ts'
 import { claimStaleOrganisationRows, markOrganisationActive } from './freshness.queries.ts'
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
+import { canonicalTerms } from './vocabulary.ts'
+import { regionCode, regionName, subdivisionsOf } from './regions.ts'
 
 export type OrganisationInput = Values<typeof organisationSchema>
 
@@ -67,14 +69,19 @@ export function websiteDomain(website: string): string {
 const ORG_ID = /^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9./-]{1,60}$/
 
 /** The country, domain and identifier of the input, checked: a country must be one ISO 3166 knows. */
-function placeAndIds(input: OrganisationInput): { country: string; country_code: string; website_domain: string; identifier: string } {
+function placeAndIds(input: OrganisationInput): { country: string; country_code: string; region: string; region_code: string; website_domain: string; identifier: string } {
   const code = countryCode(input.country)
   const identifier = input.identifier.trim().toUpperCase().replace(/^([A-Z]{2}-[A-Z0-9]+-)/, (p) => p).trim()
   const errors: FieldErrors = {}
   if (!code) errors.country = 'Choose a country from the list'
   if (identifier && !ORG_ID.test(identifier)) errors.identifier = 'Enter the identifier as on org-id.guide, like GB-COH-09506232'
+  // A region is one of the country's ISO 3166-2 subdivisions (by name, English name or code); free text only
+  // where ISO lists none.
+  const regionText = input.region.replace(/\s+/g, ' ').trim()
+  const region_code = code && regionText ? regionCode(code, regionText) : null
+  if (code && regionText && region_code === null && subdivisionsOf(code).length > 0) errors.region = `We do not know a region called “${regionName(regionText.toUpperCase()) || regionText}” in ${countryName(code)}: choose one from the list`
   if (Object.keys(errors).length) throw invalid(errors)
-  return { country: countryName(code!), country_code: code!, website_domain: websiteDomain(input.website), identifier }
+  return { country: countryName(code!), country_code: code!, region: region_code ? regionName(region_code) : regionText, region_code: region_code ?? '', website_domain: websiteDomain(input.website), identifier }
 }
 
 /** Path segments under /organisations/ that a slug must never take. */
@@ -123,7 +130,6 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     name: input.name,
     type: input.type as OrganisationRow['type'],
     ...placeAndIds(input),
-    region: input.region,
     website: input.website,
     description: input.description,
     confirmed_at: null,
@@ -136,7 +142,7 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
     created_at: t,
     updated_at: t,
   }
-  const themes = normaliseThemes(input.themes)
+  const themes = await vocabularyThemes(db, input.themes)
   await insertOrganisation(db, row)
   await replaceThemes(db, row.id, themes)
   await upsertMember(db, row.id, actor.userId, 'admin', t)
@@ -145,6 +151,13 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
   const empty: OrganisationFields = { name: '', type: '', country: '', region: '', website: '', identifier: '', description: '', themes: [] }
   row.revision = await recordOrganisationRevision(db, row.id, 0, empty, fieldsOf(row, themes), actor.userId)
   return row
+}
+
+/** The themes as the vocabulary's slugs; a theme it does not know (and the entry did not have) is refused. */
+async function vocabularyThemes(db: Db, themes: string[], kept: string[] = []): Promise<string[]> {
+  const { slugs, unknown } = await canonicalTerms(db, 'theme', normaliseThemes(themes), kept)
+  if (unknown.length) throw invalid({ themes: `${unknown.map((u) => `“${u}”`).join(', ')} ${unknown.length === 1 ? 'is not a theme' : 'are not themes'} of the directory: choose from the list (site admins can add themes)` })
+  return slugs
 }
 
 /** The directory fields of a row and its themes, as a revision records them. */
@@ -160,8 +173,10 @@ const inputOf = (f: OrganisationFields): OrganisationInput => ({ name: f.name, t
 export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput, base = org.revision): Promise<OrganisationRow> {
   if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can change it')
   placeAndIds(input)
-  const revision = await recordOrganisationRevision(db, org.id, base, await organisationFields(db, org), { ...fieldsOf({ ...org, ...input, type: input.type as OrganisationRow['type'], country: countryName(countryCode(input.country)!) }, normaliseThemes(input.themes)) }, actor.userId)
-  return writeOrganisationFields(db, { ...org, revision }, input)
+  // The revision records the themes as they will be stored: the vocabulary's slugs (an unknown one is refused first).
+  const themes = await vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? [])
+  const revision = await recordOrganisationRevision(db, org.id, base, await organisationFields(db, org), fieldsOf({ ...org, ...input, type: input.type as OrganisationRow['type'], country: countryName(countryCode(input.country)!) }, themes), actor.userId)
+  return writeOrganisationFields(db, { ...org, revision }, { ...input, themes })
 }
 
 /** Writes the fields of a revision onto the organisation (accepting a proposal, a revert). */
@@ -170,6 +185,7 @@ export const writeRevisionFields: WriteFields = (db, org, fields) => writeOrgani
 /** Writes an organisation's fields, its slug, themes and search document; returns it as it is now. */
 async function writeOrganisationFields(db: Db, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationRow> {
   const place = placeAndIds(input)
+  const themes = await vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? [])
   const t = now()
   let slug = org.slug
   if (input.name !== org.name) {
@@ -184,13 +200,11 @@ async function writeOrganisationFields(db: Db, org: OrganisationRow, input: Orga
     type: input.type as OrganisationRow['type'],
     ...place,
     ...recheck,
-    region: input.region,
     website: input.website,
     description: input.description,
     updated_at: t,
   }
   await updateOrganisationRow(db, org.id, changes)
-  const themes = normaliseThemes(input.themes)
   await replaceThemes(db, org.id, themes)
   const updated = { ...org, ...changes }
   await indexOrganisation(db, updated, themes)
@@ -269,7 +283,9 @@ export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]
 }
 
 export { countryCode, countryName, countryNumeric, COUNTRY_OPTIONS } from './countries.ts'
-export { ORGANISATION_TYPES } from './organisations.tables.ts'
+export { regionChoices, regionCode, regionName, subdivisionsOf, type Subdivision } from './regions.ts'
+export { ORGANISATION_TYPES, VOCABULARY_KINDS, type VocabularyKind } from './organisations.tables.ts'
+export { addTerm, canonicalTerms, renameTerm, retireTerm, slugOfLabel, vocabularyChoices, vocabularyResolver, vocabularyTerms, type Term } from './vocabulary.ts'
 
 /**
  * Organisations picked by name: each text is matched to a visible organisation by its address (slug) or its

@@ -1,3 +1,5 @@
+import type { Db } from '../../core/db/database.ts'
+import { countryCode, regionChoices, vocabularyChoices } from './organisations.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, filterQuery, params, slug } from '../../core/http/schemas.ts'
@@ -44,6 +46,14 @@ export const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.t
 
 const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, countries: COUNTRY_OPTIONS }
 
+/** The vocabulary's checkboxes and the country's regions for the form, with what the person chose. */
+const vocabularyContext = async (db: Db, values: unknown) => {
+  const v = (values ?? {}) as { themes?: unknown; country?: unknown; region?: unknown }
+  const text = (x: unknown) => (typeof x === 'string' ? x : '')
+  // Once the country is known (editing, or the form sent back), its regions are a select; before, a name is typed.
+  return { themeChoices: await vocabularyChoices(db, 'theme', v.themes), regionChoices: regionChoices(countryCode(text(v.country)), text(v.region)) }
+}
+
 function queryString(params: Record<string, string | undefined>): string {
   const q = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v)
@@ -77,12 +87,12 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
   })
 
   app.get('/organisations/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
-    return reply.render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, values: {}, ...formContext })
+    return reply.render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, values: {}, ...formContext, ...(await vocabularyContext(app.db, {})) })
   })
 
   app.post('/organisations/new', { config: { signIn: true } }, async (request, reply) =>
     submitForm(request.body, organisationSchema, {
-      again: (values, errors) => reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext }),
+      again: async (values, errors) => reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors, values, ...formContext, ...(await vocabularyContext(app.db, values)) }),
       save: async (value) => {
         // Likely duplicates are shown first; adding goes ahead once the person says it is a different one. The check
         // runs inside the one-time submission, so a form sent twice at once is checked once and adds one entry.
@@ -97,7 +107,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
           return reply.redirect(url, 303)
         } catch (err) {
           if (!(err instanceof DuplicatesFound)) throw err
-          return reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the organisations below, then confirm this is a different organisation' }, values: request.body, duplicates, ...formContext })
+          return reply.code(422).render('organisations/new.njk', { title: 'Add an organisation', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the organisations below, then confirm this is a different organisation' }, values: request.body, duplicates, ...formContext, ...(await vocabularyContext(app.db, request.body)) })
         }
       },
     }),
@@ -154,7 +164,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     const org = await managed(request)
     const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
     const values = { name: org.name, type: org.type, country: org.country_code || org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes: themes.join(', '), revision: String(org.revision) }
-    return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext })
+    return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext, ...(await vocabularyContext(app.db, values)) })
   })
 
   app.post('/organisations/:slug/still-active', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
@@ -168,7 +178,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     const parsed = parseInput(organisationSchema, request.body)
     const base = baseRevisionOf(request.body, org.revision)
     const again = async (errors: Record<string, string>, values: Record<string, unknown>) =>
-      reply.code(422).render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, errors, values, current: errors.revision ? await organisationFields(app.db, org) : undefined, ...formContext })
+      reply.code(422).render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, errors, values, current: errors.revision ? await organisationFields(app.db, org) : undefined, ...formContext, ...(await vocabularyContext(app.db, values)) })
     if (!parsed.ok) return again(parsed.errors, { ...parsed.input, revision: String(base) })
     try {
       const updated = await app.db.transaction().execute((trx) => updateOrganisation(trx, request.actor, org, parsed.value, base))

@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely'
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import { PROJECT_ACCESS } from './projects.queries.ts'
+import { baselineProjectCounts } from './directory-counts.queries.ts'
 import type { Phase, ProjectsDb, ProjectsTables, TagKind } from './projects.tables.ts'
 
 /** What the directory filters projects by; every field optional, all combined. */
@@ -15,6 +16,8 @@ export interface ProjectDirectoryFilter {
   phase?: string
   /** Only entries with no edit or confirmation since this time. */
   staleBefore?: string
+  /** Only projects outside the pre-aggregated baseline (in a space, or hidden): what a reader sees on top of it. */
+  outsideBaseline?: boolean
 }
 
 export type Facet = Array<{ value: string; count: number }>
@@ -58,6 +61,8 @@ function filtered<O>(q: Query<O>, actor: Actor, f: ProjectDirectoryFilter, excep
   if (f.technology && except !== 'technology') q = tagged('technology', f.technology)
   if (f.region && except !== 'region') q = tagged('place', f.region, true)
   if (f.staleBefore) q = q.where(lastActive, '<', f.staleBefore)
+  // Outside the baseline: the few rows in a space or hidden, read from their partial index (its condition verbatim).
+  if (f.outsideBaseline) q = q.where('projects.id', 'in', (eb) => eb.selectFrom('projects as outside').select('outside.id').where(sql<boolean>`outside.space_id is not null or outside.hidden_at is not null`))
   // Words of the name or summary, each required; LIKE with an escape character behaves alike on both databases.
   for (const word of (f.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5)) {
     const pattern = `%${escapeLike(word)}%`
@@ -73,8 +78,36 @@ export async function projectDirectoryPage(db: ProjectsDb, actor: Actor, f: Proj
   return q.orderBy('projects.name').orderBy('projects.id').limit(limit + 1).execute()
 }
 
-/** Counts per value of each facet (phase, country, region, theme, technology) under the other filters, and the total. */
-export async function projectFacets(db: ProjectsDb, actor: Actor, f: ProjectDirectoryFilter): Promise<{ total: number; phase: Facet; country: Facet; region: Facet; theme: Facet; technology: Facet }> {
+type ProjectFacets = { total: number; phase: Facet; country: Facet; region: Facet; theme: Facet; technology: Facet }
+
+const unfiltered = (f: ProjectDirectoryFilter) => !f.q && !f.theme && !f.technology && !f.country && !f.region && !f.phase && !f.staleBefore
+
+/** Two facets added value by value, most first, at most `limit` values. */
+function add(a: Facet, b: Facet, limit: number): Facet {
+  const counts = new Map<string, number>()
+  for (const { value, count } of [...a, ...b]) counts.set(value, (counts.get(value) ?? 0) + count)
+  return [...counts].map(([value, count]) => ({ value, count })).sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0)).slice(0, limit)
+}
+
+/**
+ * Counts per value of each facet (phase, country, region, theme, technology) under the other filters, and the
+ * total. Unfiltered, the pre-aggregated baseline (0025) plus what this reader sees outside it, counted live.
+ */
+export async function projectFacets(db: ProjectsDb, actor: Actor, f: ProjectDirectoryFilter): Promise<ProjectFacets> {
+  if (!unfiltered(f) || f.outsideBaseline) return liveFacets(db, actor, f)
+  const [base, extra] = await Promise.all([baselineProjectCounts(db), liveFacets(db, actor, { outsideBaseline: true })])
+  const of = (facet: string) => base.get(facet) ?? []
+  return {
+    total: (of('total')[0]?.count ?? 0) + extra.total,
+    phase: add(of('phase'), extra.phase, 300),
+    country: add(of('country'), extra.country, 300),
+    region: [],
+    theme: add(of('theme'), extra.theme, 40),
+    technology: add(of('technology'), extra.technology, 40),
+  }
+}
+
+async function liveFacets(db: ProjectsDb, actor: Actor, f: ProjectDirectoryFilter): Promise<ProjectFacets> {
   const count = sql<number>`count(*)`
   const column = async (name: 'phase' | 'country_code', except: keyof ProjectDirectoryFilter) =>
     (await filtered(db.selectFrom('projects').select([`projects.${name} as value`, count.as('n')]), actor, f, except).where(`projects.${name}`, '<>', '').groupBy(`projects.${name}`).orderBy('n', 'desc').orderBy('value').limit(300).execute()).map((r) => ({ value: String(r.value), count: Number(r.n) }))

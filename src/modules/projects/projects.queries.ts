@@ -1,3 +1,4 @@
+import { trackProject } from './directory-counts.queries.ts'
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, ProjectsDb, ProjectsTable, TagKind } from './projects.tables.ts'
@@ -223,25 +224,27 @@ export async function publicProjectPaths(db: ProjectsDb): Promise<Array<{ slug: 
 
 
 export async function insertProject(db: ProjectsDb, row: ProjectRow): Promise<void> {
-  await db.insertInto('projects').values(row).execute()
+  await trackProject(db, row.id, () => db.insertInto('projects').values(row).execute())
 }
+
+/** Columns the directory's pre-aggregated figures depend on (0025). */
+const COUNTED: ReadonlyArray<keyof ProjectRow> = ['phase', 'country_code', 'space_id', 'hidden_at']
 
 export async function updateProjectRow(db: ProjectsDb, id: string, changes: Partial<Omit<ProjectRow, 'id'>>): Promise<void> {
-  await db.updateTable('projects').set(changes).where('id', '=', id).execute()
+  const write = () => db.updateTable('projects').set(changes).where('id', '=', id).execute()
+  if (COUNTED.some((c) => c in changes)) await trackProject(db, id, write)
+  else await write()
 }
 
-/** Replaces a project's tags, organisations, team and links (each one delete and one insert). */
-export async function replaceProjectParts(
-  db: ProjectsDb,
-  projectId: string,
-  parts: {
-    tags: Array<{ kind: TagKind; value: string }>
-    organisations: Array<{ organisationId: string; role: ProjectOrganisationRole; status: AffiliationStatus; requestedBy: string | null; confirmedBy: string | null }>
-    team: Array<{ userId: string; role: string }>
-    links: Array<{ label: string; url: string }>
-  },
-  at: string,
-): Promise<void> {
+type ProjectParts = {
+  tags: Array<{ kind: TagKind; value: string }>
+  organisations: Array<{ organisationId: string; role: ProjectOrganisationRole; status: AffiliationStatus; requestedBy: string | null; confirmedBy: string | null }>
+  team: Array<{ userId: string; role: string }>
+  links: Array<{ label: string; url: string }>
+}
+
+/** The parts the directory counts: tags and organisation links. */
+async function replaceTagsAndOrganisations(db: ProjectsDb, projectId: string, parts: ProjectParts): Promise<void> {
   await db.deleteFrom('project_tags').where('project_id', '=', projectId).execute()
   if (parts.tags.length) await db.insertInto('project_tags').values(parts.tags.map((t) => ({ project_id: projectId, kind: t.kind, value: t.value }))).execute()
   await db.deleteFrom('project_organisations').where('project_id', '=', projectId).execute()
@@ -251,6 +254,11 @@ export async function replaceProjectParts(
       .values(parts.organisations.map((o) => ({ project_id: projectId, organisation_id: o.organisationId, role: o.role, status: o.status, requested_by: o.requestedBy, confirmed_by: o.confirmedBy })))
       .execute()
   }
+}
+
+/** Replaces a project's tags, organisations, team and links (each one delete and one insert). */
+export async function replaceProjectParts(db: ProjectsDb, projectId: string, parts: ProjectParts, at: string): Promise<void> {
+  await trackProject(db, projectId, () => replaceTagsAndOrganisations(db, projectId, parts))
   // Keep when each member joined: read it before replacing the team.
   const joined = new Map(
     (await db.selectFrom('project_members').select(['user_id', 'created_at']).where('project_id', '=', projectId).execute()).map((r) => [r.user_id, r.created_at]),
@@ -278,18 +286,20 @@ export async function recordProjectSlugChange(db: ProjectsDb, projectId: string,
 
 /** An organisation's admin confirms (or declines: the link is removed) a request to name it on a project. */
 export async function decideOrganisationLink(db: ProjectsDb, projectId: string, organisationId: string, confirmedBy: string | null): Promise<boolean> {
-  if (confirmedBy) {
-    const result = await db
-      .updateTable('project_organisations')
-      .set({ status: 'confirmed', confirmed_by: confirmedBy })
-      .where('project_id', '=', projectId)
-      .where('organisation_id', '=', organisationId)
-      .where('status', '=', 'proposed')
-      .executeTakeFirst()
-    return Number(result.numUpdatedRows) === 1
-  }
-  const result = await db.deleteFrom('project_organisations').where('project_id', '=', projectId).where('organisation_id', '=', organisationId).where('status', '=', 'proposed').executeTakeFirst()
-  return Number(result.numDeletedRows) === 1
+  return trackProject(db, projectId, async () => {
+    if (confirmedBy) {
+      const result = await db
+        .updateTable('project_organisations')
+        .set({ status: 'confirmed', confirmed_by: confirmedBy })
+        .where('project_id', '=', projectId)
+        .where('organisation_id', '=', organisationId)
+        .where('status', '=', 'proposed')
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
+    }
+    const result = await db.deleteFrom('project_organisations').where('project_id', '=', projectId).where('organisation_id', '=', organisationId).where('status', '=', 'proposed').executeTakeFirst()
+    return Number(result.numDeletedRows) === 1
+  })
 }
 
 /** Sets when projects with these names last changed (demo content). */

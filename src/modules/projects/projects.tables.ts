@@ -100,6 +100,23 @@ export interface ProjectRevisionsTable {
   decided_at: string | null
 }
 
+/**
+ * Pre-aggregated counts for the unfiltered directory (0025): per facet ('total', 'phase', 'country', 'theme',
+ * 'technology') and value, how many site-wide, unhidden projects have it. Kept in the transaction of each change.
+ */
+export interface ProjectFacetCountsTable {
+  facet: string
+  value: string
+  n: number
+}
+
+/** Pre-aggregated network (0025): how many site-wide, unhidden projects two organisations are confirmed on together (a < b). */
+export interface ProjectOrganisationPairsTable {
+  a: string
+  b: string
+  projects: number
+}
+
 /** Tables owned by the projects module. */
 export interface ProjectsTables {
   projects: ProjectsTable
@@ -109,6 +126,8 @@ export interface ProjectsTables {
   project_links: ProjectLinksTable
   project_slug_redirects: ProjectSlugRedirectsTable
   project_revisions: ProjectRevisionsTable
+  project_facet_counts: ProjectFacetCountsTable
+  project_organisation_pairs: ProjectOrganisationPairsTable
 }
 
 /** The executor the projects module works through: its own tables only. */

@@ -6,7 +6,7 @@ import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
-import { countryCode, LIKELY_SAME, nameSimilarity, nameWords, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
+import { canonicalTerms, countryCode, LIKELY_SAME, nameSimilarity, nameWords, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findProjectById,
@@ -37,6 +37,7 @@ import { currentFields, recordAppliedRevision } from './revisions.ts'
 import { projectsSharingTags, projectsWithNameWords } from './similar.queries.ts'
 import { claimStaleProjectRows, markProjectActive } from './freshness.queries.ts'
 import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
+import { renameProjectTag } from './directory-counts.queries.ts'
 import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
 
@@ -155,7 +156,14 @@ async function organisationParts(db: Db, actor: Actor & { userId: string }, name
 /** Looks up organisations by slug and people by handle; any unknown one is a field error (422). */
 async function resolveParts(db: Db, actor: Actor & { userId: string }, input: ProjectInput, requireTeam: boolean, projectId: string | null): Promise<ResolvedParts> {
   const errors: FieldErrors = {}
-  const tagLists: ProjectTags = { theme: normaliseTags(input.themes), place: normalisePlaces(input.places), technology: normaliseTags(input.technologies) }
+  // Themes and technologies come from the directory's vocabulary (0025); values the project already had are kept.
+  const had = projectId ? ((await tagsOf(db, [projectId])).get(projectId) ?? { theme: [], place: [], technology: [] }) : { theme: [], place: [], technology: [] }
+  const vocabulary = async (kind: 'theme' | 'technology', values: string[], field: 'themes' | 'technologies') => {
+    const { slugs, unknown } = await canonicalTerms(db, kind, normaliseTags(values), had[kind])
+    if (unknown.length) errors[field] = `${unknown.map((u) => `“${u}”`).join(', ')} ${unknown.length === 1 ? `is not a ${kind}` : `are not ${field}`} of the directory: choose from the list (site admins can add ${field})`
+    return slugs
+  }
+  const tagLists: ProjectTags = { theme: await vocabulary('theme', input.themes, 'themes'), place: normalisePlaces(input.places), technology: await vocabulary('technology', input.technologies, 'technologies') }
   const tags = (['theme', 'place', 'technology'] as const).flatMap((kind) => tagLists[kind].map((value) => ({ kind, value })))
 
   const lead = input.lead_organisation.trim()
@@ -595,4 +603,9 @@ export async function projectForNudge(db: Db, actor: Actor, projectId: string): 
 /** A post or practical action about the project is a sign of life: it counts as confirming it still active. */
 export async function noteProjectActivity(db: Db, projectId: string, at = now()): Promise<void> {
   await markProjectActive(db, projectId, at)
+}
+
+/** A vocabulary term's slug changed (organisations.renameTerm): every project's tag moves with it, counts too. Call in the same transaction. */
+export async function renameProjectTerm(db: Db, kind: 'theme' | 'technology', from: string, to: string): Promise<void> {
+  await renameProjectTag(db, kind, from, to)
 }

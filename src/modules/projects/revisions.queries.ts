@@ -1,4 +1,5 @@
 import type { RevisionRecord, RevisionStore } from '../../core/revisions/revisions.ts'
+import { trackProject } from './directory-counts.queries.ts'
 import type { ProjectsDb, ProjectRevisionsTable, TagKind } from './projects.tables.ts'
 
 export type RevisionRow = ProjectRevisionsTable
@@ -29,6 +30,8 @@ export const projectRevisionStore: RevisionStore = {
 
 /** Replaces a project's tags of these kinds only (a revision changes themes and technologies, not places). */
 export async function replaceTagsOfKinds(db: ProjectsDb, projectId: string, tags: Array<{ kind: TagKind; value: string }>, kinds: TagKind[]): Promise<void> {
-  await db.deleteFrom('project_tags').where('project_id', '=', projectId).where('kind', 'in', kinds).execute()
-  if (tags.length) await db.insertInto('project_tags').values(tags.map((t) => ({ project_id: projectId, ...t }))).execute()
+  await trackProject(db, projectId, async () => {
+    await db.deleteFrom('project_tags').where('project_id', '=', projectId).where('kind', 'in', kinds).execute()
+    if (tags.length) await db.insertInto('project_tags').values(tags.map((t) => ({ project_id: projectId, ...t }))).execute()
+  })
 }

@@ -1,3 +1,5 @@
+import type { Db } from '../../core/db/database.ts'
+import { vocabularyChoices } from '../organisations/organisations.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, filterQuery, id, limit, params, query, slug, text } from '../../core/http/schemas.ts'
@@ -51,6 +53,13 @@ function queryString(params: Record<string, string | undefined>): string {
 
 const formContext = { phases: PHASES, countries: COUNTRY_OPTIONS }
 
+/** The vocabulary's checkboxes for the form, with what the person chose ticked. */
+const vocabularyContext = async (db: Db, values: unknown) => {
+  const chosen = (values ?? {}) as { themes?: unknown; technologies?: unknown }
+  const [themeChoices, technologyChoices] = await Promise.all([vocabularyChoices(db, 'theme', chosen.themes), vocabularyChoices(db, 'technology', chosen.technologies)])
+  return { themeChoices, technologyChoices }
+}
+
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
@@ -92,12 +101,12 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
   })
 
   app.get('/projects/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
-    return reply.render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, values: { phase: 'discovery' }, ...formContext })
+    return reply.render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, values: { phase: 'discovery' }, ...formContext, ...(await vocabularyContext(app.db, { phase: 'discovery' })) })
   })
 
   app.post('/projects/new', { config: { signIn: true } }, async (request, reply) =>
     submitForm(request.body, projectSchema, {
-      again: (values, errors) => reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext }),
+      again: async (values, errors) => reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors, values, ...formContext, ...(await vocabularyContext(app.db, values)) }),
       save: async (value) => {
         // Likely duplicates are shown first; adding goes ahead once the person says it is a different one. The check
         // runs inside the one-time submission, so a form sent twice at once is checked once and adds one entry.
@@ -112,7 +121,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
           return reply.redirect(url, 303)
         } catch (err) {
           if (!(err instanceof DuplicatesFound)) throw err
-          return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates, ...formContext })
+          return reply.code(422).render('projects/new.njk', { title: 'Add a project', breadcrumbs: crumbs, errors: { not_duplicate: 'It may already be listed: check the projects below, then confirm this is a different project' }, values: request.body, duplicates, ...formContext, ...(await vocabularyContext(app.db, request.body)) })
         }
       },
     }),
@@ -188,7 +197,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       links: links.map((l) => `${l.label} | ${l.url}`).join('\n'),
       team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),
     }
-    return reply.render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, values, ...formContext })
+    return reply.render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, values, ...formContext, ...(await vocabularyContext(app.db, values)) })
   })
 
   app.post('/projects/:slug/still-active', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
@@ -200,8 +209,8 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
   app.post('/projects/:slug/edit', { config: { signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const project = await editable(request)
     const parsed = parseInput(projectSchema, request.body)
-    const again = (errors: Record<string, string>, values: unknown) =>
-      reply.code(422).render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, errors, values, ...formContext })
+    const again = async (errors: Record<string, string>, values: unknown) =>
+      reply.code(422).render('projects/edit.njk', { title: `Edit ${project.name}`, breadcrumbs: editCrumbs(project), project, errors, values, ...formContext, ...(await vocabularyContext(app.db, values)) })
     if (!parsed.ok) return again(parsed.errors, parsed.input)
     try {
       const base = Number.parseInt(String((request.body as Record<string, unknown>).revision ?? ''), 10)

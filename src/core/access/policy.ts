@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
 import type { SpaceVisibility } from './access.tables.ts'
+import { noteFilter, untrace } from './reader-trace.ts'
 
 /**
  * Who is asking, and THE list filter. One thing is decided by `can()` (core/access/can.ts, with each
@@ -20,7 +21,8 @@ export interface Actor {
 
 export const ANONYMOUS: Actor = Object.freeze({ userId: null, isAdmin: false })
 
-export const signedIn = (actor: Actor): actor is Actor & { userId: string } => actor.userId !== null
+/** Whether someone is signed in: the same for every signed-in reader, so not a personal read (reader-trace.ts). */
+export const signedIn = (actor: Actor): actor is Actor & { userId: string } => untrace(actor).actor.userId !== null
 
 /** The columns the content predicate reads, named as the caller's query sees them. */
 export interface ContentColumns {
@@ -35,7 +37,9 @@ export interface ContentColumns {
 }
 
 /** SQL: the given space column is null or names a space the actor may read (see viewSpace). */
-export function spaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
+export function spaceVisible(traced: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
+  // The same for every plain signed-in reader (no membership, not an admin): not a personal read (reader-trace.ts).
+  const { actor } = untrace(traced)
   const visibilities: SpaceVisibility[] = actor.userId ? ['public', 'signed_in'] : ['public']
   let open = eb.selectFrom('spaces').select('spaces.id').where('spaces.visibility', 'in', visibilities)
   // A banned member keeps only what anonymous readers have (as viewSpace says): not the signed-in spaces that banned them.
@@ -72,7 +76,10 @@ export function spaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spac
  * `.where((eb) => visibleTo(actor, eb, { space: 'posts.space_id', visibleFrom: 'posts.published_at', author: 'posts.author_id' }))`.
  * Platform admins also see hidden content (they moderate), but not others' drafts nor members-only spaces.
  */
-export function visibleTo(actor: Actor, eb: ExpressionBuilder<any, any>, columns: ContentColumns, at: string = new Date().toISOString()): Expression<SqlBool> {
+export function visibleTo(traced: Actor, eb: ExpressionBuilder<any, any>, columns: ContentColumns, at: string = new Date().toISOString()): Expression<SqlBool> {
+  // A shared rendering notes the author column: readers who wrote in that table are not served it (reader-trace.ts).
+  const { actor, trace } = untrace(traced)
+  noteFilter(trace, columns)
   const inSpace = spaceVisible(actor, eb, columns.space)
   const own = columns.author && actor.userId ? eb(eb.ref(columns.author), '=', actor.userId) : null
   const conditions: Expression<SqlBool>[] = [inSpace]
@@ -97,7 +104,9 @@ export function publiclyVisible(eb: ExpressionBuilder<any, any>, columns: Conten
  * (spaces.policy.ts) in SQL: the active hosts and moderators of the space; platform admins for site
  * content and the spaces they may read (a trusted space only with an "access as admin" grant).
  */
-export function moderatedBy(actor: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
+export function moderatedBy(traced: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
+  // Plain readers (no membership, not admins) moderate nothing alike: not a personal read.
+  const { actor } = untrace(traced)
   if (!actor.userId) return never
   if (actor.isAdmin) return spaceVisible(actor, eb, spaceColumn)
   const moderated = eb

@@ -124,7 +124,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
   app.addHook('preHandler', async (request, reply) => {
     const user = request.user
     const config = request.routeOptions.config
-    if (!user || request.method !== 'GET' || config.cache !== true || config.serves !== 'page' || request.pageCacheKey === null) return
+    if (!user || request.method !== 'GET' || config.cache !== true || config.serves !== 'page' || request.pageCacheKey === null || cache.suspended) return
     // Admins see hidden content; a refused address has a banner of its own: both are always rendered.
     if (user.isAdmin || user.mailBouncedAt) return
     const key = `reader ${user.timeZone} ${request.pageCacheKey}`

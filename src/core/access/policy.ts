@@ -94,6 +94,18 @@ export function visibleTo(traced: Actor, eb: ExpressionBuilder<any, any>, column
   return conditions.length === 1 ? inSpace : eb.and(conditions)
 }
 
+/**
+ * SQL: the part of visibleTo for rows that live inside something the reader already may see (comments on a post):
+ * not hidden, unless the reader wrote it or is an admin. Noted like visibleTo's author clause (reader-trace.ts).
+ */
+export function shownTo(traced: Actor, eb: ExpressionBuilder<any, any>, columns: { author: string; hidden: string }): Expression<SqlBool> {
+  const { actor, trace } = untrace(traced)
+  noteFilter(trace, { space: '', ...columns })
+  if (actor.isAdmin) return always
+  const shown = eb(eb.ref(columns.hidden), 'is', null)
+  return actor.userId ? eb.or([shown, eb(eb.ref(columns.author), '=', actor.userId)]) : shown
+}
+
 /** SQL for content that is visible to everyone, anonymous included: what caches, sitemaps and public feeds may hold. */
 export function publiclyVisible(eb: ExpressionBuilder<any, any>, columns: ContentColumns, at?: string): Expression<SqlBool> {
   return visibleTo(ANONYMOUS, eb, columns, at)

@@ -38,6 +38,8 @@ export interface SharedPage {
 }
 
 const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token})`)
+/** A shared page's text is kept once, as its pieces. */
+const EMPTY = Buffer.alloc(0)
 const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/
 
 function cut(html: string, filters: ContentColumns[], authorIds: ReadonlySet<string>): SharedPage {
@@ -158,8 +160,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     if (!filters.every(probeable)) shared.trace.personal ??= 'a filter across tables'
     const page = cut(payload, filters, shared.trace.authorIds)
     if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie') && (await isPlain(shared.user, page))) {
-      const body = Buffer.from(payload)
-      cache.store(shared.key, shared.stamp, { body, compressed: null, headers: {}, notModified: null, etag: null, shared: page })
+      cache.store(shared.key, shared.stamp, { body: EMPTY, compressed: null, headers: {}, notModified: null, etag: null, shared: page })
     } else if (shared.trace.personal !== null) {
       request.log.debug({ why: shared.trace.personal }, 'shared rendering: personal, not kept')
     }

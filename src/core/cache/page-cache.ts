@@ -106,7 +106,7 @@ export class PageCache {
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
       // The body plus a rough allowance for the headers and bookkeeping.
       sizeCalculation: (page, key) =>
-        page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + (page.shared ? page.shared.pieces.reduce((n, p) => n + Buffer.byteLength(p), 0) : 0) + key.length + 1024,
+        page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + (page.shared ? page.shared.pieces.reduce((n, p) => n + p.length, 0) : 0) + key.length + 1024,
     })
     this.#seenOnce = new LRUCache<string, true>({ max: options.maxSeenKeys ?? 10_000 })
     void this.#readSchedule()

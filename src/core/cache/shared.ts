@@ -28,7 +28,8 @@ interface SharedRendering {
 
 /** A stored shared page: its text cut at the marks, and what a reader must not be for it to be theirs too. */
 export interface SharedPage {
-  pieces: string[]
+  /** UTF-8 already: writing a 20–30 kB string to the socket was the largest cost of serving one (a sixth). */
+  pieces: Buffer[]
   /** What goes between pieces[i] and pieces[i + 1]. */
   slots: Array<'header' | 'token'>
   /** Access filters with an author clause that the page applied: a reader with an unpublished or hidden row there differs. */
@@ -44,10 +45,10 @@ const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/
 
 function cut(html: string, filters: ContentColumns[], authorIds: ReadonlySet<string>): SharedPage {
   const parts = html.split(MARKS)
-  const pieces: string[] = []
+  const pieces: Buffer[] = []
   const slots: SharedPage['slots'] = []
   for (let i = 0; i < parts.length; i++) {
-    if (i % 2 === 0) pieces.push(parts[i]!)
+    if (i % 2 === 0) pieces.push(Buffer.from(parts[i]!))
     else slots.push(parts[i] === SHARED_MARKS.header ? 'header' : 'token')
   }
   return { pieces, slots, filters, authorIds }
@@ -57,10 +58,10 @@ const USER = '\u0001user'
 const NOW = '\u0001now'
 const tableOf = (column: string) => column.split('.')[0]!
 
-function assemble(page: SharedPage, header: () => string, token: () => string): string {
-  let out = page.pieces[0]!
-  for (let i = 0; i < page.slots.length; i++) out += (page.slots[i] === 'header' ? header() : token()) + page.pieces[i + 1]!
-  return out
+function assemble(page: SharedPage, header: () => string, token: () => string): Buffer {
+  const out: Buffer[] = [page.pieces[0]!]
+  for (let i = 0; i < page.slots.length; i++) out.push(Buffer.from(page.slots[i] === 'header' ? header() : token()), page.pieces[i + 1]!)
+  return Buffer.concat(out)
 }
 
 /**
@@ -115,7 +116,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
 
   const chrome = () => app.views.getGlobal('chrome') as { personal(path: string, user: SessionUser, token: string, count: number | null): string }
 
-  function personalise(request: FastifyRequest, reply: FastifyReply, page: SharedPage, user: SessionUser, locals: Record<string, unknown>, formToken: (() => string) | null): string {
+  function personalise(request: FastifyRequest, reply: FastifyReply, page: SharedPage, user: SessionUser, locals: Record<string, unknown>, formToken: (() => string) | null): Buffer {
     let token: string | null = null
     const tokenOf = () => (token ??= formToken?.() ?? reply.generateCsrf())
     const path = request.url.split('?')[0]!

@@ -167,6 +167,7 @@ for (const dialect of testDialects()) {
           const alone = await world.clients[actor].get(url)
           if (alone.statusCode !== res.statusCode) problems.push(`${actor} ${url}: ${res.statusCode} shared, ${alone.statusCode} alone`)
           else if (normalise(alone.body) !== normalise(res.body)) problems.push(`${actor} ${url}: the shared page differs from the page rendered for them alone`)
+          else if (alone.headers['content-type'] !== res.headers['content-type']) problems.push(`${actor} ${url}: shared as ${res.headers['content-type']}, rendered as ${alone.headers['content-type']}`)
           if (!/\bprivate\b/.test(String(res.headers['cache-control']))) problems.push(`${actor} ${url}: a shared page is not Cache-Control private`)
         })
       } finally {

@@ -51,6 +51,15 @@ for (const dialect of testDialects()) {
       await signInAs(t.app.db, clients.b, (await t.db.selectFrom('users').select('id').where('handle', '=', handles.b!).executeTakeFirstOrThrow()).id)
     })
 
+    test('what is not HTML keeps its type (the sitemap)', async () => {
+      const first = await clients.a.get('/sitemap.xml')
+      const second = await clients.b.get('/sitemap.xml')
+      assert.equal(second.headers['x-cache'], 'shared')
+      assert.equal(second.headers['content-type'], first.headers['content-type'])
+      assert.match(String(second.headers['content-type']), /xml/)
+      assert.equal(second.body, first.body)
+    })
+
     test('a writer with a draft, a member of a space and an admin are rendered their own page', async () => {
       await clients.a.get('/posts')
       const writer = await clients.writer.get('/posts')

@@ -32,6 +32,8 @@ export interface SharedPage {
   pieces: Buffer[]
   /** What goes between pieces[i] and pieces[i + 1]. */
   slots: Array<'header' | 'token'>
+  /** As the rendering sent it (a page is HTML, the sitemap XML). */
+  contentType: string
   /** Access filters with an author clause that the page applied: a reader with an unpublished or hidden row there differs. */
   filters: ContentColumns[]
   /** Whom a rule compared the reader with: the page may differ for them (an edit link). */
@@ -43,7 +45,7 @@ const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token})`)
 const EMPTY = Buffer.alloc(0)
 const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/
 
-function cut(html: string, filters: ContentColumns[], authorIds: ReadonlySet<string>): SharedPage {
+function cut(html: string, contentType: string, filters: ContentColumns[], authorIds: ReadonlySet<string>): SharedPage {
   const parts = html.split(MARKS)
   const pieces: Buffer[] = []
   const slots: SharedPage['slots'] = []
@@ -51,7 +53,7 @@ function cut(html: string, filters: ContentColumns[], authorIds: ReadonlySet<str
     if (i % 2 === 0) pieces.push(Buffer.from(parts[i]!))
     else slots.push(parts[i] === SHARED_MARKS.header ? 'header' : 'token')
   }
-  return { pieces, slots, filters, authorIds }
+  return { pieces, slots, contentType, filters, authorIds }
 }
 
 const USER = '\u0001user'
@@ -135,7 +137,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     if (hit) {
       if (!(await isPlain(user, hit))) return
       reply.header('x-cache', 'shared')
-      return reply.type('text/html; charset=utf-8').send(personalise(request, reply, hit, user, reply.locals, request.formToken))
+      return reply.type(hit.contentType).send(personalise(request, reply, hit, user, reply.locals, request.formToken))
     }
     if (!(await isPlain(user, null))) return
     const trace: ReaderTrace = { filters: new Map(), authorIds: new Set(), personal: null }
@@ -159,7 +161,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     if (typeof payload !== 'string') return payload
     const filters = [...shared.trace.filters.keys()].sort().map((k) => shared.trace.filters.get(k)!)
     if (!filters.every(probeable)) shared.trace.personal ??= 'a filter across tables'
-    const page = cut(payload, filters, shared.trace.authorIds)
+    const page = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds)
     if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie') && (await isPlain(shared.user, page))) {
       cache.store(shared.key, shared.stamp, { body: EMPTY, compressed: null, headers: {}, notModified: null, etag: null, shared: page })
     } else if (shared.trace.personal !== null) {

@@ -15,20 +15,19 @@ import { READERS_TOPIC } from '../../src/core/cache/page-cache.ts'
 for (const dialect of testDialects()) {
   describe(`pages shared between signed-in readers on ${dialect}`, () => {
     let t: TestApp
-    const clients: Record<'a' | 'b' | 'writer' | 'member' | 'admin', TestClient> = {} as never
+    const clients: Record<'a' | 'b' | 'writer' | 'member' | 'member2' | 'host' | 'admin', TestClient> = {} as never
     const handles: Record<string, string> = {}
     before(async () => {
       t = await buildTestApp(dialect)
-      for (const name of ['a', 'b', 'writer', 'member', 'admin'] as const) {
+      const space = await createSpace(t.app.db, { kind: 'community', visibility: 'members', name: 'Quiet circle', path: '/communities/quiet-circle' })
+      for (const name of ['a', 'b', 'writer', 'member', 'member2', 'host', 'admin'] as const) {
         const user = await createUser(t.app.db, { isAdmin: name === 'admin' })
         clients[name] = new TestClient(t.app)
         handles[name] = user.handle
         await signInAs(t.app.db, clients[name], user.id)
         if (name === 'writer') await makePost(t.app.db, user.id, { title: 'Zqdraftword not yet out', publish: 'draft' })
-        if (name === 'member') {
-          const space = await createSpace(t.app.db, { kind: 'community', visibility: 'members', name: 'Quiet circle', path: '/communities/quiet-circle' })
-          await setMembership(t.app.db, space, user.id, 'member', 'active')
-        }
+        if (name === 'member' || name === 'member2') await setMembership(t.app.db, space, user.id, 'member', 'active')
+        if (name === 'host') await setMembership(t.app.db, space, user.id, 'host', 'active')
       }
       await makePost(t.app.db, (await createUser(t.app.db)).id, { title: 'Zqpublicword for everyone' })
       await t.app.pageCache.invalidate()
@@ -60,13 +59,19 @@ for (const dialect of testDialects()) {
       assert.equal(second.body, first.body)
     })
 
-    test('a writer with a draft, a member of a space and an admin are rendered their own page', async () => {
+    test('a writer with a draft and an admin are rendered their own page; members share only with the same standing', async () => {
       await clients.a.get('/posts')
       const writer = await clients.writer.get('/posts')
       // Whatever the list shows its author (here it does not list drafts), a draft makes the writer's page their own.
       assert.notEqual(writer.headers['x-cache'], 'shared')
-      for (const name of ['member', 'admin'] as const) assert.notEqual((await clients[name].get('/posts')).headers['x-cache'], 'shared', name)
+      assert.notEqual((await clients.admin.get('/posts')).headers['x-cache'], 'shared')
       assert.doesNotMatch((await clients.a.get('/posts')).body, /Zqdraftword/)
+      // A member is not served the plain readers' page, nor a host the members' page: standing is part of the key.
+      assert.notEqual((await clients.member.get('/posts')).headers['x-cache'], 'shared')
+      assert.notEqual((await clients.host.get('/posts')).headers['x-cache'], 'shared')
+      const member2 = await clients.member2.get('/posts')
+      assert.equal(member2.headers['x-cache'], 'shared')
+      assert.match(member2.body, new RegExp(`/people/${handles.member2}"`))
     })
 
     test('any write voids shared pages, and one only signed-in readers see keeps the anonymous pages', async () => {

@@ -89,7 +89,7 @@ export function registerPolicies(policies: Array<Policy<any>>): void {
 
 /** Loads a space's visibility and the actor's membership (and an admin's access grant) in one query. */
 export async function spaceFacts(db: CoreDb, traced: Actor, spaceId: string): Promise<SpaceFacts | null> {
-  // A shared rendering's reader belongs to no space and is no admin: the facts are every plain reader's (reader-trace.ts).
+  // A shared rendering is keyed by the reader's standing in spaces (no admin): the facts are all its readers' (reader-trace.ts).
   const { actor } = untrace(traced)
   const at = new Date().toISOString()
   const row = await db

@@ -46,7 +46,7 @@ const builtFor = new WeakMap<Actor, Map<string, Expression<SqlBool>>>()
 
 /** SQL: the given space column is null or names a space the actor may read (see viewSpace). */
 export function spaceVisible(traced: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
-  // The same for every plain signed-in reader (no membership, not an admin): not a personal read (reader-trace.ts).
+  // The same for every reader of the same standing in spaces (a shared page's key holds it): not a personal read (reader-trace.ts).
   const { actor } = untrace(traced)
   let built = builtFor.get(actor)
   if (!built) builtFor.set(actor, (built = new Map()))
@@ -133,7 +133,7 @@ export function publiclyVisible(eb: ExpressionBuilder<any, any>, columns: Conten
  * content and the spaces they may read (a trusted space only with an "access as admin" grant).
  */
 export function moderatedBy(traced: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
-  // Plain readers (no membership, not admins) moderate nothing alike: not a personal read.
+  // The same for every reader of the same standing in spaces (not admins: never shared): not a personal read.
   const { actor } = untrace(traced)
   if (!actor.userId) return never
   if (actor.isAdmin) return spaceVisible(actor, eb, spaceColumn)

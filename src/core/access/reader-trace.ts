@@ -4,12 +4,13 @@ import type { Actor, ContentColumns } from './policy.ts'
  * Tracing a rendering to learn whether it depended on who the reader is (decision 0023).
  *
  * A page rendered for a signed-in reader may be shared with other signed-in readers only if it depended on the
- * reader through the access filter alone, and the filter gave them the same rows. The filter (`visibleTo`,
- * `spaceVisible`, `moderatedBy`) differs between two plain signed-in readers (not admins, no membership of any
- * space) only through its author clause: a reader sees their own drafts and hidden items. So while a shareable page
- * renders, the request's actor and user are proxies that note every author column the filter was asked about,
- * and mark the rendering personal on any other read of who the reader is (their id, handle, name, e-mail, trust):
- * a `can()` rule, a follow button, a "you wrote this" link all read the id, and such a page is never shared.
+ * reader through the access filter alone, and the filter gives them the same rows. Two readers with the same
+ * standing in spaces (the same memberships, roles and states; core/cache/shared.ts keys pages by it) and neither an
+ * admin get the same filter (`visibleTo`, `spaceVisible`, `moderatedBy`, `spaceFacts`) but for its author clause: a
+ * reader sees their own drafts and hidden items. So while a shareable page renders, the request's actor and user are
+ * proxies that note every author clause the filter applied, and mark the rendering personal on any other read of
+ * who the reader is (their id, handle, name, e-mail, trust): a `can()` rule that looks up a team, a follow button, a
+ * "you wrote this" link all read the id, and such a page is never shared.
  */
 export interface ReaderTrace {
   /** The filters the rendering applied that have an author clause, by their columns (`author|visibleFrom|hidden`). */
@@ -23,7 +24,7 @@ export interface ReaderTrace {
 const TRACE = Symbol('openly.readerTrace')
 const RAW = Symbol('openly.rawActor')
 
-/** What a trace lets through without marking: what every plain signed-in reader has alike. */
+/** What a trace lets through without marking: what readers of one shared page have alike (time zone: in the key). */
 const SHARED_ACTOR_FIELDS = new Set<PropertyKey>(['isAdmin'])
 const SHARED_USER_FIELDS = new Set<PropertyKey>(['isAdmin', 'timeZone', 'mailBouncedAt', 'emailVerified', 'then', 'toJSON'])
 
@@ -56,7 +57,7 @@ export function untrace(actor: Actor): { actor: Actor; trace: ReaderTrace | null
 
 /**
  * Notes a filter whose author clause matters (drafts, scheduled or hidden rows are shown to their authors): the
- * only way the filter differs between plain readers. Without a publication or hidden column it does not.
+ * only way the filter differs between readers of the same standing. Without a publication or hidden column it does not.
  */
 export function noteFilter(trace: ReaderTrace | null, columns: ContentColumns): void {
   if (trace && columns.author && (columns.visibleFrom || columns.hidden)) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql, type CompiledQuery } from 'kysely'
 import type { Actor, ContentColumns } from '../access/policy.ts'
@@ -10,7 +11,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The page cache's key of a cacheable GET (set for every reader, signed in or not). */
     pageCacheKey: string | null
-    /** A signed-in rendering that may be shared with other plain readers (see below), while it renders. */
+    /** A signed-in rendering that may be shared with readers of the same standing (see below), while it renders. */
     sharedRendering: SharedRendering | null
   }
 }
@@ -67,19 +68,20 @@ function assemble(page: SharedPage, header: () => string, token: () => string): 
 }
 
 /**
- * Pages rendered once for every plain signed-in reader (decision 0023). A signed-in reader is *plain* on a page
- * when they are not a platform admin, belong to no space (in any state: member, host, invited, requested, banned),
- * and have written nothing in any table whose access filter the page applied (so no draft, held or hidden item of
- * theirs can be in it, nor an edit link of their own). Two plain readers in the same time zone then get the same
- * page but for the header (their name, notifications, the sign-out form) and the CSRF token: the page is rendered
- * once, as the first plain reader to ask, with marks where those go, and its text kept in the page cache beside
- * the anonymous pages (same bounds, same schedule, voided by every write at all: READERS_TOPIC).
+ * Pages rendered once for every signed-in reader of the same standing (decision 0023). Two signed-in readers get the
+ * same page, but for the header (their name, notifications, the sign-out form) and the CSRF token, when neither is a
+ * platform admin (admins see hidden content), they are in the same time zone, they have the same standing in spaces
+ * (every membership, role and state: the same access filter; most readers belong nowhere and share one standing),
+ * and neither has a row that the page's own access filters show only to its author (a draft, a scheduled, hidden or
+ * held item) nor wrote what a rule compared them with (an edit link). The page is rendered once, for the first such
+ * reader, with marks where the header and token go, and its text kept in the page cache beside the anonymous pages
+ * (same bounds, same schedule, voided by every write at all: READERS_TOPIC).
  *
- * Rendered as a real reader whose actor and user are traced (core/access/reader-trace.ts): the rendering is
- * kept only if it read nothing about who they are but through the access filter. A `can()` rule, a follow
- * button, a personal count all read the reader's id, and such pages are simply rendered every time. So a route
- * needs no declaration to be safe here: every `cache: true` page is tried, and only what provably did not depend
- * on the reader is shared. Responses stay `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
+ * Rendered as a real reader whose actor and user are traced (core/access/reader-trace.ts): the rendering is kept
+ * only if it read nothing about who they are but through the access filter. A `can()` rule that reads a team, a
+ * follow button, a personal count all read the reader's id, and such pages are simply rendered every time. So a
+ * route needs no declaration to be safe here: every `cache: true` page is tried, and only what provably did not
+ * depend on the reader is shared. Responses stay `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
  */
 export function installSharedRendering(app: FastifyInstance, cache: PageCache): void {
   app.decorateRequest('pageCacheKey', null)
@@ -87,14 +89,14 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
   const probes = new Map<string, CompiledQuery>()
 
   /**
-   * One statement per set of filters, compiled once and bound per reader: does this reader belong to any space, or
-   * have a row in a filtered table that the filter shows to its author alone (a draft, scheduled, hidden or held)?
+   * One statement per set of filters, compiled once and bound per reader: does this reader have a row in a filtered
+   * table that the filter shows to its author alone (a draft, scheduled, hidden or held)?
    */
   function probeFor(filters: readonly ContentColumns[]): CompiledQuery {
     const signature = filters.map((f) => `${f.author}|${f.visibleFrom ?? ''}|${f.hidden ?? ''}`).join(',')
     let compiled = probes.get(signature)
     if (!compiled) {
-      const checks = [sql`exists (select 1 from space_members where space_members.user_id = ${USER})`]
+      const checks = []
       for (const f of filters) {
         const own = [f.visibleFrom && sql`${sql.ref(f.visibleFrom)} is null or ${sql.ref(f.visibleFrom)} > ${NOW}`, f.hidden && sql`${sql.ref(f.hidden)} is not null`].filter((c) => !!c)
         checks.push(sql`exists (select 1 from ${sql.table(tableOf(f.author!))} where ${sql.ref(f.author!)} = ${USER} and (${sql.join(own, sql` or `)}))`)
@@ -108,12 +110,25 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
   /** The filters a probe can check: author, publication and hidden columns of one table (else the page is personal). */
   const probeable = (f: ContentColumns) => [f.author, f.visibleFrom, f.hidden].every((c) => c === undefined || (COLUMN.test(c) && tableOf(c) === tableOf(f.author!)))
 
-  async function isPlain(user: SessionUser, page: Pick<SharedPage, 'filters' | 'authorIds'> | null): Promise<boolean> {
-    if (page?.authorIds.has(user.id)) return false
-    const compiled = probeFor(page?.filters ?? [])
+  /** Whether the page is this reader's too: they wrote nothing it compared, and have nothing only its author sees in the tables it filtered. */
+  async function readsAsShared(user: SessionUser, page: Pick<SharedPage, 'filters' | 'authorIds'>): Promise<boolean> {
+    if (page.authorIds.has(user.id)) return false
+    if (page.filters.length === 0) return true
+    const compiled = probeFor(page.filters)
     const now = new Date().toISOString()
     const { rows } = await app.db.executeQuery<{ personal: number | boolean | string }>({ ...compiled, parameters: compiled.parameters.map((p) => (p === USER ? user.id : now)) })
     return Number(rows[0]?.personal) === 0
+  }
+
+  /**
+   * The reader's standing in spaces (every membership, with its role and state), which decides what the access
+   * filter shows them: readers with the same standing get the same filter. '' for the many who belong nowhere.
+   */
+  const standingQuery = sql<{ space_id: string; role: string; status: string }>`select space_id, role, status from space_members where user_id = ${USER} order by space_id`.compile(app.db)
+  async function standingOf(user: SessionUser): Promise<string> {
+    const { rows } = await app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...standingQuery, parameters: [user.id] })
+    if (rows.length === 0) return ''
+    return createHash('sha256').update(rows.map((r) => `${r.space_id} ${r.role} ${r.status}`).join('\n')).digest('base64url').slice(0, 22)
   }
 
   const chrome = () => app.views.getGlobal('chrome') as { personal(path: string, user: SessionUser, token: string, count: number | null): string }
@@ -132,14 +147,13 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     if (!user || request.method !== 'GET' || config.cache !== true || config.serves !== 'page' || request.pageCacheKey === null || cache.suspended) return
     // Admins see hidden content; a refused address has a banner of its own: both are always rendered.
     if (user.isAdmin || user.mailBouncedAt) return
-    const key = `reader ${user.timeZone} ${request.pageCacheKey}`
+    const key = `reader ${user.timeZone} ${await standingOf(user)} ${request.pageCacheKey}`
     const hit = cache.get(key)?.shared
     if (hit) {
-      if (!(await isPlain(user, hit))) return
+      if (!(await readsAsShared(user, hit))) return
       reply.header('x-cache', 'shared')
       return reply.type(hit.contentType).send(personalise(request, reply, hit, user, reply.locals, request.formToken))
     }
-    if (!(await isPlain(user, null))) return
     const trace: ReaderTrace = { filters: new Map(), authorIds: new Set(), personal: null }
     request.sharedRendering = { key, stamp: cache.readersStamp(), trace, user, actor: request.actor, locals: reply.locals, formToken: request.formToken }
     const traced = traceReader(request.actor, user, trace)
@@ -162,7 +176,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     const filters = [...shared.trace.filters.keys()].sort().map((k) => shared.trace.filters.get(k)!)
     if (!filters.every(probeable)) shared.trace.personal ??= 'a filter across tables'
     const page = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds)
-    if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie') && (await isPlain(shared.user, page))) {
+    if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie') && (await readsAsShared(shared.user, page))) {
       cache.store(shared.key, shared.stamp, { body: EMPTY, compressed: null, headers: {}, notModified: null, etag: null, shared: page })
     } else if (shared.trace.personal !== null) {
       request.log.debug({ why: shared.trace.personal }, 'shared rendering: personal, not kept')

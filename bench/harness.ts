@@ -13,8 +13,15 @@ export interface Child {
   proc: ChildProcess
 }
 
+/**
+ * The V8 flags `npm start` gives the server (package.json): a young generation of 8 MB semi-spaces instead of the
+ * up to 64 MB V8 grows it to under load (128 MB of RSS for garbage; docs/performance.md, decision 0023).
+ * BENCH_SERVER_NODE_OPTIONS adds to them (a later flag wins).
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=8']
+
 export async function start(script: string, env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     proc.stdout!.on('data', (chunk) => {

@@ -17,6 +17,7 @@ import { wholeDatabase } from '../src/database.ts'
 import { migrate } from '../src/core/db/setup.ts'
 import { modules } from '../src/modules.ts'
 import { createSession } from '../src/core/auth/sessions.ts'
+import { createSpace, setMembership } from '../src/core/access/spaces.ts'
 import { fillDatabase, filledAlready } from './fill.ts'
 import { start, type Child } from './harness.ts'
 import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
@@ -40,6 +41,13 @@ try {
   let filled = reuse ? filledAlready(POSTS, await createSession(wholeDatabase(database), 'u1')) : await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000) })
   for (let n = filled.posts; n < POSTS; n = filled.posts) filled = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: Math.min(100_000, POSTS - n) }, filled)
   console.log(`Openly hot paths: ${filled.posts.toLocaleString('en')} posts, 10,000 people, 1,000 projects, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}; filled in ${((Date.now() - t) / 1000).toFixed(0)}s`)
+
+  // A member of a members-only space: what they read is theirs alone, so their pages are rendered every time
+  // (the plain reader above is served pages shared between plain readers, decision 0023).
+  const db = wholeDatabase(database)
+  const circle = (await db.selectFrom('spaces').select('id').where('path', '=', '/communities/bench-circle').executeTakeFirst())?.id ?? (await createSpace(db, { kind: 'community', visibility: 'members', name: 'Bench circle', path: '/communities/bench-circle' }))
+  await setMembership(db, circle, 'u2', 'member', 'active')
+  const member = { cookie: `openly_session=${(await createSession(db, 'u2')).token}` }
 
   const hello = await start('bench/hello.ts', {})
   const app = await start('bench/server.ts', { DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) })
@@ -67,6 +75,10 @@ try {
     ['/feed.atom (signed in)', ['/feed.atom'], cookie],
     ['/search?q=… (signed in)', filled.searchPaths, cookie],
     ['/search?q=… (signed in, 1 connection)', filled.searchPaths, cookie, 1],
+    ['home / (signed in, member: rendered)', ['/'], member],
+    ['/posts (signed in, member: rendered)', ['/posts'], member],
+    ['post page (signed in, member: rendered)', filled.postPaths, member],
+    ['/search?q=… (member: rendered, 1 connection)', filled.searchPaths, member, 1],
     ['sitemap index, built (signed in)', ['/sitemap.xml'], cookie, 4],
     ['sitemap part of 10,000 posts, built (signed in)', [postPart], cookie, 4],
   ]

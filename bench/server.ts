@@ -13,3 +13,13 @@ process.on('SIGTERM', async () => {
   await database.close()
   process.exit(0)
 })
+// `kill -USR2 <pid>`: where the memory is (RSS, V8's heap by space, buffers outside it), for the RSS figures.
+process.on('SIGUSR2', async () => {
+  const v8 = await import('node:v8')
+  // With --expose-gc, what is alive rather than what is not yet collected.
+  ;(globalThis as { gc?: () => void }).gc?.()
+  const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`
+  const m = process.memoryUsage()
+  const spaces = v8.getHeapSpaceStatistics().map((s) => `${s.space_name} ${mb(s.space_size)} (${mb(s.space_used_size)} used)`)
+  console.error(`memory: rss ${mb(m.rss)}, heap ${mb(m.heapTotal)} (${mb(m.heapUsed)} used), external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)}, cache ${app.pageCache.size} pages; ${spaces.join(', ')}`)
+})

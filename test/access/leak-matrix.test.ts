@@ -139,6 +139,44 @@ for (const dialect of testDialects()) {
       assert.deepEqual(all, [])
     })
 
+    test('pages shared between signed-in readers: every class of reader gets exactly the page rendered for them alone', async (tc) => {
+      // Decision 0023: a signed-in reader may be served a page rendered for another reader of the same standing in
+      // spaces, with their own header put in. Whoever they are (a member, a host, an admin, a writer of drafts, banned,
+      // an organisation's admin…), what they are served must be what the page shows them when rendered for them alone.
+      const cacheable = new Set(t.app.routeList.filter((r) => r.cache && r.serves === 'page').map((r) => r.url))
+      const urls = [...new Set(entries.filter((e) => cacheable.has(e.pattern)).map((e) => e.url))]
+      const readers = ACTORS.filter((a) => !signedOut(a))
+      const normalise = (body: string) => body.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
+      await t.app.pageCache.invalidate()
+      // Plain readers render the shared pages first (twice: a key with a query string is kept on its second request).
+      for (let i = 0; i < 2; i++) await batch(urls, (url) => world.clients.stranger.get(url))
+      // Then every reader twice: readers with a standing in spaces render their class's page first, then are served it.
+      const jobs = urls.flatMap((url) => readers.map((actor) => ({ url, actor })))
+      await batch(jobs, async ({ url, actor }) => world.clients[actor].get(url))
+      const served = await batch(jobs, async ({ url, actor }) => ({ url, actor, res: await world.clients[actor].get(url) }))
+      const shared = served.filter((s) => s.res.headers['x-cache'] === 'shared')
+      tc.diagnostic(`${urls.length} cacheable page URLs × ${readers.length} signed-in readers: ${shared.length} answers were shared pages (${[...new Set(shared.map((s) => s.actor))].join(', ')})`)
+      assert.ok(shared.some((s) => s.actor === 'stranger'), 'the plain reader is served shared pages')
+      assert.ok(shared.some((s) => s.actor === 'member'), 'a member is served their standing’s pages')
+      // Admins see hidden content: never shared.
+      const problems = shared.filter((s) => s.actor === 'admin').map((s) => `${s.actor} ${s.url}: served a shared page`)
+      // Each shared answer against the page rendered for that reader alone (the cache off). Rendered answers are
+      // theirs by definition (and some pages change once read: unread marks), so only shared ones are compared.
+      t.app.pageCache.suspend()
+      try {
+        await batch(shared, async ({ url, actor, res }) => {
+          const alone = await world.clients[actor].get(url)
+          if (alone.statusCode !== res.statusCode) problems.push(`${actor} ${url}: ${res.statusCode} shared, ${alone.statusCode} alone`)
+          else if (normalise(alone.body) !== normalise(res.body)) problems.push(`${actor} ${url}: the shared page differs from the page rendered for them alone`)
+          else if (alone.headers['content-type'] !== res.headers['content-type']) problems.push(`${actor} ${url}: shared as ${res.headers['content-type']}, rendered as ${alone.headers['content-type']}`)
+          if (!/\bprivate\b/.test(String(res.headers['cache-control']))) problems.push(`${actor} ${url}: a shared page is not Cache-Control private`)
+        })
+      } finally {
+        t.app.pageCache.resume()
+      }
+      assert.deepEqual(problems, [])
+    })
+
     test('personal feed keys: a feed reader holding a key reads exactly what its owner may, never as public; a suspended owner’s key opens nothing', async (tc) => {
       const keyed = entries.filter((e) => /\/member-feed\.(rss|atom|json)$/.test(e.pattern))
       assert.ok(keyed.length > 0, 'personal feed routes are in the route list')

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts'
 import type { CoreDb } from '../core.tables.ts'
 import type { Actor } from './policy.ts'
+import { untrace } from './reader-trace.ts'
 import type { MembershipStatus, SpaceRole, SpaceVisibility } from './access.tables.ts'
 
 /**
@@ -89,7 +90,9 @@ export function registerPolicies(policies: Array<Policy<any>>): void {
 }
 
 /** Loads a space's visibility and the actor's membership (and an admin's access grant) in one query. */
-export async function spaceFacts(db: CoreDb, actor: Actor, spaceId: string): Promise<SpaceFacts | null> {
+export async function spaceFacts(db: CoreDb, traced: Actor, spaceId: string): Promise<SpaceFacts | null> {
+  // A shared rendering is keyed by the reader's standing in spaces (no admin): the facts are all its readers' (reader-trace.ts).
+  const { actor } = untrace(traced)
   const at = new Date().toISOString()
   const row = await db
     .selectFrom('spaces')

@@ -1,5 +1,6 @@
 import { definePolicy, registerPolicies, type Policy, type Rule, type RuleContext, type SpaceFacts } from './can.ts'
 import { signedIn, type Actor } from './policy.ts'
+import { noteAuthors, untrace } from './reader-trace.ts'
 
 /**
  * Spaces, and content that lives in them: the rules every content policy builds on.
@@ -59,7 +60,12 @@ export function participateInSpace(actor: Actor, facts: SpaceFacts | null): bool
 }
 
 const factsOf = (ctx: RuleContext, spaceId: string | null) => (spaceId ? ctx.space(spaceId) : Promise.resolve(null))
-const isAuthor = (actor: Actor, r: ContentFacts) => actor.userId !== null && r.authorIds.includes(actor.userId)
+/** A shared rendering (core/cache/shared.ts) notes whom it compared the reader with, rather than depending on who they are. */
+function isAuthor(traced: Actor, r: ContentFacts): boolean {
+  const { actor, trace } = untrace(traced)
+  noteAuthors(trace, r.authorIds)
+  return actor.userId !== null && r.authorIds.includes(actor.userId)
+}
 
 export const viewContent: Rule<ContentFacts> = async (actor, r, ctx) => {
   const facts = await factsOf(ctx, r.spaceId)

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache'
+import type { SharedPage } from './shared.ts'
 
 /**
  * Whole-page cache for anonymous readers (rendering, not the database, is the cost of a page).
@@ -18,6 +19,12 @@ import { LRUCache } from 'lru-cache'
  * second request, so one-off query strings cannot evict the pages people actually read.
  */
 export type Topics = readonly string[] | '*'
+
+/**
+ * The topic of every change at all, anonymous readers' or not: pages shared between signed-in readers (shared.ts)
+ * depend on it, since they show what anonymous readers do not (signed-in spaces) and are voided by any write.
+ */
+export const READERS_TOPIC = 'signed-in-readers'
 
 export interface PageCacheOptions {
   /** The next time (ISO) something becomes visible after `asOf`, or null: read from the database. */
@@ -40,6 +47,8 @@ export interface Stamp {
   /** null: the page may show anything, so any change voids it. */
   topics: readonly string[] | null
   versions: number[]
+  /** For a page shared between signed-in readers: the count of all writes when it started (see READERS_TOPIC). */
+  readers?: number
 }
 
 export interface CachedPage {
@@ -55,6 +64,8 @@ export interface CachedPage {
   lastModified?: Date
   expiresAt: number
   stamp: Stamp
+  /** A page shared between plain signed-in readers (shared.ts): its text, cut where each reader's parts go. */
+  shared?: SharedPage
 }
 
 /** How long an entry may live after a failed read of the schedule before it is tried again. */
@@ -71,6 +82,8 @@ export class PageCache {
   /** Moves on with every change of anything. */
   #generation = 0
   #topicVersions = new Map<string, number>()
+  /** Moves on with every write at all (READERS_TOPIC). */
+  #readers = 0
   /** Epoch ms of the next scheduled publication (Infinity: none), valid only while #scheduleKnown. */
   #nextScheduled = Infinity
   #scheduleKnown = false
@@ -92,7 +105,8 @@ export class PageCache {
       max: options.maxEntries ?? 5000,
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
       // The body plus a rough allowance for the headers and bookkeeping.
-      sizeCalculation: (page, key) => page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + key.length + 1024,
+      sizeCalculation: (page, key) =>
+        page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + (page.shared ? page.shared.pieces.reduce((n, p) => n + p.length, 0) : 0) + key.length + 1024,
     })
     this.#seenOnce = new LRUCache<string, true>({ max: options.maxSeenKeys ?? 10_000 })
     void this.#readSchedule()
@@ -116,6 +130,11 @@ export class PageCache {
     if (this.#scheduleKnown && now >= this.#nextScheduled) void this.#readSchedule()
     else if (!this.#scheduleKnown && !this.#reading && now >= this.#retryAt) void this.#readSchedule()
     return { at: now, everything: this.#everything, generation: this.#generation, topics, versions: topics ? topics.map((t) => this.#topicVersions.get(t) ?? 0) : [] }
+  }
+
+  /** The stamp of a page shared between signed-in readers: voided by any change and by any write at all. */
+  readersStamp(now = Date.now()): Stamp {
+    return { ...this.stamp(null, now), readers: this.#readers }
   }
 
   /**
@@ -149,12 +168,16 @@ export class PageCache {
    */
   changed(topics: Topics, broadcast = true): Promise<void> {
     if (topics !== '*' && topics.length === 0) return Promise.resolve()
-    this.#generation++
+    this.#readers++
     if (topics === '*') {
+      this.#generation++
       this.#everything++
       this.#pages.clear()
     } else {
-      for (const t of topics) this.#topicVersions.set(t, (this.#topicVersions.get(t) ?? 0) + 1)
+      // A write only signed-in readers may see (READERS_TOPIC alone) keeps every anonymous page.
+      const anonymous = topics.filter((t) => t !== READERS_TOPIC)
+      if (anonymous.length) this.#generation++
+      for (const t of anonymous) this.#topicVersions.set(t, (this.#topicVersions.get(t) ?? 0) + 1)
     }
     const reading = this.#readSchedule()
     if (broadcast) this.onChange?.(topics)
@@ -204,6 +227,7 @@ export class PageCache {
 
   #current(stamp: Stamp): boolean {
     if (stamp.everything !== this.#everything) return false
+    if (stamp.readers !== undefined && stamp.readers !== this.#readers) return false
     if (stamp.topics === null) return stamp.generation === this.#generation
     for (let i = 0; i < stamp.topics.length; i++) if ((this.#topicVersions.get(stamp.topics[i]!) ?? 0) !== stamp.versions[i]) return false
     return true

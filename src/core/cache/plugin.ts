@@ -8,7 +8,8 @@ import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
 import { compressOnce, preferredEncoding } from './compressed.ts'
 import { cacheKeyOf } from './cache-key.ts'
 import { listenForChanges } from './listen.ts'
-import { PageCache, type CachedPage, type Stamp } from './page-cache.ts'
+import { PageCache, READERS_TOPIC, type CachedPage, type Stamp } from './page-cache.ts'
+import { installSharedRendering } from './shared.ts'
 import { nextScheduledPublication } from './schedule.ts'
 
 declare module 'fastify' {
@@ -120,6 +121,7 @@ export const pageCachePlugin = fp(
       const { key, kept } = cacheKeyOf(request.url, request.query as Record<string, unknown>, config.cacheQuery!)
       // The handler sees only the declared parameters, for everyone, so a page is the same for every URL of its key.
       if (kept) request.query = kept
+      request.pageCacheKey = key
       // A session cookie: a signed-in reader (or a stale cookie, which the session hook clears). Never cached.
       if (request.headers.cookie?.includes(SESSION_MARK)) return done()
       const page = cache.get(key)
@@ -140,7 +142,9 @@ export const pageCachePlugin = fp(
       // A successful write: drop what it changed before answering, so the writer's next page is fresh and cacheable.
       if (isWrite(request.method) && reply.statusCode < 400) {
         const changes = request.spaceWrites ?? request.routeOptions.config.invalidates ?? '*'
-        cache.changed(changes).then(() => done(null, payload))
+        // Every write at all voids the pages shared between signed-in readers (shared.ts): they show more than
+        // anonymous readers see, and no route says what it changes for them.
+        cache.changed(changes === '*' ? changes : [...changes, READERS_TOPIC]).then(() => done(null, payload))
         return
       }
       done(null, payload)
@@ -162,6 +166,9 @@ export const pageCachePlugin = fp(
       }
       done()
     })
+
+    // Pages rendered once for every plain signed-in reader, with each reader's header put in (decision 0023).
+    installSharedRendering(app, cache)
 
     const { pool } = options.database
     if (options.database.dialect === 'postgres' && pool) {

@@ -57,5 +57,10 @@ export function buildChrome(nav: NavItem[]) {
 
   const footer = `<div class="govuk-footer"><div class="govuk-width-container"><div class="govuk-footer__meta"><div class="govuk-footer__meta-item govuk-footer__meta-item--grow"><h2 class="govuk-visually-hidden">Support links</h2><ul class="govuk-footer__inline-list"><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/about">About Openly</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibility">Accessibility</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/api/v1/openapi.json">API</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/feed.atom">Atom feed</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/sitemap.xml">Sitemap</a></li></ul><span class="govuk-footer__licence-description">Openly is open-source software. Content is by its authors.</span></div></div></div></div>`
 
-  return { header, navigation, footer }
+  /** The header and the navigation together: what a page shared between signed-in readers has swapped in (core/cache/shared.ts). */
+  function personal(currentPath: string, user: ViewUser | null, csrfToken: string | null, notificationCount: number | null): string {
+    return header(currentPath, user, csrfToken, notificationCount) + navigation(currentPath, user, csrfToken, notificationCount)
+  }
+
+  return { header, navigation, personal, footer }
 }

@@ -15,6 +15,7 @@ import { DEFAULT_TIME_ZONE } from '../time.ts'
 import { registerIcons } from './icons.ts'
 import { createViewEnvironment } from './environment.ts'
 import { staticAsset } from './static-asset.ts'
+import { SHARED_MARKS } from '../cache/shared-marks.ts'
 
 const fingerprint = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
 
@@ -54,12 +55,15 @@ export const viewsPlugin = fp(
       const user: SessionUser | null = request.user
       // A cacheable page served to an anonymous reader has no form (see module-guide.md), so no CSRF token and no cookie.
       const needsToken = user !== null || request.routeOptions.config.cache !== true
+      // A rendering to be shared between signed-in readers has marks where each reader's header and token go.
+      const shared = request.sharedRendering
       const context = {
-        ...this.locals,
+        ...(shared ? {} : this.locals),
         ...data,
         user,
         timeZone: user?.timeZone ?? DEFAULT_TIME_ZONE,
-        csrfToken: needsToken ? (request.formToken?.() ?? this.generateCsrf()) : null,
+        csrfToken: shared ? SHARED_MARKS.token : needsToken ? (request.formToken?.() ?? this.generateCsrf()) : null,
+        sharedHeader: shared ? SHARED_MARKS.header : null,
         currentPath: request.url.split('?')[0],
         errorList: data.errors ? errorList(data.errors as Record<string, string>) : undefined,
       }

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileTypeFromBuffer } from 'file-type'
-import sharp, { type OutputInfo } from 'sharp'
+import type { OutputInfo } from 'sharp'
 import type { Db } from '../../core/db/database.ts'
 import { can } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
@@ -51,6 +51,8 @@ export async function storeImage(db: Db, actor: Actor & { userId: string }, uplo
   if (!format) return { ok: false, errors: { image: 'The selected file must be a JPEG, PNG, WebP or GIF image' }, status: 422 }
   let output: { data: Buffer; info: OutputInfo }
   try {
+    // Loaded when the first image arrives: libvips holds about 20 MB of memory in every process that loads it.
+    const { default: sharp } = await import('sharp')
     const pipeline = sharp(upload!.data, { limitInputPixels: MAX_INPUT_PIXELS, animated: false }).rotate().resize({ width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE, fit: 'inside', withoutEnlargement: true })
     const encoded = format === 'jpeg' ? pipeline.jpeg({ quality: 82, mozjpeg: true }) : format === 'webp' ? pipeline.webp({ quality: 82 }) : pipeline.png({ compressionLevel: 9, adaptiveFiltering: true })
     output = await encoded.toBuffer({ resolveWithObject: true })

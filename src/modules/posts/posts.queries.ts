@@ -1,5 +1,5 @@
 import { now } from '../../core/db/ids.ts'
-import { publiclyVisible, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
+import { publiclyVisible, shownTo, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { PostsDb, PostsTable, PostSourcesTable } from './posts.tables.ts'
 import type { SitemapRange, SitemapUrl } from '../../core/sitemap/sitemap.ts'
@@ -217,10 +217,11 @@ export interface CommentRow {
 
 /** Comments on a post the reader may already see; hidden ones only for their author and admins. */
 export async function commentRows(db: PostsDb, actor: Actor, postId: string): Promise<CommentRow[]> {
-  let q = db.selectFrom('comments').select(['id', 'author_id', 'body_html', 'created_at', 'hidden_at']).where('comments.post_id', '=', postId)
-  if (!actor.isAdmin) {
-    q = q.where((eb) => (actor.userId ? eb.or([eb('comments.hidden_at', 'is', null), eb('comments.author_id', '=', actor.userId)]) : eb('comments.hidden_at', 'is', null)))
-  }
+  const q = db
+    .selectFrom('comments')
+    .select(['id', 'author_id', 'body_html', 'created_at', 'hidden_at'])
+    .where('comments.post_id', '=', postId)
+    .where((eb) => shownTo(actor, eb, { author: 'comments.author_id', hidden: 'comments.hidden_at' }))
   const rows = await q.orderBy('comments.created_at').orderBy('comments.id').limit(500).execute()
   return rows.map((r) => ({ id: r.id, authorId: r.author_id, bodyHtml: r.body_html, createdAt: r.created_at, hidden: r.hidden_at !== null }))
 }

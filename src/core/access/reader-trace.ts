@@ -1,0 +1,71 @@
+import type { Actor, ContentColumns } from './policy.ts'
+
+/**
+ * Tracing a rendering to learn whether it depended on who the reader is (decision 0023).
+ *
+ * A page rendered for a signed-in reader may be shared with other signed-in readers only if it depended on the
+ * reader through the access filter alone, and the filter gives them the same rows. Two readers with the same
+ * standing in spaces (the same memberships, roles and states; core/cache/shared.ts keys pages by it) and neither an
+ * admin get the same filter (`visibleTo`, `spaceVisible`, `moderatedBy`, `spaceFacts`) but for its author clause: a
+ * reader sees their own drafts and hidden items. So while a shareable page renders, the request's actor and user are
+ * proxies that note every author clause the filter applied, and mark the rendering personal on any other read of
+ * who the reader is (their id, handle, name, e-mail, trust): a `can()` rule that looks up a team, a follow button, a
+ * "you wrote this" link all read the id, and such a page is never shared.
+ */
+export interface ReaderTrace {
+  /** The filters the rendering applied that have an author clause, by their columns (`author|visibleFrom|hidden`). */
+  filters: Map<string, ContentColumns>
+  /** Authors of the things a rule asked about (`isAuthor`): a reader among them may see an edit link, say. */
+  authorIds: Set<string>
+  /** Why the rendering depended on the reader beyond the filter (first reason), or null. */
+  personal: string | null
+}
+
+const TRACE = Symbol('openly.readerTrace')
+const RAW = Symbol('openly.rawActor')
+
+/** What a trace lets through without marking: what readers of one shared page have alike (time zone: in the key). */
+const SHARED_ACTOR_FIELDS = new Set<PropertyKey>(['isAdmin'])
+const SHARED_USER_FIELDS = new Set<PropertyKey>(['isAdmin', 'timeZone', 'mailBouncedAt', 'emailVerified', 'then', 'toJSON'])
+
+function traced<T extends object>(target: T, trace: ReaderTrace, shared: Set<PropertyKey>, what: string): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      if (prop === RAW) return t
+      if (prop === TRACE) return trace
+      if (typeof prop === 'string' && !shared.has(prop) && trace.personal === null) trace.personal = `${what}.${prop}`
+      return Reflect.get(t, prop, receiver)
+    },
+    ownKeys(t) {
+      trace.personal ??= `${what} (all fields)`
+      return Reflect.ownKeys(t)
+    },
+  })
+}
+
+/** The actor and user a shareable rendering sees: the reader's own, traced. */
+export function traceReader<A extends Actor, U extends object>(actor: A, user: U, trace: ReaderTrace): { actor: A; user: U } {
+  return { actor: traced(actor, trace, SHARED_ACTOR_FIELDS, 'actor'), user: traced(user, trace, SHARED_USER_FIELDS, 'user') }
+}
+
+/** The actor behind a traced one (the access filter reads it without marking), and the trace if any. */
+export function untrace(actor: Actor): { actor: Actor; trace: ReaderTrace | null } {
+  const raw = (actor as unknown as Record<symbol, unknown>)[RAW] as Actor | undefined
+  if (!raw) return { actor, trace: null }
+  return { actor: raw, trace: (actor as unknown as Record<symbol, unknown>)[TRACE] as ReaderTrace }
+}
+
+/**
+ * Notes a filter whose author clause matters (drafts, scheduled or hidden rows are shown to their authors): the
+ * only way the filter differs between readers of the same standing. Without a publication or hidden column it does not.
+ */
+export function noteFilter(trace: ReaderTrace | null, columns: ContentColumns): void {
+  if (trace && columns.author && (columns.visibleFrom || columns.hidden)) {
+    trace.filters.set(`${columns.author}|${columns.visibleFrom ?? ''}|${columns.hidden ?? ''}`, { space: columns.space, author: columns.author, visibleFrom: columns.visibleFrom, hidden: columns.hidden })
+  }
+}
+
+/** Notes the authors a rule compared the reader with (a reader among them is not served the shared page). */
+export function noteAuthors(trace: ReaderTrace | null, authorIds: readonly string[]): void {
+  if (trace) for (const id of authorIds) trace.authorIds.add(id)
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { sql, type CompiledQuery } from 'kysely'
+import type { Actor, ContentColumns } from '../access/policy.ts'
+import { traceReader, type ReaderTrace } from '../access/reader-trace.ts'
+import type { SessionUser } from '../auth/sessions.ts'
+import type { PageCache, Stamp } from './page-cache.ts'
+import { SHARED_MARKS } from './shared-marks.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The page cache's key of a cacheable GET (set for every reader, signed in or not). */
+    pageCacheKey: string | null
+    /** A signed-in rendering that may be shared with readers of the same standing (see below), while it renders. */
+    sharedRendering: SharedRendering | null
+  }
+}
+
+interface SharedRendering {
+  key: string
+  stamp: Stamp
+  trace: ReaderTrace
+  /** The reader as they are (the request holds traced proxies while the page renders). */
+  user: SessionUser
+  actor: Actor
+  locals: Record<string, unknown>
+  formToken: (() => string) | null
+}
+
+/** A stored shared page: its text cut at the marks, and what a reader must not be for it to be theirs too. */
+export interface SharedPage {
+  /** UTF-8 already: writing a 20–30 kB string to the socket was the largest cost of serving one (a sixth). */
+  pieces: Buffer[]
+  /** What goes between pieces[i] and pieces[i + 1]. */
+  slots: Array<'header' | 'token'>
+  /** As the rendering sent it (a page is HTML, the sitemap XML). */
+  contentType: string
+  /** Access filters with an author clause that the page applied: a reader with an unpublished or hidden row there differs. */
+  filters: ContentColumns[]
+  /** Whom a rule compared the reader with: the page may differ for them (an edit link). */
+  authorIds: ReadonlySet<string>
+}
+
+const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token})`)
+/** A shared page's text is kept once, as its pieces. */
+const EMPTY = Buffer.alloc(0)
+const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/
+
+function cut(html: string, contentType: string, filters: ContentColumns[], authorIds: ReadonlySet<string>): SharedPage {
+  const parts = html.split(MARKS)
+  const pieces: Buffer[] = []
+  const slots: SharedPage['slots'] = []
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) pieces.push(Buffer.from(parts[i]!))
+    else slots.push(parts[i] === SHARED_MARKS.header ? 'header' : 'token')
+  }
+  return { pieces, slots, contentType, filters, authorIds }
+}
+
+const USER = '\u0001user'
+const NOW = '\u0001now'
+const tableOf = (column: string) => column.split('.')[0]!
+
+function assemble(page: SharedPage, header: () => string, token: () => string): Buffer {
+  const out: Buffer[] = [page.pieces[0]!]
+  for (let i = 0; i < page.slots.length; i++) out.push(Buffer.from(page.slots[i] === 'header' ? header() : token()), page.pieces[i + 1]!)
+  return Buffer.concat(out)
+}
+
+/**
+ * Pages rendered once for every signed-in reader of the same standing (decision 0023). Two signed-in readers get the
+ * same page, but for the header (their name, notifications, the sign-out form) and the CSRF token, when neither is a
+ * platform admin (admins see hidden content), they are in the same time zone, they have the same standing in spaces
+ * (every membership, role and state: the same access filter; most readers belong nowhere and share one standing),
+ * and neither has a row that the page's own access filters show only to its author (a draft, a scheduled, hidden or
+ * held item) nor wrote what a rule compared them with (an edit link). The page is rendered once, for the first such
+ * reader, with marks where the header and token go, and its text kept in the page cache beside the anonymous pages
+ * (same bounds, same schedule, voided by every write at all: READERS_TOPIC).
+ *
+ * Rendered as a real reader whose actor and user are traced (core/access/reader-trace.ts): the rendering is kept
+ * only if it read nothing about who they are but through the access filter. A `can()` rule that reads a team, a
+ * follow button, a personal count all read the reader's id, and such pages are simply rendered every time. So a
+ * route needs no declaration to be safe here: every `cache: true` page is tried, and only what provably did not
+ * depend on the reader is shared. Responses stay `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
+ */
+export function installSharedRendering(app: FastifyInstance, cache: PageCache): void {
+  app.decorateRequest('pageCacheKey', null)
+  app.decorateRequest('sharedRendering', null)
+  const probes = new Map<string, CompiledQuery>()
+
+  /**
+   * One statement per set of filters, compiled once and bound per reader: does this reader have a row in a filtered
+   * table that the filter shows to its author alone (a draft, scheduled, hidden or held)?
+   */
+  function probeFor(filters: readonly ContentColumns[]): CompiledQuery {
+    const signature = filters.map((f) => `${f.author}|${f.visibleFrom ?? ''}|${f.hidden ?? ''}`).join(',')
+    let compiled = probes.get(signature)
+    if (!compiled) {
+      const checks = []
+      for (const f of filters) {
+        const own = [f.visibleFrom && sql`${sql.ref(f.visibleFrom)} is null or ${sql.ref(f.visibleFrom)} > ${NOW}`, f.hidden && sql`${sql.ref(f.hidden)} is not null`].filter((c) => !!c)
+        checks.push(sql`exists (select 1 from ${sql.table(tableOf(f.author!))} where ${sql.ref(f.author!)} = ${USER} and (${sql.join(own, sql` or `)}))`)
+      }
+      compiled = sql<{ personal: number }>`select case when ${sql.join(checks, sql` or `)} then 1 else 0 end as personal`.compile(app.db)
+      probes.set(signature, compiled)
+    }
+    return compiled
+  }
+
+  /** The filters a probe can check: author, publication and hidden columns of one table (else the page is personal). */
+  const probeable = (f: ContentColumns) => [f.author, f.visibleFrom, f.hidden].every((c) => c === undefined || (COLUMN.test(c) && tableOf(c) === tableOf(f.author!)))
+
+  /** Whether the page is this reader's too: they wrote nothing it compared, and have nothing only its author sees in the tables it filtered. */
+  async function readsAsShared(user: SessionUser, page: Pick<SharedPage, 'filters' | 'authorIds'>): Promise<boolean> {
+    if (page.authorIds.has(user.id)) return false
+    if (page.filters.length === 0) return true
+    const compiled = probeFor(page.filters)
+    const now = new Date().toISOString()
+    const { rows } = await app.db.executeQuery<{ personal: number | boolean | string }>({ ...compiled, parameters: compiled.parameters.map((p) => (p === USER ? user.id : now)) })
+    return Number(rows[0]?.personal) === 0
+  }
+
+  /**
+   * The reader's standing in spaces (every membership, with its role and state), which decides what the access
+   * filter shows them: readers with the same standing get the same filter. '' for the many who belong nowhere.
+   */
+  const standingQuery = sql<{ space_id: string; role: string; status: string }>`select space_id, role, status from space_members where user_id = ${USER} order by space_id`.compile(app.db)
+  async function standingOf(user: SessionUser): Promise<string> {
+    const { rows } = await app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...standingQuery, parameters: [user.id] })
+    if (rows.length === 0) return ''
+    return createHash('sha256').update(rows.map((r) => `${r.space_id} ${r.role} ${r.status}`).join('\n')).digest('base64url').slice(0, 22)
+  }
+
+  const chrome = () => app.views.getGlobal('chrome') as { personal(path: string, user: SessionUser, token: string, count: number | null): string }
+
+  function personalise(request: FastifyRequest, reply: FastifyReply, page: SharedPage, user: SessionUser, locals: Record<string, unknown>, formToken: (() => string) | null): Buffer {
+    let token: string | null = null
+    const tokenOf = () => (token ??= formToken?.() ?? reply.generateCsrf())
+    const path = request.url.split('?')[0]!
+    return assemble(page, () => chrome().personal(path, user, tokenOf(), (locals.notificationCount as number | undefined) ?? null), tokenOf)
+  }
+
+  // After the session (a signed-in reader's own hooks have run): serve a shared page, or render one to share.
+  app.addHook('preHandler', async (request, reply) => {
+    const user = request.user
+    const config = request.routeOptions.config
+    if (!user || request.method !== 'GET' || config.cache !== true || config.serves !== 'page' || request.pageCacheKey === null || cache.suspended) return
+    // Admins see hidden content; a refused address has a banner of its own: both are always rendered.
+    if (user.isAdmin || user.mailBouncedAt) return
+    const key = `reader ${user.timeZone} ${await standingOf(user)} ${request.pageCacheKey}`
+    const hit = cache.get(key)?.shared
+    if (hit) {
+      if (!(await readsAsShared(user, hit))) return
+      reply.header('x-cache', 'shared')
+      return reply.type(hit.contentType).send(personalise(request, reply, hit, user, reply.locals, request.formToken))
+    }
+    const trace: ReaderTrace = { filters: new Map(), authorIds: new Set(), personal: null }
+    request.sharedRendering = { key, stamp: cache.readersStamp(), trace, user, actor: request.actor, locals: reply.locals, formToken: request.formToken }
+    const traced = traceReader(request.actor, user, trace)
+    request.actor = traced.actor
+    request.user = traced.user
+    request.formToken = () => SHARED_MARKS.token
+    reply.locals = {}
+  })
+
+  // Before compression and validators: puts the reader's own header and token in, and keeps what may be shared.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const shared = request.sharedRendering
+    if (!shared) return payload
+    request.sharedRendering = null
+    request.actor = shared.actor
+    request.user = shared.user
+    request.formToken = shared.formToken
+    reply.locals = shared.locals
+    if (typeof payload !== 'string') return payload
+    const filters = [...shared.trace.filters.keys()].sort().map((k) => shared.trace.filters.get(k)!)
+    if (!filters.every(probeable)) shared.trace.personal ??= 'a filter across tables'
+    const page = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds)
+    if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie') && (await readsAsShared(shared.user, page))) {
+      cache.store(shared.key, shared.stamp, { body: EMPTY, compressed: null, headers: {}, notModified: null, etag: null, shared: page })
+    } else if (shared.trace.personal !== null) {
+      request.log.debug({ why: shared.trace.personal }, 'shared rendering: personal, not kept')
+    }
+    return personalise(request, reply, page, shared.user, shared.locals, shared.formToken)
+  })
+}

@@ -87,7 +87,7 @@ for (const dialect of testDialects()) {
       const fields = challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Cache phase' })
       const c = await stateChallenge(t, admin, fields)
       await t.db.updateTable('challenges').set({ review_at: soon.toISOString() }).where('id', '=', c.id).execute()
-      await t.db.updateTable('scheduled_changes').set({ at: soon.toISOString() }).where('subject', '=', `challenge:${c.id}`).where('at', '>', soon.toISOString()).where('at', '<', new Date(Date.now() + 20 * 86_400_000).toISOString()).execute()
+      await t.db.updateTable('scheduled_changes').set({ at: soon.toISOString() }).where('subject', '=', `challenge:${c.id}`).where('at', '>', soon.toISOString()).where('at', '<', new Date(Date.now() + 15 * 86_400_000).toISOString()).execute() // the review date (10 days) only, never the shortlist's (20)
       await t.app.pageCache.invalidate()
       const reader = new TestClient(t.app)
       assert.match((await reader.get(`/challenges/${c.slug}`)).body, />Ideas open</)

@@ -53,8 +53,8 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch(res.body, /Zqhid|France/)
       // "UK" and "United Kingdom" are one country: two organisations and the project led from there.
       assert.match(res.body, /<option value="GB">United Kingdom \(3\)<\/option>/)
-      assert.match(res.body, /<option value="transport">transport \(4\)<\/option>/)
-      assert.match(res.body, /<option value="open source">open source \(1\)<\/option>/)
+      assert.match(res.body, /<option value="transport">Transport \(4\)<\/option>/)
+      assert.match(res.body, /<option value="open source">Open source \(1\)<\/option>/)
       // A project without a country of its own takes its lead organisation's.
       const germany = await anon().get('/directory?country=DE')
       assert.match(germany.body, /Hafen Stadt/)

@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db/database.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
-import { regionCode, regionName, vocabularyResolver, type VocabularyKind } from '../organisations/organisations.ts'
+import { regionCode, regionName, vocabularyResolver, vocabularyTerms, type VocabularyKind } from '../organisations/organisations.ts'
 import { countryCode, countryName, organisationDirectory, organisationDirectoryFacets, ORGANISATION_TYPES, type Facet, type OrganisationDirectoryFilter } from '../organisations/organisations.ts'
 import { PHASES, projectDirectory, projectDirectoryFacets, type ProjectDirectoryFilter } from '../projects/projects.ts'
 
@@ -37,11 +37,15 @@ export interface DirectoryFilter {
 
 const tidy = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim()
 
-/** Every known spelling of the vocabulary's themes and technologies → the term's slug (0025). */
-export type DirectoryVocabulary = Record<VocabularyKind, Map<string, string>>
+/** Per kind: every known spelling of the vocabulary's terms → the term's slug, and each slug's label (0025). */
+export type DirectoryVocabulary = Record<VocabularyKind, { resolve: Map<string, string>; label: Map<string, string> }>
 
 export async function directoryVocabulary(db: Db): Promise<DirectoryVocabulary> {
-  const [theme, technology] = await Promise.all([vocabularyResolver(db, 'theme'), vocabularyResolver(db, 'technology')])
+  const of = async (kind: VocabularyKind) => {
+    const [resolve, terms] = await Promise.all([vocabularyResolver(db, kind), vocabularyTerms(db, kind, true)])
+    return { resolve, label: new Map(terms.map((t) => [t.slug, t.label])) }
+  }
+  const [theme, technology] = await Promise.all([of('theme'), of('technology')])
   return { theme, technology }
 }
 
@@ -54,7 +58,7 @@ export function readFilter(query: DirectoryQuery, vocabulary?: DirectoryVocabula
   const term = (kind: VocabularyKind, text: string) => {
     const value = tidy(text).toLowerCase()
     if (!value || !vocabulary) return value
-    const slug = vocabulary[kind].get(value)
+    const slug = vocabulary[kind].resolve.get(value)
     if (slug === undefined) notices.push(`“${tidy(text)}” is not a ${kind} of the directory, so that filter is ignored`)
     return slug ?? ''
   }
@@ -125,7 +129,7 @@ export interface FacetValue {
 }
 
 /** One page of the directory: organisations and projects the actor may see, and counts for each filter. */
-export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFilter, cursor: Cursor | null, options: { staleDays: number; pageSize: number }) {
+export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFilter, cursor: Cursor | null, options: { staleDays: number; pageSize: number; vocabulary?: DirectoryVocabulary }) {
   const parts = partsOf(filter, options.staleDays)
   // With one kind chosen, the cursor pages through it; with both, each shows its first page.
   const [orgFacets, projFacets, orgs, projects] = await Promise.all([
@@ -139,8 +143,9 @@ export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFil
   const facets = {
     country: label(mergeFacets(orgFacets?.country ?? [], projFacets?.country ?? []), filter.country, countryName),
     region: label(mergeFacets(orgFacets?.region ?? [], projFacets?.region ?? []), filter.region),
-    theme: label(mergeFacets(orgFacets?.theme ?? [], projFacets?.theme ?? []), filter.theme),
-    technology: label(projFacets?.technology ?? [], filter.technology),
+    // Terms read as the vocabulary labels them ("API", "Open data"); the value in the URL stays the slug.
+    theme: label(mergeFacets(orgFacets?.theme ?? [], projFacets?.theme ?? []), filter.theme, (v) => options.vocabulary?.theme.label.get(v) ?? v),
+    technology: label(projFacets?.technology ?? [], filter.technology, (v) => options.vocabulary?.technology.label.get(v) ?? v),
     phase: label(projFacets?.phase ?? [], filter.phase),
     type: label(orgFacets?.type ?? [], filter.type),
   }

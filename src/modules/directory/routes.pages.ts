@@ -29,9 +29,10 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
   const staleDays = app.config.directoryStaleDays
 
   app.get('/directory', { config: { serves: 'page', cache: true, cacheQuery: [...FILTER_NAMES, 'cursor'] }, schema: { querystring: query({ ...FILTERS, cursor }) } }, async (request, reply) => {
-    const { filter, notices } = readFilter(request.query, await directoryVocabulary(app.db))
+    const vocabulary = await directoryVocabulary(app.db)
+    const { filter, notices } = readFilter(request.query, vocabulary)
     const page = decodeCursor(request.query.cursor)
-    const result = await browseDirectory(app.db, request.actor, filter, page, { staleDays, pageSize: PAGE_SIZE })
+    const result = await browseDirectory(app.db, request.actor, filter, page, { staleDays, pageSize: PAGE_SIZE, vocabulary })
     const link = (change: Parameters<typeof filterQuery>[1]) => `/directory${filterQuery(filter, change)}`
     return reply.render('directory/index.njk', {
       title: filter.stale ? 'Directory entries that may be out of date' : 'Directory',
@@ -54,12 +55,13 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
   })
 
   app.get('/directory/map', { config: { serves: 'page', cache: true, cacheQuery: FILTER_NAMES }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const read = readFilter(request.query, await directoryVocabulary(app.db))
+    const vocabulary = await directoryVocabulary(app.db)
+    const read = readFilter(request.query, vocabulary)
     const notices = read.notices
     // With a country chosen, the map shows its regions (counts per ISO 3166-2 region, as bars and a table).
     if (read.filter.country) {
       const filter = { ...read.filter, region: '' }
-      const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1 })
+      const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1, vocabulary })
       const max = Math.max(1, ...result.byRegion.map((r) => r.organisations + r.projects))
       const regions = result.byRegion.map((r, i) => ({ ...r, total: r.organisations + r.projects, y: 8 + i * REGION_BAR, width: Math.max(2, Math.round(((r.organisations + r.projects) / max) * (MAP_WIDTH - 320))), href: `/directory${filterQuery(filter, { region: r.name })}` }))
       const countryTotal = result.byCountry.find((c) => c.code === filter.country)
@@ -79,7 +81,7 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
     }
     // The world map shows every country (a country's link leads to its regions and the directory).
     const filter = { ...read.filter, country: '', region: '' }
-    const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1 })
+    const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1, vocabulary })
     const rows = result.byCountry
     const byNumeric = new Map(rows.map((r) => [countryNumeric(r.code), r]))
     const max = Math.max(0, ...rows.map((r) => r.organisations + r.projects))
@@ -106,13 +108,14 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
 
   const NETWORK_FILTERS = { theme: text(60), country: text(80) }
   app.get('/directory/network', { config: { serves: 'page', cache: true, cacheQuery: Object.keys(NETWORK_FILTERS) }, schema: { querystring: query(NETWORK_FILTERS) } }, async (request, reply) => {
-    const { filter, notices } = readFilter(request.query, await directoryVocabulary(app.db))
+    const vocabulary = await directoryVocabulary(app.db)
+    const { filter, notices } = readFilter(request.query, vocabulary)
     const scope = { theme: filter.theme || undefined, country: filter.country || undefined }
     const [pairs, candidates, facets] = await Promise.all([
       organisationLinks(app.db, request.actor, scope, 150),
       // Isolated: organisations under the filter that share no project with another (looked for among the first 200 by name).
       organisationDirectory(app.db, request.actor, scope, null, 200),
-      browseDirectory(app.db, request.actor, { ...filter, country: '', kind: 'all' }, null, { staleDays, pageSize: 1 }).then((r) => r.facets),
+      browseDirectory(app.db, request.actor, { ...filter, country: '', kind: 'all' }, null, { staleDays, pageSize: 1, vocabulary }).then((r) => r.facets),
     ])
     const working = await organisationsWorkingWithOthers(app.db, request.actor, candidates.items.map((o) => o.id))
     return reply.render('directory/network.njk', {
@@ -133,8 +136,9 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
 
   app.get('/directory/stats', { config: { serves: 'page', cache: true, cacheQuery: [] }, schema: { querystring: query({}) } }, async (request, reply) => {
     const all = readFilter({}).filter
+    const vocabulary = await directoryVocabulary(app.db)
     const [result, orgMonths, projectMonths] = await Promise.all([
-      browseDirectory(app.db, request.actor, all, null, { staleDays, pageSize: 1 }),
+      browseDirectory(app.db, request.actor, all, null, { staleDays, pageSize: 1, vocabulary }),
       organisationsAddedPerMonth(app.db, request.actor),
       projectsAddedPerMonth(app.db, request.actor),
     ])
@@ -163,13 +167,15 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
   })
 
   app.get('/directory/export.csv', { config: { serves: 'file' }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const { filter } = readFilter(request.query, await directoryVocabulary(app.db))
+    const vocabulary = await directoryVocabulary(app.db)
+    const { filter } = readFilter(request.query, vocabulary)
     reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="openly-directory.csv"')
     return reply.send(exportCsv(app.db, request.actor, filter, staleDays, app.config.baseUrl))
   })
 
   app.get('/directory/export.json', { config: { serves: 'file' }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {
-    const { filter } = readFilter(request.query, await directoryVocabulary(app.db))
+    const vocabulary = await directoryVocabulary(app.db)
+    const { filter } = readFilter(request.query, vocabulary)
     reply.type('application/json; charset=utf-8')
     return reply.send(exportJson(app.db, request.actor, filter, staleDays, app.config.baseUrl))
   })

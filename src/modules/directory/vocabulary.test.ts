@@ -68,7 +68,7 @@ for (const dialect of testDialects()) {
       const tags = await t.db.selectFrom('project_tags').select('value').where('kind', '=', 'theme').where('value', 'in', ['water quality', 'clean water']).execute()
       assert.deepEqual(tags.map((r) => r.value), ['clean water'])
       // The unfiltered directory's pre-aggregated counts moved too, and the old filter link still finds both entries.
-      assert.match((await member.get('/directory')).body, /<option value="clean water">clean water \(2\)<\/option>/)
+      assert.match((await member.get('/directory')).body, /<option value="clean water">Clean water \(2\)<\/option>/)
       const old = await member.get('/directory?theme=water%20quality')
       assert.match(old.body, /River Samples/)
       assert.match(old.body, /River Watchers/)

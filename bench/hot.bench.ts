@@ -42,12 +42,14 @@ try {
   for (let n = filled.posts; n < POSTS; n = filled.posts) filled = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: Math.min(100_000, POSTS - n) }, filled)
   console.log(`Openly hot paths: ${filled.posts.toLocaleString('en')} posts, 10,000 people, 1,000 projects, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}; filled in ${((Date.now() - t) / 1000).toFixed(0)}s`)
 
-  // A member of a members-only space: what they read is theirs alone, so their pages are rendered every time
-  // (the plain reader above is served pages shared between plain readers, decision 0023).
+  // A member of a members-only space is served the pages of their standing (decision 0023: rendered once per
+  // standing and write); a platform admin sees hidden content and is rendered every page, every time.
   const db = wholeDatabase(database)
   const circle = (await db.selectFrom('spaces').select('id').where('path', '=', '/communities/bench-circle').executeTakeFirst())?.id ?? (await createSpace(db, { kind: 'community', visibility: 'members', name: 'Bench circle', path: '/communities/bench-circle' }))
   await setMembership(db, circle, 'u2', 'member', 'active')
+  await db.updateTable('users').set({ is_admin: 1 }).where('id', '=', 'u3').execute()
   const member = { cookie: `openly_session=${(await createSession(db, 'u2')).token}` }
+  const admin = { cookie: `openly_session=${(await createSession(db, 'u3')).token}` }
 
   const hello = await start('bench/hello.ts', {})
   const app = await start('bench/server.ts', { DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) })
@@ -75,10 +77,14 @@ try {
     ['/feed.atom (signed in)', ['/feed.atom'], cookie],
     ['/search?q=… (signed in)', filled.searchPaths, cookie],
     ['/search?q=… (signed in, 1 connection)', filled.searchPaths, cookie, 1],
-    ['home / (signed in, member: rendered)', ['/'], member],
-    ['/posts (signed in, member: rendered)', ['/posts'], member],
-    ['post page (signed in, member: rendered)', filled.postPaths, member],
-    ['/search?q=… (member: rendered, 1 connection)', filled.searchPaths, member, 1],
+    ['home / (member: shared in standing)', ['/'], member],
+    ['/posts (member: shared in standing)', ['/posts'], member],
+    ['post page (member: shared in standing)', filled.postPaths, member],
+    ['/search?q=… (member: shared, 1 connection)', filled.searchPaths, member, 1],
+    ['home / (admin: rendered)', ['/'], admin],
+    ['/posts (admin: rendered)', ['/posts'], admin],
+    ['post page (admin: rendered)', filled.postPaths, admin],
+    ['/search?q=… (admin: rendered, 1 connection)', filled.searchPaths, admin, 1],
     ['sitemap index, built (signed in)', ['/sitemap.xml'], cookie, 4],
     ['sitemap part of 10,000 posts, built (signed in)', [postPart], cookie, 4],
   ]

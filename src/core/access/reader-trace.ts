@@ -26,7 +26,8 @@ const RAW = Symbol('openly.rawActor')
 
 /** What a trace lets through without marking: what readers of one shared page have alike (time zone: in the key). */
 const SHARED_ACTOR_FIELDS = new Set<PropertyKey>(['isAdmin'])
-const SHARED_USER_FIELDS = new Set<PropertyKey>(['isAdmin', 'timeZone', 'mailBouncedAt', 'emailVerified', 'then', 'toJSON'])
+// Admins and bounced addresses are never shared (shared.ts), and the time zone is in the key.
+const SHARED_USER_FIELDS = new Set<PropertyKey>(['isAdmin', 'timeZone', 'mailBouncedAt', 'then', 'toJSON'])
 
 function traced<T extends object>(target: T, trace: ReaderTrace, shared: Set<PropertyKey>, what: string): T {
   return new Proxy(target, {

@@ -54,6 +54,25 @@ export interface ActivitySource {
   /** Plural, for settings: 'New posts and weeknotes'. */
   label: string
   list(db: Db, actor: Actor, subjects: SubjectRef[], window: ActivityWindow): Promise<ActivityItem[]>
+  /**
+   * What became visible in `(since, until]`, oldest first, at most `limit`, whoever may see it: only ids, times and
+   * every subject each item is about (its authors, project, organisation, community, tags), for the follows module
+   * to find whom to notify. Nothing from it is shown: each follower is asked `list` as themself before being told.
+   * The people in `actors` did it (they are not told of their own work). A source without it feeds only timelines
+   * and digests.
+   */
+  published?(db: Db, since: string, until: string, limit: number): Promise<PublishedItem[]>
+}
+
+/** One item a source found published in a window (`ActivitySource.published`). */
+export interface PublishedItem {
+  id: string
+  at: string
+  subjects: SubjectRef[]
+  /** Who did it: never notified of it. */
+  actors: string[]
+  /** Its space (null for site content): an in-app notice of it is shown only while the reader may see the space. */
+  spaceId: string | null
 }
 
 /** The ids of the subjects of one kind. */

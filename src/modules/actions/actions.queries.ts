@@ -1,4 +1,5 @@
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
+import { inWindow, type ActivityWindow } from '../../core/activity.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { ActionsDb, PracticalActionsTable } from './actions.tables.ts'
 
@@ -55,4 +56,42 @@ export async function countActionsSince(db: ActionsDb, authorId: string, week: s
     .where((eb) => publiclyVisible(eb, ACTION_ACCESS))
     .executeTakeFirst()
   return { week: Number(row?.week ?? 0), month: Number(row?.month ?? 0) }
+}
+
+/**
+ * Practical actions the actor may see by any of these people or naming any of these projects, in a window of the
+ * activity timeline, newest first (one query per kind of subject, each along its own index, then merged).
+ */
+export async function actionActivityRows(db: ActionsDb, actor: Actor, about: { people: string[]; projects: string[] }, window: ActivityWindow): Promise<ActionRow[]> {
+  const at = new Date().toISOString()
+  const base = () =>
+    db
+      .selectFrom('practical_actions')
+      .selectAll()
+      .where('practical_actions.hidden_at', 'is', null)
+      .where((eb) => visibleTo(actor, eb, ACTION_ACCESS))
+      .where((eb) => inWindow(eb, 'action', 'practical_actions.created_at', 'practical_actions.id', window, at))
+      .orderBy('practical_actions.created_at', 'desc')
+      .orderBy('practical_actions.id', 'desc')
+      .limit(window.limit)
+  const branches = await Promise.all([
+    about.people.length ? base().where('practical_actions.author_id', 'in', about.people).execute() : [],
+    about.projects.length ? base().where('practical_actions.project_id', 'in', about.projects).execute() : [],
+  ])
+  const merged = new Map(branches.flat().map((r) => [r.id, r]))
+  return [...merged.values()].sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1)).slice(0, window.limit)
+}
+
+/** Every practical action shown (not hidden) in `(since, until]`, oldest first: the follows module's fan-out. */
+export async function actionsPublishedBetween(db: ActionsDb, since: string, until: string, limit: number): Promise<ActionRow[]> {
+  return db
+    .selectFrom('practical_actions')
+    .selectAll()
+    .where('created_at', '>', since)
+    .where('created_at', '<=', until)
+    .where('hidden_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
 }

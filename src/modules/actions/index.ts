@@ -7,6 +7,7 @@ import { actionPolicy } from './actions.policy.ts'
 import { actionModeration } from './actions.moderation.ts'
 import { homePanel, personPanel, projectPanel } from './actions.panels.ts'
 import { seedActions } from './actions.seed.ts'
+import { actionActivity } from './actions.follows.ts'
 
 /** Practical actions: "what I did today" in one line, on profiles, projects, the front page and /actions. */
 export const actionsModule: AppModule = {
@@ -20,5 +21,6 @@ export const actionsModule: AppModule = {
   panels: { home: homePanel, person: personPanel, project: projectPanel },
   moderation: { practical_action: actionModeration },
   policies: [actionPolicy],
+  activitySources: { action: actionActivity },
   seed: seedActions,
 }

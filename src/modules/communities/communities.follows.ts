@@ -1,5 +1,5 @@
 import { idsOf, type ActivitySource, type Followable } from '../../core/activity.ts'
-import { threadActivityRows, visibleCommunitiesByIds } from './follows.queries.ts'
+import { threadActivityRows, threadsStartedBetween, visibleCommunitiesByIds } from './follows.queries.ts'
 
 /** Communities, followed by the people who may see them. */
 export const communityFollowable: Followable = {
@@ -28,5 +28,9 @@ export const threadActivity: ActivitySource = {
         ...(about.people.includes(t.author_id) ? [{ kind: 'person', id: t.author_id }] : []),
       ],
     }))
+  },
+  async published(db, since, until, limit) {
+    const rows = await threadsStartedBetween(db, since, until, limit)
+    return rows.map((t) => ({ id: t.id, at: t.created_at, actors: [t.author_id], spaceId: t.space_id, subjects: [{ kind: 'community', id: t.space_id }, { kind: 'person', id: t.author_id }] }))
   },
 }

@@ -29,3 +29,17 @@ export async function threadActivityRows(db: CommunitiesDb, actor: Actor, about:
     .limit(window.limit)
     .execute()
 }
+
+/** Every discussion shown (not hidden) started in `(since, until]`, oldest first: the follows module's fan-out. */
+export async function threadsStartedBetween(db: CommunitiesDb, since: string, until: string, limit: number) {
+  return db
+    .selectFrom('threads')
+    .select(['id', 'created_at', 'author_id', 'space_id'])
+    .where('hidden_at', 'is', null)
+    .where('created_at', '>', since)
+    .where('created_at', '<=', until)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}

@@ -1,6 +1,6 @@
 import { idsOf, type ActivitySource, type Followable } from '../../core/activity.ts'
 import type { OrganiserKind } from './events.tables.ts'
-import { eventActivityRows, visibleEventsByIds } from './events.queries.ts'
+import { eventActivityRows, eventsAnnouncedBetween, visibleEventsByIds } from './events.queries.ts'
 
 /** Events, followed for what happens to them (their page, their notes). */
 export const eventFollowable: Followable = {
@@ -32,5 +32,9 @@ export const eventActivity: ActivitySource = {
         ...(e.space_id && communities.includes(e.space_id) && e.organiser_kind !== 'community' ? [{ kind: 'community', id: e.space_id }] : []),
       ],
     }))
+  },
+  async published(db, since, until, limit) {
+    const rows = await eventsAnnouncedBetween(db, since, until, limit)
+    return rows.map((e) => ({ id: e.id, at: e.created_at, actors: [e.created_by], spaceId: e.space_id, subjects: [{ kind: e.organiser_kind as string, id: e.organiser_id }, ...(e.space_id && e.organiser_kind !== 'community' ? [{ kind: 'community', id: e.space_id }] : [])] }))
   },
 }

@@ -153,3 +153,17 @@ export async function eventActivityRows(db: EventsDb, actor: Actor, organisers: 
     .limit(window.limit)
     .execute()
 }
+
+/** Every event shown (not hidden) announced in `(since, until]`, oldest first: the follows module's fan-out. */
+export async function eventsAnnouncedBetween(db: EventsDb, since: string, until: string, limit: number) {
+  return db
+    .selectFrom('events')
+    .select(['id', 'created_at', 'created_by', 'organiser_kind', 'organiser_id', 'space_id'])
+    .where('hidden_at', 'is', null)
+    .where('created_at', '>', since)
+    .where('created_at', '<=', until)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}

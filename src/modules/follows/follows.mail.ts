@@ -5,7 +5,7 @@ import { defineJob } from '../../core/jobs/jobs.ts'
 import { composeListMail, type MailList } from '../../core/mail/unsubscribe.ts'
 import { mailRecipients, type MailRecipient } from '../accounts/accounts.ts'
 import { activityAbout, labelsOf, registriesOf, typesFor, type Registries } from './follows.ts'
-import { claimMailing, downgradeSettings, followedBy, followersAfter, immediateAfter, immediateSince, lastUntil, mailingsOn, settingsOf, settleMailing } from './follows.queries.ts'
+import { claimMailing, downgradeSettings, followedBy, followersAfter, lastUntil, mailingsOn, settingsOf, settleMailing } from './follows.queries.ts'
 import { DEFAULT_DELIVERY, type Delivery, type Period } from './follows.tables.ts'
 import { localMorning } from './morning.ts'
 
@@ -13,8 +13,6 @@ import { localMorning } from './morning.ts'
 const MAX_ITEMS = 50
 /** People per digest job: a crash costs at most one batch's retry, which skips who already got theirs. */
 const BATCH = 50
-/** How often the immediate mailer looks for news. */
-const IMMEDIATE_SECONDS = 15
 
 export const digestList: MailList = {
   id: 'follows.digest',
@@ -111,61 +109,6 @@ async function sendDigestBatch(app: FastifyInstance, jobId: string, period: 'dai
   }
 }
 
-// ---------------------------------------------------------------- as it happens
-
-/**
- * Every quarter of a minute while someone wants news as it happens (and each minute by cron, to restart the
- * chain): one e-mail per person with what happened since their last one. Two runs at once cannot both send the
- * same window: it is claimed by its start.
- */
-export const sendImmediate = defineJob<Record<string, never>>({
-  name: 'follows.send-immediate',
-  cron: '* * * * *',
-  retry: { limit: 3, delaySeconds: 10, backoff: true },
-  // Four runs a minute: keep an hour of them.
-  keepSeconds: 3600,
-  async run(_payload, { app, id }) {
-    const more = await sendImmediateRun(app, id)
-    if (more) await startImmediate(app, IMMEDIATE_SECONDS)
-  },
-})
-
-/** Enqueues the next immediate run (once per slot, whoever asks). */
-export async function startImmediate(app: FastifyInstance, inSeconds = 0): Promise<void> {
-  const at = Date.now() + inSeconds * 1000
-  const slot = Math.floor(at / (IMMEDIATE_SECONDS * 1000))
-  await app.jobs.enqueue(app.db, sendImmediate, {}, { key: `slot:${slot}`, startAfter: new Date(at) })
-}
-
-/** Sends everyone who wants it their news since their last e-mail; true when anyone wants news as it happens. */
-async function sendImmediateRun(app: FastifyInstance, jobId: string): Promise<boolean> {
-  const reg = registriesOf(app.modules)
-  let after = ''
-  let anyone = false
-  for (;;) {
-    const ids = await immediateAfter(app.db, after, 200)
-    if (!ids.length) break
-    anyone = true
-    after = ids[ids.length - 1]!
-    const [recipients, settings, previous, chosen] = await Promise.all([mailRecipients(app.db, ids), settingsOf(app.db, ids), lastUntil(app.db, ids, 'immediate'), immediateSince(app.db, ids)])
-    for (const id of ids) {
-      const person = recipients.get(id)
-      const since = previous.get(id) ?? chosen.get(id)
-      if (!person || !since) continue
-      const items = await newsFor(app, reg, person, settings.get(id), 'immediate', since)
-      if (!items.length) continue
-      const key = { user_id: id, period: 'immediate' as const, day: since }
-      if (!(await claimMailing(app.db, { ...key, job_id: jobId, until: since, created_at: new Date().toISOString() }))) continue
-      const until = items[0]!.at
-      const subject = items.length === 1 ? `New from what you follow: ${items[0]!.title}` : `${items.length} new things from what you follow`
-      const mail = await composeNews(app, reg, person, immediateList, subject, items)
-      mail.headers = { ...mail.headers, 'Message-ID': `<news.${createHash('sha256').update(`${id}:${since}`).digest('hex').slice(0, 24)}@${new URL(app.config.baseUrl).hostname}>` }
-      await settleMailing(app.db, key, await app.mailer.deliver(mail), until)
-    }
-  }
-  return anyone
-}
-
 // ---------------------------------------------------------------- composing
 
 /** What the person may see now, since `since`, of the kinds they hear of this way: the access re-check at sending. */
@@ -180,7 +123,7 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 /** One e-mail listing the items grouped by what the person follows, in plain text and HTML, with the one-click unsubscribe. */
-async function composeNews(app: FastifyInstance, reg: Registries, person: MailRecipient, list: MailList, subject: string, items: ActivityItem[]) {
+export async function composeNews(app: FastifyInstance, reg: Registries, person: MailRecipient, list: MailList, subject: string, items: ActivityItem[]) {
   const labels = await labelsOf(app.db, reg, person.actor, items.flatMap((i) => i.subjects))
   const groups = new Map<string, { heading: string; url: string | null; items: ActivityItem[] }>()
   for (const item of items) {

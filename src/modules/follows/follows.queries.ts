@@ -1,5 +1,5 @@
 import type { SubjectRef } from '../../core/activity.ts'
-import { ANY_TYPE, type Delivery, type FollowMailingsTable, type FollowsDb, type Period } from './follows.tables.ts'
+import { ANY_TYPE, type Delivery, type FollowMailingsTable, type FollowNoticesTable, type FollowsDb, type Period } from './follows.tables.ts'
 
 /** How many things one person's timeline and digests look at (the most recently followed first). */
 export const MAX_FOLLOWED = 500
@@ -60,12 +60,6 @@ export async function followersAfter(db: FollowsDb, afterUserId: string, limit: 
   return rows.map((r) => r.user_id)
 }
 
-/** People who chose to hear of some activity as it happens, a page at a time in id order. */
-export async function immediateAfter(db: FollowsDb, afterUserId: string, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom('follow_settings').select('user_id').distinct().where('delivery', '=', 'immediate').where('user_id', '>', afterUserId).orderBy('user_id').limit(limit).execute()
-  return rows.map((r) => r.user_id)
-}
-
 /** When each person's last mailing of the period ended its window. */
 export async function lastUntil(db: FollowsDb, userIds: string[], period: Period): Promise<Map<string, string>> {
   if (!userIds.length) return new Map()
@@ -94,9 +88,46 @@ export async function settleMailing(db: FollowsDb, key: { user_id: string; perio
   await db.updateTable('follow_mailings').set({ status, ...(until ? { until } : {}) }).where('user_id', '=', key.user_id).where('period', '=', key.period).where('day', '=', key.day).execute()
 }
 
-/** When each person first chose to hear of something as it happens (their first immediate window starts there). */
-export async function immediateSince(db: FollowsDb, userIds: string[]): Promise<Map<string, string>> {
+// ---------------------------------------------------------------- fan-out of followed activity
+
+/** Where the fan-out of each kind of activity stands (a kind never read starts at the general mark). */
+export async function fanOutMarks(db: FollowsDb): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('follow_marks').select(['activity_type', 'until']).execute()
+  return new Map(rows.map((r) => [r.activity_type, r.until]))
+}
+
+export async function setFanOutMark(db: FollowsDb, type: string, until: string): Promise<void> {
+  await db.insertInto('follow_marks').values({ activity_type: type, until }).onConflict((oc) => oc.column('activity_type').doUpdateSet({ until })).execute()
+}
+
+/** Followers of any of these subjects, a page at a time in id order (one indexed range per subject). */
+export async function followersOf(db: FollowsDb, subjects: SubjectRef[], afterUserId: string, limit: number): Promise<string[]> {
+  if (!subjects.length) return []
+  const rows = await db
+    .selectFrom('follows')
+    .select('user_id')
+    .distinct()
+    .where((eb) => eb.or(subjects.map((s) => eb.and([eb('subject_kind', '=', s.kind), eb('subject_id', '=', s.id)]))))
+    .where('user_id', '>', afterUserId)
+    .orderBy('user_id')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => r.user_id)
+}
+
+/** The notices already written for these people about one item. */
+export async function noticesOf(db: FollowsDb, userIds: string[], type: string, itemId: string): Promise<Map<string, FollowNoticesTable['mail']>> {
   if (!userIds.length) return new Map()
-  const rows = await db.selectFrom('follow_settings').select(['user_id', (eb) => eb.fn.min('updated_at').as('since')]).where('user_id', 'in', userIds).where('delivery', '=', 'immediate').groupBy('user_id').execute()
-  return new Map(rows.map((r) => [r.user_id, String(r.since)]))
+  const rows = await db.selectFrom('follow_notices').select(['user_id', 'mail']).where('user_id', 'in', userIds).where('activity_type', '=', type).where('item_id', '=', itemId).execute()
+  return new Map(rows.map((r) => [r.user_id, r.mail]))
+}
+
+/** Writes a notice; false when there was one already (the person was told). */
+export async function insertNotice(db: FollowsDb, row: FollowNoticesTable): Promise<boolean> {
+  const inserted = await db.insertInto('follow_notices').values(row).onConflict((oc) => oc.columns(['user_id', 'activity_type', 'item_id']).doNothing()).executeTakeFirst()
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1
+}
+
+export async function setNoticeMail(db: FollowsDb, userId: string, type: string, itemId: string, mail: FollowNoticesTable['mail']): Promise<void> {
+  await db.updateTable('follow_notices').set({ mail }).where('user_id', '=', userId).where('activity_type', '=', type).where('item_id', '=', itemId).where('mail', '=', 'pending').execute()
 }

@@ -45,10 +45,31 @@ export interface FollowMailingsTable {
   created_at: string
 }
 
+/**
+ * One person told of one item of followed activity (in-app, and by e-mail when they chose it): written once, so
+ * a retried or duplicated fan-out job never tells anyone twice. `mail` is 'pending' from the notice until the
+ * SMTP server took the e-mail (a retry sends only those), 'none' when the person hears of it in-app only.
+ */
+export interface FollowNoticesTable {
+  user_id: string
+  activity_type: string
+  item_id: string
+  mail: 'none' | 'pending' | 'sent' | 'bounced' | 'suppressed' | 'withdrawn'
+  created_at: string
+}
+
+/** How far the fan-out has read each kind of activity ('*': where a kind never read before starts). */
+export interface FollowMarksTable {
+  activity_type: string
+  until: string
+}
+
 export interface FollowsTables {
   follows: FollowsTable
   follow_settings: FollowSettingsTable
   follow_mailings: FollowMailingsTable
+  follow_notices: FollowNoticesTable
+  follow_marks: FollowMarksTable
 }
 
 /** The executor the follows module works through: its own tables only. */

@@ -3,20 +3,23 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T200200_follows_create.ts'
 import { followsPages } from './routes.pages.ts'
 import { followPanel } from './follows.panels.ts'
-import { digestList, immediateList, planDigests, sendDigests, sendImmediate } from './follows.mail.ts'
+import { digestList, immediateList, planDigests, sendDigests } from './follows.mail.ts'
+import { fanOut, tellFollowers } from './follows.fanout.ts'
+import { migration as notices } from './migrations/20261130T280200_follows_create_notices.ts'
 import { seedFollows } from './follows.seed.ts'
 
 /**
  * Follow and notify: follow people, projects, organisations, communities, tags and events (every kind a module
  * declares in `followables`); a home timeline of what they do (every module's `activitySources`, read as the
- * reader); per kind of activity, the site only, e-mail as it happens, a daily or weekly digest in the reader's
- * morning, or off; one-click unsubscribe from each kind of e-mail.
+ * reader); per kind of activity, the site only (timeline and in-app notifications), e-mail as it happens (and
+ * in-app), a daily or weekly digest in the reader's morning, or off — the first two fanned out to followers by
+ * jobs as things are published (follows.fanout.ts); one-click unsubscribe from each kind of e-mail.
  */
 export const followsModule: AppModule = {
   id: 'follows',
-  dependsOn: ['accounts', 'posts'],
+  dependsOn: ['accounts', 'notifications', 'posts'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261130T200200_follows_create': create },
+  migrations: { '20261130T200200_follows_create': create, '20261130T280200_follows_create_notices': notices },
   pages: followsPages,
   panels: {
     project: followPanel('project', 'project'),
@@ -26,7 +29,7 @@ export const followsModule: AppModule = {
     event: followPanel('event', 'event'),
     tag: followPanel('tag', 'tag'),
   },
-  jobs: [planDigests, sendDigests, sendImmediate],
+  jobs: [planDigests, sendDigests, fanOut, tellFollowers],
   mailLists: [digestList, immediateList],
   seed: seedFollows,
 }

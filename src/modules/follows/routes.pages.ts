@@ -5,13 +5,13 @@ import { signedIn } from '../../core/access/policy.ts'
 import { AppError } from '../../core/errors.ts'
 import { decodeCursor } from '../../core/http/pagination.ts'
 import { follow, myFollows, mySettings, registriesOf, saveSettings, timeline, unfollow, unfollowUnseen } from './follows.ts'
-import { startImmediate } from './follows.mail.ts'
+import { startFanOut } from './follows.fanout.ts'
 import { DELIVERIES, type Delivery } from './follows.tables.ts'
 
 const PAGE = 20
 export const DELIVERY_LABELS: Record<Delivery, string> = {
-  app: 'On the site only (your timeline)',
-  immediate: 'E-mail me as it happens',
+  app: 'On the site only (your timeline and notifications)',
+  immediate: 'E-mail me as it happens (and notify me on the site)',
   daily: 'Daily digest e-mail, in the morning',
   weekly: 'Weekly digest e-mail, on Monday morning',
   off: 'Off',
@@ -26,6 +26,10 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '')
 export const followsPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const reg = registriesOf(app.modules)
+  // The fan-out of followed activity runs every few seconds from the start, not from the first cron minute.
+  app.addHook('onReady', async () => {
+    await startFanOut(app).catch((err: unknown) => app.log.warn({ err }, 'could not start the fan-out of followed activity'))
+  })
   const toSignIn = (request: FastifyRequest, reply: FastifyReply) => reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
 
   const renderFollowing = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
@@ -78,8 +82,6 @@ export const followsPages: FastifyPluginAsync = async (plain) => {
     }
     if (Object.keys(errors).length) return renderFollowing(request, reply.code(422), { errors, values: Object.fromEntries([...reg.sources.keys()].map((t) => [t, str(body[t])])) })
     await app.db.transaction().execute((trx) => saveSettings(trx, reg, actor.userId, values))
-    // News as it happens starts now, not at the next minute.
-    if (Object.values(values).includes('immediate')) await startImmediate(app)
     return reply.redirect('/following?done=settings', 303)
   })
 

@@ -6,7 +6,7 @@ import { countUnread, listNotifications, markAllRead, type NotificationRow } fro
 
 export interface NotificationInput {
   userId: string
-  kind: 'reply' | 'mention' | 'join_request' | 'join_outcome' | 'invite' | 'moderation' | 'comment' | 'organisation_request' | 'charter_amendment' | 'charter_version' | 'event_place' | 'event_change' | 'feed_stopped' | 'challenge' | 'project_proposal'
+  kind: 'reply' | 'mention' | 'join_request' | 'join_outcome' | 'invite' | 'moderation' | 'comment' | 'organisation_request' | 'charter_amendment' | 'charter_version' | 'event_place' | 'event_change' | 'feed_stopped' | 'challenge' | 'project_proposal' | 'followed'
   text: string
   url: string
   spaceId: string | null

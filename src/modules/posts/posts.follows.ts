@@ -1,6 +1,6 @@
 import type { ActivitySource, Followable } from '../../core/activity.ts'
 import { idsOf } from '../../core/activity.ts'
-import { postActivityRows, visibleTags } from './posts.queries.ts'
+import { postActivityRows, postsPublishedBetween, visibleTags } from './posts.queries.ts'
 
 /** New posts and weeknotes by followed people, of followed projects, organisations and communities, with followed tags. */
 export const postActivity: ActivitySource = {
@@ -20,6 +20,22 @@ export const postActivity: ActivitySource = {
         ...(r.project_id && about.projects.includes(r.project_id) ? [{ kind: 'project', id: r.project_id }] : []),
         ...(r.organisation_id && about.organisations.includes(r.organisation_id) ? [{ kind: 'organisation', id: r.organisation_id }] : []),
         ...(r.space_id && about.communities.includes(r.space_id) ? [{ kind: 'community', id: r.space_id }] : []),
+        ...r.tags.map((id) => ({ kind: 'tag', id })),
+      ],
+    }))
+  },
+  async published(db, since, until, limit) {
+    const rows = await postsPublishedBetween(db, since, until, limit)
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.published_at!,
+      actors: r.authorIds,
+      spaceId: r.space_id,
+      subjects: [
+        ...r.authorIds.map((id) => ({ kind: 'person', id })),
+        ...(r.project_id ? [{ kind: 'project', id: r.project_id }] : []),
+        ...(r.organisation_id ? [{ kind: 'organisation', id: r.organisation_id }] : []),
+        ...(r.space_id ? [{ kind: 'community', id: r.space_id }] : []),
         ...r.tags.map((id) => ({ kind: 'tag', id })),
       ],
     }))

@@ -365,3 +365,26 @@ export async function visibleTags(db: PostsDb, actor: Actor, tags: string[]): Pr
   )
   return found.filter((t) => t !== null)
 }
+
+/**
+ * Every published post shown (not hidden) that became visible in `(since, until]`, oldest first, with all its
+ * authors and tags: the follows module's fan-out, which asks each follower again as themself before telling them.
+ */
+export async function postsPublishedBetween(db: PostsDb, since: string, until: string, limit: number) {
+  const rows = await db
+    .selectFrom('posts')
+    .select(['id', 'published_at', 'project_id', 'organisation_id', 'space_id'])
+    .where('status', '=', 'published')
+    .where('hidden_at', 'is', null)
+    .where('published_at', '>', since)
+    .where('published_at', '<=', until)
+    .orderBy('published_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+  const ids = rows.map((r) => r.id)
+  const [authors, tags] = ids.length
+    ? await Promise.all([db.selectFrom('post_authors').select(['post_id', 'user_id']).where('post_id', 'in', ids).execute(), db.selectFrom('post_tags').select(['post_id', 'tag']).where('post_id', 'in', ids).execute()])
+    : [[], []]
+  return rows.map((r) => ({ ...r, authorIds: authors.filter((a) => a.post_id === r.id).map((a) => a.user_id), tags: tags.filter((t) => t.post_id === r.id).map((t) => t.tag) }))
+}

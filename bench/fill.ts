@@ -76,7 +76,7 @@ export async function fillDatabase(db: Db, sizes: { people: number; projects: nu
     })
     await insertChunks(trx as Db, 'posts', posts.map(({ text, ...row }) => row), 200)
     await insertChunks(trx as Db, 'post_authors', posts.map((p) => ({ post_id: p.id, user_id: p.author_id, position: 0 })))
-    await insertChunks(trx as Db, 'post_tags', posts.flatMap((p, k) => [WORDS[(start.posts + k) % WORDS.length]!, WORDS[((start.posts + k) * 3 + 1) % WORDS.length]!].filter((v, j, a) => a.indexOf(v) === j).map((tag) => ({ post_id: p.id, tag }))))
+    await insertChunks(trx as Db, 'post_tags', posts.flatMap((p, k) => [WORDS[(start.posts + k) % WORDS.length]!, WORDS[((start.posts + k) * 3 + 1) % WORDS.length]!].filter((v, j, a) => a.indexOf(v) === j).map((tag) => ({ post_id: p.id, tag, published_at: p.published_at }))))
     await insertChunks(trx as Db, 'search_documents', posts.map((p, k) => ({ id: `post:${p.id}`, doc_type: 'post', doc_id: p.id, title: p.title, body: p.text, url: `/posts/${p.slug}`, space_id: null, visible_from: p.published_at, updated_at: p.updated_at })), 200)
   })
   const token = start.memberSessionToken || (await createSession(db, 'u1')).token

@@ -7,6 +7,7 @@
  *   rest in Auckland, where it is evening): its time;
  * - the digest run for those 10,000 people (200 jobs of 50, composed as each reader with access checks, sent
  *   over SMTP to an in-process server): time, CPU and the app process's peak memory.
+ * - the fan-out of one new weeknote to the 100,000 followers (10,000 of them told in-app): time to the last notice.
  * Prints figures; never passes or fails on time.
  *
  *   node bench/follows.bench.ts        (or: npm run bench:follows)
@@ -92,6 +93,25 @@ try {
   console.log(`  planner walk over ${FOLLOWERS.toLocaleString('en-GB')} followers, ${DIGESTS / 50} jobs enqueued: ${(planMs / 1000).toFixed(1)} s`)
   console.log(`  planning and sending ${mailbox.messages.length.toLocaleString('en-GB')} digests: ${(runMs / 1000).toFixed(1)} s (${(runMs / DIGESTS).toFixed(2)} ms per person), app CPU ${(cpu / 1000).toFixed(1)} s`)
   console.log(`  app process memory: peak RSS ${peak.toFixed(0)} MB during the run`)
+
+  // Fan-out: a new weeknote of the project the 100,000 follow; 10,000 of them chose "on the site" for posts (an
+  // in-app notice each, access checked as each), the rest keep the daily digest (skipped by the jobs, not told).
+  await chunks(Array.from({ length: DIGESTS }, (_, i) => `u${i}`), 500, (ids) => db.insertInto('follow_settings').values(ids.map((id) => ({ user_id: id, activity_type: 'post', delivery: 'app' as const, updated_at: at }))).execute())
+  const told = async () => Number((await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'followed').executeTakeFirstOrThrow()).n)
+  const published = new Date().toISOString()
+  const cpu1 = cpuMs(app.pid)
+  peak = rssMb(app.pid)
+  const sampler2 = setInterval(() => (peak = Math.max(peak, rssMb(app.pid))), 100)
+  t0 = Date.now()
+  await db.insertInto('posts').values({ ...fresh[0]!, id: 'fanned', slug: 'fanned-weeknote', title: 'Fanned-out weeknote', published_at: published, created_at: published, updated_at: published }).execute()
+  await db.insertInto('post_authors').values({ post_id: 'fanned', user_id: 'u1', position: 0 }).execute()
+  while ((await told()) < DIGESTS - 1) await new Promise((r) => setTimeout(r, 500))
+  const fanMs = Date.now() - t0
+  clearInterval(sampler2)
+  console.log(`\nfan-out of one weeknote to ${FOLLOWERS.toLocaleString('en-GB')} followers (${(DIGESTS - 1).toLocaleString('en-GB')} told in-app, the rest on digests)`)
+  console.log(`  from publishing to the last notice: ${(fanMs / 1000).toFixed(1)} s (${((fanMs / FOLLOWERS) * 1000).toFixed(0)} µs per follower), app CPU ${((cpuMs(app.pid) - cpu1) / 1000).toFixed(1)} s, peak RSS ${peak.toFixed(0)} MB`)
+  const again = await measure(app, '/timeline (signed in, after the fan-out)', ['/timeline'], { cookie: `openly_session=${token}` })
+  print('signed-in reader after the fan-out', [again], hello)
   app.proc.kill('SIGTERM')
 } finally {
   await mailbox.close()

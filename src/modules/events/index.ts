@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T160000_events_create.ts'
 import { migration as createUnconference } from './migrations/20261130T160100_events_create_unconference.ts'
+import { migration as createdIndex } from './migrations/20261130T280300_events_created_index.ts'
 import { eventsPages } from './routes.pages.ts'
 import { eventsApi } from './routes.api.ts'
 import { publicEventPaths } from './events.queries.ts'
@@ -19,6 +20,7 @@ export const eventsModule: AppModule = {
   migrations: {
     '20261130T160000_events_create': create,
     '20261130T160100_events_create_unconference': createUnconference,
+    '20261130T280300_events_created_index': createdIndex,
   },
   pages: eventsPages,
   api: eventsApi,

@@ -199,7 +199,8 @@ export async function writePost(
     await db.deleteFrom('post_authors').where('post_id', '=', id).execute()
   }
   await db.insertInto('post_authors').values(authorIds.map((userId, position) => ({ post_id: row.id, user_id: userId, position }))).execute()
-  if (tags.length) await db.insertInto('post_tags').values(tags.map((tag) => ({ post_id: row.id, tag }))).execute()
+  const publishedAt = row.status === 'published' ? row.published_at : null
+  if (tags.length) await db.insertInto('post_tags').values(tags.map((tag) => ({ post_id: row.id, tag, published_at: publishedAt }))).execute()
 }
 
 export async function setPostHiddenAt(db: PostsDb, id: string, hiddenAt: string | null): Promise<void> {
@@ -306,6 +307,7 @@ export async function findPostSource(db: PostsDb, postId: string): Promise<PostS
 /** Sets what an imported post shows: the sanitised original HTML, and the original date. */
 export async function setImportedBody(db: PostsDb, id: string, bodyHtml: string, publishedAt: string): Promise<void> {
   await db.updateTable('posts').set({ body_html: bodyHtml, published_at: publishedAt }).where('id', '=', id).execute()
+  await db.updateTable('post_tags').set({ published_at: publishedAt }).where('post_id', '=', id).where('published_at', 'is not', null).execute()
 }
 
 /**
@@ -332,7 +334,23 @@ export async function postActivityRows(db: PostsDb, actor: Actor, about: { peopl
     about.organisations.length ? base().where('posts.organisation_id', 'in', about.organisations).execute() : [],
     about.communities.length ? base().where('posts.space_id', 'in', about.communities).execute() : [],
     about.people.length ? base().innerJoin('post_authors', 'post_authors.post_id', 'posts.id').where('post_authors.user_id', 'in', about.people).execute() : [],
-    about.tags.length ? base().innerJoin('post_tags', 'post_tags.post_id', 'posts.id').where('post_tags.tag', 'in', about.tags).execute() : [],
+    // A followed tag is walked along (tag, published_at, post_id), newest first, one range per tag: no sort of its posts.
+    ...about.tags.map((tag) =>
+      db
+        .selectFrom('post_tags')
+        .innerJoin('posts', 'posts.id', 'post_tags.post_id')
+        .select(['posts.id', 'posts.slug', 'posts.title', 'posts.excerpt', 'posts.published_at', 'posts.project_id', 'posts.organisation_id', 'posts.space_id'])
+        .where('post_tags.tag', '=', tag)
+        .where('post_tags.published_at', 'is not', null)
+        .where((eb) => inWindow(eb, 'post', 'post_tags.published_at', 'post_tags.post_id', window, at))
+        .where('posts.status', '=', 'published')
+        .where('posts.hidden_at', 'is', null)
+        .where((eb) => visibleTo(actor, eb, POST_COLUMNS, at))
+        .orderBy('post_tags.published_at', 'desc')
+        .orderBy('post_tags.post_id', 'desc')
+        .limit(window.limit)
+        .execute(),
+    ),
   ]
   const merged = new Map((await Promise.all(branches)).flat().map((r) => [r.id, r]))
   const rows = [...merged.values()].sort((a, b) => (a.published_at! === b.published_at! ? (a.id < b.id ? 1 : -1) : a.published_at! < b.published_at! ? 1 : -1)).slice(0, window.limit)

@@ -130,7 +130,9 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
   // Batches keep each statement under SQLite's variable limit.
   for (let i = 0; i < posts.length; i += 20) await own.insertInto('posts').values(posts.slice(i, i + 20) as any).execute()
   for (let i = 0; i < authors.length; i += 200) await own.insertInto('post_authors').values(authors.slice(i, i + 200)).execute()
-  for (let i = 0; i < tags.length; i += 200) await own.insertInto('post_tags').values(tags.slice(i, i + 200)).execute()
+  const publishedAt = new Map(posts.map((p) => [p.id, p.status === 'published' ? p.published_at : null]))
+  const datedTags = tags.map((t) => ({ ...t, published_at: publishedAt.get(t.post_id) ?? null }))
+  for (let i = 0; i < datedTags.length; i += 200) await own.insertInto('post_tags').values(datedTags.slice(i, i + 200)).execute()
 
   const published = posts.filter((p) => p.status === 'published' && p.published_at < new Date(nowMs).toISOString())
   const commenters = ['kwame-mensah', 'lena-vogel', 'tomas-lindqvist', 'priya-natarajan'].map((h) => byHandle.get(h)).filter((x): x is string => !!x)

@@ -41,6 +41,8 @@ export interface PostTagsTable {
   post_id: string
   /** Lowercase, hyphenated. */
   tag: string
+  /** The post's `published_at` while it is published (null for a draft): a tag's posts by date read by index. */
+  published_at: string | null
 }
 
 /** A named run of posts ("Weeknotes"), owned by the person who started it. */

@@ -1,0 +1,9 @@
+import type { Kysely } from 'kysely'
+import type { OpenlyMigration } from '../../../core/db/migrations.ts'
+
+/** Events announced in a window, oldest first (the follows module's fan-out reads them every few seconds). */
+export const migration: OpenlyMigration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('events_created').on('events').columns(['created_at', 'id']).execute()
+  },
+}

@@ -44,6 +44,8 @@ export type Action =
   | 'sign'
   /** Be among an event's attendees (going, or organising it): see its online link, pitch and vote, write session notes. */
   | 'attend'
+  /** Hand something over to another owner (a challenge to another organisation). */
+  | 'transfer'
 
 /** One space's visibility and the actor's standing in it, loaded once per decision. */
 export interface SpaceFacts {

@@ -66,6 +66,11 @@ export const challengePolicy = definePolicy('challenge', {
   view: viewContent,
   manage: async (actor, c, ctx) => (await viewContent(actor, c, ctx)) && organises(actor, c, ctx),
   participate: async (actor, c, ctx) => signedIn(actor) && c.hiddenAt === null && c.phase === 'ideas' && (await viewContent(actor, c, ctx)) && takesPart(actor, c, ctx),
+  /**
+   * Change its organiser to another organisation: its organisers, or a platform admin. Only an organisation's
+   * challenge (site content): a community's belongs to the community, whose visibility it follows.
+   */
+  transfer: async (actor, c, ctx) => signedIn(actor) && c.organiserKind === 'organisation' && (await viewContent(actor, c, ctx)) && (actor.isAdmin || organises(actor, c, ctx)),
   moderate: contentRules.moderate,
   report: contentRules.report,
 })

@@ -23,6 +23,11 @@ export const challengeEditSchema = editable
 
 export const DATE_LABELS: Record<string, string> = Object.fromEntries(Object.entries(challengeSchema).map(([k, v]) => [k, v.label]))
 
+/** Handing a challenge to another organisation: the organisation's address name (its slug). */
+export const organiserChangeSchema = {
+  organisation: { type: 'text', label: 'New organiser', required: true, max: 100 },
+} satisfies Record<string, FieldSpec>
+
 export const phaseMoveSchema = {
   phase: { type: 'choice', label: 'Phase', options: PHASES.filter((p) => p !== 'upcoming'), required: true },
 } satisfies Record<string, FieldSpec>

@@ -9,7 +9,7 @@ import { invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
-import { organisationsByIds, organisationsOfPerson } from '../organisations/organisations.ts'
+import { notifyOrganisationAdmins, organisationsByIds, organisationsBySlugs, organisationsOfPerson } from '../organisations/organisations.ts'
 import { communitiesOf } from '../communities/communities.ts'
 import { challengeFacts, type ChallengeFacts } from './challenges.policy.ts'
 import { challengeSlugsLike, findChallengeById, findChallengeBySlug, insertChallenge, listChallengeRows, replaceThemes, setChallengeHiddenAt, themesOf, updateChallengeRow, type ChallengeRow } from './challenges.queries.ts'
@@ -216,6 +216,40 @@ export async function moveChallengePhase(trx: Db, actor: Actor & { userId: strin
   const t = now()
   await updateChallengeRow(trx, challenge.id, { moved_phase: phase, moved_at: t, updated_at: t })
   await audit(trx, { actorId: actor.userId, action: 'challenge.phase', subjectType: 'challenge', subjectId: challenge.id, spaceId: challenge.space_id, reason: `Moved to “${PHASE_LABELS[phase]}”`, subjectTitle: challenge.title, subjectUrl: `/challenges/${challenge.slug}` })
+}
+
+/** May the actor hand this challenge to another organisation (its organisers, or a platform admin)? */
+export async function mayChangeOrganiser(db: Db, actor: Actor, challenge: ChallengeRow): Promise<boolean> {
+  return can(db, actor, 'transfer', 'challenge', challengeFacts(challenge))
+}
+
+/** The organisations the actor may hand the challenge to by choosing from a list: those they speak for, but its own. */
+export async function organisationsToHandTo(db: Db, actor: Actor & { userId: string }, challenge: ChallengeRow): Promise<Array<{ value: string; text: string }>> {
+  const mine = await organisationsOfPerson(db, actor, actor.userId)
+  return mine.filter((o) => o.role === 'admin' && o.id !== challenge.organiser_id).map((o) => ({ value: o.slug, text: o.name }))
+}
+
+/**
+ * Hands a challenge to another organisation: one its organisers speak for, or any a platform admin names.
+ * Audited; the admins of the old and the new organisation are told in-app. Its ideas, votes and reviews stay.
+ */
+export async function changeChallengeOrganiser(trx: Db, actor: Actor & { userId: string }, challenge: ChallengeRow, organisationSlug: string): Promise<{ from: string; to: string }> {
+  if (!(await mayChangeOrganiser(trx, actor, challenge))) throw notFound('Challenge')
+  const slug = organisationSlug.trim().toLowerCase()
+  const target = (await organisationsBySlugs(trx, actor, [slug])).get(slug)
+  if (!target) throw invalid({ organisation: 'Enter the address name of an organisation on Openly' })
+  if (target.id === challenge.organiser_id) throw invalid({ organisation: 'The challenge is organised by this organisation already: choose another one' })
+  if (!actor.isAdmin && !(await can(trx, actor, 'speakFor', 'organisation', { id: target.id }))) throw invalid({ organisation: 'Choose an organisation you speak for' })
+  const previous = (await organisationsByIds(trx, actor, [challenge.organiser_id])).get(challenge.organiser_id)
+  const fromName = previous?.name ?? 'an organisation'
+  const t = now()
+  await updateChallengeRow(trx, challenge.id, { organiser_id: target.id, updated_at: t })
+  await indexChallenge(trx, { ...challenge, organiser_id: target.id, updated_at: t }, (await themesOf(trx, [challenge.id])).get(challenge.id) ?? [])
+  const url = `/challenges/${challenge.slug}`
+  await audit(trx, { actorId: actor.userId, action: 'challenge.organiser', subjectType: 'challenge', subjectId: challenge.id, spaceId: null, reason: `Organiser changed from “${fromName}” to “${target.name}”`, subjectTitle: challenge.title, subjectUrl: url })
+  if (previous) await notifyOrganisationAdmins(trx, previous.id, { kind: 'challenge', text: `“${challenge.title}” is now organised by ${target.name}, not ${previous.name}`, url, spaceId: null }, actor.userId)
+  await notifyOrganisationAdmins(trx, target.id, { kind: 'challenge', text: `${target.name} now organises the challenge “${challenge.title}” (it was ${fromName}’s)`, url, spaceId: null }, actor.userId)
+  return { from: fromName, to: target.name }
 }
 
 /** Moderation: hides or restores a challenge, its ideas following it out of search. */

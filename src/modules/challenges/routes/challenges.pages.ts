@@ -9,7 +9,7 @@ import { cursor, done, query, text } from '../../../core/http/schemas.ts'
 import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
 import { peopleByIds } from '../../accounts/accounts.ts'
 import { organisationsBySlugs } from '../../organisations/organisations.ts'
-import { challengeCards, challengeDateErrors, createChallenge, listChallenges, moveChallengePhase, organisedChallenge, organiserChoices, updateChallenge, viewableChallenge, type ChallengeRow } from '../challenges.ts'
+import { challengeCards, challengeDateErrors, createChallenge, listChallenges, mayChangeOrganiser, moveChallengePhase, organisedChallenge, organiserChoices, updateChallenge, viewableChallenge, type ChallengeRow } from '../challenges.ts'
 import { visibleThemes } from '../challenges.queries.ts'
 import { challengeEditSchema, challengeFilterSchema, challengeSchema, IDEA_SORTS, phaseMoveSchema, type IdeaSort } from '../challenges.schemas.ts'
 import { ideaCards, randomSeed, readerSeed, seedParam } from '../idea-cards.ts'
@@ -140,7 +140,7 @@ export const challengePages: FastifyPluginAsync = async (app) => {
       if (actor.userId) seed = readerSeed(actor.userId, challenge.id)
       else return reply.redirect(`/challenges/${challenge.slug}${queryString({ sort, seed: randomSeed() })}`, 303)
     }
-    const [cards, page, winnerRows, manage, participate, canVote] = await Promise.all([
+    const [cards, page, winnerRows, manage, participate, canVote, transfer] = await Promise.all([
       challengeCards(db, actor, [challenge]),
       listIdeaRows(db, actor, challenge.id, { sort, seed: seed ?? 1, cursor: decodeCursor(q.cursor), limit: IDEAS_PER_PAGE }),
       ['shortlist', 'winners', 'closed'].includes(facts.phase) ? listIdeaRows(db, actor, challenge.id, { sort: 'votes', seed: 1, cursor: null, limit: 100, status: 'shortlisted' }) : Promise.resolve({ items: [], next: null }),
@@ -148,6 +148,7 @@ export const challengePages: FastifyPluginAsync = async (app) => {
       can(db, actor, 'participate', 'challenge', facts),
       // Voting is decided per challenge for the list (the idea page asks per idea): hidden ideas show no button.
       can(db, actor, 'vote', 'challenge_idea', { spaceId: challenge.space_id, authorIds: [], hiddenAt: null, challenge: facts }),
+      actor.userId ? mayChangeOrganiser(db, actor, challenge) : false,
     ])
     const [ideas, decided, creator] = await Promise.all([ideaCards(db, actor, challenge.slug, page.items), ideaCards(db, actor, challenge.slug, winnerRows.items), peopleByIds(db, [challenge.created_by])])
     const keep = { sort: sort === 'votes' ? undefined : sort, seed: sort === 'random' && !actor.userId ? seed : undefined }
@@ -169,6 +170,7 @@ export const challengePages: FastifyPluginAsync = async (app) => {
       next: page.next ? `/challenges/${challenge.slug}${queryString({ ...keep, cursor: page.next })}#ideas` : null,
       first: q.cursor ? `/challenges/${challenge.slug}${queryString(keep)}#ideas` : null,
       manage,
+      transfer,
       participate,
       canVote,
       phaseItems: PHASES.filter((p) => p !== 'upcoming').map((p) => ({ value: p, text: PHASE_LABELS[p], checked: p === facts.phase })),

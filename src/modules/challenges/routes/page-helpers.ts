@@ -12,6 +12,7 @@ export const DONE: Record<string, string> = {
   created: 'Challenge created',
   saved: 'Changes saved',
   moved: 'The challenge’s phase has been moved',
+  organiser: 'The challenge has a new organiser. The admins of both organisations have been told',
   submitted: 'Your idea has been submitted',
   held: 'Your idea waits for a moderator’s approval, because it has links and your account is new. Only you can see it until then',
   edited: 'Your idea has been saved: its earlier version is kept in its history',

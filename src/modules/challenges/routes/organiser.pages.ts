@@ -11,9 +11,9 @@ export const organiserPages: FastifyPluginAsync = async (app) => {
   const db = app.db
 
   /** The challenge, if the actor may change its organiser; else 404, as for any organisers' page. */
-  const transferable = async (actor: Actor, slug: string): Promise<ChallengeRow> => {
-    const { challenge } = await viewableChallenge(db, actor, slug)
-    if (!(await mayChangeOrganiser(db, actor, challenge))) throw notFound('Challenge')
+  const transferable = async (actor: Actor, slug: string, on: typeof db = db): Promise<ChallengeRow> => {
+    const { challenge } = await viewableChallenge(on, actor, slug)
+    if (!(await mayChangeOrganiser(on, actor, challenge))) throw notFound('Challenge')
     return challenge
   }
 
@@ -49,7 +49,7 @@ export const organiserPages: FastifyPluginAsync = async (app) => {
     const parsed = parseInput(organiserChangeSchema, request.body)
     if (!parsed.ok) return again({ organisation: 'Choose the organisation that organises the challenge from now on' })
     try {
-      await db.transaction().execute(async (trx) => changeChallengeOrganiser(trx, actor, await transferable(actor, slug), parsed.value.organisation))
+      await db.transaction().execute(async (trx) => changeChallengeOrganiser(trx, actor, await transferable(actor, slug, trx), parsed.value.organisation))
     } catch (err) {
       const errors = fieldErrors(err)
       if (errors) return again(errors, errorStatus(err))

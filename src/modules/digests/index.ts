@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T230400_digests_create.ts'
 import { digestsPages } from './routes.pages.ts'
+import { digestsApi } from './routes.api.ts'
 import { digestDeskPolicy, digestPolicy } from './digests.policy.ts'
 import { publicDigestPaths } from './digests.queries.ts'
 import { sendBatchJob } from './digests.jobs.ts'
@@ -15,6 +16,7 @@ export const digestsModule: AppModule = {
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T230400_digests_create': create },
   pages: digestsPages,
+  api: digestsApi,
   panels: { admin: async (request) => request.server.views.render('digests/_admin.njk', {}) },
   sitemap: [{ name: 'digests', urls: (db) => publicDigestPaths(db) }],
   policies: [digestPolicy, digestDeskPolicy],

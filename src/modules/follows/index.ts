@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T200200_follows_create.ts'
 import { followsPages } from './routes.pages.ts'
+import { followsApi } from './routes.api.ts'
 import { followPanel } from './follows.panels.ts'
 import { digestList, immediateList, planDigests, sendDigests } from './follows.mail.ts'
 import { fanOut, tellFollowers } from './follows.fanout.ts'
@@ -21,6 +22,7 @@ export const followsModule: AppModule = {
   views: fileURLToPath(new URL('./views', import.meta.url)),
   migrations: { '20261130T200200_follows_create': create, '20261130T280200_follows_create_notices': notices },
   pages: followsPages,
+  api: followsApi,
   panels: {
     project: followPanel('project', 'project'),
     organisation: followPanel('organisation', 'organisation'),

@@ -39,7 +39,7 @@ export const followsApi: FastifyPluginAsync = async (plain) => {
 
   app.post('/following', {
     config: { signIn: true, invalidates: [] },
-    preHandler: jsonWrite,
+    preValidation: jsonWrite,
     schema: {
       tags: ['follows'],
       summary: 'Follows something the caller may see (a kind: person, project, organisation, community, tag, event, challenge…); following it again changes nothing',
@@ -55,7 +55,7 @@ export const followsApi: FastifyPluginAsync = async (plain) => {
 
   app.delete('/following/:kind/:id', {
     config: { signIn: true, invalidates: [] },
-    preHandler: jsonWrite,
+    preValidation: jsonWrite,
     schema: {
       tags: ['follows'],
       summary: 'Stops following something (204 whether or not it was followed)',
@@ -78,7 +78,7 @@ export const followsApi: FastifyPluginAsync = async (plain) => {
 
   app.put('/following/settings', {
     config: { signIn: true, invalidates: [] },
-    preHandler: jsonWrite,
+    preValidation: jsonWrite,
     schema: {
       tags: ['follows'],
       summary: 'Sets how the caller hears of the kinds of activity given (`{ "post": "immediate", "action": "app" }`); kinds left out keep their choice',

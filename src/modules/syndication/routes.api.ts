@@ -44,7 +44,7 @@ export const syndicationApi: FastifyPluginAsync = async (plain) => {
 
   app.post('/feeds-in', {
     config: { signIn: true, invalidates: [] },
-    preHandler: jsonWrite,
+    preValidation: jsonWrite,
     schema: {
       tags: ['syndication'],
       summary: 'Registers a blog’s feed (RSS, Atom or JSON Feed) for the caller or a project they are on; it is read within minutes',
@@ -61,7 +61,7 @@ export const syndicationApi: FastifyPluginAsync = async (plain) => {
 
   app.patch('/feeds-in/:id', {
     config: { signIn: true, invalidates: [] },
-    preHandler: jsonWrite,
+    preValidation: jsonWrite,
     schema: {
       tags: ['syndication'],
       summary: 'Pauses a feed (`{ "paused": true }`) or resumes it (`false`: a stopped feed starts again, read at once)',
@@ -78,7 +78,7 @@ export const syndicationApi: FastifyPluginAsync = async (plain) => {
 
   app.delete('/feeds-in/:id', {
     config: { signIn: true, invalidates: [] },
-    preHandler: jsonWrite,
+    preValidation: jsonWrite,
     schema: { tags: ['syndication'], summary: 'Removes a feed and what it found (posts already imported stay)', params: params({ id }), response: { 204: { type: 'null' }, 401: problemSchema, 404: problemSchema } },
   }, async (request, reply) => {
     const feed = await managedFeed(app.db, caller(request.actor), request.params.id)

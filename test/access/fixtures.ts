@@ -358,7 +358,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   // ---------------------------------------------------------------- events (test/access/events.fixtures.ts)
   await buildEvents({ t, c, add, community, redirected, hideByReport })
   // ---------------------------------------------------------------- practical actions and the reading list (test/access/reading.fixtures.ts)
-  await buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId: ph.id, fixtures })
+  await buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId: ph.id, fixtures, membersSpaceId: community.members.spaceId })
   // ---------------------------------------------------------------- unsubscribe links (test/access/mail.fixtures.ts)
   buildUnsubscribeLinks({ t, add, userId: userIds.member! })
   // ---------------------------------------------------------------- challenges (test/access/challenges.fixtures.ts)

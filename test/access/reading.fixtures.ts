@@ -19,9 +19,11 @@ interface Deps {
   hiddenProjectId: string
   /** Every fixture so far (the digests pick from them). */
   fixtures: Fixture[]
+  /** The members-only community's space: a project there, and a practical action naming it, live in it. */
+  membersSpaceId: string
 }
 
-export async function buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId, fixtures }: Deps): Promise<void> {
+export async function buildReading({ t, c, add, redirected, hideByReport, hiddenProjectId, fixtures, membersSpaceId }: Deps): Promise<void> {
   async function action(by: ActorName, marker: string, label: string, project = ''): Promise<Fixture> {
     redirected(await c[by].submit('/actions', { text: `Action ${marker}`, url: '', project }), `log ${label}`)
     const id = (await t.db.selectFrom('practical_actions').select('id').where('text', '=', `Action ${marker}`).executeTakeFirstOrThrow()).id
@@ -37,6 +39,14 @@ export async function buildReading({ t, c, add, redirected, hideByReport, hidden
   await action('member', 'zqpapubx', 'practical action')
   await action('requester', 'zqpaprjx', 'practical action on the project to be hidden', hiddenProjectId)
   const hiddenAction = await action('member', 'zqpahidx', 'hidden practical action')
+  // The host's project in the members-only community (moved there in the table: no form makes one yet), and the
+  // host's action naming it: it lives in the community, so no one else reads it — not on /actions, the host's
+  // profile, the API, nor in the timelines and digests of the readers who follow the host.
+  const made = redirected(await c.host.submit('/projects/new', { name: 'Members room project', summary: 'A community’s own project.', phase: 'alpha', problem: '', audience: '', looking_for: '', themes: '', places: '', technologies: '', lead_organisation: '', partner_organisations: '', links: '', team: '' }), 'create the community’s project')
+  const roomProject = (await t.db.selectFrom('projects').select('id').where('slug', '=', /^\/projects\/([^/?#]+)/.exec(made)![1]!).executeTakeFirstOrThrow()).id
+  await t.db.updateTable('projects').set({ space_id: membersSpaceId }).where('id', '=', roomProject).execute()
+  const roomAction = await action('host', 'zqpamemx', 'practical action on the members-only community’s project', roomProject)
+  roomAction.facts.space = 'members'
   await link('member', 'zqrlpubx', 'reading-list link')
   const hiddenLink = await link('member', 'zqrlhidx', 'hidden reading-list link')
   // A registered blog feed: its page is its owner's alone (not even admins manage someone's feeds).

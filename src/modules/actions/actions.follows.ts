@@ -41,6 +41,6 @@ export const actionActivity: ActivitySource = {
   },
   async published(db, since, until, limit) {
     const rows = await actionsPublishedBetween(db, since, until, limit)
-    return rows.map((r) => ({ id: r.id, at: r.created_at, actors: [r.author_id], spaceId: null, subjects: [{ kind: 'person', id: r.author_id }, ...(r.project_id ? [{ kind: 'project', id: r.project_id }] : [])] }))
+    return rows.map((r) => ({ id: r.id, at: r.created_at, actors: [r.author_id], spaceId: r.space_id, subjects: [{ kind: 'person', id: r.author_id }, ...(r.project_id ? [{ kind: 'project', id: r.project_id }] : [])] }))
   },
 }

@@ -12,7 +12,8 @@ declare module '../../core/access/can.ts' {
 export const actionFacts = (a: ActionRow): ContentFacts => ({ spaceId: a.space_id, authorIds: [a.author_id], hiddenAt: a.hidden_at })
 
 /**
- * Practical actions are site content: anyone reads them unless a moderator hid them (then their
+ * Practical actions are site content (or, naming a community's project, that community's): anyone who may read
+ * their space reads them unless a moderator hid them (then their
  * author and platform admins); their author removes them; anyone signed in who reads one may report it.
  * The project an action names is shown only to readers who may see the project (the use case labels it).
  */

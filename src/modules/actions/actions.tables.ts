@@ -10,7 +10,7 @@ export interface PracticalActionsTable {
   url: string
   /** A project the author is on, or null. */
   project_id: string | null
-  /** Always null: practical actions are site content. */
+  /** Null (site content), or the community of the project it names: it then follows that community's visibility. */
   space_id: string | null
   hidden_at: string | null
   created_at: string

@@ -6,7 +6,7 @@ import { newId, now } from '../../core/db/ids.ts'
 import { invalid, notFound } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
-import { projectsByIds, projectsOfPerson } from '../projects/projects.ts'
+import { projectsByIds, projectsOfPerson, visibleProjectById } from '../projects/projects.ts'
 import { actionFacts } from './actions.policy.ts'
 import { countActionsSince, deleteActionRow, findActionById, insertAction, listActionRows, setActionHiddenAt, type ActionFilter, type ActionRow } from './actions.queries.ts'
 import type { actionSchema } from './actions.schemas.ts'
@@ -29,15 +29,18 @@ export interface ActionCard {
 /** Logs a practical action for the actor. A project, when named, must be one they are on. */
 export async function logAction(db: Db, actor: Actor & { userId: string }, input: ActionInput): Promise<ActionRow> {
   let projectId: string | null = null
+  let spaceId: string | null = null
   if (input.project) {
     const mine = await projectsOfPerson(db, actor, actor.userId)
     if (!mine.some((p) => p.id === input.project)) throw invalid({ project: 'Select a project you are on, or none' })
     projectId = input.project
+    // An action on a community's project lives in that community: who may not see the project never reads it.
+    spaceId = (await visibleProjectById(db, actor, projectId))?.space_id ?? null
   }
   const id = newId()
   // A link from a new account waits for a moderator's approval, as in posts and comments.
-  const hiddenAt = await holdForApproval(db, actor, { type: 'practical_action', id, spaceId: null, title: input.text, url: '/actions', text: `${input.text} ${input.url}` })
-  const row: ActionRow = { id, author_id: actor.userId, text: input.text, url: input.url, project_id: projectId, space_id: null, hidden_at: hiddenAt, created_at: now() }
+  const hiddenAt = await holdForApproval(db, actor, { type: 'practical_action', id, spaceId, title: input.text, url: '/actions', text: `${input.text} ${input.url}` })
+  const row: ActionRow = { id, author_id: actor.userId, text: input.text, url: input.url, project_id: projectId, space_id: spaceId, hidden_at: hiddenAt, created_at: now() }
   await insertAction(db, row)
   return row
 }

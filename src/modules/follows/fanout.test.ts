@@ -109,6 +109,8 @@ for (const dialect of testDialects()) {
         await sleep(1500)
         assert.equal((await notices(u.fan.id, 'qxwzproj')).length, 0, 'the fan follows the author but may not see the project')
         assert.doesNotMatch((await c.fan.get('/timeline')).body, /qxwzproj/)
+        assert.doesNotMatch((await c.fan.get('/actions')).body, /qxwzproj/, 'nor on the list of everyone’s actions: it lives in the community')
+        assert.doesNotMatch((await c.fan.get(`/people/${u.writer.handle}`)).body, /qxwzproj/)
         assert.match((await c.member.get('/timeline')).body, /qxwzproj/)
       } finally {
         await t.db.updateTable('projects').set({ space_id: null }).where('id', '=', project.id).execute()

@@ -9,3 +9,12 @@ export const DEMO_FOLLOWERS: Array<{ handle: string; posts: number; organisation
   { handle: 'hannah-price', posts: 7, writers: true },
   { handle: 'jordan-reyes', posts: 4 },
 ]
+
+/**
+ * The demo member (the first demo account) also follows two people who log practical actions, and hears of
+ * posts and practical actions on the site (timeline and in-app notifications).
+ */
+export const DEMO_MEMBER = { handle: 'priya-natarajan', alsoFollows: ['kwame-mensah', 'hannah-price'], onTheSite: ['post', 'action'] }
+
+/** How far back the first fan-out reads on a fresh demo: the demo's last two days of activity become notifications. */
+export const DEMO_FAN_OUT_HOURS = 48

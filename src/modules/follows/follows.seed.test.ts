@@ -8,6 +8,7 @@ import { signInAs } from '../../../test/support/factories.ts'
 import { buildApp } from '../../app.ts'
 import type { DatabaseHandle } from '../../core/db/database.ts'
 import { wholeDatabase } from '../../database.ts'
+import { eventually } from '../../../test/support/wait.ts'
 
 for (const dialect of testDialects()) {
   describe(`demo follows on ${dialect}`, () => {
@@ -34,6 +35,28 @@ for (const dialect of testDialects()) {
         const adminClient = new TestClient(app)
         await signInAs(app.db, adminClient, admin.id)
         assert.match((await adminClient.get('/admin/jobs?list=queued')).body, /follows\.plan-digests/)
+      } finally {
+        await app.close()
+      }
+    })
+
+    test('the demo member sees followed people’s practical actions in the timeline, and the fan-out’s in-app notifications arrive', async () => {
+      const db = wholeDatabase(database)
+      const app = await buildApp(testConfig({ jobs: { run: true, pollMs: 100 } }), database, { logger: false })
+      try {
+        await app.ready()
+        const priya = await db.selectFrom('users').select('id').where('handle', '=', 'priya-natarajan').executeTakeFirstOrThrow()
+        const client = new TestClient(app)
+        await signInAs(app.db, client, priya.id)
+        const timeline = await client.get('/timeline')
+        assert.match(timeline.body, /Published the spending data dictionary as a CSV with a licence/)
+        assert.match(timeline.body, /Practical actions/)
+        const notices = await eventually(async () => {
+          const rows = await db.selectFrom('notifications').select('text').where('user_id', '=', priya.id).where('kind', '=', 'followed').execute()
+          return rows.filter((r) => /^Practical actions: /.test(r.text)).length >= 2 ? rows : null
+        }, { timeoutMs: 45_000, everyMs: 250, what: 'the demo member’s notifications' })
+        assert.ok(notices.length >= 2)
+        assert.match((await client.get('/notifications')).body, /Practical actions: /)
       } finally {
         await app.close()
       }

@@ -3,18 +3,20 @@ import { now } from '../../core/db/ids.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import { listPosts } from '../posts/posts.ts'
-import { DEMO_FOLLOWERS } from './follows.demo.ts'
-import { insertFollow, upsertSetting } from './follows.queries.ts'
+import { DEMO_FAN_OUT_HOURS, DEMO_FOLLOWERS, DEMO_MEMBER } from './follows.demo.ts'
+import { insertFollow, setFanOutMark, upsertSetting } from './follows.queries.ts'
 import { planDigests } from './follows.mail.ts'
 
 /**
  * Demo people follow the projects, organisations, tags and writers of the demo posts they did not write, so their
- * timelines are full on first start; one chose e-mail as it happens for posts. Tomorrow morning's digest planning
- * waits in the job queue (Admin → Background jobs).
+ * timelines are full on first start; one chose e-mail as it happens for posts. The demo member also follows two
+ * people who log practical actions and hears of posts and actions on the site: the fan-out's first run (seconds
+ * after start) reads the demo's last two days, so their notifications come from the real fan-out jobs.
+ * Tomorrow morning's digest planning waits in the job queue (Admin → Background jobs).
  */
 export async function seedFollows({ db, jobs }: SeedContext): Promise<void> {
   const { items: posts } = await listPosts(db, ANONYMOUS, { limit: 100 })
-  const people = await peopleByHandles(db, DEMO_FOLLOWERS.map((f) => f.handle))
+  const people = await peopleByHandles(db, [...DEMO_FOLLOWERS.map((f) => f.handle), ...DEMO_MEMBER.alsoFollows])
   const at = now()
   for (const follower of DEMO_FOLLOWERS) {
     const person = people.get(follower.handle)
@@ -31,6 +33,15 @@ export async function seedFollows({ db, jobs }: SeedContext): Promise<void> {
     for (const s of subjects.values()) await insertFollow(db, person.id, s, at)
     if (follower.immediate) await upsertSetting(db, person.id, 'post', 'immediate', at)
   }
+  const member = people.get(DEMO_MEMBER.handle)
+  if (member) {
+    for (const handle of DEMO_MEMBER.alsoFollows) {
+      const followed = people.get(handle)
+      if (followed) await insertFollow(db, member.id, { kind: 'person', id: followed.id }, at)
+    }
+    for (const type of DEMO_MEMBER.onTheSite) await upsertSetting(db, member.id, type, 'app', at)
+  }
+  await setFanOutMark(db, '*', new Date(Date.now() - DEMO_FAN_OUT_HOURS * 3_600_000).toISOString())
   const tomorrow = new Date()
   tomorrow.setUTCDate(tomorrow.getUTCDate() + 1)
   tomorrow.setUTCHours(6, 0, 0, 0)

@@ -78,7 +78,7 @@ describe('follow and notify: follow a project, get its weeknote by e-mail, unsub
 
     await step('the reader’s choice is now the site only', async () => {
       await visit(page, '/following')
-      assert.ok(await page.getByRole('group', { name: 'New posts and weeknotes' }).getByLabel('On the site only (your timeline)').isChecked())
+      assert.ok(await page.getByRole('group', { name: 'New posts and weeknotes' }).getByLabel('On the site only').isChecked())
     })
     assertNoFailures(e2e)
   })

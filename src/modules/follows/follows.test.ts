@@ -127,15 +127,15 @@ for (const dialect of testDialects()) {
     })
 
     test('choices are per kind of activity; a bad choice re-renders the form with the error and the other choices kept', async () => {
-      const bad = await c.eager.submit('/following', { post: 'weekly', thread: 'sometimes', event: 'off' }, '/following/settings')
+      const bad = await c.eager.submit('/following', { post: 'weekly', thread: 'sometimes', event: 'off', action: 'app' }, '/following/settings')
       assert.equal(bad.statusCode, 422)
       assert.match(bad.body, /There is a problem/)
       assert.match(bad.body, /Choose how to hear of new discussions/)
       assert.match(bad.body, /value="weekly" checked/)
-      const good = await c.eager.submit('/following', { post: 'weekly', thread: 'daily', event: 'off' }, '/following/settings')
+      const good = await c.eager.submit('/following', { post: 'weekly', thread: 'daily', event: 'off', action: 'app' }, '/following/settings')
       assert.equal(location(good), '/following?done=settings')
       const rows = await t.db.selectFrom('follow_settings').select(['activity_type', 'delivery']).where('user_id', '=', u.eager.id).orderBy('activity_type').execute()
-      assert.deepEqual(rows.map((r) => [r.activity_type, r.delivery]), [['event', 'off'], ['post', 'weekly'], ['thread', 'daily']])
+      assert.deepEqual(rows.map((r) => [r.activity_type, r.delivery]), [['action', 'app'], ['event', 'off'], ['post', 'weekly'], ['thread', 'daily']])
     })
 
     test('a digest groups what followed things did; access is checked again at sending; an empty digest is not sent; a second run sends nothing; one click unsubscribes', async () => {
@@ -198,7 +198,7 @@ for (const dialect of testDialects()) {
       const client = new TestClient(t.app)
       await signInAs(t.app.db, client, fan.id)
       assert.equal((await client.submit(`/projects/${project.slug}`, followForm('project', project.id, 'follow', `/projects/${project.slug}`), '/following')).statusCode, 303)
-      assert.equal((await client.submit('/following', { post: 'immediate', thread: 'app', event: 'app' }, '/following/settings')).statusCode, 303)
+      assert.equal((await client.submit('/following', { post: 'immediate', thread: 'app', event: 'app', action: 'app' }, '/following/settings')).statusCode, 303)
       await sleep(50)
       await publish(c.writer, `Fresh weeknote zqfwfrex ${dialect}`)
       const mail = await mailbox.waitFor(fan.email, /New from what you follow: Fresh weeknote zqfwfrex/, 25_000)

@@ -17,6 +17,15 @@ const PROBLEM = {
 }
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: PROBLEM } } })
 
+/** What a declared error status means, for the description. */
+const ERRORS: Record<number, string> = {
+  401: 'Not signed in',
+  403: 'Not allowed',
+  409: 'In conflict with the current state',
+  415: 'Not JSON: writes take application/json only',
+  422: 'The body is not valid: `errors` names each field',
+}
+
 /** `GET /api/v1/projects/:slug` → `getProjectsBySlug`: stable, unique per method and path, readable in generated clients. */
 export function operationIdOf(method: string, url: string): string {
   const words = url.replace(/^\/api\/v1\/?/, '').split('/').filter(Boolean).flatMap((part) => (part.startsWith(':') ? ['by', part.slice(1)] : [part]))
@@ -38,6 +47,9 @@ function describeOperation(route: RouteOptions): void {
   if (schema.querystring || schema.params) response[400] = problem('The query or path is not valid (a malformed cursor included)')
   if (schema.params || route.config?.filters) response[404] = problem('Not found, or not visible to you')
   if (route.config?.rateLimit) response[429] = problem('Too many requests: wait before trying again (see Retry-After)')
+  if (route.config?.signIn) response[401] = problem('Not signed in')
+  // Whatever other error a route declares is sent as problem+json too (errors.ts): say so, whatever schema it gave.
+  for (const status of Object.keys(response)) if (Number(status) >= 400 && !(response[status] as { content?: unknown }).content) response[status] = problem(ERRORS[Number(status)] ?? 'The request cannot be done')
   schema.response = response
   route.schema = schema
 }
@@ -51,13 +63,13 @@ export const apiDocsPlugin = fp(
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
-        info: { title: 'Openly API', version: '1.0.0', description: 'Read access to Openly: projects, organisations, posts and more. Same access rules as the pages; errors are application/problem+json.' },
+        info: { title: 'Openly API', version: '1.0.0', description: 'Openly: projects, organisations, posts and more, and, signed in, your own follows, notification choices and blog feeds. Same access rules as the pages; writes take JSON only; errors are application/problem+json.' },
         servers: [{ url: options.config.baseUrl }],
       },
     })
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api/v1')) route.schema = { ...(route.schema ?? {}), hide: true }
-      else if (!route.schema?.hide && [route.method].flat().includes('GET')) describeOperation(route)
+      else if (!route.schema?.hide && [route.method].flat().some((m) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(m))) describeOperation(route)
     })
     app.get('/api/v1/openapi.json', { config: { serves: 'api' }, schema: { hide: true } }, async () => app.swagger())
   },

@@ -82,6 +82,18 @@ for (const dialect of testDialects()) {
       assert.equal(mailbox.messages.filter((m) => m.to.includes(u.keen.email) && /qxwzmail/.test(m.subject)).length, 1)
     })
 
+    test('a crash after the notice was written and before its e-mail went: the retry sends that e-mail once, and no second notice', async () => {
+      const post = await t.db.selectFrom('posts').select(['id', 'published_at']).where('title', 'like', 'Tide weeknote qxwzmail%').executeTakeFirstOrThrow()
+      // As the crashed run left it: the mail still pending (the in-app notice was written in the same transaction).
+      await t.db.updateTable('follow_notices').set({ mail: 'pending' }).where('user_id', '=', u.keen.id).where('item_id', '=', post.id).execute()
+      const before = mailbox.messages.filter((m) => m.to.includes(u.keen.email) && /qxwzmail/.test(m.subject)).length
+      await t.app.jobs.enqueue(t.app.db, tellFollowers, { type: 'post', id: post.id, at: post.published_at!, subjects: [{ kind: 'project', id: project.id }], actors: [u.writer.id], spaceId: null, after: '' }, { key: 'retry-after-crash' })
+      await eventually(async () => (await t.db.selectFrom('follow_notices').select('mail').where('user_id', '=', u.keen.id).where('item_id', '=', post.id).executeTakeFirstOrThrow()).mail === 'sent', { ...WAIT, what: 'the pending e-mail sent' })
+      await sleep(1000)
+      assert.equal(mailbox.messages.filter((m) => m.to.includes(u.keen.email) && /qxwzmail/.test(m.subject)).length, before + 1)
+      assert.equal((await notices(u.keen.id, 'qxwzmail')).length, 1)
+    })
+
     test('a private community’s discussion reaches its members only: not a follower who has left, not by e-mail either', async () => {
       for (const who of [c.member, c.former]) {
         await follow(who, 'community', community.id)

@@ -19,6 +19,9 @@ const KIND_LABELS: Record<string, string> = {
   charter_version: 'Charter changed',
   event_place: 'Event place',
   event_change: 'Event update',
+  challenge: 'Challenge',
+  feed_stopped: 'Blog feed',
+  followed: 'Something you follow',
 }
 
 /** Only local paths are linked, so a stored URL can never send someone off-site. */

@@ -15,18 +15,16 @@ import { wholeDatabase } from '../src/database.ts'
 import { migrate } from '../src/core/db/setup.ts'
 import { modules } from '../src/modules.ts'
 import { ENDORSEMENTS, fill, LINKED, PAGES, REVISIONS } from './barriers.fill.ts'
-import { CONNECTIONS, DURATION, measure, print, rssMb, start } from './harness.ts'
+import { rssMb, start } from './harness.ts'
+import { anonymousAndSignedIn, WRK_CONNECTIONS, WRK_DURATION } from './wrk.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'openly-bench-'))
 const database = openDatabase({ databaseUrl: undefined, sqlitePath: join(dir, 'openly.sqlite') })
 try {
-  console.log(`Openly barriers benchmark: ${CONNECTIONS} connections, ${DURATION}s per page, SQLite, Node ${process.version}`)
+  console.log(`Openly barriers benchmark: wrk, ${WRK_CONNECTIONS} connections, ${WRK_DURATION}s per page, SQLite, Node ${process.version}`)
   await migrate(database, modules)
   const token = await fill(wholeDatabase(database))
   console.log(`filled ${PAGES} barriers and ${PAGES} solutions; one barrier with ${REVISIONS} revisions, ${ENDORSEMENTS} endorsements and ${LINKED} linked solutions`)
-  const helloChild = await start('bench/hello.ts', {})
-  const hello = await measure(helloChild, 'hello-world (bare Fastify)', ['/'])
-  helloChild.proc.kill('SIGTERM')
   const app = await start('bench/server.ts', { DATA_DIR: dir })
   const pages: Array<[string, string]> = [
     ['/barriers (list)', '/barriers'],
@@ -37,12 +35,7 @@ try {
     [`history of ${REVISIONS} revisions (first 30)`, '/barriers/busy-barrier/history'],
     ['revision diff (long text)', `/barriers/busy-barrier/revisions/${REVISIONS}`],
   ]
-  const anon = []
-  const member = []
-  for (const [name, path] of pages) anon.push(await measure(app, `${name} (anonymous)`, [path]))
-  for (const [name, path] of pages) member.push(await measure(app, `${name} (signed in)`, [path], { cookie: `openly_session=${token}` }))
-  print('anonymous readers (whole-page cache)', anon, hello)
-  print('signed-in reader (rendered every time)', member, hello)
+  await anonymousAndSignedIn(app, pages, `openly_session=${token}`)
   console.log(`server RSS after the run: ${rssMb(app.pid).toFixed(0)} MB`)
   app.proc.kill('SIGTERM')
 } finally {

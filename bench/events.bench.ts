@@ -17,7 +17,8 @@ import { migrate } from '../src/core/db/setup.ts'
 import { createSession } from '../src/core/auth/sessions.ts'
 import { renderMarkdown } from '../src/core/markdown/markdown.ts'
 import { modules } from '../src/modules.ts'
-import { CONNECTIONS, DURATION, measure, print, rssMb, start } from './harness.ts'
+import { rssMb, start } from './harness.ts'
+import { anonymousAndSignedIn, WRK_CONNECTIONS, WRK_DURATION } from './wrk.ts'
 
 const PEOPLE = 2_100
 const EVENTS = 300
@@ -101,13 +102,10 @@ async function fill(db: Kysely<Database>): Promise<{ full: string; camp: string;
 const dir = mkdtempSync(join(tmpdir(), 'openly-bench-'))
 const database = openDatabase({ databaseUrl: undefined, sqlitePath: join(dir, 'openly.sqlite') })
 try {
-  console.log(`Openly events benchmark: ${CONNECTIONS} connections, ${DURATION}s per page, SQLite, Node ${process.version}`)
+  console.log(`Openly events benchmark: wrk, ${WRK_CONNECTIONS} connections, ${WRK_DURATION}s per page, SQLite, Node ${process.version}`)
   await migrate(database, modules)
   const { full, camp, token } = await fill(wholeDatabase(database))
   console.log(`filled ${EVENTS} events, one with ${RSVPS.toLocaleString('en-GB')} replies, and a grid of ${ROOMS} rooms × ${SLOTS} slots`)
-  const helloChild = await start('bench/hello.ts', {})
-  const hello = await measure(helloChild, 'hello-world (bare Fastify)', ['/'])
-  helloChild.proc.kill('SIGTERM')
   const app = await start('bench/server.ts', { DATA_DIR: dir })
   const pages: Array<[string, string]> = [
     ['/events (list)', '/events'],
@@ -117,12 +115,7 @@ try {
     [`grid ${ROOMS}×${SLOTS}`, camp],
     ['/events.ics', '/events.ics'],
   ]
-  const anon = []
-  const member = []
-  for (const [name, path] of pages) anon.push(await measure(app, `${name} (anonymous)`, [path]))
-  for (const [name, path] of pages) member.push(await measure(app, `${name} (signed in)`, [path], { cookie: `openly_session=${token}` }))
-  print('anonymous readers (whole-page cache)', anon, hello)
-  print('signed-in reader (rendered every time)', member, hello)
+  await anonymousAndSignedIn(app, pages, `openly_session=${token}`)
   console.log(`server RSS after the run: ${rssMb(app.pid).toFixed(0)} MB`)
   app.proc.kill('SIGTERM')
 } finally {

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { cpuMs, rssMb, type Child } from './harness.ts'
+import { cpuMs, rssMb, start, type Child } from './harness.ts'
 
 const run = promisify(execFile)
 export const WRK_DURATION = Number(process.env.BENCH_DURATION ?? 5)
@@ -90,4 +90,17 @@ export function printRow(r: Row): void {
         p.rss.toFixed(0).padStart(8) +
         String(p.errors).padStart(7),
   )
+}
+
+/** Each page beside hello-world (started here), first anonymous, then signed in with the session `cookie`. */
+export async function anonymousAndSignedIn(app: Child, pages: Array<[string, string]>, cookie: string): Promise<void> {
+  const hello = await start('bench/hello.ts', {})
+  try {
+    printHeading('anonymous readers (whole-page cache)')
+    for (const [name, path] of pages) printRow(await beside(hello, app, name, [path]))
+    printHeading('signed-in reader (rendered every time)')
+    for (const [name, path] of pages) printRow(await beside(hello, app, name, [path], { cookie }))
+  } finally {
+    hello.proc.kill('SIGTERM')
+  }
 }

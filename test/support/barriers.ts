@@ -4,42 +4,18 @@
  * helpers that work through the pages as people do.
  */
 import assert from 'node:assert/strict'
-import { after, before } from 'node:test'
-import type { LightMyRequestResponse } from 'fastify'
 import type { Dialect } from '../../src/core/db/database.ts'
 import type { Config } from '../../src/config.ts'
-import { buildTestApp, type TestApp } from './app.ts'
-import { TestClient, csrfTokenIn } from './client.ts'
-import { createUser, signInAs, type TestUser } from './factories.ts'
+import { csrfTokenIn, errorsIn, location } from './client.ts'
+import { signedInWorld } from './world.ts'
 
 const PEOPLE = ['admin', 'alice', 'bob', 'carol', 'orgadmin', 'orgmember'] as const
 export type PersonName = (typeof PEOPLE)[number]
 
-export const location = (res: LightMyRequestResponse) => String(res.headers.location ?? '')
-/** The error messages a page shows, for assertion messages. */
-export const errorsIn = (res: LightMyRequestResponse) => (res.body.match(/govuk-error-message[^]*?<\/p>/g) ?? []).join(' ').replace(/<[^>]+>/g, '')
+export { errorsIn, location }
 
 export function barriersWorld(dialect: Dialect, options: { config?: Partial<Config> } = {}) {
-  const t = {} as TestApp
-  const u = {} as Record<PersonName, TestUser>
-  const c = {} as Record<PersonName | 'anonymous', TestClient>
-  const org = { id: '', slug: '' }
-
-  before(async () => {
-    Object.assign(t, await buildTestApp(dialect, { config: options.config }))
-    for (const name of PEOPLE) {
-      u[name] = await createUser(t.db, { handle: `wk-${name}-${dialect}`, name: `Wiki ${name}`, isAdmin: name === 'admin' })
-      c[name] = new TestClient(t.app)
-      await signInAs(t.db, c[name], u[name].id)
-    }
-    c.anonymous = new TestClient(t.app)
-    const made = await c.orgadmin.submit('/organisations/new', { name: `Wiki Borough Council ${dialect}`, type: 'local government', country: 'United Kingdom', region: 'Wessex' })
-    assert.equal(made.statusCode, 303, `organisation: ${made.body.slice(0, 300)}`)
-    org.slug = location(made).split('/').pop()!
-    org.id = (await t.db.selectFrom('organisations').select('id').where('slug', '=', org.slug).executeTakeFirstOrThrow()).id
-    await t.db.insertInto('organisation_members').values({ organisation_id: org.id, user_id: u.orgmember.id, role: 'member', created_at: new Date().toISOString() }).execute()
-  })
-  after(async () => t.close?.())
+  const { t, u, c, org } = signedInWorld(dialect, { prefix: 'wk', label: 'Wiki', people: PEOPLE, organisation: 'Wiki Borough Council', config: options.config })
 
   /** Writes a page through the form and returns its slug. */
   async function write(kind: 'barrier' | 'solution', title: string, fields: Record<string, string> = {}, who: PersonName = 'alice'): Promise<string> {

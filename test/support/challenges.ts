@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict'
-import type { LightMyRequestResponse } from 'fastify'
 import type { TestApp } from './app.ts'
 import { localIn, person, type Person } from './events.ts'
+import { errorsIn, location } from './client.ts'
 
 /** What the challenges tests share: an organisation with its admin, valid challenge fields, ideas through the forms. */
 
 export { localIn, person, type Person }
 
-const errorsOf = (res: LightMyRequestResponse) => (res.body.match(/govuk-error-message[^]*?<\/p>/g) ?? []).join(' ').replace(/<[^>]+>/g, '')
-export const location = (res: LightMyRequestResponse) => String(res.headers.location ?? '')
+export { location }
 
 /** An organisation made through its form; its creator is its admin (and so may state challenges for it). */
 export async function organisation(t: TestApp, admin: Person, name = 'Northshire Council'): Promise<{ id: string; slug: string }> {
   const res = await admin.client.submit('/organisations/new', { name, type: 'local government', country: 'Wales', region: '', website: '', description: `About ${name}.`, themes: '' })
-  assert.equal(res.statusCode, 303, `create organisation: ${errorsOf(res)}`)
+  assert.equal(res.statusCode, 303, `create organisation: ${errorsIn(res)}`)
   const slug = /^\/organisations\/([^/?]+)/.exec(location(res))![1]!
   const row = await t.db.selectFrom('organisations').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()
   return { id: row.id, slug }
@@ -50,7 +49,7 @@ export function challengeFields(organiser: string, phase: keyof typeof PHASE_DAY
 /** States a challenge through the form and returns its slug and id. */
 export async function stateChallenge(t: TestApp, organiser: Person, fields: Record<string, string>): Promise<{ slug: string; id: string }> {
   const res = await organiser.client.submit('/challenges/new', fields)
-  assert.equal(res.statusCode, 303, `state a challenge: ${res.statusCode} ${errorsOf(res)}`)
+  assert.equal(res.statusCode, 303, `state a challenge: ${res.statusCode} ${errorsIn(res)}`)
   const slug = /^\/challenges\/([^/?#]+)/.exec(location(res))![1]!
   const row = await t.db.selectFrom('challenges').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()
   return { slug, id: row.id }
@@ -59,7 +58,7 @@ export async function stateChallenge(t: TestApp, organiser: Person, fields: Reco
 /** Submits an idea through the form and returns its id. */
 export async function submitIdea(p: Person, slug: string, fields: Record<string, string> = {}): Promise<string> {
   const res = await p.client.submit(`/challenges/${slug}/ideas/new`, { title: 'Text the evening before', body: 'A text at 6pm the day before.', coauthors: '', attachment_url: '', ...fields })
-  assert.equal(res.statusCode, 303, `submit an idea: ${res.statusCode} ${errorsOf(res)}`)
+  assert.equal(res.statusCode, 303, `submit an idea: ${res.statusCode} ${errorsIn(res)}`)
   return /\/ideas\/([^/?#]+)/.exec(location(res))![1]!
 }
 

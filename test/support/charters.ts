@@ -11,18 +11,16 @@
  * ```
  */
 import assert from 'node:assert/strict'
-import { after, before } from 'node:test'
-import type { LightMyRequestResponse } from 'fastify'
 import type { Dialect } from '../../src/core/db/database.ts'
 import type { Config } from '../../src/config.ts'
-import { buildTestApp, type TestApp } from './app.ts'
-import { TestClient, csrfTokenIn } from './client.ts'
-import { createUser, signInAs, type TestUser } from './factories.ts'
+import type { LightMyRequestResponse } from 'fastify'
+import { TestClient, csrfTokenIn, location } from './client.ts'
+import { signedInWorld } from './world.ts'
 
 const PEOPLE = ['editor', 'alice', 'bob', 'carol', 'orgadmin', 'orgmember', 'stranger'] as const
 export type PersonName = (typeof PEOPLE)[number]
 
-export const location = (res: LightMyRequestResponse) => String(res.headers.location ?? '')
+export { location }
 
 /** Three sections, in the "## Heading" form the start form takes. */
 export const SECTIONS = [
@@ -37,26 +35,7 @@ export const SECTIONS = [
 ].join('\n')
 
 export function chartersWorld(dialect: Dialect, options: { config?: Partial<Config> } = {}) {
-  const t = {} as TestApp
-  const u = {} as Record<PersonName, TestUser>
-  const c = {} as Record<PersonName | 'anonymous', TestClient>
-  const org = { id: '', slug: '' }
-
-  before(async () => {
-    Object.assign(t, await buildTestApp(dialect, { config: options.config }))
-    for (const name of PEOPLE) {
-      u[name] = await createUser(t.db, { handle: `ch-${name}-${dialect}`, name: `Charter ${name}`, isAdmin: name === 'editor' })
-      c[name] = new TestClient(t.app)
-      await signInAs(t.db, c[name], u[name].id)
-    }
-    c.anonymous = new TestClient(t.app)
-    const made = await c.orgadmin.submit('/organisations/new', { name: `Pledge Borough Council ${dialect}`, type: 'local government', country: 'United Kingdom', region: 'Wessex' })
-    assert.equal(made.statusCode, 303, `organisation: ${made.body.slice(0, 300)}`)
-    org.slug = location(made).split('/').pop()!
-    org.id = (await t.db.selectFrom('organisations').select('id').where('slug', '=', org.slug).executeTakeFirstOrThrow()).id
-    await t.db.insertInto('organisation_members').values({ organisation_id: org.id, user_id: u.orgmember.id, role: 'member', created_at: new Date().toISOString() }).execute()
-  })
-  after(async () => t.close?.())
+  const { t, u, c, org } = signedInWorld(dialect, { prefix: 'ch', label: 'Charter', people: PEOPLE, organisation: 'Pledge Borough Council', config: options.config })
 
   /** Starts a charter through the form (as the platform admin) and returns its slug. */
   async function startCharter(title: string, sections = SECTIONS, introduction = 'Why we commit to working in the open.'): Promise<string> {

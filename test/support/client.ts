@@ -71,3 +71,9 @@ export function csrfTokenIn(html: string): string | null {
 export function textOf(html: string): string {
   return html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()
 }
+
+/** Where a redirect sends the browser ('' when it does not). */
+export const location = (res: LightMyRequestResponse): string => String(res.headers.location ?? '')
+
+/** The error messages a page shows, as text, for assertion messages. */
+export const errorsIn = (res: LightMyRequestResponse): string => (res.body.match(/govuk-error-message[^]*?<\/p>/g) ?? []).join(' ').replace(/<[^>]+>/g, '')

@@ -15,11 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, after } from 'node:test'
-import type { LightMyRequestResponse } from 'fastify'
 import type { Dialect } from '../../src/core/db/database.ts'
 import { newId } from '../../src/core/db/ids.ts'
 import { buildTestApp, type TestApp } from './app.ts'
-import { TestClient, csrfTokenIn } from './client.ts'
+import { TestClient, csrfTokenIn, location } from './client.ts'
 import { createUser, signInAs, type TestUser } from './factories.ts'
 import { startMailbox, type Mailbox } from './mailbox.ts'
 
@@ -29,7 +28,7 @@ export const pdf = (text: string, pad = 0) =>
 /** The upload limit the test app runs with (UPLOAD_MAX_BYTES). */
 export const MAX = 20_000
 
-export const location = (res: LightMyRequestResponse) => String(res.headers.location ?? '')
+export { location }
 
 /** Posts a multipart form the way a browser does: CSRF token from the form page, fields, then the file. */
 export async function upload(t: TestApp, client: TestClient, slug: string, fields: Record<string, string>, file: { name: string; type: string; data: Buffer } | null, withToken = true) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { LightMyRequestResponse } from 'fastify'
 import type { TestApp } from './app.ts'
-import { TestClient } from './client.ts'
+import { TestClient, location } from './client.ts'
 import { createUser, signInAs, type TestUser } from './factories.ts'
 
 /** What the events tests share: valid event form fields, and people with their own signed-in clients. */
@@ -45,7 +45,7 @@ export async function person(t: TestApp, name?: string): Promise<Person> {
   return { user, client }
 }
 
-export const location = (res: LightMyRequestResponse) => String(res.headers.location ?? '')
+export { location }
 
 /** Creates an event through the form and returns its slug. */
 export async function createEvent(organiser: Person, overrides: Record<string, string> = {}): Promise<string> {

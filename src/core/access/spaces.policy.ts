@@ -84,6 +84,13 @@ export const contentRules = {
 
 export const contentPolicy = definePolicy('content', contentRules)
 
+/**
+ * Site content without participation or links of its own (practical actions, the reading list): anyone reads
+ * it unless a moderator hid it (then its author and platform admins); its author edits and removes it; anyone
+ * signed in who reads it may report it.
+ */
+export const siteContentRules = { view: contentRules.view, edit: contentRules.edit, moderate: contentRules.moderate, report: contentRules.report }
+
 export const spacePolicy = definePolicy('space', {
   view: async (actor, { id }, ctx) => {
     const facts = await ctx.space(id)

@@ -1,4 +1,5 @@
 import { AppError, type FieldErrors } from '../errors.ts'
+import { renderMarkdown } from '../markdown/markdown.ts'
 import { fromZonedLocal } from '../time.ts'
 
 /**
@@ -138,10 +139,7 @@ export async function submitForm<S extends Record<string, FieldSpec>, R>(
   options: { timeZone?: string } = {},
 ): Promise<R> {
   const parsed = parseInput(schema, body, options)
-  const typed = (input: Record<string, string>) => {
-    const token = (body as Record<string, unknown> | null | undefined)?._submission
-    return typeof token === 'string' ? { ...input, _submission: token } : input
-  }
+  const typed = (input: Record<string, string>) => withToken(input, body)
   if (!parsed.ok) return handlers.again(typed(parsed.input), parsed.errors)
   try {
     return await handlers.save(parsed.value)
@@ -149,6 +147,22 @@ export async function submitForm<S extends Record<string, FieldSpec>, R>(
     if (err instanceof AppError && err.fields) return handlers.again(typed(inputOf(schema, body)), err.fields)
     throw err
   }
+}
+
+/** The form's one-time submission token kept beside what was typed, so a re-rendered form still creates once. */
+function withToken(input: Record<string, string>, body: unknown): Record<string, string> {
+  const token = (body as Record<string, unknown> | null | undefined)?._submission
+  return typeof token === 'string' ? { ...input, _submission: token } : input
+}
+
+/**
+ * When the writer pressed a form's Preview button (`action=preview`, the no-JavaScript path of the live
+ * preview): what they typed, to show the form again, and their Markdown `field` rendered as readers will see it.
+ */
+export function previewOf(schema: Record<string, FieldSpec>, body: unknown, field = 'body'): { values: Record<string, string>; html: string } | null {
+  if ((body as Record<string, unknown> | null | undefined)?.action !== 'preview') return null
+  const values = withToken(inputOf(schema, body), body)
+  return { values, html: renderMarkdown((values[field] ?? '').slice(0, 50_000)) }
 }
 
 /** What the person typed in each field of the schema, as text (for re-displaying a form). */

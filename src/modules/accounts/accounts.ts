@@ -19,6 +19,7 @@ import {
   handleOwner,
   insertAccount,
   insertEmailToken,
+  listListedPeople,
   listSuspended,
   liveTokenOwner,
   markVerified,
@@ -41,6 +42,19 @@ import {
 export type { Person }
 
 // ---------------------------------------------------------------- people, for every module
+
+/** Everyone who chose to be listed (and has a public presence), in name order, a batch at a time: the directory's open data. */
+export async function* listedPeopleBatches(db: Db, batch = 1000): AsyncGenerator<Person[]> {
+  let after: Cursor | null = null
+  for (;;) {
+    const rows = await listListedPeople(db, after, batch)
+    const page = rows.slice(0, batch)
+    if (page.length) yield page
+    if (rows.length <= batch) return
+    const last = page[page.length - 1]!
+    after = { at: last.name, id: last.id }
+  }
+}
 
 /** The person with this handle if the actor may see their profile, else null (callers answer 404). */
 export async function findVisiblePerson(db: Db, actor: Actor, handle: string): Promise<Person | null> {

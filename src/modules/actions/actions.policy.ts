@@ -1,5 +1,5 @@
 import { definePolicy } from '../../core/access/can.ts'
-import { contentRules, type ContentFacts } from '../../core/access/spaces.policy.ts'
+import { siteContentRules, type ContentFacts } from '../../core/access/spaces.policy.ts'
 import type { ActionRow } from './actions.queries.ts'
 
 declare module '../../core/access/can.ts' {
@@ -16,9 +16,4 @@ export const actionFacts = (a: ActionRow): ContentFacts => ({ spaceId: a.space_i
  * author and platform admins); their author removes them; anyone signed in who reads one may report it.
  * The project an action names is shown only to readers who may see the project (the use case labels it).
  */
-export const actionPolicy = definePolicy('practical_action', {
-  view: contentRules.view,
-  edit: contentRules.edit,
-  moderate: contentRules.moderate,
-  report: contentRules.report,
-})
+export const actionPolicy = definePolicy('practical_action', siteContentRules)

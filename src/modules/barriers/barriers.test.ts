@@ -65,6 +65,23 @@ for (const dialect of testDialects()) {
       assert.equal((await w.c.anonymous.get('/api/v1/solutions?cursor=nonsense')).statusCode, 400)
     })
 
+    test('Preview (without JavaScript) shows the text as readers will see it, keeps every field and saves nothing', async () => {
+      const preview = await w.c.alice.submit('/barriers/new', { title: 'Previewed barrier', body: 'It is **bold** <script>alert(1)</script>', themes: 'culture', summary: '', action: 'preview' })
+      assert.equal(preview.statusCode, 200)
+      assert.match(preview.body, /<div id="preview-pane"[^>]*>\s*<p[^>]*>It is <strong>bold<\/strong>/)
+      assert.doesNotMatch(preview.body, /<script>alert/)
+      assert.match(preview.body, /value="Previewed barrier"/)
+      assert.equal((await w.db().selectFrom('wiki_entries').select('id').where('title', '=', 'Previewed barrier').execute()).length, 0)
+
+      const slug = await w.write('barrier', 'Barrier to preview an edit of')
+      const form = await w.editForm('barrier', slug, 'bob')
+      const edited = await w.c.bob.post(`/barriers/${slug}/edit`, { ...form.fields, body: 'A _new_ text', action: 'preview', _csrf: form.csrf })
+      assert.equal(edited.statusCode, 200)
+      assert.match(edited.body, /<em>new<\/em>/)
+      assert.match(edited.body, new RegExp(`name="base_revision" value="${form.fields.base_revision}"`))
+      assert.equal((await revisions('barrier', slug)).length, 1)
+    })
+
     test('a double submit of the create form writes one page', async () => {
       const form = await w.c.bob.get('/solutions/new')
       const fields = { title: 'A shared sandbox', body: 'We set up a sandbox.', themes: '', summary: '', _csrf: csrfTokenIn(form.body)!, _submission: /name="_submission" value="([^"]+)"/.exec(form.body)![1]! }

@@ -1,57 +1,25 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { testDialects } from '../../../test/support/databases.ts'
 import { createUser } from '../../../test/support/factories.ts'
 import { startMailbox } from '../../../test/support/mailbox.ts'
 import { testConfig } from '../../../test/support/app.ts'
+import { runUntilKilled, sharedDatabase, type SharedDatabase } from '../../../test/support/crash.ts'
 import { buildApp } from '../../app.ts'
-import { openDatabase, type DatabaseHandle } from '../../core/db/database.ts'
-import { migrate } from '../../core/db/setup.ts'
-import { modules } from '../../modules.ts'
 import { wholeDatabase } from '../../database.ts'
 import { sendBatch } from './send.ts'
 
 const child = fileURLToPath(new URL('../../../test/support/digest-send-child.ts', import.meta.url))
 
-function sendAndKill(args: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    const lines: string[] = []
-    let buffer = ''
-    proc.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString()
-      const parts = buffer.split('\n')
-      buffer = parts.pop()!
-      lines.push(...parts)
-      if (lines.filter((l) => l.startsWith('sent')).length === 2) proc.kill('SIGKILL')
-    })
-    proc.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(lines) : reject(new Error(`the child ended without being killed: ${lines.join(' / ')}`))))
-    proc.on('error', reject)
-  })
-}
-
 for (const dialect of testDialects()) {
   describe(`digests: a crash while sending on ${dialect}`, () => {
     test('the process killed mid-send: after a restart every subscriber has the digest exactly once', async () => {
       const mailbox = await startMailbox()
-      const dir = mkdtempSync(join(tmpdir(), 'openly-digest-crash-'))
-      let database: DatabaseHandle | null = null
+      let shared: SharedDatabase | null = null
       try {
-        let target: string
-        if (dialect === 'sqlite') {
-          target = join(dir, 'openly.sqlite')
-          database = openDatabase({ databaseUrl: undefined, sqlitePath: target })
-        } else {
-          const pg = await createTestDatabase('postgres')
-          database = pg
-          target = pg.url!
-        }
-        await migrate(database, modules)
+        shared = await sharedDatabase(dialect)
+        const { database, target } = shared
         const db = wholeDatabase(database)
         const editor = await createUser(db, { name: 'Crash Editor' })
         const readers = await Promise.all([1, 2, 3, 4, 5].map((n) => createUser(db, { name: `Reader ${n}` })))
@@ -62,7 +30,7 @@ for (const dialect of testDialects()) {
         await db.insertInto('digest_deliveries').values(readers.map((r) => ({ digest_id: 'd1', user_id: r.id, state: 'pending' as const, sent_at: null }))).execute()
         const ids = readers.map((r) => r.id).sort()
 
-        const lines = await sendAndKill([target, mailbox.url, 'd1', ids.join(',')])
+        const lines = await runUntilKilled(child, [target, mailbox.url, 'd1', ids.join(',')], 'sent', 2)
         assert.equal(lines.filter((l) => l.startsWith('sent')).length, 2)
 
         // The restart: the same batch job runs again in a new process (here, this one).
@@ -79,9 +47,8 @@ for (const dialect of testDialects()) {
         const states = await db.selectFrom('digest_deliveries').select('state').execute()
         assert.ok(states.every((s) => s.state === 'sent'))
       } finally {
-        await database?.close()
+        await shared?.close()
         await mailbox.close()
-        rmSync(dir, { recursive: true, force: true })
       }
     })
   })

@@ -203,8 +203,10 @@ const mayOrganiseAs = (db: Db, actor: Actor, kind: OrganiserKind, id: string) =>
 
 // ---------------------------------------------------------------- creating and changing
 
+type CheckedEvent = { startsAt: string; endsAt: string; timeZone: string; capacity: number | null; votes: number }
+
 /** Checked, converted values of the event form, or every problem with them as field errors. */
-export function checkEventInput(input: EventInput): { ok: true; value: { startsAt: string; endsAt: string; timeZone: string; capacity: number | null; votes: number } } | { ok: false; errors: FieldErrors } {
+export function checkEventInput(input: EventInput): { ok: true; value: CheckedEvent } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {}
   const timeZone = canonicalZone(input.time_zone)
   if (!timeZone) errors.time_zone = 'Select a time zone from the list'
@@ -256,21 +258,9 @@ export function excerptOf(markdown: string): string {
 const RESERVED = ['new', 'mine', 'calendar', 'feed', 'calendar.ics']
 const eventSlug = (db: Db, title: string) => freeSlug(title, (base) => eventSlugsLike(db, base), { fallback: 'event', reserved: RESERVED, max: 60 })
 
-/** Creates an event from the form, in the caller's transaction; throws `invalid(fields)` with form messages. */
-export async function createEvent(db: Db, actor: Actor, input: EventInput): Promise<EventRow> {
-  if (!signedIn(actor)) throw notFound()
-  const checked = checkEventInput(input)
-  const organiser = await resolveOrganiser(db, actor, input.organiser, input.community, null)
-  if (!checked.ok || !organiser.ok) throw invalid({ ...(checked.ok ? {} : checked.errors), ...(organiser.ok ? {} : organiser.errors) })
-  const t = now()
-  const v = checked.value
-  const id = newId()
-  const slug = await eventSlug(db, input.title)
-  // Trust levels: a new account's event whose description links elsewhere waits for a moderator.
-  const heldAt = await holdForApproval(db, actor, { type: 'event', id, spaceId: organiser.spaceId, title: input.title, url: `/events/${slug}`, text: input.description })
-  const row: EventRow = {
-    id,
-    slug,
+/** The columns the event form sets, from its checked input and resolved organiser (creating and editing alike). */
+function formColumns(input: EventInput, v: CheckedEvent, organiser: { kind: EventRow['organiser_kind']; id: string; spaceId: string | null }) {
+  return {
     title: input.title,
     description: input.description,
     description_html: renderMarkdown(input.description),
@@ -285,9 +275,27 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput): Prom
     organiser_kind: organiser.kind,
     organiser_id: organiser.id,
     space_id: organiser.spaceId,
-    created_by: actor.userId,
     unconference: input.unconference ? 1 : 0,
     votes_per_person: v.votes,
+  }
+}
+
+/** Creates an event from the form, in the caller's transaction; throws `invalid(fields)` with form messages. */
+export async function createEvent(db: Db, actor: Actor, input: EventInput): Promise<EventRow> {
+  if (!signedIn(actor)) throw notFound()
+  const checked = checkEventInput(input)
+  const organiser = await resolveOrganiser(db, actor, input.organiser, input.community, null)
+  if (!checked.ok || !organiser.ok) throw invalid({ ...(checked.ok ? {} : checked.errors), ...(organiser.ok ? {} : organiser.errors) })
+  const t = now()
+  const id = newId()
+  const slug = await eventSlug(db, input.title)
+  // Trust levels: a new account's event whose description links elsewhere waits for a moderator.
+  const heldAt = await holdForApproval(db, actor, { type: 'event', id, spaceId: organiser.spaceId, title: input.title, url: `/events/${slug}`, text: input.description })
+  const row: EventRow = {
+    id,
+    slug,
+    ...formColumns(input, checked.value, organiser),
+    created_by: actor.userId,
     schedule_published_at: null,
     notes: '',
     notes_html: '',
@@ -312,28 +320,9 @@ export async function updateEvent(db: Db, actor: Actor & { userId: string }, exi
   const checked = checkEventInput(input)
   const organiser = await resolveOrganiser(db, actor, input.organiser, input.community, existing)
   if (!checked.ok || !organiser.ok) throw invalid({ ...(checked.ok ? {} : checked.errors), ...(organiser.ok ? {} : organiser.errors) })
-  const v = checked.value
   const t = now()
   const event = (await lockEvent(db, existing.id, t))!
-  const changes = {
-    title: input.title,
-    description: input.description,
-    description_html: renderMarkdown(input.description),
-    excerpt: excerptOf(input.description),
-    starts_at: v.startsAt,
-    ends_at: v.endsAt,
-    time_zone: v.timeZone,
-    format: input.format as EventFormat,
-    venue: input.format === 'online' ? '' : input.venue,
-    online_url: input.format === 'in_person' ? '' : input.online_url,
-    capacity: v.capacity,
-    organiser_kind: organiser.kind,
-    organiser_id: organiser.id,
-    space_id: organiser.spaceId,
-    unconference: input.unconference ? 1 : 0,
-    votes_per_person: v.votes,
-    updated_at: t,
-  }
+  const changes = { ...formColumns(input, checked.value, organiser), updated_at: t }
   const moved = changes.starts_at !== event.starts_at || changes.ends_at !== event.ends_at || changes.venue !== event.venue || changes.online_url !== event.online_url || changes.format !== event.format
   const retitled = changes.title !== event.title
   // An edit that adds links is held like a new event (one a moderator approved stays published).

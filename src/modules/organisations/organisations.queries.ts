@@ -208,6 +208,19 @@ export async function organisationsOfPerson(db: OrganisationsDb, actor: Actor, u
     .execute()
 }
 
+/** Several people's memberships of organisations the actor may see (the directory's open data). */
+export async function membershipsOfPeople(db: OrganisationsDb, actor: Actor, userIds: readonly string[]): Promise<Array<{ userId: string; organisationId: string; role: OrganisationRole }>> {
+  if (userIds.length === 0) return []
+  return db
+    .selectFrom('organisation_members')
+    .innerJoin('organisations', 'organisations.id', 'organisation_members.organisation_id')
+    .select(['organisation_members.user_id as userId', 'organisations.id as organisationId', 'organisation_members.role as role'])
+    .where('organisation_members.user_id', 'in', [...userIds])
+    .where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
+    .orderBy('organisations.name')
+    .execute()
+}
+
 /** Distinct countries in the directory, for the filter. */
 export async function countriesInDirectory(db: OrganisationsDb, actor: Actor): Promise<string[]> {
   const rows = await db

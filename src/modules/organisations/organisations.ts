@@ -31,6 +31,7 @@ import {
   memberRoles,
   newestOrganisations,
   organisationsOfPerson as organisationsOfPersonRows,
+  membershipsOfPeople as membershipRowsOfPeople,
   recordSlugChange,
   replaceThemes,
   roleIn,
@@ -295,6 +296,13 @@ export async function organisationSuggestions(db: Db, actor: Actor, text: string
 /** Organisations the person belongs to that the actor may see, with the person's role. */
 export async function organisationsOfPerson(db: Db, actor: Actor, userId: string): Promise<Array<OrganisationSummary & { role: OrganisationRole }>> {
   return organisationsOfPersonRows(db, actor, userId)
+}
+
+/** Several people's memberships of organisations the actor may see, by person (the directory's open data). */
+export async function membershipsOfPeople(db: Db, actor: Actor, userIds: readonly string[]): Promise<Map<string, Array<{ organisationId: string; role: OrganisationRole }>>> {
+  const out = new Map<string, Array<{ organisationId: string; role: OrganisationRole }>>()
+  for (const m of await membershipRowsOfPeople(db, actor, userIds)) out.set(m.userId, [...(out.get(m.userId) ?? []), { organisationId: m.organisationId, role: m.role }])
+  return out
 }
 
 /** Tells an organisation's admins about something that needs them (a request to speak for it). */

@@ -15,7 +15,7 @@ import { postActivity, tagFollowable } from './posts.follows.ts'
 import { moveOrganisationPosts, moveProjectPosts } from './merge.queries.ts'
 
 /** A timeline of the latest 10 posts the reader may see, for another module's page. */
-function timeline(filter: (id: string) => ListOptions, heading: string, links: (slug: string) => { moreHref: string | null; feedHref: string }) {
+function timeline(filter: (id: string) => ListOptions, heading: string, links: (slug: string) => { moreHref: string | null; moreContext?: string; feedHref: string }) {
   return async (request: FastifyRequest, subject: { id: string; slug: string }) => {
     const { items } = await listPosts(request.server.db, request.actor, { ...filter(subject.id), limit: 10 })
     return request.server.views.render('posts/_timeline.njk', { heading, posts: items, ...links(subject.slug) })
@@ -33,9 +33,9 @@ export const postsModule: AppModule = {
   api: postsApi,
   nav: [{ href: '/posts', text: 'Posts' }],
   panels: {
-    project: timeline((id) => ({ projectId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: `/posts?project=${encodeURIComponent(slug)}`, feedHref: `/projects/${slug}/feed` })),
-    organisation: timeline((id) => ({ organisationId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: `/posts?organisation=${encodeURIComponent(slug)}`, feedHref: `/organisations/${slug}/feed` })),
-    person: timeline((id) => ({ authorId: id }), 'Posts', (slug) => ({ moreHref: `/posts?author=${encodeURIComponent(slug)}`, feedHref: `/people/${slug}/feed` })),
+    project: timeline((id) => ({ projectId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: `/posts?project=${encodeURIComponent(slug)}`, moreContext: 'of this project', feedHref: `/projects/${slug}/feed` })),
+    organisation: timeline((id) => ({ organisationId: id }), 'Posts and weeknotes', (slug) => ({ moreHref: `/posts?organisation=${encodeURIComponent(slug)}`, moreContext: 'of this organisation', feedHref: `/organisations/${slug}/feed` })),
+    person: timeline((id) => ({ authorId: id }), 'Posts', (slug) => ({ moreHref: `/posts?author=${encodeURIComponent(slug)}`, moreContext: 'by this person', feedHref: `/people/${slug}/feed` })),
     home: async (request) => {
       const { items } = await listPosts(request.server.db, request.actor, { limit: 5 })
       return request.server.views.render('posts/_home.njk', { posts: items })

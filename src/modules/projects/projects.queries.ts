@@ -177,6 +177,19 @@ export async function projectsOfPerson(db: ProjectsDb, actor: Actor, userId: str
     .execute()
 }
 
+/** Several people's roles on the teams of projects the actor may see (the directory's open data). */
+export async function teamRolesOfPeople(db: ProjectsDb, actor: Actor, userIds: readonly string[]): Promise<Array<{ userId: string; projectId: string; role: string }>> {
+  if (userIds.length === 0) return []
+  return db
+    .selectFrom('project_members')
+    .innerJoin('projects', 'projects.id', 'project_members.project_id')
+    .select(['project_members.user_id as userId', 'projects.id as projectId', 'project_members.role as role'])
+    .where('project_members.user_id', 'in', [...userIds])
+    .where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
+    .orderBy('projects.name')
+    .execute()
+}
+
 /** Projects an organisation is confirmed to lead or partner in (or, with `status: 'proposed'`, asked to), visible to the actor, most recently updated first. */
 export async function projectsOfOrganisation(
   db: ProjectsDb,

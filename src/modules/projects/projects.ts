@@ -17,6 +17,7 @@ import {
   organisationLinksOf,
   projectSlugsLike,
   projectsOfPerson as projectsOfPersonRows,
+  teamRolesOfPeople as teamRoleRowsOfPeople,
   recordProjectSlugChange,
   replaceProjectParts,
   tagsOf,
@@ -384,6 +385,13 @@ export async function visibleProjectBySlug(db: Db, actor: Actor, slug: string): 
 /** Projects whose team the person is on that the actor may see (profiles, "attach this post to" choices). */
 export async function projectsOfPerson(db: Db, actor: Actor, userId: string): Promise<Array<ProjectSummary & { role: string }>> {
   return projectsOfPersonRows(db, actor, userId)
+}
+
+/** Several people's roles on the teams of projects the actor may see, by person (the directory's open data). */
+export async function teamRolesOfPeople(db: Db, actor: Actor, userIds: readonly string[]): Promise<Map<string, Array<{ projectId: string; role: string }>>> {
+  const out = new Map<string, Array<{ projectId: string; role: string }>>()
+  for (const m of await teamRoleRowsOfPeople(db, actor, userIds)) out.set(m.userId, [...(out.get(m.userId) ?? []), { projectId: m.projectId, role: m.role }])
+  return out
 }
 
 // ---------------------------------------------------------------- the directory (for the directory module)

@@ -1,5 +1,5 @@
 import { definePolicy } from '../../core/access/can.ts'
-import { contentRules, type ContentFacts } from '../../core/access/spaces.policy.ts'
+import { siteContentRules, type ContentFacts } from '../../core/access/spaces.policy.ts'
 import type { ReadingRow } from './reading.queries.ts'
 
 declare module '../../core/access/can.ts' {
@@ -14,9 +14,4 @@ export const readingFacts = (r: ReadingRow): ContentFacts => ({ spaceId: r.space
  * The reading list is site content: anyone reads an item unless a moderator hid it (then the member who
  * added it and platform admins); that member edits and removes it; anyone signed in who reads it may report it.
  */
-export const readingPolicy = definePolicy('reading_item', {
-  view: contentRules.view,
-  edit: contentRules.edit,
-  moderate: contentRules.moderate,
-  report: contentRules.report,
-})
+export const readingPolicy = definePolicy('reading_item', siteContentRules)

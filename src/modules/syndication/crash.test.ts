@@ -1,15 +1,10 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createTestDatabase, testDialects } from '../../../test/support/databases.ts'
+import { testDialects } from '../../../test/support/databases.ts'
 import { createUser } from '../../../test/support/factories.ts'
 import { FeedServer } from '../../../test/support/feed-server.ts'
-import { openDatabase, type DatabaseHandle } from '../../core/db/database.ts'
-import { migrate } from '../../core/db/setup.ts'
+import { runUntilKilled, sharedDatabase, type SharedDatabase } from '../../../test/support/crash.ts'
 import { registerAllPolicies } from '../../core/access/spaces.policy.ts'
 import { modules } from '../../modules.ts'
 import { wholeDatabase } from '../../database.ts'
@@ -18,41 +13,14 @@ import { registerFeed } from './syndication.ts'
 
 const child = fileURLToPath(new URL('../../../test/support/syndication-import-child.ts', import.meta.url))
 
-/** Runs the importing child until it is inside its second import, then kills it with SIGKILL. */
-function importAndKill(target: string, feedId: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, target, feedId], { stdio: ['ignore', 'pipe', 'inherit'] })
-    const lines: string[] = []
-    let buffer = ''
-    proc.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString()
-      const parts = buffer.split('\n')
-      buffer = parts.pop()!
-      lines.push(...parts)
-      if (lines.filter((l) => l.startsWith('importing')).length === 2) proc.kill('SIGKILL')
-    })
-    proc.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(lines) : reject(new Error(`the child ended without being killed: ${lines.join(' / ')}`))))
-    proc.on('error', reject)
-  })
-}
-
 for (const dialect of testDialects()) {
   describe(`feeds in: a crash during an import on ${dialect}`, () => {
     test('the process killed in the middle of an import: after a restart every entry is imported exactly once', async () => {
       const feeds = await new FeedServer().start()
-      const dir = mkdtempSync(join(tmpdir(), 'openly-crash-'))
-      let database: DatabaseHandle | null = null
-      let target: string
+      let shared: SharedDatabase | null = null
       try {
-        if (dialect === 'sqlite') {
-          target = join(dir, 'openly.sqlite')
-          database = openDatabase({ databaseUrl: undefined, sqlitePath: target })
-        } else {
-          const pg = await createTestDatabase('postgres')
-          database = pg
-          target = pg.url!
-        }
-        await migrate(database, modules)
+        shared = await sharedDatabase(dialect)
+        const { database, target } = shared
         registerAllPolicies(modules)
         const db = wholeDatabase(database)
         const owner = await createUser(db, { name: 'Crash Owner' })
@@ -62,7 +30,7 @@ for (const dialect of testDialects()) {
         // The owner picks all four (the back catalogue): queued for import.
         await db.updateTable('syndicated_items').set({ state: 'queued' }).where('feed_id', '=', feed.id).execute()
 
-        const lines = await importAndKill(target, feed.id)
+        const lines = await runUntilKilled(child, [target, feed.id], 'importing', 2)
         assert.equal(lines.filter((l) => l.startsWith('importing')).length, 2)
         // Killed inside the second import: the first is in, the second rolled back with its transaction.
         assert.equal((await db.selectFrom('post_sources').select('post_id').execute()).length, 1)
@@ -81,9 +49,8 @@ for (const dialect of testDialects()) {
         await pollFeed(database.db, { allowPrivate: true }, feed.id)
         assert.equal((await db.selectFrom('syndicated_items').select('id').where('feed_id', '=', feed.id).execute()).length, 4)
       } finally {
-        await database?.close()
+        await shared?.close()
         await feeds.stop()
-        rmSync(dir, { recursive: true, force: true })
       }
     })
   })

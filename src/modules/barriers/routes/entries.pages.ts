@@ -6,7 +6,7 @@ import { heldStateOf } from '../../../core/access/held.ts'
 import { signedIn, type Actor } from '../../../core/access/policy.ts'
 import { notFound, type FieldErrors } from '../../../core/errors.ts'
 import { feedLinks, registerFeeds } from '../../../core/feeds/feeds.ts'
-import { parseInput, submitForm } from '../../../core/http/forms.ts'
+import { parseInput, previewOf, submitForm } from '../../../core/http/forms.ts'
 import { userOf } from '../../../core/http/input.ts'
 import { decodeCursor } from '../../../core/http/pagination.ts'
 import { cursor, done, params, query, slug, text } from '../../../core/http/schemas.ts'
@@ -65,13 +65,15 @@ export function entryPages(kind: WikiKind): FastifyPluginAsync {
 
     // ------------------------------------------------------------ writing a page
 
-    const renderNew = (reply: FastifyReply, values: Record<string, unknown>, errors?: FieldErrors) =>
-      reply.code(errors ? 422 : 200).render('barriers/form.njk', { title: `Write a ${words.one}`, heading: `Write a ${words.one}`, breadcrumbs: crumbs(kind), kind, words, action: `${base}/new`, creating: true, values, errors, noindex: true })
+    const renderNew = (reply: FastifyReply, values: Record<string, unknown>, errors?: FieldErrors, preview?: string) =>
+      reply.code(errors ? 422 : 200).render('barriers/form.njk', { title: `Write a ${words.one}`, heading: `Write a ${words.one}`, breadcrumbs: crumbs(kind), kind, words, action: `${base}/new`, creating: true, values, errors, preview, noindex: true })
 
     app.get(`${base}/new`, { config: { serves: 'form', signIn: true }, schema: { querystring: query({ done }) } }, async (_request, reply) => renderNew(reply, {}))
 
-    app.post(`${base}/new`, { config: { signIn: true, invalidates: WIKI } }, async (request, reply) =>
-      submitForm(request.body, entrySchema, {
+    app.post(`${base}/new`, { config: { signIn: true, invalidates: WIKI } }, async (request, reply) => {
+      const preview = previewOf(entrySchema, request.body)
+      if (preview) return renderNew(reply, preview.values, undefined, preview.html)
+      return submitForm(request.body, entrySchema, {
         again: (values, errors) => renderNew(reply, values, errors),
         save: async (value) => {
           const { url } = await submitOnce(db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
@@ -80,8 +82,8 @@ export function entryPages(kind: WikiKind): FastifyPluginAsync {
           })
           return reply.redirect(url, 303)
         },
-      }),
-    )
+      })
+    })
 
     // ------------------------------------------------------------ a page
 
@@ -121,7 +123,7 @@ export function entryPages(kind: WikiKind): FastifyPluginAsync {
     // ------------------------------------------------------------ editing, by revision
 
     const formValues = (e: EntryRow) => ({ title: e.title, body: e.body, themes: e.themes, summary: '', base_revision: String(e.revision) })
-    const renderEdit = (reply: FastifyReply, entry: EntryRow, values: Record<string, unknown>, errors?: FieldErrors, extra: { status?: number; conflict?: object } = {}) =>
+    const renderEdit = (reply: FastifyReply, entry: EntryRow, values: Record<string, unknown>, errors?: FieldErrors, extra: { status?: number; conflict?: object; preview?: string } = {}) =>
       reply.code(extra.status ?? (errors ? 422 : 200)).render('barriers/form.njk', {
         title: `Edit “${entry.title}”`,
         heading: `Edit this ${words.one}`,
@@ -135,6 +137,7 @@ export function entryPages(kind: WikiKind): FastifyPluginAsync {
         values,
         errors,
         conflict: extra.conflict,
+        preview: extra.preview,
         noindex: true,
       })
 
@@ -147,13 +150,15 @@ export function entryPages(kind: WikiKind): FastifyPluginAsync {
 
     app.get(`${base}/:slug/edit`, { config: { serves: 'form', shows: kind, signIn: true }, schema: { params: params({ slug }), querystring: query({ done }) } }, async (request, reply) => {
       const entry = await editable(request.actor, request.params.slug)
-      return renderEdit(reply, entry, formValues(entry))
+      return renderEdit(reply, entry, formValues(entry), undefined, { preview: entry.body_html })
     })
 
     app.post(`${base}/:slug/edit`, { config: { signIn: true, invalidates: WIKI }, schema: { params: params({ slug }) } }, async (request, reply) => {
       const actor = request.actor as Actor & { userId: string }
       if (!signedIn(actor)) return signIn(request, reply)
       const entry = await editable(actor, request.params.slug)
+      const preview = previewOf(editSchema, request.body)
+      if (preview) return renderEdit(reply, entry, preview.values, undefined, { preview: preview.html })
       return submitForm(request.body, editSchema, {
         again: (values, errors) => renderEdit(reply, entry, values, errors),
         save: async (value) => {

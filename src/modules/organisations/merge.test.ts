@@ -94,6 +94,32 @@ for (const dialect of testDialects()) {
       assert.ok(await t.db.selectFrom('organisations').select('id').where('slug', '=', 'eastport-borough-council').executeTakeFirst())
     })
 
+    test('charter signatures move to the survivor; where both signed, the survivor’s stands once', async () => {
+      const moderator = await clientFor(await createUser(t.app.db, { name: 'Mina Moderator', isAdmin: true }))
+      const charter = async (title: string) => {
+        const res = await moderator.submit('/charters/new', { title, introduction: 'Why.', sections: '## Open\nWe work in the open.' })
+        assert.equal(res.statusCode, 303)
+        const slug = /^\/charters\/([^/?]+)/.exec(String(res.headers.location))![1]!
+        assert.equal((await moderator.submit(`/charters/${slug}/manage`, {}, `/charters/${slug}/publish`)).statusCode, 303)
+        return slug
+      }
+      assert.equal((await admin.submit('/organisations/new', org('Southport Council'))).statusCode, 303)
+      assert.equal((await admin.submit('/organisations/new', org('Southport Borough Council'))).statusCode, 303)
+      const [keep, dup] = [await idOf('southport-council'), await idOf('southport-borough-council')]
+      const both = await charter('Open by default')
+      const onlyDup = await charter('Share what we make')
+      const sign = async (slug: string, organisationId: string) => assert.equal((await admin.submit(`/charters/${slug}/sign`, { signatory: organisationId, show_name: 'yes', commitment: 'We will.', version: '1' })).statusCode, 303)
+      await sign(both, keep)
+      await sign(both, dup)
+      await sign(onlyDup, dup)
+      assert.equal((await admin.submit('/organisations/southport-council/merge', { duplicate: 'southport-borough-council', confirm: 'yes' })).statusCode, 303)
+      const signatures = await t.db.selectFrom('charter_signatures').innerJoin('charters', 'charters.id', 'charter_signatures.charter_id').select(['charters.slug', 'charter_signatures.organisation_id', 'charter_signatures.signatory_key']).where('charter_signatures.kind', '=', 'organisation').orderBy('charters.slug').execute()
+      assert.deepEqual(signatures.map((r) => ({ ...r })), [
+        { slug: both, organisation_id: keep, signatory_key: `organisation:${keep}` },
+        { slug: onlyDup, organisation_id: keep, signatory_key: `organisation:${keep}` },
+      ].sort((a, b) => a.slug.localeCompare(b.slug)))
+    })
+
     test('merging a project keeps its team, organisations and tags, and redirects', async () => {
       assert.equal((await admin.submit('/projects/new', project('Ferry Times', { themes: 'transport', team: otherUser.handle }))).statusCode, 303)
       assert.equal((await admin.submit('/projects/new', project('Ferry Timetables', { themes: 'islands', problem: 'Nobody knows when ferries leave.', lead_organisation: 'northshire-council' }))).statusCode, 303)

@@ -102,5 +102,22 @@ for (const dialect of testDialects()) {
       const admin = await seen(t, { userId: (await createUser(t.app.db, { isAdmin: true })).id, isAdmin: true })
       assert.ok(admin.projects.theme.some((f) => f.value === 'migration'))
     })
+
+    // Last: it merges entries the tests above count on.
+    test('merging duplicates keeps the tables equal to a recount: counts of both entries, and every pair of the projects they touch', async () => {
+      for (const o of [org({ name: 'Tide Council Duplicate', country: 'NL', type: 'charity', themes: 'housing' })]) assert.equal((await client.submit('/organisations/new', { ...o, not_duplicate: 'yes' })).statusCode, 303)
+      for (const p of [
+        project({ name: 'Tide Twin', phase: 'discovery', themes: 'housing', technologies: 'python', lead_organisation: 'Tide Council Duplicate', partner_organisations: 'Flut Stadt' }),
+        project({ name: 'Tide Twin Again', phase: 'beta', themes: 'health', technologies: 'python', lead_organisation: 'Tide Council', partner_organisations: 'Tide Council Duplicate' }),
+      ]) assert.equal((await client.submit('/projects/new', { ...p, not_duplicate: 'yes' })).statusCode, 303, p.name)
+      const orgMerge = await client.submit('/organisations/tide-council/merge', { duplicate: 'Tide Council Duplicate', confirm: 'yes' })
+      assert.equal(orgMerge.statusCode, 303, orgMerge.body.match(/govuk-error-summary__list[\s\S]{0,400}/)?.[0])
+      const projectMerge = await client.submit('/projects/tide-twin/merge', { duplicate: 'Tide Twin Again', confirm: 'yes' })
+      assert.equal(projectMerge.statusCode, 303, projectMerge.body.match(/govuk-error-summary__list[\s\S]{0,400}/)?.[0])
+      const kept = await tables(t)
+      await rebuildProjectCounts(t.db)
+      await rebuildOrganisationCounts(t.db)
+      assert.deepEqual(kept, await tables(t))
+    })
   })
 }

@@ -1,3 +1,4 @@
+import { trackOrganisation } from './directory-counts.queries.ts'
 import type { Db } from '../../core/db/database.ts'
 import { now } from '../../core/db/ids.ts'
 import { forbidden, invalid } from '../../core/errors.ts'
@@ -35,16 +36,22 @@ function combined(into: OrganisationFields, from: OrganisationFields): Organisat
 export async function mergeOrganisations(db: Db, actor: Actor, from: OrganisationRow, into: OrganisationRow, moveOthers: (db: Db) => Promise<void>): Promise<OrganisationRow> {
   if (from.id === into.id) throw invalid({ duplicate: 'Choose another organisation: an entry cannot be merged into itself' })
   if (!(await mayMergeOrganisations(db, actor, from, into))) throw forbidden('Only an admin of both organisations, or a moderator, can merge them')
-  const t = now()
-  const [before, duplicate] = await Promise.all([organisationFields(db, into), organisationFields(db, from)])
-  const after = combined(before, duplicate)
-  const revision = await recordOrganisationRevision(db, into.id, into.revision, before, after, actor.userId, `Merged “${from.name}” (/organisations/${from.slug}) into this entry`)
-  await moveOrganisationRows(db, from.id, from.slug, into.id, t)
-  await moveOthers(db)
-  const confirmed = [into.confirmed_at, from.confirmed_at].filter((c): c is string => c !== null).sort().at(-1) ?? null
-  await updateOrganisationRow(db, into.id, { region: after.region, website: after.website, website_domain: websiteDomain(after.website), identifier: after.identifier, description: after.description, confirmed_at: confirmed, updated_at: t })
-  await removeDocument(db, 'organisation', from.id)
-  await deleteOrganisationRow(db, from.id)
+  // The directory's pre-aggregated counts follow both organisations through the merge (0025).
+  let revision = into.revision
+  await trackOrganisation(db, into.id, () =>
+    trackOrganisation(db, from.id, async () => {
+      const t = now()
+      const [before, duplicate] = await Promise.all([organisationFields(db, into), organisationFields(db, from)])
+      const after = combined(before, duplicate)
+      revision = await recordOrganisationRevision(db, into.id, into.revision, before, after, actor.userId, `Merged “${from.name}” (/organisations/${from.slug}) into this entry`)
+      await moveOrganisationRows(db, from.id, from.slug, into.id, t)
+      await moveOthers(db)
+      const confirmed = [into.confirmed_at, from.confirmed_at].filter((c): c is string => c !== null).sort().at(-1) ?? null
+      await updateOrganisationRow(db, into.id, { region: after.region, website: after.website, website_domain: websiteDomain(after.website), identifier: after.identifier, description: after.description, confirmed_at: confirmed, updated_at: t })
+      await removeDocument(db, 'organisation', from.id)
+      await deleteOrganisationRow(db, from.id)
+    }),
+  )
   const updated = (await findOrganisationById(db, into.id))!
   await indexOrganisation(db, updated, (await themesOf(db, [into.id])).get(into.id) ?? [])
   await audit(db, { actorId: actor.userId, action: 'organisation.merged', subjectType: 'organisation', subjectId: into.id, subjectTitle: updated.name, subjectUrl: `/organisations/${updated.slug}`, reason: `merged “${from.name}” (${from.id}) into it` })

@@ -61,12 +61,26 @@ async function apply(db: ProjectsDb, before: Contribution, after: Contribution):
 
 /** Runs a change to one project (its row, tags or organisation links) keeping the pre-aggregated figures in step. Call in the changing transaction. */
 export async function trackProject<T>(db: ProjectsDb, projectId: string, change: () => Promise<T>): Promise<T> {
-  // A no-op write first: it takes the row's lock (PostgreSQL) or the write lock (SQLite), so two changes to one
+  return trackProjects(db, [projectId], change)
+}
+
+/**
+ * The same for a change to several projects at once (a merge moves links of every project naming the duplicate).
+ * Not to be nested in another tracking of the same projects: the inner change would be counted twice.
+ */
+export async function trackProjects<T>(db: ProjectsDb, projectIds: readonly string[], change: () => Promise<T>): Promise<T> {
+  const ids = [...new Set(projectIds)].sort()
+  if (ids.length === 0) return change()
+  // A no-op write first: it takes the rows' locks (PostgreSQL) or the write lock (SQLite), so two changes to one
   // project at once cannot both start from the same "before".
-  await db.updateTable('projects').set((eb) => ({ revision: eb.ref('projects.revision') })).where('id', '=', projectId).execute()
-  const before = await contribution(db, projectId)
+  await db.updateTable('projects').set((eb) => ({ revision: eb.ref('projects.revision') })).where('id', 'in', ids).execute()
+  const sum = async () => {
+    const parts = await Promise.all(ids.map((id) => contribution(db, id)))
+    return { facets: parts.flatMap((p) => p.facets), pairs: parts.flatMap((p) => p.pairs) }
+  }
+  const before = await sum()
   const result = await change()
-  await apply(db, before, await contribution(db, projectId))
+  await apply(db, before, await sum())
   return result
 }
 

@@ -1,3 +1,4 @@
+import { trackProjects } from './directory-counts.queries.ts'
 import type { ProjectsDb } from './projects.tables.ts'
 
 /**
@@ -6,15 +7,19 @@ import type { ProjectsDb } from './projects.tables.ts'
  * the survivor instead (core/merge.ts: the organisations module's merge calls this through the manifest).
  */
 export async function moveOrganisationLinks(db: ProjectsDb, fromId: string, toId: string): Promise<void> {
-  await db.updateTable('project_organisations').set({ role: 'lead' }).where('organisation_id', '=', toId).where('project_id', 'in', (eb) => eb.selectFrom('project_organisations as dup').select('dup.project_id').where('dup.organisation_id', '=', fromId).where('dup.role', '=', 'lead')).execute()
-  await db.updateTable('project_organisations').set({ status: 'confirmed' }).where('organisation_id', '=', toId).where('project_id', 'in', (eb) => eb.selectFrom('project_organisations as dup').select('dup.project_id').where('dup.organisation_id', '=', fromId).where('dup.status', '=', 'confirmed')).execute()
-  await db
-    .updateTable('project_organisations')
-    .set({ organisation_id: toId })
-    .where('organisation_id', '=', fromId)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('project_organisations as kept').select('kept.project_id').whereRef('kept.project_id', '=', 'project_organisations.project_id').where('kept.organisation_id', '=', toId))))
-    .execute()
-  await db.deleteFrom('project_organisations').where('organisation_id', '=', fromId).execute()
+  // Every project naming the duplicate changes its pairs in the network's pre-aggregated weights (0025).
+  const affected = await db.selectFrom('project_organisations').select('project_id').where('organisation_id', '=', fromId).execute()
+  await trackProjects(db, affected.map((r) => r.project_id), async () => {
+    await db.updateTable('project_organisations').set({ role: 'lead' }).where('organisation_id', '=', toId).where('project_id', 'in', (eb) => eb.selectFrom('project_organisations as dup').select('dup.project_id').where('dup.organisation_id', '=', fromId).where('dup.role', '=', 'lead')).execute()
+    await db.updateTable('project_organisations').set({ status: 'confirmed' }).where('organisation_id', '=', toId).where('project_id', 'in', (eb) => eb.selectFrom('project_organisations as dup').select('dup.project_id').where('dup.organisation_id', '=', fromId).where('dup.status', '=', 'confirmed')).execute()
+    await db
+      .updateTable('project_organisations')
+      .set({ organisation_id: toId })
+      .where('organisation_id', '=', fromId)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('project_organisations as kept').select('kept.project_id').whereRef('kept.project_id', '=', 'project_organisations.project_id').where('kept.organisation_id', '=', toId))))
+      .execute()
+    await db.deleteFrom('project_organisations').where('organisation_id', '=', fromId).execute()
+  })
 }
 
 /**

@@ -1,3 +1,4 @@
+import { trackProjects } from './directory-counts.queries.ts'
 import type { Db } from '../../core/db/database.ts'
 import { now } from '../../core/db/ids.ts'
 import { forbidden, invalid } from '../../core/errors.ts'
@@ -31,16 +32,19 @@ function combined(into: RevisionFields, from: RevisionFields): RevisionFields {
 export async function mergeProjects(db: Db, actor: Actor, from: ProjectRow, into: ProjectRow, moveOthers: (db: Db) => Promise<void>): Promise<ProjectRow> {
   if (from.id === into.id) throw invalid({ duplicate: 'Choose another project: a project cannot be merged into itself' })
   if (!(await mayMergeProjects(db, actor, from, into))) throw forbidden('Only someone who may edit both projects, or a moderator, can merge them')
-  const t = now()
-  const [before, duplicate] = await Promise.all([currentFields(db, into), currentFields(db, from)])
-  const after = combined(before, duplicate)
-  await recordAppliedRevision(db, into.id, into.revision, before, after, actor.userId, `Merged “${from.name}” (/projects/${from.slug}) into this project`)
-  await moveProjectRows(db, from.id, from.slug, into.id, t)
-  await moveOthers(db)
-  const confirmed = [into.confirmed_at, from.confirmed_at].filter((c): c is string => c !== null).sort().at(-1) ?? null
-  await updateProjectRow(db, into.id, { summary: after.summary, problem: after.problem, audience: after.audience, looking_for: after.looking_for, confirmed_at: confirmed, updated_at: t })
-  await removeDocument(db, 'project', from.id)
-  await deleteProjectRow(db, from.id)
+  // The directory's pre-aggregated figures follow both projects through the merge (0025).
+  await trackProjects(db, [into.id, from.id], async () => {
+    const t = now()
+    const [before, duplicate] = await Promise.all([currentFields(db, into), currentFields(db, from)])
+    const after = combined(before, duplicate)
+    await recordAppliedRevision(db, into.id, into.revision, before, after, actor.userId, `Merged “${from.name}” (/projects/${from.slug}) into this project`)
+    await moveProjectRows(db, from.id, from.slug, into.id, t)
+    await moveOthers(db)
+    const confirmed = [into.confirmed_at, from.confirmed_at].filter((c): c is string => c !== null).sort().at(-1) ?? null
+    await updateProjectRow(db, into.id, { summary: after.summary, problem: after.problem, audience: after.audience, looking_for: after.looking_for, confirmed_at: confirmed, updated_at: t })
+    await removeDocument(db, 'project', from.id)
+    await deleteProjectRow(db, from.id)
+  })
   const updated = (await findProjectById(db, into.id))!
   await indexProject(db, updated, (await tagsOf(db, [into.id])).get(into.id) ?? { theme: [], place: [], technology: [] })
   await audit(db, { actorId: actor.userId, action: 'project.merged', subjectType: 'project', subjectId: into.id, subjectTitle: updated.name, subjectUrl: `/projects/${updated.slug}`, reason: `merged “${from.name}” (${from.id}) into it` })

@@ -67,7 +67,7 @@ describe('directory: proposed edits to organisations, merging duplicates, still 
       await Promise.all([visitorPage.waitForEvent('load'), visitorPage.getByRole('link', { name: /Propose an edit/ }).click()])
       await checkPage(visitorPage)
       await fitsWidth(visitorPage, 320)
-      await visitorPage.getByLabel('Region (optional)').fill('Algarve')
+      await visitorPage.getByLabel('Region (optional)').selectOption({ label: 'Faro' })
       await visitorPage.getByLabel('Why this change (optional)').fill('It is in the Algarve')
       await submitAndLand(visitorPage, () => visitorPage.getByRole('button', { name: 'Send your edit' }).click(), /\/history$/, 'proposing the edit')
       await checkPage(visitorPage)
@@ -81,7 +81,7 @@ describe('directory: proposed edits to organisations, merging duplicates, still 
       await submitAndLand(adminPage, () => adminPage.getByRole('button', { name: 'Accept this edit' }).click(), /\/history$/, 'accepting the edit')
       await checkPage(adminPage)
       await visit(adminPage, '/organisations/camara-de-vila-azul')
-      assert.match(await adminPage.locator('main').innerText(), /Algarve/)
+      assert.match(await adminPage.locator('main').innerText(), /Faro/)
     })
 
     await step('the admin merges the duplicate into it; the duplicate’s address leads to the merged entry', async () => {

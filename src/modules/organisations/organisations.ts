@@ -179,6 +179,17 @@ export async function updateOrganisation(db: Db, actor: Actor, org: Organisation
   return writeOrganisationFields(db, { ...org, revision }, { ...input, themes })
 }
 
+/**
+ * A proposed edit's fields, checked as an edit is (a country from the list, a region of it, an identifier in
+ * org-id.guide's form, themes from the vocabulary) and in the form they would be stored: refused now with
+ * `invalid(fields)`, not later when an admin accepts it.
+ */
+export async function proposedFields(db: Db, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationFields> {
+  const place = placeAndIds(input)
+  const themes = await vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? [])
+  return { name: input.name, type: input.type, country: place.country, region: place.region, website: input.website, identifier: place.identifier, description: input.description, themes }
+}
+
 /** Writes the fields of a revision onto the organisation (accepting a proposal, a revert). */
 export const writeRevisionFields: WriteFields = (db, org, fields) => writeOrganisationFields(db, org, inputOf(fields))
 

@@ -7,15 +7,14 @@ import { userOf } from '../../core/http/input.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
 import { baseRevisionOf } from '../../core/revisions/revisions.ts'
-import { canManageOrganisation, findVisibleOrganisation, normaliseThemes, writeRevisionFields, type OrganisationRow } from './organisations.ts'
+import { canManageOrganisation, findVisibleOrganisation, proposedFields, writeRevisionFields, type OrganisationRow } from './organisations.ts'
 import { decideOrganisationProposal, organisationFields, organisationHistory, proposeOrganisationEdit, revertOrganisationTo, type OrganisationFields } from './revisions.ts'
-import { organisationProposalSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
-import { ORGANISATION_TYPES } from './organisations.tables.ts'
-import { COUNTRY_OPTIONS, countryCode, countryName } from './countries.ts'
+import { organisationProposalSchema } from './organisations.schemas.ts'
+import { countryCode } from './countries.ts'
+import { formContext, vocabularyContext } from './form-context.ts'
 
 const crumbsFor = (o: OrganisationRow) => [{ text: 'Home', href: '/' }, { text: 'Organisations', href: '/organisations' }, { text: o.name, href: `/organisations/${o.slug}` }]
 const FLASH: Record<string, string> = { proposed: 'Your edit was sent to the organisation’s admins: you will be told when they decide', accepted: 'Accepted: the organisation now reads as proposed', rejected: 'Rejected: the author has been told', reverted: 'Reverted', merged: 'Merged: everything the duplicate had is now here, and its address leads here' }
-const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, countries: COUNTRY_OPTIONS }
 
 /** History, proposed edits and reverts of an organisation's directory fields (every change is a revision). */
 export const organisationRevisionPages: FastifyPluginAsync = async (plain) => {
@@ -32,7 +31,7 @@ export const organisationRevisionPages: FastifyPluginAsync = async (plain) => {
 
   const formValues = (f: OrganisationFields, revision: number) => ({ ...f, country: countryCode(f.country) ?? f.country, themes: f.themes.join(', '), note: '', revision: String(revision) })
   const renderForm = async (reply: FastifyReply, org: OrganisationRow, values: Record<string, unknown>, errors?: Record<string, string>) =>
-    reply.code(errors ? 422 : 200).render('organisations/propose.njk', { title: `Propose an edit to ${org.name}`, breadcrumbs: crumbsFor(org), org, values, errors, current: errors?.revision ? await organisationFields(app.db, org) : undefined, ...formContext })
+    reply.code(errors ? 422 : 200).render('organisations/propose.njk', { title: `Propose an edit to ${org.name}`, breadcrumbs: crumbsFor(org), org, values, errors, current: errors?.revision ? await organisationFields(app.db, org) : undefined, ...formContext, ...(await vocabularyContext(app.db, values)) })
 
   app.get('/organisations/:slug/propose', { config: { serves: 'form', shows: 'organisation', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await load(request)
@@ -47,10 +46,8 @@ export const organisationRevisionPages: FastifyPluginAsync = async (plain) => {
     const parsed = parseInput(organisationProposalSchema, request.body)
     if (!parsed.ok) return again(parsed.errors, { ...parsed.input, _submission: submissionTokenIn(request.body) ?? undefined })
     const v = parsed.value
-    const code = countryCode(v.country)
-    if (!code) return again({ country: 'Choose a country from the list' }, { ...v, themes: v.themes.join(', ') })
-    const after: OrganisationFields = { name: v.name, type: v.type, country: countryName(code), region: v.region, website: v.website, identifier: v.identifier.trim().toUpperCase(), description: v.description, themes: normaliseThemes(v.themes) }
     try {
+      const after = await proposedFields(app.db, org, v)
       // Sent twice (a double click, a retry), the form proposes once: the second gets the first's answer.
       const { url } = await submitOnce(app.db, submissionTokenIn(request.body), userOf(request).id, async (trx) => {
         await proposeOrganisationEdit(trx, request.actor, org, after, baseRevisionOf(request.body, org.revision), v.note)

@@ -76,8 +76,8 @@ for (const dialect of testDialects()) {
     })
 
     test('two accepts at once apply once; a proposal older than the last change cannot be accepted', async () => {
-      assert.equal((await stranger.submit(`${page}/propose`, { ...org, region: 'Proposal A', revision: '3' })).statusCode, 303)
-      assert.equal((await stranger.submit(`${page}/propose`, { ...org, region: 'Proposal B', revision: '3' })).statusCode, 303)
+      assert.equal((await stranger.submit(`${page}/propose`, { ...org, region: 'Essex', revision: '3' })).statusCode, 303)
+      assert.equal((await stranger.submit(`${page}/propose`, { ...org, region: 'Surrey', revision: '3' })).statusCode, 303)
       const history = (await admin.get(`${page}/history`)).body
       const [b, a] = [...history.matchAll(/\/revisions\/([^/]+)\/decide/g)].map((m) => m[1]!)
       const token = csrfTokenIn(history)!
@@ -92,9 +92,18 @@ for (const dialect of testDialects()) {
       assert.equal(await count('rejected'), 1)
     })
 
+    test('a proposal is checked as an edit is: an unknown region or theme is refused when proposed, with the text kept', async () => {
+      const before = await count('proposed')
+      const res = await stranger.submit(`${page}/propose`, { ...org, region: 'Atlantis Bay', themes: 'transport, moon landings', note: 'Kept note zqp' })
+      assert.equal(res.statusCode, 422)
+      assert.match(res.body, /We do not know a region called/)
+      assert.match(res.body, /Kept note zqp/)
+      assert.equal(await count('proposed'), before)
+    })
+
     test('a proposal sent twice at once is recorded once', async () => {
       const form = (await stranger.get(`${page}/propose`)).body
-      const fields = { ...org, region: 'Twice', revision: /name="revision" value="(\d+)"/.exec(form)![1]!, _submission: /name="_submission" value="([^"]+)"/.exec(form)![1]!, _csrf: csrfTokenIn(form)! }
+      const fields = { ...org, region: 'Norfolk', revision: /name="revision" value="(\d+)"/.exec(form)![1]!, _submission: /name="_submission" value="([^"]+)"/.exec(form)![1]!, _csrf: csrfTokenIn(form)! }
       const before = await count('proposed')
       const both = await Promise.all([stranger.post(`${page}/propose`, fields), stranger.post(`${page}/propose`, fields)])
       assert.deepEqual(both.map((r) => r.statusCode), [303, 303])
@@ -111,7 +120,7 @@ for (const dialect of testDialects()) {
       assert.equal((await moderator.submit(`${page}/history`, {}, `${page}/revisions/${revision2}/revert`)).statusCode, 303)
       const now = (await new TestClient(t.app).get(page)).body
       assert.match(now, /https:\/\/harbour.example/)
-      assert.doesNotMatch(now, /Proposal A/)
+      assert.doesNotMatch(now, /Essex/)
       assert.match((await new TestClient(t.app).get(`${page}/history`)).body, /Reverted to revision 2/)
     })
   })

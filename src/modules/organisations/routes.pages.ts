@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db/database.ts'
-import { countryCode, regionChoices, vocabularyChoices } from './organisations.ts'
+import { formContext, vocabularyContext } from './form-context.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, filterQuery, params, slug } from '../../core/http/schemas.ts'
@@ -19,9 +18,7 @@ import {
 } from './organisations.queries.ts'
 import { addMember, canManageOrganisation, confirmOrganisationCurrent, likelyDuplicateOrganisations, organisationFreshness, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, normaliseThemes, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
 import { can } from '../../core/access/can.ts'
-import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema, SUGGESTED_THEMES } from './organisations.schemas.ts'
-import { ORGANISATION_TYPES } from './organisations.tables.ts'
-import { COUNTRY_OPTIONS } from './countries.ts'
+import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema } from './organisations.schemas.ts'
 import { BROKEN_AFTER } from './website-checks.ts'
 import { baseRevisionOf } from '../../core/revisions/revisions.ts'
 import { organisationFields } from './revisions.ts'
@@ -44,16 +41,6 @@ const loadVisibleOrganisation = (request: FastifyRequest, slug: string) => findV
 /** Text split into paragraphs for display (descriptions are plain text). */
 export const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
 
-const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, countries: COUNTRY_OPTIONS }
-
-/** The vocabulary's checkboxes and the country's regions for the form, with what the person chose. */
-const vocabularyContext = async (db: Db, values: unknown) => {
-  const v = (values ?? {}) as { themes?: unknown; country?: unknown; region?: unknown }
-  const text = (x: unknown) => (typeof x === 'string' ? x : '')
-  // Once the country is known (editing, or the form sent back), its regions are a select; before, a name is typed.
-  return { themeChoices: await vocabularyChoices(db, 'theme', v.themes), regionChoices: regionChoices(countryCode(text(v.country)), text(v.region)) }
-}
-
 function queryString(params: Record<string, string | undefined>): string {
   const q = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v)
@@ -70,7 +57,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     const query = request.query
     const countries = await countriesInDirectory(app.db, request.actor)
     const parsed = parseInput(organisationFilterSchema, query)
-    const base = { title: 'Organisations', breadcrumbs: [crumbs[0]], countries, types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES }
+    const base = { title: 'Organisations', breadcrumbs: [crumbs[0]], countries, types: formContext.types, suggestedThemes: formContext.suggestedThemes }
     if (!parsed.ok) return reply.code(400).render('organisations/index.njk', { ...base, errors: parsed.errors, values: parsed.input, items: [] })
     const filter = { country: parsed.value.country || undefined, type: parsed.value.type || undefined, theme: normaliseThemes([parsed.value.theme])[0] }
     const cursor = decodeCursor(query.cursor)

@@ -64,6 +64,12 @@ for (const dialect of testDialects()) {
         const res = await client.get(`/account/profile?done=${value}`)
         assert.equal(res.statusCode, 200, value)
         assert.doesNotMatch(res.body, /function|\[object/)
+        // Every module's flash messages, not only the account's: the fuzz test found `constructor` in /events/mine.
+        for (const page of ['/events/mine', '/following', '/syndication', '/reading', '/actions', '/communities', '/challenges', '/barriers']) {
+          const other = await client.get(`${page}?done=${value}`)
+          assert.ok(other.statusCode < 500, `${page}?done=${value}: ${other.statusCode}`)
+          assert.doesNotMatch(other.body, /function|\[object/, `${page}?done=${value}`)
+        }
         assert.ok((await t.app.inject(`/check-your-email?about=${value}`)).statusCode < 500)
       }
     })

@@ -65,6 +65,9 @@ export const viewsPlugin = fp(
         csrfToken: shared ? SHARED_MARKS.token : needsToken ? (request.formToken?.() ?? this.generateCsrf()) : null,
         sharedHeader: shared ? SHARED_MARKS.header : null,
         currentPath: request.url.split('?')[0],
+        // A flash message is a route's own text looked up by `?done=`; a lookup of `constructor` or `__proto__` in a
+        // plain object gives a function or an object, never shown (one place for every route, present and future).
+        flash: typeof data.flash === 'string' ? data.flash : undefined,
         errorList: data.errors ? errorList(data.errors as Record<string, string>) : undefined,
       }
       const html = views.render(template, context)

@@ -30,7 +30,7 @@ export async function buildDirectoryCrowd({ t, c, add, redirected, organisation,
   const propose = async (by: ActorName, word: string) => {
     const form = (await c[by].get(`/organisations/${organisation.slug}/propose`)).body
     const revision = /name="revision" value="(\d+)"/.exec(form)?.[1] ?? '0'
-    redirected(await c[by].submit(`/organisations/${organisation.slug}/propose`, { ...orgFields, region: word, note: `Because ${word}`, revision }), `propose ${word}`)
+    redirected(await c[by].submit(`/organisations/${organisation.slug}/propose`, { ...orgFields, description: `${orgFields.description} ${word}`, note: `Because ${word}`, revision }), `propose ${word}`)
   }
   await propose('stranger', 'Proposedorgedit')
   await propose('member', 'Rejectedorgedit')

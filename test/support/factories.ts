@@ -9,7 +9,8 @@ export type AnyDb = Db | Kysely<Database>
 import { now } from '../../src/core/db/ids.ts'
 import { hashPassword } from '../../src/core/auth/passwords.ts'
 import { createSession, SESSION_COOKIE } from '../../src/core/auth/sessions.ts'
-import type { TestClient } from './client.ts'
+import type { FastifyInstance } from 'fastify'
+import { TestClient } from './client.ts'
 
 let counter = 0
 const hashes = new Map<string, Promise<string>>()
@@ -52,4 +53,11 @@ export async function createUser(db: AnyDb, overrides: Partial<TestUser> & { isA
 export async function signInAs(db: AnyDb, client: TestClient, userId: string): Promise<void> {
   const { token } = await createSession(db, userId)
   client.cookies.set(SESSION_COOKIE, token)
+}
+
+/** A new client of the app, signed in as the user (anonymous for null). */
+export async function signedInClient(app: FastifyInstance, user: { id: string } | null): Promise<TestClient> {
+  const client = new TestClient(app)
+  if (user) await signInAs(app.db, client, user.id)
+  return client
 }

@@ -4,7 +4,7 @@ import { buildApp } from '../../app.ts'
 import { buildTestApp, testConfig, type TestApp } from '../../../test/support/app.ts'
 import { createTestDatabase, testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
-import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { createUser, signInAs, type TestUser, signedInClient } from '../../../test/support/factories.ts'
 import { wholeDatabase } from '../../database.ts'
 import { createSpace } from '../../core/access/spaces.ts'
 import { audit } from '../../core/audit.ts'
@@ -17,11 +17,7 @@ for (const dialect of testDialects()) {
   describe(`the audit log names what it is about, on ${dialect}`, () => {
     let t: TestApp
     let admin: TestUser, host: TestUser
-    const clientFor = async (user: TestUser) => {
-      const c = new TestClient(t.app)
-      await signInAs(t.app.db, c, user.id)
-      return c
-    }
+    const clientFor = (user: TestUser) => signedInClient(t.app, user)
     before(async () => {
       t = await buildTestApp(dialect)
       ;[admin, host] = await Promise.all([createUser(t.db, { isAdmin: true }), createUser(t.db)])

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
-import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { createUser, signInAs, type TestUser, signedInClient } from '../../../test/support/factories.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
 import { createSpace, setMembership } from '../../core/access/spaces.ts'
 import { newId } from '../../core/db/ids.ts'
@@ -25,11 +25,7 @@ for (const dialect of testDialects()) {
     let spaceOpen: string, spaceTrusted: string
     const notes: Record<string, string> = {}
 
-    const clientFor = async (user: TestUser | null) => {
-      const c = new TestClient(t.app)
-      if (user) await signInAs(t.app.db, c, user.id)
-      return c
-    }
+    const clientFor = (user: TestUser | null) => signedInClient(t.app, user)
     const addNote = async (key: string, spaceId: string | null, title: string) => {
       notes[key] = newId()
       await t.db.insertInto('test_notes' as never).values({ id: notes[key], space_id: spaceId, author_id: author.id, title, hidden_at: null } as never).execute()

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
-import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { createUser, signInAs, type TestUser, signedInClient } from '../../../test/support/factories.ts'
 import { startMailbox, type Mailbox } from '../../../test/support/mailbox.ts'
 import { makePost } from '../posts/posts.test.support.ts'
 
@@ -15,11 +15,7 @@ for (const dialect of testDialects()) {
     let admin: TestUser, person: TestUser, other: TestUser
     let postSlug: string
 
-    const clientFor = async (user: TestUser | null) => {
-      const c = new TestClient(t.app)
-      if (user) await signInAs(t.app.db, c, user.id)
-      return c
-    }
+    const clientFor = (user: TestUser | null) => signedInClient(t.app, user)
 
     before(async () => {
       mailbox = await startMailbox()

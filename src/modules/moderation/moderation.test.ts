@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
-import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { createUser, signInAs, type TestUser, signedInClient } from '../../../test/support/factories.ts'
 import { createSpace, setMembership } from '../../core/access/spaces.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { modules as allModules } from '../../modules.ts'
@@ -22,11 +22,7 @@ for (const dialect of testDialects()) {
       notes[key] = newId()
       await db.insertInto('test_notes').values({ id: notes[key], space_id: spaceId, author_id: author.id, title, hidden_at: hidden ? now() : null }).execute()
     }
-    const clientFor = async (user: TestUser | null) => {
-      const c = new TestClient(t.app)
-      if (user) await signInAs(t.app.db, c, user.id)
-      return c
-    }
+    const clientFor = (user: TestUser | null) => signedInClient(t.app, user)
     const report = async (user: TestUser, key: string, reason: string) => (await clientFor(user)).submit(`/report?type=note&id=${notes[key]}`, { type: 'note', id: notes[key]!, reason }, '/report')
 
     before(async () => {

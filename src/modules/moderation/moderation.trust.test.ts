@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, testConfig, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
-import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { createUser, signInAs, type TestUser, signedInClient } from '../../../test/support/factories.ts'
 import { loadConfig } from '../../config.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
 import { setMembership } from '../../core/access/spaces.ts'
@@ -48,11 +48,7 @@ for (const dialect of testDialects()) {
     let admin: TestUser, newcomer: TestUser, regular: TestUser, host: TestUser
     let openSlug: string, trustedSlug: string
 
-    const clientFor = async (user: TestUser | null) => {
-      const c = new TestClient(t.app)
-      if (user) await signInAs(t.app.db, c, user.id)
-      return c
-    }
+    const clientFor = (user: TestUser | null) => signedInClient(t.app, user)
     const age = async (user: TestUser, days: number) => {
       await t.db.updateTable('users').set({ created_at: new Date(Date.now() - days * DAY).toISOString() }).where('id', '=', user.id).execute()
     }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient, csrfTokenIn } from '../../../test/support/client.ts'
-import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { createUser, signInAs, type TestUser, signedInClient } from '../../../test/support/factories.ts'
 import { setOrganisationHidden } from './organisations.ts'
 
 const org = (name: string, extra: Record<string, string> = {}) => ({ name, type: 'local government', country: 'GB', region: '', website: '', identifier: '', description: '', themes: '', not_duplicate: 'yes', ...extra })
@@ -17,11 +17,7 @@ for (const dialect of testDialects()) {
     let other: TestClient
     let otherUser: TestUser
     const idOf = async (slug: string) => (await t.db.selectFrom('organisations').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
-    const clientFor = async (user: TestUser) => {
-      const c = new TestClient(t.app)
-      await signInAs(t.app.db, c, user.id)
-      return c
-    }
+    const clientFor = (user: TestUser) => signedInClient(t.app, user)
 
     before(async () => {
       t = await buildTestApp(dialect)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient, csrfTokenIn } from '../../../test/support/client.ts'
-import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { createUser, signInAs, type TestUser, signedInClient } from '../../../test/support/factories.ts'
 
 const org = { name: 'Harbour Council', type: 'local government', country: 'GB', region: 'Kent', website: 'https://harbour.example', identifier: '', description: 'Runs the harbour.', themes: 'transport' }
 
@@ -17,11 +17,7 @@ for (const dialect of testDialects()) {
     let moderator: TestClient
     const page = '/organisations/harbour-council'
     const count = async (status: 'applied' | 'proposed' | 'rejected') => Number((await t.db.selectFrom('organisation_revisions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', status).executeTakeFirstOrThrow()).n)
-    const clientFor = async (user: TestUser) => {
-      const c = new TestClient(t.app)
-      await signInAs(t.app.db, c, user.id)
-      return c
-    }
+    const clientFor = (user: TestUser) => signedInClient(t.app, user)
 
     before(async () => {
       t = await buildTestApp(dialect)

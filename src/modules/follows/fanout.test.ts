@@ -7,10 +7,20 @@ import { createUser, signInAs, type TestUser } from '../../../test/support/facto
 import { startMailbox, type Mailbox } from '../../../test/support/mailbox.ts'
 import { eventually, sleep } from '../../../test/support/wait.ts'
 import { setMembership } from '../../core/access/spaces.ts'
-import { FOLLOWERS_PER_JOB, tellFollowers } from './follows.fanout.ts'
+import { FOLLOWERS_PER_JOB, roundOf, tellFollowers } from './follows.fanout.ts'
 
 const location = (res: { headers: Record<string, unknown> }) => String(res.headers.location)
 const WAIT = { timeoutMs: 40_000, everyMs: 200 }
+
+test('a full round stops before the items sharing its last instant, so the next round reads every one of them', () => {
+  const at = (n: number) => `2026-11-30T10:00:0${n}.000Z`
+  const read = [{ id: 'a', at: at(1) }, { id: 'b', at: at(2) }, { id: 'c', at: at(3) }, { id: 'd', at: at(3) }]
+  assert.deepEqual(roundOf(read, 4, at(9)), { items: read.slice(0, 2), next: at(2) })
+  assert.deepEqual(roundOf(read.slice(0, 3), 4, at(9)), { items: read.slice(0, 3), next: at(9) })
+  // All in one instant: taken whole, the mark moves past it (the rest of that instant, if any, is the known limit).
+  const same = [{ id: 'a', at: at(5) }, { id: 'b', at: at(5) }]
+  assert.deepEqual(roundOf(same, 2, at(9)), { items: same, next: at(5) })
+})
 
 /** Followed activity fanned out as it is published: in-app notices, e-mails as it happens, once each, as each follower may see it. */
 for (const dialect of testDialects()) {

@@ -65,6 +65,19 @@ export async function startFanOut(app: FastifyInstance, inSeconds = 0): Promise<
   await app.jobs.enqueue(app.db, fanOut, {}, { key: `slot:${slot}`, startAfter: new Date(at) })
 }
 
+/**
+ * What one round of a source's items enqueues, and the mark it leaves (sources read strictly after the mark, oldest
+ * first). A full page stops before the items sharing its last instant, so the next round reads them with any
+ * others of that instant the page cut off; only a page whose items all share one instant is taken whole (more
+ * than `limit` items in one millisecond of one kind, beyond the page, would then be skipped).
+ */
+export function roundOf<T extends { at: string }>(read: T[], limit: number, until: string): { items: T[]; next: string } {
+  if (read.length < limit) return { items: read, next: until }
+  const lastAt = read[read.length - 1]!.at
+  const cut = read.findIndex((i) => i.at === lastAt)
+  return cut > 0 ? { items: read.slice(0, cut), next: read[cut - 1]!.at } : { items: read, next: lastAt }
+}
+
 /** Reads every source's new items up to a moment ago and enqueues their notices; returns how many items. */
 export async function fanOutNow(app: FastifyInstance): Promise<number> {
   const reg = registriesOf(app.modules)
@@ -76,15 +89,14 @@ export async function fanOutNow(app: FastifyInstance): Promise<number> {
     let since = marks.get(type) ?? marks.get('*') ?? until
     for (;;) {
       if (since >= until) break
-      const items = await source.published(app.db, since, until, ITEMS)
-      // A full page ends at its last item; items sharing that instant beyond the page are read by the next round.
-      const next = items.length === ITEMS ? items[items.length - 1]!.at : until
+      const read = await source.published(app.db, since, until, ITEMS)
+      const { items, next } = roundOf(read, ITEMS, until)
       await app.db.transaction().execute(async (trx) => {
         for (const item of items) await app.jobs.enqueue(trx, tellFollowers, { type, ...item, after: '' }, { key: `${type}:${item.id}` })
         await setFanOutMark(trx, type, next)
       })
       found += items.length
-      if (items.length < ITEMS || next === since) break
+      if (read.length < ITEMS || next === since) break
       since = next
     }
   }

@@ -122,6 +122,8 @@ for (const dialect of testDialects()) {
       assert.match(page.headers['cache-control'] as string, /private/)
       assert.match(page.body, /<h1 class="govuk-heading-l">Background jobs<\/h1>/)
       assert.match(page.body, /probe\.broken/)
+      assert.match(page.body, /openly-inline-code">tag<\/span>/, 'what the job carries is named')
+      assert.doesNotMatch(page.body, /&quot;tag&quot;/, 'but its values are not shown: they may be ids of private things')
       assert.match(page.body, new RegExp(`${dialect}-broken-1 is broken`))
       assert.match(page.body, new RegExp(`/admin/jobs/${failedId}/retry`))
       assert.equal((await client.get('/admin/jobs?list=nonsense')).statusCode, 400)

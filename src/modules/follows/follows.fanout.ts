@@ -41,7 +41,8 @@ export const fanOut = defineJob<Record<string, never>>({
   name: 'follows.fan-out',
   cron: '* * * * *',
   retry: { limit: 3, delaySeconds: 10, backoff: true },
-  keepSeconds: 3600,
+  // A heartbeat every few seconds: five minutes of finished runs is history enough, and keeps /admin/jobs readable.
+  keepSeconds: 300,
   async run(_payload, { app }) {
     await fanOutNow(app)
     await startFanOut(app, FAN_OUT_SECONDS)

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { query, text } from '../../core/http/schemas.ts'
-import { searchDocuments } from '../../core/search/search.ts'
+import { COUNT_CAP, searchDocuments } from '../../core/search/search.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 
 
@@ -45,6 +45,7 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
       hits: result.hits.map((h) => ({ ...h, label: labels[h.type] ?? h.type })),
       total: result.total,
       capped: result.capped,
+      countCap: COUNT_CAP.toLocaleString('en'),
       page,
       previous: page > 1 ? pageUrl(page - 1) : null,
       next: page < lastPage ? pageUrl(page + 1) : null,

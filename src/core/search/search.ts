@@ -3,6 +3,7 @@ import type { Dialect } from '../db/database.ts'
 import type { CoreDb } from '../core.tables.ts'
 import { visibleTo, type Actor } from '../access/policy.ts'
 import { now } from '../db/ids.ts'
+import { STOP_WORDS } from './stopwords.ts'
 
 /** What a module hands to the index for one searchable thing. */
 export interface SearchDocument {
@@ -67,11 +68,11 @@ export async function removeDocuments(db: CoreDb, type: string, ids: string[]): 
 }
 
 /**
- * Relevance ranking looks at the newest this-many visible matches, and counting stops there too ("more than 500
- * results"): every counted result can be paged to, and a search reads about this many index entries whatever the
- * size of the corpus (decision 0027).
+ * Relevance ranking looks at the newest this-many visible matches, and counting stops there too ("more than 200
+ * results", 10 pages): every counted result can be paged to, and a search reads about this many index entries
+ * whatever the size of the corpus. 500 cost twice the database time of a whole signed-in page (decision 0027).
  */
-export const RANK_WINDOW = 500
+export const RANK_WINDOW = 200
 /** Counting stops here: the ranking window, so that counting costs no pass of its own. */
 export const COUNT_CAP = RANK_WINDOW
 const START = '\uE000'
@@ -97,6 +98,13 @@ export function parseQuery(input: string): Array<{ phrase: boolean; words: strin
 }
 
 type Parts = ReturnType<typeof parseQuery>
+
+/** The query without PostgreSQL's English stop words (stopwords.ts), as its index holds documents; a phrase keeps its other words. */
+function withoutStopWords(parts: Parts): Parts {
+  const kept = parts.map((p) => ({ ...p, words: p.words.filter((w) => !STOP_WORDS.has(w.toLowerCase())) }))
+  // A phrase keeps its stop words when it has others ("state of the art"): FTS5 matches them in place, PostgreSQL skips them.
+  return kept.flatMap((p, i) => (p.words.length === 0 ? [] : p.phrase ? [parts[i]!] : [p]))
+}
 
 /** Whether a part is matched as a prefix when whole words do not fill the window: a word (not a phrase) of MIN_PREFIX letters or more. */
 const prefixable = (p: Parts[number]) => !p.phrase && p.words[0]!.length >= MIN_PREFIX
@@ -149,7 +157,7 @@ export async function searchDocuments(
   input: string,
   options: { types?: string[]; limit?: number; offset?: number } = {},
 ): Promise<SearchResult> {
-  const parts = parseQuery(input)
+  const parts = withoutStopWords(parseQuery(input))
   const none = { hits: [], counts: {}, total: 0, capped: false }
   if (parts.length === 0) return none
   const limit = Math.min(options.limit ?? 20, 50)
@@ -178,7 +186,12 @@ export async function searchDocuments(
   // Best first; equal relevance, newer first (the window is newest first, and the sort is stable).
   const shown = window.toSorted((a, b) => b.score - a.score).slice(offset, offset + limit)
   if (shown.length === 0) return shape([], countRows, options.types)
-  const rows = await engine.documents(shown.map((c) => c.key), prefix)
+  // Snippets for the shown page only, made here from the stored text on both databases (the same marks on each):
+  // FTS5's snippet() needs the MATCH cursor, and restricting that to 20 rows still walked every match (17 ms at
+  // 100,000 documents); ts_headline took as long as the rest of a search. Marking 20 texts takes well under a millisecond.
+  const docs = await engine.documents(shown.map((c) => c.key))
+  const marker = termMarker(parts)
+  const rows = docs.map(({ body, ...d }) => ({ ...d, snippet: snippetOf(body, marker), title_marked: d.title.replace(marker, (m) => `${START}${m}${STOP}`) }))
   return shape(inOrder(rows, shown.map((c) => c.key), (r) => r.key), countRows, options.types)
 }
 
@@ -189,12 +202,12 @@ interface Candidate {
   score: number
 }
 
-type ShownRow = { key: string | number; doc_type: string; doc_id: string; title: string; url: string; visible_from: string | null; snippet: string; title_marked: string }
+type ShownRow = { key: string | number; doc_type: string; doc_id: string; title: string; body: string; url: string; visible_from: string | null }
 
 /** What each database does for a search: the window of newest visible matches, and the shown documents by key. */
 interface Engine {
   window(prefix: boolean, types: string[] | undefined): Promise<Candidate[]>
-  documents(keys: Array<string | number>, prefix: boolean): Promise<ShownRow[]>
+  documents(keys: Array<string | number>): Promise<ShownRow[]>
 }
 
 /**
@@ -216,36 +229,48 @@ function sqliteEngine(db: CoreDb, parts: Parts, access: (eb: any) => any): Engin
       return rows.map((r) => ({ key: Number(r.r), doc_type: r.doc_type, score: -Number(r.bm25) }))
     },
     async documents(keys) {
-      // Snippets made here from the stored text: FTS5's snippet() needs the MATCH cursor, and restricting that to
-      // 20 rows still walks every match (measured: 17 ms at 100,000 documents), while marking 20 texts takes well under a millisecond.
       const docs = await db
         .selectFrom('search_documents')
         .select([sql<number>`search_documents.rowid`.as('r'), 'doc_type', 'doc_id', 'title', 'body', 'url', 'visible_from'])
         .where(sql`search_documents.rowid`, 'in', keys as number[])
         .execute()
-      const marker = termMarker(parts)
-      return docs.map(({ body, r, ...d }) => ({ ...d, key: Number(r), snippet: snippetOf(body, marker), title_marked: d.title.replace(marker, (m) => `${START}${m}${STOP}`) }))
+      return docs.map(({ r, ...d }) => ({ ...d, key: Number(r) }))
     },
   }
 }
 
-/** The first time slice holds the newest this-many documents times the window: a word in one document of 16 fills it. */
-const FIRST_SLICE = 16 * RANK_WINDOW
+/**
+ * Where the slices of the newest k documents start, per database, for a minute: probing costs an index-only scan of k
+ * entries (0.9 ms for 8,000). A boundary that has moved since only makes a slice a little larger or smaller: the
+ * window is the newest matches inside it, and a slice without enough of them is widened, so results never depend on it.
+ */
+const boundaries = new WeakMap<CoreDb, Map<number, { since: string | null; until: number }>>()
+
+/** The first time slice holds the newest this-many documents: a word in one document of 40 fills the window from it. */
+const FIRST_SLICE = 40 * RANK_WINDOW
 
 /**
- * PostgreSQL: the GIN index cannot give matches newest first, so every match would be fetched from the table and
- * sorted (60 ms for a common word at 100,000 documents). Instead the newest documents are searched in a time
- * slice: a btree range on visible_from ANDed with the GIN bitmap, so only matches inside the slice are fetched. The
- * slice starts at the newest FIRST_SLICE documents and widens once, by the density the first slice showed, and then
- * to everything; a rare word goes straight to everything (its matches are few). Raw SQL: tsquery matching, ts_rank
- * and ts_headline have no Kysely builder.
+ * PostgreSQL: the GIN index cannot give matches newest first, so every match was fetched from the table and sorted
+ * (60 ms for a common word at 100,000 documents). Instead the newest documents are searched in a time slice, a range
+ * of the btree on visible_from (migration 20261130T290000): for a common word the planner walks that index newest
+ * first, checks each row's words and stops after RANK_WINDOW + 1 matches; for a rarer one it reads the GIN bitmap
+ * and keeps the rows inside the slice. Either way no more than the slice is read. The slice starts at the newest
+ * FIRST_SLICE documents and widens once, by the density the first slice showed, then to everything; a rare word goes
+ * to everything after the first slice (its matches are few). Raw SQL: tsquery matching and ts_rank have no Kysely builder.
  */
 function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: string): Engine | null {
   if (!toTsquery(parts, false)) return null
   const tsquery = (prefix: boolean) => sql`to_tsquery('english', ${toTsquery(parts, prefix)})`
-  /** visible_from of the document `k` places from the newest visible one, or null when there are fewer. */
-  const boundary = async (k: number) =>
-    (await db.selectFrom('search_documents').select('visible_from').where('visible_from', '<=', at).orderBy('visible_from', 'desc').offset(k).limit(1).executeTakeFirst())?.visible_from ?? null
+  /** visible_from of the document `k` places from the newest visible one (null when there are fewer), known for a minute. */
+  const boundary = async (k: number) => {
+    let known = boundaries.get(db)
+    if (!known) boundaries.set(db, (known = new Map()))
+    const hit = known.get(k)
+    if (hit && hit.until > Date.now()) return hit.since
+    const row = await db.selectFrom('search_documents').select('visible_from').where('visible_from', '<=', at).orderBy('visible_from', 'desc').offset(k).limit(1).executeTakeFirst()
+    known.set(k, { since: row?.visible_from ?? null, until: Date.now() + 60_000 })
+    return row?.visible_from ?? null
+  }
   return {
     async window(prefix, types) {
       const q = tsquery(prefix)
@@ -261,7 +286,7 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
       const inFirst = await slice(first)
       if (inFirst.length > RANK_WINDOW) return inFirst
       // As dense as in the first slice, how many documents hold the window (with a margin)? Rare words: all of them.
-      const needed = inFirst.length >= 8 ? Math.ceil((1.5 * RANK_WINDOW * FIRST_SLICE) / inFirst.length) : Infinity
+      const needed = inFirst.length >= 8 ? 2 ** Math.ceil(Math.log2((1.5 * RANK_WINDOW * FIRST_SLICE) / inFirst.length)) : Infinity
       const wider = needed <= 64 * FIRST_SLICE ? await boundary(needed) : null
       if (wider) {
         const inWider = await slice(wider)
@@ -269,22 +294,8 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
       }
       return slice(null)
     },
-    async documents(keys, prefix) {
-      const q = tsquery(prefix)
-      const rows = await db
-        .selectFrom('search_documents')
-        .select([
-          'id',
-          'doc_type',
-          'doc_id',
-          'title',
-          'url',
-          'visible_from',
-          sql<string>`ts_headline('english', search_documents.body, ${q}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`.as('snippet'),
-          sql<string>`ts_headline('english', search_documents.title, ${q}, ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`})`.as('title_marked'),
-        ])
-        .where('id', 'in', keys as string[])
-        .execute()
+    async documents(keys) {
+      const rows = await db.selectFrom('search_documents').select(['id', 'doc_type', 'doc_id', 'title', 'body', 'url', 'visible_from']).where('id', 'in', keys as string[]).execute()
       return rows.map(({ id, ...r }) => ({ ...r, key: id }))
     },
   }

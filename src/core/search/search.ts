@@ -268,7 +268,8 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
     const hit = known.get(k)
     if (hit && hit.until > Date.now()) return hit.since
     const row = await db.selectFrom('search_documents').select('visible_from').where('visible_from', '<=', at).orderBy('visible_from', 'desc').offset(k).limit(1).executeTakeFirst()
-    known.set(k, { since: row?.visible_from ?? null, until: Date.now() + 60_000 })
+    // Fewer documents than k: not kept, as probing them costs little and the next document may make enough.
+    if (row) known.set(k, { since: row.visible_from, until: Date.now() + 60_000 })
     return row?.visible_from ?? null
   }
   return {

@@ -35,7 +35,8 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
       p.set('page', String(n))
       return `/search?${p}`
     }
-    const lastPage = Math.min(MAX_PAGE, Math.ceil(result.total / PAGE_SIZE))
+    // Only the counted matches can be paged to (the ranking window): no link to an empty page past them.
+    const lastPage = Math.min(MAX_PAGE, Math.ceil(Math.min(result.total, COUNT_CAP) / PAGE_SIZE))
     const labels = Object.fromEntries(SEARCH_TYPES.map((t) => [t.type, t.label.replace(/s$/, '').replace(/ie$/, 'y')]))
     return reply.render('home/search.njk', {
       title: q ? `Search results for “${q}”` : 'Search',

@@ -148,7 +148,7 @@ export function markHtml(text: string): string {
  * The work is bounded by the window, not by how many documents match (decision 0027): one pass reads the newest
  * RANK_WINDOW + 1 visible matches with their relevance, newest first from the index, stopping there; the counts and
  * the ranking come from those rows, and only the page shown is read in full, by key. Whole words are tried first;
- * words are widened to prefixes ("accessib" finds "accessibility") only when whole words do not fill the window.
+ * words are widened to prefixes ("playgr" finds "playgrounds") only when whole words do not fill the window.
  */
 export async function searchDocuments(
   db: CoreDb,

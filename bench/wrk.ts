@@ -42,7 +42,8 @@ export async function wrk(child: Child, paths: string[], headers: Record<string,
   const lua = [
     `local paths = {${paths.map((p) => JSON.stringify(p)).join(', ')}}`,
     ...Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
-    'local i = 0',
+    // Each run starts at a random place in the list, so a run of unique paths (uncached search) does not repeat the last run's.
+    `local i = ${Math.floor(Math.random() * paths.length)}`,
     'request = function() i = i % #paths + 1; return wrk.format(nil, paths[i]) end',
   ].join('\n')
   writeFileSync(script, lua)

@@ -3,6 +3,7 @@ import type { Dialect } from '../db/database.ts'
 import type { CoreDb } from '../core.tables.ts'
 import { visibleTo, type Actor } from '../access/policy.ts'
 import { now } from '../db/ids.ts'
+import { STOP_WORDS } from './stopwords.ts'
 
 /** What a module hands to the index for one searchable thing. */
 export interface SearchDocument {
@@ -66,14 +67,20 @@ export async function removeDocuments(db: CoreDb, type: string, ids: string[]): 
   for (let i = 0; i < ids.length; i += 500) await db.deleteFrom('search_documents').where('id', 'in', ids.slice(i, i + 500).map((id) => `${type}:${id}`)).execute()
 }
 
-/** Counting stops here: "more than 1,000 results" costs the same however many documents match. */
-export const COUNT_CAP = 1000
-/** Relevance ranking looks at the newest this-many visible matches; rarer words are ranked in full. */
-export const RANK_WINDOW = 500
+/**
+ * Relevance ranking looks at the newest this-many visible matches, and counting stops there too ("more than 200
+ * results", 10 pages): every counted result can be paged to, and a search reads about this many index entries
+ * whatever the size of the corpus. 500 cost twice the database time of a whole signed-in page (decision 0027).
+ */
+export const RANK_WINDOW = 200
+/** Counting stops here: the ranking window, so that counting costs no pass of its own. */
+export const COUNT_CAP = RANK_WINDOW
 const START = '\uE000'
 const STOP = '\uE001'
 const MAX_QUERY = 500
 const MAX_TERMS = 16
+/** Words shorter than this are matched whole, never as prefixes ("a" would be every word starting with a). */
+const MIN_PREFIX = 3
 
 /** Words and "quoted phrases" from user input; everything else (operators, punctuation, emoji) is dropped. */
 export function parseQuery(input: string): Array<{ phrase: boolean; words: string[] }> {
@@ -90,9 +97,21 @@ export function parseQuery(input: string): Array<{ phrase: boolean; words: strin
   return parts.slice(0, MAX_TERMS)
 }
 
-/** FTS5 MATCH text built only from quoted tokens, so user input can never be FTS syntax. */
-function toFts5(parts: ReturnType<typeof parseQuery>): string {
-  return parts.map((p) => `"${p.words.join(' ')}"` + (p.phrase ? '' : '*')).join(' AND ')
+type Parts = ReturnType<typeof parseQuery>
+
+/** The query without PostgreSQL's English stop words (stopwords.ts), as its index holds documents; a phrase keeps its other words. */
+function withoutStopWords(parts: Parts): Parts {
+  const kept = parts.map((p) => ({ ...p, words: p.words.filter((w) => !STOP_WORDS.has(w.toLowerCase())) }))
+  // A phrase keeps its stop words when it has others ("state of the art"): FTS5 matches them in place, PostgreSQL skips them.
+  return kept.flatMap((p, i) => (p.words.length === 0 ? [] : p.phrase ? [parts[i]!] : [p]))
+}
+
+/** Whether a part is matched as a prefix when whole words do not fill the window: a word (not a phrase) of MIN_PREFIX letters or more. */
+const prefixable = (p: Parts[number]) => !p.phrase && p.words[0]!.length >= MIN_PREFIX
+
+/** FTS5 MATCH text built only from quoted tokens, so user input can never be FTS syntax; words as prefixes when `prefix`. */
+function toFts5(parts: Parts, prefix: boolean): string {
+  return parts.map((p) => `"${p.words.join(' ')}"` + (prefix && prefixable(p) ? '*' : '')).join(' AND ')
 }
 
 /** Combining marks, in the ranges the PostgreSQL index's openly_fold() removes (migration 20261130T170300). */
@@ -106,12 +125,12 @@ export const foldAccents = (text: string): string => text.normalize('NFKD').repl
  * as the index is, so "Altenbruck" and "Altenbrück" find each other. Decomposition can split a word
  * ("ǆ" → "dž" is one letter, but "½" → "1⁄2" is three parts): only letters and digits are kept.
  */
-function toTsquery(parts: ReturnType<typeof parseQuery>): string {
+function toTsquery(parts: Parts, prefix: boolean): string {
   const fold = (w: string) => (foldAccents(w).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join('')
   return parts
     .map((p) => ({ ...p, words: p.words.map(fold).filter(Boolean) }))
     .filter((p) => p.words.length > 0)
-    .map((p) => (p.phrase ? `(${p.words.map((w) => `'${w}'`).join(' <-> ')})` : `'${p.words[0]}':*`))
+    .map((p) => (p.phrase ? `(${p.words.map((w) => `'${w}'`).join(' <-> ')})` : `'${p.words[0]}'${prefix && p.words[0]!.length >= MIN_PREFIX ? ':*' : ''}`))
     .join(' & ')
 }
 
@@ -125,6 +144,11 @@ export function markHtml(text: string): string {
 /**
  * Searches what the actor may read. `types` filters by document type; counts are per type over
  * the unfiltered match. Never throws on odd input: a query with no words returns nothing.
+ *
+ * The work is bounded by the window, not by how many documents match (decision 0027): one pass reads the newest
+ * RANK_WINDOW + 1 visible matches with their relevance, newest first from the index, stopping there; the counts and
+ * the ranking come from those rows, and only the page shown is read in full, by key. Whole words are tried first;
+ * words are widened to prefixes ("playgr" finds "playgrounds") only when whole words do not fill the window.
  */
 export async function searchDocuments(
   db: CoreDb,
@@ -133,88 +157,149 @@ export async function searchDocuments(
   input: string,
   options: { types?: string[]; limit?: number; offset?: number } = {},
 ): Promise<SearchResult> {
-  const parts = parseQuery(input)
-  if (parts.length === 0) return { hits: [], counts: {}, total: 0, capped: false }
+  const parts = withoutStopWords(parseQuery(input))
+  const none = { hits: [], counts: {}, total: 0, capped: false }
+  if (parts.length === 0) return none
   const limit = Math.min(options.limit ?? 20, 50)
   const offset = Math.max(0, Math.min(options.offset ?? 0, 1000))
   const at = new Date().toISOString()
   const access = (eb: any) => visibleTo(actor, eb, { space: 'search_documents.space_id', visibleFrom: 'search_documents.visible_from' }, at)
+  const engine = dialect === 'postgres' ? postgresEngine(db, parts, access, at) : sqliteEngine(db, parts, access)
+  if (!engine) return none
 
-  if (dialect === 'postgres') {
-    const tsq = toTsquery(parts)
-    if (!tsq) return { hits: [], counts: {}, total: 0, capped: false }
-    // Raw SQL: tsquery matching, ts_rank and ts_headline have no Kysely builder.
-    const match = sql<boolean>`search_documents.tsv @@ to_tsquery('english', ${tsq})`
-    const matched = db.selectFrom('search_documents').select('doc_type').where(match).where(access).limit(COUNT_CAP + 1)
-    const countRows = await db.selectFrom(matched.as('m')).select(['m.doc_type', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('m.doc_type').execute()
-    // Rank the newest RANK_WINDOW matches, then build snippets for the one page shown only.
-    let window = db.selectFrom('search_documents').select(['id', sql<string>`search_documents.tsv`.as('tsv'), 'visible_from']).where(match).where(access)
-    if (options.types?.length) window = window.where('doc_type', 'in', options.types)
-    const ranked = await db
-      .selectFrom(window.orderBy('visible_from', 'desc').limit(RANK_WINDOW).as('w'))
-      .select('w.id')
-      .orderBy(sql`ts_rank(w.tsv, to_tsquery('english', ${tsq}))`, 'desc')
-      .orderBy('w.id')
-      .limit(limit)
-      .offset(offset)
-      .execute()
-    const ids = ranked.map((r) => r.id)
-    if (ids.length === 0) return shape([], countRows, options.types)
-    const rows = await db
-      .selectFrom('search_documents')
-      .select([
-        'id',
-        'doc_type',
-        'doc_id',
-        'title',
-        'url',
-        'visible_from',
-        sql<string>`ts_headline('english', search_documents.body, to_tsquery('english', ${tsq}), ${`StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`.as('snippet'),
-        sql<string>`ts_headline('english', search_documents.title, to_tsquery('english', ${tsq}), ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`})`.as('title_marked'),
-      ])
-      .where('id', 'in', ids)
-      .execute()
-    return shape(inOrder(rows, ids, (r) => r.id), countRows, options.types)
+  // Whole words first; prefixes only when whole words leave the window unfilled (a prefix reads every word it starts).
+  const variants = parts.some(prefixable) ? [false, true] : [false]
+  let prefix = false
+  let newest: Candidate[] = []
+  for (const p of variants) {
+    prefix = p
+    newest = await engine.window(prefix, undefined)
+    if (newest.length > RANK_WINDOW) break
   }
-
-  const fts = toFts5(parts)
-  // Raw SQL: FTS5 MATCH, bm25() and snippet() belong to the virtual table.
-  const joined = () =>
-    db
-      .selectFrom('search_documents')
-      .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
-      .where(sql<boolean>`search_fts match ${fts}`)
-  // One pass over the newest COUNT_CAP + 1 visible matches (FTS5 walks rowids newest first) gives both the
-  // counts per type and where the ranking window starts: two queries over the same matches cost 5.5 ms at
-  // 100,000 documents, this one about half.
-  const newest = await joined().select([sql<number>`f.rowid`.as('r'), 'doc_type']).where(access).orderBy(sql`f.rowid`, 'desc').limit(COUNT_CAP + 1).execute()
   const countRows = countByType(newest)
-  // Rank only the newest RANK_WINDOW visible matches (rowids grow with time): bm25 over every match of a
-  // common word would cost time in proportion to the whole corpus.
-  const inTypes = options.types?.length ? newest.filter((m) => options.types!.includes(m.doc_type)) : newest
-  let floor: number | null | undefined = inTypes.length >= RANK_WINDOW || newest.length <= COUNT_CAP ? inTypes[Math.min(RANK_WINDOW, inTypes.length) - 1]?.r : undefined
-  if (floor === undefined && newest.length > COUNT_CAP) {
-    // A type filter whose matches are rarer than the first COUNT_CAP + 1: find its window on its own.
-    const window = joined().select(sql<number>`f.rowid`.as('r')).where(access).where('doc_type', 'in', options.types!)
-    floor = (await db.selectFrom(window.orderBy(sql`f.rowid`, 'desc').limit(RANK_WINDOW).as('w')).select((eb) => eb.fn.min<number>('w.r').as('floor')).executeTakeFirst())?.floor
+  let window = newest.slice(0, RANK_WINDOW)
+  if (options.types?.length) {
+    const inTypes = newest.filter((m) => options.types!.includes(m.doc_type))
+    // The newest matches of every type hold all of the filtered type's window, unless others crowded it out.
+    window = newest.length <= RANK_WINDOW || inTypes.length === newest.length ? inTypes.slice(0, RANK_WINDOW) : (await engine.window(prefix, options.types)).slice(0, RANK_WINDOW)
   }
-  if (floor === null || floor === undefined) return shape([], countRows, options.types)
-  let ranking = joined().select(sql<number>`f.rowid`.as('r')).where(access).where(sql`f.rowid`, '>=', floor)
-  if (options.types?.length) ranking = ranking.where('doc_type', 'in', options.types)
-  const ranked = await ranking.orderBy(sql`bm25(search_fts, 5.0, 1.0)`).orderBy('search_documents.id').limit(limit).offset(offset).execute()
-  const rowids = ranked.map((r) => Number(r.r))
-  if (rowids.length === 0) return shape([], countRows, options.types)
-  // Snippets for the shown page only, made here from the stored text: FTS5's snippet() needs the MATCH cursor,
-  // and restricting that to 20 rows still walks every match (measured: 17 ms at 100,000 documents, over half
-  // of a search's cost), while marking 20 texts in JavaScript takes well under a millisecond.
-  const docs = await db
-    .selectFrom('search_documents')
-    .select([sql<number>`search_documents.rowid`.as('r'), 'doc_type', 'doc_id', 'title', 'body', 'url', 'visible_from'])
-    .where(sql`search_documents.rowid`, 'in', rowids)
-    .execute()
+  // Best first; equal relevance, newer first (the window is newest first, and the sort is stable).
+  const shown = window.toSorted((a, b) => b.score - a.score).slice(offset, offset + limit)
+  if (shown.length === 0) return shape([], countRows, options.types)
+  // Snippets for the shown page only, made here from the stored text on both databases (the same marks on each):
+  // FTS5's snippet() needs the MATCH cursor, and restricting that to 20 rows still walked every match (17 ms at
+  // 100,000 documents); ts_headline took as long as the rest of a search. Marking 20 texts takes well under a millisecond.
+  const docs = await engine.documents(shown.map((c) => c.key))
   const marker = termMarker(parts)
-  const rows = docs.map((d) => ({ ...d, snippet: snippetOf(d.body, marker), title_marked: d.title.replace(marker, (m) => `${START}${m}${STOP}`) }))
-  return shape(inOrder(rows, rowids, (r) => Number(r.r)), countRows, options.types)
+  const rows = docs.map(({ body, ...d }) => ({ ...d, snippet: snippetOf(body, marker), title_marked: d.title.replace(marker, (m) => `${START}${m}${STOP}`) }))
+  return shape(inOrder(rows, shown.map((c) => c.key), (r) => r.key), countRows, options.types)
+}
+
+/** One visible match, as the window reads it: the key the engine fetches it by, its type, its relevance (higher is better). */
+interface Candidate {
+  key: string | number
+  doc_type: string
+  score: number
+}
+
+type ShownRow = { key: string | number; doc_type: string; doc_id: string; title: string; body: string; url: string; visible_from: string | null }
+
+/** What each database does for a search: the window of newest visible matches, and the shown documents by key. */
+interface Engine {
+  window(prefix: boolean, types: string[] | undefined): Promise<Candidate[]>
+  documents(keys: Array<string | number>): Promise<ShownRow[]>
+}
+
+/**
+ * SQLite: FTS5 gives matches in rowid order, newest first (rowids grow as documents are indexed), so the window is
+ * one pass that stops after RANK_WINDOW + 1 visible rows, each checked against the access filter by its rowid, with
+ * bm25 computed for those rows only. Raw SQL: FTS5 MATCH and bm25() belong to the virtual table.
+ */
+function sqliteEngine(db: CoreDb, parts: Parts, access: (eb: any) => any): Engine {
+  return {
+    async window(prefix, types) {
+      let q = db
+        .selectFrom('search_documents')
+        .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
+        .where(sql<boolean>`search_fts match ${toFts5(parts, prefix)}`)
+        .where(access)
+      if (types) q = q.where('doc_type', 'in', types)
+      const rows = await q.select([sql<number>`f.rowid`.as('r'), 'doc_type', sql<number>`bm25(search_fts, 5.0, 1.0)`.as('bm25')]).orderBy(sql`f.rowid`, 'desc').limit(RANK_WINDOW + 1).execute()
+      // bm25() is lower for better matches.
+      return rows.map((r) => ({ key: Number(r.r), doc_type: r.doc_type, score: -Number(r.bm25) }))
+    },
+    async documents(keys) {
+      const docs = await db
+        .selectFrom('search_documents')
+        .select([sql<number>`search_documents.rowid`.as('r'), 'doc_type', 'doc_id', 'title', 'body', 'url', 'visible_from'])
+        .where(sql`search_documents.rowid`, 'in', keys as number[])
+        .execute()
+      return docs.map(({ r, ...d }) => ({ ...d, key: Number(r) }))
+    },
+  }
+}
+
+/**
+ * Where the slices of the newest k documents start, per database, for a minute: probing costs an index-only scan of k
+ * entries (0.9 ms for 8,000). A boundary that has moved since only makes a slice a little larger or smaller: the
+ * window is the newest matches inside it, and a slice without enough of them is widened, so results never depend on it.
+ */
+const boundaries = new WeakMap<CoreDb, Map<number, { since: string | null; until: number }>>()
+
+/** The first time slice holds the newest this-many documents: a word in one document of 40 fills the window from it. */
+const FIRST_SLICE = 40 * RANK_WINDOW
+
+/**
+ * PostgreSQL: the GIN index cannot give matches newest first, so every match was fetched from the table and sorted
+ * (60 ms for a common word at 100,000 documents). Instead the newest documents are searched in a time slice, a range
+ * of the btree on visible_from (migration 20261130T290000): for a common word the planner walks that index newest
+ * first, checks each row's words and stops after RANK_WINDOW + 1 matches; for a rarer one it reads the GIN bitmap
+ * and keeps the rows inside the slice. Either way no more than the slice is read. The slice starts at the newest
+ * FIRST_SLICE documents and widens once, by the density the first slice showed, then to everything; a rare word goes
+ * to everything after the first slice (its matches are few). Raw SQL: tsquery matching and ts_rank have no Kysely builder.
+ */
+function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: string): Engine | null {
+  if (!toTsquery(parts, false)) return null
+  const tsquery = (prefix: boolean) => sql`to_tsquery('english', ${toTsquery(parts, prefix)})`
+  /** visible_from of the document `k` places from the newest visible one (null when there are fewer), known for a minute. */
+  const boundary = async (k: number) => {
+    let known = boundaries.get(db)
+    if (!known) boundaries.set(db, (known = new Map()))
+    const hit = known.get(k)
+    if (hit && hit.until > Date.now()) return hit.since
+    const row = await db.selectFrom('search_documents').select('visible_from').where('visible_from', '<=', at).orderBy('visible_from', 'desc').offset(k).limit(1).executeTakeFirst()
+    // Fewer documents than k: not kept, as probing them costs little and the next document may make enough.
+    if (row) known.set(k, { since: row.visible_from, until: Date.now() + 60_000 })
+    return row?.visible_from ?? null
+  }
+  return {
+    async window(prefix, types) {
+      const q = tsquery(prefix)
+      const slice = async (since: string | null) => {
+        let w = db.selectFrom('search_documents').where(sql<boolean>`search_documents.tsv @@ ${q}`).where(access)
+        if (since) w = w.where('visible_from', '>=', since)
+        if (types) w = w.where('doc_type', 'in', types)
+        const rows = await w.select(['id', 'doc_type', sql<number>`ts_rank(search_documents.tsv, ${q})`.as('rank')]).orderBy('visible_from', 'desc').orderBy('id').limit(RANK_WINDOW + 1).execute()
+        return rows.map((r) => ({ key: r.id, doc_type: r.doc_type, score: Number(r.rank) }))
+      }
+      const first = await boundary(FIRST_SLICE)
+      if (!first) return slice(null)
+      const inFirst = await slice(first)
+      if (inFirst.length > RANK_WINDOW) return inFirst
+      // As dense as in the first slice, how many documents hold the window (with a margin)? Rare words: all of them.
+      const needed = inFirst.length >= 8 ? 2 ** Math.ceil(Math.log2((1.5 * RANK_WINDOW * FIRST_SLICE) / inFirst.length)) : Infinity
+      const wider = needed <= 64 * FIRST_SLICE ? await boundary(needed) : null
+      if (wider) {
+        const inWider = await slice(wider)
+        if (inWider.length > RANK_WINDOW) return inWider
+      }
+      return slice(null)
+    },
+    async documents(keys) {
+      const rows = await db.selectFrom('search_documents').select(['id', 'doc_type', 'doc_id', 'title', 'body', 'url', 'visible_from']).where('id', 'in', keys as string[]).execute()
+      return rows.map(({ id, ...r }) => ({ ...r, key: id }))
+    },
+  }
 }
 
 /**
@@ -241,7 +326,7 @@ export function snippetOf(text: string, marker: RegExp): string {
   return `${start > 0 ? '… ' : ''}${piece}${end < text.length ? ' …' : ''}`
 }
 
-/** Matches per document type, as the count query answers them. */
+/** Matches per document type among the window's rows. */
 function countByType(matches: Array<{ doc_type: string }>): Array<{ doc_type: string; n: number }> {
   const counts = new Map<string, number>()
   for (const m of matches) counts.set(m.doc_type, (counts.get(m.doc_type) ?? 0) + 1)

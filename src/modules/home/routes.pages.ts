@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { query, text } from '../../core/http/schemas.ts'
-import { searchDocuments } from '../../core/search/search.ts'
+import { COUNT_CAP, searchDocuments } from '../../core/search/search.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
 
 
@@ -35,7 +35,8 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
       p.set('page', String(n))
       return `/search?${p}`
     }
-    const lastPage = Math.min(MAX_PAGE, Math.ceil(result.total / PAGE_SIZE))
+    // Only the counted matches can be paged to (the ranking window): no link to an empty page past them.
+    const lastPage = Math.min(MAX_PAGE, Math.ceil(Math.min(result.total, COUNT_CAP) / PAGE_SIZE))
     const labels = Object.fromEntries(SEARCH_TYPES.map((t) => [t.type, t.label.replace(/s$/, '').replace(/ie$/, 'y')]))
     return reply.render('home/search.njk', {
       title: q ? `Search results for “${q}”` : 'Search',
@@ -45,6 +46,7 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
       hits: result.hits.map((h) => ({ ...h, label: labels[h.type] ?? h.type })),
       total: result.total,
       capped: result.capped,
+      countCap: COUNT_CAP.toLocaleString('en'),
       page,
       previous: page > 1 ? pageUrl(page - 1) : null,
       next: page < lastPage ? pageUrl(page + 1) : null,

@@ -19,7 +19,7 @@ import { modules } from '../src/modules.ts'
 import { createSession } from '../src/core/auth/sessions.ts'
 import { createSpace, setMembership } from '../src/core/access/spaces.ts'
 import { bulkLoad, fillDatabase, filledAlready } from './fill.ts'
-import { start, type Child } from './harness.ts'
+import { peakRssMb, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
 import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 100_000)
@@ -102,7 +102,7 @@ try {
     rows.push(await beside(hello, app, name, paths, headers, connections))
     printRow(rows.at(-1)!)
   }
-  console.log(`server RSS: highest ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB (default heap)`)
+  console.log(`server RSS: highest at the end of a row ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB, highest over the whole run ${peakRssMb(app.pid).toFixed(0)} MB (the kernel's high-water mark), with ${SERVER_NODE_FLAGS.join(' ') || 'no flags'}`)
   const single = await wrk(app, [postPart], cookie, 1, 3)
   console.log(`one sitemap part of posts, one connection: p50 ${single.p50.toFixed(1)} ms, CPU ${single.cpuPerReq.toFixed(1)} ms`)
   await stop(app)

@@ -1,6 +1,7 @@
 /** Shared by the benchmarks: child processes, autocannon runs, CPU and memory read from /proc, printing. */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
 export const DURATION = Number(process.env.BENCH_DURATION ?? 6)
@@ -14,11 +15,17 @@ export interface Child {
 }
 
 /**
- * The V8 flags `npm start` gives the server (package.json): a young generation of 8 MB semi-spaces instead of the
- * up to 64 MB V8 grows it to under load (128 MB of RSS for garbage; docs/performance.md, decision 0023).
+ * The V8 flags `npm start` gives the server, read from package.json's `start` script so the benchmarks measure what
+ * runs in production: a young generation of 8 MB semi-spaces and a 256 MB old generation (decisions 0023 and 0029).
+ * BENCH_SERVER_FLAGS replaces them (e.g. `--max-semi-space-size=8` alone, for a before/after);
  * BENCH_SERVER_NODE_OPTIONS adds to them (a later flag wins).
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=8']
+export const SERVER_NODE_FLAGS = process.env.BENCH_SERVER_FLAGS !== undefined ? process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean) : startFlags()
+
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { scripts: { start: string } }
+  return pkg.scripts.start.split(' ').filter((word) => word.startsWith('--'))
+}
 
 export async function start(script: string, env: Record<string, string>): Promise<Child> {
   const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -41,6 +48,12 @@ export function cpuMs(pid: number): number {
 
 export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : 0
+}
+
+/** The highest RSS the process has had since it started (the kernel's high-water mark: every spike, not samples). */
+export function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return m ? Number(m[1]) / 1024 : 0
 }
 

@@ -18,8 +18,8 @@ import { migrate } from '../src/core/db/setup.ts'
 import { modules } from '../src/modules.ts'
 import { createSession } from '../src/core/auth/sessions.ts'
 import { createSpace, setMembership } from '../src/core/access/spaces.ts'
-import { fillDatabase, filledAlready } from './fill.ts'
-import { start, type Child } from './harness.ts'
+import { bulkLoad, fillDatabase, filledAlready } from './fill.ts'
+import { peakRssMb, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
 import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 100_000)
@@ -38,9 +38,16 @@ const stop = async (child: Child) => {
 try {
   await migrate(database, modules)
   const t = Date.now()
-  let filled = reuse ? filledAlready(POSTS, await createSession(wholeDatabase(database), 'u1')) : await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000) })
-  for (let n = filled.posts; n < POSTS; n = filled.posts) filled = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: Math.min(100_000, POSTS - n) }, filled)
-  console.log(`Openly hot paths: ${filled.posts.toLocaleString('en')} posts, 10,000 people, 1,000 projects, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}; filled in ${((Date.now() - t) / 1000).toFixed(0)}s`)
+  const cpu = process.cpuUsage()
+  const filled = reuse
+    ? filledAlready(POSTS, await createSession(wholeDatabase(database), 'u1'))
+    : await bulkLoad(database, async () => {
+        let f = await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000) })
+        for (let n = f.posts; n < POSTS; n = f.posts) f = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: Math.min(100_000, POSTS - n) }, f)
+        return f
+      })
+  const { user, system } = process.cpuUsage(cpu)
+  console.log(`Openly hot paths: ${filled.posts.toLocaleString('en')} posts, 10,000 people, 1,000 projects, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}; ${reuse ? 'reused' : 'filled'} in ${((Date.now() - t) / 1000).toFixed(0)} s (${((user + system) / 1e6).toFixed(0)} s of CPU)`)
 
   // A member of a members-only space is served the pages of their standing (decision 0023: rendered once per
   // standing and write); a platform admin sees hidden content and is rendered every page, every time.
@@ -102,7 +109,7 @@ try {
     rows.push(await beside(hello, app, name, paths, headers, connections))
     printRow(rows.at(-1)!)
   }
-  console.log(`server RSS: highest ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB (default heap)`)
+  console.log(`server RSS: highest at the end of a row ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB, highest over the whole run ${peakRssMb(app.pid).toFixed(0)} MB (the kernel's high-water mark), with ${SERVER_NODE_FLAGS.join(' ') || 'no flags'}`)
   const single = await wrk(app, [postPart], cookie, 1, 3)
   console.log(`one sitemap part of posts, one connection: p50 ${single.p50.toFixed(1)} ms, CPU ${single.cpuPerReq.toFixed(1)} ms`)
   await stop(app)

@@ -1,3 +1,4 @@
+import { readerRow } from '../../core/access/reader-facts.ts'
 import { trackOrganisation } from './directory-counts.queries.ts'
 import { sql, type Selectable } from 'kysely'
 import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
@@ -126,6 +127,11 @@ export async function adminIdsOfMany(db: OrganisationsDb, organisationIds: strin
 }
 
 /** The person's role in the organisation, or null. */
+/** The reader's role in an organisation: a personal fact, read so that a shared page can note it (core/access/reader-facts.ts). */
+export async function readerRoleIn(db: OrganisationsDb, actor: Actor, organisationId: string): Promise<OrganisationRole | null> {
+  return (await readerRow(db, actor, 'organisation_members', 'user_id', { organisation_id: organisationId }, ['role']))?.role ?? null
+}
+
 export async function roleIn(db: OrganisationsDb, organisationId: string, userId: string): Promise<OrganisationRole | null> {
   const row = await db
     .selectFrom('organisation_members')

@@ -51,7 +51,7 @@ function traced<T extends object>(target: T, trace: ReaderTrace, shared: Set<Pro
     get(t, prop, receiver) {
       if (prop === RAW) return t
       if (prop === TRACE) return trace
-      if (typeof prop === 'string' && !shared.has(prop) && trace.personal === null) trace.personal = `${what}.${prop}` + (process.env.SHARED_DEBUG ? new Error().stack!.split('\n').filter((l) => l.includes('/src/') && !l.includes('reader-trace')).slice(0, 3).join(' | ') : '')
+      if (typeof prop === 'string' && !shared.has(prop) && trace.personal === null) trace.personal = `${what}.${prop}`
       return Reflect.get(t, prop, receiver)
     },
     ownKeys(t) {

@@ -6,6 +6,7 @@ import { traceReader, type ReaderFact, type ReaderTrace } from '../access/reader
 import type { SessionUser } from '../auth/sessions.ts'
 import type { PageCache, Stamp } from './page-cache.ts'
 import { SHARED_MARKS } from './shared-marks.ts'
+import { newSubmissionToken } from '../http/submissions.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,7 +33,7 @@ export interface SharedPage {
   /** UTF-8 already: writing a 20–30 kB string to the socket was the largest cost of serving one (a sixth). */
   pieces: Buffer[]
   /** What goes between pieces[i] and pieces[i + 1]. */
-  slots: Array<'header' | 'token'>
+  slots: Array<'header' | 'token' | 'submission'>
   /** As the rendering sent it (a page is HTML, the sitemap XML). */
   contentType: string
   /** Access filters with an author clause that the page applied: a reader with an unpublished or hidden row there differs. */
@@ -43,18 +44,24 @@ export interface SharedPage {
   facts: ReaderFact[]
 }
 
-const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token})`)
+const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token}|${SHARED_MARKS.submission})`)
+/**
+ * A create form's one-time token (partials/submission.njk), wherever on the page it was rendered (panels too): each
+ * serving gets a fresh one, or two readers (or one reader's two tabs) would share it and a second comment be taken
+ * for a resend of the first (core/http/submissions.ts).
+ */
+const SUBMISSION = /(name="_submission" value=")[A-Za-z0-9_-]{16,64}(")/g
 /** A shared page's text is kept once, as its pieces. */
 const EMPTY = Buffer.alloc(0)
 const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/
 
 function cut(html: string, contentType: string, filters: ContentColumns[], authorIds: ReadonlySet<string>, facts: ReaderFact[]): SharedPage {
-  const parts = html.split(MARKS)
+  const parts = html.replace(SUBMISSION, `$1${SHARED_MARKS.submission}$2`).split(MARKS)
   const pieces: Buffer[] = []
   const slots: SharedPage['slots'] = []
   for (let i = 0; i < parts.length; i++) {
     if (i % 2 === 0) pieces.push(Buffer.from(parts[i]!))
-    else slots.push(parts[i] === SHARED_MARKS.header ? 'header' : 'token')
+    else slots.push(parts[i] === SHARED_MARKS.header ? 'header' : parts[i] === SHARED_MARKS.token ? 'token' : 'submission')
   }
   return { pieces, slots, contentType, filters, authorIds, facts }
 }
@@ -67,7 +74,10 @@ const tableOf = (column: string) => column.split('.')[0]!
 
 function assemble(page: SharedPage, header: () => string, token: () => string): Buffer {
   const out: Buffer[] = [page.pieces[0]!]
-  for (let i = 0; i < page.slots.length; i++) out.push(Buffer.from(page.slots[i] === 'header' ? header() : token()), page.pieces[i + 1]!)
+  for (let i = 0; i < page.slots.length; i++) {
+    const slot = page.slots[i]
+    out.push(Buffer.from(slot === 'header' ? header() : slot === 'token' ? token() : newSubmissionToken()), page.pieces[i + 1]!)
+  }
   return Buffer.concat(out)
 }
 
@@ -196,7 +206,6 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
       cache.store(shared.key, shared.stamp, { body: EMPTY, compressed: null, headers: {}, notModified: null, etag: null, shared: page })
     } else if (shared.trace.personal !== null) {
       request.log.debug({ why: shared.trace.personal }, 'shared rendering: personal, not kept')
-      if (process.env.SHARED_DEBUG) console.error('PERSONAL', request.routeOptions.url, shared.trace.personal)
     }
     return personalise(request, reply, page, shared.user, shared.locals, shared.formToken)
   })

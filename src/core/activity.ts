@@ -33,6 +33,8 @@ export interface ActivityItem {
   url: string
   /** Plain text, a sentence or two. */
   summary: string
+  /** Who did it, where the title does not say (a practical action's one line): named in notices of it. */
+  byline?: string | undefined
   /** When it happened (became visible): the timeline's order. */
   at: string
   /** Which of the subjects asked about it is about. */
@@ -61,7 +63,23 @@ export interface ActivitySource {
    * The people in `actors` did it (they are not told of their own work). A source without it feeds only timelines
    * and digests.
    */
-  published?(db: Db, since: string, until: string, limit: number): Promise<PublishedItem[]>
+  published?(db: Db, since: PublishedMark, until: string, limit: number): Promise<PublishedItem[]>
+}
+
+/**
+ * Where the fan-out stands in a source, in its (time, id) order: every item up to `at` was read when `id` is null,
+ * else the items at `at` up to that id. The id keeps a round that ends inside one instant from skipping the rest.
+ */
+export interface PublishedMark {
+  at: string
+  id: string | null
+}
+
+/** SQL for a source's rows after `mark` and at or before `until`, in (time, id) order; the time bounds use its index. */
+export function afterMark(eb: ExpressionBuilder<any, any>, atColumn: string, idColumn: string, mark: PublishedMark, until: string): Expression<SqlBool> {
+  const at = eb.ref(atColumn)
+  if (mark.id === null) return eb.and([eb(at, '>', mark.at), eb(at, '<=', until)])
+  return eb.and([eb(at, '>=', mark.at), eb(at, '<=', until), eb.or([eb(at, '>', mark.at), eb(eb.ref(idColumn), '>', mark.id)])])
 }
 
 /** One item a source found published in a window (`ActivitySource.published`). */

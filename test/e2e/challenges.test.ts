@@ -2,7 +2,8 @@
  * Journey "challenges", in a real browser with each person in their own browser context, without JavaScript
  * doing the work: an organisation's admin states a challenge (fixing a missing field, text kept), a member
  * submits an idea, another votes for it from the list, the organiser moves the phase by hand, shortlists it,
- * announces it a winner with a reason and turns it into a project that links back to the idea. A reader reads
+ * announces it a winner with a reason and turns it into a project that links back to the idea, then hands the
+ * challenge to another organisation they speak for, with the keyboard. A reader reads
  * the challenge and the idea at 320 px. Every page on the way is checked with axe (WCAG 2.2 AA).
  */
 import { after, before, describe, it } from 'node:test'
@@ -26,7 +27,9 @@ describe('challenges: from a problem to a project', () => {
     author = await createUser(db, { name: 'Bea Lindgren', handle: 'bea-lindgren' })
     voter = await createUser(db, { name: 'Chidi Okafor', handle: 'chidi-okafor' })
     // The organisation exists already (its own journeys test its forms); its creator is its admin.
-    await db.transaction().execute((trx) => createOrganisation(trx, { userId: organiser.id, isAdmin: false }, { name: 'Harbourside Council', type: 'local government', country: 'United Kingdom', region: '', website: '', identifier: '', description: 'A council by the sea.', themes: [] }))
+    for (const name of ['Harbourside Council', 'Harbourside Port Authority']) {
+      await db.transaction().execute((trx) => createOrganisation(trx, { userId: organiser.id, isAdmin: false }, { name, type: 'local government', country: 'United Kingdom', region: '', website: '', identifier: '', description: 'By the sea.', themes: [] }))
+    }
   })
   after(async () => e2e?.close())
 
@@ -112,6 +115,21 @@ describe('challenges: from a problem to a project', () => {
       const main = await organiserPage.locator('main').innerText()
       assert.match(main, /Where this project started/)
       assert.match(main, /Bea Lindgren/, 'the idea’s author is on the team')
+    })
+
+    await step('the organiser hands the challenge to another organisation they speak for, with the keyboard', async () => {
+      await visit(organiserPage, `/challenges/${slug}`)
+      await organiserPage.getByRole('link', { name: 'Change the organiser of the challenge' }).focus()
+      await Promise.all([organiserPage.waitForEvent('load'), organiserPage.keyboard.press('Enter')])
+      assert.equal(new URL(organiserPage.url()).pathname, `/challenges/${slug}/organiser`)
+      assert.equal(await checkPage(organiserPage), 'Change the organiser')
+      await organiserPage.getByLabel('New organiser').selectOption({ label: 'Harbourside Port Authority' })
+      await organiserPage.getByRole('button', { name: 'Change the organiser' }).focus()
+      await submitAndLand(organiserPage, () => organiserPage.keyboard.press('Enter'), new RegExp(`^/challenges/${slug}$`), 'changing the organiser')
+      const main = await organiserPage.locator('main').innerText()
+      assert.match(main, /The challenge has a new organiser/)
+      assert.match(main, /Harbourside Port Authority/)
+      await checkPage(organiserPage)
     })
 
     await step('a reader at 320 px reads the winners and the idea without sideways scrolling', async () => {

@@ -1,4 +1,5 @@
 import { idsOf, type ActivityItem, type ActivitySource } from '../../core/activity.ts'
+import { peopleByIds } from '../accounts/accounts.ts'
 import { projectsByIds } from '../projects/projects.ts'
 import { actionActivityRows, actionsPublishedBetween } from './actions.queries.ts'
 
@@ -19,16 +20,18 @@ export const actionActivity: ActivitySource = {
     let before = window.before
     for (let round = 0; round < ROUNDS && out.length < window.limit; round++) {
       const rows = await actionActivityRows(db, actor, about, { ...window, before })
-      const projects = await projectsByIds(db, actor, rows.flatMap((r) => (r.project_id ? [r.project_id] : [])))
+      const [projects, people] = await Promise.all([projectsByIds(db, actor, rows.flatMap((r) => (r.project_id ? [r.project_id] : []))), peopleByIds(db, rows.map((r) => r.author_id))])
       for (const r of rows) {
         if (r.project_id && !projects.has(r.project_id)) continue
         const project = r.project_id ? projects.get(r.project_id) : undefined
+        const author = people.get(r.author_id)?.name
         out.push({
           type: 'action',
           id: r.id,
           title: r.text,
           url: '/actions',
-          summary: project ? `A practical action on ${project.name}` : 'A practical action',
+          summary: `A practical action${author ? ` by ${author}` : ''}${project ? ` on ${project.name}` : ''}`,
+          byline: author,
           at: r.created_at,
           subjects: [...(about.people.includes(r.author_id) ? [{ kind: 'person', id: r.author_id }] : []), ...(r.project_id && about.projects.includes(r.project_id) ? [{ kind: 'project', id: r.project_id }] : [])],
         })

@@ -1,5 +1,5 @@
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
-import { inWindow, type ActivityWindow } from '../../core/activity.ts'
+import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { ActionsDb, PracticalActionsTable } from './actions.tables.ts'
 
@@ -82,13 +82,12 @@ export async function actionActivityRows(db: ActionsDb, actor: Actor, about: { p
   return [...merged.values()].sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1)).slice(0, window.limit)
 }
 
-/** Every practical action shown (not hidden) in `(since, until]`, oldest first: the follows module's fan-out. */
-export async function actionsPublishedBetween(db: ActionsDb, since: string, until: string, limit: number): Promise<ActionRow[]> {
+/** Every practical action shown (not hidden) after the fan-out's mark `since` up to `until`, oldest first: the follows module's fan-out. */
+export async function actionsPublishedBetween(db: ActionsDb, since: PublishedMark, until: string, limit: number): Promise<ActionRow[]> {
   return db
     .selectFrom('practical_actions')
     .selectAll()
-    .where('created_at', '>', since)
-    .where('created_at', '<=', until)
+    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
     .where('hidden_at', 'is', null)
     .orderBy('created_at')
     .orderBy('id')

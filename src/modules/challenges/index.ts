@@ -10,6 +10,7 @@ import { publicChallengePaths } from './challenges.queries.ts'
 import { publicIdeaPaths } from './ideas.queries.ts'
 import { seedChallenges } from './challenges.seed.ts'
 import { moveIdeaProjects } from './merge.queries.ts'
+import { challengeActivity } from './challenges.follows.ts'
 
 /** Challenges: a problem put to everyone, ideas gathered, voted and reviewed, winners announced, a winner made a project. */
 export const challengesModule: AppModule = {
@@ -22,6 +23,8 @@ export const challengesModule: AppModule = {
   pages: challengesPages,
   api: challengesApi,
   nav: [{ href: '/challenges', text: 'Challenges' }],
+  // Followers of an organisation or community hear of the challenges it puts (the follows module's fan-out).
+  activitySources: { challenge: challengeActivity },
   panels: { home: homePanel, project: projectPanel, community: communityPanel, organisation: organisationPanel },
   sitemap: [
     {

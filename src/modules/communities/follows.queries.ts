@@ -1,5 +1,5 @@
 import { spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
-import { inWindow, type ActivityWindow } from '../../core/activity.ts'
+import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 import type { CommunitiesDb } from './communities.tables.ts'
 
 /** The communities among `ids` the actor may see (a members-only one: its active members only). */
@@ -30,14 +30,13 @@ export async function threadActivityRows(db: CommunitiesDb, actor: Actor, about:
     .execute()
 }
 
-/** Every discussion shown (not hidden) started in `(since, until]`, oldest first: the follows module's fan-out. */
-export async function threadsStartedBetween(db: CommunitiesDb, since: string, until: string, limit: number) {
+/** Every discussion shown (not hidden) started after the fan-out's mark `since` up to `until`, oldest first: the follows module's fan-out. */
+export async function threadsStartedBetween(db: CommunitiesDb, since: PublishedMark, until: string, limit: number) {
   return db
     .selectFrom('threads')
     .select(['id', 'created_at', 'author_id', 'space_id'])
     .where('hidden_at', 'is', null)
-    .where('created_at', '>', since)
-    .where('created_at', '<=', until)
+    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
     .orderBy('created_at')
     .orderBy('id')
     .limit(limit)

@@ -1,7 +1,7 @@
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { EventsDb, EventsTable, OrganiserKind } from './events.tables.ts'
-import { inWindow, type ActivityWindow } from '../../core/activity.ts'
+import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 
 export type EventRow = EventsTable
 
@@ -154,14 +154,13 @@ export async function eventActivityRows(db: EventsDb, actor: Actor, organisers: 
     .execute()
 }
 
-/** Every event shown (not hidden) announced in `(since, until]`, oldest first: the follows module's fan-out. */
-export async function eventsAnnouncedBetween(db: EventsDb, since: string, until: string, limit: number) {
+/** Every event shown (not hidden) announced after the fan-out's mark `since` up to `until`, oldest first: the follows module's fan-out. */
+export async function eventsAnnouncedBetween(db: EventsDb, since: PublishedMark, until: string, limit: number) {
   return db
     .selectFrom('events')
     .select(['id', 'created_at', 'created_by', 'organiser_kind', 'organiser_id', 'space_id'])
     .where('hidden_at', 'is', null)
-    .where('created_at', '>', since)
-    .where('created_at', '<=', until)
+    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
     .orderBy('created_at')
     .orderBy('id')
     .limit(limit)

@@ -8,18 +8,18 @@ import { startMailbox, type Mailbox } from '../../../test/support/mailbox.ts'
 import { eventually, sleep } from '../../../test/support/wait.ts'
 import { setMembership } from '../../core/access/spaces.ts'
 import { FOLLOWERS_PER_JOB, roundOf, tellFollowers } from './follows.fanout.ts'
+import { registriesOf } from './follows.ts'
+import type { PublishedMark } from '../../core/activity.ts'
 
 const location = (res: { headers: Record<string, unknown> }) => String(res.headers.location)
 const WAIT = { timeoutMs: 40_000, everyMs: 200 }
 
-test('a full round stops before the items sharing its last instant, so the next round reads every one of them', () => {
+test('a full round resumes after its last item, even inside one instant; a short round read everything up to its end', () => {
   const at = (n: number) => `2026-11-30T10:00:0${n}.000Z`
   const read = [{ id: 'a', at: at(1) }, { id: 'b', at: at(2) }, { id: 'c', at: at(3) }, { id: 'd', at: at(3) }]
-  assert.deepEqual(roundOf(read, 4, at(9)), { items: read.slice(0, 2), next: at(2) })
-  assert.deepEqual(roundOf(read.slice(0, 3), 4, at(9)), { items: read.slice(0, 3), next: at(9) })
-  // All in one instant: taken whole, the mark moves past it (the rest of that instant, if any, is the known limit).
-  const same = [{ id: 'a', at: at(5) }, { id: 'b', at: at(5) }]
-  assert.deepEqual(roundOf(same, 2, at(9)), { items: same, next: at(5) })
+  assert.deepEqual(roundOf(read, 4, at(9)), { at: at(3), id: 'd' })
+  assert.deepEqual(roundOf(read.slice(0, 3), 4, at(9)), { at: at(9), id: null })
+  assert.deepEqual(roundOf([], 4, at(9)), { at: at(9), id: null })
 })
 
 /** Followed activity fanned out as it is published: in-app notices, e-mails as it happens, once each, as each follower may see it. */
@@ -67,9 +67,11 @@ for (const dialect of testDialects()) {
       const logged = await c.writer.submit(`/people/${u.writer.handle}`, { text: `Mapped the harbour gauges qxwzfan ${dialect}`, url: '', project: project.id, back: `/people/${u.writer.handle}` }, '/actions')
       assert.equal(logged.statusCode, 303, logged.body.slice(0, 400))
       await eventually(async () => (await notices(u.fan.id, 'qxwzfan')).length === 1, { ...WAIT, what: 'the in-app notice' })
+      assert.match((await notices(u.fan.id, 'qxwzfan'))[0]!.text, /qxwzfan [a-z]+ \(Fo writer\)$/, 'the notice names whose action it is')
       const timeline = await c.fan.get('/timeline')
       assert.match(timeline.body, /Mapped the harbour gauges qxwzfan/)
       assert.match(timeline.body, /Practical actions/)
+      assert.match(timeline.body, new RegExp(`A practical action by Fo writer on Tide tables ${dialect}`))
       // A second job for the same item (a retry, or a second process) tells nobody again.
       const action = await t.db.selectFrom('practical_actions').select(['id', 'created_at']).where('text', 'like', '%qxwzfan%').executeTakeFirstOrThrow()
       await t.app.jobs.enqueue(t.app.db, tellFollowers, { type: 'action', id: action.id, at: action.created_at, subjects: [{ kind: 'person', id: u.writer.id }], actors: [u.writer.id], spaceId: null, after: '' }, { key: 'again' })
@@ -137,6 +139,24 @@ for (const dialect of testDialects()) {
       } finally {
         await t.db.updateTable('projects').set({ space_id: null }).where('id', '=', project.id).execute()
       }
+    })
+
+    test('more items in one instant than a round reads are all read, each once, across rounds', async () => {
+      const source = registriesOf(t.app.modules).sources.get('action')!
+      const instant = new Date(Date.now() - 60_000).toISOString()
+      const ids = Array.from({ length: 250 }, (_, i) => `instant-${dialect}-${String(i).padStart(3, '0')}`)
+      await t.db.insertInto('practical_actions').values(ids.map((id) => ({ id, author_id: u.writer.id, text: `Same instant ${id}`, url: '', project_id: null, space_id: null, hidden_at: null, created_at: instant }))).execute()
+      const until = new Date(Date.now() - 30_000).toISOString()
+      let mark: PublishedMark = { at: new Date(Date.now() - 120_000).toISOString(), id: null }
+      const seen: string[] = []
+      for (let round = 0; round < 10; round++) {
+        const read = await source.published!(t.app.db, mark, until, 200)
+        seen.push(...read.map((r) => r.id))
+        mark = roundOf(read, 200, until)
+        if (mark.id === null) break
+      }
+      assert.deepEqual(seen.filter((id) => id.startsWith('instant-')).sort(), ids, 'every item of the instant, once')
+      assert.deepEqual(mark, { at: until, id: null })
     })
 
     test(`more followers than one job tells (${FOLLOWERS_PER_JOB}) are told by a chain of jobs, each once`, async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import type { ActivityItem, SubjectRef } from '../../core/activity.ts'
+import type { ActivityItem, PublishedMark, SubjectRef } from '../../core/activity.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { defineJob } from '../../core/jobs/jobs.ts'
 import { mailRecipients } from '../accounts/accounts.ts'
@@ -41,7 +41,8 @@ export const fanOut = defineJob<Record<string, never>>({
   name: 'follows.fan-out',
   cron: '* * * * *',
   retry: { limit: 3, delaySeconds: 10, backoff: true },
-  keepSeconds: 3600,
+  // A heartbeat every few seconds: five minutes of finished runs is history enough, and keeps /admin/jobs readable.
+  keepSeconds: 300,
   async run(_payload, { app }) {
     await fanOutNow(app)
     await startFanOut(app, FAN_OUT_SECONDS)
@@ -66,16 +67,13 @@ export async function startFanOut(app: FastifyInstance, inSeconds = 0): Promise<
 }
 
 /**
- * What one round of a source's items enqueues, and the mark it leaves (sources read strictly after the mark, oldest
- * first). A full page stops before the items sharing its last instant, so the next round reads them with any
- * others of that instant the page cut off; only a page whose items all share one instant is taken whole (more
- * than `limit` items in one millisecond of one kind, beyond the page, would then be skipped).
+ * What one round of a source's items enqueues, and the mark it leaves (sources read strictly after the mark, in
+ * (time, id) order): a full page resumes after its last item, even inside one instant; a short one read everything
+ * up to `until`.
  */
-export function roundOf<T extends { at: string }>(read: T[], limit: number, until: string): { items: T[]; next: string } {
-  if (read.length < limit) return { items: read, next: until }
-  const lastAt = read[read.length - 1]!.at
-  const cut = read.findIndex((i) => i.at === lastAt)
-  return cut > 0 ? { items: read.slice(0, cut), next: read[cut - 1]!.at } : { items: read, next: lastAt }
+export function roundOf<T extends { id: string; at: string }>(read: T[], limit: number, until: string): PublishedMark {
+  const last = read[read.length - 1]
+  return read.length < limit || !last ? { at: until, id: null } : { at: last.at, id: last.id }
 }
 
 /** Reads every source's new items up to a moment ago and enqueues their notices; returns how many items. */
@@ -86,17 +84,16 @@ export async function fanOutNow(app: FastifyInstance): Promise<number> {
   let found = 0
   for (const [type, source] of reg.sources) {
     if (!source.published) continue
-    let since = marks.get(type) ?? marks.get('*') ?? until
-    for (;;) {
-      if (since >= until) break
+    let since: PublishedMark = marks.get(type) ?? marks.get('*') ?? { at: until, id: null }
+    while (since.at < until || (since.at === until && since.id !== null)) {
       const read = await source.published(app.db, since, until, ITEMS)
-      const { items, next } = roundOf(read, ITEMS, until)
+      const next = roundOf(read, ITEMS, until)
       await app.db.transaction().execute(async (trx) => {
-        for (const item of items) await app.jobs.enqueue(trx, tellFollowers, { type, ...item, after: '' }, { key: `${type}:${item.id}` })
+        for (const item of read) await app.jobs.enqueue(trx, tellFollowers, { type, ...item, after: '' }, { key: `${type}:${item.id}` })
         await setFanOutMark(trx, type, next)
       })
-      found += items.length
-      if (read.length < ITEMS || next === since) break
+      found += read.length
+      if (next.id === null) break
       since = next
     }
   }
@@ -131,7 +128,7 @@ async function tellBatch(app: FastifyInstance, notice: Notice): Promise<void> {
     if (already === undefined) {
       const fresh = await app.db.transaction().execute(async (trx) => {
         if (!(await insertNotice(trx, { user_id: id, activity_type: notice.type, item_id: notice.id, mail: byMail ? 'pending' : 'none', created_at: new Date().toISOString() }))) return false
-        await notify(trx, [{ userId: id, kind: 'followed', text: `${label}: ${item.title}`, url: item.url, spaceId: notice.spaceId }])
+        await notify(trx, [{ userId: id, kind: 'followed', text: `${label}: ${item.title}${item.byline ? ` (${item.byline})` : ''}`, url: item.url, spaceId: notice.spaceId }])
         return true
       })
       if (!fresh || !byMail) continue

@@ -1,6 +1,6 @@
 import { readerHas } from '../../core/access/reader-facts.ts'
 import type { Actor } from '../../core/access/policy.ts'
-import type { SubjectRef } from '../../core/activity.ts'
+import type { PublishedMark, SubjectRef } from '../../core/activity.ts'
 import { ANY_TYPE, type Delivery, type FollowMailingsTable, type FollowNoticesTable, type FollowsDb, type Period } from './follows.tables.ts'
 
 /** How many things one person's timeline and digests look at (the most recently followed first). */
@@ -93,13 +93,14 @@ export async function settleMailing(db: FollowsDb, key: { user_id: string; perio
 // ---------------------------------------------------------------- fan-out of followed activity
 
 /** Where the fan-out of each kind of activity stands (a kind never read starts at the general mark). */
-export async function fanOutMarks(db: FollowsDb): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('follow_marks').select(['activity_type', 'until']).execute()
-  return new Map(rows.map((r) => [r.activity_type, r.until]))
+export async function fanOutMarks(db: FollowsDb): Promise<Map<string, PublishedMark>> {
+  const rows = await db.selectFrom('follow_marks').select(['activity_type', 'until', 'after_id']).execute()
+  return new Map(rows.map((r) => [r.activity_type, { at: r.until, id: r.after_id ?? null }]))
 }
 
-export async function setFanOutMark(db: FollowsDb, type: string, until: string): Promise<void> {
-  await db.insertInto('follow_marks').values({ activity_type: type, until }).onConflict((oc) => oc.column('activity_type').doUpdateSet({ until })).execute()
+export async function setFanOutMark(db: FollowsDb, type: string, mark: PublishedMark): Promise<void> {
+  const values = { until: mark.at, after_id: mark.id }
+  await db.insertInto('follow_marks').values({ activity_type: type, ...values }).onConflict((oc) => oc.column('activity_type').doUpdateSet(values)).execute()
 }
 
 /** Followers of any of these subjects, a page at a time in id order (one indexed range per subject). */

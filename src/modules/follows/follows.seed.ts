@@ -41,7 +41,7 @@ export async function seedFollows({ db, jobs }: SeedContext): Promise<void> {
     }
     for (const type of DEMO_MEMBER.onTheSite) await upsertSetting(db, member.id, type, 'app', at)
   }
-  await setFanOutMark(db, '*', new Date(Date.now() - DEMO_FAN_OUT_HOURS * 3_600_000).toISOString())
+  await setFanOutMark(db, '*', { at: new Date(Date.now() - DEMO_FAN_OUT_HOURS * 3_600_000).toISOString(), id: null })
   const tomorrow = new Date()
   tomorrow.setUTCDate(tomorrow.getUTCDate() + 1)
   tomorrow.setUTCHours(6, 0, 0, 0)

@@ -62,6 +62,8 @@ export interface FollowNoticesTable {
 export interface FollowMarksTable {
   activity_type: string
   until: string
+  /** The last item read at `until`; null when every item up to `until` was read. */
+  after_id: string | null
 }
 
 export interface FollowsTables {

@@ -135,6 +135,7 @@ for (const dialect of testDialects()) {
       const good = await c.eager.submit('/following', { post: 'weekly', thread: 'daily', event: 'off', action: 'app' }, '/following/settings')
       assert.equal(location(good), '/following?done=settings')
       const rows = await t.db.selectFrom('follow_settings').select(['activity_type', 'delivery']).where('user_id', '=', u.eager.id).orderBy('activity_type').execute()
+      // The form sent no choice for challenges (as a page opened before that kind existed): it keeps its default.
       assert.deepEqual(rows.map((r) => [r.activity_type, r.delivery]), [['action', 'app'], ['event', 'off'], ['post', 'weekly'], ['thread', 'daily']])
     })
 

@@ -7,6 +7,7 @@ import { followPanel } from './follows.panels.ts'
 import { digestList, immediateList, planDigests, sendDigests } from './follows.mail.ts'
 import { fanOut, tellFollowers } from './follows.fanout.ts'
 import { migration as notices } from './migrations/20261130T280200_follows_create_notices.ts'
+import { migration as markIds } from './migrations/20261130T330100_follows_mark_ids.ts'
 import { seedFollows } from './follows.seed.ts'
 import { moveFollows } from './merge.queries.ts'
 
@@ -23,7 +24,7 @@ export const followsModule: AppModule = {
   onMerge: { organisation: (db, from, to) => moveFollows(db, 'organisation', from, to), project: (db, from, to) => moveFollows(db, 'project', from, to) },
   dependsOn: ['accounts', 'notifications', 'posts'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261130T200200_follows_create': create, '20261130T280200_follows_create_notices': notices },
+  migrations: { '20261130T200200_follows_create': create, '20261130T280200_follows_create_notices': notices, '20261130T330100_follows_mark_ids': markIds },
   pages: followsPages,
   api: followsApi,
   panels: {

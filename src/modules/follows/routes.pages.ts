@@ -75,12 +75,14 @@ export const followsPages: FastifyPluginAsync = async (plain) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     const values: Record<string, Delivery> = {}
     const errors: Record<string, string> = {}
-    for (const type of reg.sources.keys()) {
+    // A kind the form did not carry (a page opened before a module added it) keeps its choice.
+    const sent = [...reg.sources.keys()].filter((type) => body[type] !== undefined)
+    for (const type of sent) {
       const v = str(body[type])
       if ((DELIVERIES as string[]).includes(v)) values[type] = v as Delivery
       else errors[type] = `Choose how to hear of ${reg.sources.get(type)!.label.toLowerCase()}`
     }
-    if (Object.keys(errors).length) return renderFollowing(request, reply.code(422), { errors, values: Object.fromEntries([...reg.sources.keys()].map((t) => [t, str(body[t])])) })
+    if (Object.keys(errors).length) return renderFollowing(request, reply.code(422), { errors, values: Object.fromEntries(sent.map((t) => [t, str(body[t])])) })
     await app.db.transaction().execute((trx) => saveSettings(trx, reg, actor.userId, values))
     return reply.redirect('/following?done=settings', 303)
   })

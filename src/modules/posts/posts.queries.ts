@@ -3,7 +3,7 @@ import { publiclyVisible, shownTo, spaceVisible, visibleTo, type Actor } from '.
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { PostsDb, PostsTable, PostSourcesTable } from './posts.tables.ts'
 import type { SitemapRange, SitemapUrl } from '../../core/sitemap/sitemap.ts'
-import { inWindow, type ActivityWindow } from '../../core/activity.ts'
+import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 
 /** The policy's view of the posts table: every read path passes these to visibleTo. */
 export const POST_COLUMNS = { space: 'posts.space_id', visibleFrom: 'posts.published_at', author: 'posts.author_id', hidden: 'posts.hidden_at' } as const
@@ -386,17 +386,16 @@ export async function visibleTags(db: PostsDb, actor: Actor, tags: string[]): Pr
 }
 
 /**
- * Every published post shown (not hidden) that became visible in `(since, until]`, oldest first, with all its
+ * Every published post shown (not hidden) that became visible after the fan-out's mark `since` up to `until`, oldest first, with all its
  * authors and tags: the follows module's fan-out, which asks each follower again as themself before telling them.
  */
-export async function postsPublishedBetween(db: PostsDb, since: string, until: string, limit: number) {
+export async function postsPublishedBetween(db: PostsDb, since: PublishedMark, until: string, limit: number) {
   const rows = await db
     .selectFrom('posts')
     .select(['id', 'published_at', 'project_id', 'organisation_id', 'space_id'])
     .where('status', '=', 'published')
     .where('hidden_at', 'is', null)
-    .where('published_at', '>', since)
-    .where('published_at', '<=', until)
+    .where((eb) => afterMark(eb, 'published_at', 'id', since, until))
     .orderBy('published_at')
     .orderBy('id')
     .limit(limit)

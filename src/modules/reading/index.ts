@@ -8,6 +8,7 @@ import { readingModeration } from './reading.moderation.ts'
 import { homePanel } from './reading.panels.ts'
 import { publicItemPaths } from './reading.queries.ts'
 import { seedReading } from './reading.seed.ts'
+import { readingActivity } from './reading.follows.ts'
 
 /** The reading list: curated links with a summary in a member's own words, tags and feeds. */
 export const readingModule: AppModule = {
@@ -19,6 +20,8 @@ export const readingModule: AppModule = {
   api: readingApi,
   // Reached from the front page's reading-list panel: the navigation keeps to one line at desktop widths.
   nav: [],
+  // Followers of a person or a tag hear of the links added (the follows module's timeline and fan-out).
+  activitySources: { reading: readingActivity },
   panels: { home: homePanel },
   sitemap: [{ name: 'reading', urls: (db) => publicItemPaths(db) }],
   moderation: { reading_item: readingModeration },

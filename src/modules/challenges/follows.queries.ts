@@ -1,0 +1,34 @@
+import { visibleTo, type Actor } from '../../core/access/policy.ts'
+import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
+import { CHALLENGE_ACCESS } from './challenges.queries.ts'
+import type { ChallengesDb, OrganiserKind } from './challenges.tables.ts'
+
+/** Challenges the actor may see, put by these organisers, in a window of the activity timeline (by when they were put). Hidden ones are left out. */
+export async function challengeActivityRows(db: ChallengesDb, actor: Actor, organisers: Array<{ kind: OrganiserKind; id: string }>, window: ActivityWindow) {
+  if (!organisers.length) return []
+  const at = new Date().toISOString()
+  return db
+    .selectFrom('challenges')
+    .select(['id', 'slug', 'title', 'summary', 'organiser_kind', 'organiser_id', 'created_at'])
+    .where('challenges.hidden_at', 'is', null)
+    .where((eb) => visibleTo(actor, eb, CHALLENGE_ACCESS, at))
+    .where((eb) => inWindow(eb, 'challenge', 'challenges.created_at', 'challenges.id', window, at))
+    .where((eb) => eb.or(organisers.map((o) => eb.and([eb('challenges.organiser_kind', '=', o.kind), eb('challenges.organiser_id', '=', o.id)]))))
+    .orderBy('challenges.created_at', 'desc')
+    .orderBy('challenges.id', 'desc')
+    .limit(window.limit)
+    .execute()
+}
+
+/** Every challenge shown (not hidden) put after the fan-out's mark `since` up to `until`, oldest first: the follows module's fan-out. */
+export async function challengesPutBetween(db: ChallengesDb, since: PublishedMark, until: string, limit: number) {
+  return db
+    .selectFrom('challenges')
+    .select(['id', 'created_at', 'created_by', 'organiser_kind', 'organiser_id', 'space_id'])
+    .where('hidden_at', 'is', null)
+    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}

@@ -57,6 +57,9 @@ try {
   await db.updateTable('users').set({ is_admin: 1 }).where('id', '=', 'u3').execute()
   const member = { cookie: `openly_session=${(await createSession(db, 'u2')).token}` }
   const admin = { cookie: `openly_session=${(await createSession(db, 'u3')).token}` }
+  // On the team of bench-project-19 (fill.ts puts u57–u59 there), one of the 50 project pages measured: a team member
+  // is rendered their own project's page (the edit link), and shares the others with readers on no team (decision 0028).
+  const teamMember = { cookie: `openly_session=${(await createSession(db, 'u57')).token}` }
 
   const hello = await start('bench/hello.ts', {})
   const app = await start('bench/server.ts', { DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) })
@@ -85,6 +88,9 @@ try {
     ['home / (signed in)', ['/'], cookie],
     ['/posts (signed in)', ['/posts'], cookie],
     ['project page (signed in)', filled.projectPaths, cookie],
+    ['project page (team member, 50 projects)', filled.projectPaths, teamMember],
+    ['project page (team member, own project: rendered)', ['/projects/bench-project-19'], teamMember],
+    ['project page (admin: rendered)', filled.projectPaths, admin],
     ['post page (signed in)', filled.postPaths, cookie],
     ['/feed.atom (signed in)', ['/feed.atom'], cookie],
     ['/search?q=… (signed in)', filled.searchPaths, cookie],

@@ -17,9 +17,26 @@ export interface ReaderTrace {
   filters: Map<string, ContentColumns>
   /** Authors of the things a rule asked about (`isAuthor`): a reader among them may see an edit link, say. */
   authorIds: Set<string>
+  /** Facts about the reader the rendering read and found false (on no team, not following), by `factKey` (reader-facts.ts). */
+  facts: Map<string, ReaderFact>
   /** Why the rendering depended on the reader beyond the filter (first reason), or null. */
   personal: string | null
 }
+
+/**
+ * A personal fact: whether the reader has a row in `table` whose `reader` column holds their id and whose `match`
+ * columns hold these values (on this project's team, following this project, going to this event). A page rendered
+ * for a reader for whom every fact it read is false is the page of every reader of the same standing for whom they
+ * are false too: core/cache/shared.ts checks them for the next reader in one statement.
+ */
+export interface ReaderFact {
+  table: string
+  reader: string
+  match: Readonly<Record<string, string>>
+}
+
+/** One fact, one key: its table, reader column and matched columns with their values. */
+export const factKey = (f: ReaderFact): string => JSON.stringify([f.table, f.reader, Object.entries(f.match).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))])
 
 const TRACE = Symbol('openly.readerTrace')
 const RAW = Symbol('openly.rawActor')
@@ -69,4 +86,14 @@ export function noteFilter(trace: ReaderTrace | null, columns: ContentColumns): 
 /** Notes the authors a rule compared the reader with (a reader among them is not served the shared page). */
 export function noteAuthors(trace: ReaderTrace | null, authorIds: readonly string[]): void {
   if (trace) for (const id of authorIds) trace.authorIds.add(id)
+}
+
+/**
+ * Notes a personal fact the rendering read (reader-facts.ts): false, it stays a condition on the readers served the
+ * page; true, the page is the reader's own.
+ */
+export function noteFact(trace: ReaderTrace | null, fact: ReaderFact, holds: boolean): void {
+  if (!trace) return
+  if (holds) trace.personal ??= `a fact about the reader (${fact.table})`
+  else trace.facts.set(factKey(fact), fact)
 }

@@ -5,4 +5,4 @@ import { randomBytes } from 'node:crypto'
  * Random per process, so no content can contain them by chance or by design.
  */
 const nonce = randomBytes(12).toString('hex')
-export const SHARED_MARKS = Object.freeze({ header: `<!--openly-personal-${nonce}-->`, token: `openly-token-${nonce}` })
+export const SHARED_MARKS = Object.freeze({ header: `<!--openly-personal-${nonce}-->`, token: `openly-token-${nonce}`, submission: `openly-submission-${nonce}` })

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql, type CompiledQuery } from 'kysely'
 import type { Actor, ContentColumns } from '../access/policy.ts'
-import { traceReader, type ReaderTrace } from '../access/reader-trace.ts'
+import { traceReader, type ReaderFact, type ReaderTrace } from '../access/reader-trace.ts'
 import type { SessionUser } from '../auth/sessions.ts'
 import type { PageCache, Stamp } from './page-cache.ts'
 import { SHARED_MARKS } from './shared-marks.ts'
+import { newSubmissionToken } from '../http/submissions.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,38 +33,51 @@ export interface SharedPage {
   /** UTF-8 already: writing a 20–30 kB string to the socket was the largest cost of serving one (a sixth). */
   pieces: Buffer[]
   /** What goes between pieces[i] and pieces[i + 1]. */
-  slots: Array<'header' | 'token'>
+  slots: Array<'header' | 'token' | 'submission'>
   /** As the rendering sent it (a page is HTML, the sitemap XML). */
   contentType: string
   /** Access filters with an author clause that the page applied: a reader with an unpublished or hidden row there differs. */
   filters: ContentColumns[]
   /** Whom a rule compared the reader with: the page may differ for them (an edit link). */
   authorIds: ReadonlySet<string>
+  /** Personal facts the page read as false (on no team, not following): a reader for whom one holds differs. */
+  facts: ReaderFact[]
 }
 
-const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token})`)
+const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token}|${SHARED_MARKS.submission})`)
+/**
+ * A create form's one-time token (partials/submission.njk), wherever on the page it was rendered (panels too): each
+ * serving gets a fresh one, or two readers (or one reader's two tabs) would share it and a second comment be taken
+ * for a resend of the first (core/http/submissions.ts).
+ */
+const SUBMISSION = /(name="_submission" value=")[A-Za-z0-9_-]{16,64}(")/g
 /** A shared page's text is kept once, as its pieces. */
 const EMPTY = Buffer.alloc(0)
 const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/
 
-function cut(html: string, contentType: string, filters: ContentColumns[], authorIds: ReadonlySet<string>): SharedPage {
-  const parts = html.split(MARKS)
+function cut(html: string, contentType: string, filters: ContentColumns[], authorIds: ReadonlySet<string>, facts: ReaderFact[]): SharedPage {
+  const parts = html.replace(SUBMISSION, `$1${SHARED_MARKS.submission}$2`).split(MARKS)
   const pieces: Buffer[] = []
   const slots: SharedPage['slots'] = []
   for (let i = 0; i < parts.length; i++) {
     if (i % 2 === 0) pieces.push(Buffer.from(parts[i]!))
-    else slots.push(parts[i] === SHARED_MARKS.header ? 'header' : 'token')
+    else slots.push(parts[i] === SHARED_MARKS.header ? 'header' : parts[i] === SHARED_MARKS.token ? 'token' : 'submission')
   }
-  return { pieces, slots, contentType, filters, authorIds }
+  return { pieces, slots, contentType, filters, authorIds, facts }
 }
 
 const USER = '\u0001user'
 const NOW = '\u0001now'
+/** Where the i-th value of a fact's matched columns goes in a compiled probe. */
+const VALUE = '\u0001value '
 const tableOf = (column: string) => column.split('.')[0]!
 
 function assemble(page: SharedPage, header: () => string, token: () => string): Buffer {
   const out: Buffer[] = [page.pieces[0]!]
-  for (let i = 0; i < page.slots.length; i++) out.push(Buffer.from(page.slots[i] === 'header' ? header() : token()), page.pieces[i + 1]!)
+  for (let i = 0; i < page.slots.length; i++) {
+    const slot = page.slots[i]
+    out.push(Buffer.from(slot === 'header' ? header() : slot === 'token' ? token() : newSubmissionToken()), page.pieces[i + 1]!)
+  }
   return Buffer.concat(out)
 }
 
@@ -89,17 +103,23 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
   const probes = new Map<string, CompiledQuery>()
 
   /**
-   * One statement per set of filters, compiled once and bound per reader: does this reader have a row in a filtered
-   * table that the filter shows to its author alone (a draft, scheduled, hidden or held)?
+   * One statement per shape of page (its filters, and the tables and columns of its facts), compiled once and bound per
+   * reader and page: does this reader have a row in a filtered table that the filter shows to its author alone (a
+   * draft, scheduled, hidden or held), or a row that makes one of the page's facts true (on this team, following this)?
    */
-  function probeFor(filters: readonly ContentColumns[]): CompiledQuery {
-    const signature = filters.map((f) => `${f.author}|${f.visibleFrom ?? ''}|${f.hidden ?? ''}`).join(',')
+  function probeFor(filters: readonly ContentColumns[], facts: readonly ReaderFact[]): CompiledQuery {
+    const signature = filters.map((f) => `${f.author}|${f.visibleFrom ?? ''}|${f.hidden ?? ''}`).join(',') + ';' + facts.map((f) => `${f.table}|${f.reader}|${Object.keys(f.match).sort().join('|')}`).join(',')
     let compiled = probes.get(signature)
     if (!compiled) {
       const checks = []
       for (const f of filters) {
         const own = [f.visibleFrom && sql`${sql.ref(f.visibleFrom)} is null or ${sql.ref(f.visibleFrom)} > ${NOW}`, f.hidden && sql`${sql.ref(f.hidden)} is not null`].filter((c) => !!c)
         checks.push(sql`exists (select 1 from ${sql.table(tableOf(f.author!))} where ${sql.ref(f.author!)} = ${USER} and (${sql.join(own, sql` or `)}))`)
+      }
+      let value = 0
+      for (const f of facts) {
+        const matched = Object.keys(f.match).sort().map((column) => sql` and ${sql.ref(`${f.table}.${column}`)} = ${VALUE + value++}`)
+        checks.push(sql`exists (select 1 from ${sql.table(f.table)} where ${sql.ref(`${f.table}.${f.reader}`)} = ${USER}${sql.join(matched, sql``)})`)
       }
       compiled = sql<{ personal: number }>`select case when ${sql.join(checks, sql` or `)} then 1 else 0 end as personal`.compile(app.db)
       probes.set(signature, compiled)
@@ -110,13 +130,18 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
   /** The filters a probe can check: author, publication and hidden columns of one table (else the page is personal). */
   const probeable = (f: ContentColumns) => [f.author, f.visibleFrom, f.hidden].every((c) => c === undefined || (COLUMN.test(c) && tableOf(c) === tableOf(f.author!)))
 
-  /** Whether the page is this reader's too: they wrote nothing it compared, and have nothing only its author sees in the tables it filtered. */
-  async function readsAsShared(user: SessionUser, page: Pick<SharedPage, 'filters' | 'authorIds'>): Promise<boolean> {
+  /**
+   * Whether the page is this reader's too: they wrote nothing it compared, have nothing only its author sees in the
+   * tables it filtered, and no fact it read as false holds for them.
+   */
+  async function readsAsShared(user: SessionUser, page: Pick<SharedPage, 'filters' | 'authorIds' | 'facts'>): Promise<boolean> {
     if (page.authorIds.has(user.id)) return false
-    if (page.filters.length === 0) return true
-    const compiled = probeFor(page.filters)
+    if (page.filters.length === 0 && page.facts.length === 0) return true
+    const compiled = probeFor(page.filters, page.facts)
     const now = new Date().toISOString()
-    const { rows } = await app.db.executeQuery<{ personal: number | boolean | string }>({ ...compiled, parameters: compiled.parameters.map((p) => (p === USER ? user.id : now)) })
+    const values = page.facts.flatMap((f) => Object.keys(f.match).sort().map((column) => f.match[column]!))
+    const bind = (p: unknown) => (p === USER ? user.id : p === NOW ? now : values[Number(String(p).slice(VALUE.length))])
+    const { rows } = await app.db.executeQuery<{ personal: number | boolean | string }>({ ...compiled, parameters: compiled.parameters.map(bind) })
     return Number(rows[0]?.personal) === 0
   }
 
@@ -154,7 +179,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
       reply.header('x-cache', 'shared')
       return reply.type(hit.contentType).send(personalise(request, reply, hit, user, reply.locals, request.formToken))
     }
-    const trace: ReaderTrace = { filters: new Map(), authorIds: new Set(), personal: null }
+    const trace: ReaderTrace = { filters: new Map(), authorIds: new Set(), facts: new Map(), personal: null }
     request.sharedRendering = { key, stamp: cache.readersStamp(), trace, user, actor: request.actor, locals: reply.locals, formToken: request.formToken }
     const traced = traceReader(request.actor, user, trace)
     request.actor = traced.actor
@@ -175,7 +200,8 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     if (typeof payload !== 'string') return payload
     const filters = [...shared.trace.filters.keys()].sort().map((k) => shared.trace.filters.get(k)!)
     if (!filters.every(probeable)) shared.trace.personal ??= 'a filter across tables'
-    const page = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds)
+    const facts = [...shared.trace.facts.keys()].sort().map((k) => shared.trace.facts.get(k)!)
+    const page = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds, facts)
     if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie') && (await readsAsShared(shared.user, page))) {
       cache.store(shared.key, shared.stamp, { body: EMPTY, compressed: null, headers: {}, notModified: null, etag: null, shared: page })
     } else if (shared.trace.personal !== null) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '../db/database.ts'
 import type { Cursor } from '../http/pagination.ts'
+import { READERS_TOPIC, type Topics } from '../cache/page-cache.ts'
 
 /**
  * Background jobs: one interface, two runners (docs/decisions/0018).
@@ -24,6 +25,13 @@ export interface JobRun {
   retryCount: number
   /** The built app: `app.db`, `app.mailer`, `app.views`, `app.jobs`, `app.config`, `app.log`. */
   app: FastifyInstance
+  /**
+   * Tells the page cache that this run changed what readers see (the job's `changes`): cached anonymous pages that
+   * show it and pages shared between signed-in readers are voided in every process, as a write route's are. Call it
+   * after the transaction that made the change committed, and only when something changed (a poll that found
+   * nothing new voids nothing).
+   */
+  changed(): Promise<void>
 }
 
 export interface RetryPolicy {
@@ -47,6 +55,11 @@ export interface JobDefinition<P extends object = object> {
   cron?: string
   /** Seconds a finished or failed run stays listed (and its `key` taken); default 14 days. Frequent jobs keep less. */
   keepSeconds?: number
+  /**
+   * What a run may change that readers see, as page-cache topics (`'*'`, the default: anything), voided when the run
+   * calls `changed()`: a job that imports posts or flags a broken website says so, as a write route's `invalidates` does.
+   */
+  changes?: Topics
 }
 
 /** Declares a job (the payload type travels with it, so `enqueue` is checked against it). */
@@ -120,6 +133,12 @@ export interface Jobs {
   retry(id: string): Promise<boolean>
   /** Admin: removes a queued or failed job. False when it is running or gone. */
   discard(id: string): Promise<boolean>
+}
+
+/** What a handler gets: the run, and `changed()` voiding the pages of the job's `changes` (and every shared page). */
+export function jobRun(definition: JobDefinition<any>, id: string, retryCount: number, app: FastifyInstance): JobRun {
+  const changes = definition.changes ?? '*'
+  return { id, retryCount, app, changed: () => app.pageCache.changed(changes === '*' ? changes : [...changes, READERS_TOPIC]) }
 }
 
 /** A stable UUID for (job name, key): the same key gives the same id, so the second enqueue finds it taken. */

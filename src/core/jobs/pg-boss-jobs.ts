@@ -3,7 +3,7 @@ import { PgBoss, fromKysely } from 'pg-boss'
 import type { Kysely } from 'kysely'
 import type { Db } from '../db/database.ts'
 import {
-  defaultExpireSeconds, defaultRetry, keepSeconds, keyedId,
+  defaultExpireSeconds, defaultRetry, jobRun, keepSeconds, keyedId,
   type JobDefinition, type Jobs,
 } from './jobs.ts'
 import { countJobs, findJob, listJobs } from './pg-boss.queries.ts'
@@ -66,7 +66,7 @@ export async function createPgBossJobs(database: Kysely<{}>, connectionString: s
       for (const def of defs) {
         await ensureQueue(def)
         await boss.work<object>(def.name, { pollingIntervalSeconds: options.pollSeconds, batchSize: 1 }, async ([job]) => {
-          await def.run(job!.data, { id: job!.id, retryCount: job!.retryCount ?? 0, app })
+          await def.run(job!.data, jobRun(def, job!.id, job!.retryCount ?? 0, app))
         })
         if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' })
       }

@@ -6,7 +6,7 @@ import type { Executor } from '../db/database.ts'
 import type { JobsTable, JobsTables } from './jobs.tables.ts'
 import { afterCursor } from '../http/pagination.ts'
 import {
-  defaultExpireSeconds, defaultRetry, errorText, keepSeconds, keyedId, listStates, retryDelaySeconds,
+  defaultExpireSeconds, defaultRetry, errorText, jobRun, keepSeconds, keyedId, listStates, retryDelaySeconds,
   type JobDefinition, type JobList, type Jobs, type JobSummary,
 } from './jobs.ts'
 
@@ -101,7 +101,7 @@ export function createSqliteJobs(database: Kysely<{}>, log: FastifyBaseLogger, o
     const def = definitions.get(job.name)!
     let outcome: unknown = null
     try {
-      await def.run(JSON.parse(job.payload), { id: job.id, retryCount: job.retry_count, app: app! })
+      await def.run(JSON.parse(job.payload), jobRun(def, job.id, job.retry_count, app!))
     } catch (err) {
       outcome = err ?? new Error('failed')
       log.warn({ err, job: job.name, id: job.id }, 'job failed')

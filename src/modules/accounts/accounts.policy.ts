@@ -1,5 +1,6 @@
 import { definePolicy } from '../../core/access/can.ts'
 import { signedIn } from '../../core/access/policy.ts'
+import { readerIs } from '../../core/access/reader-facts.ts'
 import type { Person } from './accounts.queries.ts'
 
 declare module '../../core/access/can.ts' {
@@ -15,11 +16,11 @@ declare module '../../core/access/can.ts' {
  */
 export const personPolicy = definePolicy('person', {
   /** Everyone sees a public profile; its owner sees it while hidden; platform admins see any (they moderate). */
-  view: (actor, p) => p.public || (actor.userId === p.id && !p.suspended) || actor.isAdmin,
-  edit: (actor, p) => actor.userId === p.id,
+  view: (actor, p) => p.public || (readerIs(actor, p.id) && !p.suspended) || actor.isAdmin,
+  edit: (actor, p) => readerIs(actor, p.id),
   /** Hiding and restoring a profile: platform admins. */
   moderate: (actor) => actor.isAdmin,
   /** Suspending an account: platform admins, never their own. */
   suspend: (actor, p) => actor.isAdmin && actor.userId !== p.id,
-  report: (actor, p) => signedIn(actor) && p.public && actor.userId !== p.id,
+  report: (actor, p) => signedIn(actor) && p.public && !readerIs(actor, p.id),
 })

@@ -1,4 +1,5 @@
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
+import { readerRow } from '../../core/access/reader-facts.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { AmendmentStatus, ChartersDb, CharterAmendmentsTable, CharterAmendmentCommentsTable, Vote } from './charters.tables.ts'
 
@@ -161,8 +162,9 @@ export async function recountVotes(db: ChartersDb, amendmentId: string): Promise
   return { votesFor, votesAgainst }
 }
 
-export async function voteOf(db: ChartersDb, amendmentId: string, userId: string): Promise<Vote | null> {
-  const row = await db.selectFrom('charter_amendment_votes').select('vote').where('amendment_id', '=', amendmentId).where('user_id', '=', userId).executeTakeFirst()
+/** The reader's vote on an amendment: a personal fact, read so that a shared page can note it (core/access/reader-facts.ts). */
+export async function voteOf(db: ChartersDb, actor: Actor, amendmentId: string): Promise<Vote | null> {
+  const row = await readerRow(db, actor, 'charter_amendment_votes', 'user_id', { amendment_id: amendmentId }, ['vote'])
   return row?.vote ?? null
 }
 

@@ -1,6 +1,7 @@
 import { definePolicy, type RuleContext } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { moderateSpace, viewContent } from '../../core/access/spaces.policy.ts'
+import { readerIs } from '../../core/access/reader-facts.ts'
 import { isEditor, type CharterRow } from './charters.queries.ts'
 import type { AmendmentRow, AmendmentCommentRow } from './amendments.queries.ts'
 import type { SignatureRow } from './signatures.queries.ts'
@@ -35,7 +36,7 @@ declare module '../../core/access/can.ts' {
 }
 
 const viewCharter = (actor: Actor, c: CharterRow, ctx: RuleContext) => viewContent(actor, { spaceId: c.space_id, authorIds: [], hiddenAt: null }, ctx)
-const editor = async (actor: Actor, c: CharterRow, ctx: RuleContext) => signedIn(actor) && (await isEditor(ctx.db, c.id, actor.userId))
+const editor = async (actor: Actor, c: CharterRow, ctx: RuleContext) => signedIn(actor) && (await isEditor(ctx.db, actor, c.id))
 const open = (c: CharterRow) => c.status !== 'closed'
 
 /**
@@ -58,7 +59,7 @@ export const charterPolicy = definePolicy('charter', {
   sign: async (actor, c, ctx) => signedIn(actor) && c.status === 'published' && (await viewCharter(actor, c, ctx)),
 })
 
-const author = (actor: Actor, a: AmendmentFacts['amendment']) => actor.userId !== null && a.author_id === actor.userId
+const author = (actor: Actor, a: AmendmentFacts['amendment']) => readerIs(actor, a.author_id)
 
 /** Seen where its charter is, unless a moderator hid it (then by its author and platform admins). */
 const viewAmendment = async (actor: Actor, r: AmendmentFacts, ctx: RuleContext) =>
@@ -81,7 +82,7 @@ export const amendmentPolicy = definePolicy('amendment', {
 })
 
 const viewComment = async (actor: Actor, r: AmendmentCommentFacts, ctx: RuleContext) =>
-  (await viewAmendment(actor, r, ctx)) && (r.comment.hidden_at === null || (actor.userId !== null && r.comment.author_id === actor.userId) || moderateSpace(actor, null))
+  (await viewAmendment(actor, r, ctx)) && (r.comment.hidden_at === null || readerIs(actor, r.comment.author_id) || moderateSpace(actor, null))
 
 export const amendmentCommentPolicy = definePolicy('amendmentComment', {
   view: viewComment,
@@ -96,10 +97,10 @@ export const amendmentCommentPolicy = definePolicy('amendmentComment', {
  */
 export const signaturePolicy = definePolicy('signature', {
   view: async (actor, { charter, signature }, ctx) =>
-    (await viewCharter(actor, charter, ctx)) && (signature.kind === 'organisation' || signature.show_name === 1 || (actor.userId !== null && actor.userId === signature.user_id)),
+    (await viewCharter(actor, charter, ctx)) && (signature.kind === 'organisation' || signature.show_name === 1 || readerIs(actor, signature.user_id)),
   manage: async (actor, { charter, signature }, ctx) => {
     if (!signedIn(actor) || !(await viewCharter(actor, charter, ctx))) return false
-    if (signature.kind === 'person') return signature.user_id === actor.userId
+    if (signature.kind === 'person') return readerIs(actor, signature.user_id)
     return ctx.can('speakFor', 'organisation', { id: signature.organisation_id! })
   },
 })

@@ -1,4 +1,5 @@
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
+import { readerHas } from '../../core/access/reader-facts.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { ChartersDb, ChartersTable, CharterSectionTextsTable, CharterStatus, CharterVersionsTable } from './charters.tables.ts'
 
@@ -115,9 +116,9 @@ export async function moveCharterStatus(db: ChartersDb, id: string, from: Charte
 
 // ---------------------------------------------------------------- editors
 
-export async function isEditor(db: ChartersDb, charterId: string, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('charter_editors').select('user_id').where('charter_id', '=', charterId).where('user_id', '=', userId).executeTakeFirst()
-  return row !== undefined
+/** Whether the reader edits this charter: a personal fact, read so that a shared page can note it (core/access/reader-facts.ts). */
+export async function isEditor(db: ChartersDb, actor: Actor, charterId: string): Promise<boolean> {
+  return readerHas(db, actor, 'charter_editors', 'user_id', { charter_id: charterId })
 }
 
 export async function editorIdsOf(db: ChartersDb, charterId: string): Promise<string[]> {

@@ -1,4 +1,6 @@
 import { sql } from 'kysely'
+import type { Actor } from '../../core/access/policy.ts'
+import { readerHas } from '../../core/access/reader-facts.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { ChartersDb, CharterSignaturesTable, CharterSignatureEventsTable, SignatoryKind, SignatureStatus } from './charters.tables.ts'
 
@@ -154,6 +156,11 @@ export async function signaturesOfPerson(db: ChartersDb, userId: string, all: bo
 }
 
 /** The signatures these keys hold on a charter (the sign form shows which of the person's choices have signed). */
+/** Whether the reader signed this charter, for themselves or an organisation (withdrawn too): a personal fact (core/access/reader-facts.ts). */
+export async function readerSignedAny(db: ChartersDb, actor: Actor, charterId: string): Promise<boolean> {
+  return readerHas(db, actor, 'charter_signatures', 'user_id', { charter_id: charterId })
+}
+
 export async function signaturesByKeys(db: ChartersDb, charterId: string, keys: string[]): Promise<SignatureRow[]> {
   if (keys.length === 0) return []
   return db.selectFrom('charter_signatures').selectAll().where('charter_id', '=', charterId).where('signatory_key', 'in', keys).execute()

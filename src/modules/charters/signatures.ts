@@ -6,7 +6,7 @@ import { signedIn, type Actor } from '../../core/access/policy.ts'
 import type { Values } from '../../core/http/forms.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
 import { peopleByIds, type Person } from '../accounts/accounts.ts'
-import { organisationIdsHiddenFrom, organisationIdsMatching, organisationsByIds, organisationsOfPerson, type OrganisationSummary } from '../organisations/organisations.ts'
+import { administersAnyOrganisation, organisationIdsHiddenFrom, organisationIdsMatching, organisationsByIds, organisationsOfPerson, type OrganisationSummary } from '../organisations/organisations.ts'
 import type { CharterRow } from './charters.queries.ts'
 import type { confirmSchema, signSchema } from './charters.schemas.ts'
 import type { SignatoryKind, SignatureStatus } from './charters.tables.ts'
@@ -20,6 +20,7 @@ import {
   insertSignatureIfNew,
   kindCounts,
   registerRows,
+  readerSignedAny,
   signaturesByKeys,
   updateSignatureIn,
   type SignatureEventRow,
@@ -66,6 +67,18 @@ export async function signChoices(db: Db, actor: Actor & { userId: string }, cha
     { value: 'person', label: 'Myself', kind: 'person' as const, organisation: null, existing: existing.get(keys[0]!) ?? null },
     ...organisations.map((o) => ({ value: o.id, label: o.name, kind: 'organisation' as const, organisation: o as OrganisationSummary, existing: existing.get(keyOf('organisation', o.id)) ?? null })),
   ]
+}
+
+/**
+ * What the reader signed already, for themselves or an organisation they administer. Read through two personal
+ * facts (signed this charter at all, administers any organisation), so a charter page is shared between the many
+ * readers for whom both are false (core/access/reader-facts.ts); for the others it is their own.
+ */
+export async function mySignatures(db: Db, actor: Actor, charter: CharterRow): Promise<SignChoice[]> {
+  if (!signedIn(actor)) return []
+  const [signed, administers] = await Promise.all([readerSignedAny(db, actor, charter.id), administersAnyOrganisation(db, actor)])
+  if (!signed && !administers) return []
+  return (await signChoices(db, actor, charter)).filter((c) => c.existing)
 }
 
 export type SignInput = Values<typeof signSchema>

@@ -2,7 +2,8 @@ import { definePolicy, type RuleContext } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { contentRules, participateInSpace, viewContent, type ContentFacts } from '../../core/access/spaces.policy.ts'
 import { visibleProjectById } from '../projects/projects.ts'
-import { findRsvp } from './rsvp.queries.ts'
+import { readerRsvp } from './rsvp.queries.ts'
+import { readerIs } from '../../core/access/reader-facts.ts'
 import type { OrganiserKind } from './events.tables.ts'
 import type { EventRow } from './events.queries.ts'
 
@@ -60,7 +61,7 @@ async function organises(actor: Actor, e: EventFacts, ctx: RuleContext): Promise
   if (!signedIn(actor)) return false
   switch (e.organiserKind) {
     case 'person':
-      return e.organiserId === actor.userId
+      return readerIs(actor, e.organiserId)
     case 'organisation':
       return ctx.can('contribute', 'organisation', { id: e.organiserId })
     case 'project': {
@@ -72,7 +73,7 @@ async function organises(actor: Actor, e: EventFacts, ctx: RuleContext): Promise
   }
 }
 
-const replyOf = async (actor: Actor, e: EventFacts, ctx: RuleContext) => (actor.userId ? ((await findRsvp(ctx.db, e.id, actor.userId))?.status ?? null) : null)
+const replyOf = async (actor: Actor, e: EventFacts, ctx: RuleContext) => (await readerRsvp(ctx.db, actor, e.id))?.status ?? null
 const factsOfSpace = (e: ContentFacts, ctx: RuleContext) => (e.spaceId ? ctx.space(e.spaceId) : Promise.resolve(null))
 
 /**

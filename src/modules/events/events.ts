@@ -100,7 +100,7 @@ export async function eventCards(db: Db, actor: Actor, rows: EventRow[]): Promis
     organisationsByIds(db, actor, byKind('organisation')),
     projectsByIds(db, actor, byKind('project')),
     spacesByIds(db, [...rows.flatMap((r) => (r.space_id ? [r.space_id] : [])), ...byKind('community')]),
-    actor.userId ? repliesTo(db, actor.userId, ids) : Promise.resolve(new Map<string, RsvpStatus>()),
+    repliesTo(db, actor, ids),
   ])
   const t = now()
   const organiserOf = (r: EventRow): OrganiserRef | null => {

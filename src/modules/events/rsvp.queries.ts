@@ -1,3 +1,5 @@
+import { readerRow, readerRowsIn } from '../../core/access/reader-facts.ts'
+import type { Actor } from '../../core/access/policy.ts'
 import type { EventsDb, EventRsvpsTable, RsvpStatus } from './events.tables.ts'
 
 export type RsvpRow = EventRsvpsTable
@@ -82,10 +84,15 @@ export async function repliesOfPerson(db: EventsDb, userId: string): Promise<Map
 }
 
 /** Replies of one person to several events (for list badges). */
-export async function repliesTo(db: EventsDb, userId: string, eventIds: string[]): Promise<Map<string, RsvpStatus>> {
-  if (eventIds.length === 0) return new Map()
-  const rows = await db.selectFrom('event_rsvps').select(['event_id', 'status']).where('user_id', '=', userId).where('event_id', 'in', eventIds).execute()
-  return new Map(rows.map((r) => [r.event_id, r.status]))
+/** The reader's replies to these events: personal facts, read so that a shared page can note them (core/access/reader-facts.ts). */
+export async function repliesTo(db: EventsDb, actor: Actor, eventIds: string[]): Promise<Map<string, RsvpStatus>> {
+  const rows = await readerRowsIn(db, actor, 'event_rsvps', 'user_id', 'event_id', eventIds, ['status'])
+  return new Map([...rows].map(([id, r]) => [id, r.status]))
+}
+
+/** The reader's reply to an event (a personal fact, noted on a shared page: core/access/reader-facts.ts). */
+export async function readerRsvp(db: EventsDb, actor: Actor, eventId: string): Promise<Pick<RsvpRow, 'status' | 'position'> | undefined> {
+  return readerRow(db, actor, 'event_rsvps', 'user_id', { event_id: eventId }, ['status', 'position'])
 }
 
 // ---------------------------------------------------------------- personal calendar tokens

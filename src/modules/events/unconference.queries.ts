@@ -1,3 +1,5 @@
+import { readerHas } from '../../core/access/reader-facts.ts'
+import type { Actor } from '../../core/access/policy.ts'
 import type { EventsDb, EventRoomsTable, EventScheduleTable, EventSessionsTable, EventSlotsTable } from './events.tables.ts'
 
 export type SessionRow = EventSessionsTable
@@ -58,6 +60,15 @@ export async function voteCounts(db: EventsDb, eventId: string): Promise<Map<str
 /** A person's votes in an event: the sessions and the vote numbers they hold. */
 export async function votesOf(db: EventsDb, eventId: string, userId: string): Promise<Array<{ session_id: string; slot: number }>> {
   return db.selectFrom('event_votes').select(['session_id', 'slot']).where('event_id', '=', eventId).where('user_id', '=', userId).execute()
+}
+
+/**
+ * The reader's votes on an event's sessions. Whether they voted at all is a personal fact (core/access/reader-facts.ts):
+ * a schedule is shared between the readers who did not; a voter's page is their own.
+ */
+export async function readerVotesOf(db: EventsDb, actor: Actor, eventId: string): Promise<Array<{ session_id: string; slot: number }>> {
+  if (!(await readerHas(db, actor, 'event_votes', 'user_id', { event_id: eventId }))) return []
+  return votesOf(db, eventId, actor.userId!)
 }
 
 export async function insertVote(db: EventsDb, row: { session_id: string; user_id: string; event_id: string; slot: number; created_at: string }): Promise<void> {

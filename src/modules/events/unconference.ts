@@ -1,6 +1,7 @@
 import type { Db } from '../../core/db/database.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { can } from '../../core/access/can.ts'
+import { readerIs } from '../../core/access/reader-facts.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { isUniqueViolation } from '../../core/db/errors.ts'
 import { audit } from '../../core/audit.ts'
@@ -31,6 +32,7 @@ import {
   updateSessionRow,
   voteCounts,
   votesOf,
+  readerVotesOf,
   type SessionRow,
 } from './unconference.queries.ts'
 import { describeWhen, zonedToUtc } from './zoned.ts'
@@ -85,12 +87,12 @@ export async function listSessions(db: Db, actor: Actor, event: EventRow, option
   const [rows, counts, mine, manage, attend] = await Promise.all([
     sessionsOf(db, event.id),
     voteCounts(db, event.id),
-    actor.userId ? votesOf(db, event.id, actor.userId) : Promise.resolve([]),
+    readerVotesOf(db, actor, event.id),
     can(db, actor, 'manage', 'event', facts),
     can(db, actor, 'attend', 'event', facts),
   ])
   // Hidden sessions: only their pitchers and those who moderate the event's sessions see them.
-  const visible = rows.filter((s) => s.hidden_at === null || s.pitcher_id === actor.userId || manage || actor.isAdmin)
+  const visible = rows.filter((s) => s.hidden_at === null || readerIs(actor, s.pitcher_id) || manage || actor.isAdmin)
   const checked = await Promise.all(visible.map(async (s) => (s.hidden_at === null ? true : can(db, actor, 'view', 'event_session', sessionFacts(s, facts)))))
   const shown = visible.filter((_, i) => checked[i])
   const places = options.showPlaces && (event.schedule_published_at || manage) ? await placesOf(db, event) : new Map<string, { room: string; time: string }>()

@@ -1,3 +1,5 @@
+import { readerHas } from '../../core/access/reader-facts.ts'
+import type { Actor } from '../../core/access/policy.ts'
 import type { PublishedMark, SubjectRef } from '../../core/activity.ts'
 import { ANY_TYPE, type Delivery, type FollowMailingsTable, type FollowNoticesTable, type FollowsDb, type Period } from './follows.tables.ts'
 
@@ -13,9 +15,9 @@ export async function deleteFollow(db: FollowsDb, userId: string, subject: Subje
   await db.deleteFrom('follows').where('user_id', '=', userId).where('subject_kind', '=', subject.kind).where('subject_id', '=', subject.id).execute()
 }
 
-export async function isFollowing(db: FollowsDb, userId: string, subject: SubjectRef): Promise<boolean> {
-  const row = await db.selectFrom('follows').select('user_id').where('user_id', '=', userId).where('subject_kind', '=', subject.kind).where('subject_id', '=', subject.id).executeTakeFirst()
-  return row !== undefined
+/** Whether the reader follows this: a personal fact, read so that a shared page can note it (core/access/reader-facts.ts). */
+export async function readerFollows(db: FollowsDb, actor: Actor, subject: SubjectRef): Promise<boolean> {
+  return readerHas(db, actor, 'follows', 'user_id', { subject_kind: subject.kind, subject_id: subject.id })
 }
 
 /** What the person follows, most recently followed first. */

@@ -5,7 +5,7 @@ import { byRecency, type ActivityItem, type ActivitySource, type ActivityWindow,
 import { now } from '../../core/db/ids.ts'
 import { notFound } from '../../core/errors.ts'
 import { encodeCursor, type Cursor } from '../../core/http/pagination.ts'
-import { deleteFollow, followedBy, insertFollow, isFollowing, settingsOf, upsertSetting } from './follows.queries.ts'
+import { deleteFollow, followedBy, insertFollow, readerFollows, settingsOf, upsertSetting } from './follows.queries.ts'
 import { ANY_TYPE, DEFAULT_DELIVERY, DELIVERIES, type Delivery } from './follows.tables.ts'
 
 /** What the modules declared: the kinds people can follow and the kinds of activity they hear of. */
@@ -35,8 +35,9 @@ export async function unfollow(db: Db, actor: Actor & { userId: string }, subjec
   await deleteFollow(db, actor.userId, subject)
 }
 
-export async function follows(db: Db, actor: Actor & { userId: string }, subject: SubjectRef): Promise<boolean> {
-  return isFollowing(db, actor.userId, subject)
+/** Whether the reader follows this (noted, not personal, on a shared page: core/access/reader-facts.ts). */
+export async function follows(db: Db, actor: Actor, subject: SubjectRef): Promise<boolean> {
+  return readerFollows(db, actor, subject)
 }
 
 /** Names and pages of subjects, as the actor may see them now (others are absent). One query per kind. */

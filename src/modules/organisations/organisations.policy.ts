@@ -1,7 +1,7 @@
 import { definePolicy } from '../../core/access/can.ts'
-import { signedIn } from '../../core/access/policy.ts'
+import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { viewContent } from '../../core/access/spaces.policy.ts'
-import { findOrganisationById, roleIn, type OrganisationRow } from './organisations.queries.ts'
+import { findOrganisationById, readerRoleIn, type OrganisationRow } from './organisations.queries.ts'
 
 /** An organisation by id, with its row when the caller already has it (the rules load it otherwise). */
 export type OrganisationRef = { id: string } & Partial<OrganisationRow>
@@ -13,7 +13,7 @@ declare module '../../core/access/can.ts' {
 }
 
 const rowOf = async (db: Parameters<typeof findOrganisationById>[0], r: OrganisationRef) => ('hidden_at' in r && r.created_at ? (r as OrganisationRow) : await findOrganisationById(db, r.id))
-const roleOf = async (db: Parameters<typeof roleIn>[0], r: OrganisationRef, userId: string | null) => (userId ? roleIn(db, r.id, userId) : null)
+const roleOf = async (db: Parameters<typeof readerRoleIn>[0], r: OrganisationRef, actor: Actor) => readerRoleIn(db, actor, r.id)
 
 /**
  * Organisations. Directory entries are site content: anyone sees them unless a moderator hid
@@ -27,13 +27,13 @@ export const organisationPolicy = definePolicy('organisation', {
     return row !== undefined && viewContent(actor, { spaceId: row.space_id, authorIds: row.created_by ? [row.created_by] : [], hiddenAt: row.hidden_at }, ctx)
   },
   /** Edit the profile and manage members: its admins and platform admins. */
-  manage: async (actor, r, ctx) => signedIn(actor) && (actor.isAdmin || (await roleOf(ctx.db, r, actor.userId)) === 'admin'),
+  manage: async (actor, r, ctx) => signedIn(actor) && (actor.isAdmin || (await roleOf(ctx.db, r, actor)) === 'admin'),
   /** Name it as lead or partner of a project, or confirm such a request: its admins only. */
-  speakFor: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor.userId)) === 'admin',
+  speakFor: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor)) === 'admin',
   /** Attach one's own posts to it: its members. */
-  contribute: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor.userId)) !== null,
+  contribute: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor)) !== null,
   /** Ask to be listed as a member: anyone signed in who can see it and is not a member yet. */
-  participate: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor.userId)) === null && (await ctx.can('view', 'organisation', r)),
+  participate: async (actor, r, ctx) => signedIn(actor) && (await roleOf(ctx.db, r, actor)) === null && (await ctx.can('view', 'organisation', r)),
   moderate: (actor) => actor.isAdmin,
   report: async (actor, r, ctx) => signedIn(actor) && (await ctx.can('view', 'organisation', r)),
 })

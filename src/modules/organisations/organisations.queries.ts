@@ -1,3 +1,4 @@
+import { readerHas, readerRow } from '../../core/access/reader-facts.ts'
 import { trackOrganisation } from './directory-counts.queries.ts'
 import { sql, type Selectable } from 'kysely'
 import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
@@ -126,6 +127,11 @@ export async function adminIdsOfMany(db: OrganisationsDb, organisationIds: strin
 }
 
 /** The person's role in the organisation, or null. */
+/** The reader's role in an organisation: a personal fact, read so that a shared page can note it (core/access/reader-facts.ts). */
+export async function readerRoleIn(db: OrganisationsDb, actor: Actor, organisationId: string): Promise<OrganisationRole | null> {
+  return (await readerRow(db, actor, 'organisation_members', 'user_id', { organisation_id: organisationId }, ['role']))?.role ?? null
+}
+
 export async function roleIn(db: OrganisationsDb, organisationId: string, userId: string): Promise<OrganisationRole | null> {
   const row = await db
     .selectFrom('organisation_members')
@@ -325,6 +331,16 @@ export async function insertMemberRequest(db: OrganisationsDb, organisationId: s
 }
 
 /** True when the person has a request waiting with this organisation. */
+/** Whether the reader is an admin of any organisation: a personal fact (core/access/reader-facts.ts). */
+export async function readerAdministersAny(db: OrganisationsDb, actor: Actor): Promise<boolean> {
+  return readerHas(db, actor, 'organisation_members', 'user_id', { role: 'admin' })
+}
+
+/** Whether the reader asked to join: a personal fact, read so that a shared page can note it (core/access/reader-facts.ts). */
+export async function readerAskedToJoin(db: OrganisationsDb, actor: Actor, organisationId: string): Promise<boolean> {
+  return readerHas(db, actor, 'organisation_member_requests', 'user_id', { organisation_id: organisationId })
+}
+
 export async function hasMemberRequest(db: OrganisationsDb, organisationId: string, userId: string): Promise<boolean> {
   return (await db.selectFrom('organisation_member_requests').select('user_id').where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
 }

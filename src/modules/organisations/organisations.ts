@@ -22,7 +22,8 @@ import {
   matchingOrganisationIds,
   deleteMember,
   deleteMemberRequest,
-  hasMemberRequest,
+  readerAskedToJoin,
+  readerAdministersAny,
   insertMemberRequest,
   memberRequestsOf,
   findOrganisationById,
@@ -321,6 +322,11 @@ export async function organisationSuggestions(db: Db, actor: Actor, text: string
 }
 
 /** Organisations the person belongs to that the actor may see, with the person's role. */
+/** Whether the reader administers any organisation (noted, not personal, on a shared page: core/access/reader-facts.ts). */
+export async function administersAnyOrganisation(db: Db, actor: Actor): Promise<boolean> {
+  return readerAdministersAny(db, actor)
+}
+
 export async function organisationsOfPerson(db: Db, actor: Actor, userId: string): Promise<Array<OrganisationSummary & { role: OrganisationRole }>> {
   return organisationsOfPersonRows(db, actor, userId)
 }
@@ -406,8 +412,9 @@ export async function requestMembership(db: Db, actor: Actor, org: OrganisationR
 }
 
 /** Whether the person has a request waiting with the organisation. */
-export async function membershipRequested(db: Db, organisationId: string, userId: string): Promise<boolean> {
-  return hasMemberRequest(db, organisationId, userId)
+/** Whether the reader asked to join (noted, not personal, on a shared page: core/access/reader-facts.ts). */
+export async function membershipRequested(db: Db, actor: Actor, organisationId: string): Promise<boolean> {
+  return readerAskedToJoin(db, actor, organisationId)
 }
 
 /** Requests waiting with an organisation, with the people who asked (for its admins). */

@@ -113,7 +113,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
       membersOf(app.db, org.id).then((all) => all.filter((m) => m.public)),
       request.user ? canManageOrganisation(app.db, request.actor, org.id) : Promise.resolve(false),
       request.user ? can(app.db, request.actor, 'participate', 'organisation', org) : Promise.resolve(false),
-      request.user ? membershipRequested(app.db, org.id, request.user.id) : Promise.resolve(false),
+      request.user ? membershipRequested(app.db, request.actor, org.id) : Promise.resolve(false),
       app.panels(request, 'organisation', { id: org.id, slug: org.slug }),
     ])
     return reply.render('organisations/show.njk', {

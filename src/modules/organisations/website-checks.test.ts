@@ -1,4 +1,5 @@
 import { test, describe, before, after } from 'node:test'
+import { jobRun } from '../../core/jobs/jobs.ts'
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -62,7 +63,7 @@ for (const dialect of testDialects()) {
       const admin = await createUser(t.app.db, { name: 'Wes Website' })
       const good = await createOrganisation(t.app.db, { userId: admin.id, isAdmin: false }, { name: 'Answering Council', type: 'charity', country: 'IE', region: '', website: `${base}/ok`, identifier: '', description: '', themes: [] })
       const gone = await createOrganisation(t.app.db, { userId: admin.id, isAdmin: false }, { name: 'Vanished Trust', type: 'charity', country: 'IE', region: '', website: `${base}/gone`, identifier: '', description: '', themes: [] })
-      const run = () => checkWebsites.run({}, { id: 'test', retryCount: 0, app: t.app })
+      const run = () => checkWebsites.run({}, jobRun(checkWebsites, 'test', 0, t.app))
       for (let i = 0; i < BROKEN_AFTER + 1; i++) {
         await run()
         // Make every site due again (the back-off would wait hours).

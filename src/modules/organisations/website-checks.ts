@@ -24,13 +24,18 @@ export const checkWebsites = defineJob<Record<string, never>>({
   cron: '17 * * * *',
   retry: { limit: 2, delaySeconds: 300, backoff: true },
   expireSeconds: 30 * 60,
-  async run(_payload, { app }) {
+  // An organisation's page says when its website stopped answering (and no longer, once it answers again).
+  changes: ['organisations'],
+  async run(_payload, { app, changed }) {
     const due = await websitesDue(app.db, now(), PER_RUN)
+    let shown = false
     for (const org of due) {
       const result = await checkLink(org.website, { allowPrivate: app.config.linkCheckAllowPrivate })
       const t = new Date()
       const failures = result.ok ? 0 : org.website_failures + 1
       const next = new Date(t.getTime() + (result.ok ? HEALTHY_HOURS : retryHours(failures)) * 3_600_000).toISOString()
+      // The page shows a broken website's last result and time: so flagged now, or before (answering again or not).
+      if (failures >= BROKEN_AFTER || org.website_failures >= BROKEN_AFTER) shown = true
       await app.db.transaction().execute(async (trx) => {
         await updateOrganisationRow(trx, org.id, { website_checked_at: t.toISOString(), website_check_due: next, website_failures: failures, website_result: result.ok ? '' : result.reason })
         if (failures === BROKEN_AFTER) {
@@ -38,5 +43,6 @@ export const checkWebsites = defineJob<Record<string, never>>({
         }
       })
     }
+    if (shown) await changed()
   },
 })

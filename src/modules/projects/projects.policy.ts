@@ -1,7 +1,7 @@
 import { definePolicy } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { viewContent } from '../../core/access/spaces.policy.ts'
-import { isTeamMember, organisationLinksOf, type ProjectRow } from './projects.queries.ts'
+import { readerOnTeam, organisationLinksOf, type ProjectRow } from './projects.queries.ts'
 import type { ProjectsDb } from './projects.tables.ts'
 
 declare module '../../core/access/can.ts' {
@@ -10,7 +10,7 @@ declare module '../../core/access/can.ts' {
   }
 }
 
-const onTeam = (db: ProjectsDb, actor: Actor, p: ProjectRow) => (actor.userId ? isTeamMember(db, p.id, actor.userId) : Promise.resolve(false))
+const onTeam = (db: ProjectsDb, actor: Actor, p: ProjectRow) => readerOnTeam(db, actor, p.id)
 
 /**
  * Projects. Like organisations, directory entries are site content that a moderator may hide.

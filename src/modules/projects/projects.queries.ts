@@ -1,4 +1,5 @@
 import { trackProject } from './directory-counts.queries.ts'
+import { readerHas } from '../../core/access/reader-facts.ts'
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, ProjectsDb, ProjectsTable, TagKind } from './projects.tables.ts'
@@ -149,9 +150,9 @@ export async function linksOf(db: ProjectsDb, projectId: string): Promise<Array<
   return db.selectFrom('project_links').select(['label', 'url']).where('project_id', '=', projectId).orderBy('position').execute()
 }
 
-export async function isTeamMember(db: ProjectsDb, projectId: string, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('project_members').select('user_id').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst()
-  return row !== undefined
+/** Whether the reader is on the project's team: a personal fact, read so that a shared page can note it (core/access/reader-facts.ts). */
+export async function readerOnTeam(db: ProjectsDb, actor: Actor, projectId: string): Promise<boolean> {
+  return readerHas(db, actor, 'project_members', 'user_id', { project_id: projectId })
 }
 
 /** Names and slugs of the projects among `ids` the actor may see, keyed by id. */

@@ -1,3 +1,4 @@
+import { readerIs } from '../../core/access/reader-facts.ts'
 import type { Db } from '../../core/db/database.ts'
 import { freeSlug, newId, now } from '../../core/db/ids.ts'
 import { AppError, forbidden, invalid, notFound, type FieldErrors } from '../../core/errors.ts'
@@ -343,7 +344,7 @@ export async function projectOrganisations(db: Db, actor: Actor, projectIds: str
       const o = orgs.get(l.organisationId)
       if (!o) continue
       if (l.status === 'confirmed') (l.role === 'lead' ? entry.lead : entry.partners).push(o)
-      else if (withProposed && signedIn(actor) && (l.requestedBy === actor.userId || (await can(db, actor, 'speakFor', 'organisation', { id: o.id })))) entry.proposed.push({ ...o, role: l.role })
+      else if (withProposed && signedIn(actor) && ((l.requestedBy !== null && readerIs(actor, l.requestedBy)) || (await can(db, actor, 'speakFor', 'organisation', { id: o.id })))) entry.proposed.push({ ...o, role: l.role })
     }
     result.set(id, entry)
   }

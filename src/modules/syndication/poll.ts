@@ -52,9 +52,9 @@ export function nextAfterFailure(at: number, failures: number, retryAfter: strin
 }
 
 /** Polls one feed if it is active; records what is new and imports what is queued. */
-export async function pollFeed(db: Db, settings: PollSettings, feedId: string, at = Date.now()): Promise<{ outcome: PollOutcome; added: number }> {
+export async function pollFeed(db: Db, settings: PollSettings, feedId: string, at = Date.now()): Promise<{ outcome: PollOutcome; added: number; imported: number }> {
   const feed = await findFeed(db, feedId)
-  if (!feed || feed.status !== 'active') return { outcome: 'skipped', added: 0 }
+  if (!feed || feed.status !== 'active') return { outcome: 'skipped', added: 0, imported: 0 }
   let result
   try {
     result = await fetchFeed(feed.url, { etag: feed.etag, lastModified: feed.last_modified, allowPrivate: settings.allowPrivate, timeoutMs: settings.timeoutMs })
@@ -64,8 +64,7 @@ export async function pollFeed(db: Db, settings: PollSettings, feedId: string, a
   const polledAt = new Date(at).toISOString()
   if (result.status === 304) {
     await updateFeed(db, feed.id, { failures: 0, last_error: '', polled_at: polledAt, next_poll_at: nextAfterSuccess(at, result.cacheControl, result.retryAfter), updated_at: polledAt })
-    await importQueued(db, feed.id)
-    return { outcome: 'not_modified', added: 0 }
+    return { outcome: 'not_modified', added: 0, imported: await importQueued(db, feed.id) }
   }
   if (result.status !== 200) return failed(db, feed, `The feed answered HTTP ${result.status}`, result.retryAfter, at, false)
   let parsed
@@ -103,11 +102,10 @@ export async function pollFeed(db: Db, settings: PollSettings, feedId: string, a
     })
     return fresh.length
   })
-  await importQueued(db, feed.id)
-  return { outcome: 'updated', added }
+  return { outcome: 'updated', added, imported: await importQueued(db, feed.id) }
 }
 
-async function failed(db: Db, feed: FeedRow, message: string, retryAfter: string | null, at: number, refused: boolean): Promise<{ outcome: PollOutcome; added: number }> {
+async function failed(db: Db, feed: FeedRow, message: string, retryAfter: string | null, at: number, refused: boolean): Promise<{ outcome: PollOutcome; added: number; imported: number }> {
   const failures = Number(feed.failures) + 1
   const stop = refused || failures >= STOP_AFTER_FAILURES
   const t = new Date(at).toISOString()
@@ -118,7 +116,7 @@ async function failed(db: Db, feed: FeedRow, message: string, retryAfter: string
       await notify(trx, [{ userId: feed.owner_id, kind: 'feed_stopped', text: `We stopped reading ${feed.title || feed.url}: ${why}. Check the address, then resume it.`, url: `/syndication/${feed.id}`, spaceId: null }])
     }
   })
-  return { outcome: stop ? 'stopped' : 'failed', added: 0 }
+  return { outcome: stop ? 'stopped' : 'failed', added: 0, imported: 0 }
 }
 
 /**

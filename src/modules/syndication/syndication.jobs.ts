@@ -8,16 +8,20 @@ export const pollFeedJob = defineJob<{ feedId: string }>({
   // A poll's failures are the feed's business (poll.ts backs off and stops it); a job retry is for a crash.
   retry: { limit: 2, delaySeconds: 60, backoff: true },
   expireSeconds: 5 * 60,
-  async run({ feedId }, { app }) {
-    await pollFeed(app.db, { allowPrivate: app.config.syndicationAllowPrivate }, feedId)
+  // Imported entries are posts: pages that list posts show them at once (anonymous and shared pages alike).
+  changes: ['posts'],
+  async run({ feedId }, { app, changed }) {
+    const { imported } = await pollFeed(app.db, { allowPrivate: app.config.syndicationAllowPrivate }, feedId)
+    if (imported > 0) await changed()
   },
 })
 
 /** Imports a feed's queued entries: each in its own transaction, so a crash loses and repeats nothing. */
 export const importFeedJob = defineJob<{ feedId: string }>({
   name: 'syndication.import',
-  async run({ feedId }, { app }) {
-    await importQueued(app.db, feedId)
+  changes: ['posts'],
+  async run({ feedId }, { app, changed }) {
+    if ((await importQueued(app.db, feedId)) > 0) await changed()
   },
 })
 

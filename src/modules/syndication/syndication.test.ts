@@ -1,4 +1,5 @@
 import { test, describe, before, after, beforeEach } from 'node:test'
+import { jobRun } from '../../core/jobs/jobs.ts'
 import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
@@ -170,7 +171,7 @@ for (const dialect of testDialects()) {
         feeds.publish({ id: 'j1', title: 'Read by a job', published: '2026-01-01T00:00:00.000Z' })
         const res = await c.submit('/syndication', { url: `${feeds.base}/blog.atom`, project: '', auto_import: 'true' })
         const id = /^\/syndication\/([^/?]+)/.exec(res.headers.location as string)![1]!
-        await pollDueJob.run({}, { id: 'manual', retryCount: 0, app: t.app })
+        await pollDueJob.run({}, jobRun(pollDueJob, 'manual', 0, t.app))
         const deadline = Date.now() + 20_000
         while (Date.now() < deadline && !(await t.db.selectFrom('syndicated_feeds').select('polled_at').where('id', '=', id).executeTakeFirstOrThrow()).polled_at) await new Promise((r) => setTimeout(r, 100))
         const items = await t.db.selectFrom('syndicated_items').select(['title', 'state']).where('feed_id', '=', id).execute()

@@ -43,7 +43,7 @@ async function amendmentPage(request: FastifyRequest, reply: FastifyReply, chart
     currentSections(db, charter),
     textsByIds(db, amendment.base_text_id ? [amendment.base_text_id] : []),
     commentRows(db, actor, amendment.id),
-    actor.userId ? voteOf(db, amendment.id, actor.userId) : Promise.resolve(null),
+    voteOf(db, actor, amendment.id),
     can(db, actor, 'vote', 'amendment', f),
     can(db, actor, 'participate', 'amendment', f),
     can(db, actor, 'edit', 'amendment', f),

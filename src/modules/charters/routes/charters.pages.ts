@@ -12,7 +12,7 @@ import { charterSchema, editorSchema, introductionSchema } from '../charters.sch
 import { paragraphsOf } from '../../../core/text/diff.ts'
 import { pilotsView } from '../pilots.ts'
 import { activeCountsOf } from '../signatures.queries.ts'
-import { registerCounts, signChoices } from '../signatures.ts'
+import { mySignatures, registerCounts, signChoices } from '../signatures.ts'
 import { currentSections, versionsPage } from '../versions.ts'
 import { charterCrumbs, doneMessage, fieldErrors, loadCharter, refusal, signIn, type Params } from './page-helpers.ts'
 
@@ -78,8 +78,8 @@ export const charterPages: FastifyPluginAsync = async (app) => {
       // Later modules' sections on the charter page (the barriers wiki: barriers in the way of its sections).
       app.panels(request, 'charter', { id: charter.id, slug: charter.slug }),
     ])
-    // What the signed-in reader has signed already (never cached: the page cache holds anonymous pages only).
-    const mine = request.user && charter.status !== 'drafting' ? (await signChoices(app.db, { userId: request.user.id, isAdmin: request.actor.isAdmin }, charter)).filter((c) => c.existing) : []
+    // What the signed-in reader has signed already: personal facts, so the page is shared only with readers who signed nothing.
+    const mine = charter.status !== 'drafting' ? await mySignatures(app.db, request.actor, charter) : []
     return reply.render('charters/show.njk', {
       title: charter.title,
       breadcrumbs: charterCrumbs(),

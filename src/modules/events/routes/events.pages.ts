@@ -11,7 +11,7 @@ import { cancelEvent, createEvent, eventCards, eventFormErrors, listEvents, orga
 import { cancelSchema, eventNotesSchema, eventSchema, FORMAT_CHOICES } from '../events.schemas.ts'
 import { eventJsonLd } from '../jsonld.ts'
 import { linkedPosts, publishEventNotes } from '../notes.ts'
-import { findRsvp, waitingAhead } from '../rsvp.queries.ts'
+import { readerRsvp, waitingAhead } from '../rsvp.queries.ts'
 import { listSessions } from '../unconference.ts'
 import { DEFAULT_TIME_ZONE, timeZoneItems, utcToZoned } from '../zoned.ts'
 import { bodyOf, eventCrumbs, fieldErrors, flashOf, signIn, typed, type Params, type Query } from './page-helpers.ts'
@@ -138,7 +138,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       can(db, actor, 'manage', 'event', facts),
       can(db, actor, 'attend', 'event', facts),
       can(db, actor, 'participate', 'event', facts),
-      actor.userId ? findRsvp(db, event.id, actor.userId) : Promise.resolve(undefined),
+      readerRsvp(db, actor, event.id),
       event.notes_published_at ? linkedPosts(db, actor, event) : Promise.resolve([]),
       Number(event.unconference) ? listSessions(db, actor, event) : Promise.resolve(null),
     ])
@@ -162,7 +162,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       pending: held === 'pending',
       reply: mine?.status ?? null,
       waitingPlace,
-      needsMembership: Boolean(actor.userId && !participate && !mine && !card.past && !card.cancelled && event.space_id),
+      needsMembership: Boolean(signedIn(actor) && !participate && !mine && !card.past && !card.cancelled && event.space_id),
       posts,
       topSessions: sessions ? sessions.sessions.slice(0, 5) : [],
       sessionCount: sessions?.sessions.length ?? 0,

@@ -1,9 +1,10 @@
 import { trackProject } from './directory-counts.queries.ts'
+import type { Insertable, Selectable } from 'kysely'
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, ProjectsDb, ProjectsTable, TagKind } from './projects.tables.ts'
 
-export type ProjectRow = ProjectsTable
+export type ProjectRow = Selectable<ProjectsTable>
 
 /** What other modules need to label and link a project. */
 export interface ProjectSummary {
@@ -223,7 +224,7 @@ export async function publicProjectPaths(db: ProjectsDb): Promise<Array<{ slug: 
 }
 
 
-export async function insertProject(db: ProjectsDb, row: ProjectRow): Promise<void> {
+export async function insertProject(db: ProjectsDb, row: Insertable<ProjectsTable>): Promise<void> {
   await trackProject(db, row.id, () => db.insertInto('projects').values(row).execute())
 }
 

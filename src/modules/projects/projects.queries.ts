@@ -229,7 +229,7 @@ export async function insertProject(db: ProjectsDb, row: Insertable<ProjectsTabl
 }
 
 /** Columns the directory's pre-aggregated figures depend on (0025). */
-const COUNTED: ReadonlyArray<keyof ProjectRow> = ['phase', 'country_code', 'space_id', 'hidden_at']
+const COUNTED: ReadonlyArray<keyof ProjectRow> = ['phase', 'country_code', 'city_id', 'space_id', 'hidden_at']
 
 export async function updateProjectRow(db: ProjectsDb, id: string, changes: Partial<Omit<ProjectRow, 'id'>>): Promise<void> {
   const write = () => db.updateTable('projects').set(changes).where('id', '=', id).execute()

@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db/database.ts'
-import { vocabularyChoices } from '../organisations/organisations.ts'
+import { cityById, cityName, countryName, vocabularyChoices } from '../organisations/organisations.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, filterQuery, id, limit, params, query, slug, text } from '../../core/http/schemas.ts'
@@ -146,6 +146,8 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       title: project.name,
       breadcrumbs: crumbs,
       project,
+      city: project.city_id ? cityById(project.city_id) : null,
+      countryName: project.country_code ? countryName(project.country_code) : '',
       phaseClass: PHASE_CLASSES[project.phase],
       problem: paragraphs(project.problem),
       audience: paragraphs(project.audience),
@@ -193,6 +195,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       lead_organisation: o.lead[0]?.name ?? o.proposed.find((p) => p.role === 'lead')?.name ?? '',
       partner_organisations: [...o.partners, ...o.proposed.filter((p) => p.role === 'partner')].map((p) => p.name).join(', '),
       country: project.country_code,
+      city: cityName(project.city_id),
       revision: String(project.revision),
       links: links.map((l) => `${l.label} | ${l.url}`).join('\n'),
       team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),

@@ -302,7 +302,7 @@ export { countryCode, countryName, countryNumeric, COUNTRY_OPTIONS } from './cou
 export { cityById, cityField, cityName, citiesByIds, citySuggestions, type City } from './cities.ts'
 export { regionChoices, regionCode, regionName, subdivisionsOf, type Subdivision } from './regions.ts'
 export { ORGANISATION_TYPES, VOCABULARY_KINDS, type VocabularyKind } from './organisations.tables.ts'
-export { addTerm, canonicalTerms, renameTerm, retireTerm, slugOfLabel, vocabularyChoices, vocabularyResolver, vocabularyTerms, type Term } from './vocabulary.ts'
+export { addTerm, canonicalTerms, filterTerm, renameTerm, retireTerm, slugOfLabel, vocabularyChoices, vocabularyResolver, vocabularyTerms, type Term } from './vocabulary.ts'
 
 /**
  * Organisations picked by name: each text is matched to a visible organisation by its address (slug) or its

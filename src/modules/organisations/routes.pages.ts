@@ -16,7 +16,7 @@ import {
   themesOf,
   type OrganisationRow,
 } from './organisations.queries.ts'
-import { addMember, cityById, cityName, canManageOrganisation, confirmOrganisationCurrent, likelyDuplicateOrganisations, organisationFreshness, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, normaliseThemes, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
+import { addMember, cityById, cityName, canManageOrganisation, confirmOrganisationCurrent, likelyDuplicateOrganisations, organisationFreshness, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, filterTerm, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
 import { can } from '../../core/access/can.ts'
 import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema } from './organisations.schemas.ts'
 import { BROKEN_AFTER } from './website-checks.ts'
@@ -59,7 +59,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     const parsed = parseInput(organisationFilterSchema, query)
     const base = { title: 'Organisations', breadcrumbs: [crumbs[0]], countries, types: formContext.types, suggestedThemes: formContext.suggestedThemes }
     if (!parsed.ok) return reply.code(400).render('organisations/index.njk', { ...base, errors: parsed.errors, values: parsed.input, items: [] })
-    const filter = { country: parsed.value.country || undefined, type: parsed.value.type || undefined, theme: normaliseThemes([parsed.value.theme])[0] }
+    const filter = { country: parsed.value.country || undefined, type: parsed.value.type || undefined, theme: await filterTerm(app.db, 'theme', parsed.value.theme) }
     const cursor = decodeCursor(query.cursor)
     const rows = await listOrganisations(app.db, request.actor, filter, cursor, PAGE_SIZE)
     const page = paginate(rows, PAGE_SIZE, (r) => ({ at: r.name, id: r.id }))

@@ -6,7 +6,7 @@ import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
-import { canonicalTerms, cityField, countryCode, countryName, LIKELY_SAME, nameSimilarity, nameWords, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
+import { cityField, countryCode, countryName, LIKELY_SAME, nameSimilarity, nameWords, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findProjectById,
@@ -38,6 +38,7 @@ import { projectsSharingTags, projectsWithNameWords } from './similar.queries.ts
 import { claimStaleProjectRows, markProjectActive } from './freshness.queries.ts'
 import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
 import { renameProjectTag } from './directory-counts.queries.ts'
+import { vocabularyTags } from './vocabulary-tags.ts'
 import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
 
@@ -160,12 +161,9 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
   const errors: FieldErrors = {}
   // Themes and technologies come from the directory's vocabulary (0025); values the project already had are kept.
   const had = projectId ? ((await tagsOf(db, [projectId])).get(projectId) ?? { theme: [], place: [], technology: [] }) : { theme: [], place: [], technology: [] }
-  const vocabulary = async (kind: 'theme' | 'technology', values: string[], field: 'themes' | 'technologies') => {
-    const { slugs, unknown } = await canonicalTerms(db, kind, normaliseTags(values), had[kind])
-    if (unknown.length) errors[field] = `${unknown.map((u) => `“${u}”`).join(', ')} ${unknown.length === 1 ? `is not a ${kind}` : `are not ${field}`} of the directory: choose from the list (site admins can add ${field})`
-    return slugs
-  }
-  const tagLists: ProjectTags = { theme: await vocabulary('theme', input.themes, 'themes'), place: normalisePlaces(input.places), technology: await vocabulary('technology', input.technologies, 'technologies') }
+  const terms = await vocabularyTags(db, input, had)
+  Object.assign(errors, terms.errors)
+  const tagLists: ProjectTags = { theme: terms.themes, place: normalisePlaces(input.places), technology: terms.technologies }
   const tags = (['theme', 'place', 'technology'] as const).flatMap((kind) => tagLists[kind].map((value) => ({ kind, value })))
 
   const lead = input.lead_organisation.trim()

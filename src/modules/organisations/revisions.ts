@@ -44,12 +44,13 @@ export async function recordOrganisationRevision(db: Db, organisationId: string,
 export type WriteFields = (db: Db, org: OrganisationRow, fields: OrganisationFields) => Promise<OrganisationRow>
 
 /** Someone signed in who does not manage the organisation proposes a change; its admins are told and decide. */
-export async function proposeOrganisationEdit(db: Db, actor: Actor, org: OrganisationRow, after: OrganisationFields, base: number, note: string): Promise<void> {
+export async function proposeOrganisationEdit(db: Db, actor: Actor, org: OrganisationRow, after: OrganisationFields, base: number, note: string): Promise<string> {
   if (!signedIn(actor)) throw new AppError('unauthorised', 401, 'Sign in to propose an edit')
   if (await can(db, actor, 'manage', 'organisation', org)) throw forbidden('You can edit this organisation directly')
-  await recordProposal(db, store, WHAT, org.id, org.revision, base, await organisationFields(db, org), after, actor.userId, note)
+  const id = await recordProposal(db, store, WHAT, org.id, org.revision, base, await organisationFields(db, org), after, actor.userId, note)
   const admins = await adminIdsOf(db, org.id)
   await notify(db, admins.map((userId) => ({ userId, kind: 'organisation_request', text: `An edit to “${org.name}” was proposed: accept or reject it`, url: `/organisations/${org.slug}/history`, spaceId: null })), actor.userId)
+  return id
 }
 
 /** Its admins accept (applied as the next revision) or reject a proposal; a proposal older than the organisation's last change can only be rejected. */

@@ -5,6 +5,8 @@ import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
 import { currentOrganisationSlug, findOrganisationBySlug, listOrganisations, themesOf, type OrganisationRow } from './organisations.queries.ts'
 import { findVisibleOrganisation, membersOf } from './organisations.ts'
 import { filterTerm } from './vocabulary.ts'
+import { cityById } from './cities.ts'
+import { organisationRevisionApi } from './revisions.api.ts'
 import { cursor, limit, query, text } from '../../core/http/schemas.ts'
 import { Type } from 'typebox'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
@@ -22,17 +24,28 @@ const organisationJson = {
     website: { type: 'string' },
     description: { type: 'string' },
     themes: { type: 'array', items: { type: 'string' } },
+    countryCode: { type: 'string', description: 'ISO 3166-1 alpha-2' },
+    regionCode: { type: 'string', description: 'ISO 3166-2 (empty when none)' },
+    city: { type: ['object', 'null'], description: 'The city, from the bundled GeoNames gazetteer (null when not said)', properties: { geonamesId: { type: 'integer' }, name: { type: 'string' }, latitude: { type: 'number' }, longitude: { type: 'number' } } },
+    revision: { type: 'integer', description: 'The number of its latest revision: what a proposed edit starts from' },
     url: { type: 'string', description: 'Absolute URL of the organisation page' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const
 
+/** A city as the API gives it (null when none). */
+const cityJson = (id: string) => {
+  const city = id ? cityById(id) : null
+  return city ? { geonamesId: city.id, name: city.name, latitude: city.lat, longitude: city.lon } : null
+}
+
 const problem = { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } } as const
 
-/** JSON API of the organisations directory (read-only), under /api/v1. */
+/** JSON API of the organisations directory, under /api/v1: read, and revisions and proposed edits (revisions.api.ts). */
 export const organisationApi: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await plain.register(organisationRevisionApi)
   const toJson = (o: OrganisationRow, themes: string[]) => ({
     id: o.id,
     slug: o.slug,
@@ -43,6 +56,10 @@ export const organisationApi: FastifyPluginAsync = async (plain) => {
     website: o.website,
     description: o.description,
     themes,
+    countryCode: o.country_code,
+    regionCode: o.region_code,
+    city: cityJson(o.city_id),
+    revision: o.revision,
     url: `${app.config.baseUrl}/organisations/${o.slug}`,
     createdAt: o.created_at,
     updatedAt: o.updated_at,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AppError, notFound } from '../../core/errors.ts'
 import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
-import { filterTerm, organisationsBySlugs } from '../organisations/organisations.ts'
+import { cityById, filterTerm, organisationsBySlugs } from '../organisations/organisations.ts'
 import { cursor, limit, query, text } from '../../core/http/schemas.ts'
 import { Type } from 'typebox'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, tagsOf, type ProjectRow, type ProjectTags } from './projects.queries.ts'
@@ -29,11 +29,19 @@ const projectJson = {
     },
     leadOrganisations: { type: 'array', items: orgRef },
     partnerOrganisations: { type: 'array', items: orgRef },
+    countryCode: { type: 'string', description: 'ISO 3166-1 alpha-2 (empty when not said)' },
+    city: { type: ['object', 'null'], description: 'The city, from the bundled GeoNames gazetteer (null when not said)', properties: { geonamesId: { type: 'integer' }, name: { type: 'string' }, latitude: { type: 'number' }, longitude: { type: 'number' } } },
     url: { type: 'string', description: 'Absolute URL of the project page' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const
+
+/** A city as the API gives it (null when none). */
+const cityJson = (id: string) => {
+  const city = id ? cityById(id) : null
+  return city ? { geonamesId: city.id, name: city.name, latitude: city.lat, longitude: city.lon } : null
+}
 
 const problem = { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } } as const
 
@@ -52,6 +60,8 @@ export const projectApi: FastifyPluginAsync = async (plain) => {
     tags: tags ?? { theme: [], place: [], technology: [] },
     leadOrganisations: (orgs?.lead ?? []).map((o) => ({ slug: o.slug, name: o.name })),
     partnerOrganisations: (orgs?.partners ?? []).map((o) => ({ slug: o.slug, name: o.name })),
+    countryCode: p.country_code,
+    city: cityJson(p.city_id),
     url: `${app.config.baseUrl}/projects/${p.slug}`,
     createdAt: p.created_at,
     updatedAt: p.updated_at,

@@ -26,7 +26,7 @@ const organisationJson = {
     themes: { type: 'array', items: { type: 'string' } },
     countryCode: { type: 'string', description: 'ISO 3166-1 alpha-2' },
     regionCode: { type: 'string', description: 'ISO 3166-2 (empty when none)' },
-    city: { type: ['object', 'null'], description: 'The city, from the bundled GeoNames gazetteer (null when not said)', properties: { geonamesId: { type: 'integer' }, name: { type: 'string' }, latitude: { type: 'number' }, longitude: { type: 'number' } } },
+    city: { anyOf: [{ type: 'object', required: ['geonamesId', 'name', 'latitude', 'longitude'], properties: { geonamesId: { type: 'integer' }, name: { type: 'string' }, latitude: { type: 'number' }, longitude: { type: 'number' } } }, { type: 'null' }], description: 'The city, from the bundled GeoNames gazetteer (null when not said)' },
     revision: { type: 'integer', description: 'The number of its latest revision: what a proposed edit starts from' },
     url: { type: 'string', description: 'Absolute URL of the organisation page' },
     createdAt: { type: 'string', format: 'date-time' },

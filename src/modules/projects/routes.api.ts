@@ -30,7 +30,7 @@ const projectJson = {
     leadOrganisations: { type: 'array', items: orgRef },
     partnerOrganisations: { type: 'array', items: orgRef },
     countryCode: { type: 'string', description: 'ISO 3166-1 alpha-2 (empty when not said)' },
-    city: { type: ['object', 'null'], description: 'The city, from the bundled GeoNames gazetteer (null when not said)', properties: { geonamesId: { type: 'integer' }, name: { type: 'string' }, latitude: { type: 'number' }, longitude: { type: 'number' } } },
+    city: { anyOf: [{ type: 'object', required: ['geonamesId', 'name', 'latitude', 'longitude'], properties: { geonamesId: { type: 'integer' }, name: { type: 'string' }, latitude: { type: 'number' }, longitude: { type: 'number' } } }, { type: 'null' }], description: 'The city, from the bundled GeoNames gazetteer (null when not said)' },
     url: { type: 'string', description: 'Absolute URL of the project page' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },

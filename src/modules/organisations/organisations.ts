@@ -190,8 +190,20 @@ export async function updateOrganisation(db: Db, actor: Actor, org: Organisation
  * `invalid(fields)`, not later when an admin accepts it.
  */
 export async function proposedFields(db: Db, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationFields> {
-  const place = placeAndIds(input)
-  const themes = await vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? [])
+  // Every field's problem at once (place and themes), as a form shows them.
+  const errors: FieldErrors = {}
+  const checked = async <T>(check: () => T | Promise<T>): Promise<T | null> => {
+    try {
+      return await check()
+    } catch (err) {
+      if (!(err instanceof AppError && err.status === 422 && err.fields)) throw err
+      Object.assign(errors, err.fields)
+      return null
+    }
+  }
+  const place = await checked(() => placeAndIds(input))
+  const themes = await checked(async () => vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? []))
+  if (!place || !themes) throw invalid(errors)
   return { name: input.name, type: input.type, country: place.country, region: place.region, city: cityName(place.city_id), website: input.website, identifier: place.identifier, description: input.description, themes }
 }
 

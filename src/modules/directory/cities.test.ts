@@ -5,7 +5,7 @@ import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { createTestDatabase, testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
 import { createUser, signInAs } from '../../../test/support/factories.ts'
-import { cityById, cityField, citySuggestions } from '../organisations/organisations.ts'
+import { cityById, cityField, citySuggestions, setOrganisationHidden } from '../organisations/organisations.ts'
 import { migration as organisationCities } from '../organisations/migrations/20261130T320000_organisations_city.ts'
 import { migration as projectCities } from '../projects/migrations/20261130T320100_projects_city.ts'
 
@@ -89,6 +89,21 @@ for (const dialect of testDialects()) {
       assert.match(map.body, /<caption class="govuk-table__caption govuk-table__caption--m" id="cities-table">Entries by city<\/caption>/)
       const gb = await anon().get('/directory/map?country=GB')
       assert.match(gb.body, /<a class="govuk-link" href="\/directory\?country=GB&amp;city=2653822">Cardiff<\/a><\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>/)
+    })
+
+    test('a hidden entry’s city is counted only for those who may see it (the pre-aggregated counts stay baseline)', async () => {
+      assert.equal((await client.submit('/organisations/new', org({ name: 'Gower Hidden Works', city: 'Swansea' }))).statusCode, 303)
+      const id = (await t.db.selectFrom('organisations').select('id').where('name', '=', 'Gower Hidden Works').executeTakeFirstOrThrow()).id
+      assert.match((await anon().get('/directory/map')).body, /aria-label="Swansea, United Kingdom: 1 entry"/)
+      await t.app.db.transaction().execute((trx) => setOrganisationHidden(trx, id, true))
+      t.app.pageCache.invalidate()
+      assert.doesNotMatch((await anon().get('/directory/map')).body, /Swansea/)
+      assert.doesNotMatch((await anon().get('/directory?country=GB')).body, /Swansea/)
+      const admin = new TestClient(t.app)
+      await signInAs(t.app.db, admin, (await createUser(t.app.db, { name: 'Ada Admin', isAdmin: true })).id)
+      assert.match((await admin.get('/directory/map')).body, /aria-label="Swansea, United Kingdom: 1 entry"/)
+      await t.app.db.transaction().execute((trx) => setOrganisationHidden(trx, id, false))
+      t.app.pageCache.invalidate()
     })
 
     test('the exports carry the city’s GeoNames id, name and coordinates', async () => {

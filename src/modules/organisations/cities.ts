@@ -70,7 +70,7 @@ function load(): Gazetteer {
       else if (tag === 9) r.population = p.readVarint()
       else if (tag === 10) lastLon += p.readSVarint()
       else if (tag === 11) lastLat += p.readSVarint()
-      else if (tag >= 4 && tag <= 8) p.readString()
+      // Other fields (alternative country, municipality, feature and admin codes) are skipped by pbf unread.
     }, row)
     ids.push(row.id)
     names.push(row.name)

@@ -121,6 +121,12 @@ export function cityById(id: number | string): City | null {
   return null
 }
 
+/** The country's `limit` most populous cities (demo data and benchmarks). */
+export function largestCities(countryCode: string, limit: number): City[] {
+  const g = load()
+  return Array.from((g.byCountry.get(countryCode) ?? new Uint32Array()).subarray(0, limit), (i) => cityAt(g, i))
+}
+
 /** Several cities by id, keyed by id (ids the gazetteer lacks are left out). */
 export function citiesByIds(ids: Iterable<string | number>): Map<string, City> {
   const out = new Map<string, City>()

@@ -94,6 +94,11 @@ for (const dialect of testDialects()) {
       assert.equal(org.description, 'Runs the harbour and the ferries.')
       assert.equal(org.revision, 2)
       assert.equal((await api(admin, 'POST', `${base}/proposals/${made.id}/decision`, { decision: 'reject' })).statusCode, 404)
+      // Fields left out keep their current value: only the description changes, the city stays.
+      const partial = await api(outsider, 'POST', `${base}/proposals`, { revision: 2, description: 'Only this changes.' })
+      assert.equal(partial.statusCode, 201)
+      const mine = (JSON.parse((await api(outsider, 'GET', `${base}/revisions`)).body).items as Array<{ status: string; changes: Array<{ field: string }> }>).find((r) => r.status === 'proposed')!
+      assert.deepEqual(mine.changes.map((c) => c.field), ['Description'])
     })
 
     test('a hidden organisation’s revisions are not found by those who may not see it; the OpenAPI description lists the routes', async () => {

@@ -8,7 +8,7 @@ import { userOf } from '../../core/http/input.ts'
 import { jsonWrite, problemSchema } from '../../core/http/api-writes.ts'
 import { submitOnce } from '../../core/http/submissions.ts'
 import { canManageOrganisation, findVisibleOrganisation, proposedFields, writeRevisionFields } from './organisations.ts'
-import { decideOrganisationProposal, organisationHistory, proposeOrganisationEdit } from './revisions.ts'
+import { decideOrganisationProposal, organisationFields, organisationHistory, proposeOrganisationEdit } from './revisions.ts'
 import { organisationProposalSchema } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
 
@@ -26,9 +26,9 @@ const revisionJson = Type.Object({
 const proposalBody = Type.Object(
   {
     revision: Type.Integer({ minimum: 0, description: 'The revision the edit starts from (the organisation’s `revision` as read): an edit from an older one is refused' }),
-    name: Type.String({ maxLength: 120 }),
-    type: Type.Union(ORGANISATION_TYPES.map((t) => Type.Literal(t))),
-    country: Type.String({ maxLength: 80, description: 'ISO 3166-1 alpha-2 code or English name' }),
+    name: Type.Optional(Type.String({ maxLength: 120 })),
+    type: Type.Optional(Type.Union(ORGANISATION_TYPES.map((t) => Type.Literal(t)))),
+    country: Type.Optional(Type.String({ maxLength: 80, description: 'ISO 3166-1 alpha-2 code or English name' })),
     region: Type.Optional(Type.String({ maxLength: 80, description: 'One of the country’s ISO 3166-2 regions: code or name' })),
     city: Type.Optional(Type.String({ maxLength: 100, description: 'One of the country’s cities in the bundled GeoNames gazetteer: GeoNames id or English name' })),
     website: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -83,7 +83,7 @@ export const organisationRevisionApi: FastifyPluginAsync = async (plain) => {
     preValidation: jsonWrite,
     schema: {
       tags,
-      summary: 'Proposes an edit to an organisation the caller does not manage; its admins are told and decide. Checked as an edit is (a country, a region and city of it, themes from the vocabulary). Send an `Idempotency-Key` header to make a retry safe',
+      summary: 'Proposes an edit to an organisation the caller does not manage (fields left out keep their current value); its admins are told and decide. Checked as an edit is (a country, a region and city of it, themes from the vocabulary). Send an `Idempotency-Key` header to make a retry safe',
       params: params({ slug }),
       body: proposalBody,
       response: {
@@ -94,7 +94,9 @@ export const organisationRevisionApi: FastifyPluginAsync = async (plain) => {
   }, async (request, reply) => {
     const org = await findVisibleOrganisation(app.db, request.actor, request.params.slug)
     const b = request.body
-    const parsed = parseInput(organisationProposalSchema, { name: b.name, type: b.type, country: b.country, region: b.region ?? '', city: b.city ?? '', website: b.website ?? '', identifier: b.identifier ?? '', description: b.description ?? '', themes: b.themes ?? [], note: b.note ?? '' })
+    // A field left out keeps its current value: a proposal names what it changes.
+    const now = await organisationFields(app.db, org)
+    const parsed = parseInput(organisationProposalSchema, { name: b.name ?? now.name, type: b.type ?? now.type, country: b.country ?? org.country_code, region: b.region ?? now.region, city: b.city ?? now.city ?? '', website: b.website ?? now.website, identifier: b.identifier ?? now.identifier, description: b.description ?? now.description, themes: b.themes ?? now.themes, note: b.note ?? '' })
     if (!parsed.ok) throw invalid(parsed.errors)
     const after = await proposedFields(app.db, org, parsed.value)
     const { url } = await submitOnce(app.db, idempotencyKey(request), userOf(request).id, async (trx) => {

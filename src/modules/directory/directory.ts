@@ -190,8 +190,8 @@ export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFil
   for (const f of projFacets?.city ?? []) addCity(f.value, f.count, 'projects')
   const since = staleBefore(options.staleDays)
   const fresh = <T extends { updated_at: string; confirmed_at: string | null }>(e: T) => ({ ...e, stale: (e.confirmed_at && e.confirmed_at > e.updated_at ? e.confirmed_at : e.updated_at) < since })
-  if (orgs) orgs.items = orgs.items.map(fresh)
-  if (projects) projects.items = projects.items.map((p) => ({ ...fresh(p), countryName: countryName(p.country_code) }))
+  if (orgs) orgs.items = orgs.items.map((o) => ({ ...fresh(o), cityName: cityName(o.city_id) }))
+  if (projects) projects.items = projects.items.map((p) => ({ ...fresh(p), countryName: countryName(p.country_code), cityName: cityName(p.city_id) }))
   return {
     byCountry: [...byCountry.values()].sort((a, b) => a.name.localeCompare(b.name)),
     byCity: [...byCity.values()].sort((a, b) => b.organisations + b.projects - (a.organisations + a.projects) || a.name.localeCompare(b.name)),

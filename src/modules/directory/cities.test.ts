@@ -5,7 +5,7 @@ import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { createTestDatabase, testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
 import { createUser, signInAs } from '../../../test/support/factories.ts'
-import { cityById, cityField, citySuggestions, setOrganisationHidden } from '../organisations/organisations.ts'
+import { cityById, cityField, citySuggestions, countryCode, setOrganisationHidden } from '../organisations/organisations.ts'
 import { migration as organisationCities } from '../organisations/migrations/20261130T320000_organisations_city.ts'
 import { migration as projectCities } from '../projects/migrations/20261130T320100_projects_city.ts'
 
@@ -29,6 +29,8 @@ test('cities come from the bundled GeoNames gazetteer, by id or by name within a
   assert.deepEqual(cityField(null, 'Cardiff', ''), { error: 'Choose a country first: cities are chosen from its list' })
   assert.deepEqual(citySuggestions('GB', 'card', 3).map((c) => c.name), ['Cardiff', 'Cardigan', 'Cardenden'])
   assert.deepEqual(citySuggestions('XX', 'card'), [])
+  // Names of Object's own members are no country (the fuzz test found `?country=__proto__` answering 500).
+  for (const text of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) assert.equal(countryCode(text), null, text)
 })
 
 for (const dialect of testDialects()) {

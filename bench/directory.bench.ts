@@ -1,6 +1,6 @@
 /**
- * Directory benchmark: 20,000 organisations and 50,000 projects (themes, technologies, places, lead and
- * partner organisations) in 40 countries. Measures the unfiltered and filtered directory, the map, the network
+ * Directory benchmark: 20,000 organisations and 50,000 projects (themes, technologies, places, cities, lead and
+ * partner organisations) in 40 countries and 1,000 cities. Measures the unfiltered and filtered directory, the map, the network
  * and a project page with similar work, signed in (rendered every time, as no anonymous cache helps), with wrk at
  * 50 connections beside a bare Fastify hello-world (bench/wrk.ts), and the CSV export's time and the server's
  * memory. Prints figures; never passes or fails on time.
@@ -24,6 +24,7 @@ import { rssMb, start } from './harness.ts'
 import { beside, printHeading, printRow, WRK_CONNECTIONS, WRK_DURATION } from './wrk.ts'
 import { rebuildProjectCounts } from '../src/modules/projects/directory-counts.queries.ts'
 import { rebuildOrganisationCounts } from '../src/modules/organisations/directory-counts.queries.ts'
+import { largestCities } from '../src/modules/organisations/cities.ts'
 
 const ORGANISATIONS = 20_000
 const PROJECTS = 50_000
@@ -37,6 +38,10 @@ async function chunks<T>(rows: T[], size: number, insert: (part: T[]) => Promise
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size))
 }
 
+/** Each country's 25 largest cities from the bundled gazetteer: entries are spread over them (0030). */
+const CITIES = new Map(COUNTRIES.map((c) => [c, largestCities(c, 25).map((city) => String(city.id))]))
+const cityOf = (code: string, i: number) => CITIES.get(code)![i % CITIES.get(code)!.length] ?? ''
+
 async function fill(db: Kysely<Database>): Promise<string> {
   const t = new Date().toISOString()
   await db.transaction().execute(async (trx) => {
@@ -44,11 +49,11 @@ async function fill(db: Kysely<Database>): Promise<string> {
     await trx.insertInto('profiles').values({ user_id: 'u0', role: '', bio: '', skills: '', interests: '', listed: 1, hidden_at: null, updated_at: t }).execute()
     const orgs = Array.from({ length: ORGANISATIONS }, (_, i) => {
       const code = COUNTRIES[i % COUNTRIES.length]!
-      return { id: `o${i}`, slug: `org-${i}`, name: `Organisation ${i}`, type: TYPES[i % TYPES.length]!, country: code, country_code: code, region: `Region ${i % 7}`, region_code: '', website: `https://org${i}.example.org`, website_domain: `org${i}.example.org`, identifier: '', website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '', description: `Organisation ${i} works in the open on ${THEMES[i % THEMES.length]}.`, confirmed_at: null, space_id: null, hidden_at: i % 500 === 0 ? t : null, created_by: 'u0', created_at: t, updated_at: t }
+      return { id: `o${i}`, slug: `org-${i}`, name: `Organisation ${i}`, type: TYPES[i % TYPES.length]!, country: code, country_code: code, region: `Region ${i % 7}`, region_code: '', city_id: cityOf(code, i), website: `https://org${i}.example.org`, website_domain: `org${i}.example.org`, identifier: '', website_check_due: null, website_checked_at: null, website_failures: 0, website_result: '', description: `Organisation ${i} works in the open on ${THEMES[i % THEMES.length]}.`, confirmed_at: null, space_id: null, hidden_at: i % 500 === 0 ? t : null, created_by: 'u0', created_at: t, updated_at: t }
     })
     await chunks(orgs, 500, (part) => trx.insertInto('organisations').values(part).execute())
     await chunks(orgs.flatMap((o, i) => [{ organisation_id: o.id, theme: THEMES[i % THEMES.length]! }, { organisation_id: o.id, theme: THEMES[(i + 3) % THEMES.length]! }]), 1000, (part) => trx.insertInto('organisation_themes').values(part).execute())
-    const projects = Array.from({ length: PROJECTS }, (_, i) => ({ id: `p${i}`, slug: `project-${i}`, name: `Project ${i} ${THEMES[i % THEMES.length]}`, summary: `Project ${i}: ${THEMES[i % THEMES.length]} with ${TECH[i % TECH.length]}.`, problem: '', audience: '', phase: PHASES[i % PHASES.length]!, looking_for: '', country_code: COUNTRIES[i % COUNTRIES.length]!, confirmed_at: null, revision: 0, space_id: null, hidden_at: null, created_by: 'u0', created_at: t, updated_at: i % 9 === 0 ? '2023-01-01T00:00:00.000Z' : t }))
+    const projects = Array.from({ length: PROJECTS }, (_, i) => ({ id: `p${i}`, slug: `project-${i}`, name: `Project ${i} ${THEMES[i % THEMES.length]}`, summary: `Project ${i}: ${THEMES[i % THEMES.length]} with ${TECH[i % TECH.length]}.`, problem: '', audience: '', phase: PHASES[i % PHASES.length]!, looking_for: '', country_code: COUNTRIES[i % COUNTRIES.length]!, city_id: cityOf(COUNTRIES[i % COUNTRIES.length]!, i * 3), confirmed_at: null, revision: 0, space_id: null, hidden_at: null, created_by: 'u0', created_at: t, updated_at: i % 9 === 0 ? '2023-01-01T00:00:00.000Z' : t }))
     await chunks(projects, 500, (part) => trx.insertInto('projects').values(part).execute())
     const tags = projects.flatMap((p, i) => [
       { project_id: p.id, kind: 'theme' as const, value: THEMES[i % THEMES.length]! },
@@ -84,6 +89,9 @@ try {
     ['/directory?q&phase', '/directory?q=housing&phase=beta&kind=projects'],
     ['/directory/map (everything)', '/directory/map'],
     ['/directory/map?theme', '/directory/map?theme=transport'],
+    ['/directory?country&city', `/directory?country=DE&city=${cityOf('DE', 0)}`],
+    ['/directory/map?country (regions, cities)', '/directory/map?country=DE'],
+    ['/directory/cities.json (typing)', '/directory/cities.json?q=spr&country=US'],
     ['/directory/network', '/directory/network'],
     ['project page with similar work', '/projects/project-123'],
   ]

@@ -20,7 +20,8 @@ for (const form of document.querySelectorAll('form[data-live-preview]')) {
 }
 
 // Search as you type: a field marked data-suggest fills its datalist with matching names from a JSON list
-// (`data-suggest` is its address; `?q=` is added). Without this file the form still takes a name and suggests.
+// (`data-suggest` is its address; `?q=` is added, and `&country=` from the field named by data-suggest-country).
+// Without this file the form still takes a name and suggests.
 for (const input of document.querySelectorAll('input[data-suggest]')) {
   const list = input.list
   if (!list) continue
@@ -30,7 +31,11 @@ for (const input of document.querySelectorAll('input[data-suggest]')) {
     const q = input.value.trim()
     if (q.length < 2) return
     timer = setTimeout(async () => {
-      const res = await fetch(`${input.dataset.suggest}?q=${encodeURIComponent(q)}`, { headers: { accept: 'application/json' } })
+      const url = new URL(input.dataset.suggest, location.href)
+      url.searchParams.set('q', q)
+      const country = input.dataset.suggestCountry && document.getElementById(input.dataset.suggestCountry)
+      if (country) url.searchParams.set('country', country.value)
+      const res = await fetch(url, { headers: { accept: 'application/json' } })
       if (!res.ok) return
       const names = await res.json()
       list.replaceChildren(...names.map((name) => Object.assign(document.createElement('option'), { value: name })))

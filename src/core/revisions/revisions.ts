@@ -61,9 +61,11 @@ export async function recordApplied<F extends FieldValues>(db: Db, store: Revisi
 }
 
 /** Records a proposal from `authorId`, refused when the form was based on an older revision than `current`. */
-export async function recordProposal<F extends FieldValues>(db: Db, store: RevisionStore, what: string, subjectId: string, current: number, base: number, before: F, after: F, authorId: string, note: string): Promise<void> {
+export async function recordProposal<F extends FieldValues>(db: Db, store: RevisionStore, what: string, subjectId: string, current: number, base: number, before: F, after: F, authorId: string, note: string): Promise<string> {
   if (base !== current) throw staleEdit(what)
-  await store.insert(db, { id: newId(), subjectId, number: null, base, status: 'proposed', fields: JSON.stringify({ before, after }), note, author_id: authorId, decided_by: null, created_at: now(), decided_at: null })
+  const id = newId()
+  await store.insert(db, { id, subjectId, number: null, base, status: 'proposed', fields: JSON.stringify({ before, after }), note, author_id: authorId, decided_by: null, created_at: now(), decided_at: null })
+  return id
 }
 
 /** The proposal waiting on this entry, or 404. */

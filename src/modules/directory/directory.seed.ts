@@ -4,7 +4,7 @@ import { createOrganisation } from '../organisations/organisations.ts'
 import { backdateProjects, createProject } from '../projects/projects.ts'
 import type { Db } from '../../core/db/database.ts'
 
-/** Demo organisations beyond the organisations module's own: enough places for the map and partners for the network. */
+/** Demo organisations beyond the organisations module's own: enough places for the map (real cities, from the bundled gazetteer) and partners for the network. */
 const PLACES: Array<[country: string, region: string, town: string]> = [
   ['DE', 'Bavaria', 'Regensburg'], ['FR', 'Brittany', 'Rennes'], ['NL', 'Utrecht', 'Amersfoort'], ['ES', 'Catalonia', 'Girona'],
   ['IT', 'Emilia-Romagna', 'Bologna'], ['PT', 'Braga', 'Braga'], ['DK', 'Central Denmark', 'Aarhus'], ['FI', 'Uusimaa', 'Espoo'],
@@ -37,7 +37,7 @@ export async function seedDirectory({ db }: SeedContext): Promise<void> {
   for (const [p, [country, region, town]] of PLACES.entries()) {
     for (const [k, kind] of KINDS.entries()) {
       const name = kind.name(town)
-      await createOrganisation(db, actorOf(p + k), { name, type: kind.type, country, region, website: `https://${town.toLowerCase().replace(/[^a-z]/g, '')}${k ? '-lab' : ''}.example.org`, identifier: '', description: `${name} works in the open with neighbours across ${region}.`, themes: [CHALLENGES[(p + k) % CHALLENGES.length]!.theme, CHALLENGES[(p + k + 2) % CHALLENGES.length]!.theme] })
+      await createOrganisation(db, actorOf(p + k), { name, type: kind.type, country, region, city: town, website: `https://${town.toLowerCase().replace(/[^a-z]/g, '')}${k ? '-lab' : ''}.example.org`, identifier: '', description: `${name} works in the open with neighbours across ${region}.`, themes: [CHALLENGES[(p + k) % CHALLENGES.length]!.theme, CHALLENGES[(p + k + 2) % CHALLENGES.length]!.theme] })
       orgs.push({ name, country, region, town })
     }
   }
@@ -46,7 +46,7 @@ export async function seedDirectory({ db }: SeedContext): Promise<void> {
     for (const c of [CHALLENGES[i % CHALLENGES.length]!, CHALLENGES[(i + 3) % CHALLENGES.length]!]) {
       // Each project has a partner in another country, so the network has cross-border links.
       const partner = orgs[(i + 7) % orgs.length]!
-      await createProject(db, actorOf(i), { name: `${c.name} ${o.town}`, summary: c.summary, phase: PHASES[n % PHASES.length]!, problem: '', audience: '', looking_for: n % 3 ? '' : 'Partners who tried this elsewhere', themes: [c.theme], places: [o.town, o.region], technologies: [c.tech], country: '', lead_organisation: o.name, partner_organisations: [partner.name], links: '', team: '' })
+      await createProject(db, actorOf(i), { name: `${c.name} ${o.town}`, summary: c.summary, phase: PHASES[n % PHASES.length]!, problem: '', audience: '', looking_for: n % 3 ? '' : 'Partners who tried this elsewhere', themes: [c.theme], places: [o.region], technologies: [c.tech], country: '', city: o.town, lead_organisation: o.name, partner_organisations: [partner.name], links: '', team: '' })
       n++
     }
   }

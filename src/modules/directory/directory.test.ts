@@ -142,7 +142,7 @@ for (const dialect of testDialects()) {
       assert.equal(csv.statusCode, 200)
       assert.match(String(csv.headers['content-type']), /text\/csv/)
       const lines = csv.body.trim().split('\n')
-      assert.equal(lines[0], 'entity,id,name,classification,phase,summary,country_code,country,region,themes,technologies,website,identifier,organization_ids,project_ids,url,created_at,updated_at,confirmed_at')
+      assert.equal(lines[0], 'entity,id,name,classification,phase,summary,country_code,country,region,city_geonames_id,city,latitude,longitude,themes,technologies,website,identifier,organization_ids,project_ids,url,created_at,updated_at,confirmed_at')
       assert.equal(lines.length, 1 + 2 + 2)
       assert.doesNotMatch(csv.body, /Zqhid/)
       const json = JSON.parse((await anon().get('/directory/export.json?theme=transport')).body)

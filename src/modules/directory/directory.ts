@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db/database.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import type { Cursor } from '../../core/http/pagination.ts'
-import { regionCode, regionName, vocabularyResolver, vocabularyTerms, type VocabularyKind } from '../organisations/organisations.ts'
+import { cityById, cityName, regionCode, regionName, vocabularyResolver, vocabularyTerms, type VocabularyKind } from '../organisations/organisations.ts'
 import { countryCode, countryName, organisationDirectory, organisationDirectoryFacets, ORGANISATION_TYPES, type Facet, type OrganisationDirectoryFilter } from '../organisations/organisations.ts'
 import { PHASES, projectDirectory, projectDirectoryFacets, type ProjectDirectoryFilter } from '../projects/projects.ts'
 
@@ -16,6 +16,7 @@ export interface DirectoryQuery {
   technology?: string
   country?: string
   region?: string
+  city?: string
   phase?: string
   type?: string
   stale?: string
@@ -30,6 +31,8 @@ export interface DirectoryFilter {
   /** ISO 3166-1 alpha-2. */
   country: string
   region: string
+  /** A city's GeoNames id (0030), of the chosen country when one is chosen. */
+  city: string
   phase: string
   type: string
   stale: boolean
@@ -72,6 +75,10 @@ export function readFilter(query: DirectoryQuery, vocabulary?: DirectoryVocabula
   const type = tidy(query.type).toLowerCase()
   const knownType = !type || (ORGANISATION_TYPES as readonly string[]).includes(type)
   if (!knownType) notices.push(`“${tidy(query.type)}” is not a type of organisation, so that filter is ignored`)
+  // A city by its GeoNames id, from the bundled gazetteer; it must lie in the chosen country.
+  const cityText = tidy(query.city)
+  const city = cityText ? cityById(cityText) : null
+  if (cityText && (!city || (country && city.country !== country))) notices.push(`“${cityText}” is not a city we know${country ? ` in ${countryName(country)}` : ''}, so that filter is ignored`)
   const filter: DirectoryFilter = {
     kind,
     q: tidy(query.q).slice(0, 100),
@@ -79,6 +86,7 @@ export function readFilter(query: DirectoryQuery, vocabulary?: DirectoryVocabula
     technology: term('technology', query.technology ?? ''),
     country: country ?? '',
     region: tidy(query.region),
+    city: city && (!country || city.country === country) ? String(city.id) : '',
     phase: knownPhase ? phase : '',
     type: knownType ? type : '',
     stale: query.stale === '1',
@@ -90,7 +98,7 @@ export function readFilter(query: DirectoryQuery, vocabulary?: DirectoryVocabula
 export function filterQuery(filter: DirectoryFilter, change: Partial<Record<keyof DirectoryFilter | 'cursor', string | boolean>> = {}): string {
   const all = { ...filter, ...change } as Record<string, string | boolean>
   const q = new URLSearchParams()
-  for (const key of ['kind', 'q', 'theme', 'technology', 'country', 'region', 'phase', 'type', 'stale', 'cursor']) {
+  for (const key of ['kind', 'q', 'theme', 'technology', 'country', 'region', 'city', 'phase', 'type', 'stale', 'cursor']) {
     const v = all[key]
     if (v === true) q.set(key, '1')
     else if (v && !(key === 'kind' && v === 'all')) q.set(key, String(v))
@@ -105,7 +113,7 @@ export function staleBefore(days: number, at = Date.now()): string {
 
 /** The filter each module understands: organisations have no phase or technology, projects no type. */
 export function partsOf(filter: DirectoryFilter, staleDays: number): { organisations: OrganisationDirectoryFilter | null; projects: ProjectDirectoryFilter | null } {
-  const common = { q: filter.q || undefined, theme: filter.theme || undefined, country: filter.country || undefined, region: filter.region || undefined, staleBefore: filter.stale ? staleBefore(staleDays) : undefined }
+  const common = { q: filter.q || undefined, theme: filter.theme || undefined, country: filter.country || undefined, region: filter.region || undefined, city: filter.city || undefined, staleBefore: filter.stale ? staleBefore(staleDays) : undefined }
   const wantsOrganisations = filter.kind !== 'projects' && !filter.phase && !filter.technology
   const wantsProjects = filter.kind !== 'organisations' && !filter.type
   return {
@@ -129,8 +137,10 @@ export interface FacetValue {
 }
 
 /** One page of the directory: organisations and projects the actor may see, and counts for each filter. */
-export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFilter, cursor: Cursor | null, options: { staleDays: number; pageSize: number; vocabulary?: DirectoryVocabulary }) {
+export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFilter, cursor: Cursor | null, options: { staleDays: number; pageSize: number; vocabulary?: DirectoryVocabulary; cities?: boolean }) {
   const parts = partsOf(filter, options.staleDays)
+  // The world map counts per city everywhere (its points); elsewhere cities are counted within a chosen country.
+  if (options.cities) for (const part of [parts.organisations, parts.projects]) if (part) part.cityFacet = true
   // With one kind chosen, the cursor pages through it; with both, each shows its first page.
   const [orgFacets, projFacets, orgs, projects] = await Promise.all([
     parts.organisations ? organisationDirectoryFacets(db, actor, parts.organisations) : null,
@@ -143,6 +153,7 @@ export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFil
   const facets = {
     country: label(mergeFacets(orgFacets?.country ?? [], projFacets?.country ?? []), filter.country, countryName),
     region: label(mergeFacets(orgFacets?.region ?? [], projFacets?.region ?? []), filter.region),
+    city: label(mergeFacets(orgFacets?.city ?? [], projFacets?.city ?? []), filter.city, cityName),
     // Terms read as the vocabulary labels them ("API", "Open data"); the value in the URL stays the slug.
     theme: label(mergeFacets(orgFacets?.theme ?? [], projFacets?.theme ?? []), filter.theme, (v) => options.vocabulary?.theme.label.get(v) ?? v),
     technology: label(projFacets?.technology ?? [], filter.technology, (v) => options.vocabulary?.technology.label.get(v) ?? v),
@@ -167,12 +178,23 @@ export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFil
     for (const f of orgFacets?.region ?? []) add(f.value, f.count, 'organisations')
     for (const f of projFacets?.region ?? []) add(f.value, f.count, 'projects')
   }
+  // Per city (the map's points): organisations and projects apart, with the gazetteer's coordinates.
+  const byCity = new Map<string, { id: string; name: string; country: string; lat: number; lon: number; organisations: number; projects: number }>()
+  const addCity = (id: string, n: number, kind: 'organisations' | 'projects') => {
+    const had = byCity.get(id)
+    if (had) return void (had[kind] += n)
+    const city = cityById(id)
+    if (city) byCity.set(id, { id, name: city.name, country: city.country, lat: city.lat, lon: city.lon, organisations: kind === 'organisations' ? n : 0, projects: kind === 'projects' ? n : 0 })
+  }
+  for (const f of orgFacets?.city ?? []) addCity(f.value, f.count, 'organisations')
+  for (const f of projFacets?.city ?? []) addCity(f.value, f.count, 'projects')
   const since = staleBefore(options.staleDays)
   const fresh = <T extends { updated_at: string; confirmed_at: string | null }>(e: T) => ({ ...e, stale: (e.confirmed_at && e.confirmed_at > e.updated_at ? e.confirmed_at : e.updated_at) < since })
-  if (orgs) orgs.items = orgs.items.map(fresh)
-  if (projects) projects.items = projects.items.map((p) => ({ ...fresh(p), countryName: countryName(p.country_code) }))
+  if (orgs) orgs.items = orgs.items.map((o) => ({ ...fresh(o), cityName: cityName(o.city_id) }))
+  if (projects) projects.items = projects.items.map((p) => ({ ...fresh(p), countryName: countryName(p.country_code), cityName: cityName(p.city_id) }))
   return {
     byCountry: [...byCountry.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    byCity: [...byCity.values()].sort((a, b) => b.organisations + b.projects - (a.organisations + a.projects) || a.name.localeCompare(b.name)),
     byRegion: [...byRegion.values()].sort((a, b) => b.organisations + b.projects - (a.organisations + a.projects) || a.name.localeCompare(b.name)),
     organisations: orgs ? { ...orgs, total: orgFacets!.total } : null,
     projects: projects ? { ...projects, total: projFacets!.total } : null,
@@ -181,18 +203,19 @@ export async function browseDirectory(db: Db, actor: Actor, filter: DirectoryFil
 }
 
 /** A facet as a select's items: "Any …" first, then each value with its count; a chosen value with no entries stays selected. */
-export function selectItems(values: FacetValue[], selected: string, anyText: string): Array<{ value: string; text: string; selected?: boolean }> {
+export function selectItems(values: FacetValue[], selected: string, anyText: string, name: (v: string) => string = (v) => v): Array<{ value: string; text: string; selected?: boolean }> {
   const items = [{ value: '', text: anyText }, ...values.map((f) => ({ value: f.value, text: `${f.label} (${f.count})`, selected: f.selected }))]
-  if (selected && !values.some((f) => f.selected)) items.push({ value: selected, text: `${selected} (0)`, selected: true })
+  if (selected && !values.some((f) => f.selected)) items.push({ value: selected, text: `${name(selected)} (0)`, selected: true })
   return items
 }
 
 /** The filter form's selects, from the facets. */
-export function filterSelects(facets: Record<'country' | 'region' | 'theme' | 'technology' | 'phase' | 'type', FacetValue[]>, filter: DirectoryFilter) {
+export function filterSelects(facets: Record<'country' | 'region' | 'theme' | 'technology' | 'phase' | 'type', FacetValue[]> & { city?: FacetValue[] }, filter: DirectoryFilter) {
   return {
     theme: selectItems(facets.theme, filter.theme, 'Any theme'),
     country: selectItems(facets.country, filter.country, 'Any country'),
     region: selectItems(facets.region, filter.region, 'Anywhere in the country'),
+    city: selectItems(facets.city ?? [], filter.city, 'Any city', cityName),
     technology: selectItems(facets.technology, filter.technology, 'Any technology'),
     phase: selectItems(facets.phase, filter.phase, 'Any phase'),
     type: selectItems(facets.type, filter.type, 'Any type'),

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify'
 import type { Db } from '../../core/db/database.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { listedPeopleBatches } from '../accounts/accounts.ts'
-import { membershipsOfPeople, organisationDirectoryAll } from '../organisations/organisations.ts'
+import { cityById, membershipsOfPeople, organisationDirectoryAll } from '../organisations/organisations.ts'
 import { projectDirectoryAll, teamRolesOfPeople } from '../projects/projects.ts'
 import { partsOf, type DirectoryFilter } from './directory.ts'
 import { CSV_COLUMNS, LICENCE } from './schema.ts'
@@ -18,13 +18,20 @@ interface Source {
   baseUrl: string
 }
 
+/** The city columns of an entry (GeoNames id, name, coordinates), empty without one. */
+function cityColumns(id: string): Pick<Row, 'city_geonames_id' | 'city' | 'latitude' | 'longitude'> {
+  const city = id ? cityById(id) : null
+  return city ? { city_geonames_id: String(city.id), city: city.name, latitude: String(city.lat), longitude: String(city.lon) } : { city_geonames_id: '', city: '', latitude: '', longitude: '' }
+}
+const cityJson = (row: Row) => (row.city_geonames_id ? { geonames_id: Number(row.city_geonames_id), name: row.city, latitude: Number(row.latitude), longitude: Number(row.longitude) } : null)
+
 const EMPTY: Row = Object.fromEntries(CSV_COLUMNS.map((c) => [c, ''])) as Row
 const joinIds = (links: Array<{ id: string; role: string }>) => links.map((l) => `${l.id}:${l.role}`).join('; ')
 const split = (s: string) => (s ? s.split('; ') : [])
 const links = (s: string) => split(s).map((pair) => ({ id: pair.slice(0, pair.lastIndexOf(':')), role: pair.slice(pair.lastIndexOf(':') + 1) }))
 
 /** People belong to the whole directory only: a filtered export (a theme, a country…) is about organisations and projects. */
-const wholeDirectory = (f: DirectoryFilter) => f.kind === 'all' && !f.q && !f.theme && !f.technology && !f.country && !f.region && !f.phase && !f.type && !f.stale
+const wholeDirectory = (f: DirectoryFilter) => f.kind === 'all' && !f.q && !f.theme && !f.technology && !f.country && !f.region && !f.city && !f.phase && !f.type && !f.stale
 
 /**
  * Every entry the reader may see under the filter, organisations, then projects, then (for the whole directory)
@@ -35,12 +42,12 @@ async function* entries({ db, actor, filter, staleDays, baseUrl }: Source): Asyn
   const parts = partsOf(filter, staleDays)
   if (parts.organisations) {
     for await (const o of organisationDirectoryAll(db, actor, parts.organisations)) {
-      yield { ...EMPTY, entity: 'organization', id: o.id, name: o.name, classification: o.type, summary: o.description.slice(0, 500), country_code: o.country_code, country: o.country, region: o.region, themes: o.themes.join('; '), website: o.website, identifier: o.identifier, url: `${baseUrl}/organisations/${o.slug}`, created_at: o.created_at, updated_at: o.updated_at, confirmed_at: o.confirmed_at ?? '' }
+      yield { ...EMPTY, entity: 'organization', id: o.id, name: o.name, classification: o.type, summary: o.description.slice(0, 500), country_code: o.country_code, country: o.country, region: o.region, ...cityColumns(o.city_id), themes: o.themes.join('; '), website: o.website, identifier: o.identifier, url: `${baseUrl}/organisations/${o.slug}`, created_at: o.created_at, updated_at: o.updated_at, confirmed_at: o.confirmed_at ?? '' }
     }
   }
   if (parts.projects) {
     for await (const p of projectDirectoryAll(db, actor, parts.projects)) {
-      yield { ...EMPTY, entity: 'project', id: p.id, name: p.name, phase: p.phase, summary: p.summary, country_code: p.country_code, region: p.places.join('; '), themes: p.themes.join('; '), technologies: p.technologies.join('; '), organization_ids: joinIds(p.organisationIds), url: `${baseUrl}/projects/${p.slug}`, created_at: p.created_at, updated_at: p.updated_at, confirmed_at: p.confirmed_at ?? '' }
+      yield { ...EMPTY, entity: 'project', id: p.id, name: p.name, phase: p.phase, summary: p.summary, country_code: p.country_code, region: p.places.join('; '), ...cityColumns(p.city_id), themes: p.themes.join('; '), technologies: p.technologies.join('; '), organization_ids: joinIds(p.organisationIds), url: `${baseUrl}/projects/${p.slug}`, created_at: p.created_at, updated_at: p.updated_at, confirmed_at: p.confirmed_at ?? '' }
     }
   }
   if (!wholeDirectory(filter)) return
@@ -65,9 +72,9 @@ function jsonItem(row: Row & { entity: Entity }): object {
   const dates = { created_at: row.created_at, updated_at: row.updated_at }
   switch (row.entity) {
     case 'organization':
-      return { id: row.id, name: row.name, classification: row.classification, description: row.summary, identifiers: row.identifier ? [{ scheme: row.identifier.split('-').slice(0, 2).join('-'), identifier: row.identifier }] : [], country_code: row.country_code, area: row.region, themes: split(row.themes), links: row.website ? [{ url: row.website, note: 'website' }] : [], url: row.url, ...dates, confirmed_at: row.confirmed_at || null }
+      return { id: row.id, name: row.name, classification: row.classification, description: row.summary, identifiers: row.identifier ? [{ scheme: row.identifier.split('-').slice(0, 2).join('-'), identifier: row.identifier }] : [], country_code: row.country_code, area: row.region, city: cityJson(row), themes: split(row.themes), links: row.website ? [{ url: row.website, note: 'website' }] : [], url: row.url, ...dates, confirmed_at: row.confirmed_at || null }
     case 'project':
-      return { id: row.id, name: row.name, summary: row.summary, phase: row.phase, country_code: row.country_code, places: split(row.region), themes: split(row.themes), technologies: split(row.technologies), organizations: links(row.organization_ids).map((l) => ({ organization_id: l.id, role: l.role })), url: row.url, ...dates, confirmed_at: row.confirmed_at || null }
+      return { id: row.id, name: row.name, summary: row.summary, phase: row.phase, country_code: row.country_code, places: split(row.region), city: cityJson(row), themes: split(row.themes), technologies: split(row.technologies), organizations: links(row.organization_ids).map((l) => ({ organization_id: l.id, role: l.role })), url: row.url, ...dates, confirmed_at: row.confirmed_at || null }
     case 'person':
       return { id: row.id, name: row.name, summary: row.summary, url: row.url, memberships: [...links(row.organization_ids).map((l) => ({ organization_id: l.id, role: l.role })), ...links(row.project_ids).map((l) => ({ project_id: l.id, role: l.role }))], ...dates }
   }

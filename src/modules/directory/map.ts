@@ -16,6 +16,7 @@ interface Shape {
 }
 
 let shapes: Shape[] | null = null
+let projection: ReturnType<typeof geoEqualEarth> | null = null
 
 /**
  * Country outlines projected once per process: world-atlas's Natural Earth boundaries (bundled, 1:110m),
@@ -25,13 +26,23 @@ export function countryShapes(): Shape[] {
   if (shapes) return shapes
   const world = createRequire(import.meta.url)('world-atlas/countries-110m.json') as Topology<{ countries: GeometryCollection<{ name: string }> }>
   const collection = feature(world, world.objects.countries)
-  const projection = geoEqualEarth().fitExtent([[4, 4], [MAP_WIDTH - 4, MAP_HEIGHT - 4]], { type: 'Sphere' })
+  projection = geoEqualEarth().fitExtent([[4, 4], [MAP_WIDTH - 4, MAP_HEIGHT - 4]], { type: 'Sphere' })
   const path = geoPath(projection)
   shapes = collection.features
     .filter((f: Feature<Geometry, { name: string }>) => f.properties.name !== 'Antarctica')
     .map((f: Feature<Geometry, { name: string }>) => ({ numeric: String(f.id ?? ''), name: f.properties.name, d: roundPath(path(f) ?? '') }))
   return shapes
 }
+
+/** Where a place (degrees) falls on the map, in SVG units, rounded to one decimal (the same projection as the outlines). */
+export function mapPoint(lon: number, lat: number): { x: number; y: number } {
+  if (!projection) countryShapes()
+  const [x, y] = projection!([lon, lat]) ?? [0, 0]
+  return { x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 }
+}
+
+/** A point's radius: its area grows with its count, from 3 to 8 SVG units (Europe's cities sit close together). */
+export const pointRadius = (count: number, max: number) => Math.round((3 + 5 * Math.sqrt(count / Math.max(1, max))) * 10) / 10
 
 /** One decimal is enough at this size and halves the page's weight. */
 const roundPath = (d: string) => d.replace(/\d+\.\d+/g, (n) => (Math.round(Number(n) * 10) / 10).toString())

@@ -2,12 +2,12 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, query, text } from '../../core/http/schemas.ts'
 import { decodeCursor } from '../../core/http/pagination.ts'
-import { countryName, countryNumeric, organisationDirectory, organisationsAddedPerMonth, organisationSuggestions } from '../organisations/organisations.ts'
+import { citySuggestions, countryCode, countryName, countryNumeric, organisationDirectory, organisationsAddedPerMonth, organisationSuggestions } from '../organisations/organisations.ts'
 import { organisationLinks, organisationsWorkingWithOthers, projectsAddedPerMonth } from '../projects/projects.ts'
 import { layoutNetworkCached, NETWORK_HEIGHT, NETWORK_WIDTH } from './network.ts'
 import { monthlyGrowth, tableOf } from './stats.ts'
 import { browseDirectory, directoryVocabulary, filterQuery, filterSelects, readFilter, staleBefore, type DirectoryFilter } from './directory.ts'
-import { countryShapes, MAP_HEIGHT, MAP_WIDTH, shadeOf } from './map.ts'
+import { countryShapes, MAP_HEIGHT, MAP_WIDTH, mapPoint, pointRadius, shadeOf } from './map.ts'
 import { exportCsv, exportJson } from './export.ts'
 import { SCHEMA_FIELDS, LICENCE } from './schema.ts'
 import { vocabularyPages } from './routes.vocabulary.ts'
@@ -15,12 +15,12 @@ import { vocabularyPages } from './routes.vocabulary.ts'
 const PAGE_SIZE = 20
 /** Height of one region's bar on a country's map, px. */
 const REGION_BAR = 28
-const FILTERS = { kind: text(20), q: text(100), theme: text(60), technology: text(60), country: text(80), region: text(80), phase: text(20), type: text(40), stale: text(1) }
+const FILTERS = { kind: text(20), q: text(100), theme: text(60), technology: text(60), country: text(80), region: text(80), city: text(20), phase: text(20), type: text(40), stale: text(1) }
 const FILTER_NAMES = Object.keys(FILTERS)
 const crumbs = [{ text: 'Home', href: '/' }]
 const directoryCrumbs = [...crumbs, { text: 'Directory', href: '/directory' }]
 
-const isFiltered = (f: DirectoryFilter) => Boolean(f.q || f.theme || f.technology || f.country || f.region || f.phase || f.type || f.stale || f.kind !== 'all')
+const isFiltered = (f: DirectoryFilter) => Boolean(f.q || f.theme || f.technology || f.country || f.region || f.city || f.phase || f.type || f.stale || f.kind !== 'all')
 
 /** The directory's pages: browse with facets, the map, the open data exports and their schema. */
 export const directoryPages: FastifyPluginAsync = async (plain) => {
@@ -60,8 +60,9 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
     const notices = read.notices
     // With a country chosen, the map shows its regions (counts per ISO 3166-2 region, as bars and a table).
     if (read.filter.country) {
-      const filter = { ...read.filter, region: '' }
+      const filter = { ...read.filter, region: '', city: '' }
       const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1, vocabulary })
+      const cities = result.byCity.map((c) => ({ ...c, total: c.organisations + c.projects, href: `/directory${filterQuery(filter, { city: c.id })}` }))
       const max = Math.max(1, ...result.byRegion.map((r) => r.organisations + r.projects))
       const regions = result.byRegion.map((r, i) => ({ ...r, total: r.organisations + r.projects, y: 8 + i * REGION_BAR, width: Math.max(2, Math.round(((r.organisations + r.projects) / max) * (MAP_WIDTH - 320))), href: `/directory${filterQuery(filter, { region: r.name })}` }))
       const countryTotal = result.byCountry.find((c) => c.code === filter.country)
@@ -71,6 +72,7 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
         filter,
         notices,
         regions,
+        cities,
         countryTotal,
         width: MAP_WIDTH,
         height: 16 + regions.length * REGION_BAR,
@@ -80,8 +82,11 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
       })
     }
     // The world map shows every country (a country's link leads to its regions and the directory).
-    const filter = { ...read.filter, country: '', region: '' }
-    const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1, vocabulary })
+    const filter = { ...read.filter, country: '', region: '', city: '' }
+    const result = await browseDirectory(app.db, request.actor, filter, null, { staleDays, pageSize: 1, vocabulary, cities: true })
+    // Cities with entries as points (the largest drawn first, so smaller ones stay on top and clickable).
+    const maxCity = Math.max(1, ...result.byCity.map((c) => c.organisations + c.projects))
+    const points = result.byCity.map((c) => ({ ...c, total: c.organisations + c.projects, ...mapPoint(c.lon, c.lat), r: pointRadius(c.organisations + c.projects, maxCity), countryName: countryName(c.country), href: `/directory${filterQuery(filter, { country: c.country, city: c.id })}` }))
     const rows = result.byCountry
     const byNumeric = new Map(rows.map((r) => [countryNumeric(r.code), r]))
     const max = Math.max(0, ...rows.map((r) => r.organisations + r.projects))
@@ -97,6 +102,7 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
       notices,
       countries,
       rows,
+      points,
       selects: filterSelects(result.facets, filter),
       width: MAP_WIDTH,
       height: MAP_HEIGHT,
@@ -164,6 +170,14 @@ export const directoryPages: FastifyPluginAsync = async (plain) => {
     const q = request.query.q ?? ''
     const found = q.trim().length >= 2 ? await organisationSuggestions(app.db, request.actor, q, 10) : []
     return reply.send(found.map((o) => o.name))
+  })
+
+  // City names of a country for the search-as-you-type city fields (core/assets/openly.js): bundled data, no reader's data.
+  app.get('/directory/cities.json', { config: { serves: 'api' }, schema: { querystring: query({ q: text(100), country: text(80) }) } }, async (request, reply) => {
+    const q = request.query.q ?? ''
+    const country = countryCode(request.query.country ?? '')
+    const found = country && q.trim().length >= 2 ? citySuggestions(country, q, 10) : []
+    return reply.send([...new Set(found.map((c) => c.name))])
   })
 
   app.get('/directory/export.csv', { config: { serves: 'file' }, schema: { querystring: query(FILTERS) } }, async (request, reply) => {

@@ -2,11 +2,11 @@
 export const LICENCE = {
   name: 'Open Data Commons Attribution License (ODC-By) 1.0',
   url: 'https://opendatacommons.org/licenses/by/1-0/',
-  attribution: 'Contributors to the Openly directory',
+  attribution: 'Contributors to the Openly directory. City names and coordinates: GeoNames (geonames.org), CC BY 4.0',
 }
 
 /** The CSV's columns, in order; /directory/schema documents each. */
-export const CSV_COLUMNS = ['entity', 'id', 'name', 'classification', 'phase', 'summary', 'country_code', 'country', 'region', 'themes', 'technologies', 'website', 'identifier', 'organization_ids', 'project_ids', 'url', 'created_at', 'updated_at', 'confirmed_at'] as const
+export const CSV_COLUMNS = ['entity', 'id', 'name', 'classification', 'phase', 'summary', 'country_code', 'country', 'region', 'city_geonames_id', 'city', 'latitude', 'longitude', 'themes', 'technologies', 'website', 'identifier', 'organization_ids', 'project_ids', 'url', 'created_at', 'updated_at', 'confirmed_at'] as const
 
 /** What each column means (the page /directory/schema shows this list). */
 export const SCHEMA_FIELDS: Array<{ name: (typeof CSV_COLUMNS)[number]; meaning: string }> = [
@@ -19,6 +19,10 @@ export const SCHEMA_FIELDS: Array<{ name: (typeof CSV_COLUMNS)[number]; meaning:
   { name: 'country_code', meaning: 'ISO 3166-1 alpha-2 code of the country, such as GB or DE (empty when not known).' },
   { name: 'country', meaning: 'Organisations: the country’s English name.' },
   { name: 'region', meaning: 'Organisations: the region. Projects: the places where the work happens, separated by “; ”.' },
+  { name: 'city_geonames_id', meaning: 'The city or town, as its GeoNames id (geonames.org/<id>): stable, and the same in every export (empty when not said).' },
+  { name: 'city', meaning: 'The city’s name (English, as GeoNames gives it).' },
+  { name: 'latitude', meaning: 'The city’s latitude in degrees (WGS 84), from GeoNames; empty without a city. Never a street address.' },
+  { name: 'longitude', meaning: 'The city’s longitude in degrees (WGS 84), from GeoNames.' },
   { name: 'themes', meaning: 'Themes, separated by “; ”.' },
   { name: 'technologies', meaning: 'Projects: technologies, separated by “; ”.' },
   { name: 'website', meaning: 'Organisations: the website.' },

@@ -46,7 +46,8 @@ export function countryCode(text: string): string | null {
   if (!t) return null
   if (/^[a-z]{2}$/i.test(t) && countries.isValid(t.toUpperCase())) return t.toUpperCase()
   if (/^[a-z]{3}$/i.test(t) && countries.isValid(t.toUpperCase())) return countries.alpha3ToAlpha2(t.toUpperCase()) ?? null
-  const alias = ALIASES[t.toLowerCase()]
+  // Own keys only: "__proto__" or "constructor" typed in a filter must not find Object's own members.
+  const alias = Object.hasOwn(ALIASES, t.toLowerCase()) ? ALIASES[t.toLowerCase()] : undefined
   if (alias) return alias
   const fromName = countries.getAlpha2Code(t, 'en') ?? Object.entries(SHORT_NAMES).find(([, n]) => n.toLowerCase() === t.toLowerCase())?.[0]
   return fromName ?? null
@@ -55,7 +56,7 @@ export function countryCode(text: string): string | null {
 /** The English name we show for an ISO alpha-2 code ('' for none). */
 export function countryName(code: string): string {
   if (!code) return ''
-  return SHORT_NAMES[code] ?? countries.getName(code, 'en', { select: 'official' }) ?? code
+  return (Object.hasOwn(SHORT_NAMES, code) ? SHORT_NAMES[code] : undefined) ?? countries.getName(code, 'en', { select: 'official' }) ?? code
 }
 
 /** ISO 3166-1 numeric code of an alpha-2 code (the boundary data of the map is keyed by it). */

@@ -9,12 +9,13 @@ import type { OrganisationsDb } from './organisations.tables.ts'
 const SEP = '\u0000'
 
 async function contribution(db: OrganisationsDb, id: string): Promise<string[]> {
-  const org = await db.selectFrom('organisations').select(['type', 'country_code', 'space_id', 'hidden_at']).where('id', '=', id).executeTakeFirst()
+  const org = await db.selectFrom('organisations').select(['type', 'country_code', 'city_id', 'space_id', 'hidden_at']).where('id', '=', id).executeTakeFirst()
   if (!org || org.space_id !== null || org.hidden_at !== null) return []
   const themes = await db.selectFrom('organisation_themes').select('theme').where('organisation_id', '=', id).execute()
   const keys = [`total${SEP}`, ...themes.map((t) => `theme${SEP}${t.theme}`)]
   if (org.type) keys.push(`type${SEP}${org.type}`)
   if (org.country_code) keys.push(`country${SEP}${org.country_code}`)
+  if (org.city_id) keys.push(`city${SEP}${org.city_id}`)
   return [...new Set(keys)]
 }
 
@@ -55,6 +56,7 @@ export const ORGANISATION_COUNTS_REBUILD = [
   `insert into organisation_facet_counts (facet, value, n) select 'total', '', count(*) from organisations o where ${BASELINE}`,
   `insert into organisation_facet_counts (facet, value, n) select 'type', o.type, count(*) from organisations o where ${BASELINE} and o.type <> '' group by o.type`,
   `insert into organisation_facet_counts (facet, value, n) select 'country', o.country_code, count(*) from organisations o where ${BASELINE} and o.country_code <> '' group by o.country_code`,
+  `insert into organisation_facet_counts (facet, value, n) select 'city', o.city_id, count(*) from organisations o where ${BASELINE} and o.city_id <> '' group by o.city_id`,
   `insert into organisation_facet_counts (facet, value, n) select 'theme', t.theme, count(distinct t.organisation_id) from organisation_themes t join organisations o on o.id = t.organisation_id where ${BASELINE} group by t.theme`,
 ]
 

@@ -11,6 +11,10 @@ export interface OrganisationDirectoryFilter {
   theme?: string
   country?: string
   region?: string
+  /** A city's GeoNames id (0030). */
+  city?: string
+  /** Count per city even without a country (the world map's points). */
+  cityFacet?: boolean
   type?: string
   /** Only entries with no edit or confirmation since this time. */
   staleBefore?: string
@@ -28,6 +32,7 @@ export interface OrganisationEntry {
   type: OrganisationType
   country: string
   country_code: string
+  city_id: string
   region: string
   website: string
   identifier: string
@@ -37,7 +42,7 @@ export interface OrganisationEntry {
   confirmed_at: string | null
 }
 
-const ENTRY = ['organisations.id', 'organisations.slug', 'organisations.name', 'organisations.type', 'organisations.country', 'organisations.country_code', 'organisations.region', 'organisations.website', 'organisations.identifier', 'organisations.description', 'organisations.created_at', 'organisations.updated_at', 'organisations.confirmed_at'] as const
+const ENTRY = ['organisations.id', 'organisations.slug', 'organisations.name', 'organisations.type', 'organisations.country', 'organisations.country_code', 'organisations.region', 'organisations.city_id', 'organisations.website', 'organisations.identifier', 'organisations.description', 'organisations.created_at', 'organisations.updated_at', 'organisations.confirmed_at'] as const
 
 /** When the entry last showed a sign of life: its last edit or its managers' last confirmation. */
 export const lastActive = sql<string>`case when organisations.confirmed_at > organisations.updated_at then organisations.confirmed_at else organisations.updated_at end`
@@ -48,6 +53,7 @@ type Query<O> = SelectQueryBuilder<OrganisationsTables, 'organisations', O>
 function filtered<O>(q: Query<O>, actor: Actor, f: OrganisationDirectoryFilter, except?: keyof OrganisationDirectoryFilter): Query<O> {
   q = q.where((eb) => visibleTo(actor, eb, ORGANISATION_ACCESS))
   if (f.country && except !== 'country') q = q.where('organisations.country_code', '=', f.country)
+  if (f.city && except !== 'city') q = q.where('organisations.city_id', '=', f.city)
   if (f.type && except !== 'type') q = q.where('organisations.type', '=', f.type as OrganisationType)
   if (f.region && except !== 'region') q = q.where(sql<string>`lower(organisations.region)`, '=', f.region.toLowerCase())
   if (f.theme && except !== 'theme') {
@@ -72,9 +78,9 @@ export async function organisationDirectoryPage(db: OrganisationsDb, actor: Acto
   return q.orderBy('organisations.name').orderBy('organisations.id').limit(limit + 1).execute()
 }
 
-type OrganisationFacets = { total: number; type: Facet; country: Facet; region: Facet; theme: Facet }
+type OrganisationFacets = { total: number; type: Facet; country: Facet; region: Facet; city: Facet; theme: Facet }
 
-const unfiltered = (f: OrganisationDirectoryFilter) => !f.q && !f.theme && !f.country && !f.region && !f.type && !f.staleBefore
+const unfiltered = (f: OrganisationDirectoryFilter) => !f.q && !f.theme && !f.country && !f.region && !f.city && !f.type && !f.staleBefore
 
 /** Two facets added value by value, most first, at most `limit` values. */
 function add(a: Facet, b: Facet, limit: number): Facet {
@@ -96,20 +102,23 @@ export async function organisationFacets(db: OrganisationsDb, actor: Actor, f: O
     type: add(of('type'), extra.type, 300),
     country: add(of('country'), extra.country, 300),
     region: [],
+    city: f.cityFacet ? add(of('city'), extra.city, 300) : [],
     theme: add(of('theme'), extra.theme, 40),
   }
 }
 
 async function liveFacets(db: OrganisationsDb, actor: Actor, f: OrganisationDirectoryFilter): Promise<OrganisationFacets> {
   const count = sql<number>`count(*)`
-  const group = async (column: 'type' | 'country_code' | 'region', except: keyof OrganisationDirectoryFilter) =>
+  const group = async (column: 'type' | 'country_code' | 'region' | 'city_id', except: keyof OrganisationDirectoryFilter) =>
     (await filtered(db.selectFrom('organisations').select([`organisations.${column} as value`, count.as('n')]), actor, f, except).where(`organisations.${column}`, '<>', '').groupBy(`organisations.${column}`).orderBy('n', 'desc').orderBy('value').limit(300).execute()).map((r) => ({ value: String(r.value), count: Number(r.n) }))
-  const [total, type, country, region, theme] = await Promise.all([
+  const [total, type, country, region, city, theme] = await Promise.all([
     filtered(db.selectFrom('organisations').select(count.as('n')), actor, f).executeTakeFirstOrThrow(),
     group('type', 'type'),
     group('country_code', 'country'),
     // Regions are counted within a chosen country only (elsewhere the list would be long and mixed).
     f.country ? group('region', 'region') : Promise.resolve([]),
+    // Cities likewise, or everywhere for the world map's points (an index on (country_code, city_id)).
+    f.country || f.cityFacet || f.outsideBaseline ? group('city_id', 'city') : Promise.resolve([]),
     db
       .selectFrom('organisation_themes')
       .select(['organisation_themes.theme as value', count.as('n')])
@@ -121,7 +130,7 @@ async function liveFacets(db: OrganisationsDb, actor: Actor, f: OrganisationDire
       .execute()
       .then((rows) => rows.map((r) => ({ value: r.value, count: Number(r.n) }))),
   ])
-  return { total: Number(total.n), type, country, region, theme }
+  return { total: Number(total.n), type, country, region, city, theme }
 }
 
 /** Every matching organisation, in pages of `batch` (keyset), for an export that streams. */

@@ -8,6 +8,7 @@ import { migration as revisions } from './migrations/20261130T260100_organisatio
 import { migration as directoryCounts } from './migrations/20261130T270000_organisations_create_directory_counts.ts'
 import { migration as vocabulary } from './migrations/20261130T270200_organisations_create_vocabulary.ts'
 import { migration as regionCode } from './migrations/20261130T270300_organisations_region_code.ts'
+import { migration as city } from './migrations/20261130T320000_organisations_city.ts'
 import { checkWebsites } from './website-checks.ts'
 import { findOrganisationById, publicOrganisationPaths } from './organisations.queries.ts'
 import { directorySummary, organisationsByIds, organisationsOfPerson, setOrganisationHidden } from './organisations.ts'
@@ -21,7 +22,7 @@ export const organisationsModule: AppModule = {
   id: 'organisations',
   dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T110000_organisations_create': create, '20261130T090500_organisations_create_member_requests': memberRequests, '20261130T240000_organisations_clean_places': cleanPlaces, '20261130T240300_organisations_website_checks': websiteChecks, '20261130T260100_organisations_create_revisions': revisions, '20261130T270000_organisations_create_directory_counts': directoryCounts, '20261130T270200_organisations_create_vocabulary': vocabulary, '20261130T270300_organisations_region_code': regionCode },
+  migrations: { '20261123T110000_organisations_create': create, '20261130T090500_organisations_create_member_requests': memberRequests, '20261130T240000_organisations_clean_places': cleanPlaces, '20261130T240300_organisations_website_checks': websiteChecks, '20261130T260100_organisations_create_revisions': revisions, '20261130T270000_organisations_create_directory_counts': directoryCounts, '20261130T270200_organisations_create_vocabulary': vocabulary, '20261130T270300_organisations_region_code': regionCode, '20261130T320000_organisations_city': city },
   jobs: [checkWebsites],
   pages: organisationPages,
   api: organisationApi,

@@ -280,7 +280,7 @@ export async function insertOrganisation(db: OrganisationsDb, row: OrganisationR
 }
 
 /** Columns the directory's pre-aggregated counts depend on (0025). */
-const COUNTED: ReadonlyArray<keyof OrganisationRow> = ['type', 'country_code', 'space_id', 'hidden_at']
+const COUNTED: ReadonlyArray<keyof OrganisationRow> = ['type', 'country_code', 'city_id', 'space_id', 'hidden_at']
 
 export async function updateOrganisationRow(db: OrganisationsDb, id: string, changes: Partial<Omit<OrganisationRow, 'id'>>): Promise<void> {
   const write = () => db.updateTable('organisations').set(changes).where('id', '=', id).execute()

@@ -21,6 +21,7 @@ export const organisationSchema = {
   type: { type: 'choice', label: 'Type of organisation', options: ORGANISATION_TYPES, required: true },
   country: { type: 'text', label: 'Country', required: true, max: 80 },
   region: { type: 'text', label: 'Region', max: 80 },
+  city: { type: 'text', label: 'City', max: 100 },
   website: { type: 'url', label: 'Website' },
   identifier: { type: 'text', label: 'Identifier', max: 80 },
   description: { type: 'text', label: 'Description', max: 5000 },

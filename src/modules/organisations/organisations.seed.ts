@@ -7,6 +7,7 @@ import { mergeOrganisations } from './merge.ts'
 import { proposeOrganisationEdit, organisationFields } from './revisions.ts'
 import { countryCode, countryName } from './countries.ts'
 import { regionCode, regionName } from './regions.ts'
+import { cityField } from './cities.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import type { OrganisationRole, OrganisationType } from './organisations.tables.ts'
 
@@ -23,6 +24,18 @@ interface DemoOrganisation {
 }
 
 /** Fictional organisations written for Openly's demo. */
+/** Real cities for the fictional organisations, so the map has points on first start. */
+const DEMO_CITIES: Record<string, string> = {
+  'northshire-county-council': 'York', 'riverside-health-board': 'Cardiff', 'civic-data-lab': 'Edinburgh', 'department-of-open-services': 'Dublin',
+  'region-vasterholm': 'Västerås', 'stadt-altenbrueck': 'Regensburg', 'comune-di-valdoro': 'Siena', 'open-state-university': 'Utrecht',
+}
+
+/** The GeoNames id of a demo organisation's city ('' for none). */
+function cityOf(country: string, name: string | undefined): string {
+  const found = name ? cityField(countryCode(country), name, country) : { id: '' }
+  return 'id' in found ? found.id : ''
+}
+
 /** The ISO 3166-2 name and code of a demo organisation's region (text as given when none matches). */
 function regionOf(country: string, text: string): { region: string; code: string } {
   const code = regionCode(countryCode(country) ?? '', text)
@@ -148,6 +161,8 @@ export async function seedOrganisations({ db, modules }: SeedContext): Promise<v
       // Regions from ISO 3166-2, as the form takes them.
       region: regionOf(o.country, o.region).region,
       region_code: regionOf(o.country, o.region).code,
+      // A real city from the bundled gazetteer (0030), as the form takes them.
+      city_id: cityOf(o.country, DEMO_CITIES[o.slug]),
       website: o.website,
       website_domain: websiteDomain(o.website),
       identifier: '',

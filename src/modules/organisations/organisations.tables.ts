@@ -30,6 +30,8 @@ export interface OrganisationsTable {
   region: string
   /** ISO 3166-2 code of the region ('' when none or unmatched), 0025. */
   region_code: string
+  /** The city's GeoNames id in the bundled gazetteer ('' when none), 0030. */
+  city_id: ColumnType<string, string | undefined, string>
   website: string
   /** The website's host without www., for exact duplicate checks. */
   website_domain: string

@@ -54,8 +54,10 @@ import { claimStaleOrganisationRows, markOrganisationActive } from './freshness.
 import { ORGANISATION_TYPES, type OrganisationRole } from './organisations.tables.ts'
 import { canonicalTerms } from './vocabulary.ts'
 import { regionCode, regionName, subdivisionsOf } from './regions.ts'
+import { cityField, cityName } from './cities.ts'
 
-export type OrganisationInput = Values<typeof organisationSchema>
+/** The form's fields; `city` may be left out (callers from before cities, 0030). */
+export type OrganisationInput = Omit<Values<typeof organisationSchema>, 'city'> & { city?: string }
 
 /** The website's host without www. ('' for none): two entries with the same domain are likely one. */
 export function websiteDomain(website: string): string {
@@ -70,7 +72,7 @@ export function websiteDomain(website: string): string {
 const ORG_ID = /^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9./-]{1,60}$/
 
 /** The country, domain and identifier of the input, checked: a country must be one ISO 3166 knows. */
-function placeAndIds(input: OrganisationInput): { country: string; country_code: string; region: string; region_code: string; website_domain: string; identifier: string } {
+function placeAndIds(input: OrganisationInput): { country: string; country_code: string; region: string; region_code: string; city_id: string; website_domain: string; identifier: string } {
   const code = countryCode(input.country)
   const identifier = input.identifier.trim().toUpperCase().replace(/^([A-Z]{2}-[A-Z0-9]+-)/, (p) => p).trim()
   const errors: FieldErrors = {}
@@ -81,8 +83,11 @@ function placeAndIds(input: OrganisationInput): { country: string; country_code:
   const regionText = input.region.replace(/\s+/g, ' ').trim()
   const region_code = code && regionText ? regionCode(code, regionText) : null
   if (code && regionText && region_code === null && subdivisionsOf(code).length > 0) errors.region = `We do not know a region called “${regionName(regionText.toUpperCase()) || regionText}” in ${countryName(code)}: choose one from the list`
+  // A city is one of the country's cities in the bundled gazetteer, kept by its GeoNames id (0030).
+  const city = cityField(code, input.city ?? '', code ? countryName(code) : '')
+  if ('error' in city && code) errors.city = city.error
   if (Object.keys(errors).length) throw invalid(errors)
-  return { country: countryName(code!), country_code: code!, region: region_code ? regionName(region_code) : regionText, region_code: region_code ?? '', website_domain: websiteDomain(input.website), identifier }
+  return { country: countryName(code!), country_code: code!, region: region_code ? regionName(region_code) : regionText, region_code: region_code ?? '', city_id: 'id' in city ? city.id : '', website_domain: websiteDomain(input.website), identifier }
 }
 
 /** Path segments under /organisations/ that a slug must never take. */
@@ -149,7 +154,7 @@ export async function createOrganisation(db: Db, actor: Actor, input: Organisati
   await upsertMember(db, row.id, actor.userId, 'admin', t)
   await indexOrganisation(db, row, themes)
   // Its first revision: everything it says, by whoever added it.
-  const empty: OrganisationFields = { name: '', type: '', country: '', region: '', website: '', identifier: '', description: '', themes: [] }
+  const empty: OrganisationFields = { name: '', type: '', country: '', region: '', city: '', website: '', identifier: '', description: '', themes: [] }
   row.revision = await recordOrganisationRevision(db, row.id, 0, empty, fieldsOf(row, themes), actor.userId)
   return row
 }
@@ -162,10 +167,10 @@ async function vocabularyThemes(db: Db, themes: string[], kept: string[] = []): 
 }
 
 /** The directory fields of a row and its themes, as a revision records them. */
-const fieldsOf = (org: OrganisationRow, themes: string[]): OrganisationFields => ({ name: org.name, type: org.type, country: org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes })
+const fieldsOf = (org: OrganisationRow, themes: string[]): OrganisationFields => ({ name: org.name, type: org.type, country: org.country, region: org.region, city: cityName(org.city_id), website: org.website, identifier: org.identifier, description: org.description, themes })
 
 /** A revision's fields as the form's input (the country named, as the form may name it too). */
-const inputOf = (f: OrganisationFields): OrganisationInput => ({ name: f.name, type: f.type as OrganisationInput['type'], country: f.country, region: f.region, website: f.website, identifier: f.identifier, description: f.description, themes: f.themes })
+const inputOf = (f: OrganisationFields): OrganisationInput => ({ name: f.name, type: f.type as OrganisationInput['type'], country: f.country, region: f.region, city: f.city ?? '', website: f.website, identifier: f.identifier, description: f.description, themes: f.themes })
 
 /**
  * Edits an organisation, as a new revision from `base` (refused, with a message on `revision`, when someone changed
@@ -173,10 +178,10 @@ const inputOf = (f: OrganisationFields): OrganisationInput => ({ name: f.name, t
  */
 export async function updateOrganisation(db: Db, actor: Actor, org: OrganisationRow, input: OrganisationInput, base = org.revision): Promise<OrganisationRow> {
   if (!(await canManageOrganisation(db, actor, org.id))) throw forbidden('Only admins of this organisation can change it')
-  placeAndIds(input)
   // The revision records the themes as they will be stored: the vocabulary's slugs (an unknown one is refused first).
   const themes = await vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? [])
-  const revision = await recordOrganisationRevision(db, org.id, base, await organisationFields(db, org), fieldsOf({ ...org, ...input, type: input.type as OrganisationRow['type'], country: countryName(countryCode(input.country)!) }, themes), actor.userId)
+  const place = placeAndIds(input)
+  const revision = await recordOrganisationRevision(db, org.id, base, await organisationFields(db, org), fieldsOf({ ...org, ...input, ...place, type: input.type as OrganisationRow['type'] }, themes), actor.userId)
   return writeOrganisationFields(db, { ...org, revision }, { ...input, themes })
 }
 
@@ -186,9 +191,21 @@ export async function updateOrganisation(db: Db, actor: Actor, org: Organisation
  * `invalid(fields)`, not later when an admin accepts it.
  */
 export async function proposedFields(db: Db, org: OrganisationRow, input: OrganisationInput): Promise<OrganisationFields> {
-  const place = placeAndIds(input)
-  const themes = await vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? [])
-  return { name: input.name, type: input.type, country: place.country, region: place.region, website: input.website, identifier: place.identifier, description: input.description, themes }
+  // Every field's problem at once (place and themes), as a form shows them.
+  const errors: FieldErrors = {}
+  const checked = async <T>(check: () => T | Promise<T>): Promise<T | null> => {
+    try {
+      return await check()
+    } catch (err) {
+      if (!(err instanceof AppError && err.status === 422 && err.fields)) throw err
+      Object.assign(errors, err.fields)
+      return null
+    }
+  }
+  const place = await checked(() => placeAndIds(input))
+  const themes = await checked(async () => vocabularyThemes(db, input.themes, (await themesOf(db, [org.id])).get(org.id) ?? []))
+  if (!place || !themes) throw invalid(errors)
+  return { name: input.name, type: input.type, country: place.country, region: place.region, city: cityName(place.city_id), website: input.website, identifier: place.identifier, description: input.description, themes }
 }
 
 /** Writes the fields of a revision onto the organisation (accepting a proposal, a revert). */
@@ -295,9 +312,10 @@ export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]
 }
 
 export { countryCode, countryName, countryNumeric, COUNTRY_OPTIONS } from './countries.ts'
+export { cityById, cityField, cityName, citiesByIds, citySuggestions, type City } from './cities.ts'
 export { regionChoices, regionCode, regionName, subdivisionsOf, type Subdivision } from './regions.ts'
 export { ORGANISATION_TYPES, VOCABULARY_KINDS, type VocabularyKind } from './organisations.tables.ts'
-export { addTerm, canonicalTerms, renameTerm, retireTerm, slugOfLabel, vocabularyChoices, vocabularyResolver, vocabularyTerms, type Term } from './vocabulary.ts'
+export { addTerm, canonicalTerms, filterTerm, renameTerm, retireTerm, slugOfLabel, vocabularyChoices, vocabularyResolver, vocabularyTerms, type Term } from './vocabulary.ts'
 
 /**
  * Organisations picked by name: each text is matched to a visible organisation by its address (slug) or its

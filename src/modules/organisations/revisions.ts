@@ -8,6 +8,7 @@ import { notify } from '../notifications/notifications.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { adminIdsOf, themesOf, type OrganisationRow } from './organisations.queries.ts'
 import { organisationRevisionStore as store } from './revisions.queries.ts'
+import { cityName } from './cities.ts'
 
 /** What a revision of an organisation covers: its directory fields (not its members, which have their own consent rules). */
 export interface OrganisationFields {
@@ -17,19 +18,21 @@ export interface OrganisationFields {
   /** The country's English name (readable in a diff); turned back into its ISO code when applied. */
   country: string
   region: string
+  /** The city's name (readable in a diff; missing from revisions older than cities). Turned back into its GeoNames id when applied. */
+  city: string
   website: string
   identifier: string
   description: string
   themes: string[]
 }
 
-const LABELS: Record<keyof OrganisationFields & string, string> = { name: 'Name', type: 'Type', country: 'Country', region: 'Region', website: 'Website', identifier: 'Identifier', description: 'Description', themes: 'Themes' }
+const LABELS: Record<keyof OrganisationFields & string, string> = { name: 'Name', type: 'Type', country: 'Country', region: 'Region', city: 'City', website: 'Website', identifier: 'Identifier', description: 'Description', themes: 'Themes' }
 const WHAT = 'organisation'
 
 /** The organisation's directory fields as they are now. */
 export async function organisationFields(db: Db, org: OrganisationRow): Promise<OrganisationFields> {
   const themes = (await themesOf(db, [org.id])).get(org.id) ?? []
-  return { name: org.name, type: org.type, country: org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes }
+  return { name: org.name, type: org.type, country: org.country, region: org.region, city: cityName(org.city_id), website: org.website, identifier: org.identifier, description: org.description, themes }
 }
 
 /** Records an applied revision by `authorId` from `base`; refused when the organisation is no longer at `base`. */
@@ -41,12 +44,13 @@ export async function recordOrganisationRevision(db: Db, organisationId: string,
 export type WriteFields = (db: Db, org: OrganisationRow, fields: OrganisationFields) => Promise<OrganisationRow>
 
 /** Someone signed in who does not manage the organisation proposes a change; its admins are told and decide. */
-export async function proposeOrganisationEdit(db: Db, actor: Actor, org: OrganisationRow, after: OrganisationFields, base: number, note: string): Promise<void> {
+export async function proposeOrganisationEdit(db: Db, actor: Actor, org: OrganisationRow, after: OrganisationFields, base: number, note: string): Promise<string> {
   if (!signedIn(actor)) throw new AppError('unauthorised', 401, 'Sign in to propose an edit')
   if (await can(db, actor, 'manage', 'organisation', org)) throw forbidden('You can edit this organisation directly')
-  await recordProposal(db, store, WHAT, org.id, org.revision, base, await organisationFields(db, org), after, actor.userId, note)
+  const id = await recordProposal(db, store, WHAT, org.id, org.revision, base, await organisationFields(db, org), after, actor.userId, note)
   const admins = await adminIdsOf(db, org.id)
   await notify(db, admins.map((userId) => ({ userId, kind: 'organisation_request', text: `An edit to “${org.name}” was proposed: accept or reject it`, url: `/organisations/${org.slug}/history`, spaceId: null })), actor.userId)
+  return id
 }
 
 /** Its admins accept (applied as the next revision) or reject a proposal; a proposal older than the organisation's last change can only be rejected. */

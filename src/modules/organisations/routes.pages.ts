@@ -16,7 +16,7 @@ import {
   themesOf,
   type OrganisationRow,
 } from './organisations.queries.ts'
-import { addMember, canManageOrganisation, confirmOrganisationCurrent, likelyDuplicateOrganisations, organisationFreshness, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, normaliseThemes, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
+import { addMember, cityById, cityName, canManageOrganisation, confirmOrganisationCurrent, likelyDuplicateOrganisations, organisationFreshness, findVisibleOrganisation, changeMemberRole, createOrganisation, decideMembership, membersOf, membershipRequested, membershipRequests, filterTerm, removeMember, requestMembership, updateOrganisation } from './organisations.ts'
 import { can } from '../../core/access/can.ts'
 import { addMemberSchema, changeRoleSchema, memberRequestSchema, organisationFilterSchema, organisationSchema } from './organisations.schemas.ts'
 import { BROKEN_AFTER } from './website-checks.ts'
@@ -59,7 +59,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
     const parsed = parseInput(organisationFilterSchema, query)
     const base = { title: 'Organisations', breadcrumbs: [crumbs[0]], countries, types: formContext.types, suggestedThemes: formContext.suggestedThemes }
     if (!parsed.ok) return reply.code(400).render('organisations/index.njk', { ...base, errors: parsed.errors, values: parsed.input, items: [] })
-    const filter = { country: parsed.value.country || undefined, type: parsed.value.type || undefined, theme: normaliseThemes([parsed.value.theme])[0] }
+    const filter = { country: parsed.value.country || undefined, type: parsed.value.type || undefined, theme: await filterTerm(app.db, 'theme', parsed.value.theme) }
     const cursor = decodeCursor(query.cursor)
     const rows = await listOrganisations(app.db, request.actor, filter, cursor, PAGE_SIZE)
     const page = paginate(rows, PAGE_SIZE, (r) => ({ at: r.name, id: r.id }))
@@ -120,6 +120,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
       title: org.name,
       breadcrumbs: crumbs,
       org,
+      city: org.city_id ? cityById(org.city_id) : null,
       description: paragraphs(org.description),
       metaDescription: org.description || `${org.name}: ${org.type} in ${org.country}`,
       ogType: 'profile',
@@ -150,7 +151,7 @@ export const organisationPages: FastifyPluginAsync = async (plain) => {
   app.get('/organisations/:slug/edit', { config: { serves: 'form', shows: 'organisation', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const org = await managed(request)
     const themes = (await themesOf(app.db, [org.id])).get(org.id) ?? []
-    const values = { name: org.name, type: org.type, country: org.country_code || org.country, region: org.region, website: org.website, identifier: org.identifier, description: org.description, themes: themes.join(', '), revision: String(org.revision) }
+    const values = { name: org.name, type: org.type, country: org.country_code || org.country, region: org.region, city: cityName(org.city_id), website: org.website, identifier: org.identifier, description: org.description, themes: themes.join(', '), revision: String(org.revision) }
     return reply.render('organisations/edit.njk', { title: `Edit ${org.name}`, breadcrumbs: editCrumbs(org), org, values, ...formContext, ...(await vocabularyContext(app.db, values)) })
   })
 

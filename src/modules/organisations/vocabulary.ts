@@ -27,6 +27,16 @@ export async function vocabularyResolver(db: Db, kind: VocabularyKind): Promise<
 }
 
 /**
+ * A filter's value (a page's or the API's `?theme=`, `?technology=`) as the vocabulary's slug: a label, the slug or
+ * a former slug of a renamed term finds the term; other text is kept as typed (lowercase), matching nothing new.
+ */
+export async function filterTerm(db: Db, kind: VocabularyKind, text: string | undefined): Promise<string | undefined> {
+  const value = (text ?? '').toLowerCase().replace(/\s+/g, ' ').trim()
+  if (!value) return undefined
+  return (await vocabularyResolver(db, kind)).get(value) ?? value
+}
+
+/**
  * Values from a form or the API as the vocabulary's slugs. A value it does not know is refused, unless the entry
  * already has it (values from before the vocabulary, or from a retired term, are kept, not silently dropped).
  */

@@ -18,7 +18,7 @@ const SEP = '\u0000'
 
 /** What one project adds to the counts and the network now (nothing unless it is a baseline project). */
 async function contribution(db: ProjectsDb, projectId: string): Promise<Contribution> {
-  const project = await db.selectFrom('projects').select(['phase', 'country_code', 'space_id', 'hidden_at']).where('id', '=', projectId).executeTakeFirst()
+  const project = await db.selectFrom('projects').select(['phase', 'country_code', 'city_id', 'space_id', 'hidden_at']).where('id', '=', projectId).executeTakeFirst()
   if (!project || project.space_id !== null || project.hidden_at !== null) return { facets: [], pairs: [] }
   const [tags, orgs] = await Promise.all([
     db.selectFrom('project_tags').select(['kind', 'value']).where('project_id', '=', projectId).where('kind', 'in', ['theme', 'technology']).execute(),
@@ -26,6 +26,7 @@ async function contribution(db: ProjectsDb, projectId: string): Promise<Contribu
   ])
   const facets = [`total${SEP}`, `phase${SEP}${project.phase}`, ...tags.map((t) => `${t.kind}${SEP}${t.value}`)]
   if (project.country_code) facets.push(`country${SEP}${project.country_code}`)
+  if (project.city_id) facets.push(`city${SEP}${project.city_id}`)
   const ids = [...new Set(orgs.map((o) => o.organisation_id))].sort()
   const pairs: string[] = []
   for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) pairs.push(`${ids[i]}${SEP}${ids[j]}`)
@@ -125,6 +126,7 @@ export const PROJECT_COUNTS_REBUILD = [
   `insert into project_facet_counts (facet, value, n) select 'total', '', count(*) from projects p where ${BASELINE}`,
   `insert into project_facet_counts (facet, value, n) select 'phase', p.phase, count(*) from projects p where ${BASELINE} group by p.phase`,
   `insert into project_facet_counts (facet, value, n) select 'country', p.country_code, count(*) from projects p where ${BASELINE} and p.country_code <> '' group by p.country_code`,
+  `insert into project_facet_counts (facet, value, n) select 'city', p.city_id, count(*) from projects p where ${BASELINE} and p.city_id <> '' group by p.city_id`,
   `insert into project_facet_counts (facet, value, n) select t.kind, t.value, count(distinct t.project_id) from project_tags t join projects p on p.id = t.project_id where ${BASELINE} and t.kind in ('theme', 'technology') group by t.kind, t.value`,
   `delete from project_organisation_pairs`,
   `insert into project_organisation_pairs (a, b, projects) select x.organisation_id, y.organisation_id, count(distinct x.project_id) from project_organisations x

@@ -13,6 +13,10 @@ export interface ProjectDirectoryFilter {
   country?: string
   /** A place tag (region or city), ignoring case. */
   region?: string
+  /** A city's GeoNames id (0030). */
+  city?: string
+  /** Count per city even without a country (the world map's points). */
+  cityFacet?: boolean
   phase?: string
   /** Only entries with no edit or confirmation since this time. */
   staleBefore?: string
@@ -30,12 +34,13 @@ export interface ProjectEntry {
   summary: string
   phase: Phase
   country_code: string
+  city_id: string
   created_at: string
   updated_at: string
   confirmed_at: string | null
 }
 
-const ENTRY = ['projects.id', 'projects.slug', 'projects.name', 'projects.summary', 'projects.phase', 'projects.country_code', 'projects.created_at', 'projects.updated_at', 'projects.confirmed_at'] as const
+const ENTRY = ['projects.id', 'projects.slug', 'projects.name', 'projects.summary', 'projects.phase', 'projects.country_code', 'projects.city_id', 'projects.created_at', 'projects.updated_at', 'projects.confirmed_at'] as const
 
 /** When the project last showed a sign of life: its last edit or its managers' last confirmation. */
 export const lastActive = sql<string>`case when projects.confirmed_at > projects.updated_at then projects.confirmed_at else projects.updated_at end`
@@ -48,6 +53,7 @@ type Query<O> = SelectQueryBuilder<ProjectsTables, 'projects', O>
 function filtered<O>(q: Query<O>, actor: Actor, f: ProjectDirectoryFilter, except?: keyof ProjectDirectoryFilter): Query<O> {
   q = q.where((eb) => visibleTo(actor, eb, PROJECT_ACCESS))
   if (f.country && except !== 'country') q = q.where('projects.country_code', '=', f.country)
+  if (f.city && except !== 'city') q = q.where('projects.city_id', '=', f.city)
   if (f.phase && except !== 'phase') q = q.where('projects.phase', '=', f.phase as Phase)
   const tagged = (kind: TagKind, value: string, caseless = false) =>
     q.where('projects.id', 'in', (eb) =>
@@ -78,9 +84,9 @@ export async function projectDirectoryPage(db: ProjectsDb, actor: Actor, f: Proj
   return q.orderBy('projects.name').orderBy('projects.id').limit(limit + 1).execute()
 }
 
-type ProjectFacets = { total: number; phase: Facet; country: Facet; region: Facet; theme: Facet; technology: Facet }
+type ProjectFacets = { total: number; phase: Facet; country: Facet; region: Facet; city: Facet; theme: Facet; technology: Facet }
 
-const unfiltered = (f: ProjectDirectoryFilter) => !f.q && !f.theme && !f.technology && !f.country && !f.region && !f.phase && !f.staleBefore
+const unfiltered = (f: ProjectDirectoryFilter) => !f.q && !f.theme && !f.technology && !f.country && !f.region && !f.city && !f.phase && !f.staleBefore
 
 /** Two facets added value by value, most first, at most `limit` values. */
 function add(a: Facet, b: Facet, limit: number): Facet {
@@ -102,6 +108,7 @@ export async function projectFacets(db: ProjectsDb, actor: Actor, f: ProjectDire
     phase: add(of('phase'), extra.phase, 300),
     country: add(of('country'), extra.country, 300),
     region: [],
+    city: f.cityFacet ? add(of('city'), extra.city, 300) : [],
     theme: add(of('theme'), extra.theme, 40),
     technology: add(of('technology'), extra.technology, 40),
   }
@@ -109,7 +116,7 @@ export async function projectFacets(db: ProjectsDb, actor: Actor, f: ProjectDire
 
 async function liveFacets(db: ProjectsDb, actor: Actor, f: ProjectDirectoryFilter): Promise<ProjectFacets> {
   const count = sql<number>`count(*)`
-  const column = async (name: 'phase' | 'country_code', except: keyof ProjectDirectoryFilter) =>
+  const column = async (name: 'phase' | 'country_code' | 'city_id', except: keyof ProjectDirectoryFilter) =>
     (await filtered(db.selectFrom('projects').select([`projects.${name} as value`, count.as('n')]), actor, f, except).where(`projects.${name}`, '<>', '').groupBy(`projects.${name}`).orderBy('n', 'desc').orderBy('value').limit(300).execute()).map((r) => ({ value: String(r.value), count: Number(r.n) }))
   const tags = async (kind: TagKind, except: keyof ProjectDirectoryFilter, limit: number) =>
     (
@@ -124,15 +131,16 @@ async function liveFacets(db: ProjectsDb, actor: Actor, f: ProjectDirectoryFilte
         .limit(limit)
         .execute()
     ).map((r) => ({ value: r.value, count: Number(r.n) }))
-  const [total, phase, country, region, theme, technology] = await Promise.all([
+  const [total, phase, country, region, city, theme, technology] = await Promise.all([
     filtered(db.selectFrom('projects').select(count.as('n')), actor, f).executeTakeFirstOrThrow(),
     column('phase', 'phase'),
     column('country_code', 'country'),
     f.country ? tags('place', 'region', 30) : Promise.resolve([]),
+    f.country || f.cityFacet || f.outsideBaseline ? column('city_id', 'city') : Promise.resolve([]),
     tags('theme', 'theme', 40),
     tags('technology', 'technology', 40),
   ])
-  return { total: Number(total.n), phase, country, region, theme, technology }
+  return { total: Number(total.n), phase, country, region, city, theme, technology }
 }
 
 /** Every matching project, in pages of `batch` (keyset), for an export that streams. */

@@ -6,6 +6,7 @@ import { migration as country } from './migrations/20261130T240100_projects_coun
 import { migration as revisions } from './migrations/20261130T240200_projects_create_revisions.ts'
 import { migration as freshness } from './migrations/20261130T260200_projects_freshness.ts'
 import { migration as directoryCounts } from './migrations/20261130T270100_projects_create_directory_counts.ts'
+import { migration as city } from './migrations/20261130T320100_projects_city.ts'
 import { can } from '../../core/access/can.ts'
 import { findProjectById, listProjects, projectsOfOrganisation, publicProjectPaths } from './projects.queries.ts'
 import { projectsByIds, projectsOfPerson, setProjectHidden } from './projects.ts'
@@ -24,7 +25,7 @@ export const projectsModule: AppModule = {
   onMerge: { organisation: moveOrganisationLinks },
   dependsOn: ['accounts', 'notifications', 'organisations'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T111000_projects_create': create, '20261130T090300_projects_organisation_requests': organisationRequests, '20261130T240100_projects_country': country, '20261130T240200_projects_create_revisions': revisions, '20261130T260200_projects_freshness': freshness, '20261130T270100_projects_create_directory_counts': directoryCounts },
+  migrations: { '20261123T111000_projects_create': create, '20261130T090300_projects_organisation_requests': organisationRequests, '20261130T240100_projects_country': country, '20261130T240200_projects_create_revisions': revisions, '20261130T260200_projects_freshness': freshness, '20261130T270100_projects_create_directory_counts': directoryCounts, '20261130T320100_projects_city': city },
   pages: projectPages,
   api: projectApi,
   // Projects are found through the directory (its navigation item), which lists them with organisations.

@@ -1,10 +1,11 @@
 import { trackProject } from './directory-counts.queries.ts'
 import { readerHas } from '../../core/access/reader-facts.ts'
+import type { Insertable, Selectable } from 'kysely'
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, ProjectsDb, ProjectsTable, TagKind } from './projects.tables.ts'
 
-export type ProjectRow = ProjectsTable
+export type ProjectRow = Selectable<ProjectsTable>
 
 /** What other modules need to label and link a project. */
 export interface ProjectSummary {
@@ -224,12 +225,12 @@ export async function publicProjectPaths(db: ProjectsDb): Promise<Array<{ slug: 
 }
 
 
-export async function insertProject(db: ProjectsDb, row: ProjectRow): Promise<void> {
+export async function insertProject(db: ProjectsDb, row: Insertable<ProjectsTable>): Promise<void> {
   await trackProject(db, row.id, () => db.insertInto('projects').values(row).execute())
 }
 
 /** Columns the directory's pre-aggregated figures depend on (0025). */
-const COUNTED: ReadonlyArray<keyof ProjectRow> = ['phase', 'country_code', 'space_id', 'hidden_at']
+const COUNTED: ReadonlyArray<keyof ProjectRow> = ['phase', 'country_code', 'city_id', 'space_id', 'hidden_at']
 
 export async function updateProjectRow(db: ProjectsDb, id: string, changes: Partial<Omit<ProjectRow, 'id'>>): Promise<void> {
   const write = () => db.updateTable('projects').set(changes).where('id', '=', id).execute()

@@ -16,6 +16,7 @@ export const projectSchema = {
   places: { type: 'list', label: 'Places', max: 10, itemMax: 60 },
   technologies: { type: 'list', label: 'Technologies', max: 10, itemMax: 40 },
   country: { type: 'text', label: 'Country', max: 80 },
+  city: { type: 'text', label: 'City', max: 100 },
   lead_organisation: { type: 'text', label: 'Lead organisation', max: 120 },
   partner_organisations: { type: 'list', label: 'Partner organisations', max: 20, itemMax: 120 },
   links: { type: 'text', label: 'Links', max: 6000 },

@@ -1,7 +1,7 @@
 import type { SeedContext } from '../../core/module.ts'
 import { newId } from '../../core/db/ids.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
-import { notifyOrganisationAdmins, organisationsBySlugs } from '../organisations/organisations.ts'
+import { cityField, notifyOrganisationAdmins, organisationsBySlugs } from '../organisations/organisations.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
 import { insertProject, replaceProjectParts, type ProjectRow } from './projects.queries.ts'
 import { indexProject } from './projects.ts'
@@ -24,6 +24,18 @@ interface DemoProject {
   partners: string[]
   team: Array<[handle: string, role: string]>
   links: Array<[label: string, url: string]>
+}
+
+/** Real cities where some of the fictional projects happen (0030). */
+const DEMO_CITIES: Record<string, string> = {
+  'bin-collection-alerts': 'York', 'school-admissions-in-the-open': 'York', 'patient-letters-redesign': 'Cardiff', 'digital-inclusion-map': 'Dublin',
+  'planning-applications-alpha': 'Regensburg', 'open-source-case-management': 'Västerås', 'citizens-assembly-toolkit': 'Siena', 'legacy-payments-retirement': 'York',
+}
+
+/** The GeoNames id of a demo project's city ('' for none). */
+function cityOf(country: string, name: string | undefined): string {
+  const found = name && country ? cityField(country, name, country) : { id: '' }
+  return 'id' in found ? found.id : ''
 }
 
 /** Fictional projects written for Openly's demo; the posts seed attaches weeknotes to these slugs. */
@@ -245,6 +257,7 @@ export async function seedProjects({ db }: SeedContext): Promise<void> {
       phase: p.phase,
       looking_for: p.lookingFor,
       country_code: orgs.get(p.lead)?.country_code ?? '',
+      city_id: cityOf(orgs.get(p.lead)?.country_code ?? '', DEMO_CITIES[p.slug]),
       confirmed_at: null,
       nudged_at: null,
       phase_changed_at: created,

@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely'
 import type { Executor } from '../../core/db/database.ts'
 
 export const PHASES = ['discovery', 'alpha', 'beta', 'live', 'retired'] as const
@@ -24,6 +25,8 @@ export interface ProjectsTable {
   looking_for: string
   /** Where the work happens: ISO 3166-1 alpha-2 ('' when not said). */
   country_code: string
+  /** The city's GeoNames id in the bundled gazetteer ('' when none), 0030. */
+  city_id: ColumnType<string, string | undefined, string>
   /** When a manager last said the project is still active (null: never). */
   confirmed_at: string | null
   /** The number of its latest applied revision (0 before the first). */

@@ -7,7 +7,7 @@ import type { Values } from '../../core/http/forms.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
-import { canonicalTerms, countryCode, LIKELY_SAME, nameSimilarity, nameWords, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
+import { cityField, countryCode, countryName, LIKELY_SAME, nameSimilarity, nameWords, notifyOrganisationAdmins, organisationsByIds, organisationsByName, type OrganisationSummary } from '../organisations/organisations.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import {
   findProjectById,
@@ -39,10 +39,12 @@ import { projectsSharingTags, projectsWithNameWords } from './similar.queries.ts
 import { claimStaleProjectRows, markProjectActive } from './freshness.queries.ts'
 import { organisationPairs, organisationsWithPartners, type NetworkFilter } from './network.queries.ts'
 import { renameProjectTag } from './directory-counts.queries.ts'
+import { vocabularyTags } from './vocabulary-tags.ts'
 import { rankSimilar, type Match as SimilarProject } from './similar.ts'
 import type { AffiliationStatus, Phase, ProjectOrganisationRole, TagKind } from './projects.tables.ts'
 
-export type ProjectInput = Values<typeof projectSchema>
+/** The form's fields; `city` may be left out (callers from before cities, 0030). */
+export type ProjectInput = Omit<Values<typeof projectSchema>, 'city'> & { city?: string }
 
 const RESERVED = new Set(['new', 'feed'])
 
@@ -133,6 +135,7 @@ interface ResolvedParts {
   /** Organisations named by someone who may not speak for them: their admins are asked to confirm. */
   requested: OrganisationSummary[]
   countryCode: string
+  cityId: string
 }
 
 /**
@@ -159,12 +162,9 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
   const errors: FieldErrors = {}
   // Themes and technologies come from the directory's vocabulary (0025); values the project already had are kept.
   const had = projectId ? ((await tagsOf(db, [projectId])).get(projectId) ?? { theme: [], place: [], technology: [] }) : { theme: [], place: [], technology: [] }
-  const vocabulary = async (kind: 'theme' | 'technology', values: string[], field: 'themes' | 'technologies') => {
-    const { slugs, unknown } = await canonicalTerms(db, kind, normaliseTags(values), had[kind])
-    if (unknown.length) errors[field] = `${unknown.map((u) => `“${u}”`).join(', ')} ${unknown.length === 1 ? `is not a ${kind}` : `are not ${field}`} of the directory: choose from the list (site admins can add ${field})`
-    return slugs
-  }
-  const tagLists: ProjectTags = { theme: await vocabulary('theme', input.themes, 'themes'), place: normalisePlaces(input.places), technology: await vocabulary('technology', input.technologies, 'technologies') }
+  const terms = await vocabularyTags(db, input, had)
+  Object.assign(errors, terms.errors)
+  const tagLists: ProjectTags = { theme: terms.themes, place: normalisePlaces(input.places), technology: terms.technologies }
   const tags = (['theme', 'place', 'technology'] as const).flatMap((kind) => tagLists[kind].map((value) => ({ kind, value })))
 
   const lead = input.lead_organisation.trim()
@@ -185,6 +185,9 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
   // A project's country is chosen from ISO 3166; left empty, it is its lead organisation's.
   const countryCodeValue = input.country.trim() ? countryCode(input.country) : (leadOrg?.country_code ?? '')
   if (countryCodeValue === null) errors.country = 'Choose a country from the list'
+  // A city is one of the country's cities in the bundled gazetteer, kept by its GeoNames id (0030).
+  const city = countryCodeValue === null ? { id: '' } : cityField(countryCodeValue || null, input.city ?? '', countryCodeValue ? countryName(countryCodeValue) : '')
+  if ('error' in city) errors.city = countryCodeValue ? city.error : 'Choose the country first (or a lead organisation): cities are chosen from its list'
   const existing = new Map(projectId ? ((await organisationLinksOf(db, [projectId])).get(projectId) ?? []).map((l) => [l.organisationId, l]) : [])
   const { parts: organisations, requested } = await organisationParts(db, actor, named, existing)
 
@@ -205,7 +208,7 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
     if (requireTeam && wanted.length === 0) errors.team = 'Enter at least one team member'
   }
   if (Object.keys(errors).length) throw invalid(errors)
-  return { tags, organisations, team, links, tagLists, requested, countryCode: countryCodeValue ?? '' }
+  return { tags, organisations, team, links, tagLists, requested, countryCode: countryCodeValue ?? '', cityId: 'id' in city ? city.id : '' }
 }
 
 /** Writes the project's search document (or removes it while hidden). Call in the changing transaction. */
@@ -239,6 +242,7 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
     phase: input.phase as Phase,
     looking_for: input.looking_for,
     country_code: parts.countryCode,
+    city_id: parts.cityId,
     confirmed_at: null,
     revision: 0,
     nudged_at: null,
@@ -287,6 +291,7 @@ export async function updateProject(db: Db, actor: Actor, project: ProjectRow, i
     phase: input.phase as Phase,
     looking_for: input.looking_for,
     country_code: parts.countryCode,
+    city_id: parts.cityId,
     phase_changed_at: input.phase !== project.phase ? t : project.phase_changed_at,
     updated_at: t,
   }

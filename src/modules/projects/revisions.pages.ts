@@ -11,6 +11,7 @@ import { canEditProject, findVisibleProject, indexProject, normaliseTags, unique
 import { tagsOf } from './projects.queries.ts'
 import { currentFields, decideProjectProposal, projectHistory, proposeProjectEdit, revertProjectTo, type RevisionFields } from './revisions.ts'
 import { proposalSchema } from './projects.schemas.ts'
+import { vocabularyContext } from './form-context.ts'
 import { PHASES, type Phase } from './projects.tables.ts'
 
 const crumbsFor = (p: ProjectRow) => [{ text: 'Home', href: '/' }, { text: 'Projects', href: '/projects' }, { text: p.name, href: `/projects/${p.slug}` }]
@@ -39,7 +40,8 @@ export const revisionPages: FastifyPluginAsync = async (plain) => {
   app.get('/projects/:slug/propose', { config: { serves: 'form', shows: 'project', signIn: true }, schema: { params: params({ slug }) } }, async (request, reply) => {
     const project = await load(request)
     if (await canEditProject(app.db, request.actor, project)) return reply.redirect(`/projects/${project.slug}/edit`, 303)
-    return reply.render('projects/propose.njk', { title: `Propose an edit to ${project.name}`, breadcrumbs: crumbsFor(project), project, values: await proposeForm(request, project), phases: PHASES })
+    const values = await proposeForm(request, project)
+    return reply.render('projects/propose.njk', { title: `Propose an edit to ${project.name}`, breadcrumbs: crumbsFor(project), project, values, phases: PHASES, ...(await vocabularyContext(app.db, values)) })
   })
 
   app.post('/projects/:slug/propose', { config: { signIn: true, invalidates: [] }, schema: { params: params({ slug }) } }, async (request, reply) => {
@@ -48,7 +50,7 @@ export const revisionPages: FastifyPluginAsync = async (plain) => {
     const again = async (errors: Record<string, string>) => {
       // The author's text is kept; the form now starts from the project's current revision.
       const values = { ...body, revision: String(project.revision) }
-      return reply.code(422).render('projects/propose.njk', { title: `Propose an edit to ${project.name}`, breadcrumbs: crumbsFor(project), project, values, errors, phases: PHASES, current: await proposeForm(request, project) })
+      return reply.code(422).render('projects/propose.njk', { title: `Propose an edit to ${project.name}`, breadcrumbs: crumbsFor(project), project, values, errors, phases: PHASES, current: await proposeForm(request, project), ...(await vocabularyContext(app.db, values)) })
     }
     const parsed = parseInput(proposalSchema, body)
     if (!parsed.ok) return again(parsed.errors)

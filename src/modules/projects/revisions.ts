@@ -1,6 +1,6 @@
 import type { Db } from '../../core/db/database.ts'
 import { now } from '../../core/db/ids.ts'
-import { AppError, forbidden } from '../../core/errors.ts'
+import { AppError, forbidden, invalid } from '../../core/errors.ts'
 import { audit } from '../../core/audit.ts'
 import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
@@ -10,6 +10,7 @@ import { peopleByIds } from '../accounts/accounts.ts'
 import { findProjectById, recordProjectSlugChange, tagsOf, teamRoles, updateProjectRow, type ProjectRow } from './projects.queries.ts'
 import { projectRevisionStore as store, replaceTagsOfKinds } from './revisions.queries.ts'
 import type { Phase } from './projects.tables.ts'
+import { vocabularyTags } from './vocabulary-tags.ts'
 
 /** What a revision changes: the project's description, themes and technologies (not its team, links or organisations). */
 export interface RevisionFields {
@@ -59,7 +60,12 @@ async function applyFields(db: Db, project: ProjectRow, fields: RevisionFields, 
 export async function proposeProjectEdit(db: Db, actor: Actor, project: ProjectRow, after: RevisionFields, base: number, note: string): Promise<void> {
   if (!signedIn(actor)) throw new AppError('unauthorised', 401, 'Sign in to propose an edit')
   if (await can(db, actor, 'edit', 'project', project)) throw forbidden('You can edit this project directly')
-  await recordProposal(db, store, WHAT, project.id, project.revision, base, await currentFields(db, project), after, actor.userId, note)
+  // Checked as an edit is (0025, 0030): themes and technologies from the vocabulary, stored as its slugs, so the
+  // team never meets a proposal that cannot be accepted.
+  const current = await currentFields(db, project)
+  const terms = await vocabularyTags(db, after, { theme: current.themes, technology: current.technologies })
+  if (Object.keys(terms.errors).length) throw invalid(terms.errors)
+  await recordProposal(db, store, WHAT, project.id, project.revision, base, current, { ...after, themes: terms.themes, technologies: terms.technologies }, actor.userId, note)
   const team = await teamRoles(db, project.id)
   await notify(db, team.map((m) => ({ userId: m.userId, kind: 'project_proposal', text: `An edit to “${project.name}” was proposed: accept or reject it`, url: `/projects/${project.slug}/history`, spaceId: null })), actor.userId)
 }

@@ -1,9 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AppError, notFound } from '../../core/errors.ts'
 import { decodeCursor, pageSize, paginate } from '../../core/http/pagination.ts'
-import { organisationsBySlugs } from '../organisations/organisations.ts'
+import { cityById, filterTerm, organisationsBySlugs } from '../organisations/organisations.ts'
+import { cursor, limit, query, text } from '../../core/http/schemas.ts'
+import { Type } from 'typebox'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, tagsOf, type ProjectRow, type ProjectTags } from './projects.queries.ts'
-import { findVisibleProject, normaliseTags, projectOrganisations, teamOf } from './projects.ts'
+import { findVisibleProject, projectOrganisations, teamOf } from './projects.ts'
 import { PHASES } from './projects.tables.ts'
 
 const orgRef = { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' } } } as const
@@ -26,16 +29,25 @@ const projectJson = {
     },
     leadOrganisations: { type: 'array', items: orgRef },
     partnerOrganisations: { type: 'array', items: orgRef },
+    countryCode: { type: 'string', description: 'ISO 3166-1 alpha-2 (empty when not said)' },
+    city: { anyOf: [{ type: 'object', required: ['geonamesId', 'name', 'latitude', 'longitude'], properties: { geonamesId: { type: 'integer' }, name: { type: 'string' }, latitude: { type: 'number' }, longitude: { type: 'number' } } }, { type: 'null' }], description: 'The city, from the bundled GeoNames gazetteer (null when not said)' },
     url: { type: 'string', description: 'Absolute URL of the project page' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const
 
+/** A city as the API gives it (null when none). */
+const cityJson = (id: string) => {
+  const city = id ? cityById(id) : null
+  return city ? { geonamesId: city.id, name: city.name, latitude: city.lat, longitude: city.lon } : null
+}
+
 const problem = { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } } as const
 
 /** JSON API of projects (read-only), under /api/v1. */
-export const projectApi: FastifyPluginAsync = async (app) => {
+export const projectApi: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const toJson = (p: ProjectRow, tags: ProjectTags | undefined, orgs: { lead: Array<{ slug: string; name: string }>; partners: Array<{ slug: string; name: string }> } | undefined) => ({
     id: p.id,
     slug: p.slug,
@@ -48,6 +60,8 @@ export const projectApi: FastifyPluginAsync = async (app) => {
     tags: tags ?? { theme: [], place: [], technology: [] },
     leadOrganisations: (orgs?.lead ?? []).map((o) => ({ slug: o.slug, name: o.name })),
     partnerOrganisations: (orgs?.partners ?? []).map((o) => ({ slug: o.slug, name: o.name })),
+    countryCode: p.country_code,
+    city: cityJson(p.city_id),
     url: `${app.config.baseUrl}/projects/${p.slug}`,
     createdAt: p.created_at,
     updatedAt: p.updated_at,
@@ -60,19 +74,15 @@ export const projectApi: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['projects'],
         summary: 'List projects, most recently updated first',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            phase: { type: 'string', enum: [...PHASES] },
-            theme: { type: 'string', maxLength: 40 },
-            place: { type: 'string', maxLength: 60 },
-            technology: { type: 'string', maxLength: 40 },
-            organisation: { type: 'string', maxLength: 100, description: 'Slug of a lead or partner organisation' },
-            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            cursor: { type: 'string', maxLength: 200, description: 'The `next` value of the previous page' },
-          },
-        },
+        querystring: query({
+          phase: Type.Union(PHASES.map((p) => Type.Literal(p))),
+          theme: Type.String({ maxLength: 40, description: 'A theme of the vocabulary: its slug, its label, or a former slug of a renamed theme' }),
+          place: text(60),
+          technology: Type.String({ maxLength: 40, description: 'A technology of the vocabulary: its slug, its label, or a former slug of a renamed one' }),
+          organisation: Type.String({ maxLength: 100, description: 'Slug of a lead or partner organisation' }),
+          limit: { ...limit, default: 20 },
+          cursor: { ...cursor, description: 'The `next` value of the previous page' },
+        }),
         response: {
           200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: projectJson }, next: { type: ['string', 'null'] } } },
           400: problem,
@@ -80,16 +90,18 @@ export const projectApi: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const q = request.query as { phase?: string; theme?: string; place?: string; technology?: string; organisation?: string; limit?: number; cursor?: string }
-      const limit = pageSize(q.limit)
+      const q = request.query
+      const size = pageSize(q.limit)
       let organisationId: string | undefined
       if (q.organisation) {
         const slug = q.organisation.toLowerCase()
         organisationId = (await organisationsBySlugs(app.db, request.actor, [slug])).get(slug)?.id ?? '-'
       }
-      const filter = { phase: q.phase, theme: normaliseTags([q.theme ?? ''])[0], place: q.place?.trim() || undefined, technology: normaliseTags([q.technology ?? ''])[0], organisationId }
-      const rows = await listProjects(app.db, request.actor, filter, decodeCursor(q.cursor), limit)
-      const page = paginate(rows, limit, (r) => ({ at: r.updated_at, id: r.id }))
+      // A renamed term's former slug finds it, as on the directory's pages (0025).
+      const [theme, technology] = await Promise.all([filterTerm(app.db, 'theme', q.theme), filterTerm(app.db, 'technology', q.technology)])
+      const filter = { phase: q.phase, theme, place: q.place?.trim() || undefined, technology, organisationId }
+      const rows = await listProjects(app.db, request.actor, filter, decodeCursor(q.cursor), size)
+      const page = paginate(rows, size, (r) => ({ at: r.updated_at, id: r.id }))
       const ids = page.items.map((p) => p.id)
       const [tags, orgs] = await Promise.all([tagsOf(app.db, ids), projectOrganisations(app.db, request.actor, ids)])
       return { items: page.items.map((p) => toJson(p, tags.get(p.id), orgs.get(p.id))), next: page.next }

@@ -1,5 +1,5 @@
-import type { Db } from '../../core/db/database.ts'
-import { vocabularyChoices } from '../organisations/organisations.ts'
+import { cityById, cityName, countryName, filterTerm } from '../organisations/organisations.ts'
+import { vocabularyContext } from './form-context.ts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, filterQuery, id, limit, params, query, slug, text } from '../../core/http/schemas.ts'
@@ -12,7 +12,7 @@ import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
 import { COUNTRY_OPTIONS, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
-import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicateProjects, projectFreshness, phasePrompt, decideOrganisationRequest, findVisibleProject, normaliseTags, projectOrganisations, teamOf, updateProject } from './projects.ts'
+import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicateProjects, projectFreshness, phasePrompt, decideOrganisationRequest, findVisibleProject, projectOrganisations, teamOf, updateProject } from './projects.ts'
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
 import { PHASES } from './projects.tables.ts'
 import { revisionPages } from './revisions.pages.ts'
@@ -53,12 +53,6 @@ function queryString(params: Record<string, string | undefined>): string {
 
 const formContext = { phases: PHASES, countries: COUNTRY_OPTIONS }
 
-/** The vocabulary's checkboxes for the form, with what the person chose ticked. */
-const vocabularyContext = async (db: Db, values: unknown) => {
-  const chosen = (values ?? {}) as { themes?: unknown; technologies?: unknown }
-  const [themeChoices, technologyChoices] = await Promise.all([vocabularyChoices(db, 'theme', chosen.themes), vocabularyChoices(db, 'technology', chosen.technologies)])
-  return { themeChoices, technologyChoices }
-}
 
 /** HTML routes of projects. */
 export const projectPages: FastifyPluginAsync = async (plain) => {
@@ -74,9 +68,10 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
     const v = parsed.value
     const filter = {
       phase: v.phase || undefined,
-      theme: normaliseTags([v.theme])[0],
+      // A renamed term's former slug finds it (0025).
+      theme: await filterTerm(app.db, 'theme', v.theme),
       place: v.place || undefined,
-      technology: normaliseTags([v.technology])[0],
+      technology: await filterTerm(app.db, 'technology', v.technology),
       organisation: v.organisation.toLowerCase() || undefined,
     }
     let organisationId: string | undefined
@@ -146,6 +141,8 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       title: project.name,
       breadcrumbs: crumbs,
       project,
+      city: project.city_id ? cityById(project.city_id) : null,
+      countryName: project.country_code ? countryName(project.country_code) : '',
       phaseClass: PHASE_CLASSES[project.phase],
       problem: paragraphs(project.problem),
       audience: paragraphs(project.audience),
@@ -193,6 +190,7 @@ export const projectPages: FastifyPluginAsync = async (plain) => {
       lead_organisation: o.lead[0]?.name ?? o.proposed.find((p) => p.role === 'lead')?.name ?? '',
       partner_organisations: [...o.partners, ...o.proposed.filter((p) => p.role === 'partner')].map((p) => p.name).join(', '),
       country: project.country_code,
+      city: cityName(project.city_id),
       revision: String(project.revision),
       links: links.map((l) => `${l.label} | ${l.url}`).join('\n'),
       team: team.map((m) => (m.role ? `${m.handle} | ${m.role}` : m.handle)).join('\n'),

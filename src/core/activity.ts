@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import type { Db } from './db/database.ts'
 import type { Actor } from './access/policy.ts'
 import type { Cursor } from './http/pagination.ts'
@@ -75,8 +75,17 @@ export interface PublishedMark {
   id: string | null
 }
 
+/**
+ * The fan-out's page of a source's table (`published`): rows shown (not hidden) after `mark` up to `until`, oldest
+ * first in (time, id) order, at most `limit`. Use: `.$call((q) => shownAfterMark(q, 'created_at', since, until, limit))`.
+ */
+export function shownAfterMark<Q extends SelectQueryBuilder<any, any, any>>(query: Q, atColumn: string, mark: PublishedMark, until: string, limit: number): Q {
+  const q = query as unknown as SelectQueryBuilder<any, any, any>
+  return q.where('hidden_at', 'is', null).where((eb) => afterMark(eb, atColumn, 'id', mark, until)).orderBy(atColumn).orderBy('id').limit(limit) as unknown as Q
+}
+
 /** SQL for a source's rows after `mark` and at or before `until`, in (time, id) order; the time bounds use its index. */
-export function afterMark(eb: ExpressionBuilder<any, any>, atColumn: string, idColumn: string, mark: PublishedMark, until: string): Expression<SqlBool> {
+function afterMark(eb: ExpressionBuilder<any, any>, atColumn: string, idColumn: string, mark: PublishedMark, until: string): Expression<SqlBool> {
   const at = eb.ref(atColumn)
   if (mark.id === null) return eb.and([eb(at, '>', mark.at), eb(at, '<=', until)])
   return eb.and([eb(at, '>=', mark.at), eb(at, '<=', until), eb.or([eb(at, '>', mark.at), eb(eb.ref(idColumn), '>', mark.id)])])

@@ -1,5 +1,5 @@
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
-import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
+import { inWindow, shownAfterMark, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { ActionsDb, PracticalActionsTable } from './actions.tables.ts'
 
@@ -87,10 +87,6 @@ export async function actionsPublishedBetween(db: ActionsDb, since: PublishedMar
   return db
     .selectFrom('practical_actions')
     .selectAll()
-    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
-    .where('hidden_at', 'is', null)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
+    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
     .execute()
 }

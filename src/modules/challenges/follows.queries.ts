@@ -1,5 +1,5 @@
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
-import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
+import { inWindow, shownAfterMark, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 import { CHALLENGE_ACCESS } from './challenges.queries.ts'
 import type { ChallengesDb, OrganiserKind } from './challenges.tables.ts'
 
@@ -25,10 +25,6 @@ export async function challengesPutBetween(db: ChallengesDb, since: PublishedMar
   return db
     .selectFrom('challenges')
     .select(['id', 'created_at', 'created_by', 'organiser_kind', 'organiser_id', 'space_id'])
-    .where('hidden_at', 'is', null)
-    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
+    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
     .execute()
 }

@@ -1,5 +1,5 @@
 import { spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
-import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
+import { inWindow, shownAfterMark, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 import type { CommunitiesDb } from './communities.tables.ts'
 
 /** The communities among `ids` the actor may see (a members-only one: its active members only). */
@@ -35,10 +35,6 @@ export async function threadsStartedBetween(db: CommunitiesDb, since: PublishedM
   return db
     .selectFrom('threads')
     .select(['id', 'created_at', 'author_id', 'space_id'])
-    .where('hidden_at', 'is', null)
-    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
+    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
     .execute()
 }

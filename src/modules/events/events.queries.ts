@@ -1,7 +1,7 @@
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { EventsDb, EventsTable, OrganiserKind } from './events.tables.ts'
-import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
+import { inWindow, shownAfterMark, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 
 export type EventRow = EventsTable
 
@@ -159,10 +159,6 @@ export async function eventsAnnouncedBetween(db: EventsDb, since: PublishedMark,
   return db
     .selectFrom('events')
     .select(['id', 'created_at', 'created_by', 'organiser_kind', 'organiser_id', 'space_id'])
-    .where('hidden_at', 'is', null)
-    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
+    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
     .execute()
 }

@@ -3,7 +3,7 @@ import { publiclyVisible, shownTo, spaceVisible, visibleTo, type Actor } from '.
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { PostsDb, PostsTable, PostSourcesTable } from './posts.tables.ts'
 import type { SitemapRange, SitemapUrl } from '../../core/sitemap/sitemap.ts'
-import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
+import { inWindow, shownAfterMark, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 
 /** The policy's view of the posts table: every read path passes these to visibleTo. */
 export const POST_COLUMNS = { space: 'posts.space_id', visibleFrom: 'posts.published_at', author: 'posts.author_id', hidden: 'posts.hidden_at' } as const
@@ -394,11 +394,7 @@ export async function postsPublishedBetween(db: PostsDb, since: PublishedMark, u
     .selectFrom('posts')
     .select(['id', 'published_at', 'project_id', 'organisation_id', 'space_id'])
     .where('status', '=', 'published')
-    .where('hidden_at', 'is', null)
-    .where((eb) => afterMark(eb, 'published_at', 'id', since, until))
-    .orderBy('published_at')
-    .orderBy('id')
-    .limit(limit)
+    .$call((q) => shownAfterMark(q, 'published_at', since, until, limit))
     .execute()
   const ids = rows.map((r) => r.id)
   const [authors, tags] = ids.length

@@ -1,5 +1,5 @@
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
-import { afterMark, inWindow, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
+import { inWindow, shownAfterMark, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 import { READING_ACCESS } from './reading.queries.ts'
 import type { ReadingDb } from './reading.tables.ts'
 
@@ -34,11 +34,7 @@ export async function readingAddedBetween(db: ReadingDb, since: PublishedMark, u
   const rows = await db
     .selectFrom('reading_items')
     .select(['id', 'created_at', 'added_by'])
-    .where('hidden_at', 'is', null)
-    .where((eb) => afterMark(eb, 'created_at', 'id', since, until))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
+    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
     .execute()
   return withTags(db, rows)
 }

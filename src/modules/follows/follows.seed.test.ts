@@ -18,37 +18,39 @@ for (const dialect of testDialects()) {
     })
     after(async () => database.close())
 
+    /** The app over the demo database, jobs running or not, with the demo member Priya signed in; closed after. */
+    async function asPriya(runJobs: boolean, check: (app: Awaited<ReturnType<typeof buildApp>>, priya: { id: string; client: TestClient }) => Promise<void>): Promise<void> {
+      const app = await buildApp(testConfig({ jobs: { run: runJobs, pollMs: 100 } }), database, { logger: false })
+      try {
+        await app.ready()
+        const { id } = await wholeDatabase(database).selectFrom('users').select('id').where('handle', '=', 'priya-natarajan').executeTakeFirstOrThrow()
+        const client = new TestClient(app)
+        await signInAs(app.db, client, id)
+        await check(app, { id, client })
+      } finally {
+        await app.close()
+      }
+    }
+
     test('demo people follow things, their timelines are full on first start, and a job waits in /admin/jobs', async () => {
       const db = wholeDatabase(database)
       const follows = await db.selectFrom('follows').select(['user_id', 'subject_kind']).execute()
       assert.ok(new Set(follows.map((f) => f.user_id)).size >= 6, 'several demo people follow things')
       assert.ok(new Set(follows.map((f) => f.subject_kind)).size >= 3, 'of several kinds')
-      const app = await buildApp(testConfig({ jobs: { run: false, pollMs: 100 } }), database, { logger: false })
-      try {
-        await app.ready()
-        const priya = await db.selectFrom('users').select('id').where('handle', '=', 'priya-natarajan').executeTakeFirstOrThrow()
-        const client = new TestClient(app)
-        await signInAs(app.db, client, priya.id)
-        const timeline = await client.get('/timeline')
+      await asPriya(false, async (app, priya) => {
+        const timeline = await priya.client.get('/timeline')
         assert.ok((timeline.body.match(/<h2 class="govuk-heading-s/g) ?? []).length >= 10, 'a full first page')
         const admin = await db.selectFrom('users').select('id').where('is_admin', '=', 1).executeTakeFirstOrThrow()
         const adminClient = new TestClient(app)
         await signInAs(app.db, adminClient, admin.id)
         assert.match((await adminClient.get('/admin/jobs?list=queued')).body, /follows\.plan-digests/)
-      } finally {
-        await app.close()
-      }
+      })
     })
 
     test('the demo member sees followed people’s practical actions in the timeline, and the fan-out’s in-app notifications arrive', async () => {
       const db = wholeDatabase(database)
-      const app = await buildApp(testConfig({ jobs: { run: true, pollMs: 100 } }), database, { logger: false })
-      try {
-        await app.ready()
-        const priya = await db.selectFrom('users').select('id').where('handle', '=', 'priya-natarajan').executeTakeFirstOrThrow()
-        const client = new TestClient(app)
-        await signInAs(app.db, client, priya.id)
-        const timeline = await client.get('/timeline')
+      await asPriya(true, async (_app, priya) => {
+        const timeline = await priya.client.get('/timeline')
         assert.match(timeline.body, /Published the spending data dictionary as a CSV with a licence/)
         assert.match(timeline.body, /Practical actions/)
         const notices = await eventually(async () => {
@@ -56,10 +58,8 @@ for (const dialect of testDialects()) {
           return rows.filter((r) => /^Practical actions: /.test(r.text)).length >= 2 ? rows : null
         }, { timeoutMs: 45_000, everyMs: 250, what: 'the demo member’s notifications' })
         assert.ok(notices.length >= 2)
-        assert.match((await client.get('/notifications')).body, /Practical actions: /)
-      } finally {
-        await app.close()
-      }
+        assert.match((await priya.client.get('/notifications')).body, /Practical actions: /)
+      })
     })
   })
 }

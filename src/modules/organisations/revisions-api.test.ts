@@ -17,13 +17,7 @@ for (const dialect of testDialects()) {
     let other: TestClient
     const base = '/api/v1/organisations/harbour-board'
     /** A JSON request as the client (its session cookie), or anonymous. */
-    const api = (client: TestClient | null, method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) =>
-      t.app.inject({
-        method,
-        url,
-        headers: { ...(client ? { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}), ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-      })
+    const api = (client: TestClient | null, method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) => (client ?? new TestClient(t.app)).json(method, url, body, headers)
     const proposed = async () => (await t.db.selectFrom('organisation_revisions').select(['id', 'note']).where('status', '=', 'proposed').execute()).map((r) => r.note)
 
     before(async () => {

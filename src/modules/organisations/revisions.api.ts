@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { id, params, slug } from '../../core/http/schemas.ts'
@@ -7,21 +7,11 @@ import { parseInput } from '../../core/http/forms.ts'
 import { userOf } from '../../core/http/input.ts'
 import { jsonWrite, problemSchema } from '../../core/http/api-writes.ts'
 import { submitOnce } from '../../core/http/submissions.ts'
+import { decisionBody, idempotencyKey, revisionItems, revisionJson } from '../../core/revisions/api.ts'
 import { canManageOrganisation, findVisibleOrganisation, proposedFields, writeRevisionFields } from './organisations.ts'
 import { decideOrganisationProposal, organisationFields, organisationHistory, proposeOrganisationEdit } from './revisions.ts'
 import { organisationProposalSchema } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
-
-const revisionJson = Type.Object({
-  id: Type.String(),
-  number: Type.Union([Type.Integer(), Type.Null()], { description: 'Its number once applied; null while proposed or when rejected' }),
-  status: Type.Union([Type.Literal('applied'), Type.Literal('proposed'), Type.Literal('rejected')]),
-  note: Type.String({ description: 'Why, in its author’s words' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  author: Type.Union([Type.Object({ name: Type.String(), handle: Type.Union([Type.String(), Type.Null()], { description: 'Only when their profile is public' }) }), Type.Null()]),
-  changes: Type.Array(Type.Object({ field: Type.String(), diff: Type.String({ description: 'A word diff as HTML: insertions in <ins>, deletions in <del>' }) })),
-  outdated: Type.Boolean({ description: 'A proposal based on an older revision than the organisation’s current one: it can only be rejected' }),
-})
 
 const proposalBody = Type.Object(
   {
@@ -40,12 +30,6 @@ const proposalBody = Type.Object(
   { additionalProperties: false },
 )
 
-/** An `Idempotency-Key` header (16–64 URL-safe characters): sent again, the same proposal is not made twice. */
-const idempotencyKey = (request: FastifyRequest) => {
-  const key = request.headers['idempotency-key']
-  return typeof key === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(key) ? key : null
-}
-
 /** An organisation's revisions and proposed edits through the API, with the pages' rules (0024, 0030). */
 export const organisationRevisionApi: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
@@ -58,24 +42,13 @@ export const organisationRevisionApi: FastifyPluginAsync = async (plain) => {
       tags,
       summary: 'An organisation’s revisions, newest first: applied ones for everyone; proposals for its admins and their authors',
       params: params({ slug }),
-      response: { 200: Type.Object({ items: Type.Array(revisionJson) }), 404: problemSchema },
+      response: { 200: Type.Object({ items: Type.Array(revisionJson('organisation')) }), 404: problemSchema },
     },
   }, async (request) => {
     const org = await findVisibleOrganisation(app.db, request.actor, request.params.slug)
     const mayDecide = request.user ? await canManageOrganisation(app.db, request.actor, org.id) : false
     const revisions = await organisationHistory(app.db, request.actor, org, mayDecide)
-    return {
-      items: revisions.map((r) => ({
-        id: r.id,
-        number: r.number,
-        status: r.status,
-        note: r.note,
-        createdAt: r.createdAt,
-        author: r.author ? { name: r.author.name, handle: r.author.public ? r.author.handle : null } : null,
-        changes: r.changes.map((c) => ({ field: c.label, diff: c.html })),
-        outdated: r.outdated,
-      })),
-    }
+    return { items: revisionItems(revisions) }
   })
 
   app.post('/organisations/:slug/proposals', {
@@ -113,7 +86,7 @@ export const organisationRevisionApi: FastifyPluginAsync = async (plain) => {
       tags,
       summary: 'Accepts (applied as the next revision) or rejects a proposed edit: for the organisation’s admins. A proposal older than the organisation’s last change can only be rejected (409)',
       params: params({ slug, id }),
-      body: Type.Object({ decision: Type.Union([Type.Literal('accept'), Type.Literal('reject')]) }, { additionalProperties: false }),
+      body: decisionBody,
       response: {
         200: Type.Object({ status: Type.Union([Type.Literal('applied'), Type.Literal('rejected')]), organisation: Type.String({ description: 'The organisation’s slug after the change (a new name gets a new one)' }) }),
         400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 415: problemSchema,

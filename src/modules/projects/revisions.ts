@@ -57,7 +57,7 @@ async function applyFields(db: Db, project: ProjectRow, fields: RevisionFields, 
 }
 
 /** Someone who may not edit the project proposes a change; its team is told and decides. */
-export async function proposeProjectEdit(db: Db, actor: Actor, project: ProjectRow, after: RevisionFields, base: number, note: string): Promise<void> {
+export async function proposeProjectEdit(db: Db, actor: Actor, project: ProjectRow, after: RevisionFields, base: number, note: string): Promise<string> {
   if (!signedIn(actor)) throw new AppError('unauthorised', 401, 'Sign in to propose an edit')
   if (await can(db, actor, 'edit', 'project', project)) throw forbidden('You can edit this project directly')
   // Checked as an edit is (0025, 0030): themes and technologies from the vocabulary, stored as its slugs, so the
@@ -65,9 +65,10 @@ export async function proposeProjectEdit(db: Db, actor: Actor, project: ProjectR
   const current = await currentFields(db, project)
   const terms = await vocabularyTags(db, after, { theme: current.themes, technology: current.technologies })
   if (Object.keys(terms.errors).length) throw invalid(terms.errors)
-  await recordProposal(db, store, WHAT, project.id, project.revision, base, current, { ...after, themes: terms.themes, technologies: terms.technologies }, actor.userId, note)
+  const id = await recordProposal(db, store, WHAT, project.id, project.revision, base, current, { ...after, themes: terms.themes, technologies: terms.technologies }, actor.userId, note)
   const team = await teamRoles(db, project.id)
   await notify(db, team.map((m) => ({ userId: m.userId, kind: 'project_proposal', text: `An edit to “${project.name}” was proposed: accept or reject it`, url: `/projects/${project.slug}/history`, spaceId: null })), actor.userId)
+  return id
 }
 
 /**

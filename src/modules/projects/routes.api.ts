@@ -8,6 +8,7 @@ import { Type } from 'typebox'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, tagsOf, type ProjectRow, type ProjectTags } from './projects.queries.ts'
 import { findVisibleProject, projectOrganisations, teamOf } from './projects.ts'
 import { PHASES } from './projects.tables.ts'
+import { projectRevisionApi } from './revisions.api.ts'
 
 const orgRef = { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' } } } as const
 
@@ -29,6 +30,7 @@ const projectJson = {
     },
     leadOrganisations: { type: 'array', items: orgRef },
     partnerOrganisations: { type: 'array', items: orgRef },
+    revision: { type: 'integer', description: 'The number of its latest revision: what a proposed edit starts from' },
     countryCode: { type: 'string', description: 'ISO 3166-1 alpha-2 (empty when not said)' },
     city: { anyOf: [{ type: 'object', required: ['geonamesId', 'name', 'latitude', 'longitude'], properties: { geonamesId: { type: 'integer' }, name: { type: 'string' }, latitude: { type: 'number' }, longitude: { type: 'number' } } }, { type: 'null' }], description: 'The city, from the bundled GeoNames gazetteer (null when not said)' },
     url: { type: 'string', description: 'Absolute URL of the project page' },
@@ -45,9 +47,10 @@ const cityJson = (id: string) => {
 
 const problem = { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } } as const
 
-/** JSON API of projects (read-only), under /api/v1. */
+/** JSON API of projects, under /api/v1: read, and revisions and proposed edits (revisions.api.ts). */
 export const projectApi: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  await plain.register(projectRevisionApi)
   const toJson = (p: ProjectRow, tags: ProjectTags | undefined, orgs: { lead: Array<{ slug: string; name: string }>; partners: Array<{ slug: string; name: string }> } | undefined) => ({
     id: p.id,
     slug: p.slug,
@@ -60,6 +63,7 @@ export const projectApi: FastifyPluginAsync = async (plain) => {
     tags: tags ?? { theme: [], place: [], technology: [] },
     leadOrganisations: (orgs?.lead ?? []).map((o) => ({ slug: o.slug, name: o.name })),
     partnerOrganisations: (orgs?.partners ?? []).map((o) => ({ slug: o.slug, name: o.name })),
+    revision: p.revision,
     countryCode: p.country_code,
     city: cityJson(p.city_id),
     url: `${app.config.baseUrl}/projects/${p.slug}`,

@@ -127,7 +127,7 @@ for (const dialect of testDialects()) {
       const reader = await createUser(t.app.db, { name: 'Rita Reader' })
       const client = new TestClient(t.app)
       await signInAs(t.app.db, client, reader.id)
-      const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+      const cookie = client.cookieHeader()
       for (const path of ['/', '/posts/feed.atom', '/api/v1/posts']) {
         const res = await raw(base, path, { cookie })
         assert.match(String(res.headers['cache-control']), /private/, path)

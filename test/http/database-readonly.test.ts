@@ -63,7 +63,7 @@ async function start(dialect: Dialect, dir: string) {
 /** Submits the new-post form without TestClient's own check (which fails any 5xx): here a 503 is the answer wanted. */
 async function submitPost(app: FastifyInstance, writer: TestClient, fields: Record<string, string>) {
   const page = await writer.get('/posts/new')
-  const cookie = [...writer.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  const cookie = writer.cookieHeader()
   const payload = new URLSearchParams({ ...fields, _csrf: csrfTokenIn(page.body)! }).toString()
   return app.inject({ method: 'POST', url: '/posts/new', payload, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } })
 }

@@ -168,7 +168,7 @@ for (const dialect of testDialects()) {
         const client = new TestClient(t.app, '192.0.2.1')
         if (id) client.cookies.set(SESSION_COOKIE, (await createSession(t.app.db, id)).token)
         const csrf = csrfTokenIn((await client.get(id ? '/posts/new' : '/sign-in')).body) ?? ''
-        readers.push({ name, cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '), csrf })
+        readers.push({ name, cookie: client.cookieHeader(), csrf })
       }
     })
     after(async () => {

@@ -14,7 +14,7 @@ import { testDialects } from '../support/databases.ts'
 import { createUser, signInAs, type TestUser } from '../support/factories.ts'
 import { TestClient, csrfTokenIn } from '../support/client.ts'
 
-const cookieOf = (client: TestClient) => [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+const cookieOf = (client: TestClient) => client.cookieHeader()
 
 /** A multipart body with these parts (a part with `file` is a file), under `boundary`. */
 function multipartBody(boundary: string, parts: Array<{ name: string; value: string | Buffer; file?: string }>): Buffer {

@@ -14,7 +14,8 @@ export class TestClient {
     this.ip = ip
   }
 
-  #cookieHeader(): string {
+  /** The client's cookies as a `Cookie` header, for requests made by hand. */
+  cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 
@@ -35,7 +36,7 @@ export class TestClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { cookie: this.#cookieHeader(), ...headers } })
+    const res = await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { cookie: this.cookieHeader(), ...headers } })
     this.#keep(res)
     return this.#check('GET', url, res)
   }
@@ -48,7 +49,7 @@ export class TestClient {
       url,
       remoteAddress: this.ip,
       payload: body.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.#cookieHeader(), ...headers },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader(), ...headers },
     })
     this.#keep(res)
     return this.#check('POST', url, res)
@@ -60,7 +61,7 @@ export class TestClient {
       method,
       url,
       remoteAddress: this.ip,
-      headers: { cookie: this.#cookieHeader(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { cookie: this.cookieHeader(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     })
     this.#keep(res)

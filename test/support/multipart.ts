@@ -21,6 +21,6 @@ export async function submitMultipart(client: TestClient, pageUrl: string, field
     url: action ?? pageUrl.split('?')[0]!,
     remoteAddress: client.ip,
     payload: Buffer.concat(chunks),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: client.cookieHeader() },
   })
 }

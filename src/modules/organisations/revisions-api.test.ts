@@ -51,7 +51,7 @@ for (const dialect of testDialects()) {
       const anonymous = await api(null, 'POST', `${base}/proposals`, proposal)
       assert.equal(anonymous.statusCode, 401)
       assert.match(anonymous.headers['content-type'] as string, /application\/problem\+json/)
-      const form = await t.app.inject({ method: 'POST', url: `${base}/proposals`, headers: { cookie: [...outsider.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=x' })
+      const form = await t.app.inject({ method: 'POST', url: `${base}/proposals`, headers: { cookie: outsider.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=x' })
       assert.equal(form.statusCode, 415)
       const manager = await api(admin, 'POST', `${base}/proposals`, proposal)
       assert.equal(manager.statusCode, 403)

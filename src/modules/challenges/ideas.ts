@@ -169,7 +169,8 @@ export async function decideIdea(db: Db, actor: Actor, challenge: ChallengeRow, 
 
 /**
  * Turns a winning idea into a project (through the projects module's own use case): pre-filled from the idea
- * and the challenge, its authors as the team, the organising organisation as lead; linked both ways (the idea
+ * and the challenge, its authors as the team, the organising organisation as lead (confirmed when an admin of it
+ * acts, else proposed to its admins, as any project names an organisation); linked both ways (the idea
  * names the project, the project's page shows the idea). Once only: a second request answers the same project.
  */
 export async function ideaToProject(db: Db, actor: Actor, challenge: ChallengeRow, facts: IdeaFacts, idea: IdeaRow): Promise<ProjectRow> {

@@ -36,11 +36,11 @@ for (const dialect of testDialects()) {
     })
     after(async () => t?.close())
 
-    test('a challenge is stated by an organisation’s admin; others cannot name it; dates must be in order and text is kept', async () => {
+    test('a challenge is stated by an organisation’s member; others cannot name it; dates must be in order and text is kept', async () => {
       const other = await person(t)
       const res = await other.client.submit('/challenges/new', challengeFields(`organisation:${org.id}`))
       assert.equal(res.statusCode, 422)
-      assert.match(res.body, /Select an organisation you speak for/)
+      assert.match(res.body, /Select an organisation you belong to/)
       const bad = await admin.client.submit('/challenges/new', challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Kept title zqkept', review_at: challengeFields('', 'closed').ideas_open_at }))
       assert.equal(bad.statusCode, 422)
       assert.match(bad.body, /Review starts must be after ideas open/)

@@ -159,6 +159,30 @@ for (const dialect of testDialects()) {
       assert.equal(Number(count.n), 0)
     })
 
+    test('ideas sent while an organiser closes ideas, all at once: each is saved before the move or refused with its text, nothing half-saved', async () => {
+      const c = await stateChallenge(t, admin, challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Closing race' }))
+      const people = await Promise.all(Array.from({ length: 6 }, () => person(t)))
+      const forms = await Promise.all(people.map(async (p) => ({ p, body: (await p.client.get(`/challenges/${c.slug}/ideas/new`)).body })))
+      const organiserCsrf = csrfTokenIn((await admin.client.get(`/challenges/${c.slug}`)).body)!
+      const [move, ...sent] = await Promise.all([
+        admin.client.post(`/challenges/${c.slug}/phase`, { phase: 'review', _csrf: organiserCsrf }),
+        ...forms.map(({ p, body }, i) => p.client.post(`/challenges/${c.slug}/ideas/new`, { title: `Racing idea ${i} zqrace`, body: `Words of idea ${i} zqracewords`, coauthors: '', attachment_url: '', _csrf: csrfTokenIn(body)!, _submission: /name="_submission" value="([^"]+)"/.exec(body)![1]! })),
+      ])
+      assert.equal(move!.statusCode, 303)
+      for (const [i, r] of sent.entries()) {
+        assert.ok([303, 409].includes(r.statusCode), `idea ${i} → ${r.statusCode}`)
+        if (r.statusCode === 409) assert.ok(r.body.includes(`Words of idea ${i} zqracewords`) && /Ideas for this challenge are closed/.test(r.body), 'refused with the text kept')
+      }
+      const saved = await t.db.selectFrom('challenge_ideas').select('id').where('challenge_id', '=', c.id).execute()
+      assert.equal(saved.length, sent.filter((r) => r.statusCode === 303).length, 'every idea answered 303 is saved, no other')
+      const revisions = saved.length ? await t.db.selectFrom('challenge_idea_revisions').select('idea_id').where('idea_id', 'in', saved.map((r) => r.id)).execute() : []
+      assert.equal(revisions.length, saved.length, 'each saved idea has its first version')
+      // After the move answered, ideas are closed for everyone.
+      const late = await people[0]!.client.submit(`/challenges/${c.slug}/ideas/new`, { title: 'After the move', body: 'Too late zqafter', coauthors: '', attachment_url: '' })
+      assert.equal(late.statusCode, 409)
+      assert.ok(late.body.includes('Too late zqafter'))
+    })
+
     test('a double submit makes one idea; edits are kept as history', async () => {
       const c = await stateChallenge(t, admin, challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Twice' }))
       const p = await person(t)

@@ -1,4 +1,5 @@
 import { after, before, describe, test } from 'node:test'
+import { parseFeed } from '@rowanmanning/feed-parser'
 import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
@@ -8,6 +9,11 @@ import { challengeFields, location, organisation, person, setPhase, stateChallen
 import { phaseOf } from './phases.ts'
 
 const dates = (d: number[]) => ({ ideas_open_at: iso(d[0]!), review_at: iso(d[1]!), shortlist_at: iso(d[2]!), winners_at: iso(d[3]!), closes_at: iso(d[4]!), moved_phase: null, moved_at: null })
+const jsonFeed = (body: string) => {
+  const f = JSON.parse(body) as { version: string; items: Array<{ title: string; url: string; authors: Array<{ name: string }> }> }
+  assert.equal(f.version, 'https://jsonfeed.org/version/1.1')
+  return f
+}
 const iso = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
 
 describe('challenge phases, decided at read time', () => {
@@ -239,6 +245,39 @@ for (const dialect of testDialects()) {
       assert.ok((await new TestClient(t.app).get(url)).body.includes(`/projects/${projectSlug}`), 'the idea links to the project')
       const projects = await t.db.selectFrom('projects').select('id').where('name', '=', 'Winning idea zqwin').execute()
       assert.equal(projects.length, 1, 'one project only')
+    })
+
+    test('a public challenge’s ideas in RSS, Atom and JSON Feed (read by a real parser); search finds the challenge and its ideas; the API reads both', async () => {
+      const c = await stateChallenge(t, admin, challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Readable everywhere zqeverywhere', themes: 'zqapitheme' }))
+      const author = await person(t, 'Feed Author')
+      const idea = await submitIdea(author, c.slug, { title: 'Idea in feeds zqfeedidea', body: 'Body with **bold** zqfeedbody' })
+      const anon = new TestClient(t.app)
+      for (const format of ['rss', 'atom', 'json']) {
+        const res = await anon.get(`/challenges/${c.slug}/ideas/feed.${format}`)
+        assert.equal(res.statusCode, 200, format)
+        // JSON Feed 1.1 is plain JSON: its fields read as the spec names them; RSS and Atom by a real feed parser.
+        const feed = format === 'json' ? jsonFeed(res.body) : parseFeed(res.body)
+        assert.equal(feed.items.length, 1, format)
+        assert.equal(feed.items[0]!.title, 'Idea in feeds zqfeedidea', format)
+        assert.match(feed.items[0]!.url ?? '', new RegExp(`/challenges/${c.slug}/ideas/${idea}$`), format)
+        assert.deepEqual(feed.items[0]!.authors.map((a) => a.name), ['Feed Author'], format)
+      }
+      assert.ok((await anon.get('/search?q=zqeverywhere')).body.includes(`href="/challenges/${c.slug}"`), 'search finds the challenge')
+      assert.ok((await anon.get('/search?q=zqfeedbody')).body.includes(`/challenges/${c.slug}/ideas/${idea}`), 'search finds the idea by its words')
+      const list = JSON.parse((await anon.get('/api/v1/challenges?theme=zqapitheme')).body) as { items: Array<{ url: string; phase: string; organiser: { name: string } }> }
+      assert.equal(list.items.length, 1)
+      assert.match(list.items[0]!.url, new RegExp(`/challenges/${c.slug}$`))
+      assert.equal(list.items[0]!.phase, 'ideas')
+      const one = JSON.parse((await anon.get(`/api/v1/challenges/${c.slug}`)).body) as { problemHtml: string; prize: string }
+      assert.ok(one.problemHtml.length > 0 && one.prize.length > 0)
+      const ideas = JSON.parse((await anon.get(`/api/v1/challenges/${c.slug}/ideas?sort=newest`)).body) as { items: Array<{ id: string; votes: number }> }
+      assert.deepEqual(ideas.items.map((i) => i.id), [idea])
+      const read = JSON.parse((await anon.get(`/api/v1/challenges/${c.slug}/ideas/${idea}`)).body) as { title: string; bodyHtml: string; authors: Array<{ name: string }>; status: string }
+      assert.equal(read.title, 'Idea in feeds zqfeedidea')
+      assert.match(read.bodyHtml, /<strong>bold<\/strong>/)
+      assert.equal(read.status, 'submitted')
+      assert.equal((await anon.get(`/api/v1/challenges/${c.slug}/ideas/nope`)).statusCode, 404)
+      assert.match(String((await anon.get(`/api/v1/challenges/${c.slug}/ideas/nope`)).headers['content-type']), /problem\+json/)
     })
 
     test('a members-only community’s challenge and ideas stay in it: pages, API, feeds, search, sitemap', async () => {

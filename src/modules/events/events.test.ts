@@ -32,6 +32,17 @@ for (const dialect of testDialects()) {
       assert.match(page.body, /09:30 to 11:00/)
       assert.match(page.body, /Berlin time \(UTC\+2\)/)
       assert.match(page.body, /<time datetime="2031-07-01T07:30:00.000Z">/)
+      assert.doesNotMatch(page.body, /In your time zone/, 'anonymous readers have no zone of their own')
+      // A reader whose profile is in another zone also sees the time in theirs, named; in the list too.
+      const reader = await person(t, 'New York Reader')
+      await t.db.updateTable('users').set({ time_zone: 'America/New_York' }).where('id', '=', reader.user.id).execute()
+      const theirs = (await reader.client.get('/events/berlin-breakfast')).body
+      assert.match(theirs, /Berlin time \(UTC\+2\)/)
+      assert.match(theirs, /In your time zone: Tuesday 1 July 2031, 03:30 to 05:00 New York time \(UTC-4\)/)
+      assert.match((await reader.client.get('/events')).body, /In your time zone: Tuesday 1 July 2031, 03:30 to 05:00 New York time/)
+      const sameZone = await person(t, 'Berlin Reader')
+      await t.db.updateTable('users').set({ time_zone: 'Europe/Berlin' }).where('id', '=', sameZone.user.id).execute()
+      assert.doesNotMatch((await sameZone.client.get('/events/berlin-breakfast')).body, /In your time zone/, 'nothing twice for a reader in the event’s zone')
       // The edit form gives the times back as they were entered, in the event's zone.
       const values = formValuesIn((await organiser.client.get('/events/berlin-breakfast/edit')).body)
       assert.equal(values.starts_at, '2031-07-01T09:30')

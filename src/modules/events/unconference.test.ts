@@ -249,5 +249,26 @@ for (const dialect of testDialects()) {
       // And voting has closed.
       assert.equal((await vote(attendees[3]!, id, 'add')).statusCode, 403)
     })
+    test('pitching and voting go on during the day; once the event is over they stop, with a clear answer', async () => {
+      const day = await createEvent(host, { title: 'Day of pitches', unconference: 'true', votes_per_person: '2', starts_at: localIn(12, '09:00'), ends_at: localIn(12, '17:00') })
+      const goer = attendees[2]!
+      assert.equal(location(await rsvp(goer, day, 'going')), `/events/${day}?done=going`)
+      // The day has begun: started an hour ago, ends in six.
+      const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString()
+      await t.db.updateTable('events').set({ starts_at: at(-1), ends_at: at(6) }).where('slug', '=', day).execute()
+      await t.app.pageCache.invalidate()
+      const res = await goer.client.submit(`/events/${day}/sessions/new`, { title: 'Pitched on the day', summary: 'Came up over coffee.', format: 'discussion' })
+      assert.equal(res.statusCode, 303, res.body.slice(0, 300))
+      const id = /\/sessions\/([^/?#]+)/.exec(location(res))![1]!
+      const page = await goer.client.get(`/events/${day}/sessions`)
+      assert.equal((await goer.client.post(`/events/${day}/sessions/${id}/vote`, { vote: 'add', _csrf: csrfTokenIn(page.body)! })).statusCode, 303, 'votes during the day')
+      // Over: a pitch is refused, never a 500, and nothing is saved.
+      await t.db.updateTable('events').set({ starts_at: at(-8), ends_at: at(-1) }).where('slug', '=', day).execute()
+      await t.app.pageCache.invalidate()
+      const form = await goer.client.get(`/events/${day}`)
+      const late = await goer.client.post(`/events/${day}/sessions/new`, { title: 'Too late zqlatepitch', summary: 'After the day.', format: 'talk', _csrf: csrfTokenIn(form.body)! })
+      assert.ok(late.statusCode >= 400 && late.statusCode < 500, `late pitch → ${late.statusCode}`)
+      assert.equal((await t.db.selectFrom('event_sessions').select('id').where('title', '=', 'Too late zqlatepitch').execute()).length, 0)
+    })
   })
 }

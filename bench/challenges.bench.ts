@@ -1,7 +1,7 @@
 /**
- * Challenges benchmark: a challenge taking ideas with 5,000 ideas and 100,000 votes, beside one with 30 ideas and
- * 5 votes (both show a full first page of 25 cards, so the pair shows whether a page's cost grows with the votes
- * rather than with the cards), measured on the challenge page (most
+ * Challenges benchmark: a challenge taking ideas with 5,000 ideas and 100,000 votes, beside one with as many ideas
+ * and no votes (the pair shows whether a page's cost grows with the votes) and one with 30 ideas and 5 votes (every
+ * one shows a full first page of 25 cards), measured on the challenge page (most
  * votes first, newest, random), an idea page and the API's idea list, anonymous (whole-page cache) and signed
  * in (rendered every time), beside a bare Fastify hello-world. Prints figures; never passes or fails on time.
  *
@@ -39,10 +39,11 @@ async function fill(db: Kysely<Database>): Promise<{ token: string; idea: string
     await chunks(people, 100, (part) => trx.insertInto('profiles').values(part.map((p) => ({ user_id: p.id, role: '', bio: '', skills: '', interests: '', listed: 1, hidden_at: null, updated_at: p.updated_at }))).execute())
     const problem = 'About 1 in 20 **assisted collections** is missed. For someone who cannot move a full bin, that is a fortnight with rubbish in the kitchen. We want ideas that make misses rare.'
     const challenge = (id: string, slug: string) => ({ id, slug, title: `Fewer missed bins (${slug})`, summary: 'Help us miss no assisted collections.', problem, problem_html: renderMarkdown(problem), audience: 'People on assisted collection.', prize: 'A 12-week discovery.', organiser_kind: 'organisation' as const, organiser_id: 'o1', space_id: null, created_by: 'u0', ideas_open_at: at(now - 5 * day), review_at: at(now + 20 * day), shortlist_at: at(now + 30 * day), winners_at: at(now + 40 * day), closes_at: at(now + 50 * day), moved_phase: null, moved_at: null, hidden_at: null, created_at: at(now - 6 * day), updated_at: at(now - 6 * day) })
-    await trx.insertInto('challenges').values([challenge('c1', 'big'), challenge('c2', 'small')]).execute()
+    await trx.insertInto('challenges').values([challenge('c1', 'big'), challenge('c2', 'small'), challenge('c3', 'unvoted')]).execute()
     const body = 'Crossing lights that change when someone waits, not on a timer. We tried it at one junction and waits fell by half.'
     const idea = (challengeId: string, i: number) => ({ id: `${challengeId}-i${i}`, challenge_id: challengeId, space_id: null, title: `Idea ${i}: lights that see walkers`, body, body_html: renderMarkdown(body), attachment_url: '', author_id: `u${i % PEOPLE}`, status: 'submitted' as const, win_reason: '', project_id: null, vote_count: 0, shuffle_key: (i * 7919) % 46337, revision: 1, hidden_at: null, created_at: at(now - 5 * day + i * 60_000), updated_at: at(now - 5 * day + i * 60_000) })
-    const ideas = [...Array.from({ length: IDEAS }, (_, i) => idea('c1', i)), ...Array.from({ length: QUIET_IDEAS }, (_, i) => idea('c2', i))]
+    // c3 has as many ideas as c1 and no votes: the pair isolates the votes' cost from the ideas'.
+    const ideas = [...Array.from({ length: IDEAS }, (_, i) => idea('c1', i)), ...Array.from({ length: QUIET_IDEAS }, (_, i) => idea('c2', i)), ...Array.from({ length: IDEAS }, (_, i) => idea('c3', i))]
     await chunks(ideas, 100, (part) => trx.insertInto('challenge_ideas').values(part).execute())
     await chunks(ideas.map((i) => ({ idea_id: i.id, user_id: i.author_id, position: 0 })), 200, (part) => trx.insertInto('challenge_idea_authors').values(part).execute())
     // 100,000 votes: person p votes for 50 ideas, skewed so some ideas are far more popular.
@@ -74,6 +75,7 @@ try {
   const app = await start('bench/server.ts', { DATA_DIR: dir })
   const pages: Array<[string, string]> = [
     [`challenge, ${IDEAS} ideas, by votes`, '/challenges/big'],
+    [`challenge, ${IDEAS} ideas, no votes, by votes`, '/challenges/unvoted'],
     [`challenge, ${QUIET_IDEAS} ideas, 5 votes, by votes`, '/challenges/small'],
     ['challenge, newest', '/challenges/big?sort=newest'],
     ['challenge, random (seeded)', '/challenges/big?sort=random&seed=1234'],

@@ -89,9 +89,10 @@ for (const dialect of testDialects()) {
     })
 
     test('a cached challenge page moves to the next phase at its date, with no write', async () => {
-      const soon = new Date(Date.now() + 1500)
       const fields = challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Cache phase' })
       const c = await stateChallenge(t, admin, fields)
+      // Taken after the setup, with room for a loaded machine: the two first reads must come before it.
+      const soon = new Date(Date.now() + 3000)
       await t.db.updateTable('challenges').set({ review_at: soon.toISOString() }).where('id', '=', c.id).execute()
       await t.db.updateTable('scheduled_changes').set({ at: soon.toISOString() }).where('subject', '=', `challenge:${c.id}`).where('at', '>', soon.toISOString()).where('at', '<', new Date(Date.now() + 15 * 86_400_000).toISOString()).execute() // the review date (10 days) only, never the shortlist's (20)
       await t.app.pageCache.invalidate()
@@ -276,6 +277,9 @@ for (const dialect of testDialects()) {
       assert.equal(read.title, 'Idea in feeds zqfeedidea')
       assert.match(read.bodyHtml, /<strong>bold<\/strong>/)
       assert.equal(read.status, 'submitted')
+      await t.app.pageCache.invalidate()
+      assert.ok((await anon.get('/')).body.includes(`href="/challenges/${c.slug}"`), 'the home page’s Challenges panel shows one taking ideas')
+      assert.ok((await anon.get(`/organisations/${org.slug}`)).body.includes(`href="/challenges/${c.slug}"`), 'so does its organisation’s page')
       assert.equal((await anon.get(`/api/v1/challenges/${c.slug}/ideas/nope`)).statusCode, 404)
       assert.match(String((await anon.get(`/api/v1/challenges/${c.slug}/ideas/nope`)).headers['content-type']), /problem\+json/)
     })

@@ -1,5 +1,6 @@
 import { definePolicy, type RuleContext } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
+import { readerIs } from '../../core/access/reader-facts.ts'
 import { contentRules, participateInSpace, viewContent, type ContentFacts } from '../../core/access/spaces.policy.ts'
 import type { ChallengeRow } from './challenges.queries.ts'
 import type { IdeaRow } from './ideas.queries.ts'
@@ -45,10 +46,17 @@ export const challengeFacts = (c: ChallengeRow, at?: string): ChallengeFacts => 
 
 export const ideaFacts = (i: IdeaRow, authorIds: string[], challenge: ChallengeFacts): IdeaFacts => ({ spaceId: i.space_id, authorIds: authorIds.length ? authorIds : [i.author_id], hiddenAt: i.hidden_at, challenge })
 
-/** Organisers: for an organisation, those who speak for it (its admins); for a community, its hosts and moderators. */
-function organises(actor: Actor, c: ChallengeFacts, ctx: RuleContext): Promise<boolean> | boolean {
+/**
+ * Organisers. A community's challenge: its hosts and moderators. An organisation's: its admins (who speak for it),
+ * and the member who stated it on the organisation's behalf while they remain a member (decision 0031). Platform
+ * admins moderate challenges and may hand one to another organisation, but do not read its private reviews.
+ */
+async function organises(actor: Actor, c: ChallengeFacts, ctx: RuleContext): Promise<boolean> {
   if (!signedIn(actor)) return false
-  return c.organiserKind === 'organisation' ? ctx.can('speakFor', 'organisation', { id: c.organiserId }) : ctx.can('moderate', 'space', { id: c.organiserId })
+  if (c.organiserKind === 'community') return ctx.can('moderate', 'space', { id: c.organiserId })
+  if (await ctx.can('speakFor', 'organisation', { id: c.organiserId })) return true
+  // readerIs notes the stater's id, so a page shared between signed-in readers is never served to them (decision 0028).
+  return c.authorIds.map((id) => readerIs(actor, id)).includes(true) && ctx.can('contribute', 'organisation', { id: c.organiserId })
 }
 
 const factsOfSpace = (r: ContentFacts, ctx: RuleContext) => (r.spaceId ? ctx.space(r.spaceId) : Promise.resolve(null))
@@ -57,6 +65,7 @@ const takesPart = async (actor: Actor, r: ContentFacts, ctx: RuleContext) => par
 /**
  * Challenges. A challenge is content in its space (site content, or a community's space whose visibility it
  * follows); a stranger who may not see it gets 404.
+ * - Any member of an organisation may state one on its behalf; a community's hosts and moderators inside it.
  * - Organisers (see `organises`) move its phase, read and write private reviews, shortlist, announce winners
  *   and turn a winning idea into a project.
  * - People who may take part in its space (anyone signed in for site challenges; a community's active
@@ -67,10 +76,11 @@ export const challengePolicy = definePolicy('challenge', {
   manage: async (actor, c, ctx) => (await viewContent(actor, c, ctx)) && organises(actor, c, ctx),
   participate: async (actor, c, ctx) => signedIn(actor) && c.hiddenAt === null && c.phase === 'ideas' && (await viewContent(actor, c, ctx)) && takesPart(actor, c, ctx),
   /**
-   * Change its organiser to another organisation: its organisers, or a platform admin. Only an organisation's
-   * challenge (site content): a community's belongs to the community, whose visibility it follows.
+   * Change its organiser to another organisation: the admins of the organisation organising it, or a platform
+   * admin (the member who stated it organises it but may not take it from the organisation). Only an
+   * organisation's challenge (site content): a community's belongs to the community, whose visibility it follows.
    */
-  transfer: async (actor, c, ctx) => signedIn(actor) && c.organiserKind === 'organisation' && (await viewContent(actor, c, ctx)) && (actor.isAdmin || organises(actor, c, ctx)),
+  transfer: async (actor, c, ctx) => signedIn(actor) && c.organiserKind === 'organisation' && (await viewContent(actor, c, ctx)) && (actor.isAdmin || ctx.can('speakFor', 'organisation', { id: c.organiserId })),
   moderate: contentRules.moderate,
   report: contentRules.report,
 })

@@ -30,6 +30,16 @@ export async function insertChallenge(db: ChallengesDb, row: ChallengeRow, theme
   if (themes.length) await db.insertInto('challenge_themes').values(themes.map((theme) => ({ challenge_id: row.id, theme }))).execute()
 }
 
+/**
+ * Reads the challenge under its row lock for the rest of the transaction (PostgreSQL: the lock an UPDATE holds;
+ * SQLite: the database's write lock), so an idea and a hand move of the phase are ordered: an idea sent while an
+ * organiser closes ideas is either in before the move or refused after it, never saved behind it.
+ */
+export async function lockedChallenge(db: ChallengesDb, id: string): Promise<ChallengeRow | undefined> {
+  await db.updateTable('challenges').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', id).execute()
+  return findChallengeById(db, id)
+}
+
 export async function updateChallengeRow(db: ChallengesDb, id: string, changes: Partial<Omit<ChallengeRow, 'id'>>): Promise<void> {
   await db.updateTable('challenges').set(changes).where('id', '=', id).execute()
 }

@@ -1,4 +1,5 @@
 import { after, before, describe, test } from 'node:test'
+import { parseFeed } from '@rowanmanning/feed-parser'
 import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
@@ -8,6 +9,11 @@ import { challengeFields, location, organisation, person, setPhase, stateChallen
 import { phaseOf } from './phases.ts'
 
 const dates = (d: number[]) => ({ ideas_open_at: iso(d[0]!), review_at: iso(d[1]!), shortlist_at: iso(d[2]!), winners_at: iso(d[3]!), closes_at: iso(d[4]!), moved_phase: null, moved_at: null })
+const jsonFeed = (body: string) => {
+  const f = JSON.parse(body) as { version: string; items: Array<{ title: string; url: string; authors: Array<{ name: string }> }> }
+  assert.equal(f.version, 'https://jsonfeed.org/version/1.1')
+  return f
+}
 const iso = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
 
 describe('challenge phases, decided at read time', () => {
@@ -36,11 +42,11 @@ for (const dialect of testDialects()) {
     })
     after(async () => t?.close())
 
-    test('a challenge is stated by an organisation’s admin; others cannot name it; dates must be in order and text is kept', async () => {
+    test('a challenge is stated by an organisation’s member; others cannot name it; dates must be in order and text is kept', async () => {
       const other = await person(t)
       const res = await other.client.submit('/challenges/new', challengeFields(`organisation:${org.id}`))
       assert.equal(res.statusCode, 422)
-      assert.match(res.body, /Select an organisation you speak for/)
+      assert.match(res.body, /Select an organisation you belong to/)
       const bad = await admin.client.submit('/challenges/new', challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Kept title zqkept', review_at: challengeFields('', 'closed').ideas_open_at }))
       assert.equal(bad.statusCode, 422)
       assert.match(bad.body, /Review starts must be after ideas open/)
@@ -83,9 +89,10 @@ for (const dialect of testDialects()) {
     })
 
     test('a cached challenge page moves to the next phase at its date, with no write', async () => {
-      const soon = new Date(Date.now() + 1500)
       const fields = challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Cache phase' })
       const c = await stateChallenge(t, admin, fields)
+      // Taken after the setup, with room for a loaded machine: the two first reads must come before it.
+      const soon = new Date(Date.now() + 3000)
       await t.db.updateTable('challenges').set({ review_at: soon.toISOString() }).where('id', '=', c.id).execute()
       await t.db.updateTable('scheduled_changes').set({ at: soon.toISOString() }).where('subject', '=', `challenge:${c.id}`).where('at', '>', soon.toISOString()).where('at', '<', new Date(Date.now() + 15 * 86_400_000).toISOString()).execute() // the review date (10 days) only, never the shortlist's (20)
       await t.app.pageCache.invalidate()
@@ -159,6 +166,30 @@ for (const dialect of testDialects()) {
       assert.equal(Number(count.n), 0)
     })
 
+    test('ideas sent while an organiser closes ideas, all at once: each is saved before the move or refused with its text, nothing half-saved', async () => {
+      const c = await stateChallenge(t, admin, challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Closing race' }))
+      const people = await Promise.all(Array.from({ length: 6 }, () => person(t)))
+      const forms = await Promise.all(people.map(async (p) => ({ p, body: (await p.client.get(`/challenges/${c.slug}/ideas/new`)).body })))
+      const organiserCsrf = csrfTokenIn((await admin.client.get(`/challenges/${c.slug}`)).body)!
+      const [move, ...sent] = await Promise.all([
+        admin.client.post(`/challenges/${c.slug}/phase`, { phase: 'review', _csrf: organiserCsrf }),
+        ...forms.map(({ p, body }, i) => p.client.post(`/challenges/${c.slug}/ideas/new`, { title: `Racing idea ${i} zqrace`, body: `Words of idea ${i} zqracewords`, coauthors: '', attachment_url: '', _csrf: csrfTokenIn(body)!, _submission: /name="_submission" value="([^"]+)"/.exec(body)![1]! })),
+      ])
+      assert.equal(move!.statusCode, 303)
+      for (const [i, r] of sent.entries()) {
+        assert.ok([303, 409].includes(r.statusCode), `idea ${i} → ${r.statusCode}`)
+        if (r.statusCode === 409) assert.ok(r.body.includes(`Words of idea ${i} zqracewords`) && /Ideas for this challenge are closed/.test(r.body), 'refused with the text kept')
+      }
+      const saved = await t.db.selectFrom('challenge_ideas').select('id').where('challenge_id', '=', c.id).execute()
+      assert.equal(saved.length, sent.filter((r) => r.statusCode === 303).length, 'every idea answered 303 is saved, no other')
+      const revisions = saved.length ? await t.db.selectFrom('challenge_idea_revisions').select('idea_id').where('idea_id', 'in', saved.map((r) => r.id)).execute() : []
+      assert.equal(revisions.length, saved.length, 'each saved idea has its first version')
+      // After the move answered, ideas are closed for everyone.
+      const late = await people[0]!.client.submit(`/challenges/${c.slug}/ideas/new`, { title: 'After the move', body: 'Too late zqafter', coauthors: '', attachment_url: '' })
+      assert.equal(late.statusCode, 409)
+      assert.ok(late.body.includes('Too late zqafter'))
+    })
+
     test('a double submit makes one idea; edits are kept as history', async () => {
       const c = await stateChallenge(t, admin, challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Twice' }))
       const p = await person(t)
@@ -215,6 +246,42 @@ for (const dialect of testDialects()) {
       assert.ok((await new TestClient(t.app).get(url)).body.includes(`/projects/${projectSlug}`), 'the idea links to the project')
       const projects = await t.db.selectFrom('projects').select('id').where('name', '=', 'Winning idea zqwin').execute()
       assert.equal(projects.length, 1, 'one project only')
+    })
+
+    test('a public challenge’s ideas in RSS, Atom and JSON Feed (read by a real parser); search finds the challenge and its ideas; the API reads both', async () => {
+      const c = await stateChallenge(t, admin, challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Readable everywhere zqeverywhere', themes: 'zqapitheme' }))
+      const author = await person(t, 'Feed Author')
+      const idea = await submitIdea(author, c.slug, { title: 'Idea in feeds zqfeedidea', body: 'Body with **bold** zqfeedbody' })
+      const anon = new TestClient(t.app)
+      for (const format of ['rss', 'atom', 'json']) {
+        const res = await anon.get(`/challenges/${c.slug}/ideas/feed.${format}`)
+        assert.equal(res.statusCode, 200, format)
+        // JSON Feed 1.1 is plain JSON: its fields read as the spec names them; RSS and Atom by a real feed parser.
+        const feed = format === 'json' ? jsonFeed(res.body) : parseFeed(res.body)
+        assert.equal(feed.items.length, 1, format)
+        assert.equal(feed.items[0]!.title, 'Idea in feeds zqfeedidea', format)
+        assert.match(feed.items[0]!.url ?? '', new RegExp(`/challenges/${c.slug}/ideas/${idea}$`), format)
+        assert.deepEqual(feed.items[0]!.authors.map((a) => a.name), ['Feed Author'], format)
+      }
+      assert.ok((await anon.get('/search?q=zqeverywhere')).body.includes(`href="/challenges/${c.slug}"`), 'search finds the challenge')
+      assert.ok((await anon.get('/search?q=zqfeedbody')).body.includes(`/challenges/${c.slug}/ideas/${idea}`), 'search finds the idea by its words')
+      const list = JSON.parse((await anon.get('/api/v1/challenges?theme=zqapitheme')).body) as { items: Array<{ url: string; phase: string; organiser: { name: string } }> }
+      assert.equal(list.items.length, 1)
+      assert.match(list.items[0]!.url, new RegExp(`/challenges/${c.slug}$`))
+      assert.equal(list.items[0]!.phase, 'ideas')
+      const one = JSON.parse((await anon.get(`/api/v1/challenges/${c.slug}`)).body) as { problemHtml: string; prize: string }
+      assert.ok(one.problemHtml.length > 0 && one.prize.length > 0)
+      const ideas = JSON.parse((await anon.get(`/api/v1/challenges/${c.slug}/ideas?sort=newest`)).body) as { items: Array<{ id: string; votes: number }> }
+      assert.deepEqual(ideas.items.map((i) => i.id), [idea])
+      const read = JSON.parse((await anon.get(`/api/v1/challenges/${c.slug}/ideas/${idea}`)).body) as { title: string; bodyHtml: string; authors: Array<{ name: string }>; status: string }
+      assert.equal(read.title, 'Idea in feeds zqfeedidea')
+      assert.match(read.bodyHtml, /<strong>bold<\/strong>/)
+      assert.equal(read.status, 'submitted')
+      await t.app.pageCache.invalidate()
+      assert.ok((await anon.get('/')).body.includes(`href="/challenges/${c.slug}"`), 'the home page’s Challenges panel shows one taking ideas')
+      assert.ok((await anon.get(`/organisations/${org.slug}`)).body.includes(`href="/challenges/${c.slug}"`), 'so does its organisation’s page')
+      assert.equal((await anon.get(`/api/v1/challenges/${c.slug}/ideas/nope`)).statusCode, 404)
+      assert.match(String((await anon.get(`/api/v1/challenges/${c.slug}/ideas/nope`)).headers['content-type']), /problem\+json/)
     })
 
     test('a members-only community’s challenge and ideas stay in it: pages, API, feeds, search, sitemap', async () => {

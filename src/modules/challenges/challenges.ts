@@ -114,11 +114,11 @@ export async function challengeCards(db: Db, actor: Actor, rows: ChallengeRow[])
 
 // ---------------------------------------------------------------- organisers
 
-/** What the person may state a challenge as: organisations they speak for, communities they host or moderate. */
+/** What the person may state a challenge as: organisations they belong to (any role), communities they host or moderate. */
 export async function organiserChoices(db: Db, actor: Actor & { userId: string }): Promise<Array<{ value: string; text: string }>> {
   const [organisations, communities] = await Promise.all([organisationsOfPerson(db, actor, actor.userId), communitiesOf(db, actor, actor.userId)])
   return [
-    ...organisations.filter((o) => o.role === 'admin').map((o) => ({ value: `organisation:${o.id}`, text: `${o.name} (organisation)` })),
+    ...organisations.map((o) => ({ value: `organisation:${o.id}`, text: `${o.name} (organisation)` })),
     ...communities.filter((c) => c.role === 'host' || c.role === 'moderator').map((c) => ({ value: `community:${c.id}`, text: `${c.name} (community)` })),
   ]
 }
@@ -128,7 +128,8 @@ async function resolveOrganiser(db: Db, actor: Actor, value: string): Promise<{ 
   const [kind, id = ''] = value.split(':') as [OrganiserKind, string]
   if (kind !== 'organisation' && kind !== 'community') return null
   const spaceId = kind === 'community' ? id : null
-  const facts: ChallengeFacts = { id: '', spaceId, authorIds: [], hiddenAt: null, organiserKind: kind, organiserId: id, phase: 'upcoming' }
+  // The stater is its author: an organisation's member organises what they state on its behalf.
+  const facts: ChallengeFacts = { id: '', spaceId, authorIds: signedIn(actor) ? [actor.userId] : [], hiddenAt: null, organiserKind: kind, organiserId: id, phase: 'upcoming' }
   return id && (await can(db, actor, 'manage', 'challenge', facts)) ? { kind, id, spaceId } : null
 }
 
@@ -145,7 +146,7 @@ const normaliseThemes = (themes: string[]) => [...new Set(themes.map((t) => t.to
 export async function createChallenge(trx: Db, actor: Actor, input: ChallengeInput): Promise<ChallengeRow> {
   if (!signedIn(actor)) throw notFound()
   const organiser = await resolveOrganiser(trx, actor, input.organiser)
-  const errors: FieldErrors = { ...(organiser ? {} : { organiser: 'Select an organisation you speak for or a community you host' }), ...challengeDateErrors(input) }
+  const errors: FieldErrors = { ...(organiser ? {} : { organiser: 'Select an organisation you belong to or a community you host' }), ...challengeDateErrors(input) }
   if (Object.keys(errors).length) throw invalid(errors)
   const t = now()
   const themes = normaliseThemes(input.themes)
@@ -223,14 +224,15 @@ export async function mayChangeOrganiser(db: Db, actor: Actor, challenge: Challe
   return can(db, actor, 'transfer', 'challenge', challengeFacts(challenge))
 }
 
-/** The organisations the actor may hand the challenge to by choosing from a list: those they speak for, but its own. */
+/** The organisations the actor may hand the challenge to by choosing from a list: those they belong to, but its own. */
 export async function organisationsToHandTo(db: Db, actor: Actor & { userId: string }, challenge: ChallengeRow): Promise<Array<{ value: string; text: string }>> {
   const mine = await organisationsOfPerson(db, actor, actor.userId)
-  return mine.filter((o) => o.role === 'admin' && o.id !== challenge.organiser_id).map((o) => ({ value: o.slug, text: o.name }))
+  return mine.filter((o) => o.id !== challenge.organiser_id).map((o) => ({ value: o.slug, text: o.name }))
 }
 
 /**
- * Hands a challenge to another organisation: one its organisers speak for, or any a platform admin names.
+ * Hands a challenge to another organisation: one the acting admin belongs to (as they could state one there), or
+ * any a platform admin names.
  * Audited; the admins of the old and the new organisation are told in-app. Its ideas, votes and reviews stay.
  */
 export async function changeChallengeOrganiser(trx: Db, actor: Actor & { userId: string }, challenge: ChallengeRow, organisationSlug: string): Promise<{ from: string; to: string }> {
@@ -239,7 +241,7 @@ export async function changeChallengeOrganiser(trx: Db, actor: Actor & { userId:
   const target = (await organisationsBySlugs(trx, actor, [slug])).get(slug)
   if (!target) throw invalid({ organisation: 'Enter the address name of an organisation on Openly' })
   if (target.id === challenge.organiser_id) throw invalid({ organisation: 'The challenge is organised by this organisation already: choose another one' })
-  if (!actor.isAdmin && !(await can(trx, actor, 'speakFor', 'organisation', { id: target.id }))) throw invalid({ organisation: 'Choose an organisation you speak for' })
+  if (!actor.isAdmin && !(await can(trx, actor, 'contribute', 'organisation', { id: target.id }))) throw invalid({ organisation: 'Choose an organisation you belong to' })
   const previous = (await organisationsByIds(trx, actor, [challenge.organiser_id])).get(challenge.organiser_id)
   const fromName = previous?.name ?? 'an organisation'
   const t = now()

@@ -13,7 +13,7 @@ import { notify } from '../notifications/notifications.ts'
 import { organisationsByIds } from '../organisations/organisations.ts'
 import { createProject, type ProjectRow } from '../projects/projects.ts'
 import { challengeFacts, ideaFacts, type ChallengeFacts, type IdeaFacts } from './challenges.policy.ts'
-import { findChallengeById, themesOf, type ChallengeRow } from './challenges.queries.ts'
+import { findChallengeById, lockedChallenge, themesOf, type ChallengeRow } from './challenges.queries.ts'
 import type { commentSchema, decisionSchema, ideaSchema, reviewSchema } from './challenges.schemas.ts'
 import { indexIdea } from './challenges.search.ts'
 import { SHUFFLE_PRIME, addVote, authorsOf, findIdea, findIdeaById, insertComment, insertIdea, insertRevision, lockIdea, recountVotes, removeVote, replaceAuthors, setCommentHiddenAt, setIdeaHiddenAt, updateIdeaRow, upsertReview, type IdeaRow } from './ideas.queries.ts'
@@ -53,7 +53,7 @@ function closedMessage(facts: ChallengeFacts): string {
 /** Submits an idea while ideas are open (checked in the caller's transaction, at the moment of writing). */
 export async function submitIdea(db: Db, actor: Actor, challenge: ChallengeRow, input: IdeaInput): Promise<IdeaRow> {
   if (!signedIn(actor)) throw notFound()
-  const facts = challengeFacts((await findChallengeById(db, challenge.id))!)
+  const facts = challengeFacts((await lockedChallenge(db, challenge.id))!)
   if (!(await can(db, actor, 'participate', 'challenge', facts))) {
     if (facts.phase !== 'ideas') throw conflict(closedMessage(facts), { body: closedMessage(facts) })
     throw new AppError('forbidden', 403, 'Only members of this challenge’s community can submit ideas')
@@ -90,7 +90,7 @@ export async function submitIdea(db: Db, actor: Actor, challenge: ChallengeRow, 
 /** An author edits their idea while ideas are open; the new version joins its history. */
 export async function editIdea(db: Db, actor: Actor & { userId: string }, challenge: ChallengeRow, idea: IdeaRow, input: IdeaInput): Promise<void> {
   const authorIds = (await authorsOf(db, [idea.id])).get(idea.id) ?? [idea.author_id]
-  const facts = ideaFacts(idea, authorIds, challengeFacts((await findChallengeById(db, challenge.id))!))
+  const facts = ideaFacts(idea, authorIds, challengeFacts((await lockedChallenge(db, challenge.id))!))
   if (!(await can(db, actor, 'edit', 'challenge_idea', facts))) throw conflict('Ideas can be changed only while ideas are open', { body: 'Ideas can be changed only while ideas are open: your changes were not saved' })
   // Co-authors stay as they are unless the submitter changes them.
   const authors = idea.author_id === actor.userId ? await coauthorIds(db, actor, input.coauthors) : authorIds
@@ -169,7 +169,8 @@ export async function decideIdea(db: Db, actor: Actor, challenge: ChallengeRow, 
 
 /**
  * Turns a winning idea into a project (through the projects module's own use case): pre-filled from the idea
- * and the challenge, its authors as the team, the organising organisation as lead; linked both ways (the idea
+ * and the challenge, its authors as the team, the organising organisation as lead (confirmed when an admin of it
+ * acts, else proposed to its admins, as any project names an organisation); linked both ways (the idea
  * names the project, the project's page shows the idea). Once only: a second request answers the same project.
  */
 export async function ideaToProject(db: Db, actor: Actor, challenge: ChallengeRow, facts: IdeaFacts, idea: IdeaRow): Promise<ProjectRow> {

@@ -4,9 +4,9 @@ import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { createUser, signInAs } from '../../../test/support/factories.ts'
 import { TestClient } from '../../../test/support/client.ts'
-import { challengeFields, location, organisation, person, stateChallenge, type Person } from '../../../test/support/challenges.ts'
+import { challengeFields, location, organisation, person, setPhase, stateChallenge, submitIdea, type Person } from '../../../test/support/challenges.ts'
 
-/** Changing a challenge's organiser: who may, to what, what is recorded and who is told. */
+/** Who organises a challenge (any member states one for their organisation), and changing its organiser: who may, to what, what is recorded and who is told. */
 for (const dialect of testDialects()) {
   describe(`changing a challenge's organiser on ${dialect}`, () => {
     let t: TestApp
@@ -40,11 +40,11 @@ for (const dialect of testDialects()) {
       const form = await admin.client.get(`/challenges/${c.slug}/organiser`)
       assert.equal(form.statusCode, 200)
       assert.match(form.body, /Eastshire Health Board/)
-      assert.doesNotMatch(form.body, /Westshire Trust/, 'only organisations they speak for are offered')
+      assert.doesNotMatch(form.body, /Westshire Trust/, 'only organisations they belong to are offered')
       // One they do not speak for is refused with the form again, their choice kept.
       const refused = await admin.client.submit(`/challenges/${c.slug}/organiser`, { organisation: third.slug })
       assert.equal(refused.statusCode, 422)
-      assert.match(refused.body, /Choose an organisation you speak for/)
+      assert.match(refused.body, /Choose an organisation you belong to/)
       assert.match(refused.body, /govuk-error-summary/)
       const same = await admin.client.submit(`/challenges/${c.slug}/organiser`, { organisation: first.slug })
       assert.equal(same.statusCode, 422)
@@ -78,6 +78,42 @@ for (const dialect of testDialects()) {
       // The old organisation's admin organises it no more; the new one does.
       assert.equal((await admin.client.get(`/challenges/${c.slug}/edit`)).statusCode, 404)
       assert.equal((await otherAdmin.client.get(`/challenges/${c.slug}/edit`)).statusCode, 200)
+    })
+
+    test('any member states a challenge on the organisation’s behalf; they and its admins organise it, other members do not; leaving ends it', async () => {
+      const org = await organisation(t, admin, 'Northshire Libraries')
+      const member = await person(t, 'Plain Member')
+      const otherMember = await person(t, 'Other Member')
+      for (const p of [member, otherMember]) assert.equal((await admin.client.submit(`/organisations/${org.slug}/members`, { handle: p.user.handle, role: 'member' })).statusCode, 303)
+      // The form offers the organisation to a member; an admin of another organisation may not state one for it (their text kept).
+      assert.match((await member.client.get('/challenges/new')).body, /Northshire Libraries \(organisation\)/)
+      const refused = await otherAdmin.client.submit('/challenges/new', challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Not mine zqnotmine' }))
+      assert.equal(refused.statusCode, 422)
+      assert.match(refused.body, /Select an organisation you belong to/)
+      assert.match(refused.body, /Not mine zqnotmine/)
+      const c = await stateChallenge(t, member, challengeFields(`organisation:${org.id}`, 'ideas', { title: 'Longer opening hours' }))
+      // Another signed-in reader's rendering is shared with readers of the same standing, never with the stater (decision 0028).
+      assert.doesNotMatch((await otherMember.client.get(`/challenges/${c.slug}`)).body, /\/edit"/)
+      assert.match((await member.client.get(`/challenges/${c.slug}`)).body, new RegExp(`/challenges/${c.slug}/edit"`), 'the stater sees the organisers’ links')
+      assert.equal((await member.client.get(`/challenges/${c.slug}/edit`)).statusCode, 200, 'the member who stated it organises it')
+      assert.equal((await admin.client.get(`/challenges/${c.slug}/edit`)).statusCode, 200, 'so do the organisation’s admins')
+      assert.equal((await otherMember.client.get(`/challenges/${c.slug}/edit`)).statusCode, 404, 'not every member')
+      assert.equal((await siteAdmin.client.get(`/challenges/${c.slug}/edit`)).statusCode, 404, 'platform admins moderate, they do not organise')
+      // The member reviews and decides like any organiser.
+      const author = await person(t, 'Reader With Idea')
+      const idea = await submitIdea(author, c.slug, { title: 'Open on Sundays' })
+      const url = `/challenges/${c.slug}/ideas/${idea}`
+      await setPhase(t, c.id, 'review')
+      assert.equal((await member.client.submit(url, { score: '3', note: 'Member note zqmemnote' }, `${url}/review`)).statusCode, 303)
+      assert.ok((await admin.client.get(url)).body.includes('zqmemnote'), 'admins read the member’s review')
+      assert.ok(!(await otherMember.client.get(url)).body.includes('zqmemnote'), 'other members do not')
+      // The member may not take the challenge from the organisation: that is its admins’ (or a platform admin’s) call.
+      assert.equal((await member.client.get(`/challenges/${c.slug}/organiser`)).statusCode, 404)
+      assert.equal((await admin.client.get(`/challenges/${c.slug}/organiser`)).statusCode, 200)
+      // Once no longer a member, they organise it no more.
+      assert.equal((await admin.client.submit(`/organisations/${org.slug}/members`, {}, `/organisations/${org.slug}/members/${member.user.handle}/remove`)).statusCode, 303)
+      assert.equal((await member.client.get(`/challenges/${c.slug}/edit`)).statusCode, 404)
+      assert.ok(!(await member.client.get(url)).body.includes('zqmemnote'))
     })
 
     test('nobody else may: a reader gets 404 on the form and the post; anonymous readers are sent to sign in; a community’s challenge has no organiser to change', async () => {

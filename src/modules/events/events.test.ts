@@ -32,6 +32,25 @@ for (const dialect of testDialects()) {
       assert.match(page.body, /09:30 to 11:00/)
       assert.match(page.body, /Berlin time \(UTC\+2\)/)
       assert.match(page.body, /<time datetime="2031-07-01T07:30:00.000Z">/)
+      assert.doesNotMatch(page.body, /In your time zone/, 'anonymous readers have no zone of their own')
+      // schema.org Event JSON-LD, as search engines read it.
+      const ld = JSON.parse(/<script type="application\/ld\+json">([^<]+)<\/script>/.exec(page.body)![1]!) as Record<string, unknown>
+      assert.equal(ld['@type'], 'Event')
+      assert.equal(ld.name, 'Berlin breakfast')
+      assert.equal(ld.startDate, '2031-07-01T07:30:00.000Z')
+      assert.equal(ld.endDate, '2031-07-01T09:00:00.000Z')
+      assert.equal(ld.eventAttendanceMode, 'https://schema.org/OfflineEventAttendanceMode')
+      assert.equal((ld.location as { '@type': string })['@type'], 'Place')
+      // A reader whose profile is in another zone also sees the time in theirs, named; in the list too.
+      const reader = await person(t, 'New York Reader')
+      await t.db.updateTable('users').set({ time_zone: 'America/New_York' }).where('id', '=', reader.user.id).execute()
+      const theirs = (await reader.client.get('/events/berlin-breakfast')).body
+      assert.match(theirs, /Berlin time \(UTC\+2\)/)
+      assert.match(theirs, /In your time zone: Tuesday 1 July 2031, 03:30 to 05:00 New York time \(UTC-4\)/)
+      assert.match((await reader.client.get('/events')).body, /In your time zone: Tuesday 1 July 2031, 03:30 to 05:00 New York time/)
+      const sameZone = await person(t, 'Berlin Reader')
+      await t.db.updateTable('users').set({ time_zone: 'Europe/Berlin' }).where('id', '=', sameZone.user.id).execute()
+      assert.doesNotMatch((await sameZone.client.get('/events/berlin-breakfast')).body, /In your time zone/, 'nothing twice for a reader in the event’s zone')
       // The edit form gives the times back as they were entered, in the event's zone.
       const values = formValuesIn((await organiser.client.get('/events/berlin-breakfast/edit')).body)
       assert.equal(values.starts_at, '2031-07-01T09:30')
@@ -115,6 +134,24 @@ for (const dialect of testDialects()) {
       const communityPage = await t.app.inject({ url: location(community).split('?')[0]! })
       assert.match(communityPage.body, /Hosted by the community/)
       assert.match(communityPage.body, /Member meet-up/)
+    })
+
+    test('a project’s team organises events for it: its page and calendar list them; others cannot name it', async () => {
+      const made = await organiser.client.submit('/projects/new', { name: 'Events Test Project', summary: 'Testing events.', phase: 'alpha', problem: '', audience: '', looking_for: '', themes: '', places: '', technologies: '', lead_organisation: '', partner_organisations: '', links: '', team: '' })
+      assert.equal(made.statusCode, 303, made.body.slice(0, 300))
+      const project = await t.db.selectFrom('projects').select(['id', 'slug']).where('name', '=', 'Events Test Project').executeTakeFirstOrThrow()
+      const outsider = await person(t, 'Not On The Team')
+      const refused = await outsider.client.submit('/events/new', eventFields({ title: 'Not theirs zqnottheirs', organiser: `project:${project.id}` }))
+      assert.equal(refused.statusCode, 422)
+      assert.match(refused.body, /Select an organiser from the list/)
+      assert.match(refused.body, /Not theirs zqnottheirs/)
+      const slug = await createEvent(organiser, { title: 'Project show and tell', organiser: `project:${project.id}` })
+      assert.match((await t.app.inject({ url: `/events/${slug}` })).body, new RegExp(`href="/projects/${project.slug}">Events Test Project</a>`))
+      assert.match((await t.app.inject({ url: `/projects/${project.slug}` })).body, /Project show and tell/)
+      const ics = await t.app.inject({ url: `/projects/${project.slug}/events.ics` })
+      assert.equal(ics.statusCode, 200)
+      assert.match(ics.body, /SUMMARY:Project show and tell/)
+      assert.equal((await outsider.client.get(`/events/${slug}/edit`)).statusCode, 404)
     })
 
     test('changing the time raises the calendar sequence and tells everyone going; cancelling tells them why', async () => {

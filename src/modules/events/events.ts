@@ -19,6 +19,7 @@ import { peopleToTell, repliesTo, rsvpCounts } from './rsvp.queries.ts'
 import { eventSchema, FORMAT_LABELS, MAX_CAPACITY, MAX_VOTES, wholeNumber } from './events.schemas.ts'
 import type { EventFormat, OrganiserKind, RsvpStatus } from './events.tables.ts'
 import { canonicalZone, describeWhen, zonedToUtc, type When } from './zoned.ts'
+import { isTimeZone } from '../../core/time.ts'
 import { promoteWaiting } from './rsvp.ts'
 import { indexEvent, reindexEvent } from './events.search.ts'
 import { moveSessions } from './unconference.queries.ts'
@@ -65,6 +66,14 @@ export interface EventCard {
   /** The reader's own reply (signed-in readers only). */
   myReply: RsvpStatus | null
   updatedAt: string
+}
+
+/**
+ * Cards with their times also in the reader's own zone (their profile's), named, when it is not the event's:
+ * the event's zone stays first (where it happens). Anonymous readers have no zone of their own.
+ */
+export function inReaderZone<T extends EventCard>(cards: T[], zone: string | null | undefined): Array<T & { yours: When | null }> {
+  return cards.map((c) => ({ ...c, yours: zone && zone !== c.timeZone && isTimeZone(zone) ? describeWhen(c.startsAt, c.endsAt, zone) : null }))
 }
 
 /** Loads an event the actor may see, or throws 404. */

@@ -249,5 +249,60 @@ for (const dialect of testDialects()) {
       // And voting has closed.
       assert.equal((await vote(attendees[3]!, id, 'add')).statusCode, 403)
     })
+    test('pitching and voting go on during the day; once the event is over they stop, with a clear answer', async () => {
+      const day = await createEvent(host, { title: 'Day of pitches', unconference: 'true', votes_per_person: '2', starts_at: localIn(12, '09:00'), ends_at: localIn(12, '17:00') })
+      const goer = attendees[2]!
+      assert.equal(location(await rsvp(goer, day, 'going')), `/events/${day}?done=going`)
+      // The day has begun: started an hour ago, ends in six.
+      const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString()
+      await t.db.updateTable('events').set({ starts_at: at(-1), ends_at: at(6) }).where('slug', '=', day).execute()
+      await t.app.pageCache.invalidate()
+      const res = await goer.client.submit(`/events/${day}/sessions/new`, { title: 'Pitched on the day', summary: 'Came up over coffee.', format: 'discussion' })
+      assert.equal(res.statusCode, 303, res.body.slice(0, 300))
+      const id = /\/sessions\/([^/?#]+)/.exec(location(res))![1]!
+      const page = await goer.client.get(`/events/${day}/sessions`)
+      assert.equal((await goer.client.post(`/events/${day}/sessions/${id}/vote`, { vote: 'add', _csrf: csrfTokenIn(page.body)! })).statusCode, 303, 'votes during the day')
+      // Over: a pitch is refused, never a 500, and nothing is saved.
+      await t.db.updateTable('events').set({ starts_at: at(-8), ends_at: at(-1) }).where('slug', '=', day).execute()
+      await t.app.pageCache.invalidate()
+      const form = await goer.client.get(`/events/${day}`)
+      const late = await goer.client.post(`/events/${day}/sessions/new`, { title: 'Too late zqlatepitch', summary: 'After the day.', format: 'talk', _csrf: csrfTokenIn(form.body)! })
+      assert.ok(late.statusCode >= 400 && late.statusCode < 500, `late pitch → ${late.statusCode}`)
+      assert.equal((await t.db.selectFrom('event_sessions').select('id').where('title', '=', 'Too late zqlatepitch').execute()).length, 0)
+    })
+    test('three saves of the grid at once, one into a taken cell, one putting a pitcher in two rooms: answered, never a 500, the grid keeps its rules', async () => {
+      const race = await createEvent(host, { title: 'Racing grid', unconference: 'true', votes_per_person: '3', starts_at: localIn(14, '09:00'), ends_at: localIn(14, '17:00') })
+      const edit = `/events/${race}/schedule/edit`
+      for (const [name, capacity] of [['Hall', '50'], ['Nook', '8']]) assert.equal((await host.client.submit(edit, { name, capacity }, `/events/${race}/rooms`)).statusCode, 303)
+      assert.equal((await host.client.submit(edit, { starts_at: localIn(14, '10:00'), ends_at: localIn(14, '11:00') }, `/events/${race}/slots`)).statusCode, 303)
+      const her = attendees[3]!
+      assert.equal(location(await rsvp(her, race, 'going')), `/events/${race}?done=going`)
+      const pitchIn = async (p: Person, title: string) => {
+        const res = await p.client.submit(`/events/${race}/sessions/new`, { title, summary: `About ${title}.`, format: 'discussion' })
+        assert.equal(res.statusCode, 303)
+        return /\/sessions\/([^/?#]+)/.exec(location(res))![1]!
+      }
+      const a = await pitchIn(her, 'Her first race session')
+      const b = await pitchIn(her, 'Her second race session')
+      const c = await pitchIn(host, 'Host race session')
+      const event = await t.db.selectFrom('events').select('id').where('slug', '=', race).executeTakeFirstOrThrow()
+      const [hall, nook] = await t.db.selectFrom('event_rooms').select('id').where('event_id', '=', event.id).orderBy('capacity', 'desc').execute()
+      const slot = await t.db.selectFrom('event_slots').select('id').where('event_id', '=', event.id).executeTakeFirstOrThrow()
+      const cell = (room: { id: string }) => `${slot.id}|${room.id}`
+      const empty = { [`place_${a}`]: '', [`place_${b}`]: '', [`place_${c}`]: '' }
+      // Each save is valid on the grid its organiser saw; together they would put two sessions in the hall and her in both rooms.
+      const csrf = csrfTokenIn((await host.client.get(edit)).body)!
+      const saves = [{ ...empty, [`place_${a}`]: cell(hall!) }, { ...empty, [`place_${c}`]: cell(hall!) }, { ...empty, [`place_${b}`]: cell(nook!) }]
+      const results = await Promise.all(saves.map((f) => host.client.post(`/events/${race}/schedule`, { ...f, _csrf: csrf })))
+      for (const r of results) assert.ok([303, 409, 422].includes(r.statusCode), `concurrent save → ${r.statusCode}`)
+      const grid = await t.db.selectFrom('event_schedule').selectAll().where('event_id', '=', event.id).execute()
+      assert.ok(grid.length >= 1, 'one of the saves holds')
+      assert.equal(new Set(grid.map((g) => `${g.room_id}|${g.slot_id}`)).size, grid.length, 'never two sessions in one cell')
+      assert.equal(new Set(grid.map((g) => `${g.pitcher_id}|${g.slot_id}`)).size, grid.length, 'never a pitcher in two rooms at once')
+      // And sent in one form, the clash is refused outright, naming it.
+      const both = await host.client.submit(edit, { ...empty, [`place_${a}`]: cell(hall!), [`place_${b}`]: cell(nook!) }, `/events/${race}/schedule`)
+      assert.equal(both.statusCode, 422)
+      assert.match(both.body, /both at 10:00/)
+    })
   })
 }

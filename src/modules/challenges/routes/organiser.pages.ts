@@ -6,7 +6,7 @@ import { changeChallengeOrganiser, challengeCards, mayChangeOrganiser, organisat
 import { organiserChangeSchema } from '../challenges.schemas.ts'
 import { challengeCrumbs, errorStatus, fieldErrors, signIn, type Params } from './page-helpers.ts'
 
-/** Handing a challenge to another organisation: its organisers choose one they speak for; a platform admin names any. */
+/** Handing a challenge to another organisation: the organising organisation's admins choose one they belong to; a platform admin names any. */
 export const organiserPages: FastifyPluginAsync = async (app) => {
   const db = app.db
 

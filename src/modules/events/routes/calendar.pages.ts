@@ -7,7 +7,7 @@ import { findVisiblePerson } from '../../accounts/accounts.ts'
 import { visibleOrganisationBySlug } from '../../organisations/organisations.ts'
 import { visibleProjectBySlug } from '../../projects/projects.ts'
 import { eventEntry, feedEntries, personalEntries, personalEvents } from '../calendar.ts'
-import { eventCards, viewableEvent } from '../events.ts'
+import { eventCards, inReaderZone, viewableEvent } from '../events.ts'
 import { eventsCalendar, scheduleCalendar, sendCalendar, type CalendarEntry } from '../ical.ts'
 import { calendarOwner, calendarTokenCreatedAt, removeCalendarToken, resetCalendarToken } from '../rsvp.ts'
 import { scheduleEntries } from '../schedule.ts'
@@ -78,7 +78,7 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
     if (!signedIn(request.actor)) return signIn(request, reply)
     const actor = request.actor as Actor & { userId: string }
     const [mine, createdAt] = await Promise.all([personalEvents(db, actor.userId), calendarTokenCreatedAt(db, actor.userId)])
-    const cards = await eventCards(db, actor, mine.map((m) => m.event))
+    const cards = inReaderZone(await eventCards(db, actor, mine.map((m) => m.event)), request.user?.timeZone)
     // A secret just made is shown once, then forgotten: only its hash is kept.
     const sealed = request.cookies[pathCookie(SECRET_COOKIE, app.config.secureCookies)]
     const unsealed = sealed ? request.unsignCookie(sealed) : null

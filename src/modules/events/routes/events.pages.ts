@@ -7,7 +7,7 @@ import type { FieldErrors } from '../../../core/errors.ts'
 import { parseInput } from '../../../core/http/forms.ts'
 import { pageSize } from '../../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../../core/http/submissions.ts'
-import { cancelEvent, createEvent, eventCards, eventFormErrors, listEvents, organisedEvent, organiserChoices, updateEvent, viewableEvent, type EventRow } from '../events.ts'
+import { cancelEvent, createEvent, eventCards, eventFormErrors, inReaderZone, listEvents, organisedEvent, organiserChoices, updateEvent, viewableEvent, type EventRow } from '../events.ts'
 import { cancelSchema, eventNotesSchema, eventSchema, FORMAT_CHOICES } from '../events.schemas.ts'
 import { eventJsonLd } from '../jsonld.ts'
 import { linkedPosts, publishEventNotes } from '../notes.ts'
@@ -49,7 +49,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       title: when === 'past' ? 'Past events' : 'Events',
       breadcrumbs: [{ text: 'Home', href: '/' }],
       when,
-      events: page.items,
+      events: inReaderZone(page.items, request.user?.timeZone),
       next: page.next ? `/events?${new URLSearchParams({ ...(when === 'past' ? { when } : {}), cursor: page.next })}` : null,
       first: query.cursor ? (when === 'past' ? '/events?when=past' : '/events') : null,
       flash: flashOf(request),
@@ -142,7 +142,7 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       event.notes_published_at ? linkedPosts(db, actor, event) : Promise.resolve([]),
       Number(event.unconference) ? listSessions(db, actor, event) : Promise.resolve(null),
     ])
-    const card = cards[0]!
+    const card = inReaderZone(cards, request.user?.timeZone)[0]!
     const held = event.hidden_at ? await heldStateOf(db, 'event', event.id) : null
     // The one place the online link is put into a page: for people going and organisers ('attend').
     const onlineUrl = attend && event.online_url ? event.online_url : null

@@ -48,9 +48,10 @@ const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token}|${SHARED
 /**
  * A create form's one-time token (partials/submission.njk), wherever on the page it was rendered (panels too): each
  * serving gets a fresh one, or two readers (or one reader's two tabs) would share it and a second comment be taken
- * for a resend of the first (core/http/submissions.ts).
+ * for a resend of the first (core/http/submissions.ts). Communities' forms carry their own key (`submission_id`, the
+ * same shape), kept on the thread or reply it created: the same holds.
  */
-const SUBMISSION = /(name="_submission" value=")[A-Za-z0-9_-]{16,64}(")/g
+const SUBMISSION = /(name="(?:_submission|submission_id)" value=")[A-Za-z0-9_-]{16,64}(")/g
 /** A shared page's text is kept once, as its pieces. */
 const EMPTY = Buffer.alloc(0)
 const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/

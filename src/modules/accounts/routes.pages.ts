@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { readerIs } from '../../core/access/reader-facts.ts'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, done, params, query, slug, text } from '../../core/http/schemas.ts'
 import type { Db } from '../../core/db/database.ts'
@@ -255,7 +256,8 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
       title: person.name,
       person,
       panels,
-      isSelf: request.user?.id === person.id,
+      // readerIs: noted, so the page stays shared between readers who are not this person (decision 0028).
+      isSelf: readerIs(request.actor, person.id),
       feeds: feedLinks(`/people/${person.handle}`, person.name),
       canonicalUrl: `${app.config.baseUrl}/people/${person.handle}`,
       noindex: !person.public,

@@ -45,6 +45,8 @@ const DEVICE_COOKIE = 'openly_device'
 const deviceValue = (email: string) => emailHash(email).slice(0, 22)
 /** Writes no anonymous reader sees (sessions, tokens, unverified accounts, password hashes): the page cache stays. */
 const UNSEEN = { invalidates: [] }
+/** Writes nobody else sees, signed in or not: pages shared between signed-in readers are kept (decision 0034). */
+const OWN = { invalidates: [], keepsSharedPages: true }
 
 const SIGN_IN_FAILED = 'Enter a correct e-mail address and password'
 const PEOPLE_PAGE = 24
@@ -132,7 +134,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
 
   app.get('/verify-email/resend', { config: { serves: 'form' } }, async (_request, reply) => renderResend(reply))
 
-  app.post('/verify-email/resend', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
+  app.post('/verify-email/resend', { config: { ...LIMITED, ...OWN } }, async (request, reply) => {
     const parsed = parseInput(emailSchema, body(request))
     if (!parsed.ok) return renderResend(reply, parsed.input, parsed.errors)
     const mail = await app.db.transaction().execute((trx) => resendVerification(trx, app.config.baseUrl, parsed.value.email))
@@ -146,7 +148,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
 
   app.get('/sign-in', { config: { serves: 'form' }, schema: { querystring: query({ next: text(500) }) } }, async (request, reply) => renderSignIn(reply, safeNext(request.query.next)))
 
-  app.post('/sign-in', { config: UNSEEN }, async (request, reply) => {
+  app.post('/sign-in', { config: OWN }, async (request, reply) => {
     const data = body(request)
     const next = safeNext(data.next)
     const parsed = parseInput(emailSchema, data)
@@ -173,7 +175,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     return reply.redirect(next, 303)
   })
 
-  app.post('/sign-out', { config: UNSEEN }, async (request, reply) => {
+  app.post('/sign-out', { config: OWN }, async (request, reply) => {
     if (request.user) await destroySession(app.db, request.user.sessionId)
     reply.clearCookie(hostCookie(SESSION_COOKIE, app.config.secureCookies), { path: '/', secure: app.config.secureCookies })
     return reply.redirect('/', 303)
@@ -185,7 +187,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
 
   app.get('/forgot-password', { config: { serves: 'form' } }, async (_request, reply) => renderForgot(reply))
 
-  app.post('/forgot-password', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
+  app.post('/forgot-password', { config: { ...LIMITED, ...OWN } }, async (request, reply) => {
     const parsed = parseInput(emailSchema, body(request))
     if (!parsed.ok) return renderForgot(reply, parsed.input, parsed.errors)
     const mail = await app.db.transaction().execute((trx) => requestPasswordReset(trx, app.config.baseUrl, parsed.value.email))
@@ -204,7 +206,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     return renderReset(reply, token)
   })
 
-  app.post('/reset-password', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
+  app.post('/reset-password', { config: { ...LIMITED, ...OWN } }, async (request, reply) => {
     const data = body(request)
     const token = tokenParam(data.token)
     if (!token || !(await resetTokenIsLive(app.db, token))) return resetInvalid(reply)

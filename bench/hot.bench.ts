@@ -61,6 +61,8 @@ try {
   // On the team of bench-project-19 (fill.ts puts u57–u59 there), one of the 50 project pages measured: a team member
   // is rendered their own project's page (the edit link), and shares the others with readers on no team (decision 0028).
   const more = await fillReaderPages(db)
+  // On no project's team (fill.ts puts u0–u2999 on teams): /actions offers them no projects, so it is shared (decision 0034).
+  const noTeam = { cookie: `openly_session=${(await createSession(db, 'u5000')).token}` }
   const teamMember = { cookie: `openly_session=${(await createSession(db, 'u57')).token}` }
 
   const hello = await start('bench/hello.ts', {})
@@ -107,7 +109,8 @@ try {
     ['/search?q=… (admin: rendered, 1 connection)', filled.searchPaths, admin, 1],
     ['/search?q=… (anonymous, uncached, 1 connection)', uncached, {}, 1],
     ['/search?q=… (admin: rendered)', filled.searchPaths, admin],
-    ['/actions (signed in)', ['/actions'], cookie],
+    ['/actions (signed in, on a team: rendered)', ['/actions'], cookie],
+    ['/actions (signed in, on no team)', ['/actions'], noTeam],
     ['challenge page, 60 ideas (signed in)', [more.challenge], cookie],
     ['idea page (signed in)', [more.idea], cookie],
     ['community thread, 30 replies (signed in)', [more.thread], cookie],

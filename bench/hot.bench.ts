@@ -19,6 +19,7 @@ import { modules } from '../src/modules.ts'
 import { createSession } from '../src/core/auth/sessions.ts'
 import { createSpace, setMembership } from '../src/core/access/spaces.ts'
 import { bulkLoad, fillDatabase, filledAlready } from './fill.ts'
+import { fillReaderPages } from './reader-pages.fill.ts'
 import { peakRssMb, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
 import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
 
@@ -59,6 +60,9 @@ try {
   const admin = { cookie: `openly_session=${(await createSession(db, 'u3')).token}` }
   // On the team of bench-project-19 (fill.ts puts u57–u59 there), one of the 50 project pages measured: a team member
   // is rendered their own project's page (the edit link), and shares the others with readers on no team (decision 0028).
+  const more = await fillReaderPages(db)
+  // On no project's team (fill.ts puts u0–u2999 on teams): /actions offers them no projects, so it is shared (decision 0034).
+  const noTeam = { cookie: `openly_session=${(await createSession(db, 'u5000')).token}` }
   const teamMember = { cookie: `openly_session=${(await createSession(db, 'u57')).token}` }
 
   const hello = await start('bench/hello.ts', {})
@@ -105,6 +109,14 @@ try {
     ['/search?q=… (admin: rendered, 1 connection)', filled.searchPaths, admin, 1],
     ['/search?q=… (anonymous, uncached, 1 connection)', uncached, {}, 1],
     ['/search?q=… (admin: rendered)', filled.searchPaths, admin],
+    ['/actions (signed in, on a team: rendered)', ['/actions'], cookie],
+    ['/actions (signed in, on no team)', ['/actions'], noTeam],
+    ['challenge page, 60 ideas (signed in)', [more.challenge], cookie],
+    ['idea page (signed in)', [more.idea], cookie],
+    ['community thread, 30 replies (signed in)', [more.thread], cookie],
+    ['barrier page (signed in)', [more.barrier], cookie],
+    ['solution page (signed in)', [more.solution], cookie],
+    ['person page (signed in)', ['/people/person-20'], cookie],
     ['sitemap index, built (signed in)', ['/sitemap.xml'], cookie, 4],
     ['sitemap part of 10,000 posts, built (signed in)', [postPart], cookie, 4],
   ]

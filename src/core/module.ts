@@ -135,6 +135,12 @@ declare module 'fastify' {
      * reading notifications, a request for a reset link).
      */
     invalidates?: readonly string[]
+    /**
+     * On a write route: `true` when a successful request changes nothing any other signed-in reader sees either (signing
+     * in or out, reading one's notifications, a feed key). Pages shared between signed-in readers (core/cache/shared.ts)
+     * are then kept; by default every write voids them, or, through `writesIn`, those of the spaces it wrote in.
+     */
+    keepsSharedPages?: boolean
     serves?: RouteServes
     /** `false` on a POST route whose URL carries a signed credential (one-click unsubscribe): no CSRF token is asked. */
     csrf?: boolean

@@ -26,6 +26,13 @@ export type Topics = readonly string[] | '*'
  */
 export const READERS_TOPIC = 'signed-in-readers'
 
+/**
+ * The topic of a change in a members-only space (`members:<space id>`): only pages shared between readers whose
+ * standing includes that space (a membership of any role or state) may show it (decision 0034).
+ */
+export const membersTopic = (spaceId: string): string => `members:${spaceId}`
+const MEMBERS = 'members:'
+
 export interface PageCacheOptions {
   /** The next time (ISO) something becomes visible after `asOf`, or null: read from the database. */
   loadNextScheduled: (asOf: string) => Promise<string | null>
@@ -47,8 +54,11 @@ export interface Stamp {
   /** null: the page may show anything, so any change voids it. */
   topics: readonly string[] | null
   versions: number[]
-  /** For a page shared between signed-in readers: the count of all writes when it started (see READERS_TOPIC). */
+  /** For a page shared between signed-in readers: the count of writes all signed-in readers may see (READERS_TOPIC). */
   readers?: number
+  /** For a shared page: the members-only spaces of the readers' standing, and their versions (membersTopic). */
+  spaces?: readonly string[]
+  spaceVersions?: number[]
 }
 
 export interface CachedPage {
@@ -82,8 +92,10 @@ export class PageCache {
   /** Moves on with every change of anything. */
   #generation = 0
   #topicVersions = new Map<string, number>()
-  /** Moves on with every write at all (READERS_TOPIC). */
+  /** Moves on with every write signed-in readers of any standing may see (READERS_TOPIC). */
   #readers = 0
+  /** Versions of members-only spaces, moved by writes in them (membersTopic). */
+  #memberSpaces = new Map<string, number>()
   /** Epoch ms of the next scheduled publication (Infinity: none), valid only while #scheduleKnown. */
   #nextScheduled = Infinity
   #scheduleKnown = false
@@ -132,9 +144,12 @@ export class PageCache {
     return { at: now, everything: this.#everything, generation: this.#generation, topics, versions: topics ? topics.map((t) => this.#topicVersions.get(t) ?? 0) : [] }
   }
 
-  /** The stamp of a page shared between signed-in readers: voided by any change and by any write at all. */
-  readersStamp(now = Date.now()): Stamp {
-    return { ...this.stamp(null, now), readers: this.#readers }
+  /**
+   * The stamp of a page shared between signed-in readers of a standing with these spaces: voided by any change
+   * anonymous readers see, any write all signed-in readers see, and any write in one of these spaces.
+   */
+  readersStamp(spaces: readonly string[] = [], now = Date.now()): Stamp {
+    return { ...this.stamp(null, now), readers: this.#readers, spaces, spaceVersions: spaces.map((s) => this.#memberSpaces.get(s) ?? 0) }
   }
 
   /**
@@ -156,9 +171,9 @@ export class PageCache {
   }
 
   /** Adds its compressed bodies to a stored page, if that page is still the one stored (see compressed.ts). */
-  attachCompressed(key: string, body: Buffer, compressed: Record<'br' | 'gzip', Buffer>): void {
+  attachCompressed(key: string, body: Buffer, compressed: Record<'br' | 'gzip', Buffer>, shared?: SharedPage): void {
     const page = this.#pages.peek(key)
-    if (page && page.body === body) this.#pages.set(key, { ...page, compressed })
+    if (page && page.body === body && page.shared === shared) this.#pages.set(key, { ...page, compressed })
   }
 
   /**
@@ -168,14 +183,16 @@ export class PageCache {
    */
   changed(topics: Topics, broadcast = true): Promise<void> {
     if (topics !== '*' && topics.length === 0) return Promise.resolve()
-    this.#readers++
     if (topics === '*') {
+      this.#readers++
       this.#generation++
       this.#everything++
       this.#pages.clear()
     } else {
-      // A write only signed-in readers may see (READERS_TOPIC alone) keeps every anonymous page.
-      const anonymous = topics.filter((t) => t !== READERS_TOPIC)
+      // A write only signed-in readers may see (READERS_TOPIC, members-only spaces) keeps every anonymous page.
+      if (topics.includes(READERS_TOPIC)) this.#readers++
+      for (const t of topics) if (t.startsWith(MEMBERS)) this.#memberSpaces.set(t.slice(MEMBERS.length), (this.#memberSpaces.get(t.slice(MEMBERS.length)) ?? 0) + 1)
+      const anonymous = topics.filter((t) => t !== READERS_TOPIC && !t.startsWith(MEMBERS))
       if (anonymous.length) this.#generation++
       for (const t of anonymous) this.#topicVersions.set(t, (this.#topicVersions.get(t) ?? 0) + 1)
     }
@@ -228,6 +245,7 @@ export class PageCache {
   #current(stamp: Stamp): boolean {
     if (stamp.everything !== this.#everything) return false
     if (stamp.readers !== undefined && stamp.readers !== this.#readers) return false
+    if (stamp.spaces) for (let i = 0; i < stamp.spaces.length; i++) if ((this.#memberSpaces.get(stamp.spaces[i]!) ?? 0) !== stamp.spaceVersions![i]) return false
     if (stamp.topics === null) return stamp.generation === this.#generation
     for (let i = 0; i < stamp.topics.length; i++) if ((this.#topicVersions.get(stamp.topics[i]!) ?? 0) !== stamp.versions[i]) return false
     return true

@@ -8,8 +8,9 @@ import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
 import { compressOnce, preferredEncoding } from './compressed.ts'
 import { cacheKeyOf } from './cache-key.ts'
 import { listenForChanges } from './listen.ts'
-import { PageCache, READERS_TOPIC, type CachedPage, type Stamp } from './page-cache.ts'
+import { membersTopic, PageCache, READERS_TOPIC, type CachedPage, type Stamp } from './page-cache.ts'
 import { installSharedRendering } from './shared.ts'
+import { SingleFlight } from './single-flight.ts'
 import { nextScheduledPublication } from './schedule.ts'
 
 declare module 'fastify' {
@@ -21,6 +22,8 @@ declare module 'fastify' {
     pageCacheMiss: { key: string; stamp: Stamp; body: Buffer | null } | null
     /** The spaces anonymous readers may see that this write touched, once a route says where it writes (see writesIn). */
     spaceWrites: string[] | null
+    /** What this write changes for signed-in readers, once a route says where it writes (see writesIn). */
+    readerWrites: string[] | null
   }
 }
 
@@ -46,7 +49,11 @@ function declaredQuery(route: RouteOptions): string[] | undefined {
  */
 export function writesIn(request: FastifyRequest, space: { id: string; visibility: SpaceVisibility }): void {
   request.spaceWrites ??= []
+  request.readerWrites ??= []
   if (space.visibility === 'public') request.spaceWrites.push(`space:${space.id}`)
+  // For pages shared between signed-in readers (decision 0034): a members-only space's writes void only the pages
+  // of standings that include it; a signed-in space's, every shared page (every signed-in reader sees it).
+  request.readerWrites.push(space.visibility === 'members' ? membersTopic(space.id) : READERS_TOPIC)
 }
 
 /** A hit: the stored bytes and headers, straight to the socket, before any other hook runs. */
@@ -101,8 +108,11 @@ export const pageCachePlugin = fp(
       onError: (err) => app.log.warn({ err }, 'page cache: reading the next scheduled publication failed; the cache is off until it succeeds'),
     })
     app.decorate('pageCache', cache)
+    // Concurrent misses of one key render once (anonymous pages here, shared pages in shared.ts).
+    const flights = new SingleFlight()
     app.decorateRequest('pageCacheMiss', null)
     app.decorateRequest('spaceWrites', null)
+    app.decorateRequest('readerWrites', null)
 
     // The key keeps only the query parameters a route declares (its querystring schema, or config.cacheQuery):
     // unique query strings cannot each get an entry. A route that declares none has none (core/http/input.ts
@@ -127,8 +137,20 @@ export const pageCachePlugin = fp(
       const page = cache.get(key)
       // A hit ends here: `done` is not called, so no later hook runs.
       if (page) return sendHit(request, reply, page)
-      request.pageCacheMiss = { key, stamp: cache.stamp(config.cacheTopics ?? null), body: null }
-      done()
+      // A miss: the first reader renders; others asking meanwhile wait for that page (single-flight.ts).
+      const waiting = flights.board(key, request)
+      if (!waiting) {
+        reply.raw.once('close', () => flights.land(key, request))
+        request.pageCacheMiss = { key, stamp: cache.stamp(config.cacheTopics ?? null), body: null }
+        return done()
+      }
+      waiting.then(() => {
+        const stored = cache.get(key)
+        if (stored) return sendHit(request, reply, stored)
+        // Not stored (a first request of a query string, an error, a write meanwhile): rendered as without waiting.
+        request.pageCacheMiss = { key, stamp: cache.stamp(config.cacheTopics ?? null), body: null }
+        done()
+      }, done)
     })
 
     app.addHook('onSend', (request, reply, payload, done) => {
@@ -141,10 +163,12 @@ export const pageCachePlugin = fp(
       }
       // A successful write: drop what it changed before answering, so the writer's next page is fresh and cacheable.
       if (isWrite(request.method) && reply.statusCode < 400) {
-        const changes = request.spaceWrites ?? request.routeOptions.config.invalidates ?? '*'
-        // Every write at all voids the pages shared between signed-in readers (shared.ts): they show more than
-        // anonymous readers see, and no route says what it changes for them.
-        cache.changed(changes === '*' ? changes : [...changes, READERS_TOPIC]).then(() => done(null, payload))
+        const config = request.routeOptions.config
+        const changes = request.spaceWrites ?? config.invalidates ?? '*'
+        // Pages shared between signed-in readers (shared.ts) show more than anonymous readers see: a write voids them
+        // all unless it says it changes nothing others see (keepsSharedPages) or where it wrote (writesIn).
+        const readers = config.keepsSharedPages ? [] : (request.readerWrites ?? [READERS_TOPIC])
+        cache.changed(changes === '*' ? changes : [...changes, ...readers]).then(() => done(null, payload))
         return
       }
       done(null, payload)
@@ -155,9 +179,14 @@ export const pageCachePlugin = fp(
     // and its compressed bodies join the entry (hits in the meantime get the identity bytes, which are correct).
     app.addHook('onResponse', (request, reply, done) => {
       const miss = request.pageCacheMiss
-      if (!miss?.body || reply.statusCode !== 200 || reply.hasHeader('set-cookie')) return done()
+      if (!miss?.body || reply.statusCode !== 200 || reply.hasHeader('set-cookie')) {
+        if (miss) flights.land(miss.key, request)
+        return done()
+      }
       const body = miss.body
       const stored = cache.store(miss.key, miss.stamp, { body, compressed: null, ...replayedHeaders(reply, body) })
+      // Readers waiting for this rendering are served it now (stored) or render for themselves (not).
+      flights.land(miss.key, request)
       if (stored && body.length >= COMPRESS_THRESHOLD && COMPRESSIBLE.test(String(reply.getHeader('content-type') ?? ''))) {
         compressOnce(body).then(
           (compressed) => cache.attachCompressed(miss.key, body, compressed),
@@ -168,7 +197,7 @@ export const pageCachePlugin = fp(
     })
 
     // Pages rendered once for every plain signed-in reader, with each reader's header put in (decision 0023).
-    installSharedRendering(app, cache)
+    installSharedRendering(app, cache, flights)
 
     const { pool } = options.database
     if (options.database.dialect === 'postgres' && pool) {

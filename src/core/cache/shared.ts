@@ -4,7 +4,11 @@ import { sql, type CompiledQuery } from 'kysely'
 import type { Actor, ContentColumns } from '../access/policy.ts'
 import { traceReader, type ReaderFact, type ReaderTrace } from '../access/reader-trace.ts'
 import type { SessionUser } from '../auth/sessions.ts'
-import type { PageCache, Stamp } from './page-cache.ts'
+import type { CachedPage, PageCache, Stamp } from './page-cache.ts'
+import { compressOnce, preferredEncoding } from './compressed.ts'
+import type { SingleFlight } from './single-flight.ts'
+import { etagOf } from '../http/conditional.ts'
+import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
 import { SHARED_MARKS } from './shared-marks.ts'
 import { newSubmissionToken } from '../http/submissions.ts'
 
@@ -48,9 +52,10 @@ const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token}|${SHARED
 /**
  * A create form's one-time token (partials/submission.njk), wherever on the page it was rendered (panels too): each
  * serving gets a fresh one, or two readers (or one reader's two tabs) would share it and a second comment be taken
- * for a resend of the first (core/http/submissions.ts).
+ * for a resend of the first (core/http/submissions.ts). Communities' forms carry their own key (`submission_id`, the
+ * same shape), kept on the thread or reply it created: the same holds.
  */
-const SUBMISSION = /(name="_submission" value=")[A-Za-z0-9_-]{16,64}(")/g
+const SUBMISSION = /(name="(?:_submission|submission_id)" value=")[A-Za-z0-9_-]{16,64}(")/g
 /** A shared page's text is kept once, as its pieces. */
 const EMPTY = Buffer.alloc(0)
 const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/
@@ -73,6 +78,7 @@ const VALUE = '\u0001value '
 const tableOf = (column: string) => column.split('.')[0]!
 
 function assemble(page: SharedPage, header: () => string, token: () => string): Buffer {
+  if (page.slots.length === 0) return page.pieces[0]!
   const out: Buffer[] = [page.pieces[0]!]
   for (let i = 0; i < page.slots.length; i++) {
     const slot = page.slots[i]
@@ -89,7 +95,8 @@ function assemble(page: SharedPage, header: () => string, token: () => string): 
  * and neither has a row that the page's own access filters show only to its author (a draft, a scheduled, hidden or
  * held item) nor wrote what a rule compared them with (an edit link). The page is rendered once, for the first such
  * reader, with marks where the header and token go, and its text kept in the page cache beside the anonymous pages
- * (same bounds, same schedule, voided by every write at all: READERS_TOPIC).
+ * (same bounds, same schedule; voided by every write others may see: READERS_TOPIC, or for a write in a members-only
+ * space only the pages of standings that include it, decision 0034).
  *
  * Rendered as a real reader whose actor and user are traced (core/access/reader-trace.ts): the rendering is kept
  * only if it read nothing about who they are but through the access filter. A `can()` rule that reads a team, a
@@ -97,7 +104,7 @@ function assemble(page: SharedPage, header: () => string, token: () => string): 
  * route needs no declaration to be safe here: every `cache: true` page is tried, and only what provably did not
  * depend on the reader is shared. Responses stay `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
  */
-export function installSharedRendering(app: FastifyInstance, cache: PageCache): void {
+export function installSharedRendering(app: FastifyInstance, cache: PageCache, flights: SingleFlight): void {
   app.decorateRequest('pageCacheKey', null)
   app.decorateRequest('sharedRendering', null)
   const probes = new Map<string, CompiledQuery>()
@@ -150,10 +157,11 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
    * filter shows them: readers with the same standing get the same filter. '' for the many who belong nowhere.
    */
   const standingQuery = sql<{ space_id: string; role: string; status: string }>`select space_id, role, status from space_members where user_id = ${USER} order by space_id`.compile(app.db)
-  async function standingOf(user: SessionUser): Promise<string> {
+  async function standingOf(user: SessionUser): Promise<{ key: string; spaces: string[] }> {
     const { rows } = await app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...standingQuery, parameters: [user.id] })
-    if (rows.length === 0) return ''
-    return createHash('sha256').update(rows.map((r) => `${r.space_id} ${r.role} ${r.status}`).join('\n')).digest('base64url').slice(0, 22)
+    if (rows.length === 0) return { key: '', spaces: [] }
+    // The spaces too: a write in a members-only space voids only the pages of standings that include it.
+    return { key: createHash('sha256').update(rows.map((r) => `${r.space_id} ${r.role} ${r.status}`).join('\n')).digest('base64url').slice(0, 22), spaces: rows.map((r) => r.space_id) }
   }
 
   const chrome = () => app.views.getGlobal('chrome') as { personal(path: string, user: SessionUser, token: string, count: number | null): string }
@@ -165,6 +173,31 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     return assemble(page, () => chrome().personal(path, user, tokenOf(), (locals.notificationCount as number | undefined) ?? null), tokenOf)
   }
 
+  /**
+   * Serves a stored shared page. One with no slots (nothing personal in it: a sitemap part) is the same bytes for
+   * every reader, so it is sent as stored, with its ETag and compressed bodies made once (decision 0034): a 1 MB part
+   * was joined, hashed and compressed again for every request.
+   */
+  function serve(request: FastifyRequest, reply: FastifyReply, entry: CachedPage, page: SharedPage, user: SessionUser) {
+    reply.header('x-cache', 'shared').type(page.contentType)
+    if (page.slots.length > 0) return reply.send(personalise(request, reply, page, user, reply.locals, request.formToken))
+    if (entry.etag) reply.header('etag', entry.etag)
+    const encoding = entry.compressed ? preferredEncoding(request.headers['accept-encoding']) : null
+    if (encoding && entry.compressed) return reply.header('content-encoding', encoding).send(entry.compressed[encoding])
+    return reply.send(page.pieces[0]!)
+  }
+
+  /** Stores a shared page; one without slots also gets its ETag now and its compressed bodies off the request path. */
+  function keep(request: FastifyRequest, key: string, stamp: Stamp, page: SharedPage): void {
+    const whole = page.slots.length === 0 ? page.pieces[0]! : null
+    if (!cache.store(key, stamp, { body: EMPTY, compressed: null, headers: {}, notModified: null, etag: whole ? etagOf(whole) : null, shared: page }) || !whole) return
+    if (whole.length < COMPRESS_THRESHOLD || !COMPRESSIBLE.test(page.contentType)) return
+    compressOnce(whole).then(
+      (compressed) => cache.attachCompressed(key, EMPTY, compressed, page),
+      (err) => request.log.warn({ err }, 'page cache: compressing a shared page failed; it is served uncompressed'),
+    )
+  }
+
   // After the session (a signed-in reader's own hooks have run): serve a shared page, or render one to share.
   app.addHook('preHandler', async (request, reply) => {
     const user = request.user
@@ -172,15 +205,23 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     if (!user || request.method !== 'GET' || config.cache !== true || config.serves !== 'page' || request.pageCacheKey === null || cache.suspended) return
     // Admins see hidden content; a refused address has a banner of its own: both are always rendered.
     if (user.isAdmin || user.mailBouncedAt) return
-    const key = `reader ${user.timeZone} ${await standingOf(user)} ${request.pageCacheKey}`
-    const hit = cache.get(key)?.shared
-    if (hit) {
-      if (!(await readsAsShared(user, hit))) return
-      reply.header('x-cache', 'shared')
-      return reply.type(hit.contentType).send(personalise(request, reply, hit, user, reply.locals, request.formToken))
+    const standing = await standingOf(user)
+    const key = `reader ${user.timeZone} ${standing.key} ${request.pageCacheKey}`
+    let entry = cache.get(key)
+    if (!entry?.shared) {
+      // Readers of one standing asking for a page not stored yet: the first renders it, the others wait for it.
+      const waiting = flights.board(key, request)
+      if (waiting) {
+        await waiting
+        entry = cache.get(key)
+      } else reply.raw.once('close', () => flights.land(key, request))
+    }
+    if (entry?.shared) {
+      if (!(await readsAsShared(user, entry.shared))) return
+      return serve(request, reply, entry, entry.shared, user)
     }
     const trace: ReaderTrace = { filters: new Map(), authorIds: new Set(), facts: new Map(), personal: null }
-    request.sharedRendering = { key, stamp: cache.readersStamp(), trace, user, actor: request.actor, locals: reply.locals, formToken: request.formToken }
+    request.sharedRendering = { key, stamp: cache.readersStamp(standing.spaces), trace, user, actor: request.actor, locals: reply.locals, formToken: request.formToken }
     const traced = traceReader(request.actor, user, trace)
     request.actor = traced.actor
     request.user = traced.user
@@ -203,10 +244,12 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache): 
     const facts = [...shared.trace.facts.keys()].sort().map((k) => shared.trace.facts.get(k)!)
     const page = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds, facts)
     if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie') && (await readsAsShared(shared.user, page))) {
-      cache.store(shared.key, shared.stamp, { body: EMPTY, compressed: null, headers: {}, notModified: null, etag: null, shared: page })
+      keep(request, shared.key, shared.stamp, page)
     } else if (shared.trace.personal !== null) {
       request.log.debug({ why: shared.trace.personal }, 'shared rendering: personal, not kept')
     }
+    // Readers of this standing waiting for the page are served it now (stored) or render for themselves (not).
+    flights.land(shared.key, request)
     return personalise(request, reply, page, shared.user, shared.locals, shared.formToken)
   })
 }

@@ -44,7 +44,7 @@ export async function mailRoutes(plain: FastifyInstance): Promise<void> {
     })
   })
 
-  app.post('/unsubscribe/:token', { config: { csrf: false, invalidates: [] }, schema: { params: token } }, async (request, reply) => {
+  app.post('/unsubscribe/:token', { config: { csrf: false, invalidates: [], keepsSharedPages: true }, schema: { params: token } }, async (request, reply) => {
     const { userId, list } = listOf(request.params.token)
     await app.db.transaction().execute((trx) => list.unsubscribe(trx, userId))
     const body = (request.body ?? {}) as Record<string, unknown>
@@ -65,7 +65,7 @@ export async function mailRoutes(plain: FastifyInstance): Promise<void> {
     })
   })
 
-  app.post('/mail/delivery/resume', { config: { signIn: true, invalidates: [] } }, async (request, reply) => {
+  app.post('/mail/delivery/resume', { config: { signIn: true, invalidates: [], keepsSharedPages: true } }, async (request, reply) => {
     await clearBounce(app.db, userOf(request).email)
     const next = safeNext(((request.body ?? {}) as Record<string, unknown>).next)
     return reply.redirect(`/mail/delivery?done=resumed&next=${encodeURIComponent(next)}`, 303)

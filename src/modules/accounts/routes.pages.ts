@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { readerIs } from '../../core/access/reader-facts.ts'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, done, params, query, slug, text } from '../../core/http/schemas.ts'
 import type { Db } from '../../core/db/database.ts'
@@ -44,6 +45,8 @@ const DEVICE_COOKIE = 'openly_device'
 const deviceValue = (email: string) => emailHash(email).slice(0, 22)
 /** Writes no anonymous reader sees (sessions, tokens, unverified accounts, password hashes): the page cache stays. */
 const UNSEEN = { invalidates: [] }
+/** Writes nobody else sees, signed in or not: pages shared between signed-in readers are kept (decision 0034). */
+const OWN = { invalidates: [], keepsSharedPages: true }
 
 const SIGN_IN_FAILED = 'Enter a correct e-mail address and password'
 const PEOPLE_PAGE = 24
@@ -131,7 +134,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
 
   app.get('/verify-email/resend', { config: { serves: 'form' } }, async (_request, reply) => renderResend(reply))
 
-  app.post('/verify-email/resend', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
+  app.post('/verify-email/resend', { config: { ...LIMITED, ...OWN } }, async (request, reply) => {
     const parsed = parseInput(emailSchema, body(request))
     if (!parsed.ok) return renderResend(reply, parsed.input, parsed.errors)
     const mail = await app.db.transaction().execute((trx) => resendVerification(trx, app.config.baseUrl, parsed.value.email))
@@ -145,7 +148,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
 
   app.get('/sign-in', { config: { serves: 'form' }, schema: { querystring: query({ next: text(500) }) } }, async (request, reply) => renderSignIn(reply, safeNext(request.query.next)))
 
-  app.post('/sign-in', { config: UNSEEN }, async (request, reply) => {
+  app.post('/sign-in', { config: OWN }, async (request, reply) => {
     const data = body(request)
     const next = safeNext(data.next)
     const parsed = parseInput(emailSchema, data)
@@ -172,7 +175,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     return reply.redirect(next, 303)
   })
 
-  app.post('/sign-out', { config: UNSEEN }, async (request, reply) => {
+  app.post('/sign-out', { config: OWN }, async (request, reply) => {
     if (request.user) await destroySession(app.db, request.user.sessionId)
     reply.clearCookie(hostCookie(SESSION_COOKIE, app.config.secureCookies), { path: '/', secure: app.config.secureCookies })
     return reply.redirect('/', 303)
@@ -184,7 +187,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
 
   app.get('/forgot-password', { config: { serves: 'form' } }, async (_request, reply) => renderForgot(reply))
 
-  app.post('/forgot-password', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
+  app.post('/forgot-password', { config: { ...LIMITED, ...OWN } }, async (request, reply) => {
     const parsed = parseInput(emailSchema, body(request))
     if (!parsed.ok) return renderForgot(reply, parsed.input, parsed.errors)
     const mail = await app.db.transaction().execute((trx) => requestPasswordReset(trx, app.config.baseUrl, parsed.value.email))
@@ -203,7 +206,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     return renderReset(reply, token)
   })
 
-  app.post('/reset-password', { config: { ...LIMITED, ...UNSEEN } }, async (request, reply) => {
+  app.post('/reset-password', { config: { ...LIMITED, ...OWN } }, async (request, reply) => {
     const data = body(request)
     const token = tokenParam(data.token)
     if (!token || !(await resetTokenIsLive(app.db, token))) return resetInvalid(reply)
@@ -255,7 +258,8 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
       title: person.name,
       person,
       panels,
-      isSelf: request.user?.id === person.id,
+      // readerIs: noted, so the page stays shared between readers who are not this person (decision 0028).
+      isSelf: readerIs(request.actor, person.id),
       feeds: feedLinks(`/people/${person.handle}`, person.name),
       canonicalUrl: `${app.config.baseUrl}/people/${person.handle}`,
       noindex: !person.public,

@@ -1,6 +1,7 @@
 import type { PanelProvider } from '../../core/module.ts'
 import { signedIn } from '../../core/access/policy.ts'
-import { actionCounts, listActions, projectChoices } from './actions.ts'
+import { readerIs } from '../../core/access/reader-facts.ts'
+import { actionCounts, listActions, markMine, projectChoices } from './actions.ts'
 
 /** The front page's latest practical actions. */
 export const homePanel: PanelProvider = async (request) => {
@@ -15,16 +16,15 @@ export const homePanel: PanelProvider = async (request) => {
 export const personPanel: PanelProvider = async (request, person) => {
   const db = request.server.db
   const actor = request.actor
-  const self = signedIn(actor) && actor.userId === person.id
+  const self = signedIn(actor) && readerIs(actor, person.id)
   const [{ items }, counts, choices] = await Promise.all([listActions(db, actor, { authorId: person.id, limit: 5 }), actionCounts(db, person.id), self ? projectChoices(db, actor) : null])
   if (!self && items.length === 0) return ''
   return request.server.views.render('actions/_panel.njk', {
-    actions: items,
+    actions: markMine(actor, items),
     counts,
     moreHref: `/actions?author=${encodeURIComponent(person.slug)}`,
     form: self ? { back: `/people/${person.slug}`, values: {}, projectItems: [{ value: '', text: 'None' }, ...choices!] } : null,
     csrfToken: self ? request.formToken!() : null,
-    viewerId: actor.userId,
   })
 }
 
@@ -32,5 +32,5 @@ export const personPanel: PanelProvider = async (request, person) => {
 export const projectPanel: PanelProvider = async (request, project) => {
   const { items } = await listActions(request.server.db, request.actor, { projectId: project.id, limit: 5 })
   if (items.length === 0) return ''
-  return request.server.views.render('actions/_panel.njk', { actions: items, counts: null, moreHref: `/actions?project=${encodeURIComponent(project.slug)}`, form: null, viewerId: request.actor.userId })
+  return request.server.views.render('actions/_panel.njk', { actions: markMine(request.actor, items), counts: null, moreHref: `/actions?project=${encodeURIComponent(project.slug)}`, form: null })
 }

@@ -1,12 +1,13 @@
 import type { Db } from '../../core/db/database.ts'
 import { can } from '../../core/access/can.ts'
 import type { Actor } from '../../core/access/policy.ts'
+import { readerIs } from '../../core/access/reader-facts.ts'
 import { holdForApproval } from '../../core/access/trust.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { invalid, notFound } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
-import { noteProjectActivity, projectsByIds, projectsOfPerson, visibleProjectById } from '../projects/projects.ts'
+import { noteProjectActivity, projectsByIds, projectsOfPerson, readerProjects, visibleProjectById } from '../projects/projects.ts'
 import { actionFacts } from './actions.policy.ts'
 import { countActionsSince, deleteActionRow, findActionById, insertAction, listActionRows, setActionHiddenAt, type ActionFilter, type ActionRow } from './actions.queries.ts'
 import type { actionSchema } from './actions.schemas.ts'
@@ -59,6 +60,14 @@ export async function setActionHidden(db: Db, id: string, hidden: boolean): Prom
   await setActionHiddenAt(db, id, hidden ? now() : null)
 }
 
+/**
+ * Each card marked `mine` when the reader wrote it (their Remove button instead of Report): read with readerIs, so a
+ * page shared between readers (decision 0028) is not served to the authors it shows.
+ */
+export function markMine<T extends { author: { id: string } | null }>(actor: Actor, cards: T[]): Array<T & { mine: boolean }> {
+  return cards.map((c) => ({ ...c, mine: c.author !== null && readerIs(actor, c.author.id) }))
+}
+
 /** A page of practical actions the actor may see, labelled: everyone's, a person's or a project's. */
 export async function listActions(db: Db, actor: Actor, filter: ActionFilter): Promise<{ items: ActionCard[]; next: string | null }> {
   const page = await listActionRows(db, actor, filter)
@@ -95,7 +104,7 @@ export async function actionCounts(db: Db, personId: string, at = Date.now()): P
 
 /** The projects the actor may name on a practical action: those they are on. */
 export async function projectChoices(db: Db, actor: Actor & { userId: string }): Promise<Array<{ value: string; text: string }>> {
-  return (await projectsOfPerson(db, actor, actor.userId)).map((p) => ({ value: p.id, text: p.name }))
+  return (await readerProjects(db, actor)).map((p) => ({ value: p.id, text: p.name }))
 }
 
 

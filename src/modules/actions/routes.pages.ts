@@ -8,7 +8,7 @@ import { cursor, done, id, limit, params, query, slug } from '../../core/http/sc
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { findVisiblePerson } from '../accounts/accounts.ts'
 import { visibleProjectBySlug } from '../projects/projects.ts'
-import { listActions, logAction, projectChoices, removeAction } from './actions.ts'
+import { listActions, logAction, markMine, projectChoices, removeAction } from './actions.ts'
 import { actionSchema } from './actions.schemas.ts'
 
 type Query = { cursor?: string; limit?: number; author?: string; project?: string; done?: string }
@@ -37,10 +37,9 @@ export const actionsPages: FastifyPluginAsync = async (app) => {
     return reply.code(errors ? 422 : 200).render('actions/index.njk', {
       title,
       breadcrumbs: [{ text: 'Home', href: '/' }, ...(author || project ? [{ text: 'Practical actions', href: '/actions' }] : [])],
-      actions: page.items,
+      actions: markMine(actor, page.items),
       form: signedIn(actor) && !author && !project ? await formContext(actor, values) : null,
       errors,
-      viewerId: actor.userId,
       next: page.next ? `/actions?${new URLSearchParams({ ...filter, cursor: page.next })}` : null,
       noindex: Boolean(q.cursor || author || project),
       flash: q.done ? DONE[q.done] : undefined,

@@ -1,3 +1,5 @@
+import type { Actor } from '../../core/access/policy.ts'
+import { readerHas } from '../../core/access/reader-facts.ts'
 import type { BarriersDb, WikiEndorsementsTable } from './barriers.tables.ts'
 
 export type EndorsementRow = WikiEndorsementsTable
@@ -38,6 +40,11 @@ export async function endorsementCounts(db: BarriersDb, ids: string[]): Promise<
 }
 
 /** The endorser keys this person holds on a page (their own, and their organisations'). */
+/** Whether the reader endorsed this page, for themself or an organisation: a personal fact (core/access/reader-facts.ts). */
+export async function readerEndorsed(db: BarriersDb, actor: Actor, entryId: string): Promise<boolean> {
+  return readerHas(db, actor, 'wiki_endorsements', 'user_id', { entry_id: entryId })
+}
+
 export async function endorsementsBy(db: BarriersDb, entryId: string, keys: string[]): Promise<EndorsementRow[]> {
   if (keys.length === 0) return []
   return db.selectFrom('wiki_endorsements').selectAll().where('entry_id', '=', entryId).where('endorser_key', 'in', keys).execute()

@@ -3,15 +3,17 @@ import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { invalid } from '../../core/errors.ts'
-import { organisationsByIds, organisationsOfPerson } from '../organisations/organisations.ts'
+import { administersAnyOrganisation, organisationsByIds, organisationsOfPerson } from '../organisations/organisations.ts'
 import { creditsOf, KIND_TEXT, type Credit, type EntryRow } from './barriers.ts'
-import { deleteEndorsement, endorsementsBy, endorsementsOf, upsertEndorsement } from './endorsements.queries.ts'
+import { deleteEndorsement, endorsementsBy, endorsementsOf, readerEndorsed, upsertEndorsement } from './endorsements.queries.ts'
 
 // Endorsements: "we face this too" on a barrier, "this worked for us" on a solution, from a person or
 // from an organisation they speak for (its admins: organisations.policy's speakFor), with a short note.
 
 /** The organisations the person may speak for (asked of the organisations policy for the few they are an admin of). */
 async function spokenFor(db: Db, actor: Actor & { userId: string }): Promise<Array<{ id: string; name: string }>> {
+  // None, without reading who the reader is, for the many who administer no organisation (a noted personal fact).
+  if (!(await administersAnyOrganisation(db, actor))) return []
   const organisations = await organisationsOfPerson(db, actor, actor.userId)
   const spoken = []
   for (const o of organisations) if (o.role === 'admin' && (await can(db, actor, 'speakFor', 'organisation', { id: o.id }))) spoken.push(o)
@@ -70,7 +72,9 @@ export async function endorsementsView(db: Db, actor: Actor, entry: EntryRow): P
   })
   // The endorsements the reader may withdraw: their own, and those of the organisations they speak for.
   const mine: string[] = []
-  if (signedIn(actor)) {
+  // Asked as personal facts first: a reader who endorsed nothing here and administers no organisation holds nothing to
+  // withdraw, and their page is shared with every such reader (decision 0028).
+  if (signedIn(actor) && ((await readerEndorsed(db, actor, entry.id)) || (await administersAnyOrganisation(db, actor)))) {
     const spoken = (await spokenFor(db, actor)).map((o) => o.id)
     const held = await endorsementsBy(db, entry.id, [`person:${actor.userId}`, ...spoken.map((id) => `organisation:${id}`)])
     for (const h of held) mine.push(h.organisation_id ?? 'person')

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Db } from '../../core/db/database.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import { peopleByIds, type Person } from '../accounts/accounts.ts'
-import { authorsOf, commentCounts, SHUFFLE_PRIME, votedBy, type IdeaRow } from './ideas.queries.ts'
+import { authorsOf, commentCounts, readerVotes, SHUFFLE_PRIME, type IdeaRow } from './ideas.queries.ts'
 
 /** An idea as lists, the idea page, feeds and the API show it. */
 export interface IdeaCard {
@@ -29,7 +29,7 @@ export interface IdeaCard {
 export async function ideaCards(db: Db, actor: Actor, challengeSlug: string, rows: IdeaRow[]): Promise<IdeaCard[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
-  const [authors, comments, voted] = await Promise.all([authorsOf(db, ids), commentCounts(db, ids), actor.userId ? votedBy(db, actor.userId, ids) : Promise.resolve(new Set<string>())])
+  const [authors, comments, voted] = await Promise.all([authorsOf(db, ids), commentCounts(db, ids), readerVotes(db, actor, ids)])
   const people = await peopleByIds(db, [...new Set([...authors.values()].flat())])
   return rows.map((r) => ({
     id: r.id,

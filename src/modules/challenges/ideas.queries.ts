@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
+import { readerRowsIn } from '../../core/access/reader-facts.ts'
 import { afterCursor, paginate, type Cursor } from '../../core/http/pagination.ts'
 import type { ChallengeIdeaCommentsTable, ChallengeIdeaRevisionsTable, ChallengeIdeasTable, ChallengeReviewsTable, ChallengesDb } from './challenges.tables.ts'
 import type { IdeaSort } from './challenges.schemas.ts'
@@ -93,6 +94,11 @@ export async function votedBy(db: ChallengesDb, userId: string, ideaIds: string[
   if (ideaIds.length === 0) return new Set()
   const rows = await db.selectFrom('challenge_idea_votes').select('idea_id').where('user_id', '=', userId).where('idea_id', 'in', ideaIds).execute()
   return new Set(rows.map((r) => r.idea_id))
+}
+
+/** Which of these ideas the reader voted for: personal facts (core/access/reader-facts.ts), so a page listing them may be shared. */
+export async function readerVotes(db: ChallengesDb, actor: Actor, ideaIds: string[]): Promise<Set<string>> {
+  return new Set((await readerRowsIn(db, actor, 'challenge_idea_votes', 'user_id', 'idea_id', ideaIds, [])).keys())
 }
 
 export interface IdeaListOptions {

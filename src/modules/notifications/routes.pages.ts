@@ -46,7 +46,7 @@ export const notificationsPages: FastifyPluginAsync = async (plain) => {
     })
   })
 
-  app.post('/notifications/read-all', { config: { invalidates: [] } }, async (request, reply) => {
+  app.post('/notifications/read-all', { config: { invalidates: [], keepsSharedPages: true } }, async (request, reply) => {
     const actor = request.actor
     if (!signedIn(actor)) return reply.redirect('/sign-in?next=%2Fnotifications', 303)
     await app.db.transaction().execute((trx) => markAllAsRead(trx, actor.userId))

@@ -330,7 +330,7 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
   })
 
   // The live preview's endpoint (src/core/assets/openly.js): just the sanitised fragment.
-  app.post('/preview', { config: { invalidates: [] } }, async (request, reply) => {
+  app.post('/preview', { config: { invalidates: [], keepsSharedPages: true } }, async (request, reply) => {
     if (!request.user) throw new AppError('unauthorised', 401, 'Sign in to preview')
     const body = (request.body ?? {}) as Record<string, unknown>
     const source = typeof body.body === 'string' ? body.body : ''

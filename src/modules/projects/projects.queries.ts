@@ -156,6 +156,11 @@ export async function readerOnTeam(db: ProjectsDb, actor: Actor, projectId: stri
   return readerHas(db, actor, 'project_members', 'user_id', { project_id: projectId })
 }
 
+/** Whether the reader is on any project's team (what a practical action may name): a personal fact, like readerOnTeam. */
+export async function readerOnAnyTeam(db: ProjectsDb, actor: Actor): Promise<boolean> {
+  return readerHas(db, actor, 'project_members', 'user_id', {})
+}
+
 /** Names and slugs of the projects among `ids` the actor may see, keyed by id. */
 export async function visibleProjectsByIds(db: ProjectsDb, actor: Actor, ids: string[]): Promise<Map<string, ProjectSummary>> {
   if (ids.length === 0) return new Map()

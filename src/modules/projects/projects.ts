@@ -18,6 +18,7 @@ import {
   organisationLinksOf,
   projectSlugsLike,
   projectsOfPerson as projectsOfPersonRows,
+  readerOnAnyTeam,
   teamRolesOfPeople as teamRoleRowsOfPeople,
   recordProjectSlugChange,
   replaceProjectParts,
@@ -394,6 +395,14 @@ export async function visibleProjectById(db: Db, actor: Actor, id: string): Prom
 export async function visibleProjectBySlug(db: Db, actor: Actor, slug: string): Promise<ProjectRow | null> {
   const project = slug ? await findProjectBySlug(db, slug) : undefined
   return project && (await can(db, actor, 'view', 'project', project)) ? project : null
+}
+
+/**
+ * The projects the reader is on the team of and may see (what they may name on a practical action): none, without
+ * reading who they are, when they are on no team at all (a personal fact, so a page offering the choice is shared).
+ */
+export async function readerProjects(db: Db, actor: Actor & { userId: string }): Promise<Array<ProjectSummary & { role: string }>> {
+  return (await readerOnAnyTeam(db, actor)) ? projectsOfPersonRows(db, actor, actor.userId) : []
 }
 
 /** Projects whose team the person is on that the actor may see (profiles, "attach this post to" choices). */

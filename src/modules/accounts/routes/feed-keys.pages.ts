@@ -30,7 +30,7 @@ export const feedKeyPages: FastifyPluginAsync = async (app) => {
   })
 
   // A feed key is nobody else's business: resetting or revoking it changes no page anyone else sees.
-  app.post('/account/feeds', { config: { invalidates: [] } }, async (request, reply) => {
+  app.post('/account/feeds', { config: { invalidates: [], keepsSharedPages: true } }, async (request, reply) => {
     if (!request.user) return reply.redirect(`/sign-in?next=${encodeURIComponent('/account/feeds')}`, 303)
     const body = (request.body ?? {}) as Record<string, unknown>
     if (body.action === 'revoke') {

@@ -148,10 +148,10 @@ export const challengePages: FastifyPluginAsync = async (app) => {
       can(db, actor, 'participate', 'challenge', facts),
       // Voting is decided per challenge for the list (the idea page asks per idea): hidden ideas show no button.
       can(db, actor, 'vote', 'challenge_idea', { spaceId: challenge.space_id, authorIds: [], hiddenAt: null, challenge: facts }),
-      actor.userId ? mayChangeOrganiser(db, actor, challenge) : false,
+      signedIn(actor) ? mayChangeOrganiser(db, actor, challenge) : false,
     ])
     const [ideas, decided, creator] = await Promise.all([ideaCards(db, actor, challenge.slug, page.items), ideaCards(db, actor, challenge.slug, winnerRows.items), peopleByIds(db, [challenge.created_by])])
-    const keep = { sort: sort === 'votes' ? undefined : sort, seed: sort === 'random' && !actor.userId ? seed : undefined }
+    const keep = { sort: sort === 'votes' ? undefined : sort, seed: sort === 'random' && !signedIn(actor) ? seed : undefined }
     return reply.render('challenges/show.njk', {
       title: challenge.title,
       breadcrumbs: challengeCrumbs(),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { readerIs } from '../../../core/access/reader-facts.ts'
 import { can } from '../../../core/access/can.ts'
 import { heldStateOf, heldStatesOf } from '../../../core/access/held.ts'
 import { signedIn, type Actor } from '../../../core/access/policy.ts'
@@ -134,7 +135,8 @@ export const ideaPages: FastifyPluginAsync = async (app) => {
       idea.project_id ? projectsByIds(db, actor, [idea.project_id]) : Promise.resolve(new Map()),
     ])
     const project = idea.project_id ? projects.get(idea.project_id) : undefined
-    const mine = actor.userId ? reviews.find((r) => r.reviewer_id === actor.userId) : undefined
+    // Only organisers read reviews (their page is their own): readerIs keeps the others' pages shared.
+    const mine = reviews.find((r) => readerIs(actor, r.reviewer_id))
     return reply.code(extra.status ?? 200).render('challenges/idea.njk', {
       title: `${idea.title} – ${challenge.title}`,
       breadcrumbs: challengeCrumbs(challenge),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { readerIs } from '../../../core/access/reader-facts.ts'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, done, id, params, query, slug, text } from '../../../core/http/schemas.ts'
 import { userOf } from '../../../core/http/input.ts'
@@ -126,9 +127,9 @@ export const discussionPages: FastifyPluginAsync = async (plain) => {
       noindex: c.visibility !== 'public' || Boolean(thread.hiddenAt),
       c,
       access,
-      thread: { ...thread, author: authors.get(thread.authorId) },
-      replies: page.items.map((r) => ({ ...r, author: authors.get(r.authorId), quoted: r.quoteReplyId ? quoted.get(r.quoteReplyId) : undefined, quotedAuthor: r.quoteReplyId ? authors.get(quoted.get(r.quoteReplyId)?.authorId ?? '') : undefined })),
-      me: request.actor.userId,
+      // "Edit" on one's own: readerIs, so a page shared between readers (decision 0028) is not served to its authors.
+      thread: { ...thread, author: authors.get(thread.authorId), mine: readerIs(request.actor, thread.authorId) },
+      replies: page.items.map((r) => ({ ...r, mine: readerIs(request.actor, r.authorId), author: authors.get(r.authorId), quoted: r.quoteReplyId ? quoted.get(r.quoteReplyId) : undefined, quotedAuthor: r.quoteReplyId ? authors.get(quoted.get(r.quoteReplyId)?.authorId ?? '') : undefined })),
       pagination: {
         previous: page.hasOlder && first ? { href: `${base}?before=${first}` } : null,
         next: page.hasNewer && last ? { href: `${base}?after=${last}` } : null,

@@ -89,13 +89,6 @@ export async function recountVotes(db: ChallengesDb, ideaId: string): Promise<nu
   return Number(row.vote_count)
 }
 
-/** Which of these ideas the person voted for. */
-export async function votedBy(db: ChallengesDb, userId: string, ideaIds: string[]): Promise<Set<string>> {
-  if (ideaIds.length === 0) return new Set()
-  const rows = await db.selectFrom('challenge_idea_votes').select('idea_id').where('user_id', '=', userId).where('idea_id', 'in', ideaIds).execute()
-  return new Set(rows.map((r) => r.idea_id))
-}
-
 /** Which of these ideas the reader voted for: personal facts (core/access/reader-facts.ts), so a page listing them may be shared. */
 export async function readerVotes(db: ChallengesDb, actor: Actor, ideaIds: string[]): Promise<Set<string>> {
   return new Set((await readerRowsIn(db, actor, 'challenge_idea_votes', 'user_id', 'idea_id', ideaIds, [])).keys())

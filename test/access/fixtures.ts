@@ -384,7 +384,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   // Those use cases ran outside a request: empty the page cache as any write through the app does.
   t.app.pageCache.invalidate()
   // ---------------------------------------------------------------- follows, timelines and digests (test/access/follows.fixtures.ts)
-  await buildFollows({ t, c, userIds, communities: VISIBILITIES.map((v) => community[v].spaceId), projects: [pp.id, ph.id], organisations: [op.id, oh.id], tags: Object.values(TAG) })
+  await buildFollows({ t, c, userIds, communities: VISIBILITIES.map((v) => community[v].spaceId), projects: [pp.id, ph.id], organisations: [op.id, oh.id], tags: Object.values(TAG), challenges: fixtures.filter((f) => f.kind === 'challenge').flatMap((f) => f.ids) })
 
   const relations: Relation[] = [
     {

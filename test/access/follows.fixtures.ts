@@ -1,6 +1,6 @@
 /**
  * The leak matrix's follows: every signed-in reader follows the three communities, the public and the hidden
- * project and organisation, every tag and the host — through the Follow form where the app allows it, and straight
+ * project and organisation, every tag, every challenge and the host — through the Follow form where the app allows it, and straight
  * into the table where it would not (as if they followed while they still could: a removed member followed the
  * members-only community while a member). Their timelines and /following are then list routes of the matrix, and
  * a daily digest is sent to each of them, so the matrix's e-mail check reads every digest for traces of what its
@@ -15,13 +15,14 @@ import type { ActorName } from './oracle.ts'
 
 const READERS = ['stranger', 'member', 'moderator', 'host', 'admin', 'banned', 'removed', 'requester', 'orgadmin'] as const
 
-export async function buildFollows(o: { t: TestApp; c: Record<ActorName, TestClient>; userIds: Record<string, string>; communities: string[]; projects: string[]; organisations: string[]; tags: string[] }): Promise<void> {
+export async function buildFollows(o: { t: TestApp; c: Record<ActorName, TestClient>; userIds: Record<string, string>; communities: string[]; projects: string[]; organisations: string[]; tags: string[]; challenges: string[] }): Promise<void> {
   const { t, c, userIds } = o
   const subjects = [
     ...o.communities.map((id) => ({ kind: 'community', id })),
     ...o.projects.map((id) => ({ kind: 'project', id })),
     ...o.organisations.map((id) => ({ kind: 'organisation', id })),
     ...o.tags.map((id) => ({ kind: 'tag', id })),
+    ...o.challenges.map((id) => ({ kind: 'challenge', id })),
     { kind: 'person', id: userIds.host! },
   ]
   const at = new Date().toISOString()

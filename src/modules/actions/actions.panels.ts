@@ -1,6 +1,7 @@
 import type { PanelProvider } from '../../core/module.ts'
 import { signedIn } from '../../core/access/policy.ts'
 import { readerIs } from '../../core/access/reader-facts.ts'
+import { DEFAULT_TIME_ZONE } from '../../core/time.ts'
 import { actionCounts, listActions, markMine, projectChoices } from './actions.ts'
 
 /** The front page's latest practical actions. */
@@ -10,14 +11,14 @@ export const homePanel: PanelProvider = async (request) => {
 }
 
 /**
- * A person's practical actions on their profile: counts for the last week and month, the latest few and, on
+ * A person's practical actions on their profile: counts for this week and this month (the reader's calendar), the latest few and, on
  * their own profile, the one-line form to log another.
  */
 export const personPanel: PanelProvider = async (request, person) => {
   const db = request.server.db
   const actor = request.actor
   const self = signedIn(actor) && readerIs(actor, person.id)
-  const [{ items }, counts, choices] = await Promise.all([listActions(db, actor, { authorId: person.id, limit: 5 }), actionCounts(db, person.id), self ? projectChoices(db, actor) : null])
+  const [{ items }, counts, choices] = await Promise.all([listActions(db, actor, { authorId: person.id, limit: 5 }), actionCounts(db, person.id, request.user?.timeZone ?? DEFAULT_TIME_ZONE), self ? projectChoices(db, actor) : null])
   if (!self && items.length === 0) return ''
   return request.server.views.render('actions/_panel.njk', {
     actions: markMine(actor, items),

@@ -4,6 +4,14 @@ import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient, csrfTokenIn } from '../../../test/support/client.ts'
 import { createUser, signInAs, type TestUser } from '../../../test/support/factories.ts'
+import { calendarStarts } from './actions.ts'
+
+test('"this month" and "this week" are the reader’s calendar: from the 1st and from Monday, local midnight', () => {
+  const at = Date.parse('2026-11-30T12:00:00Z') // a Monday in London; already Tuesday 1 December in Auckland
+  assert.deepEqual(calendarStarts(at, 'Europe/London'), { week: '2026-11-30T00:00:00.000Z', month: '2026-11-01T00:00:00.000Z' })
+  assert.deepEqual(calendarStarts(at, 'Pacific/Auckland'), { week: '2026-11-29T11:00:00.000Z', month: '2026-11-30T11:00:00.000Z' })
+  assert.deepEqual(calendarStarts(Date.parse('2026-11-29T23:30:00Z'), 'Europe/London'), { week: '2026-11-23T00:00:00.000Z', month: '2026-11-01T00:00:00.000Z' })
+})
 
 for (const dialect of testDialects()) {
   describe(`practical actions on ${dialect}`, () => {
@@ -38,7 +46,7 @@ for (const dialect of testDialects()) {
       await client.ana!.submit(`/people/${ana.handle}`, { text: 'Wrote a weeknote draft', back: `/people/${ana.handle}` }, '/actions')
       const anon = await t.app.inject({ url: `/people/${ana.handle}` })
       assert.match(anon.body, /Published the ferry timetable as GTFS/)
-      assert.match(anon.body, /2 practical actions in the last 30 days, 2 in the last 7/)
+      assert.match(anon.body, /2 practical actions this month, 2 this week/)
       assert.doesNotMatch(anon.body, /What did you do today\?/)
       const project = await t.app.inject({ url: `/projects/${projectSlug}` })
       assert.match(project.body, /Published the ferry timetable as GTFS/)
@@ -103,7 +111,7 @@ for (const dialect of testDialects()) {
       }
       assert.match((await client.ana!.get('/actions')).body, /ferry timetable as GTFS/)
       // Nothing left that others may see: the profile has no practical actions section for them.
-      assert.doesNotMatch((await t.app.inject({ url: `/people/${ana.handle}` })).body, /in the last 30 days/)
+      assert.doesNotMatch((await t.app.inject({ url: `/people/${ana.handle}` })).body, /practical actions? this month/)
     })
   })
 }

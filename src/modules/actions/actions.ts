@@ -6,6 +6,7 @@ import { holdForApproval } from '../../core/access/trust.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { invalid, notFound } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
+import { fromZonedLocal, toZonedLocal } from '../../core/time.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { noteProjectActivity, projectsByIds, projectsOfPerson, readerProjects, visibleProjectById } from '../projects/projects.ts'
 import { actionFacts } from './actions.policy.ts'
@@ -95,11 +96,27 @@ export async function actionCards(db: Db, actor: Actor, rows: ActionRow[]): Prom
   })
 }
 
-const DAY_MS = 86_400_000
+/** Local midnight of a calendar date in the zone (01:00 where the clocks skip midnight), as a UTC ISO string. */
+function midnight(date: Date, zone: string): string {
+  const day = date.toISOString().slice(0, 10)
+  return fromZonedLocal(`${day}T00:00`, zone) ?? fromZonedLocal(`${day}T01:00`, zone) ?? `${day}T00:00:00.000Z`
+}
 
-/** How many practical actions a person logged in the last 7 and 30 days (what anyone may see of them). */
-export async function actionCounts(db: Db, personId: string, at = Date.now()): Promise<{ week: number; month: number }> {
-  return countActionsSince(db, personId, new Date(at - 7 * DAY_MS).toISOString(), new Date(at - 30 * DAY_MS).toISOString())
+/** When this week (from Monday) and this calendar month began, in the zone, at this instant. */
+export function calendarStarts(at: number, zone: string): { week: string; month: string } {
+  const [y, m, d] = toZonedLocal(new Date(at).toISOString(), zone).slice(0, 10).split('-').map(Number) as [number, number, number]
+  const today = new Date(Date.UTC(y, m - 1, d))
+  const sinceMonday = (today.getUTCDay() + 6) % 7
+  return { week: midnight(new Date(Date.UTC(y, m - 1, d - sinceMonday)), zone), month: midnight(new Date(Date.UTC(y, m - 1, 1)), zone) }
+}
+
+/**
+ * How many practical actions a person logged this week (from Monday) and this calendar month, in the reader's time
+ * zone as every date on the page is (what anyone may see of them): "12 practical actions this month, 3 this week".
+ */
+export async function actionCounts(db: Db, personId: string, zone: string, at = Date.now()): Promise<{ week: number; month: number }> {
+  const { week, month } = calendarStarts(at, zone)
+  return countActionsSince(db, personId, week, month)
 }
 
 /** The projects the actor may name on a practical action: those they are on. */

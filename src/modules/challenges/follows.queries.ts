@@ -1,6 +1,7 @@
 import { visibleTo, type Actor } from '../../core/access/policy.ts'
 import { inWindow, shownAfterMark, type ActivityWindow, type PublishedMark } from '../../core/activity.ts'
 import { CHALLENGE_ACCESS } from './challenges.queries.ts'
+import { IDEA_ACCESS } from './ideas.queries.ts'
 import type { ChallengesDb, OrganiserKind } from './challenges.tables.ts'
 
 /** Challenges the actor may see, put by these organisers, in a window of the activity timeline (by when they were put). Hidden ones are left out. */
@@ -25,6 +26,48 @@ export async function challengesPutBetween(db: ChallengesDb, since: PublishedMar
   return db
     .selectFrom('challenges')
     .select(['id', 'created_at', 'created_by', 'organiser_kind', 'organiser_id', 'space_id'])
+    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
+    .execute()
+}
+
+/** Of these challenges, those the actor may see now (not hidden): what a follow of a challenge names. */
+export async function visibleChallengesByIds(db: ChallengesDb, actor: Actor, ids: string[]) {
+  if (!ids.length) return []
+  const at = new Date().toISOString()
+  return db
+    .selectFrom('challenges')
+    .select(['id', 'slug', 'title'])
+    .where('challenges.id', 'in', ids)
+    .where('challenges.hidden_at', 'is', null)
+    .where((eb) => visibleTo(actor, eb, CHALLENGE_ACCESS, at))
+    .execute()
+}
+
+/** Ideas the actor may see, in these challenges (themselves shown and visible), in a window of the activity timeline. */
+export async function ideaActivityRows(db: ChallengesDb, actor: Actor, challengeIds: string[], window: ActivityWindow) {
+  if (!challengeIds.length) return []
+  const at = new Date().toISOString()
+  return db
+    .selectFrom('challenge_ideas')
+    .innerJoin('challenges', 'challenges.id', 'challenge_ideas.challenge_id')
+    .select(['challenge_ideas.id', 'challenge_ideas.title', 'challenge_ideas.body', 'challenge_ideas.challenge_id', 'challenge_ideas.created_at', 'challenges.slug', 'challenges.title as challenge_title'])
+    .where('challenge_ideas.challenge_id', 'in', challengeIds)
+    .where('challenge_ideas.hidden_at', 'is', null)
+    .where('challenges.hidden_at', 'is', null)
+    .where((eb) => visibleTo(actor, eb, IDEA_ACCESS, at))
+    .where((eb) => visibleTo(actor, eb, CHALLENGE_ACCESS, at))
+    .where((eb) => inWindow(eb, 'challenge_idea', 'challenge_ideas.created_at', 'challenge_ideas.id', window, at))
+    .orderBy('challenge_ideas.created_at', 'desc')
+    .orderBy('challenge_ideas.id', 'desc')
+    .limit(window.limit)
+    .execute()
+}
+
+/** Every idea shown (not hidden) sent after the fan-out's mark `since` up to `until`, oldest first. */
+export async function ideasSentBetween(db: ChallengesDb, since: PublishedMark, until: string, limit: number) {
+  return db
+    .selectFrom('challenge_ideas')
+    .select(['id', 'created_at', 'author_id', 'challenge_id', 'space_id'])
     .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
     .execute()
 }

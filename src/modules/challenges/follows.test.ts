@@ -59,5 +59,44 @@ for (const dialect of testDialects()) {
       assert.equal((await notices(former.user.id, 'zqclosed')).length, 0, 'a follower who left the community hears nothing of it')
       assert.doesNotMatch((await former.client.get('/timeline')).body, /zqclosed/)
     })
+
+    test('a challenge has a Follow button; its followers hear of new ideas in the timeline and in-app, not their author; /following lists it', async () => {
+      const org = await organisation(t, admin, 'Idea Borough')
+      const c = await stateChallenge(t, admin, challengeFields(`organisation:${org.id}`, 'ideas', { title: `Quieter streets zqfc ${dialect}` }))
+      const id = (await t.db.selectFrom('challenges').select('id').where('slug', '=', c.slug).executeTakeFirstOrThrow()).id
+      const page = await fan.client.get(`/challenges/${c.slug}`)
+      assert.match(page.body, /name="kind" value="challenge"/)
+      assert.match(page.body, /Follow<span class="govuk-visually-hidden"> this challenge<\/span>/)
+      assert.match((await t.app.inject({ url: `/challenges/${c.slug}` })).body, /Sign in to follow this challenge/)
+      await follow(fan, 'challenge', id)
+      assert.equal((await fan.client.submit('/following', { challenge_idea: 'app' }, '/following/settings')).statusCode, 303)
+      assert.match((await fan.client.get(`/challenges/${c.slug}`)).body, /You follow this challenge/)
+      assert.match((await fan.client.get('/following')).body, new RegExp(`Quieter streets zqfc ${dialect}`))
+      const author = await person(t, 'Idea Author')
+      await follow(author, 'challenge', id)
+      assert.equal((await author.client.submit('/following', { challenge_idea: 'app' }, '/following/settings')).statusCode, 303)
+      const sent = await author.client.submit(`/challenges/${c.slug}/ideas/new`, { title: `Play streets zqidea ${dialect}`, body: 'Close a street to cars one afternoon a week.', coauthors: '', attachment_url: '' })
+      assert.equal(sent.statusCode, 303, sent.body.slice(0, 300))
+      await eventually(async () => (await notices(fan.user.id, 'zqidea')).length === 1, { ...WAIT, what: 'the follower’s notice of the idea' })
+      assert.match((await notices(fan.user.id, 'zqidea'))[0]!.text, new RegExp(`^New ideas in challenges: Play streets zqidea ${dialect} \\(an idea for Quieter streets zqfc ${dialect}\\)$`))
+      assert.match((await fan.client.get('/timeline')).body, new RegExp(`Play streets zqidea ${dialect}`))
+      assert.equal((await notices(author.user.id, 'zqidea')).length, 0, 'the author follows the challenge but is not told of their own idea')
+    })
+
+    test('a members-only community’s challenge cannot be followed by a stranger (404), and its ideas never reach one', async () => {
+      const host = await person(t, 'Quiet Host')
+      const stranger = await person(t, 'Passer By')
+      const made = await host.client.submit('/communities/new', { name: `Quiet room ${dialect}`, description: 'Private.', themes: '', join_policy: 'invite', visibility: 'members' })
+      const spaceSlug = /^\/communities\/([^/?]+)/.exec(location(made))![1]!
+      const space = await t.db.selectFrom('spaces').select('id').where('path', '=', `/communities/${spaceSlug}`).executeTakeFirstOrThrow()
+      const c = await stateChallenge(t, host, challengeFields(`community:${space.id}`, 'ideas', { title: `Inside only zqin ${dialect}` }))
+      const id = (await t.db.selectFrom('challenges').select('id').where('slug', '=', c.slug).executeTakeFirstOrThrow()).id
+      assert.equal((await stranger.client.submit('/following', { kind: 'challenge', id, action: 'follow', next: '/following' }, '/following')).statusCode, 404)
+      // As if they had followed while they could: still nothing of it on their timeline.
+      await t.db.insertInto('follows').values({ user_id: stranger.user.id, subject_kind: 'challenge', subject_id: id, created_at: new Date().toISOString() }).execute()
+      assert.equal((await host.client.submit(`/challenges/${c.slug}/ideas/new`, { title: `Secret idea zqsecret ${dialect}`, body: 'Members only.', coauthors: '', attachment_url: '' })).statusCode, 303)
+      assert.doesNotMatch((await stranger.client.get('/timeline')).body, /zqsecret|zqin/)
+      assert.doesNotMatch((await stranger.client.get('/following')).body, /zqin/)
+    })
   })
 }

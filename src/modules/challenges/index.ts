@@ -10,7 +10,8 @@ import { publicChallengePaths } from './challenges.queries.ts'
 import { publicIdeaPaths } from './ideas.queries.ts'
 import { seedChallenges } from './challenges.seed.ts'
 import { moveIdeaProjects } from './merge.queries.ts'
-import { challengeActivity } from './challenges.follows.ts'
+import { challengeActivity, challengeFollowable, ideaActivity } from './challenges.follows.ts'
+import { migration as ideasCreated } from './migrations/20261130T350200_challenges_ideas_created.ts'
 
 /** Challenges: a problem put to everyone, ideas gathered, voted and reviewed, winners announced, a winner made a project. */
 export const challengesModule: AppModule = {
@@ -19,12 +20,14 @@ export const challengesModule: AppModule = {
   onMerge: { project: moveIdeaProjects },
   dependsOn: ['accounts', 'notifications', 'organisations', 'projects', 'communities'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261130T190100_challenges_create': create },
+  migrations: { '20261130T190100_challenges_create': create, '20261130T350200_challenges_ideas_created': ideasCreated },
   pages: challengesPages,
   api: challengesApi,
   nav: [{ href: '/challenges', text: 'Challenges' }],
-  // Followers of an organisation or community hear of the challenges it puts (the follows module's fan-out).
-  activitySources: { challenge: challengeActivity },
+  // Followers of an organisation or community hear of the challenges it puts, followers of a challenge of the ideas
+  // sent to it (the follows module's timeline, digests and fan-out).
+  followables: { challenge: challengeFollowable },
+  activitySources: { challenge: challengeActivity, challenge_idea: ideaActivity },
   panels: { home: homePanel, project: projectPanel, community: communityPanel, organisation: organisationPanel },
   sitemap: [
     {

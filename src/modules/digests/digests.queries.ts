@@ -104,16 +104,33 @@ export async function pendingRecipientIds(db: DigestsDb, digestId: string, after
   return rows.map((r) => r.user_id)
 }
 
-/** Of `ids`, those still pending for this digest. */
-export async function stillPending(db: DigestsDb, digestId: string, ids: string[]): Promise<string[]> {
+/**
+ * Of `ids`, those not yet settled for this digest: pending, or claimed by a send that never marked its outcome
+ * ('sending': the process stopped between the claim and the mark, so the mail may or may not have gone).
+ */
+export async function unsettled(db: DigestsDb, digestId: string, ids: string[]): Promise<Array<{ user_id: string; state: DeliveryState; attempts: number }>> {
   if (ids.length === 0) return []
-  const rows = await db.selectFrom('digest_deliveries').select('user_id').where('digest_id', '=', digestId).where('state', '=', 'pending').where('user_id', 'in', ids).orderBy('user_id').execute()
-  return rows.map((r) => r.user_id)
+  return db.selectFrom('digest_deliveries').select(['user_id', 'state', 'attempts']).where('digest_id', '=', digestId).where('state', 'in', ['pending', 'sending']).where('user_id', 'in', ids).orderBy('user_id').execute()
 }
 
-/** Marks one delivery with what became of it, if still pending. */
+/**
+ * Claims one delivery before its mail goes to the SMTP server: 'sending' and one more attempt, in a write of its
+ * own (committed before the SMTP conversation starts). False when it was settled meanwhile.
+ */
+export async function claimDelivery(db: DigestsDb, digestId: string, userId: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('digest_deliveries')
+    .set((eb) => ({ state: 'sending', attempts: eb('attempts', '+', 1), claimed_at: at }))
+    .where('digest_id', '=', digestId)
+    .where('user_id', '=', userId)
+    .where('state', 'in', ['pending', 'sending'])
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Marks one delivery with what became of it, if not settled already. */
 export async function markDelivery(db: DigestsDb, digestId: string, userId: string, state: DeliveryState, at: string): Promise<boolean> {
-  const result = await db.updateTable('digest_deliveries').set({ state, sent_at: at }).where('digest_id', '=', digestId).where('user_id', '=', userId).where('state', '=', 'pending').executeTakeFirst()
+  const result = await db.updateTable('digest_deliveries').set({ state, sent_at: at }).where('digest_id', '=', digestId).where('user_id', '=', userId).where('state', 'in', ['pending', 'sending']).executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
 

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely'
 import type { Executor } from '../../core/db/database.ts'
 
 /** People an admin made digest editors. */
@@ -37,7 +38,11 @@ export interface DigestItemsTable {
   ref_id: string
 }
 
-export type DeliveryState = 'pending' | 'sent' | 'bounced' | 'suppressed' | 'skipped'
+/**
+ * pending → sending (claimed, committed, before the mail goes to the SMTP server) → sent / bounced / suppressed;
+ * skipped for accounts that cannot be mailed. A row left 'sending' by a crash is sent again with the same Message-ID.
+ */
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'bounced' | 'suppressed' | 'skipped'
 
 /** One recipient of one digest: written when it is published, marked as each mail goes. */
 export interface DigestDeliveriesTable {
@@ -45,6 +50,9 @@ export interface DigestDeliveriesTable {
   user_id: string
   state: DeliveryState
   sent_at: string | null
+  /** Times the mail was handed to the SMTP server (a claim each): more than 1 only after an interrupted send. */
+  attempts: Generated<number>
+  claimed_at: string | null
 }
 
 export interface DigestsTables {

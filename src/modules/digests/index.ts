@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T230400_digests_create.ts'
+import { migration as deliveryClaims } from './migrations/20261130T350100_digests_delivery_claims.ts'
 import { digestsPages } from './routes.pages.ts'
 import { digestsApi } from './routes.api.ts'
 import { digestDeskPolicy, digestPolicy } from './digests.policy.ts'
@@ -14,7 +15,7 @@ export const digestsModule: AppModule = {
   id: 'digests',
   dependsOn: ['accounts', 'posts', 'reading'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261130T230400_digests_create': create },
+  migrations: { '20261130T230400_digests_create': create, '20261130T350100_digests_delivery_claims': deliveryClaims },
   pages: digestsPages,
   api: digestsApi,
   panels: { admin: async (request) => request.server.views.render('digests/_admin.njk', {}) },

@@ -77,8 +77,15 @@ for (const dialect of testDialects()) {
         running = await child(target, mailbox.url)
         await eventually(() => mailbox.messages.length >= PEOPLE, { timeoutMs: 40_000, what: 'every digest after the restart' })
         await sleep(1500)
-        const perPerson = people.map((p) => mailbox.messages.filter((m) => m.to.includes(p.email)).length)
-        assert.deepEqual(perPerson, people.map(() => 1), 'each person exactly one digest')
+        // Each person has the digest; every copy carries that person's one Message-ID; and at most the one person
+        // whose mail the kill caught between the server's 250 and its mark (the doubtful window, decision 0032)
+        // has it twice, as the same message.
+        const copies = people.map((p) => mailbox.messages.filter((m) => m.to.includes(p.email)).map((m) => /^message-id:\s*(\S+)/im.exec(m.raw)?.[1]))
+        for (const [i, ids] of copies.entries()) {
+          assert.ok(ids.length >= 1, 'nobody loses their digest')
+          for (const id of ids) assert.equal(id, `<digest.daily.${day}.${people[i]!.id}@openly.test>`)
+        }
+        assert.ok(copies.filter((ids) => ids.length > 1).length <= 1 && copies.every((ids) => ids.length <= 2), `at most one doubtful resend: ${copies.map((c) => c.length)}`)
         for (const m of mailbox.messages) assert.match(m.text, /Weeknote zqcrashx/)
         const db = wholeDatabase(database)
         const statuses = await db.selectFrom('follow_mailings').select('status').where('period', '=', 'daily').execute()

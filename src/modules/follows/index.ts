@@ -34,6 +34,7 @@ export const followsModule: AppModule = {
     community: followPanel('community', 'community'),
     event: followPanel('event', 'event'),
     tag: followPanel('tag', 'tag'),
+    challenge: followPanel('challenge', 'challenge'),
   },
   jobs: [planDigests, sendDigests, fanOut, tellFollowers],
   mailLists: [digestList, immediateList],

@@ -147,6 +147,27 @@ for (const dialect of testDialects()) {
       assert.equal((await client.get(`/syndication/${id}`)).statusCode, 404)
     })
 
+    test('a member registers a feed for a project they are on: its imported posts are the project’s, shown on its page', async () => {
+      const made = await client.submit('/projects/new', { name: `Harbour data ${dialect}`, summary: 'Open harbour data.', phase: 'alpha', problem: '', audience: '', looking_for: '', themes: '', places: '', technologies: '', lead_organisation: '', partner_organisations: '', links: '', team: '' })
+      assert.equal(made.statusCode, 303, made.body.slice(0, 300))
+      const slug = /^\/projects\/([^/?]+)/.exec(made.headers.location as string)![1]!
+      const project = await t.db.selectFrom('projects').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()
+      // Someone not on the project cannot register a feed for it.
+      const refused = await other.submit('/syndication', { url: `${feeds.base}/blog.atom?for=project`, project: project.id, auto_import: 'true' })
+      assert.equal(refused.statusCode, 422)
+      assert.match(refused.body, /Select a project you are on, or none/)
+      const entry = feeds.publish({ id: 'harbour', title: `Tide gauge weeknote ${dialect}`, published: '2026-10-02T09:00:00.000Z' })
+      const id = await register('/blog.atom?for=project', { project: project.id })
+      assert.equal((await pollFeed(t.app.db, settings, id)).outcome, 'updated')
+      const item = await t.db.selectFrom('syndicated_items').select('id').where('link', '=', entry.link).executeTakeFirstOrThrow()
+      const page = await client.get(`/syndication/${id}`)
+      assert.equal((await client.post(`/syndication/${id}/entries`, { _csrf: csrfTokenIn(page.body)!, action: 'import', entries: [item.id] })).statusCode, 303)
+      const [source] = await postsFrom(entry.link)
+      const post = await t.db.selectFrom('posts').select(['project_id', 'author_id']).where('id', '=', source!.post_id).executeTakeFirstOrThrow()
+      assert.deepEqual([post.project_id, post.author_id], [project.id, owner.id])
+      assert.match((await t.app.inject({ url: `/projects/${slug}` })).body, new RegExp(`Tide gauge weeknote ${dialect}`))
+    })
+
     test('bad input re-renders the form; a second registration of the same feed is refused', async () => {
       const bad = await client.submit('/syndication', { url: 'ftp://example.org/feed', project: 'not-mine' })
       assert.equal(bad.statusCode, 422)

@@ -140,7 +140,7 @@ export const challengePages: FastifyPluginAsync = async (app) => {
       if (actor.userId) seed = readerSeed(actor.userId, challenge.id)
       else return reply.redirect(`/challenges/${challenge.slug}${queryString({ sort, seed: randomSeed() })}`, 303)
     }
-    const [cards, page, winnerRows, manage, participate, canVote, transfer] = await Promise.all([
+    const [cards, page, winnerRows, manage, participate, canVote, transfer, sections] = await Promise.all([
       challengeCards(db, actor, [challenge]),
       listIdeaRows(db, actor, challenge.id, { sort, seed: seed ?? 1, cursor: decodeCursor(q.cursor), limit: IDEAS_PER_PAGE }),
       ['shortlist', 'winners', 'closed'].includes(facts.phase) ? listIdeaRows(db, actor, challenge.id, { sort: 'votes', seed: 1, cursor: null, limit: 100, status: 'shortlisted' }) : Promise.resolve({ items: [], next: null }),
@@ -149,6 +149,8 @@ export const challengePages: FastifyPluginAsync = async (app) => {
       // Voting is decided per challenge for the list (the idea page asks per idea): hidden ideas show no button.
       can(db, actor, 'vote', 'challenge_idea', { spaceId: challenge.space_id, authorIds: [], hiddenAt: null, challenge: facts }),
       signedIn(actor) ? mayChangeOrganiser(db, actor, challenge) : false,
+      // Other modules' sections (the Follow button).
+      app.panels(request, 'challenge', { id: challenge.id, slug: challenge.slug }),
     ])
     const [ideas, decided, creator] = await Promise.all([ideaCards(db, actor, challenge.slug, page.items), ideaCards(db, actor, challenge.slug, winnerRows.items), peopleByIds(db, [challenge.created_by])])
     const keep = { sort: sort === 'votes' ? undefined : sort, seed: sort === 'random' && !signedIn(actor) ? seed : undefined }
@@ -173,6 +175,7 @@ export const challengePages: FastifyPluginAsync = async (app) => {
       transfer,
       participate,
       canVote,
+      sections,
       phaseItems: PHASES.filter((p) => p !== 'upcoming').map((p) => ({ value: p, text: PHASE_LABELS[p], checked: p === facts.phase })),
       creator: creator.get(challenge.created_by),
       feeds: feedLinks(`/challenges/${challenge.slug}/ideas`, `Ideas for ${challenge.title}`),

@@ -228,14 +228,16 @@ function sqliteEngine(db: CoreDb, parts: Parts, access: (eb: any) => any): Engin
     // bm25() is lower for better matches.
     return rows.map((r) => ({ key: Number(r.r), doc_type: r.doc_type, score: -Number(r.bm25) }))
   }
+  /** Whether documents older than the newest-documents index exist (asked once per search). */
+  let older: Promise<boolean> | null = null
   return {
     // The newest documents first (recent.ts): when they hold the window, it is the window the whole index would give,
     // and bm25 counted only their documents. The whole index only when they do not, and older documents exist.
     async window(prefix, types) {
       const recent = await inIndex('search_recent', prefix, types)
       if (recent.length > RANK_WINDOW) return recent
-      const older = await db.selectFrom('search_documents').select(sql<number>`1`.as('x')).where(sql`rowid`, '<', sql`(select floor from search_recent_state where id = 1)`).limit(1).executeTakeFirst()
-      return older ? inIndex('search_fts', prefix, types) : recent
+      older ??= db.selectFrom('search_documents').select(sql<number>`1`.as('x')).where(sql`rowid`, '<', sql`(select floor from search_recent_state where id = 1)`).limit(1).executeTakeFirst().then(Boolean)
+      return (await older) ? inIndex('search_fts', prefix, types) : recent
     },
     async documents(keys) {
       const docs = await db

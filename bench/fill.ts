@@ -2,6 +2,7 @@
  * Bulk-fills a database for benchmarks through the real tables (the same rows the modules write),
  * in batched inserts inside transactions. Deterministic: the same sizes give the same data.
  */
+import { refillRecentIndex } from '../src/core/search/recent.ts'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../src/database.ts'
 import type { DatabaseHandle } from '../src/core/db/database.ts'
@@ -138,10 +139,13 @@ export async function bulkLoad<T>(database: DatabaseHandle, work: () => Promise<
   const db = database.db
   const indexes = (await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${sql.join(BULK_TABLES)})`.execute(db)).rows
   const trigger = (await sql<{ sql: string }>`select sql from sqlite_master where type = 'trigger' and name = 'search_documents_ai'`.execute(db)).rows[0]?.sql
+  // The newest-documents index (decision 0033) is filled again afterwards, from the newest documents only.
+  const recent = (await sql<{ sql: string }>`select sql from sqlite_master where type = 'trigger' and name = 'search_recent_ai'`.execute(db)).rows[0]?.sql
   const { rowid } = (await sql<{ rowid: number }>`select coalesce(max(rowid), 0) as rowid from search_documents`.execute(db)).rows[0]!
   await sql`pragma cache_size = -262144`.execute(db)
   for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(db)
   if (trigger) await sql`drop trigger search_documents_ai`.execute(db)
+  if (recent) await sql`drop trigger search_recent_ai`.execute(db)
   try {
     return await work()
   } finally {
@@ -149,6 +153,10 @@ export async function bulkLoad<T>(database: DatabaseHandle, work: () => Promise<
       if (trigger) {
         await sql`insert into search_fts(rowid, title, body) select rowid, title, body from search_documents where rowid > ${rowid}`.execute(trx)
         await sql.raw(trigger).execute(trx)
+      }
+      if (recent) {
+        await refillRecentIndex(trx)
+        await sql.raw(recent).execute(trx)
       }
       for (const index of indexes) await sql.raw(index.sql).execute(trx)
     })

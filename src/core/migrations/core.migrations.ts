@@ -17,6 +17,7 @@ import { migration as createJobs } from './20261130T200000_core_create_jobs.ts'
 import { migration as createMailBounces } from './20261130T200100_core_create_mail_bounces.ts'
 import { migration as createHealthChecks } from './20261130T210000_core_create_health_checks.ts'
 import { migration as searchVisibleIndex } from './20261130T290000_core_search_visible_index.ts'
+import { migration as searchRecent } from './20261130T360000_core_search_recent.ts'
 
 /** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
@@ -38,4 +39,5 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T200100_core_create_mail_bounces': createMailBounces,
   '20261130T210000_core_create_health_checks': createHealthChecks,
   '20261130T290000_core_search_visible_index': searchVisibleIndex,
+  '20261130T360000_core_search_recent': searchRecent,
 }

@@ -216,17 +216,28 @@ interface Engine {
  * bm25 computed for those rows only. Raw SQL: FTS5 MATCH and bm25() belong to the virtual table.
  */
 function sqliteEngine(db: CoreDb, parts: Parts, access: (eb: any) => any): Engine {
+  /** The newest visible matches in one FTS5 index: search_recent (the newest documents) or search_fts (all). */
+  const inIndex = async (fts: 'search_recent' | 'search_fts', prefix: boolean, types: string[] | undefined): Promise<Candidate[]> => {
+    let q = db
+      .selectFrom('search_documents')
+      .innerJoin(sql.table(fts).as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
+      .where(sql<boolean>`${sql.table(fts)} match ${toFts5(parts, prefix)}`)
+      .where(access)
+    if (types) q = q.where('doc_type', 'in', types)
+    const rows = await q.select([sql<number>`f.rowid`.as('r'), 'doc_type', sql<number>`bm25(${sql.table(fts)}, 5.0, 1.0)`.as('bm25')]).orderBy(sql`f.rowid`, 'desc').limit(RANK_WINDOW + 1).execute()
+    // bm25() is lower for better matches.
+    return rows.map((r) => ({ key: Number(r.r), doc_type: r.doc_type, score: -Number(r.bm25) }))
+  }
+  /** Whether documents older than the newest-documents index exist (asked once per search). */
+  let older: Promise<boolean> | null = null
   return {
+    // The newest documents first (recent.ts): when they hold the window, it is the window the whole index would give,
+    // and bm25 counted only their documents. The whole index only when they do not, and older documents exist.
     async window(prefix, types) {
-      let q = db
-        .selectFrom('search_documents')
-        .innerJoin(sql`search_fts`.as('f'), (j) => j.on(sql`f.rowid`, '=', sql`search_documents.rowid`))
-        .where(sql<boolean>`search_fts match ${toFts5(parts, prefix)}`)
-        .where(access)
-      if (types) q = q.where('doc_type', 'in', types)
-      const rows = await q.select([sql<number>`f.rowid`.as('r'), 'doc_type', sql<number>`bm25(search_fts, 5.0, 1.0)`.as('bm25')]).orderBy(sql`f.rowid`, 'desc').limit(RANK_WINDOW + 1).execute()
-      // bm25() is lower for better matches.
-      return rows.map((r) => ({ key: Number(r.r), doc_type: r.doc_type, score: -Number(r.bm25) }))
+      const recent = await inIndex('search_recent', prefix, types)
+      if (recent.length > RANK_WINDOW) return recent
+      older ??= db.selectFrom('search_documents').select(sql<number>`1`.as('x')).where(sql`rowid`, '<', sql`(select floor from search_recent_state where id = 1)`).limit(1).executeTakeFirst().then(Boolean)
+      return (await older) ? inIndex('search_fts', prefix, types) : recent
     },
     async documents(keys) {
       const docs = await db

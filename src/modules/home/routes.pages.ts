@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { query, text } from '../../core/http/schemas.ts'
 import { COUNT_CAP, searchDocuments } from '../../core/search/search.ts'
 import { feedLinks } from '../../core/feeds/feeds.ts'
+import { searchPageWriter } from './search.view.ts'
 
 
 const PAGE_SIZE = 20
@@ -14,6 +15,10 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   // The search filter lists the document types the modules declare, in module order.
   const SEARCH_TYPES = app.modules.flatMap((m) => m.searchTypes ?? [])
+  const known = new Set(SEARCH_TYPES.map((t) => t.type))
+  const labels = Object.fromEntries(SEARCH_TYPES.map((t) => [t.type, t.label.replace(/s$/, '').replace(/ie$/, 'y')]))
+  // The page's content is written in TypeScript from pieces built once (search.view.ts); the layout stays Nunjucks.
+  const searchPage = searchPageWriter(SEARCH_TYPES)
   app.get('/', { config: { cache: true, cacheQuery: [], serves: 'page' } }, async (request, reply) => {
     const sections = await app.panels(request, 'home', { id: '', slug: '' })
     return reply.render('home/index.njk', { title: 'Work in the open, together', sections, feeds: feedLinks('/', 'Openly: latest posts'), metaDescription: 'Openly is where public-sector people, teams and organisations work in the open: weeknotes, projects, organisations and communities of practice.' })
@@ -22,7 +27,6 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
   app.get('/search', { config: { cache: true, serves: 'page' }, schema: { querystring: query({ q: text(20_000), type: Type.Array(text(40), { maxItems: 20 }), page: text(10) }) } }, async (request, reply) => {
     const query = request.query
     const q = typeof query.q === 'string' ? query.q.slice(0, 500) : ''
-    const known = new Set(SEARCH_TYPES.map((t) => t.type))
     const types = [query.type].flat().filter((t): t is string => typeof t === 'string' && known.has(t))
     const page = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(String(query.page ?? '1'), 10) || 1))
     const result = q.trim()
@@ -37,21 +41,18 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
     }
     // Only the counted matches can be paged to (the ranking window): no link to an empty page past them.
     const lastPage = Math.min(MAX_PAGE, Math.ceil(Math.min(result.total, COUNT_CAP) / PAGE_SIZE))
-    const labels = Object.fromEntries(SEARCH_TYPES.map((t) => [t.type, t.label.replace(/s$/, '').replace(/ie$/, 'y')]))
-    return reply.render('home/search.njk', {
-      title: q ? `Search results for “${q}”` : 'Search',
+    const status = result.capped ? `More than ${COUNT_CAP.toLocaleString('en')} results` : `${result.total} ${result.total === 1 ? 'result' : 'results'}`
+    const content = searchPage({
       q,
       types,
-      filters: SEARCH_TYPES.map((t) => ({ value: t.type, text: `${t.label} (${result.counts[t.type] ?? 0})`, checked: types.includes(t.type) })),
+      counts: result.counts,
+      status,
       hits: result.hits.map((h) => ({ ...h, label: labels[h.type] ?? h.type })),
-      total: result.total,
-      capped: result.capped,
-      countCap: COUNT_CAP.toLocaleString('en'),
-      page,
       previous: page > 1 ? pageUrl(page - 1) : null,
       next: page < lastPage ? pageUrl(page + 1) : null,
-      noindex: true,
+      timeZone: request.user?.timeZone,
     })
+    return reply.render('home/search.njk', { title: q ? `Search results for “${q}”` : 'Search', content, noindex: true })
   })
 
   // Crawlers: the sitemap lists what anonymous readers may see. Personal pages and search results are not for

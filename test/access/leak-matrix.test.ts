@@ -143,7 +143,7 @@ for (const dialect of testDialects()) {
       // Decision 0023: a signed-in reader may be served a page rendered for another reader of the same standing in
       // spaces, with their own header put in. Whoever they are (a member, a host, an admin, a writer of drafts, banned,
       // an organisation's admin…), what they are served must be what the page shows them when rendered for them alone.
-      const cacheable = new Set(t.app.routeList.filter((r) => r.cache && r.serves === 'page').map((r) => r.url))
+      const cacheable = new Set(t.app.routeList.filter((r) => r.cache && (r.serves === 'page' || r.serves === 'feed')).map((r) => r.url))
       const urls = [...new Set(entries.filter((e) => cacheable.has(e.pattern)).map((e) => e.url))]
       const readers = ACTORS.filter((a) => !signedOut(a))
       // The CSRF token and a create form's one-time token are each reader's and each rendering's own (shared.ts puts them in).
@@ -156,7 +156,7 @@ for (const dialect of testDialects()) {
       await batch(jobs, async ({ url, actor }) => world.clients[actor].get(url))
       const served = await batch(jobs, async ({ url, actor }) => ({ url, actor, res: await world.clients[actor].get(url) }))
       const shared = served.filter((s) => s.res.headers['x-cache'] === 'shared')
-      tc.diagnostic(`${urls.length} cacheable page URLs × ${readers.length} signed-in readers: ${shared.length} answers were shared pages (${[...new Set(shared.map((s) => s.actor))].join(', ')})`)
+      tc.diagnostic(`${urls.length} cacheable page and feed URLs × ${readers.length} signed-in readers: ${shared.length} answers were shared pages (${[...new Set(shared.map((s) => s.actor))].join(', ')})`)
       assert.ok(shared.some((s) => s.actor === 'stranger'), 'the plain reader is served shared pages')
       assert.ok(shared.some((s) => s.actor === 'member'), 'a member is served their standing’s pages')
       // Admins see hidden content: never shared.

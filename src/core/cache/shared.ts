@@ -101,7 +101,7 @@ function assemble(page: SharedPage, header: () => string, token: () => string): 
  * Rendered as a real reader whose actor and user are traced (core/access/reader-trace.ts): the rendering is kept
  * only if it read nothing about who they are but through the access filter. A `can()` rule that reads a team, a
  * follow button, a personal count all read the reader's id, and such pages are simply rendered every time. So a
- * route needs no declaration to be safe here: every `cache: true` page is tried, and only what provably did not
+ * route needs no declaration to be safe here: every `cache: true` page and feed is tried (a feed has no header: it is kept whole), and only what provably did not
  * depend on the reader is shared. Responses stay `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
  */
 export function installSharedRendering(app: FastifyInstance, cache: PageCache, flights: SingleFlight): void {
@@ -202,7 +202,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
   app.addHook('preHandler', async (request, reply) => {
     const user = request.user
     const config = request.routeOptions.config
-    if (!user || request.method !== 'GET' || config.cache !== true || config.serves !== 'page' || request.pageCacheKey === null || cache.suspended) return
+    if (!user || request.method !== 'GET' || config.cache !== true || (config.serves !== 'page' && config.serves !== 'feed') || request.pageCacheKey === null || cache.suspended) return
     // Admins see hidden content; a refused address has a banner of its own: both are always rendered.
     if (user.isAdmin || user.mailBouncedAt) return
     const standing = await standingOf(user)

@@ -6,10 +6,10 @@ import { audit } from '../../core/audit.ts'
 import { can } from '../../core/access/can.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
 import { removeDocument } from '../../core/search/search.ts'
-import { findProjectById, tagsOf, updateProjectRow, type ProjectRow } from './projects.queries.ts'
+import { findProjectById, updateProjectRow, type ProjectRow } from './projects.queries.ts'
 import { deleteProjectRow, moveProjectRows } from './merge.queries.ts'
 import { currentFields, recordAppliedRevision, type RevisionFields } from './revisions.ts'
-import { canEditProject, indexProject } from './projects.ts'
+import { canEditProject, reindexProject } from './projects.ts'
 
 /** Who may merge: whoever may edit both projects (their teams, admins of their lead organisations), or a moderator. Both must be visible to them. */
 export async function mayMergeProjects(db: Db, actor: Actor, from: ProjectRow, into: ProjectRow): Promise<boolean> {
@@ -46,7 +46,7 @@ export async function mergeProjects(db: Db, actor: Actor, from: ProjectRow, into
     await deleteProjectRow(db, from.id)
   })
   const updated = (await findProjectById(db, into.id))!
-  await indexProject(db, updated, (await tagsOf(db, [into.id])).get(into.id) ?? { theme: [], place: [], technology: [] })
+  await reindexProject(db, updated)
   await audit(db, { actorId: actor.userId, action: 'project.merged', subjectType: 'project', subjectId: into.id, subjectTitle: updated.name, subjectUrl: `/projects/${updated.slug}`, reason: `merged “${from.name}” (${from.id}) into it` })
   return updated
 }

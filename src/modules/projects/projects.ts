@@ -212,6 +212,11 @@ async function resolveParts(db: Db, actor: Actor & { userId: string }, input: Pr
   return { tags, organisations, team, links, tagLists, requested, countryCode: countryCodeValue ?? '', cityId: 'id' in city ? city.id : '' }
 }
 
+/** Indexes the project as it now stands, its tags read again (after a revision, a revert or a merge changed them). */
+export async function reindexProject(db: Db, project: ProjectRow): Promise<void> {
+  await indexProject(db, project, (await tagsOf(db, [project.id])).get(project.id) ?? { theme: [], place: [], technology: [] })
+}
+
 /** Writes the project's search document (or removes it while hidden). Call in the changing transaction. */
 export async function indexProject(db: Db, project: ProjectRow, tags: ProjectTags): Promise<void> {
   if (project.hidden_at) return removeDocument(db, 'project', project.id)

@@ -8,8 +8,7 @@ import { userOf } from '../../core/http/input.ts'
 import { jsonWrite, problemSchema } from '../../core/http/api-writes.ts'
 import { submitOnce } from '../../core/http/submissions.ts'
 import { decisionBody, idempotencyKey, revisionItems, revisionJson } from '../../core/revisions/api.ts'
-import { canEditProject, findVisibleProject, indexProject, normaliseTags, uniqueProjectSlug, type ProjectRow } from './projects.ts'
-import { tagsOf } from './projects.queries.ts'
+import { canEditProject, findVisibleProject, normaliseTags, reindexProject, uniqueProjectSlug } from './projects.ts'
 import { currentFields, decideProjectProposal, projectHistory, proposeProjectEdit } from './revisions.ts'
 import { proposalSchema } from './projects.schemas.ts'
 import { PHASES, type Phase } from './projects.tables.ts'
@@ -100,8 +99,7 @@ export const projectRevisionApi: FastifyPluginAsync = async (plain) => {
   }, async (request) => {
     const project = await findVisibleProject(app.db, request.actor, request.params.slug)
     const accept = request.body.decision === 'accept'
-    const reindex = (db: typeof app.db) => async (updated: ProjectRow) => indexProject(db, updated, (await tagsOf(db, [updated.id])).get(updated.id) ?? { theme: [], place: [], technology: [] })
-    const updated = await app.db.transaction().execute((trx) => decideProjectProposal(trx, request.actor, project, request.params.id, accept, reindex(trx), (name) => uniqueProjectSlug(trx, name, project.id)))
+    const updated = await app.db.transaction().execute((trx) => decideProjectProposal(trx, request.actor, project, request.params.id, accept, (updated) => reindexProject(trx, updated), (name) => uniqueProjectSlug(trx, name, project.id)))
     return { status: accept ? ('applied' as const) : ('rejected' as const), project: updated.slug }
   })
 }

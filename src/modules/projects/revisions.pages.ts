@@ -7,8 +7,7 @@ import { userOf } from '../../core/http/input.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { baseRevisionOf } from '../../core/revisions/revisions.ts'
 import { can } from '../../core/access/can.ts'
-import { canEditProject, findVisibleProject, indexProject, normaliseTags, uniqueProjectSlug, type ProjectRow } from './projects.ts'
-import { tagsOf } from './projects.queries.ts'
+import { canEditProject, findVisibleProject, normaliseTags, reindexProject, uniqueProjectSlug, type ProjectRow } from './projects.ts'
 import { currentFields, decideProjectProposal, projectHistory, proposeProjectEdit, revertProjectTo, type RevisionFields } from './revisions.ts'
 import { proposalSchema } from './projects.schemas.ts'
 import { vocabularyContext } from './form-context.ts'
@@ -22,7 +21,7 @@ export const revisionPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const load = (request: FastifyRequest) => findVisibleProject(app.db, request.actor, (request.params as { slug: string }).slug)
   const slugFor = (project: ProjectRow) => (name: string) => uniqueProjectSlug(app.db, name, project.id)
-  const reindex = (db: typeof app.db) => async (updated: ProjectRow) => indexProject(db, updated, (await tagsOf(db, [updated.id])).get(updated.id) ?? { theme: [], place: [], technology: [] })
+  const reindex = (db: typeof app.db) => (updated: ProjectRow) => reindexProject(db, updated)
 
   app.get('/projects/:slug/history', { config: { serves: 'page', shows: 'project' }, schema: { params: params({ slug }), querystring: query({ done: text(20) }) } }, async (request, reply) => {
     const project = await load(request)

@@ -1,7 +1,7 @@
 /**
- * Pages shared between signed-in readers for whom a personal fact is false (decision 0028): a project page reads
- * whether the reader is on its team (the edit link) and follows it (Follow or Unfollow). Readers on no team who do
- * not follow it share one rendering; a team member and a follower get their own, and never pass it on.
+ * Pages shared between signed-in readers for whom personal facts find the same (decisions 0028, 0039): a project page
+ * reads whether the reader is on its team (the edit link) and follows it (Follow or Unfollow). Readers on no team who
+ * do not follow it share one rendering; its team shares another, its followers a third, and none reaches the others.
  */
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -65,18 +65,27 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch(second.body, new RegExp(`/people/${people.a.handle}"`))
     })
 
-    test('a team member gets the edit link and a follower Unfollow: each rendered for them alone', async () => {
+    test('a team member gets the edit link and a follower Unfollow: rendered once, then their variant is shared', async () => {
       await clients.a.get(page)
       const teamer = await clients.teamer.get(page)
       assert.notEqual(teamer.headers['x-cache'], 'shared')
       assert.match(teamer.body, EDIT)
+      const teamerAgain = await clients.teamer.get(page)
+      assert.equal(teamerAgain.headers['x-cache'], 'shared')
+      assert.match(teamerAgain.body, EDIT)
+      // The lead wrote the project (a rule compared them with its author): their own rendering, kept for them alone.
       const lead = await clients.lead.get(page)
       assert.notEqual(lead.headers['x-cache'], 'shared')
       assert.match(lead.body, EDIT)
+      assert.equal((await clients.lead.get(page)).headers['x-cache'], 'shared')
       const fan = await clients.fan.get(page)
       assert.notEqual(fan.headers['x-cache'], 'shared')
       assert.match(fan.body, UNFOLLOW)
       assert.doesNotMatch(fan.body, EDIT)
+      const again = await clients.fan.get(page)
+      assert.equal(again.headers['x-cache'], 'shared')
+      assert.match(again.body, UNFOLLOW)
+      assert.doesNotMatch(again.body, EDIT)
     })
 
     test('what a team member or follower was rendered never reaches another reader', async () => {
@@ -100,9 +109,10 @@ for (const dialect of testDialects()) {
       const project = await t.db.selectFrom('projects').select('id').where('slug', '=', 'zqfact-ferry').executeTakeFirstOrThrow()
       // Written behind the app's back (no route, no invalidation): the fact alone must keep b from the shared page.
       await t.db.insertInto('follows').values({ user_id: people.b.id, subject_kind: 'project', subject_id: project.id, created_at: new Date().toISOString() }).execute()
+      // b is now a follower: served the followers' variant (or rendered), never the page of those who do not follow.
       const b = await clients.b.get(page)
-      assert.notEqual(b.headers['x-cache'], 'shared')
       assert.match(b.body, UNFOLLOW)
+      assert.doesNotMatch(b.body, FOLLOW)
       assert.equal((await clients.c.get(page)).headers['x-cache'], 'shared')
     })
   })

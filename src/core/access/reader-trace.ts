@@ -17,26 +17,40 @@ export interface ReaderTrace {
   filters: Map<string, ContentColumns>
   /** Authors of the things a rule asked about (`isAuthor`): a reader among them may see an edit link, say. */
   authorIds: Set<string>
-  /** Facts about the reader the rendering read and found false (on no team, not following), by `factKey` (reader-facts.ts). */
-  facts: Map<string, ReaderFact>
+  /** Facts about the reader the rendering read, by `factKey` (reader-facts.ts), with what it found (`answerOf`). */
+  facts: Map<string, { fact: ReaderFact; answer: string }>
   /** Why the rendering depended on the reader beyond the filter (first reason), or null. */
   personal: string | null
 }
 
 /**
- * A personal fact: whether the reader has a row in `table` whose `reader` column holds their id and whose `match`
- * columns hold these values (on this project's team, following this project, going to this event). A page rendered
- * for a reader for whom every fact it read is false is the page of every reader of the same standing for whom they
- * are false too: core/cache/shared.ts checks them for the next reader in one statement.
+ * A personal fact: the reader's row in `table` whose `reader` column holds their id and whose `match` columns hold
+ * these values (on this project's team, following this project, going to this event), and of it the `select`
+ * columns the page was given (their role, their reply); with `list`, all such rows (the projects they are on). A page
+ * rendered for a reader is the page of every reader of the same standing for whom each fact it read has the same
+ * answer (no row; or a row with the same selected values): core/cache/shared.ts asks the next reader in one statement.
  */
 export interface ReaderFact {
   table: string
   reader: string
   match: Readonly<Record<string, string>>
+  select: readonly string[]
+  list: boolean
 }
 
-/** One fact, one key: its table, reader column and matched columns with their values. */
-export const factKey = (f: ReaderFact): string => JSON.stringify([f.table, f.reader, Object.entries(f.match).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))])
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** One fact, one key: its table, reader column, matched columns with their values, and what it selected. */
+export const factKey = (f: ReaderFact): string => JSON.stringify([f.table, f.reader, Object.entries(f.match).sort(byName), f.select, f.list])
+
+/**
+ * What a fact found, as one string compared between readers: '' for no row; else the selected values of the row (of
+ * every row, in order, for a list). The reader's own id is never among them (reader-facts.ts does not select it).
+ */
+export function answerOf(fact: ReaderFact, rows: ReadonlyArray<Record<string, unknown>>): string {
+  if (rows.length === 0) return ''
+  return JSON.stringify(rows.map((row) => fact.select.map((c) => row[c] ?? null)))
+}
 
 const TRACE = Symbol('openly.readerTrace')
 const RAW = Symbol('openly.rawActor')
@@ -89,11 +103,9 @@ export function noteAuthors(trace: ReaderTrace | null, authorIds: readonly strin
 }
 
 /**
- * Notes a personal fact the rendering read (reader-facts.ts): false, it stays a condition on the readers served the
- * page; true, the page is the reader's own.
+ * Notes a personal fact the rendering read (reader-facts.ts) and what it found: the page is served only to readers
+ * for whom the fact finds the same (decision 0039's variants: the team's view of a project is shared by its team).
  */
-export function noteFact(trace: ReaderTrace | null, fact: ReaderFact, holds: boolean): void {
-  if (!trace) return
-  if (holds) trace.personal ??= `a fact about the reader (${fact.table})`
-  else trace.facts.set(factKey(fact), fact)
+export function noteFact(trace: ReaderTrace | null, fact: ReaderFact, rows: ReadonlyArray<Record<string, unknown>>): void {
+  if (trace) trace.facts.set(factKey(fact), { fact, answer: answerOf(fact, rows) })
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql, type CompiledQuery } from 'kysely'
 import type { Actor, ContentColumns } from '../access/policy.ts'
-import { traceReader, type ReaderFact, type ReaderTrace } from '../access/reader-trace.ts'
+import { answerOf, traceReader, type ReaderFact, type ReaderTrace } from '../access/reader-trace.ts'
 import type { SessionUser } from '../auth/sessions.ts'
 import type { CachedPage, PageCache, Stamp } from './page-cache.ts'
 import { compressOnce, preferredEncoding } from './compressed.ts'
@@ -32,7 +32,7 @@ interface SharedRendering {
   formToken: (() => string) | null
 }
 
-/** A stored shared page: its text cut at the marks, and what a reader must not be for it to be theirs too. */
+/** A stored shared page: its text cut at the marks, and to which readers it is theirs too. */
 export interface SharedPage {
   /** UTF-8 already: writing a 20–30 kB string to the socket was the largest cost of serving one (a sixth). */
   pieces: Buffer[]
@@ -44,8 +44,25 @@ export interface SharedPage {
   filters: ContentColumns[]
   /** Whom a rule compared the reader with: the page may differ for them (an edit link). */
   authorIds: ReadonlySet<string>
-  /** Personal facts the page read as false (on no team, not following): a reader for whom one holds differs. */
+  /** Personal facts the page read (on this team, following it, the projects they are on). */
   facts: ReaderFact[]
+  /** What the filters and facts found for the reader it was rendered for (`Answers.key`). */
+  answers: string
+  /**
+   * The one reader it is for, when it showed them something of their own (they wrote what a rule compared, or have
+   * a draft or hidden row in a filtered table); null when any reader with the same answers may be served it.
+   */
+  owner: string | null
+}
+
+/** What a page's filters and facts find for one reader. */
+interface Answers {
+  /** Filters (true: the reader has rows only an author sees there) then facts (answerOf), as one string. */
+  key: string
+  /** The facts' answers alone, in the page's order. */
+  facts: string[]
+  /** The page shows this reader something of their own: it can be theirs alone. */
+  own: boolean
 }
 
 const MARKS = new RegExp(`(${SHARED_MARKS.header}|${SHARED_MARKS.token}|${SHARED_MARKS.submission})`)
@@ -60,7 +77,7 @@ const SUBMISSION = /(name="(?:_submission|submission_id)" value=")[A-Za-z0-9_-]{
 const EMPTY = Buffer.alloc(0)
 const COLUMN = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/
 
-function cut(html: string, contentType: string, filters: ContentColumns[], authorIds: ReadonlySet<string>, facts: ReaderFact[]): SharedPage {
+function cut(html: string, contentType: string, filters: ContentColumns[], authorIds: ReadonlySet<string>, facts: ReaderFact[]): Omit<SharedPage, 'answers' | 'owner'> {
   const parts = html.replace(SUBMISSION, `$1${SHARED_MARKS.submission}$2`).split(MARKS)
   const pieces: Buffer[] = []
   const slots: SharedPage['slots'] = []
@@ -77,7 +94,7 @@ const NOW = '\u0001now'
 const VALUE = '\u0001value '
 const tableOf = (column: string) => column.split('.')[0]!
 
-function assemble(page: SharedPage, header: () => string, token: () => string): Buffer {
+function assemble(page: Pick<SharedPage, 'pieces' | 'slots'>, header: () => string, token: () => string): Buffer {
   if (page.slots.length === 0) return page.pieces[0]!
   const out: Buffer[] = [page.pieces[0]!]
   for (let i = 0; i < page.slots.length; i++) {
@@ -89,68 +106,89 @@ function assemble(page: SharedPage, header: () => string, token: () => string): 
 
 /**
  * Pages rendered once for every signed-in reader of the same standing (decision 0023). Two signed-in readers get the
- * same page, but for the header (their name, notifications, the sign-out form) and the CSRF token, when neither is a
- * platform admin (admins see hidden content), they are in the same time zone, they have the same standing in spaces
- * (every membership, role and state: the same access filter; most readers belong nowhere and share one standing),
- * and neither has a row that the page's own access filters show only to its author (a draft, a scheduled, hidden or
- * held item) nor wrote what a rule compared them with (an edit link). The page is rendered once, for the first such
- * reader, with marks where the header and token go, and its text kept in the page cache beside the anonymous pages
- * (same bounds, same schedule; voided by every write others may see: READERS_TOPIC, or for a write in a members-only
- * space only the pages of standings that include it, decision 0034).
+ * same page, but for the header (their name, notifications, the sign-out form) and the CSRF token, when both are
+ * platform admins or neither is (admins see hidden content), they are in the same time zone, they have the same
+ * standing in spaces (every membership, role and state: the same access filter; most readers belong nowhere and share
+ * one standing), and the page's personal facts find the same for both (on its team or not, following it or not: the
+ * team's view of a project is shared by its team, decision 0039). A page that showed its reader something of their own
+ * (a draft, a scheduled, hidden or held row that the page's access filters show only to its author; what they wrote,
+ * compared by a rule: an edit link) is theirs alone, served again to them only. The page is rendered once, for the
+ * first such reader, with marks where the header and token go, and its text kept in the page cache beside the
+ * anonymous pages (same bounds, same schedule; voided by every write others may see: READERS_TOPIC, or for a write in a
+ * members-only space only the pages of standings that include it, decision 0034). Readers whom a stored page does not
+ * fit get their own variant, kept under the page's key and their answers to its facts.
  *
  * Rendered as a real reader whose actor and user are traced (core/access/reader-trace.ts): the rendering is kept
- * only if it read nothing about who they are but through the access filter. A `can()` rule that reads a team, a
- * follow button, a personal count all read the reader's id, and such pages are simply rendered every time. So a
- * route needs no declaration to be safe here: every `cache: true` page and feed is tried (a feed has no header: it is kept whole), and only what provably did not
- * depend on the reader is shared. Responses stay `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
+ * only if it read nothing about who they are but through the access filter and reader facts. A rule that reads the
+ * reader's id by hand marks the page personal, and such pages are simply rendered every time. So a route needs no
+ * declaration to be safe here: every `cache: true` page and feed is tried (a feed has no header: it is kept whole),
+ * and only what provably depended on the reader through what is checked for the next reader is shared. Responses stay
+ * `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
  */
 export function installSharedRendering(app: FastifyInstance, cache: PageCache, flights: SingleFlight): void {
   app.decorateRequest('pageCacheKey', null)
   app.decorateRequest('sharedRendering', null)
-  const probes = new Map<string, CompiledQuery>()
+  const probes = new Map<string, { compiled: CompiledQuery; lists: CompiledQuery[] }>()
 
   /**
-   * One statement per shape of page (its filters, and the tables and columns of its facts), compiled once and bound per
-   * reader and page: does this reader have a row in a filtered table that the filter shows to its author alone (a
-   * draft, scheduled, hidden or held), or a row that makes one of the page's facts true (on this team, following this)?
+   * The statements that ask a reader a page's filters and facts, compiled once per shape (its filters, and the tables
+   * and columns of its facts) and bound per reader and page. One statement answers the filters (`f0`…: does the reader
+   * have a row there that only its author sees?) and the single-row facts (`e0`…: has a row; `c0_0`…: its selected
+   * values); a list fact (every project they are on) is one statement of its own.
    */
-  function probeFor(filters: readonly ContentColumns[], facts: readonly ReaderFact[]): CompiledQuery {
-    const signature = filters.map((f) => `${f.author}|${f.visibleFrom ?? ''}|${f.hidden ?? ''}`).join(',') + ';' + facts.map((f) => `${f.table}|${f.reader}|${Object.keys(f.match).sort().join('|')}`).join(',')
-    let compiled = probes.get(signature)
-    if (!compiled) {
-      const checks = []
-      for (const f of filters) {
+  function probeFor(filters: readonly ContentColumns[], facts: readonly ReaderFact[]) {
+    const signature = filters.map((f) => `${f.author}|${f.visibleFrom ?? ''}|${f.hidden ?? ''}`).join(',') + ';' + facts.map((f) => `${f.table}|${f.reader}|${Object.keys(f.match).sort().join('|')}|${f.select.join('|')}|${f.list}`).join(',')
+    let probe = probes.get(signature)
+    if (!probe) {
+      const columns = []
+      const lists: CompiledQuery[] = []
+      for (const [i, f] of filters.entries()) {
         const own = [f.visibleFrom && sql`${sql.ref(f.visibleFrom)} is null or ${sql.ref(f.visibleFrom)} > ${NOW}`, f.hidden && sql`${sql.ref(f.hidden)} is not null`].filter((c) => !!c)
-        checks.push(sql`exists (select 1 from ${sql.table(tableOf(f.author!))} where ${sql.ref(f.author!)} = ${USER} and (${sql.join(own, sql` or `)}))`)
+        columns.push(sql`case when exists (select 1 from ${sql.table(tableOf(f.author!))} where ${sql.ref(f.author!)} = ${USER} and (${sql.join(own, sql` or `)})) then 1 else 0 end as ${sql.ref(`f${i}`)}`)
       }
       let value = 0
-      for (const f of facts) {
-        const matched = Object.keys(f.match).sort().map((column) => sql` and ${sql.ref(`${f.table}.${column}`)} = ${VALUE + value++}`)
-        checks.push(sql`exists (select 1 from ${sql.table(f.table)} where ${sql.ref(`${f.table}.${f.reader}`)} = ${USER}${sql.join(matched, sql``)})`)
+      for (const [i, f] of facts.entries()) {
+        const where = sql.join([sql`${sql.ref(`${f.table}.${f.reader}`)} = ${USER}`, ...Object.keys(f.match).sort().map((column) => sql`${sql.ref(`${f.table}.${column}`)} = ${VALUE + value++}`)], sql` and `)
+        if (f.list) {
+          const order = f.select.length > 0 ? f.select : [f.reader]
+          lists.push(sql`select ${sql.join(order.map((c) => sql.ref(c)))} from ${sql.table(f.table)} where ${where} order by ${sql.join(order.map((c) => sql.ref(c)))}`.compile(app.db))
+          continue
+        }
+        columns.push(sql`case when exists (select 1 from ${sql.table(f.table)} where ${where}) then 1 else 0 end as ${sql.ref(`e${i}`)}`)
+        for (const [j, c] of f.select.entries()) columns.push(sql`(select ${sql.ref(c)} from ${sql.table(f.table)} where ${where} limit 1) as ${sql.ref(`c${i}_${j}`)}`)
       }
-      compiled = sql<{ personal: number }>`select case when ${sql.join(checks, sql` or `)} then 1 else 0 end as personal`.compile(app.db)
-      probes.set(signature, compiled)
+      probe = { compiled: sql`select ${columns.length > 0 ? sql.join(columns) : sql`1 as one`}`.compile(app.db), lists }
+      probes.set(signature, probe)
     }
-    return compiled
+    return probe
   }
 
   /** The filters a probe can check: author, publication and hidden columns of one table (else the page is personal). */
   const probeable = (f: ContentColumns) => [f.author, f.visibleFrom, f.hidden].every((c) => c === undefined || (COLUMN.test(c) && tableOf(c) === tableOf(f.author!)))
 
-  /**
-   * Whether the page is this reader's too: they wrote nothing it compared, have nothing only its author sees in the
-   * tables it filtered, and no fact it read as false holds for them.
-   */
-  async function readsAsShared(user: SessionUser, page: Pick<SharedPage, 'filters' | 'authorIds' | 'facts'>): Promise<boolean> {
-    if (page.authorIds.has(user.id)) return false
-    if (page.filters.length === 0 && page.facts.length === 0) return true
-    const compiled = probeFor(page.filters, page.facts)
+  /** What a page's filters and facts find for this reader (one statement, and one per list fact). */
+  async function answersFor(user: SessionUser, page: Pick<SharedPage, 'filters' | 'authorIds' | 'facts'>): Promise<Answers> {
+    const wrote = page.authorIds.has(user.id)
+    if (page.filters.length === 0 && page.facts.length === 0) return { key: '[[],[]]', facts: [], own: wrote }
+    const { compiled, lists } = probeFor(page.filters, page.facts)
     const now = new Date().toISOString()
     const values = page.facts.flatMap((f) => Object.keys(f.match).sort().map((column) => f.match[column]!))
     const bind = (p: unknown) => (p === USER ? user.id : p === NOW ? now : values[Number(String(p).slice(VALUE.length))])
-    const { rows } = await app.db.executeQuery<{ personal: number | boolean | string }>({ ...compiled, parameters: compiled.parameters.map(bind) })
-    return Number(rows[0]?.personal) === 0
+    const [row, ...listed] = await Promise.all([
+      app.db.executeQuery<Record<string, unknown>>({ ...compiled, parameters: compiled.parameters.map(bind) }).then((r) => r.rows[0] ?? {}),
+      ...lists.map((q) => app.db.executeQuery<Record<string, unknown>>({ ...q, parameters: q.parameters.map(bind) }).then((r) => r.rows)),
+    ])
+    const found = page.filters.map((_, i) => Number(row[`f${i}`]) === 1)
+    let list = 0
+    const facts = page.facts.map((f, i) => (f.list ? answerOf(f, listed[list++]!) : Number(row[`e${i}`]) === 1 ? answerOf(f, [Object.fromEntries(f.select.map((c, j) => [c, row[`c${i}_${j}`]]))]) : ''))
+    return { key: JSON.stringify([found, facts]), facts, own: wrote || found.includes(true) }
   }
+
+  /** Whether a stored page is this reader's too: their answers are the page's, and it is theirs if it is anyone's alone. */
+  const fits = (page: SharedPage, user: SessionUser, answers: Answers) => answers.key === page.answers && (page.owner === null ? !answers.own : page.owner === user.id)
+
+  /** Where a reader whom the page under `key` does not fit finds (or leaves) their variant of it. */
+  const variantKey = (key: string, user: SessionUser, answers: Answers) => `${key} ${createHash('sha256').update(answers.key).update(answers.own ? ` ${user.id}` : '').digest('base64url').slice(0, 22)}`
 
   /**
    * The reader's standing in spaces (every membership, with its role and state), which decides what the access
@@ -166,7 +204,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
 
   const chrome = () => app.views.getGlobal('chrome') as { personal(path: string, user: SessionUser, token: string, count: number | null): string }
 
-  function personalise(request: FastifyRequest, reply: FastifyReply, page: SharedPage, user: SessionUser, locals: Record<string, unknown>, formToken: (() => string) | null): Buffer {
+  function personalise(request: FastifyRequest, reply: FastifyReply, page: Pick<SharedPage, 'pieces' | 'slots'>, user: SessionUser, locals: Record<string, unknown>, formToken: (() => string) | null): Buffer {
     let token: string | null = null
     const tokenOf = () => (token ??= formToken?.() ?? reply.generateCsrf())
     const path = request.url.split('?')[0]!
@@ -203,10 +241,10 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
     const user = request.user
     const config = request.routeOptions.config
     if (!user || request.method !== 'GET' || config.cache !== true || (config.serves !== 'page' && config.serves !== 'feed') || request.pageCacheKey === null || cache.suspended) return
-    // Admins see hidden content; a refused address has a banner of its own: both are always rendered.
-    if (user.isAdmin || user.mailBouncedAt) return
+    // A refused address has a banner of its own: always rendered. Admins see hidden content: they share with admins.
+    if (user.mailBouncedAt) return
     const standing = await standingOf(user)
-    const key = `reader ${user.timeZone} ${standing.key} ${request.pageCacheKey}`
+    const key = `reader ${user.timeZone} ${user.isAdmin ? 'admin' : 'reader'} ${standing.key} ${request.pageCacheKey}`
     let entry = cache.get(key)
     if (!entry?.shared) {
       // Readers of one standing asking for a page not stored yet: the first renders it, the others wait for it.
@@ -216,12 +254,17 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
         entry = cache.get(key)
       } else reply.raw.once('close', () => flights.land(key, request))
     }
+    let renderAs = key
     if (entry?.shared) {
-      if (!(await readsAsShared(user, entry.shared))) return
-      return serve(request, reply, entry, entry.shared, user)
+      const answers = await answersFor(user, entry.shared)
+      if (fits(entry.shared, user, answers)) return serve(request, reply, entry, entry.shared, user)
+      // Not this reader's page (on its team, following it, an author of it): their variant, or they render it.
+      renderAs = variantKey(key, user, answers)
+      const variant = cache.get(renderAs)
+      if (variant?.shared && fits(variant.shared, user, await answersFor(user, variant.shared))) return serve(request, reply, variant, variant.shared, user)
     }
     const trace: ReaderTrace = { filters: new Map(), authorIds: new Set(), facts: new Map(), personal: null }
-    request.sharedRendering = { key, stamp: cache.readersStamp(standing.spaces), trace, user, actor: request.actor, locals: reply.locals, formToken: request.formToken }
+    request.sharedRendering = { key: renderAs, stamp: cache.readersStamp(standing.spaces), trace, user, actor: request.actor, locals: reply.locals, formToken: request.formToken }
     const traced = traceReader(request.actor, user, trace)
     request.actor = traced.actor
     request.user = traced.user
@@ -241,15 +284,17 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
     if (typeof payload !== 'string') return payload
     const filters = [...shared.trace.filters.keys()].sort().map((k) => shared.trace.filters.get(k)!)
     if (!filters.every(probeable)) shared.trace.personal ??= 'a filter across tables'
-    const facts = [...shared.trace.facts.keys()].sort().map((k) => shared.trace.facts.get(k)!)
-    const page = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds, facts)
-    if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie') && (await readsAsShared(shared.user, page))) {
-      keep(request, shared.key, shared.stamp, page)
+    const noted = [...shared.trace.facts.keys()].sort().map((k) => shared.trace.facts.get(k)!)
+    const cutPage = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds, noted.map((n) => n.fact))
+    if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie')) {
+      // Asked again now, as the next reader will be: a fact that changed while the page rendered keeps it unstored.
+      const answers = await answersFor(shared.user, cutPage)
+      if (noted.every((n, i) => n.answer === answers.facts[i])) keep(request, shared.key, shared.stamp, { ...cutPage, answers: answers.key, owner: answers.own ? shared.user.id : null })
     } else if (shared.trace.personal !== null) {
       request.log.debug({ why: shared.trace.personal }, 'shared rendering: personal, not kept')
     }
     // Readers of this standing waiting for the page are served it now (stored) or render for themselves (not).
     flights.land(shared.key, request)
-    return personalise(request, reply, page, shared.user, shared.locals, shared.formToken)
+    return personalise(request, reply, cutPage, shared.user, shared.locals, shared.formToken)
   })
 }

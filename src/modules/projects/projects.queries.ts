@@ -1,5 +1,5 @@
 import { trackProject } from './directory-counts.queries.ts'
-import { readerHas } from '../../core/access/reader-facts.ts'
+import { readerHas, readerRows } from '../../core/access/reader-facts.ts'
 import type { Insertable, Selectable } from 'kysely'
 import { publiclyVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
@@ -156,9 +156,9 @@ export async function readerOnTeam(db: ProjectsDb, actor: Actor, projectId: stri
   return readerHas(db, actor, 'project_members', 'user_id', { project_id: projectId })
 }
 
-/** Whether the reader is on any project's team (what a practical action may name): a personal fact, like readerOnTeam. */
-export async function readerOnAnyTeam(db: ProjectsDb, actor: Actor): Promise<boolean> {
-  return readerHas(db, actor, 'project_members', 'user_id', {})
+/** The reader's places on project teams (a personal fact whose answer is the list: shared by readers on the same teams). */
+export async function readerTeams(db: ProjectsDb, actor: Actor): Promise<Array<{ project_id: string; role: string }>> {
+  return readerRows(db, actor, 'project_members', 'user_id', {}, ['project_id', 'role'])
 }
 
 /** Names and slugs of the projects among `ids` the actor may see, keyed by id. */

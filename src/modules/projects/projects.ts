@@ -18,7 +18,7 @@ import {
   organisationLinksOf,
   projectSlugsLike,
   projectsOfPerson as projectsOfPersonRows,
-  readerOnAnyTeam,
+  readerTeams,
   teamRolesOfPeople as teamRoleRowsOfPeople,
   recordProjectSlugChange,
   replaceProjectParts,
@@ -403,11 +403,13 @@ export async function visibleProjectBySlug(db: Db, actor: Actor, slug: string): 
 }
 
 /**
- * The projects the reader is on the team of and may see (what they may name on a practical action): none, without
- * reading who they are, when they are on no team at all (a personal fact, so a page offering the choice is shared).
+ * The projects the reader is on the team of and may see, by name (what they may name on a practical action): read as
+ * a personal fact, so a page offering the choice is shared by the readers on the same teams (decision 0039).
  */
-export async function readerProjects(db: Db, actor: Actor & { userId: string }): Promise<Array<ProjectSummary & { role: string }>> {
-  return (await readerOnAnyTeam(db, actor)) ? projectsOfPersonRows(db, actor, actor.userId) : []
+export async function readerProjects(db: Db, actor: Actor): Promise<Array<ProjectSummary & { role: string }>> {
+  const teams = await readerTeams(db, actor)
+  const found = await visibleProjectsByIds(db, actor, teams.map((t) => t.project_id))
+  return teams.flatMap((t) => (found.has(t.project_id) ? [{ ...found.get(t.project_id)!, role: t.role }] : [])).sort((a, b) => a.name.localeCompare(b.name))
 }
 
 /** Projects whose team the person is on that the actor may see (profiles, "attach this post to" choices). */

@@ -1,6 +1,6 @@
 /**
  * Hot paths (issue 12) with wrk: every page beside a hello-world measured in the same seconds, CPU per request,
- * RSS; anonymous (page cache) and signed in (rendered each time), the API, feeds, search and the sitemap.
+ * RSS; anonymous (page cache) and signed in (shared by readers with the same answers, decision 0039), the API, feeds, search and the sitemap.
  *
  *   node bench/hot.bench.ts                         # SQLite, 100,000 posts
  *   BENCH_POSTS=1000000 node bench/hot.bench.ts     # a million
@@ -51,7 +51,7 @@ try {
   console.log(`Openly hot paths: ${filled.posts.toLocaleString('en')} posts, 10,000 people, 1,000 projects, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}; ${reuse ? 'reused' : 'filled'} in ${((Date.now() - t) / 1000).toFixed(0)} s (${((user + system) / 1e6).toFixed(0)} s of CPU)`)
 
   // A member of a members-only space is served the pages of their standing (decision 0023: rendered once per
-  // standing and write); a platform admin sees hidden content and is rendered every page, every time.
+  // standing and write); a platform admin sees hidden content and shares pages with admins (decision 0039).
   const db = wholeDatabase(database)
   const circle = (await db.selectFrom('spaces').select('id').where('path', '=', '/communities/bench-circle').executeTakeFirst())?.id ?? (await createSpace(db, { kind: 'community', visibility: 'members', name: 'Bench circle', path: '/communities/bench-circle' }))
   await setMembership(db, circle, 'u2', 'member', 'active')
@@ -59,7 +59,7 @@ try {
   const member = { cookie: `openly_session=${(await createSession(db, 'u2')).token}` }
   const admin = { cookie: `openly_session=${(await createSession(db, 'u3')).token}` }
   // On the team of bench-project-19 (fill.ts puts u57–u59 there), one of the 50 project pages measured: a team member
-  // is rendered their own project's page (the edit link), and shares the others with readers on no team (decision 0028).
+  // shares their own project’s page with its team (the edit link), the others with readers on no team (decisions 0028, 0039).
   const more = await fillReaderPages(db)
   // On no project's team (fill.ts puts u0–u2999 on teams): /actions offers them no projects, so it is shared (decision 0034).
   const noTeam = { cookie: `openly_session=${(await createSession(db, 'u5000')).token}` }
@@ -93,8 +93,8 @@ try {
     ['/posts (signed in)', ['/posts'], cookie],
     ['project page (signed in)', filled.projectPaths, cookie],
     ['project page (team member, 50 projects)', filled.projectPaths, teamMember],
-    ['project page (team member, own project: rendered)', ['/projects/bench-project-19'], teamMember],
-    ['project page (admin: rendered)', filled.projectPaths, admin],
+    ['project page (team member, own project: the team’s variant)', ['/projects/bench-project-19'], teamMember],
+    ['project page (admin: shared with admins)', filled.projectPaths, admin],
     ['post page (signed in)', filled.postPaths, cookie],
     ['/feed.atom (signed in)', ['/feed.atom'], cookie],
     ['/search?q=… (signed in)', filled.searchPaths, cookie],
@@ -103,14 +103,14 @@ try {
     ['/posts (member: shared in standing)', ['/posts'], member],
     ['post page (member: shared in standing)', filled.postPaths, member],
     ['/search?q=… (member: shared, 1 connection)', filled.searchPaths, member, 1],
-    ['home / (admin: rendered)', ['/'], admin],
-    ['/posts (admin: rendered)', ['/posts'], admin],
-    ['post page (admin: rendered)', filled.postPaths, admin],
-    ['/search?q=… (admin: rendered, 1 connection)', filled.searchPaths, admin, 1],
+    ['home / (admin: shared with admins)', ['/'], admin],
+    ['/posts (admin: shared with admins)', ['/posts'], admin],
+    ['post page (admin: shared with admins)', filled.postPaths, admin],
+    ['/search?q=… (admin: shared with admins, 1 connection)', filled.searchPaths, admin, 1],
     ['/search?q=… (anonymous, uncached, 1 connection)', uncached, {}, 1],
     ['/search?q=… (signed in, uncached, 1 connection)', uncached, cookie, 1],
-    ['/search?q=… (admin: rendered)', filled.searchPaths, admin],
-    ['/actions (signed in, on a team: rendered)', ['/actions'], cookie],
+    ['/search?q=… (admin: shared with admins)', filled.searchPaths, admin],
+    ['/actions (signed in, on a team: the team’s variant)', ['/actions'], cookie],
     ['/actions (signed in, on no team)', ['/actions'], noTeam],
     ['challenge page, 60 ideas (signed in)', [more.challenge], cookie],
     ['idea page (signed in)', [more.idea], cookie],
@@ -120,6 +120,15 @@ try {
     ['person page (signed in)', ['/people/person-20'], cookie],
     ['sitemap index, built (signed in)', ['/sitemap.xml'], cookie, 4],
     ['sitemap part of 10,000 posts, built (signed in)', [postPart], cookie, 4],
+    // A reader's own pages: nobody else's answers are theirs (what they follow, their notices, their drafts).
+    ['/timeline (own page)', ['/timeline'], cookie],
+    ['/notifications (own page)', ['/notifications'], cookie],
+    ['/following (own page)', ['/following'], cookie],
+    ['/posts/drafts (own page)', ['/posts/drafts'], cookie],
+    ['/posts/new (form)', ['/posts/new'], cookie],
+    ['/account/profile (own page)', ['/account/profile'], cookie],
+    ['/admin (admin)', ['/admin'], admin],
+    ['/moderation (admin)', ['/moderation'], admin],
   ]
   const rows: Row[] = []
   printHeading(`${filled.posts.toLocaleString('en')} posts`)

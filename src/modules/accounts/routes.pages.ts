@@ -270,9 +270,10 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
   })
 
   // ---------- Your profile ----------
-  const zoneItems = timeZones().map((z) => ({ value: z, text: z.replace(/_/g, ' ') }))
+  // One list for the process: the select's options are written once (core/views/long-options.ts).
+  const zoneOptions = timeZones().map((z) => ({ value: z, text: z.replace(/_/g, ' ') }))
   const renderProfile = (reply: FastifyReply, values: Record<string, string>, errors?: Record<string, string>, flash?: string) =>
-    reply.code(errors ? 422 : 200).render('accounts/profile-edit.njk', { title: 'Edit your profile', values, errors, flash, noindex: true, zoneItems })
+    reply.code(errors ? 422 : 200).render('accounts/profile-edit.njk', { title: 'Edit your profile', values, errors, flash, noindex: true, zoneOptions })
 
   app.get('/account/profile', { config: { serves: 'form', signIn: true }, schema: { querystring: query({ done }) } }, async (request, reply) => {
     const me = await findAccountById(app.db, request.user!.id)

@@ -163,7 +163,5 @@ export function describeWhen(startIso: string, endIso: string, zoneIn: string): 
   return { date, time, zone: zoneText, text, startTime, endTime }
 }
 
-/** Select items for a time zone field, with the chosen one selected. */
-export function timeZoneItems(selected: string): Array<{ value: string; text: string; selected: boolean }> {
-  return TIME_ZONES.map((z) => ({ value: z, text: z.replace(/_/g, ' '), selected: z === selected }))
-}
+/** The time zone field's options, one list for the process (its select is written once: core/views/long-options.ts). */
+export const TIME_ZONE_OPTIONS: ReadonlyArray<{ value: string; text: string }> = TIME_ZONES.map((z) => ({ value: z, text: z.replace(/_/g, ' ') }))

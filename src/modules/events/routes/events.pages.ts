@@ -13,7 +13,7 @@ import { eventJsonLd } from '../jsonld.ts'
 import { linkedPosts, publishEventNotes } from '../notes.ts'
 import { readerRsvp, waitingAhead } from '../rsvp.queries.ts'
 import { listSessions } from '../unconference.ts'
-import { DEFAULT_TIME_ZONE, timeZoneItems, utcToZoned } from '../zoned.ts'
+import { DEFAULT_TIME_ZONE, TIME_ZONE_OPTIONS, utcToZoned } from '../zoned.ts'
 import { bodyOf, eventCrumbs, fieldErrors, flashOf, signIn, typed, type Params, type Query } from './page-helpers.ts'
 
 /** Form values (strings) for an existing event: times in its own zone, as the person entered them. */
@@ -74,7 +74,8 @@ export const eventPages: FastifyPluginAsync = async (app) => {
       breadcrumbs: eventCrumbs(event),
       values,
       errors,
-      zoneItems: timeZoneItems(String(values.time_zone ?? DEFAULT_TIME_ZONE)),
+      zoneOptions: TIME_ZONE_OPTIONS,
+      zone: String(values.time_zone ?? DEFAULT_TIME_ZONE),
       formatItems: Object.entries(FORMAT_CHOICES).map(([value, text]) => ({ value, text, checked: values.format === value })),
       organiserItems: selected(choices.organisers, values.organiser),
       communityItems: [{ value: '', text: 'None: list it on the whole site', selected: !values.community }, ...selected(choices.communities, values.community)],

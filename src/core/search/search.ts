@@ -284,12 +284,10 @@ export function bucketsSince(since: string, at: string): string {
     out.push(`h ${iso(t).slice(0, 13)}`)
     t.setUTCHours(t.getUTCHours() + 1)
   }
-  t.setUTCHours(0)
   while (t.getTime() <= end && sameMonth(t, startDay)) {
     out.push(`d ${iso(t).slice(0, 10)}`)
     t.setUTCDate(t.getUTCDate() + 1)
   }
-  t.setUTCDate(1)
   while (t.getTime() <= end) {
     out.push(`m ${iso(t).slice(0, 7)}`)
     t.setUTCMonth(t.getUTCMonth() + 1)

@@ -265,6 +265,12 @@ const FIRST_SLICE = 5 * RANK_WINDOW
 /** The widest slice before all documents: beyond it the word is rare enough for the GIN index to read all its matches. */
 const WIDEST_SLICE = 64 * FIRST_SLICE
 
+/** n rounded up to a power of two or one and a half times one (few distinct slices to remember, at most 1.5× too many documents). */
+const roundUp = (n: number) => {
+  const p = 2 ** Math.floor(Math.log2(n))
+  return n <= p ? p : n <= 1.5 * p ? 1.5 * p : 2 * p
+}
+
 /**
  * The time buckets (lexemes of the search vector, migration 20261130T420000) covering every document visible from
  * `since` up to `at`: the hours left in since's day, the days left in its month, then whole months through at's. The
@@ -353,7 +359,7 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
       if (inFirst.length > RANK_WINDOW) return inFirst
       // As dense as in the first slice, how many documents hold the window (with a margin)? Almost none: the widest slice,
       // unless even at a little more than that density all the documents hold few matches (the GIN index reads them all).
-      const needed = inFirst.length >= 8 ? 2 ** Math.ceil(Math.log2((1.5 * RANK_WINDOW * FIRST_SLICE) / inFirst.length)) : WIDEST_SLICE
+      const needed = inFirst.length >= 8 ? roundUp((1.5 * RANK_WINDOW * FIRST_SLICE) / inFirst.length) : WIDEST_SLICE
       const few = inFirst.length < 8 && ((inFirst.length + 1) / FIRST_SLICE) * (await documentCount()) <= 10 * RANK_WINDOW
       const wider = few ? null : await boundary(Math.min(needed, WIDEST_SLICE))
       if (wider) {

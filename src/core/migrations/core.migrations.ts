@@ -18,6 +18,7 @@ import { migration as createMailBounces } from './20261130T200100_core_create_ma
 import { migration as createHealthChecks } from './20261130T210000_core_create_health_checks.ts'
 import { migration as searchVisibleIndex } from './20261130T290000_core_search_visible_index.ts'
 import { migration as searchRecent } from './20261130T360000_core_search_recent.ts'
+import { migration as searchTimeBuckets } from './20261130T420000_core_search_time_buckets.ts'
 
 /** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
@@ -40,4 +41,5 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T210000_core_create_health_checks': createHealthChecks,
   '20261130T290000_core_search_visible_index': searchVisibleIndex,
   '20261130T360000_core_search_recent': searchRecent,
+  '20261130T420000_core_search_time_buckets': searchTimeBuckets,
 }

@@ -12,6 +12,17 @@ export interface Child {
   port: number
   pid: number
   proc: ChildProcess
+  /** The server answers memory questions over IPC (bench/server.ts; hello-world does not). */
+  reportsMemory?: boolean
+}
+
+/** The server's own view of its memory (process.memoryUsage(), MB), and a heap snapshot's path when one was asked for. */
+export interface ServerMemory {
+  heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+  snapshot?: string
 }
 
 /**
@@ -28,7 +39,11 @@ function startFlags(): string[] {
 }
 
 export async function start(script: string, env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+  const child = { port: 0, pid: proc.pid!, proc } as Child
+  proc.on('message', (m: { reportsMemory?: boolean }) => {
+    if (m.reportsMemory) child.reportsMemory = true
+  })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     proc.stdout!.on('data', (chunk) => {
@@ -38,7 +53,27 @@ export async function start(script: string, env: Record<string, string>): Promis
     })
     proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
   })
-  return { port, pid: proc.pid!, proc }
+  child.port = port
+  return child
+}
+
+/**
+ * Asks the server for its heap figures (and, with `snapshot`, to write a heap snapshot there first: it takes seconds
+ * and raises RSS while it is written, so only in runs that look for retainers, not in runs that measure RSS).
+ */
+export function memoryOf(child: Child, snapshot?: string): Promise<ServerMemory | null> {
+  if (!child.reportsMemory || !child.proc.connected) return Promise.resolve(null)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(null), snapshot ? 120_000 : 5_000)
+    const listener = (m: { memory?: ServerMemory }) => m.memory && done(m.memory)
+    const done = (memory: ServerMemory | null) => {
+      clearTimeout(timer)
+      child.proc.off('message', listener)
+      resolve(memory)
+    }
+    child.proc.on('message', listener)
+    child.proc.send({ memory: true, snapshot })
+  })
 }
 
 export function cpuMs(pid: number): number {

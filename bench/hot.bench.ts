@@ -25,7 +25,7 @@ import { createSession } from '../src/core/auth/sessions.ts'
 import { createSpace, setMembership } from '../src/core/access/spaces.ts'
 import { bulkLoad, fillDatabase, filledAlready } from './fill.ts'
 import { fillReaderPages } from './reader-pages.fill.ts'
-import { memoryOf, peakRssMb, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
+import { memoryMap, memoryOf, peakRssMb, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
 import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 100_000)
@@ -145,7 +145,8 @@ try {
   }
   const status = readFileSync(`/proc/${app.pid}/status`, 'utf8')
   const kb = (field: string) => (Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024).toFixed(0)
-  console.log(`server RSS now ${kb('VmRSS')} MB: anonymous ${kb('RssAnon')} MB, files ${kb('RssFile')} MB, shared memory ${kb('RssShmem')} MB`)
+  const map = memoryMap(app.pid)
+  console.log(`server RSS now ${kb('VmRSS')} MB: anonymous ${kb('RssAnon')} MB, files ${kb('RssFile')} MB, shared memory ${kb('RssShmem')} MB; by kind: V8 heap pages ${map.v8Pages}, malloc main arena ${map.mainArena}, thread arenas ${map.threadArenas}, JIT code ${map.code}, other anonymous ${map.otherAnonymous}, files ${map.files} MB`)
   // BENCH_SMAPS=<file>: the server's mappings at the end, to tell V8's heap from malloc's arenas and thread stacks.
   if (process.env.BENCH_SMAPS) writeFileSync(process.env.BENCH_SMAPS, readFileSync(`/proc/${app.pid}/smaps`))
   console.log(`server RSS: highest at the end of a row ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB, highest over the whole run ${peakRssMb(app.pid).toFixed(0)} MB (the kernel's high-water mark), with ${SERVER_NODE_FLAGS.join(' ') || 'no flags'}`)

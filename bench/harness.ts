@@ -12,6 +12,17 @@ export interface Child {
   port: number
   pid: number
   proc: ChildProcess
+  /** The server answers memory questions over IPC (bench/server.ts; hello-world does not). */
+  reportsMemory?: boolean
+}
+
+/** The server's own view of its memory (process.memoryUsage(), MB), and a heap snapshot's path when one was asked for. */
+export interface ServerMemory {
+  heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+  snapshot?: string
 }
 
 /**
@@ -28,7 +39,11 @@ function startFlags(): string[] {
 }
 
 export async function start(script: string, env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+  const child = { port: 0, pid: proc.pid!, proc } as Child
+  proc.on('message', (m: { reportsMemory?: boolean }) => {
+    if (m.reportsMemory) child.reportsMemory = true
+  })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     proc.stdout!.on('data', (chunk) => {
@@ -38,7 +53,27 @@ export async function start(script: string, env: Record<string, string>): Promis
     })
     proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
   })
-  return { port, pid: proc.pid!, proc }
+  child.port = port
+  return child
+}
+
+/**
+ * Asks the server for its heap figures (and, with `snapshot`, to write a heap snapshot there first: it takes seconds
+ * and raises RSS while it is written, so only in runs that look for retainers, not in runs that measure RSS).
+ */
+export function memoryOf(child: Child, snapshot?: string): Promise<ServerMemory | null> {
+  if (!child.reportsMemory || !child.proc.connected) return Promise.resolve(null)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(null), snapshot ? 120_000 : 5_000)
+    const listener = (m: { memory?: ServerMemory }) => m.memory && done(m.memory)
+    const done = (memory: ServerMemory | null) => {
+      clearTimeout(timer)
+      child.proc.off('message', listener)
+      resolve(memory)
+    }
+    child.proc.on('message', listener)
+    child.proc.send({ memory: true, snapshot })
+  })
 }
 
 export function cpuMs(pid: number): number {
@@ -86,3 +121,30 @@ export function print(title: string, rows: Figures[], hello: Figures): void {
   }
 }
 
+
+/**
+ * The server's resident memory by kind, MB, from /proc/<pid>/smaps: V8's heap pages (256 kB anonymous mappings), glibc's
+ * thread arenas (64 MB-aligned heaps), the main malloc arena ([heap]), JIT code (the rwx code range), other anonymous
+ * memory, and files (the node binary's pages). Tells V8's heap from malloc's, which process.memoryUsage() cannot.
+ */
+export function memoryMap(pid: number): Record<'v8Pages' | 'threadArenas' | 'mainArena' | 'code' | 'otherAnonymous' | 'files', number> {
+  const maps: Array<{ start: bigint; end: bigint; perms: string; name: string; rssKb: number }> = []
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line)
+    if (head) maps.push({ start: BigInt(`0x${head[1]}`), end: BigInt(`0x${head[2]}`), perms: head[3]!, name: head[4]!.trim(), rssKb: 0 })
+    const rss = /^Rss:\s+(\d+) kB/.exec(line)
+    if (rss && maps.length) maps.at(-1)!.rssKb = Number(rss[1])
+  }
+  const kb = { v8Pages: 0, threadArenas: 0, mainArena: 0, code: 0, otherAnonymous: 0, files: 0 }
+  maps.forEach((m, i) => {
+    const next = maps[i + 1]
+    if (m.name.startsWith('/')) kb.files += m.rssKb
+    else if (m.name === '[heap]') kb.mainArena += m.rssKb
+    else if (m.name) kb.otherAnonymous += m.rssKb
+    else if (m.perms === 'rwxp') kb.code += m.rssKb
+    else if (m.end - m.start === 256n * 1024n) kb.v8Pages += m.rssKb
+    else if (m.start % (64n << 20n) === 0n && m.perms === 'rw-p' && next?.start === m.end && next.perms === '---p') kb.threadArenas += m.rssKb
+    else kb.otherAnonymous += m.rssKb
+  })
+  return Object.fromEntries(Object.entries(kb).map(([k, v]) => [k, Math.round(v / 1024)])) as ReturnType<typeof memoryMap>
+}

@@ -8,8 +8,13 @@
  *   BENCH_ONLY="search|sitemap" node bench/hot.bench.ts   # only rows whose name matches
  *   BENCH_SERVER_NODE_OPTIONS=--cpu-prof node bench/hot.bench.ts   # profiles in the working directory
  *   BENCH_DATA_DIR=/tmp/openly-100k node bench/hot.bench.ts   # keep the filled SQLite database there, and reuse it
+ *   BENCH_HEAP_SNAPSHOTS="admin" node bench/hot.bench.ts   # heap snapshots (in the data folder) at start and after matching rows
+ *   BENCH_SMAPS=/tmp/smaps node bench/hot.bench.ts   # the server's /proc/<pid>/smaps at the end, copied there
+ *
+ * Each row ends with the server's RSS (VmRSS) and high-water mark (VmHWM) from /proc, and its V8 heap (used/total) and
+ * memory outside the heap that V8 is told of (external, Buffers included) from process.memoryUsage(), over IPC.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase } from '../src/core/db/database.ts'
@@ -20,11 +25,12 @@ import { createSession } from '../src/core/auth/sessions.ts'
 import { createSpace, setMembership } from '../src/core/access/spaces.ts'
 import { bulkLoad, fillDatabase, filledAlready } from './fill.ts'
 import { fillReaderPages } from './reader-pages.fill.ts'
-import { peakRssMb, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
+import { memoryMap, memoryOf, peakRssMb, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
 import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 100_000)
 const ONLY = process.env.BENCH_ONLY
+const SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS
 const keep = process.env.BENCH_DATA_DIR
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'openly-hot-'))
 const databaseUrl = process.env.BENCH_DATABASE_URL
@@ -131,12 +137,27 @@ try {
     ['/moderation (admin)', ['/moderation'], admin],
   ]
   const rows: Row[] = []
+  // Writing a snapshot raises RSS for a few seconds (and so VmHWM): a run with snapshots measures retainers, not RSS.
+  const snapshot = async (label: string) => {
+    const file = join(dir, `heap-${String(snapshots++).padStart(2, '0')}-${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.heapsnapshot`)
+    const m = await memoryOf(app, file)
+    console.log(`heap snapshot: ${m?.snapshot ?? 'not written'} (heap ${m?.heapUsed.toFixed(0)}/${m?.heapTotal.toFixed(0)} MB after writing it)`)
+  }
+  let snapshots = 0
+  if (SNAPSHOTS) await snapshot('start')
   printHeading(`${filled.posts.toLocaleString('en')} posts`)
   for (const [name, paths, headers, connections] of pages) {
     if (ONLY && !new RegExp(ONLY).test(name)) continue
     rows.push(await beside(hello, app, name, paths, headers, connections))
     printRow(rows.at(-1)!)
+    if (SNAPSHOTS && new RegExp(SNAPSHOTS).test(name)) await snapshot(name)
   }
+  const status = readFileSync(`/proc/${app.pid}/status`, 'utf8')
+  const kb = (field: string) => (Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024).toFixed(0)
+  const map = memoryMap(app.pid)
+  console.log(`server RSS now ${kb('VmRSS')} MB: anonymous ${kb('RssAnon')} MB, files ${kb('RssFile')} MB, shared memory ${kb('RssShmem')} MB; by kind: V8 heap pages ${map.v8Pages}, malloc main arena ${map.mainArena}, thread arenas ${map.threadArenas}, JIT code ${map.code}, other anonymous ${map.otherAnonymous}, files ${map.files} MB`)
+  // BENCH_SMAPS=<file>: the server's mappings at the end, to tell V8's heap from malloc's arenas and thread stacks.
+  if (process.env.BENCH_SMAPS) writeFileSync(process.env.BENCH_SMAPS, readFileSync(`/proc/${app.pid}/smaps`))
   console.log(`server RSS: highest at the end of a row ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB, highest over the whole run ${peakRssMb(app.pid).toFixed(0)} MB (the kernel's high-water mark), with ${SERVER_NODE_FLAGS.join(' ') || 'no flags'}`)
   // A sitemap part on one connection, unless BENCH_ONLY leaves the sitemap out (it would pollute a profile of other rows).
   const single = !ONLY || /sitemap/.test(ONLY) ? await wrk(app, [postPart], cookie, 1, 3) : null

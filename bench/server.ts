@@ -8,6 +8,17 @@ const database = openDatabase(config)
 const app = await buildApp(config, database, { logger: false })
 await app.listen({ port: 0, host: '127.0.0.1' })
 console.log(`READY ${(app.server.address() as { port: number }).port}`)
+// The bench's questions over IPC (bench/harness.ts memoryOf): heap figures after each row, and heap snapshots on request.
+if (process.send) {
+  process.send({ reportsMemory: true })
+  process.on('message', async (m: { memory?: boolean; snapshot?: string }) => {
+    if (!m.memory) return
+    const snapshot = m.snapshot ? (await import('node:v8')).writeHeapSnapshot(m.snapshot) : undefined
+    const u = process.memoryUsage()
+    const mb = (n: number) => n / 1048576
+    process.send!({ memory: { heapUsed: mb(u.heapUsed), heapTotal: mb(u.heapTotal), external: mb(u.external), arrayBuffers: mb(u.arrayBuffers), snapshot } })
+  })
+}
 process.on('SIGTERM', async () => {
   await app.close()
   await database.close()

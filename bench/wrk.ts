@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { cpuMs, peakRssMb, rssMb, start, type Child } from './harness.ts'
+import { cpuMs, memoryOf, peakRssMb, rssMb, start, type Child, type ServerMemory } from './harness.ts'
 
 const run = promisify(execFile)
 export const WRK_DURATION = Number(process.env.BENCH_DURATION ?? 5)
@@ -30,6 +30,8 @@ export interface Load {
   rss: number
   /** The server's highest RSS since it started, at the end of the run, MB. */
   peakRss: number
+  /** The server's V8 heap and memory outside it at the end of the run (process.memoryUsage(), MB), when it reports them. */
+  memory: ServerMemory | null
 }
 
 const MS = { us: 0.001, ms: 1, s: 1000 } as Record<string, number>
@@ -54,7 +56,7 @@ export async function wrk(child: Child, paths: string[], headers: Record<string,
   const cpu = cpuMs(child.pid) - before
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0)
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0)
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0), p50: latency(stdout, '50'), p99: latency(stdout, '99'), cpuPerReq: cpu / Math.max(requests, 1), requests, errors, rss: rssMb(child.pid), peakRss: peakRssMb(child.pid) }
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0), p50: latency(stdout, '50'), p99: latency(stdout, '99'), cpuPerReq: cpu / Math.max(requests, 1), requests, errors, rss: rssMb(child.pid), peakRss: peakRssMb(child.pid), memory: await memoryOf(child) }
 }
 
 export interface Row {
@@ -78,7 +80,7 @@ export async function beside(hello: Child, app: Child, name: string, paths: stri
 /** The table's heading; rows follow as they are measured (printRow). */
 export function printHeading(title: string): void {
   console.log(`\n${title} (wrk, ${WRK_CONNECTIONS} connections unless named, ${WRK_DURATION}s, median of ${ROUNDS} rounds; hello-world measured beside each)`)
-  console.log('page'.padEnd(48) + 'req/s'.padStart(8) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'CPU ms/req'.padStart(11) + 'hello CPU'.padStart(10) + 'vs hello'.padStart(9) + 'CPU x'.padStart(7) + 'RSS MB'.padStart(8) + 'peak MB'.padStart(8) + 'errors'.padStart(7))
+  console.log('page'.padEnd(48) + 'req/s'.padStart(8) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'CPU ms/req'.padStart(11) + 'hello CPU'.padStart(10) + 'vs hello'.padStart(9) + 'CPU x'.padStart(7) + 'RSS MB'.padStart(8) + 'peak MB'.padStart(8) + 'heap MB'.padStart(10) + 'ext MB'.padStart(7) + 'errors'.padStart(7))
 }
 
 export function printRow(r: Row): void {
@@ -94,6 +96,9 @@ export function printRow(r: Row): void {
         (p.cpuPerReq / r.hello.cpuPerReq).toFixed(1).padStart(7) +
         p.rss.toFixed(0).padStart(8) +
         p.peakRss.toFixed(0).padStart(8) +
+        // heapUsed/heapTotal, and external (Buffers and other memory V8 is told of, arrayBuffers included)
+        (p.memory ? `${p.memory.heapUsed.toFixed(0)}/${p.memory.heapTotal.toFixed(0)}` : '-').padStart(10) +
+        (p.memory ? p.memory.external.toFixed(0) : '-').padStart(7) +
         String(p.errors).padStart(7),
   )
 }

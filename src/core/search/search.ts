@@ -264,15 +264,27 @@ const FILTER_PREFIX = 'select 1 as "x" from "search_documents" where '
  * rendering's trace (reader-trace.ts) and depends on the reader alone.
  */
 const compiledAccess = new WeakMap<object, { sql: string; parameters: readonly unknown[] }>()
+/**
+ * A signed-in reader who is not an admin: the filter is their id's alone (the spaces they are in or banned from are read
+ * by the statement), so it is kept per id, for the readers who searched last. An admin's holds the time their access
+ * grants are read as of: per request.
+ */
+const compiledForReader = new Map<string, { sql: string; parameters: readonly unknown[] }>()
+const READERS_KEPT = 1000
 
 function accessFor(db: CoreDb, actor: Actor, at: string): CompiledAccess {
   const key = untrace(actor).actor
-  let compiled = compiledAccess.get(key)
+  const byId = key.userId && !key.isAdmin ? key.userId : null
+  let compiled = byId ? compiledForReader.get(byId) : compiledAccess.get(key)
   if (!compiled) {
     const q = db.selectFrom('search_documents').select(sql<number>`1`.as('x')).where((eb) => visibleTo(actor, eb, { space: 'search_documents.space_id', visibleFrom: 'search_documents.visible_from' }, AT as unknown as string)).compile()
     if (!q.sql.startsWith(FILTER_PREFIX)) throw new Error(`search: unexpected shape of the compiled access filter: ${q.sql}`)
     compiled = { sql: q.sql.slice(FILTER_PREFIX.length), parameters: q.parameters }
-    compiledAccess.set(key, compiled)
+    if (!byId) compiledAccess.set(key, compiled)
+    else {
+      if (compiledForReader.size >= READERS_KEPT) compiledForReader.delete(compiledForReader.keys().next().value!)
+      compiledForReader.set(byId, compiled)
+    }
   }
   return { sql: compiled.sql, parameters: compiled.parameters.map((p) => (p === AT ? at : p)) }
 }

@@ -115,6 +115,7 @@ try {
     ['/search?q=… (admin: shared with admins, 1 connection)', filled.searchPaths, admin, 1],
     ['/search?q=… (anonymous, uncached, 1 connection)', uncached, {}, 1],
     ['/search?q=… (signed in, uncached, 1 connection)', uncached, cookie, 1],
+    ['/search?q=… (admin, uncached, 1 connection)', uncached, admin, 1],
     ['/search?q=… (admin: shared with admins)', filled.searchPaths, admin],
     ['/actions (signed in, on a team: the team’s variant)', ['/actions'], cookie],
     ['/actions (signed in, on no team)', ['/actions'], noTeam],

@@ -39,3 +39,23 @@ test('the zones offered are the IANA zones Node knows', () => {
   assert.ok(isTimeZone('Europe/Vilnius'))
   assert.ok(!isTimeZone('Europe/Atlantis'))
 })
+
+test('formatDate writes the date Intl gives, in every zone, on days the clocks change too', () => {
+  const zones = timeZones()
+  const intl = new Map(zones.map((z) => [z, new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: z })]))
+  // Every 37 minutes through 2026 (a step that falls on every quarter hour of the day over the year) in a spread of zones,
+  // and instants a minute either side of each UTC midnight in every zone: local midnights and clock changes included.
+  const start = Date.UTC(2026, 0, 1)
+  for (const [i, zone] of zones.entries()) {
+    const f = intl.get(zone)!
+    for (let t = start + i * 60_000; t < start + 366 * 86_400_000; t += (i % 40 === 0 ? 37 : 24 * 60 + 1) * 60_000) {
+      const iso = new Date(t).toISOString()
+      assert.equal(formatDate(iso, zone), f.format(new Date(t)), `${iso} in ${zone}`)
+    }
+  }
+  for (const iso of ['0999-12-31T23:00:00.000Z', '1000-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '2026-03-29T00:59:59.000Z', '2026-03-29T01:00:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T01:30:00.000Z', '9999-12-31T23:59:59.000Z']) {
+    for (const zone of ['Europe/London', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns']) {
+      assert.equal(formatDate(iso, zone), new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: zone }).format(new Date(iso)), `${iso} in ${zone}`)
+    }
+  }
+})

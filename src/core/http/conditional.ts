@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /**
  * A validator for a body: its hash. Weak (`W/`), because the same response compressed or not is the same
  * content, and a strong ETag would have to differ per encoding.
  */
 export function etagOf(body: string | Buffer): string {
-  return `W/"${createHash('sha1').update(body).digest('base64url')}"`
+  // One-shot: no Hash object per response (the same digest as createHash().update().digest()).
+  return `W/"${hash('sha1', body, 'base64url')}"`
 }
 
 const opaque = (tag: string) => tag.trim().replace(/^W\//, '')

@@ -17,6 +17,13 @@ import { createViewEnvironment } from './environment.ts'
 import { staticAsset } from './static-asset.ts'
 import { SHARED_MARKS } from '../cache/shared-marks.ts'
 
+/** Where the title and the content go in a layout rendered once (renderContent); private-use characters no template writes. */
+const TITLE_MARK = '\uE020'
+const CONTENT_MARK = '\uE021'
+const NUNJUCKS_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '\\': '&#92;' }
+/** Nunjucks' autoescape (its lib.escape), for the title put into a layout rendered once. */
+const escapeLikeNunjucks = (text: string) => text.replace(/[&"'<>\\]/g, (c) => NUNJUCKS_ESCAPES[c]!)
+
 const fingerprint = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -30,6 +37,12 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a template with the page's common context (user, CSRF token, navigation) and sends it. */
     render(template: string, data?: Record<string, unknown>): FastifyReply
+    /**
+     * As render, for a template whose content is written outside Nunjucks (its `main` block is `{{ content | safe }}`):
+     * for an anonymous reader the layout around it is rendered once per process and page data, and only the title and
+     * the content are put in (decision 0036). Anyone else is rendered as by render.
+     */
+    renderContent(template: string, data: { title: string; content: string } & Record<string, unknown>): FastifyReply
   }
 }
 
@@ -71,6 +84,29 @@ export const viewsPlugin = fp(
         errorList: data.errors ? errorList(data.errors as Record<string, string>) : undefined,
       }
       const html = views.render(template, context)
+      return this.type('text/html; charset=utf-8').send(html)
+    })
+
+    // The layout of a content page for anonymous readers, in pieces around the title's and the content's places.
+    const frames = new Map<string, string[]>()
+    app.decorateReply('renderContent', function (this: any, template: string, data: { title: string; content: string } & Record<string, unknown>) {
+      const request = this.request
+      // Anonymous readers of a cacheable route have no user, token, personal locals or flash: the layout depends only
+      // on the path and the page's data. A shared rendering notes what it reads of the reader: rendered in full.
+      if (request.user !== null || request.sharedRendering || request.routeOptions.config.cache !== true || Object.keys(this.locals ?? {}).length > 0) return this.render(template, data)
+      const { title, content, ...rest } = data
+      const currentPath = request.url.split('?')[0]
+      const key = `${template}\n${currentPath}\n${JSON.stringify(rest)}`
+      let frame = frames.get(key)
+      if (!frame) {
+        const html = views.render(template, { ...rest, title: TITLE_MARK, content: CONTENT_MARK, user: null, timeZone: DEFAULT_TIME_ZONE, csrfToken: null, sharedHeader: null, currentPath, flash: undefined, errorList: undefined })
+        frame = html.split(/(\uE020|\uE021)/)
+        if (frames.size >= 100) frames.clear()
+        frames.set(key, frame)
+      }
+      const escapedTitle = escapeLikeNunjucks(title)
+      let html = ''
+      for (const piece of frame) html += piece === TITLE_MARK ? escapedTitle : piece === CONTENT_MARK ? content : piece
       return this.type('text/html; charset=utf-8').send(html)
     })
 

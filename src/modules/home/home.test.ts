@@ -31,6 +31,20 @@ for (const dialect of testDialects()) {
       assert.match(res.body, /<link rel="alternate" type="application\/atom\+xml" href="\/feed.atom"/)
     })
 
+    test('an anonymous search page is the layout Nunjucks renders around its content, the title escaped as Nunjucks does', async () => {
+      // reply.renderContent renders the layout once and puts the title and content in (decision 0036).
+      for (const q of [`<b> & "quotes" 'x' \\ “open data”`, 'open data', '\uE020\uE021 data']) {
+        for (let i = 0; i < 2; i++) {
+          const res = await t.app.inject(`/search?q=${encodeURIComponent(q)}&type=x${i}`)
+          const context = { title: `Search results for “${q}”`, noindex: true, user: null, timeZone: 'Europe/London', csrfToken: null, sharedHeader: null, currentPath: '/search' }
+          const [head, tail] = t.app.views.render('home/search.njk', { ...context, content: '\u0000' }).split('\u0000')
+          assert.ok(res.body.startsWith(head!) && res.body.endsWith(tail!), q)
+          const content = res.body.slice(head!.length, res.body.length - tail!.length)
+          assert.equal(res.body, t.app.views.render('home/search.njk', { ...context, content }))
+        }
+      }
+    })
+
     test('search finds published content with highlighted, escaped snippets', async () => {
       const res = await t.app.inject('/search?q=open+data')
       assert.equal(res.statusCode, 200)

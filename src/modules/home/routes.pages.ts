@@ -52,7 +52,7 @@ export async function homePages(plain: FastifyInstance): Promise<void> {
       next: page < lastPage ? pageUrl(page + 1) : null,
       timeZone: request.user?.timeZone,
     })
-    return reply.render('home/search.njk', { title: q ? `Search results for “${q}”` : 'Search', content, noindex: true })
+    return reply.renderContent('home/search.njk', { title: q ? `Search results for “${q}”` : 'Search', content, noindex: true })
   })
 
   // Crawlers: the sitemap lists what anonymous readers may see. Personal pages and search results are not for

@@ -8,8 +8,9 @@ import { formatDate } from '../../core/time.ts'
  */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;' }
-/** As Nunjucks' autoescape does. */
-export const escapeHtml = (text: string): string => text.replace(/[&"'<>]/g, (c) => ESCAPES[c]!)
+const SPECIAL = /[&"'<>]/
+/** As Nunjucks' autoescape does; most text has nothing to escape and is returned as it is. */
+export const escapeHtml = (text: string): string => (SPECIAL.test(text) ? text.replace(/[&"'<>]/g, (c) => ESCAPES[c]!) : text)
 
 export interface SearchType {
   type: string

@@ -14,7 +14,7 @@ import { addRoom, addSlot, castVote, gridState, pitchSession, publishGrid, saveG
 import { indexSession } from './events.search.ts'
 import { insertSession, insertVote, updateSessionRow, type SessionRow } from './unconference.queries.ts'
 import { publishEventNotes, saveSessionNotes } from './notes.ts'
-import { fillByVotes } from './grid.ts'
+import { fillByVotes, gridVersion } from './grid.ts'
 import { utcToZoned } from './zoned.ts'
 import { newId } from '../../core/db/ids.ts'
 
@@ -249,7 +249,7 @@ async function seedUpcomingUnconference(db: Db, as: (h: string) => Actor & { use
   const state = await gridState(db, e)
   const top = [...state.sessions].sort((a, b) => b.votes - a.votes).slice(0, 5)
   const placed = fillByVotes(state.rooms, state.slots, top, [])
-  await saveGrid(db, e, Object.fromEntries(placed.map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])))
+  await saveGrid(db, e, Object.fromEntries(placed.map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])), gridVersion(state))
   await publishGrid(db, as('aoife-brennan'), e, true)
 }
 
@@ -309,7 +309,7 @@ async function seedPastUnconference(db: Db, as: (h: string) => Actor & { userId:
     }
   }
   const state = await gridState(db, e)
-  await saveGrid(db, e, Object.fromEntries(fillByVotes(state.rooms, state.slots, state.sessions, []).map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])))
+  await saveGrid(db, e, Object.fromEntries(fillByVotes(state.rooms, state.slots, state.sessions, []).map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])), gridVersion(state))
   await publishGrid(db, as('aoife-brennan'), e, true)
   await publishEventNotes(db, as('aoife-brennan'), e, {
     notes: 'Forty people came from eleven organisations. The most wanted session, on tender templates, became the **procurement commons** project.\n\nThank you to The Exchange for the rooms and to everyone who wrote notes.',

@@ -46,7 +46,7 @@ export async function seedEvents({ db }: SeedContext): Promise<void> {
   const procurement = await community('kwame-mensah', 'Procurement reformers')
   const dos = orgs.get('department-of-open-services')
   const civic = orgs.get('civic-data-lab')
-  const backdate = (e: EventRow, daysAgo: number) => updateEventRow(db, e.id, { created_at: new Date(Date.now() - daysAgo * DAY).toISOString(), updated_at: new Date(Date.now() - daysAgo * DAY).toISOString() })
+  const backdate = (e: EventRow, daysAgo: number) => updateEventRow(db, e.id, { created_at: new Date(Date.now() - daysAgo * DAY).toISOString(), shown_at: e.shown_at && new Date(Date.now() - daysAgo * DAY).toISOString(), updated_at: new Date(Date.now() - daysAgo * DAY).toISOString() })
   const going = async (e: EventRow, who: string[]) => {
     for (const h of who) await reply(db, as(h), e.id, 'going')
   }
@@ -276,7 +276,7 @@ async function seedPastUnconference(db: Db, as: (h: string) => Actor & { userId:
     ),
   )
   const created = new Date(Date.now() + (days - 30) * DAY).toISOString()
-  await updateEventRow(db, e.id, { created_at: created, updated_at: created })
+  await updateEventRow(db, e.id, { created_at: created, shown_at: e.shown_at && created, updated_at: created })
   const attendees = ['priya-natarajan', 'tomas-lindqvist', 'kwame-mensah', 'lena-vogel', 'marco-bellini', 'hannah-price']
   for (const h of attendees) await writeRsvp(db, { event_id: e.id, user_id: id(h), status: 'going', position: await nextPosition(db, e.id), created_at: created, updated_at: created }, false)
   // Past events take no new pitches or votes through the use cases: write what happened directly.

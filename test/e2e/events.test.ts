@@ -3,7 +3,8 @@
  * 1. An organiser creates a hybrid event with one place; one person takes it, another joins the waiting
  *    list; when the first can no longer go, the second is told, is going, and sees the online link.
  * 2. A host runs an unconference without JavaScript: people going pitch sessions and vote, the host adds
- *    rooms and slots, fills the grid by votes, moves a session by hand and publishes; a reader opens the grid.
+ *    rooms and slots, fills the grid by votes, moves a session by hand (a second tab saving from the older grid is
+ *    told so, with its choice kept) and publishes; a reader opens the grid.
  * Every page on the way is checked with axe (WCAG 2.2 AA), for one h1 and a useful title.
  */
 import { after, before, describe, it } from 'node:test'

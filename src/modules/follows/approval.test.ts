@@ -140,6 +140,41 @@ for (const dialect of testDialects()) {
       assert.equal(await notices(outsider.user.id, h.word), 0)
     })
 
+    test('a scheduled post reaches followers when its time comes, not before, once; a held one whose time passed while it waited, when approved', async () => {
+      const writer = await person(t, 'Scheduling Sam')
+      await follow(fan, 'person', writer.user.id)
+      const tomorrow = `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T10:00`
+      const word = `zqsched${dialect}`
+      const res = await writer.client.submit('/posts/new', { title: `Scheduled post ${word}`, summary: '', body: 'Words for later.', publish: 'schedule', publishAt: tomorrow })
+      assert.equal(res.statusCode, 303, errorsIn(res))
+      const heldWord = `zqschedheld${dialect}`
+      const heldRes = await newcomer.client.submit('/posts/new', { title: `Scheduled held post ${heldWord}`, summary: '', body: `Words. ${LINK}`, publish: 'schedule', publishAt: tomorrow })
+      assert.equal(heldRes.statusCode, 303, errorsIn(heldRes))
+      const scheduled = { kind: 'post', type: 'post', word, id: await idOf('posts', word) }
+      const heldScheduled = { kind: 'post', type: 'post', word: heldWord, id: await idOf('posts', heldWord) }
+      const rows = await t.db.selectFrom('posts').select(['id', 'published_at', 'shown_at']).where('id', 'in', [scheduled.id, heldScheduled.id]).execute()
+      assert.equal(rows.find((r) => r.id === scheduled.id)!.shown_at, rows.find((r) => r.id === scheduled.id)!.published_at, 'shown at its scheduled time')
+      assert.equal(rows.find((r) => r.id === heldScheduled.id)!.shown_at, null, 'waiting: not shown at any time yet')
+      await fanOutPassed(new Date().toISOString(), ['post'])
+      await sleep(1000)
+      assert.equal(await notices(fan.user.id, word), 0, 'not before its time')
+      // Their time comes (moved to a few seconds from now, as the clock reaching it would).
+      const soon = new Date(Date.now() + 4000).toISOString()
+      await t.db.updateTable('posts').set({ published_at: soon, shown_at: soon }).where('id', '=', scheduled.id).execute()
+      await t.db.updateTable('posts').set({ published_at: soon }).where('id', '=', heldScheduled.id).execute()
+      await t.db.updateTable('post_tags').set({ published_at: soon }).where('post_id', 'in', [scheduled.id, heldScheduled.id]).execute()
+      await eventually(async () => (await notices(fan.user.id, word)) >= 1, { ...WAIT, what: 'the scheduled post’s notice' })
+      await fanOutPassed(new Date(Date.parse(soon) + 1000).toISOString(), ['post'])
+      await sleep(1000)
+      assert.equal(await notices(fan.user.id, word), 1, 'told once')
+      assert.equal(await notices(fan.user.id, heldWord), 0, 'its time passed while it waited: nobody told')
+      await moderate(heldScheduled, 'approve')
+      await eventually(async () => (await notices(fan.user.id, heldWord)) >= 1, { ...WAIT, what: 'the approved scheduled post’s notice' })
+      await fanOutPassed(new Date().toISOString(), ['post'])
+      await sleep(1000)
+      assert.equal(await notices(fan.user.id, heldWord), 1, 'told once, when approved')
+    })
+
     test('an approved idea is shown (and placed in timelines) at its approval time; an approved post is published then', async () => {
       const rows = await t.db.selectFrom('challenge_ideas').select(['created_at', 'shown_at']).where('id', '=', held.idea!.id).executeTakeFirstOrThrow()
       assert.ok(rows.shown_at && rows.shown_at > rows.created_at, 'shown when approved, after it was written')

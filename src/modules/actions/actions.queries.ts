@@ -21,8 +21,8 @@ export async function deleteActionRow(db: ActionsDb, id: string): Promise<void> 
   await db.deleteFrom('practical_actions').where('id', '=', id).execute()
 }
 
-// Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
 export async function setActionHiddenAt(db: ActionsDb, id: string, at: string | null): Promise<void> {
+  // Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
   await db.updateTable('practical_actions').set((eb) => ({ hidden_at: at, ...(at === null ? { shown_at: eb.fn.coalesce('shown_at', eb.val(new Date().toISOString())) } : {}) })).where('id', '=', id).execute()
 }
 

@@ -115,8 +115,8 @@ export async function eventsByIds(db: EventsDb, ids: string[]): Promise<Map<stri
 }
 
 /** Sets or clears the moderator's hidden mark. */
-// Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
 export async function setEventHiddenAt(db: EventsDb, id: string, at: string | null): Promise<void> {
+  // Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
   await db.updateTable('events').set((eb) => ({ hidden_at: at, ...(at === null ? { shown_at: eb.fn.coalesce('shown_at', eb.val(new Date().toISOString())) } : {}) })).where('id', '=', id).execute()
 }
 

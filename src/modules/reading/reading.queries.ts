@@ -96,8 +96,8 @@ export async function popularTags(db: ReadingDb, limit = 30): Promise<Array<{ ta
   return rows.map((r) => ({ tag: r.tag, count: Number(r.count) }))
 }
 
-// Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
 export async function setItemHiddenAt(db: ReadingDb, id: string, at: string | null): Promise<void> {
+  // Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
   await db.updateTable('reading_items').set((eb) => ({ hidden_at: at, ...(at === null ? { shown_at: eb.fn.coalesce('shown_at', eb.val(new Date().toISOString())) } : {}) })).where('id', '=', id).execute()
 }
 

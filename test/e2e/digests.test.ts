@@ -29,7 +29,7 @@ describe('digests: an editor composes, previews, publishes and sends one', () =>
     const t = new Date().toISOString()
     await wholeDatabase(e2e.database)
       .insertInto('reading_items')
-      .values({ id: `ri-${word}`, slug: `tide-tables-${word}`, url: `https://example.org/${word}`, title: `Tide tables done in the open ${word}`, summary: 'How a harbour board published its tide tables as open data.', added_by: reader.id, space_id: null, hidden_at: null, created_at: t, updated_at: t })
+      .values({ id: `ri-${word}`, slug: `tide-tables-${word}`, url: `https://example.org/${word}`, title: `Tide tables done in the open ${word}`, summary: 'How a harbour board published its tide tables as open data.', added_by: reader.id, space_id: null, hidden_at: null, shown_at: t, created_at: t, updated_at: t })
       .execute()
 
     await step('a platform admin makes the member a digest editor', async () => {

@@ -3,7 +3,8 @@
  * 1. An organiser creates a hybrid event with one place; one person takes it, another joins the waiting
  *    list; when the first can no longer go, the second is told, is going, and sees the online link.
  * 2. A host runs an unconference without JavaScript: people going pitch sessions and vote, the host adds
- *    rooms and slots, fills the grid by votes, moves a session by hand and publishes; a reader opens the grid.
+ *    rooms and slots, fills the grid by votes, moves a session by hand (a second tab saving from the older grid is
+ *    told so, with its choice kept) and publishes; a reader opens the grid.
  * Every page on the way is checked with axe (WCAG 2.2 AA), for one h1 and a useful title.
  */
 import { after, before, describe, it } from 'node:test'
@@ -190,8 +191,20 @@ describe('events: a waiting list that moves, and an unconference built from vote
       await Promise.all([hostPage.waitForEvent('load'), hostPage.getByRole('button', { name: 'Save the grid' }).click()])
       assert.match(await hostPage.locator('.govuk-error-summary').innerText(), /Pieter de Vries pitched “Plain language letters” and “Open data clinics”, both at 10:00/)
       await checkPage(hostPage)
+      // A second organiser's tab opened on the same grid: whoever saves second is told, and keeps their choice.
+      const otherTab = await hostPage.context().newPage()
+      await visit(otherTab, `/events/${slug}/schedule/edit`)
       await hostPage.getByLabel('Open data clinics').selectOption({ label: '11:00 to 11:45, Small room' })
       await submitAndLand(hostPage, () => hostPage.getByRole('button', { name: 'Save the grid' }).click(), new RegExp(`^/events/${slug}/schedule/edit$`), 'saving the grid')
+      await otherTab.getByLabel('Open data clinics').selectOption({ label: '11:00 to 11:45, Main hall' })
+      const [stale] = await Promise.all([otherTab.waitForEvent('response', (r) => r.request().method() === 'POST'), otherTab.getByRole('button', { name: 'Save the grid' }).click()])
+      await otherTab.waitForLoadState('load')
+      assert.equal(stale.status(), 409)
+      assert.match(await otherTab.locator('.govuk-error-summary').innerText(), /The grid was changed by someone else since you opened it/)
+      assert.match(await otherTab.locator('#grid_conflict').innerText(), /Open data clinics\s+11:00 to 11:45, Small room\s+You chose differently/)
+      assert.equal(await otherTab.getByLabel('Open data clinics').locator('option:checked').innerText(), '11:00 to 11:45, Main hall', 'their choice is kept')
+      await checkPage(otherTab)
+      await otherTab.close()
       await submitAndLand(hostPage, () => hostPage.getByRole('button', { name: 'Publish the schedule' }).click(), new RegExp(`^/events/${slug}/schedule/edit$`), 'publishing')
       assert.match(await hostPage.locator('main').innerText(), /The schedule is published/)
     })

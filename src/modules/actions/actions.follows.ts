@@ -32,18 +32,18 @@ export const actionActivity: ActivitySource = {
           url: '/actions',
           summary: `A practical action${author ? ` by ${author}` : ''}${project ? ` on ${project.name}` : ''}`,
           byline: author,
-          at: r.created_at,
+          at: r.shown_at!,
           subjects: [...(about.people.includes(r.author_id) ? [{ kind: 'person', id: r.author_id }] : []), ...(r.project_id && about.projects.includes(r.project_id) ? [{ kind: 'project', id: r.project_id }] : [])],
         })
       }
       const last = rows[rows.length - 1]
       if (!last || rows.length < window.limit) break
-      before = { at: last.created_at, id: `action:${last.id}` }
+      before = { at: last.shown_at!, id: `action:${last.id}` }
     }
     return out.slice(0, window.limit)
   },
   async published(db, since, until, limit) {
     const rows = await actionsPublishedBetween(db, since, until, limit)
-    return rows.map((r) => ({ id: r.id, at: r.created_at, actors: [r.author_id], spaceId: r.space_id, subjects: [{ kind: 'person', id: r.author_id }, ...(r.project_id ? [{ kind: 'project', id: r.project_id }] : [])] }))
+    return rows.map((r) => ({ id: r.id, at: r.shown_at!, actors: [r.author_id], spaceId: r.space_id, subjects: [{ kind: 'person', id: r.author_id }, ...(r.project_id ? [{ kind: 'project', id: r.project_id }] : [])] }))
   },
 }

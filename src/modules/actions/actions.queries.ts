@@ -22,7 +22,8 @@ export async function deleteActionRow(db: ActionsDb, id: string): Promise<void> 
 }
 
 export async function setActionHiddenAt(db: ActionsDb, id: string, at: string | null): Promise<void> {
-  await db.updateTable('practical_actions').set({ hidden_at: at }).where('id', '=', id).execute()
+  // Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
+  await db.updateTable('practical_actions').set((eb) => ({ hidden_at: at, ...(at === null ? { shown_at: eb.fn.coalesce('shown_at', eb.val(new Date().toISOString())) } : {}) })).where('id', '=', id).execute()
 }
 
 export interface ActionFilter {
@@ -70,8 +71,8 @@ export async function actionActivityRows(db: ActionsDb, actor: Actor, about: { p
       .selectAll()
       .where('practical_actions.hidden_at', 'is', null)
       .where((eb) => visibleTo(actor, eb, ACTION_ACCESS))
-      .where((eb) => inWindow(eb, 'action', 'practical_actions.created_at', 'practical_actions.id', window, at))
-      .orderBy('practical_actions.created_at', 'desc')
+      .where((eb) => inWindow(eb, 'action', 'practical_actions.shown_at', 'practical_actions.id', window, at))
+      .orderBy('practical_actions.shown_at', 'desc')
       .orderBy('practical_actions.id', 'desc')
       .limit(window.limit)
   const branches = await Promise.all([
@@ -79,7 +80,7 @@ export async function actionActivityRows(db: ActionsDb, actor: Actor, about: { p
     about.projects.length ? base().where('practical_actions.project_id', 'in', about.projects).execute() : [],
   ])
   const merged = new Map(branches.flat().map((r) => [r.id, r]))
-  return [...merged.values()].sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1)).slice(0, window.limit)
+  return [...merged.values()].sort((a, b) => (a.shown_at === b.shown_at ? (a.id < b.id ? 1 : -1) : a.shown_at! < b.shown_at! ? 1 : -1)).slice(0, window.limit)
 }
 
 /** Every practical action shown (not hidden) after the fan-out's mark `since` up to `until`, oldest first: the follows module's fan-out. */
@@ -87,6 +88,6 @@ export async function actionsPublishedBetween(db: ActionsDb, since: PublishedMar
   return db
     .selectFrom('practical_actions')
     .selectAll()
-    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
+    .$call((q) => shownAfterMark(q, 'shown_at', since, until, limit))
     .execute()
 }

@@ -33,6 +33,6 @@ export async function seedActions({ db }: SeedContext): Promise<void> {
     const person = people.get(d.by)
     if (!person) continue
     const project = d.project ? await visibleProjectBySlug(db, { userId: person.id, isAdmin: false }, d.project) : null
-    await insertAction(db, { id: newId(), author_id: person.id, text: d.text, url: d.url ?? '', project_id: project?.id ?? null, space_id: null, hidden_at: null, created_at: new Date(now - d.hoursAgo * HOUR).toISOString() })
+    await insertAction(db, { id: newId(), author_id: person.id, text: d.text, url: d.url ?? '', project_id: project?.id ?? null, space_id: null, hidden_at: null, shown_at: new Date(now - d.hoursAgo * HOUR).toISOString(), created_at: new Date(now - d.hoursAgo * HOUR).toISOString() })
   }
 }

@@ -13,6 +13,8 @@ export interface PracticalActionsTable {
   /** Null (site content), or the community of the project it names: it then follows that community's visibility. */
   space_id: string | null
   hidden_at: string | null
+  /** When readers could first see it, and followers hear of it: null while it waits for approval (or is a draft); set once (decision 0038). */
+  shown_at: string | null
   created_at: string
 }
 

@@ -42,7 +42,9 @@ export async function logAction(db: Db, actor: Actor & { userId: string }, input
   const id = newId()
   // A link from a new account waits for a moderator's approval, as in posts and comments.
   const hiddenAt = await holdForApproval(db, actor, { type: 'practical_action', id, spaceId, title: input.text, url: '/actions', text: `${input.text} ${input.url}` })
-  const row: ActionRow = { id, author_id: actor.userId, text: input.text, url: input.url, project_id: projectId, space_id: spaceId, hidden_at: hiddenAt, created_at: now() }
+  const row: ActionRow = { id, author_id: actor.userId, text: input.text, url: input.url, project_id: projectId, space_id: spaceId, hidden_at: hiddenAt, shown_at: null, created_at: now() }
+  // Shown now, or (held) when a moderator approves it: followers hear of it then (decision 0038).
+  row.shown_at = hiddenAt ? null : row.created_at
   await insertAction(db, row)
   // A practical action on a project is a sign of life for the directory ("is this still live?").
   if (projectId && !hiddenAt) await noteProjectActivity(db, projectId, row.created_at)

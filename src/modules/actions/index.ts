@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T230000_actions_create.ts'
+import { migration as shownAt } from './migrations/20261130T430000_actions_shown_at.ts'
 import { actionsPages } from './routes.pages.ts'
 import { actionsApi } from './routes.api.ts'
 import { actionPolicy } from './actions.policy.ts'
@@ -17,7 +18,7 @@ export const actionsModule: AppModule = {
   onMerge: { project: moveProjectActions },
   dependsOn: ['accounts', 'projects'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261130T230000_actions_create': create },
+  migrations: { '20261130T230000_actions_create': create, '20261130T430000_actions_shown_at': shownAt },
   pages: actionsPages,
   api: actionsApi,
   nav: [],

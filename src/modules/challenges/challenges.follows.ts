@@ -48,12 +48,12 @@ export const ideaActivity: ActivitySource = {
       title: `${i.title} (an idea for ${i.challenge_title})`,
       url: `/challenges/${i.slug}/ideas/${i.id}`,
       summary: excerpt(i.body.replace(/\s+/g, ' ').trim()),
-      at: i.created_at,
+      at: i.shown_at!,
       subjects: [{ kind: 'challenge', id: i.challenge_id }],
     }))
   },
   async published(db, since, until, limit) {
     const rows = await ideasSentBetween(db, since, until, limit)
-    return rows.map((i) => ({ id: i.id, at: i.created_at, actors: [i.author_id], spaceId: i.space_id, subjects: [{ kind: 'challenge', id: i.challenge_id }] }))
+    return rows.map((i) => ({ id: i.id, at: i.shown_at!, actors: [i.author_id], spaceId: i.space_id, subjects: [{ kind: 'challenge', id: i.challenge_id }] }))
   },
 }

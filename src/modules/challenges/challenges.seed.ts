@@ -80,7 +80,7 @@ export async function seedChallenges({ db }: SeedContext): Promise<void> {
   for (const [n, i] of binIdeas.entries()) {
     for (const v of voters.slice(0, (n * 5) % 9)) if (v !== IDEAS_OPEN[n]![0]) await voteOnIdea(db, as(v), bins, i, true)
   }
-  for (const [n, i] of binIdeas.entries()) await updateIdeaRow(db, i.id, { created_at: at(-9 + n * 0.6), updated_at: at(-9 + n * 0.6) })
+  for (const [n, i] of binIdeas.entries()) await updateIdeaRow(db, i.id, { created_at: at(-9 + n * 0.6), shown_at: i.shown_at && at(-9 + n * 0.6), updated_at: at(-9 + n * 0.6) })
 
   // ---------------------------------------------------------------- closed, with winners (one became a project)
   const forms = await createChallenge(db, as('aoife-brennan'), {

@@ -63,6 +63,8 @@ export interface ChallengeIdeasTable {
   shuffle_key: number
   revision: number
   hidden_at: string | null
+  /** When readers could first see it, and followers hear of it: null while it waits for approval (or is a draft); set once (decision 0038). */
+  shown_at: string | null
   created_at: string
   updated_at: string
 }

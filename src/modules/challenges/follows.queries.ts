@@ -50,24 +50,24 @@ export async function ideaActivityRows(db: ChallengesDb, actor: Actor, challenge
   return db
     .selectFrom('challenge_ideas')
     .innerJoin('challenges', 'challenges.id', 'challenge_ideas.challenge_id')
-    .select(['challenge_ideas.id', 'challenge_ideas.title', 'challenge_ideas.body', 'challenge_ideas.challenge_id', 'challenge_ideas.created_at', 'challenges.slug', 'challenges.title as challenge_title'])
+    .select(['challenge_ideas.id', 'challenge_ideas.title', 'challenge_ideas.body', 'challenge_ideas.challenge_id', 'challenge_ideas.shown_at', 'challenges.slug', 'challenges.title as challenge_title'])
     .where('challenge_ideas.challenge_id', 'in', challengeIds)
     .where('challenge_ideas.hidden_at', 'is', null)
     .where('challenges.hidden_at', 'is', null)
     .where((eb) => visibleTo(actor, eb, IDEA_ACCESS, at))
     .where((eb) => visibleTo(actor, eb, CHALLENGE_ACCESS, at))
-    .where((eb) => inWindow(eb, 'challenge_idea', 'challenge_ideas.created_at', 'challenge_ideas.id', window, at))
-    .orderBy('challenge_ideas.created_at', 'desc')
+    .where((eb) => inWindow(eb, 'challenge_idea', 'challenge_ideas.shown_at', 'challenge_ideas.id', window, at))
+    .orderBy('challenge_ideas.shown_at', 'desc')
     .orderBy('challenge_ideas.id', 'desc')
     .limit(window.limit)
     .execute()
 }
 
-/** Every idea shown (not hidden) sent after the fan-out's mark `since` up to `until`, oldest first. */
+/** Every idea shown (not hidden) whose showing (sent, or approved after waiting: decision 0038) falls after the fan-out's mark `since` up to `until`, oldest first. */
 export async function ideasSentBetween(db: ChallengesDb, since: PublishedMark, until: string, limit: number) {
   return db
     .selectFrom('challenge_ideas')
-    .select(['id', 'created_at', 'author_id', 'challenge_id', 'space_id'])
-    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
+    .select(['id', 'shown_at', 'author_id', 'challenge_id', 'space_id'])
+    .$call((q) => shownAfterMark(q, 'shown_at', since, until, limit))
     .execute()
 }

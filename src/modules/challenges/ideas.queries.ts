@@ -170,7 +170,8 @@ export async function setCommentHiddenAt(db: ChallengesDb, id: string, at: strin
 }
 
 export async function setIdeaHiddenAt(db: ChallengesDb, id: string, at: string | null): Promise<void> {
-  await db.updateTable('challenge_ideas').set({ hidden_at: at }).where('id', '=', id).execute()
+  // Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
+  await db.updateTable('challenge_ideas').set((eb) => ({ hidden_at: at, ...(at === null ? { shown_at: eb.fn.coalesce('shown_at', eb.val(new Date().toISOString())) } : {}) })).where('id', '=', id).execute()
 }
 
 /** Organisers' private reviews of an idea (callers check the reader organises the challenge). */

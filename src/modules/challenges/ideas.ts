@@ -78,6 +78,8 @@ export async function submitIdea(db: Db, actor: Actor, challenge: ChallengeRow, 
     shuffle_key: randomInt(SHUFFLE_PRIME),
     revision: 1,
     hidden_at: heldAt,
+    // Held: shown (and announced to followers) when a moderator approves it (decision 0038).
+    shown_at: heldAt ? null : t,
     created_at: t,
     updated_at: t,
   }

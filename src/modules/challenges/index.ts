@@ -12,6 +12,7 @@ import { seedChallenges } from './challenges.seed.ts'
 import { moveIdeaProjects } from './merge.queries.ts'
 import { challengeActivity, challengeFollowable, ideaActivity } from './challenges.follows.ts'
 import { migration as ideasCreated } from './migrations/20261130T350200_challenges_ideas_created.ts'
+import { migration as ideasShownAt } from './migrations/20261130T430000_challenges_ideas_shown_at.ts'
 
 /** Challenges: a problem put to everyone, ideas gathered, voted and reviewed, winners announced, a winner made a project. */
 export const challengesModule: AppModule = {
@@ -20,7 +21,7 @@ export const challengesModule: AppModule = {
   onMerge: { project: moveIdeaProjects },
   dependsOn: ['accounts', 'notifications', 'organisations', 'projects', 'communities'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261130T190100_challenges_create': create, '20261130T350200_challenges_ideas_created': ideasCreated },
+  migrations: { '20261130T190100_challenges_create': create, '20261130T350200_challenges_ideas_created': ideasCreated, '20261130T430000_challenges_ideas_shown_at': ideasShownAt },
   pages: challengesPages,
   api: challengesApi,
   nav: [{ href: '/challenges', text: 'Challenges' }],

@@ -22,7 +22,7 @@ export const threadActivity: ActivitySource = {
       title: t.title,
       url: `/communities/${t.communitySlug}/threads/${t.id}`,
       summary: `In ${t.communityName}: ${t.body.replace(/\s+/g, ' ').slice(0, 200)}`,
-      at: t.created_at,
+      at: t.shown_at!,
       subjects: [
         ...(about.communities.includes(t.space_id) ? [{ kind: 'community', id: t.space_id }] : []),
         ...(about.people.includes(t.author_id) ? [{ kind: 'person', id: t.author_id }] : []),
@@ -31,6 +31,6 @@ export const threadActivity: ActivitySource = {
   },
   async published(db, since, until, limit) {
     const rows = await threadsStartedBetween(db, since, until, limit)
-    return rows.map((t) => ({ id: t.id, at: t.created_at, actors: [t.author_id], spaceId: t.space_id, subjects: [{ kind: 'community', id: t.space_id }, { kind: 'person', id: t.author_id }] }))
+    return rows.map((t) => ({ id: t.id, at: t.shown_at!, actors: [t.author_id], spaceId: t.space_id, subjects: [{ kind: 'community', id: t.space_id }, { kind: 'person', id: t.author_id }] }))
   },
 }

@@ -31,6 +31,8 @@ export interface ThreadsTable {
   pinned: number
   locked: number
   hidden_at: string | null
+  /** When readers could first see it, and followers hear of it: null while it waits for approval (or is a draft); set once (decision 0038). */
+  shown_at: string | null
   /** Replies ever posted; also the last position handed out (positions are never reused). */
   reply_count: number
   last_activity_at: string

@@ -270,7 +270,8 @@ export async function updateThreadFlag(db: CommunitiesDb, id: string, flag: 'pin
 
 /** Hides (a timestamp) or restores (null) a thread. */
 export async function setThreadHiddenAt(db: CommunitiesDb, id: string, hiddenAt: string | null): Promise<void> {
-  await db.updateTable('threads').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+  // Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
+  await db.updateTable('threads').set((eb) => ({ hidden_at: hiddenAt, ...(hiddenAt === null ? { shown_at: eb.fn.coalesce('shown_at', eb.val(new Date().toISOString())) } : {}) })).where('id', '=', id).execute()
 }
 
 /** Hides (a timestamp) or restores (null) a reply. */

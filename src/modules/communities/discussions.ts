@@ -78,7 +78,7 @@ export async function createThread(db: Db, actor: Actor, access: CommunityAccess
   const id = newId()
   // Trust levels: a new account's thread with links waits for a moderator (hidden, nobody notified, until approved).
   const heldAt = await holdForApproval(db, actor, { type: 'thread', id, spaceId: c.id, title: input.title, url: threadPath(c.slug, id), text: `${input.title}\n\n${input.body}` })
-  await insertThread(db, { id, space_id: c.id, title: input.title, body: input.body, body_html: html, author_id: userId, pinned: 0, locked: 0, hidden_at: heldAt, reply_count: 0, last_activity_at: t, edited_at: null, created_at: t, submission_id: input.submission_id || null })
+  await insertThread(db, { id, space_id: c.id, title: input.title, body: input.body, body_html: html, author_id: userId, pinned: 0, locked: 0, hidden_at: heldAt, shown_at: heldAt ? null : t, reply_count: 0, last_activity_at: t, edited_at: null, created_at: t, submission_id: input.submission_id || null })
   await indexThread(db, c.slug, { id, spaceId: c.id, title: input.title, body: input.body, createdAt: t, hiddenAt: heldAt })
   await touchCommunity(db, c.id, t)
   const name = await nameOf(db, userId)

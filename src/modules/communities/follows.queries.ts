@@ -14,17 +14,17 @@ export async function threadActivityRows(db: CommunitiesDb, actor: Actor, about:
   return db
     .selectFrom('threads')
     .innerJoin('communities', 'communities.id', 'threads.space_id')
-    .select(['threads.id', 'threads.title', 'threads.body', 'threads.space_id', 'threads.author_id', 'threads.created_at', 'communities.slug as communitySlug', 'communities.name as communityName'])
+    .select(['threads.id', 'threads.title', 'threads.body', 'threads.space_id', 'threads.author_id', 'threads.shown_at', 'communities.slug as communitySlug', 'communities.name as communityName'])
     .where('threads.hidden_at', 'is', null)
     .where((eb) => visibleTo(actor, eb, { space: 'threads.space_id', author: 'threads.author_id', hidden: 'threads.hidden_at' }, at))
-    .where((eb) => inWindow(eb, 'thread', 'threads.created_at', 'threads.id', window, at))
+    .where((eb) => inWindow(eb, 'thread', 'threads.shown_at', 'threads.id', window, at))
     .where((eb) => {
       const any = []
       if (about.communities.length) any.push(eb('threads.space_id', 'in', about.communities))
       if (about.people.length) any.push(eb('threads.author_id', 'in', about.people))
       return any.length ? eb.or(any) : eb.val(false)
     })
-    .orderBy('threads.created_at', 'desc')
+    .orderBy('threads.shown_at', 'desc')
     .orderBy('threads.id', 'desc')
     .limit(window.limit)
     .execute()
@@ -34,7 +34,7 @@ export async function threadActivityRows(db: CommunitiesDb, actor: Actor, about:
 export async function threadsStartedBetween(db: CommunitiesDb, since: PublishedMark, until: string, limit: number) {
   return db
     .selectFrom('threads')
-    .select(['id', 'created_at', 'author_id', 'space_id'])
-    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
+    .select(['id', 'shown_at', 'author_id', 'space_id'])
+    .$call((q) => shownAfterMark(q, 'shown_at', since, until, limit))
     .execute()
 }

@@ -9,6 +9,7 @@ import { seedCommunities } from './communities.seed.ts'
 import { communityFollowable, threadActivity } from './communities.follows.ts'
 import { migration as threadsActivityIndex } from './migrations/20261130T200300_communities_threads_activity_index.ts'
 import { migration as threadsCreatedIndex } from './migrations/20261130T280400_communities_threads_created_index.ts'
+import { migration as threadsShownAt } from './migrations/20261130T430000_communities_shown_at.ts'
 import { documentPolicy, replyPolicy, threadPolicy } from './communities.policy.ts'
 
 /** Communities of practice: spaces with members, discussions, a library, and posts attached to them. */
@@ -16,7 +17,7 @@ export const communitiesModule: AppModule = {
   id: 'communities',
   dependsOn: ['accounts', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T150000_communities_create': create, '20261130T200300_communities_threads_activity_index': threadsActivityIndex, '20261130T280400_communities_threads_created_index': threadsCreatedIndex },
+  migrations: { '20261123T150000_communities_create': create, '20261130T200300_communities_threads_activity_index': threadsActivityIndex, '20261130T280400_communities_threads_created_index': threadsCreatedIndex, '20261130T430000_communities_shown_at': threadsShownAt },
   pages: communitiesPages,
   api: communitiesApi,
   nav: [{ href: '/communities', text: 'Communities' }],

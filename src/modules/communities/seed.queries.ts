@@ -12,6 +12,8 @@ export async function backdateCommunity(db: CommunitiesDb, id: string, createdAt
 
 export async function backdateThread(db: CommunitiesDb, id: string, createdAt: string, lastActivityAt: string): Promise<void> {
   await db.updateTable('threads').set({ created_at: createdAt, last_activity_at: lastActivityAt }).where('id', '=', id).execute()
+  // Shown when it was started, unless it still waits for approval.
+  await db.updateTable('threads').set({ shown_at: createdAt }).where('id', '=', id).where('shown_at', 'is not', null).execute()
 }
 
 export async function backdateReply(db: CommunitiesDb, id: string, createdAt: string): Promise<void> {

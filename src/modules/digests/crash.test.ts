@@ -29,7 +29,7 @@ async function crashAt(dialect: Dialect, point: 'claimed' | 'smtp' | 'accepted' 
     const editor = await createUser(db, { name: 'Crash Editor' })
     const readers = await Promise.all([1, 2, 3, 4, 5].map((n) => createUser(db, { name: `Reader ${n}` })))
     const t = new Date().toISOString()
-    await db.insertInto('reading_items').values({ id: 'r1', slug: 'r1', url: 'https://example.org/r1', title: 'Crash-proof reading', summary: 'Worth it.', added_by: editor.id, space_id: null, hidden_at: null, created_at: t, updated_at: t }).execute()
+    await db.insertInto('reading_items').values({ id: 'r1', slug: 'r1', url: 'https://example.org/r1', title: 'Crash-proof reading', summary: 'Worth it.', added_by: editor.id, space_id: null, hidden_at: null, shown_at: t, created_at: t, updated_at: t }).execute()
     await db.insertInto('digests').values({ id: 'd1', slug: 'crash-digest', title: 'Crash digest', intro: 'Hello.', intro_html: '<p>Hello.</p>', editor_id: editor.id, space_id: null, published_at: t, created_at: t, updated_at: t }).execute()
     await db.insertInto('digest_items').values({ digest_id: 'd1', position: 0, kind: 'reading', ref_id: 'r1' }).execute()
     await db.insertInto('digest_deliveries').values(readers.map((r) => ({ digest_id: 'd1', user_id: r.id, state: 'pending' as const, sent_at: null }))).execute()

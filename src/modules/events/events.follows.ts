@@ -26,7 +26,7 @@ export const eventActivity: ActivitySource = {
       title: e.cancelled_at ? `${e.title} (cancelled)` : e.title,
       url: `/events/${e.slug}`,
       summary: e.excerpt,
-      at: e.created_at,
+      at: e.shown_at!,
       subjects: [
         ...(organisers.some((o) => o.kind === e.organiser_kind && o.id === e.organiser_id) ? [{ kind: e.organiser_kind as string, id: e.organiser_id }] : []),
         ...(e.space_id && communities.includes(e.space_id) && e.organiser_kind !== 'community' ? [{ kind: 'community', id: e.space_id }] : []),
@@ -35,6 +35,6 @@ export const eventActivity: ActivitySource = {
   },
   async published(db, since, until, limit) {
     const rows = await eventsAnnouncedBetween(db, since, until, limit)
-    return rows.map((e) => ({ id: e.id, at: e.created_at, actors: [e.created_by], spaceId: e.space_id, subjects: [{ kind: e.organiser_kind as string, id: e.organiser_id }, ...(e.space_id && e.organiser_kind !== 'community' ? [{ kind: 'community', id: e.space_id }] : [])] }))
+    return rows.map((e) => ({ id: e.id, at: e.shown_at!, actors: [e.created_by], spaceId: e.space_id, subjects: [{ kind: e.organiser_kind as string, id: e.organiser_id }, ...(e.space_id && e.organiser_kind !== 'community' ? [{ kind: 'community', id: e.space_id }] : [])] }))
   },
 }

@@ -116,7 +116,8 @@ export async function eventsByIds(db: EventsDb, ids: string[]): Promise<Map<stri
 
 /** Sets or clears the moderator's hidden mark. */
 export async function setEventHiddenAt(db: EventsDb, id: string, at: string | null): Promise<void> {
-  await db.updateTable('events').set({ hidden_at: at }).where('id', '=', id).execute()
+  // Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
+  await db.updateTable('events').set((eb) => ({ hidden_at: at, ...(at === null ? { shown_at: eb.fn.coalesce('shown_at', eb.val(new Date().toISOString())) } : {}) })).where('id', '=', id).execute()
 }
 
 /** Events a person organises in their own name. */
@@ -139,16 +140,16 @@ export async function eventActivityRows(db: EventsDb, actor: Actor, organisers: 
   const at = new Date().toISOString()
   return db
     .selectFrom('events')
-    .select(['id', 'slug', 'title', 'excerpt', 'starts_at', 'created_at', 'organiser_kind', 'organiser_id', 'space_id', 'cancelled_at'])
+    .select(['id', 'slug', 'title', 'excerpt', 'starts_at', 'shown_at', 'organiser_kind', 'organiser_id', 'space_id', 'cancelled_at'])
     .where('events.hidden_at', 'is', null)
     .where((eb) => visibleTo(actor, eb, EVENT_ACCESS))
-    .where((eb) => inWindow(eb, 'event', 'events.created_at', 'events.id', window, at))
+    .where((eb) => inWindow(eb, 'event', 'events.shown_at', 'events.id', window, at))
     .where((eb) => {
       const any = organisers.map((o) => eb.and([eb('events.organiser_kind', '=', o.kind), eb('events.organiser_id', '=', o.id)]))
       if (communities.length) any.push(eb('events.space_id', 'in', communities))
       return any.length ? eb.or(any) : eb.val(false)
     })
-    .orderBy('events.created_at', 'desc')
+    .orderBy('events.shown_at', 'desc')
     .orderBy('events.id', 'desc')
     .limit(window.limit)
     .execute()
@@ -158,7 +159,7 @@ export async function eventActivityRows(db: EventsDb, actor: Actor, organisers: 
 export async function eventsAnnouncedBetween(db: EventsDb, since: PublishedMark, until: string, limit: number) {
   return db
     .selectFrom('events')
-    .select(['id', 'created_at', 'created_by', 'organiser_kind', 'organiser_id', 'space_id'])
-    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
+    .select(['id', 'shown_at', 'created_by', 'organiser_kind', 'organiser_id', 'space_id'])
+    .$call((q) => shownAfterMark(q, 'shown_at', since, until, limit))
     .execute()
 }

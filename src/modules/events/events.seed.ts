@@ -14,7 +14,7 @@ import { addRoom, addSlot, castVote, gridState, pitchSession, publishGrid, saveG
 import { indexSession } from './events.search.ts'
 import { insertSession, insertVote, updateSessionRow, type SessionRow } from './unconference.queries.ts'
 import { publishEventNotes, saveSessionNotes } from './notes.ts'
-import { fillByVotes } from './grid.ts'
+import { fillByVotes, gridVersion } from './grid.ts'
 import { utcToZoned } from './zoned.ts'
 import { newId } from '../../core/db/ids.ts'
 
@@ -46,7 +46,7 @@ export async function seedEvents({ db }: SeedContext): Promise<void> {
   const procurement = await community('kwame-mensah', 'Procurement reformers')
   const dos = orgs.get('department-of-open-services')
   const civic = orgs.get('civic-data-lab')
-  const backdate = (e: EventRow, daysAgo: number) => updateEventRow(db, e.id, { created_at: new Date(Date.now() - daysAgo * DAY).toISOString(), updated_at: new Date(Date.now() - daysAgo * DAY).toISOString() })
+  const backdate = (e: EventRow, daysAgo: number) => updateEventRow(db, e.id, { created_at: new Date(Date.now() - daysAgo * DAY).toISOString(), shown_at: e.shown_at && new Date(Date.now() - daysAgo * DAY).toISOString(), updated_at: new Date(Date.now() - daysAgo * DAY).toISOString() })
   const going = async (e: EventRow, who: string[]) => {
     for (const h of who) await reply(db, as(h), e.id, 'going')
   }
@@ -249,7 +249,7 @@ async function seedUpcomingUnconference(db: Db, as: (h: string) => Actor & { use
   const state = await gridState(db, e)
   const top = [...state.sessions].sort((a, b) => b.votes - a.votes).slice(0, 5)
   const placed = fillByVotes(state.rooms, state.slots, top, [])
-  await saveGrid(db, e, Object.fromEntries(placed.map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])))
+  await saveGrid(db, e, Object.fromEntries(placed.map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])), gridVersion(state))
   await publishGrid(db, as('aoife-brennan'), e, true)
 }
 
@@ -276,7 +276,7 @@ async function seedPastUnconference(db: Db, as: (h: string) => Actor & { userId:
     ),
   )
   const created = new Date(Date.now() + (days - 30) * DAY).toISOString()
-  await updateEventRow(db, e.id, { created_at: created, updated_at: created })
+  await updateEventRow(db, e.id, { created_at: created, shown_at: e.shown_at && created, updated_at: created })
   const attendees = ['priya-natarajan', 'tomas-lindqvist', 'kwame-mensah', 'lena-vogel', 'marco-bellini', 'hannah-price']
   for (const h of attendees) await writeRsvp(db, { event_id: e.id, user_id: id(h), status: 'going', position: await nextPosition(db, e.id), created_at: created, updated_at: created }, false)
   // Past events take no new pitches or votes through the use cases: write what happened directly.
@@ -309,7 +309,7 @@ async function seedPastUnconference(db: Db, as: (h: string) => Actor & { userId:
     }
   }
   const state = await gridState(db, e)
-  await saveGrid(db, e, Object.fromEntries(fillByVotes(state.rooms, state.slots, state.sessions, []).map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])))
+  await saveGrid(db, e, Object.fromEntries(fillByVotes(state.rooms, state.slots, state.sessions, []).map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`])), gridVersion(state))
   await publishGrid(db, as('aoife-brennan'), e, true)
   await publishEventNotes(db, as('aoife-brennan'), e, {
     notes: 'Forty people came from eleven organisations. The most wanted session, on tender templates, became the **procurement commons** project.\n\nThank you to The Exchange for the rooms and to everyone who wrote notes.',

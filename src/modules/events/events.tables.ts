@@ -46,6 +46,8 @@ export interface EventsTable {
   notes_published_at: string | null
   cancelled_at: string | null
   hidden_at: string | null
+  /** When readers could first see it, and followers hear of it: null while it waits for approval (or is a draft); set once (decision 0038). */
+  shown_at: string | null
   /** iCalendar SEQUENCE: raised when the time, place or status changes. */
   sequence: number
   /** Last reply, vote or change to the grid: writing it takes the event's row lock (see lockEvent). */

@@ -311,6 +311,8 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput): Prom
     notes_published_at: null,
     cancelled_at: null,
     hidden_at: heldAt,
+    // Held: shown (and announced to followers) when a moderator approves it (decision 0038).
+    shown_at: heldAt ? null : t,
     sequence: 0,
     activity_at: t,
     created_at: t,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 /**
  * The schedule grid's rules, as pure functions over plain values (no database): where "fill by votes"
  * puts sessions, and whether a hand-made grid breaks a rule. The database's unique keys enforce the
@@ -93,4 +95,19 @@ export function checkPlacements(rooms: GridRoom[], slots: GridSlot[], sessions: 
     pitcherAt.set(`${session.pitcherId}|${slot.id}`, session)
   }
   return errors
+}
+
+/**
+ * The grid's version: a digest of its rooms, time slots and placements, which the host's form carries so that a
+ * save made from an older grid is refused (optimistic concurrency, decision 0038). Sessions pitched meanwhile do
+ * not change it (attendees pitch all day; a new session is simply not placed); anything that moves, adds or removes
+ * a cell or a placement does, whoever did it (another host's save, fill by votes, a removed room, a hidden session).
+ */
+export function gridVersion(grid: { rooms: GridRoom[]; slots: Array<GridSlot & { endsAt?: string }>; placements: Placement[] }): string {
+  const lines = [
+    ...grid.rooms.map((r) => `r|${r.id}|${r.capacity}`),
+    ...grid.slots.map((s) => `s|${s.id}|${s.startsAt}|${s.endsAt ?? ''}`),
+    ...grid.placements.map((p) => `p|${p.sessionId}|${p.roomId}|${p.slotId}`),
+  ].sort()
+  return createHash('sha256').update(lines.join('\n')).digest('base64url').slice(0, 22)
 }

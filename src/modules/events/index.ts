@@ -3,6 +3,7 @@ import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T160000_events_create.ts'
 import { migration as createUnconference } from './migrations/20261130T160100_events_create_unconference.ts'
 import { migration as createdIndex } from './migrations/20261130T280300_events_created_index.ts'
+import { migration as shownAt } from './migrations/20261130T430000_events_shown_at.ts'
 import { eventsPages } from './routes.pages.ts'
 import { eventsApi } from './routes.api.ts'
 import { publicEventPaths } from './events.queries.ts'
@@ -21,6 +22,7 @@ export const eventsModule: AppModule = {
     '20261130T160000_events_create': create,
     '20261130T160100_events_create_unconference': createUnconference,
     '20261130T280300_events_created_index': createdIndex,
+    '20261130T430000_events_shown_at': shownAt,
   },
   pages: eventsPages,
   api: eventsApi,

@@ -36,6 +36,8 @@ for (const dialect of testDialects()) {
       const page = await p.client.get(`/events/${slug}/sessions`)
       return p.client.post(`/events/${slug}/sessions/${id}/vote`, { vote: action, _csrf: csrfTokenIn(page.body)! })
     }
+    /** The grid version the host's edit page is rendered from (its form carries it). */
+    const gridVersionAt = async (edit: string) => formValuesIn((await host.client.get(edit)).body).grid_version!
     const votesOf = (p: Person) => t.db.selectFrom('event_votes').select(['session_id', 'slot']).where('user_id', '=', p.user.id).execute()
 
     test('people going pitch sessions (one paragraph); others cannot; bad input is a 422 with the text kept', async () => {
@@ -143,7 +145,8 @@ for (const dialect of testDialects()) {
       const edit = `/events/${slug}/schedule/edit`
       const page = await host.client.get(edit)
       const values = formValuesIn(page.body)
-      const fields = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith('place_')))
+      const fields = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith('place_') || k === 'grid_version'))
+      assert.ok(fields.grid_version, 'the form carries the version of the grid it shows')
       const before = await t.db.selectFrom('event_schedule').selectAll().orderBy('session_id').execute()
       const [one, two] = before
       // Put the second placed session into the first one's cell.
@@ -158,7 +161,7 @@ for (const dialect of testDialects()) {
       assert.ok(twoOfHers.length >= 2)
       const slots = await t.db.selectFrom('event_slots').select('id').orderBy('starts_at').execute()
       const rooms = await t.db.selectFrom('event_rooms').select('id').orderBy('capacity', 'desc').execute()
-      const same = { ...Object.fromEntries(Object.keys(fields).map((k) => [k, ''])), [`place_${twoOfHers[0]!.id}`]: `${slots[0]!.id}|${rooms[0]!.id}`, [`place_${twoOfHers[1]!.id}`]: `${slots[0]!.id}|${rooms[1]!.id}` }
+      const same = { ...Object.fromEntries(Object.keys(fields).map((k) => [k, k === 'grid_version' ? fields.grid_version! : ''])), [`place_${twoOfHers[0]!.id}`]: `${slots[0]!.id}|${rooms[0]!.id}`, [`place_${twoOfHers[1]!.id}`]: `${slots[0]!.id}|${rooms[1]!.id}` }
       const res2 = await host.client.submit(edit, same, `/events/${slug}/schedule`)
       assert.equal(res2.statusCode, 422)
       assert.match(res2.body, /pitched .* both at 10:00/)
@@ -176,12 +179,26 @@ for (const dialect of testDialects()) {
       assert.equal(after.find((p) => p.session_id === first.session_id)!.room_id, second.room_id)
       assert.equal(await sequenceOf(first.session_id), sequenceBefore + 1, 'a moved session raises its calendar sequence')
       // Unknown cells and forged fields are form errors, not 500s.
-      const forged = await host.client.submit(edit, { ...fields, [`place_${first.session_id}`]: 'nope|nope', place_unknown: 'x' }, `/events/${slug}/schedule`)
+      const fresh = await gridVersionAt(edit)
+      assert.notEqual(fresh, fields.grid_version, 'the swap changed the version')
+      const forged = await host.client.submit(edit, { ...fields, grid_version: fresh, [`place_${first.session_id}`]: 'nope|nope', place_unknown: 'x' }, `/events/${slug}/schedule`)
       assert.equal(forged.statusCode, 422)
-      // Two saves at the same moment: both answered without a 500, and the grid still keeps its rules.
+      // A save from the version before the swap (a second organiser's open page) is refused: the swap is not undone.
+      const stale = await host.client.submit(edit, fields, `/events/${slug}/schedule`)
+      assert.equal(stale.statusCode, 409)
+      assert.match(stale.body, /The grid was changed by someone else since you opened it/)
+      assert.equal(formValuesIn(stale.body)[`place_${first.session_id}`], `${first.slot_id}|${first.room_id}`, 'their choice is kept in the form')
+      assert.equal(formValuesIn(stale.body).grid_version, fresh, 'saving again builds on the grid as it is now')
+      assert.equal((await t.db.selectFrom('event_schedule').select('room_id').where('session_id', '=', first.session_id).executeTakeFirstOrThrow()).room_id, second.room_id)
+      // A form without a version (or a forged one) is treated the same way, never a blind overwrite.
+      assert.equal((await host.client.submit(edit, { ...fields, grid_version: '' }, `/events/${slug}/schedule`)).statusCode, 409)
+      // Two different saves at the same moment from one version: one lands, the other is told, and the grid keeps its rules.
+      // (Both keep four sessions placed: the other time's pair swapped too, or the first swap undone.)
+      const [third, fourth] = before.filter((p) => p.slot_id !== first.slot_id) as [(typeof before)[number], (typeof before)[number]]
+      const swapBoth = { ...swap, [`place_${third.session_id}`]: `${fourth.slot_id}|${fourth.room_id}`, [`place_${fourth.session_id}`]: `${third.slot_id}|${third.room_id}` }
       const csrf = csrfTokenIn((await host.client.get(edit)).body)!
-      const results = await Promise.all([swap, fields].map((f) => host.client.post(`/events/${slug}/schedule`, { ...f, _csrf: csrf })))
-      for (const r of results) assert.ok([303, 409, 422].includes(r.statusCode), `concurrent save → ${r.statusCode}`)
+      const results = await Promise.all([fields, swapBoth].map((f) => host.client.post(`/events/${slug}/schedule`, { ...f, grid_version: fresh, _csrf: csrf })))
+      assert.deepEqual(results.map((r) => r.statusCode).sort(), [303, 409], results.map((r) => r.statusCode).join())
       const grid = await t.db.selectFrom('event_schedule').selectAll().execute()
       assert.equal(new Set(grid.map((g) => `${g.room_id}|${g.slot_id}`)).size, grid.length)
       assert.equal(new Set(grid.map((g) => `${g.pitcher_id}|${g.slot_id}`)).size, grid.length)
@@ -291,16 +308,28 @@ for (const dialect of testDialects()) {
       const cell = (room: { id: string }) => `${slot.id}|${room.id}`
       const empty = { [`place_${a}`]: '', [`place_${b}`]: '', [`place_${c}`]: '' }
       // Each save is valid on the grid its organiser saw; together they would put two sessions in the hall and her in both rooms.
-      const csrf = csrfTokenIn((await host.client.get(edit)).body)!
+      const page = await host.client.get(edit)
+      const csrf = csrfTokenIn(page.body)!
+      const base = formValuesIn(page.body).grid_version!
       const saves = [{ ...empty, [`place_${a}`]: cell(hall!) }, { ...empty, [`place_${c}`]: cell(hall!) }, { ...empty, [`place_${b}`]: cell(nook!) }]
-      const results = await Promise.all(saves.map((f) => host.client.post(`/events/${race}/schedule`, { ...f, _csrf: csrf })))
-      for (const r of results) assert.ok([303, 409, 422].includes(r.statusCode), `concurrent save → ${r.statusCode}`)
+      const results = await Promise.all(saves.map((f) => host.client.post(`/events/${race}/schedule`, { ...f, grid_version: base, _csrf: csrf })))
+      // Optimistic concurrency: all three started from one version, so exactly one lands and the other two are told.
+      const codes = results.map((r) => r.statusCode)
+      assert.deepEqual([...codes].sort(), [303, 409, 409], codes.join())
+      const winner = codes.indexOf(303)
+      for (const [i, r] of results.entries()) {
+        if (i === winner) continue
+        assert.match(r.body, /The grid was changed by someone else since you opened it/)
+        assert.match(r.body, /The grid as it is now/)
+        const kept = formValuesIn(r.body)
+        for (const [k, v] of Object.entries(saves[i]!)) assert.equal(kept[k], v, `the losing save's ${k} is kept`)
+      }
       const grid = await t.db.selectFrom('event_schedule').selectAll().where('event_id', '=', event.id).execute()
-      assert.ok(grid.length >= 1, 'one of the saves holds')
+      assert.deepEqual(grid.map((g) => `${g.slot_id}|${g.room_id}`), Object.values(saves[winner]!).filter(Boolean), 'the winning save, and only it')
       assert.equal(new Set(grid.map((g) => `${g.room_id}|${g.slot_id}`)).size, grid.length, 'never two sessions in one cell')
       assert.equal(new Set(grid.map((g) => `${g.pitcher_id}|${g.slot_id}`)).size, grid.length, 'never a pitcher in two rooms at once')
       // And sent in one form, the clash is refused outright, naming it.
-      const both = await host.client.submit(edit, { ...empty, [`place_${a}`]: cell(hall!), [`place_${b}`]: cell(nook!) }, `/events/${race}/schedule`)
+      const both = await host.client.submit(edit, { ...empty, grid_version: await gridVersionAt(edit), [`place_${a}`]: cell(hall!), [`place_${b}`]: cell(nook!) }, `/events/${race}/schedule`)
       assert.equal(both.statusCode, 422)
       assert.match(both.body, /both at 10:00/)
     })

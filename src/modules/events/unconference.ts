@@ -12,7 +12,7 @@ import { eventFacts, type EventFacts, type SessionFacts } from './events.policy.
 import { lockEvent, updateEventRow, type EventRow } from './events.queries.ts'
 import { SESSION_FORMAT_LABELS, wholeNumber } from './events.schemas.ts'
 import type { SessionFormat } from './events.tables.ts'
-import { checkPlacements, fillByVotes, type GridRoom, type GridSession, type GridSlot, type Placement } from './grid.ts'
+import { checkPlacements, fillByVotes, gridVersion, type GridRoom, type GridSession, type GridSlot, type Placement } from './grid.ts'
 import {
   bumpSessionSequences,
   deletePlacements,
@@ -295,13 +295,25 @@ export async function fillGrid(db: Db, event: EventRow): Promise<number> {
   return added.length
 }
 
+/** Thrown when the grid changed since the host's form was rendered: nothing is saved, the form comes back with their choices. */
+export class GridConflict extends AppError {
+  constructor() {
+    super('conflict', 409, 'The grid was changed by someone else since you opened it', {
+      grid_conflict: 'The grid was changed by someone else since you opened it. The grid as it is now is shown below, with your changes in the form: save again to keep yours, or reload the page to start from the current grid',
+    })
+  }
+}
+
 /**
- * Saves the whole grid as the host arranged it (session id → "slotId|roomId", or '' for not placed).
- * Any clash is a field error on the session's select, and nothing is saved.
+ * Saves the whole grid as the host arranged it (session id → "slotId|roomId", or '' for not placed), from the grid
+ * version their form was rendered with (`gridVersion`): under the event's lock, a save from any other version is a
+ * GridConflict, so of several saves from one version exactly one lands. Any clash is a field error on the
+ * session's select, and nothing is saved.
  */
-export async function saveGrid(db: Db, event: EventRow, choices: Record<string, string>): Promise<void> {
+export async function saveGrid(db: Db, event: EventRow, choices: Record<string, string>, baseVersion: string): Promise<void> {
   await lockEvent(db, event.id, now())
   const state = await gridState(db, event)
+  if (gridVersion(state) !== baseVersion) throw new GridConflict()
   const wanted: Placement[] = []
   for (const s of state.sessions) {
     const choice = choices[s.id] ?? ''

@@ -151,7 +151,7 @@ for (const dialect of testDialects()) {
       const source = registriesOf(t.app.modules).sources.get('action')!
       const instant = new Date(Date.now() - 60_000).toISOString()
       const ids = Array.from({ length: 250 }, (_, i) => `instant-${dialect}-${String(i).padStart(3, '0')}`)
-      await t.db.insertInto('practical_actions').values(ids.map((id) => ({ id, author_id: u.writer.id, text: `Same instant ${id}`, url: '', project_id: null, space_id: null, hidden_at: null, created_at: instant }))).execute()
+      await t.db.insertInto('practical_actions').values(ids.map((id) => ({ id, author_id: u.writer.id, text: `Same instant ${id}`, url: '', project_id: null, space_id: null, hidden_at: null, shown_at: instant, created_at: instant }))).execute()
       const until = new Date(Date.now() - 30_000).toISOString()
       let mark: PublishedMark = { at: new Date(Date.now() - 120_000).toISOString(), id: null }
       const seen: string[] = []

@@ -5,6 +5,7 @@ import { migration as create } from './migrations/20261123T140000_posts_create.t
 import { migration as createImages } from './migrations/20261130T170400_posts_create_images.ts'
 import { migration as createSources } from './migrations/20261130T230200_posts_create_sources.ts'
 import { migration as tagDates } from './migrations/20261130T280100_posts_tag_dates.ts'
+import { migration as shownAt } from './migrations/20261130T430000_posts_shown_at.ts'
 import { postsPages } from './routes.pages.ts'
 import { postsApi } from './routes.api.ts'
 import { publicPostKeyAfter, publicPostPaths, publicTagPaths } from './posts.queries.ts'
@@ -29,7 +30,7 @@ export const postsModule: AppModule = {
   onMerge: { organisation: moveOrganisationPosts, project: moveProjectPosts },
   dependsOn: ['accounts', 'organisations', 'projects', 'notifications'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261123T140000_posts_create': create, '20261130T170400_posts_create_images': createImages, '20261130T230200_posts_create_sources': createSources, '20261130T280100_posts_tag_dates': tagDates },
+  migrations: { '20261123T140000_posts_create': create, '20261130T170400_posts_create_images': createImages, '20261130T230200_posts_create_sources': createSources, '20261130T280100_posts_tag_dates': tagDates, '20261130T430000_posts_shown_at': shownAt },
   pages: postsPages,
   api: postsApi,
   nav: [{ href: '/posts', text: 'Posts' }],

@@ -203,8 +203,25 @@ export async function writePost(
   if (tags.length) await db.insertInto('post_tags').values(tags.map((tag) => ({ post_id: row.id, tag, published_at: publishedAt }))).execute()
 }
 
+/**
+ * Hides a post, or shows it again. Shown for the first time (approved after waiting): readers see it, and followers
+ * hear of it, from now, or from its scheduled time if that is still to come (decision 0038).
+ */
 export async function setPostHiddenAt(db: PostsDb, id: string, hiddenAt: string | null): Promise<void> {
-  await db.updateTable('posts').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+  if (hiddenAt !== null) {
+    await db.updateTable('posts').set({ hidden_at: hiddenAt }).where('id', '=', id).execute()
+    return
+  }
+  const post = await db.selectFrom('posts').select(['status', 'published_at', 'shown_at']).where('id', '=', id).executeTakeFirst()
+  const t = new Date().toISOString()
+  const firstShown = !post?.shown_at && post?.status === 'published' && post.published_at ? (post.published_at > t ? post.published_at : t) : null
+  if (!firstShown) {
+    await db.updateTable('posts').set({ hidden_at: null }).where('id', '=', id).execute()
+    return
+  }
+  // Never seen before: it is published now (its page, feeds, timelines and the fan-out all read published_at).
+  await db.updateTable('posts').set({ hidden_at: null, shown_at: firstShown, published_at: firstShown }).where('id', '=', id).execute()
+  await db.updateTable('post_tags').set({ published_at: firstShown }).where('post_id', '=', id).execute()
 }
 
 export interface CommentRow {

@@ -128,6 +128,8 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
   if (posts.length === 0) return
   await own.insertInto('series').values(seriesRows).execute()
   // Batches keep each statement under SQLite's variable limit.
+  // Shown (and announced to followers, decision 0038) when published; drafts are not.
+  for (const p of posts) p.shown_at = p.status === 'published' && !p.hidden_at ? p.published_at : null
   for (let i = 0; i < posts.length; i += 20) await own.insertInto('posts').values(posts.slice(i, i + 20) as any).execute()
   for (let i = 0; i < authors.length; i += 200) await own.insertInto('post_authors').values(authors.slice(i, i + 200)).execute()
   const publishedAt = new Map(posts.map((p) => [p.id, p.status === 'published' ? p.published_at : null]))

@@ -26,6 +26,8 @@ export interface PostsTable {
   series_id: string | null
   series_number: number | null
   hidden_at: string | null
+  /** When readers could first see it, and followers hear of it: null while it waits for approval (or is a draft); set once (decision 0038). */
+  shown_at: string | null
   created_at: string
   updated_at: string
 }

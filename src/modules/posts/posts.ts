@@ -287,6 +287,11 @@ export async function savePost(db: Db, actor: Actor & { userId: string }, input:
   const slug = existing?.slug ?? (await uniqueSlug(db, 'posts', input.title))
   // Trust levels: a new account's published post with links waits for a moderator (hidden until approved).
   const heldAt = status === 'published' ? await holdForApproval(db, actor, { type: 'post', id, spaceId, title: input.title, url: `/posts/${slug}`, text: [input.title, input.summary, input.body, input.learned].join('\n\n') }) : null
+  // When readers first see it and followers hear of it (decision 0038): kept once that time has come; a scheduled
+  // post's time until then; null while it is a draft or waits for approval (approval sets it: setPostHiddenAt).
+  const hiddenNow = existing ? (existing.hidden_at ?? heldAt) : heldAt
+  const shownAlready = existing?.shown_at && existing.shown_at <= t ? existing.shown_at : null
+  const shownAt = shownAlready ?? (status === 'published' && !hiddenNow ? publishedAt : null)
   const values = {
     id,
     title: input.title,
@@ -298,6 +303,7 @@ export async function savePost(db: Db, actor: Actor & { userId: string }, input:
     learned: input.learned,
     status,
     published_at: publishedAt,
+    shown_at: shownAt,
     project_id: project?.id ?? null,
     organisation_id: organisation?.id ?? null,
     space_id: spaceId,

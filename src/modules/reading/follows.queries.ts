@@ -5,24 +5,24 @@ import type { ReadingDb } from './reading.tables.ts'
 
 /**
  * Links the actor may see, added by these people or tagged with these tags, in a window of the activity timeline
- * (by when they were added), each with its tags. Hidden ones are left out, for their adders too.
+ * (by when they were shown: added, or approved after waiting), each with its tags. Hidden ones are left out, for their adders too.
  */
 export async function readingActivityRows(db: ReadingDb, actor: Actor, about: { people: string[]; tags: string[] }, window: ActivityWindow) {
   if (!about.people.length && !about.tags.length) return []
   const at = new Date().toISOString()
   const rows = await db
     .selectFrom('reading_items')
-    .select(['id', 'slug', 'title', 'summary', 'added_by', 'created_at'])
+    .select(['id', 'slug', 'title', 'summary', 'added_by', 'shown_at'])
     .where('reading_items.hidden_at', 'is', null)
     .where((eb) => visibleTo(actor, eb, READING_ACCESS, at))
-    .where((eb) => inWindow(eb, 'reading', 'reading_items.created_at', 'reading_items.id', window, at))
+    .where((eb) => inWindow(eb, 'reading', 'reading_items.shown_at', 'reading_items.id', window, at))
     .where((eb) => {
       const any = []
       if (about.people.length) any.push(eb('reading_items.added_by', 'in', about.people))
       if (about.tags.length) any.push(eb('reading_items.id', 'in', eb.selectFrom('reading_item_tags').select('reading_item_tags.item_id').where('reading_item_tags.tag', 'in', about.tags)))
       return eb.or(any)
     })
-    .orderBy('reading_items.created_at', 'desc')
+    .orderBy('reading_items.shown_at', 'desc')
     .orderBy('reading_items.id', 'desc')
     .limit(window.limit)
     .execute()
@@ -33,8 +33,8 @@ export async function readingActivityRows(db: ReadingDb, actor: Actor, about: { 
 export async function readingAddedBetween(db: ReadingDb, since: PublishedMark, until: string, limit: number) {
   const rows = await db
     .selectFrom('reading_items')
-    .select(['id', 'created_at', 'added_by'])
-    .$call((q) => shownAfterMark(q, 'created_at', since, until, limit))
+    .select(['id', 'shown_at', 'added_by'])
+    .$call((q) => shownAfterMark(q, 'shown_at', since, until, limit))
     .execute()
   return withTags(db, rows)
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { AppModule } from '../../core/module.ts'
 import { migration as create } from './migrations/20261130T230100_reading_create.ts'
+import { migration as shownAt } from './migrations/20261130T430000_reading_shown_at.ts'
 import { readingPages } from './routes.pages.ts'
 import { readingApi } from './routes.api.ts'
 import { readingPolicy } from './reading.policy.ts'
@@ -15,7 +16,7 @@ export const readingModule: AppModule = {
   id: 'reading',
   dependsOn: ['accounts'],
   views: fileURLToPath(new URL('./views', import.meta.url)),
-  migrations: { '20261130T230100_reading_create': create },
+  migrations: { '20261130T230100_reading_create': create, '20261130T430000_reading_shown_at': shownAt },
   pages: readingPages,
   api: readingApi,
   // Reached from the front page's reading-list panel: the navigation keeps to one line at desktop widths.

@@ -13,12 +13,12 @@ export const readingActivity: ActivitySource = {
       title: r.title,
       url: `/reading/${r.slug}`,
       summary: r.summary,
-      at: r.created_at,
+      at: r.shown_at!,
       subjects: [...(about.people.includes(r.added_by) ? [{ kind: 'person', id: r.added_by }] : []), ...r.tags.filter((t) => about.tags.includes(t)).map((id) => ({ kind: 'tag', id }))],
     }))
   },
   async published(db, since, until, limit) {
     const rows = await readingAddedBetween(db, since, until, limit)
-    return rows.map((r) => ({ id: r.id, at: r.created_at, actors: [r.added_by], spaceId: null, subjects: [{ kind: 'person', id: r.added_by }, ...r.tags.map((id) => ({ kind: 'tag', id }))] }))
+    return rows.map((r) => ({ id: r.id, at: r.shown_at!, actors: [r.added_by], spaceId: null, subjects: [{ kind: 'person', id: r.added_by }, ...r.tags.map((id) => ({ kind: 'tag', id }))] }))
   },
 }

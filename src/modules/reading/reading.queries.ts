@@ -97,7 +97,8 @@ export async function popularTags(db: ReadingDb, limit = 30): Promise<Array<{ ta
 }
 
 export async function setItemHiddenAt(db: ReadingDb, id: string, at: string | null): Promise<void> {
-  await db.updateTable('reading_items').set({ hidden_at: at }).where('id', '=', id).execute()
+  // Shown for the first time (approved after waiting): followers hear of it from now; shown before: unchanged (decision 0038).
+  await db.updateTable('reading_items').set((eb) => ({ hidden_at: at, ...(at === null ? { shown_at: eb.fn.coalesce('shown_at', eb.val(new Date().toISOString())) } : {}) })).where('id', '=', id).execute()
 }
 
 /** What anyone may read, for the sitemap. */
@@ -110,4 +111,6 @@ export async function publicItemPaths(db: ReadingDb): Promise<Array<{ path: stri
 export async function backdateItem(db: ReadingDb, id: string, at: string): Promise<void> {
   await db.updateTable('reading_items').set({ created_at: at, updated_at: at }).where('id', '=', id).execute()
   await db.updateTable('reading_item_tags').set({ created_at: at }).where('item_id', '=', id).execute()
+  // Shown when it was added, unless it still waits for approval.
+  await db.updateTable('reading_items').set({ shown_at: at }).where('id', '=', id).where('shown_at', 'is not', null).execute()
 }

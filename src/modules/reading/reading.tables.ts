@@ -12,6 +12,8 @@ export interface ReadingItemsTable {
   /** Always null: the reading list is site content. */
   space_id: string | null
   hidden_at: string | null
+  /** When readers could first see it, and followers hear of it: null while it waits for approval (or is a draft); set once (decision 0038). */
+  shown_at: string | null
   created_at: string
   updated_at: string
 }

@@ -81,7 +81,7 @@ export async function addReadingItem(db: Db, actor: Actor & { userId: string }, 
   const t = now()
   // Every item is a link: a new account's waits for a moderator's approval (trust levels).
   const hiddenAt = await holdForApproval(db, actor, { type: 'reading_item', id, spaceId: null, title: input.title, url: `/reading/${slug}`, text: `${input.url} ${input.summary}` })
-  const row: ReadingRow = { id, slug, url: input.url, title: input.title, summary: input.summary, added_by: actor.userId, space_id: null, hidden_at: hiddenAt, created_at: t, updated_at: t }
+  const row: ReadingRow = { id, slug, url: input.url, title: input.title, summary: input.summary, added_by: actor.userId, space_id: null, hidden_at: hiddenAt, shown_at: hiddenAt ? null : t, created_at: t, updated_at: t }
   const tags = readingTags(input.tags)
   try {
     await insertItem(db, row, tags)

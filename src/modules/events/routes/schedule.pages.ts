@@ -6,7 +6,8 @@ import { parseInput } from '../../../core/http/forms.ts'
 import { eventCards, organisedEvent, viewableEvent, type EventRow } from '../events.ts'
 import { roomSchema, slotSchema } from '../events.schemas.ts'
 import { gridView, maySeeGrid } from '../schedule.ts'
-import { addRoom, addSlot, fillGrid, gridState, publishGrid, removeRoom, removeSlot, saveGrid } from '../unconference.ts'
+import { gridVersion } from '../grid.ts'
+import { addRoom, addSlot, fillGrid, GridConflict, gridState, publishGrid, removeRoom, removeSlot, saveGrid } from '../unconference.ts'
 import { utcToZoned, zoneLabel } from '../zoned.ts'
 import { bodyOf, eventCrumbs, fieldErrors, flashOf, signIn, typed, type Params } from './page-helpers.ts'
 
@@ -42,7 +43,7 @@ export const schedulePages: FastifyPluginAsync = async (app) => {
   /** Which form on the page the errors belong to, so only that one shows the person's input again. */
   type Part = 'room' | 'slot' | 'grid'
 
-  async function renderEdit(request: FastifyRequest, reply: FastifyReply, event: EventRow, failed?: { part: Part; values: Record<string, unknown>; errors: FieldErrors }) {
+  async function renderEdit(request: FastifyRequest, reply: FastifyReply, event: EventRow, failed?: { part: Part; values: Record<string, unknown>; errors: FieldErrors; status?: number }) {
     const state = await gridState(db, event)
     const placed = new Map(state.placements.map((p) => [p.sessionId, `${p.slotId}|${p.roomId}`]))
     const cells = state.slots.flatMap((slot) => state.rooms.map((room) => ({ value: `${slot.id}|${room.id}`, text: `${slot.time}, ${room.name}` })))
@@ -51,13 +52,21 @@ export const schedulePages: FastifyPluginAsync = async (app) => {
       .sort((a, b) => b.votes - a.votes)
       .map((s) => ({ ...s, field: `place_${s.id}`, items: [{ value: '', text: 'Not scheduled', selected: chosen(s.id) === '' }, ...cells.map((c) => ({ ...c, selected: c.value === chosen(s.id) }))] }))
     const startDefault = utcToZoned(event.starts_at, event.time_zone)
-    return reply.code(failed ? 422 : 200).render('events/schedule-edit.njk', {
+    // After a conflict: the grid as it is now, beside the host's own choices kept in the form below.
+    const cellText = new Map(cells.map((c) => [c.value, c.text]))
+    const current = failed?.status === 409
+      ? sessions.map((s) => ({ title: s.title, place: cellText.get(placed.get(s.id) ?? '') ?? 'Not scheduled', changed: (placed.get(s.id) ?? '') !== chosen(s.id) }))
+      : null
+    return reply.code(failed ? (failed.status ?? 422) : 200).render('events/schedule-edit.njk', {
       title: `Build the schedule of ${event.title}`,
       breadcrumbs: [...eventCrumbs(event), { text: 'Schedule', href: `/events/${event.slug}/schedule` }],
       event,
       rooms: state.rooms,
       slots: state.slots,
       sessions,
+      // The version the form is rendered from (a conflict's form builds on the grid it shows now).
+      gridVersion: gridVersion(state),
+      current,
       placedCount: state.placements.length,
       zone: zoneLabel(event.time_zone),
       roomValues: failed?.part === 'room' ? failed.values : {},
@@ -85,7 +94,7 @@ export const schedulePages: FastifyPluginAsync = async (app) => {
         const errors = fieldErrors(err)
         if (!errors) throw err
         const values = schema ? typed(schema, request.body) : bodyOf(request)
-        return renderEdit(request, reply, await asHost(actor, slug), { part, values, errors })
+        return renderEdit(request, reply, await asHost(actor, slug), { part, values, errors, status: err instanceof GridConflict ? 409 : 422 })
       }
       return reply.redirect(`/events/${slug}/schedule/edit?done=${typeof done === 'string' ? done : done(request)}#${part === 'grid' ? 'grid' : `${part}s`}`, 303)
     })
@@ -107,7 +116,7 @@ export const schedulePages: FastifyPluginAsync = async (app) => {
   hostAction('/events/:slug/schedule', 'grid', null, (trx, event, request) => {
     const body = bodyOf(request)
     const choices = Object.fromEntries(Object.entries(body).flatMap(([k, v]) => (k.startsWith('place_') && typeof v === 'string' ? [[k.slice(6), v.slice(0, 100)]] : [])))
-    return saveGrid(trx, event, choices)
+    return saveGrid(trx, event, choices, typeof body.grid_version === 'string' ? body.grid_version.slice(0, 100) : '')
   }, 'grid')
   hostAction('/events/:slug/schedule/publish', 'grid', null, (trx, event, request) => publishGrid(trx, request.actor, event, bodyOf(request).publish === 'true'), (request) => (bodyOf(request).publish === 'true' ? 'published' : 'unpublished'))
 }

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
+import type { InferResult } from 'kysely'
 import type { CoreDb } from '../core.tables.ts'
+import { compiledOnce } from '../db/compiled-once.ts'
 import type { ViewUser } from '../views/chrome.ts'
 
 export const SESSION_COOKIE = 'openly_session'
@@ -29,17 +31,21 @@ export interface SessionUser extends ViewUser {
   mailBouncedAt: string | null
 }
 
-/** The signed-in person for a cookie token, or null if the session is unknown, expired, or the account suspended. One query. */
-export async function loadSession(db: CoreDb, token: string): Promise<SessionUser | null> {
-  if (!token || token.length > 100) return null
-  const id = hashToken(token)
-  const row = await db
+const sessionQuery = (db: CoreDb, id: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .leftJoin('mail_bounces', 'mail_bounces.email', 'users.email')
     .select(['mail_bounces.bounced_at', 'users.id', 'users.handle', 'users.name', 'users.email', 'users.email_verified_at', 'users.is_admin', 'users.suspended_at', 'users.created_at', 'users.trusted_at', 'users.time_zone', 'sessions.expires_at'])
     .where('sessions.id', '=', id)
-    .executeTakeFirst()
+/** Every signed-in request reads its session: built and compiled once (core/db/compiled-once.ts). */
+const sessionStatement = compiledOnce(sessionQuery, 1)
+
+/** The signed-in person for a cookie token, or null if the session is unknown, expired, or the account suspended. One query. */
+export async function loadSession(db: CoreDb, token: string): Promise<SessionUser | null> {
+  if (!token || token.length > 100) return null
+  const id = hashToken(token)
+  const row = (await db.executeQuery<InferResult<ReturnType<typeof sessionQuery>>[number]>(sessionStatement(db, id))).rows[0]
   if (!row || row.expires_at <= new Date().toISOString() || row.suspended_at !== null) return null
   return { id: row.id, handle: row.handle, name: row.name, email: row.email, emailVerified: row.email_verified_at !== null, isAdmin: Number(row.is_admin) === 1, sessionId: id, joinedAt: row.created_at, trustedAt: row.trusted_at, timeZone: row.time_zone, mailBouncedAt: row.bounced_at ?? null }
 }

@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks'
+import { escapeLikeNunjucks } from './escape.ts'
 
 /** The value and text of the one option a template gives a select whose options `withOptions` puts in. */
 export const OPTIONS_MARK = '\u0001options'
@@ -8,7 +9,6 @@ export interface Option {
   text: string
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 const rendered = new WeakMap<readonly Option[], string>()
 
 /**
@@ -27,7 +27,7 @@ export function registerLongOptions(env: nunjucks.Environment): void {
       options = select.slice(select.indexOf('<option'), select.lastIndexOf('</option>') + '</option>'.length)
       rendered.set(list, options)
     }
-    const chosen = value === undefined || value === null ? null : `<option value="${escapeHtml(String(value))}">`
+    const chosen = value === undefined || value === null ? null : `<option value="${escapeLikeNunjucks(String(value))}">`
     const filled = chosen && options.includes(chosen) ? options.replace(chosen, `${chosen.slice(0, -1)} selected>`) : options
     return new nunjucks.runtime.SafeString(String(html).replace(`<option value="${OPTIONS_MARK}">${OPTIONS_MARK}</option>`, () => filled))
   })

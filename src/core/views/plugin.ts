@@ -16,13 +16,11 @@ import { registerIcons } from './icons.ts'
 import { createViewEnvironment } from './environment.ts'
 import { staticAsset } from './static-asset.ts'
 import { SHARED_MARKS } from '../cache/shared-marks.ts'
+import { escapeLikeNunjucks } from './escape.ts'
 
 /** Where the title and the content go in a layout rendered once (renderContent); private-use characters no template writes. */
 const TITLE_MARK = '\uE020'
 const CONTENT_MARK = '\uE021'
-const NUNJUCKS_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '\\': '&#92;' }
-/** Nunjucks' autoescape (its lib.escape), for the title put into a layout rendered once. */
-const escapeLikeNunjucks = (text: string) => text.replace(/[&"'<>\\]/g, (c) => NUNJUCKS_ESCAPES[c]!)
 
 const fingerprint = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10)
 

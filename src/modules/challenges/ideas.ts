@@ -9,7 +9,7 @@ import { AppError, conflict, invalid, notFound } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
-import { notify } from '../notifications/notifications.ts'
+import { notify, notifyWhenShown } from '../notifications/notifications.ts'
 import { organisationsByIds } from '../organisations/organisations.ts'
 import { createProject, type ProjectRow } from '../projects/projects.ts'
 import { challengeFacts, ideaFacts, type ChallengeFacts, type IdeaFacts } from './challenges.policy.ts'
@@ -126,7 +126,7 @@ export async function commentOnIdea(db: Db, actor: Actor, challenge: ChallengeRo
   const url = `${ideaUrl(challenge, idea.id)}#comment-${id}`
   const heldAt = await holdForApproval(db, actor, { type: 'challenge_comment', id, spaceId: challenge.space_id, title: `Comment on “${idea.title}”: ${input.comment.slice(0, 80)}`, url, text: input.comment })
   await insertComment(db, { id, idea_id: idea.id, challenge_id: challenge.id, space_id: challenge.space_id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), hidden_at: heldAt, created_at: now() })
-  if (!heldAt) await notify(db, facts.authorIds.map((userId) => ({ userId, kind: 'comment' as const, text: `${actorName} commented on your idea “${idea.title}”`, url, spaceId: challenge.space_id })), actor.userId)
+  await notifyWhenShown(db, { type: 'challenge_comment', id, heldAt }, facts.authorIds.map((userId) => ({ userId, kind: 'comment' as const, text: `${actorName} commented on your idea “${idea.title}”`, url, spaceId: challenge.space_id })), actor.userId)
   return { id, held: heldAt !== null }
 }
 

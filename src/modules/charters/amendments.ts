@@ -9,7 +9,7 @@ import type { Cursor } from '../../core/http/pagination.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
 import { indexDocument, removeDocument } from '../../core/search/search.ts'
 import { holdForApproval } from '../../core/access/trust.ts'
-import { notify } from '../notifications/notifications.ts'
+import { notify, notifyWhenShown } from '../notifications/notifications.ts'
 import {
   clearVotes,
   closeAmendment,
@@ -260,7 +260,7 @@ export async function castVote(db: Db, actor: Actor, charter: CharterRow, amendm
 
 /**
  * Adds a comment to an amendment and tells its author. A new account's comment with links waits for a
- * moderator's approval (trust levels): hidden until then, and nobody is told.
+ * moderator's approval (trust levels): hidden until then, and its author is told when it is approved.
  */
 export async function commentOnAmendment(db: Db, actor: Actor, charter: CharterRow, amendment: AmendmentRow, input: Values<typeof commentSchema>, actorName: string): Promise<{ id: string; held: boolean }> {
   if (!signedIn(actor) || !(await can(db, actor, 'participate', 'amendment', facts(charter, amendment)))) throw conflict('Comments on this amendment are closed')
@@ -268,9 +268,8 @@ export async function commentOnAmendment(db: Db, actor: Actor, charter: CharterR
   const url = `/charters/${charter.slug}/amendments/${amendment.number}#comment-${id}`
   const heldAt = await holdForApproval(db, actor, { type: 'amendmentComment', id, spaceId: charter.space_id, title: `Comment on amendment ${amendment.number} to “${charter.title}”: ${input.comment.slice(0, 80)}`, url, text: input.comment })
   await insertComment(db, { id, amendment_id: amendment.id, charter_id: charter.id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), created_at: now(), hidden_at: heldAt })
-  if (heldAt) return { id, held: true }
-  await notify(db, [{ userId: amendment.author_id, kind: 'comment', text: `${actorName} commented on your amendment ${amendment.number} to “${charter.title}”`, url, spaceId: charter.space_id }], actor.userId)
-  return { id, held: false }
+  await notifyWhenShown(db, { type: 'amendmentComment', id, heldAt }, [{ userId: amendment.author_id, kind: 'comment', text: `${actorName} commented on your amendment ${amendment.number} to “${charter.title}”`, url, spaceId: charter.space_id }], actor.userId)
+  return { id, held: heldAt !== null }
 }
 
 export type DecisionInput = Values<typeof decisionSchema>

@@ -76,13 +76,13 @@ export async function createThread(db: Db, actor: Actor, access: CommunityAccess
   const { html, mentioned } = await renderBody(db, input.body, 'body')
   const t = now()
   const id = newId()
-  // Trust levels: a new account's thread with links waits for a moderator (hidden, nobody notified, until approved).
+  // Trust levels: a new account's thread with links waits for a moderator (hidden, and nobody notified, until approved).
   const heldAt = await holdForApproval(db, actor, { type: 'thread', id, spaceId: c.id, title: input.title, url: threadPath(c.slug, id), text: `${input.title}\n\n${input.body}` })
   await insertThread(db, { id, space_id: c.id, title: input.title, body: input.body, body_html: html, author_id: userId, pinned: 0, locked: 0, hidden_at: heldAt, shown_at: heldAt ? null : t, reply_count: 0, last_activity_at: t, edited_at: null, created_at: t, submission_id: input.submission_id || null })
   await indexThread(db, c.slug, { id, spaceId: c.id, title: input.title, body: input.body, createdAt: t, hiddenAt: heldAt })
   await touchCommunity(db, c.id, t)
   const name = await nameOf(db, userId)
-  if (!heldAt) await notifyReaders(db, c.id, mentioned.map((p) => ({ userId: p.id, kind: 'mention' as const, text: `${name} mentioned you in “${input.title}”`, url: threadPath(c.slug, id), spaceId: c.id })), userId)
+  await notifyReaders(db, c.id, mentioned.map((p) => ({ userId: p.id, kind: 'mention' as const, text: `${name} mentioned you in “${input.title}”`, url: threadPath(c.slug, id), spaceId: c.id })), userId, { type: 'thread', id, heldAt })
   return { id, duplicate: false }
 }
 
@@ -118,7 +118,7 @@ export async function createReply(db: Db, actor: Actor, access: CommunityAccess,
   const mentionedIds = new Set(mentioned.map((p) => p.id))
   const items: NotificationInput[] = mentioned.map((p) => ({ userId: p.id, kind: 'mention', text: `${name} mentioned you in “${thread.title}”`, url, spaceId: c.id }))
   if (!mentionedIds.has(thread.authorId)) items.push({ userId: thread.authorId, kind: 'reply', text: `${name} replied to “${thread.title}”`, url, spaceId: c.id })
-  if (!heldAt) await notifyReaders(db, c.id, items, userId)
+  await notifyReaders(db, c.id, items, userId, { type: 'reply', id, heldAt })
   return { id, position, duplicate: false }
 }
 

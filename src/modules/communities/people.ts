@@ -1,6 +1,6 @@
 import type { Db } from '../../core/db/database.ts'
 import { viewSpace } from '../../core/access/spaces.policy.ts'
-import { notify, type NotificationInput } from '../notifications/notifications.ts'
+import { notify, notifyWhenShown, type NotificationInput } from '../notifications/notifications.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { membershipsAmong, spaceVisibility } from './membership.queries.ts'
 
@@ -31,8 +31,9 @@ export async function readersAmong(db: Db, spaceId: string, userIds: string[]): 
   return new Set(ids.filter((id) => viewSpace({ userId: id, isAdmin: false }, { visibility, role: memberships.get(id)?.role ?? null, status: memberships.get(id)?.status ?? null, adminAccess: false })))
 }
 
-/** Notifies only those who may read the space. */
-export async function notifyReaders(db: Db, spaceId: string, items: NotificationInput[], actorId: string): Promise<void> {
+/** Notifies only those who may read the space; about an item held for approval, once a moderator lets it through. */
+export async function notifyReaders(db: Db, spaceId: string, items: NotificationInput[], actorId: string, held?: { type: string; id: string; heldAt: string | null }): Promise<void> {
   const readers = await readersAmong(db, spaceId, items.map((i) => i.userId))
-  await notify(db, items.filter((i) => readers.has(i.userId)), actorId)
+  const allowed = items.filter((i) => readers.has(i.userId))
+  await (held ? notifyWhenShown(db, held, allowed, actorId) : notify(db, allowed, actorId))
 }

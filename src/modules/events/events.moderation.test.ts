@@ -4,7 +4,7 @@ import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { TestClient } from '../../../test/support/client.ts'
 import { createUser, signInAs } from '../../../test/support/factories.ts'
-import { createEvent, person } from '../../../test/support/events.ts'
+import { createEvent, formValuesIn, person, rsvp } from '../../../test/support/events.ts'
 
 for (const dialect of testDialects()) {
   describe(`events under moderation and trust levels on ${dialect}`, () => {
@@ -40,6 +40,25 @@ for (const dialect of testDialects()) {
       assert.match((await newcomer.client.get(`/events/${slug}`)).body, /Hidden by a moderator/)
     })
 
+    test("a new account's edit that moves its event and adds a link waits, and so does the notice to those going", async () => {
+      const organiser = await person(t, 'Otto Organiser')
+      const slug = await createEvent(organiser, { title: 'Moving meetup' })
+      const guest = await person(t)
+      await rsvp(guest, slug, 'going')
+      const values = formValuesIn((await organiser.client.get(`/events/${slug}/edit`)).body)
+      const moved = { ...values, starts_at: values.starts_at!.replace('T10:00', 'T11:00'), description: 'Tickets at https://spam.example/buy' }
+      assert.equal((await organiser.client.submit(`/events/${slug}/edit`, moved)).statusCode, 303)
+      const told = async () => (await t.db.selectFrom('notifications').select('text').where('user_id', '=', guest.user.id).where('kind', '=', 'event_change').execute()).map((n) => n.text)
+      assert.deepEqual(await told(), [], 'nobody is sent to an event they cannot open')
+      const admin = await createUser(t.db, { isAdmin: true })
+      const adminClient = new TestClient(t.app)
+      await signInAs(t.db, adminClient, admin.id)
+      const id = (await t.db.selectFrom('events').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
+      assert.equal((await adminClient.submit('/moderation/pending', { type: 'event', id }, '/moderation/approve')).statusCode, 303)
+      const after = await told()
+      assert.equal(after.length, 1)
+      assert.match(after[0]!, /“Moving meetup” has changed: .* 11:00 to 12:00 UTC/)
+    })
 
     test("a new attendee's session notes with links are held for a moderator; the session stays", async () => {
       const host = await person(t, 'Hal Host')

@@ -8,7 +8,7 @@ import { holdForApproval } from '../../core/access/trust.ts'
 import { invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { markdownToText, renderMarkdown } from '../../core/markdown/markdown.ts'
-import { notify } from '../notifications/notifications.ts'
+import { notify, notifyWhenShown } from '../notifications/notifications.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { organisationsByIds, organisationsOfPerson } from '../organisations/organisations.ts'
 import { projectsByIds, projectsOfPerson } from '../projects/projects.ts'
@@ -346,7 +346,9 @@ export async function updateEvent(db: Db, actor: Actor & { userId: string }, exi
   else await indexEvent(db, saved)
   if (moved) {
     const when = describeWhen(saved.starts_at, saved.ends_at, saved.time_zone).text
-    await notify(db, (await peopleToTell(db, event.id)).map((userId) => ({ userId, kind: 'event_change' as const, text: `“${saved.title}” has changed: ${when}${saved.venue ? `, ${saved.venue}` : ''}`, url: `/events/${saved.slug}`, spaceId: saved.space_id })), actor.userId)
+    // While the event is held or hidden, its people hear of the change when a moderator lets it through.
+    const told = (await peopleToTell(db, event.id)).map((userId) => ({ userId, kind: 'event_change' as const, text: `“${saved.title}” has changed: ${when}${saved.venue ? `, ${saved.venue}` : ''}`, url: `/events/${saved.slug}`, spaceId: saved.space_id }))
+    await notifyWhenShown(db, { type: 'event', id: event.id, heldAt }, told, actor.userId)
   }
   await promoteWaiting(db, saved)
   return saved

@@ -166,10 +166,12 @@ for (const dialect of testDialects()) {
 
     test('comments with links wait too, and nobody is notified until they are approved', async () => {
       const target = await publish(regular, 'Street lighting survey', 'Tell us what you think.')
-      const c = await clientFor(newcomer)
+      // Another new account: approving this one's comment must not count towards the newcomer's trust.
+      const commenter = await createUser(t.db, { name: 'Ned Newcomer' })
+      const c = await clientFor(commenter)
       const res = await c.submit(`/posts/${target}`, { comment: 'My survey is at https://survey.example' }, `/posts/${target}/comments`)
       assert.equal(res.statusCode, 303)
-      const comment = await t.db.selectFrom('comments').selectAll().where('author_id', '=', newcomer.id).executeTakeFirstOrThrow()
+      const comment = await t.db.selectFrom('comments').selectAll().where('author_id', '=', commenter.id).executeTakeFirstOrThrow()
       assert.ok(comment.hidden_at)
       assert.match((await c.get(`/posts/${target}`)).body, /Waiting for approval/)
       assert.doesNotMatch((await (await clientFor(regular)).get(`/posts/${target}`)).body, /survey\.example/)
@@ -177,6 +179,22 @@ for (const dialect of testDialects()) {
       const toAuthor = await t.db.selectFrom('notifications').select('text').where('user_id', '=', regular.id).execute()
       assert.equal(toAuthor.length, 0, 'the post’s author hears nothing of a held comment')
       assert.match((await (await clientFor(admin)).get('/moderation/pending')).body, /Comment on “Street lighting survey”/)
+
+      // Two moderators approve at once: the post's author is told once, when readers can see it.
+      const [a1, a2] = [await clientFor(admin), await clientFor(admin)]
+      const approve = (a: TestClient) => a.submit(`/moderation/item?type=comment&id=${comment.id}`, { type: 'comment', id: comment.id, action: 'approve', reason: '' }, '/moderation/item')
+      const answers = await Promise.all([approve(a1), approve(a2)])
+      assert.ok(answers.some((r) => r.statusCode === 303), answers.map((r) => r.statusCode).join())
+      assert.ok(answers.every((r) => r.statusCode < 500), answers.map((r) => r.statusCode).join())
+      const told = async () => (await t.db.selectFrom('notifications').select('text').where('user_id', '=', regular.id).where('kind', '=', 'comment').execute()).map((n) => n.text)
+      assert.deepEqual(await told(), ['Ned Newcomer commented on “Street lighting survey”'])
+      // Hidden again and restored: it was shown before, so nobody is told twice.
+      for (const action of ['hide', 'restore']) {
+        const res = await a1.submit(`/moderation/item?type=comment&id=${comment.id}`, { type: 'comment', id: comment.id, action, reason: 'Checking' }, '/moderation/item')
+        assert.equal(res.statusCode, 303, action)
+      }
+      assert.equal((await told()).length, 1)
+      assert.equal((await t.db.selectFrom('held_notifications').select('id').where('subject_id', '=', comment.id).execute()).length, 0)
     })
 
     test('in a community: threads, replies and library links wait for its hosts; a trusted space’s stay with its hosts, not platform admins', async () => {
@@ -199,7 +217,7 @@ for (const dialect of testDialects()) {
       const link = await c.submit(`/communities/${openSlug}/library/link`, { title: 'Lamp catalogue', url: 'https://lamps.example/catalogue', description: '' })
       assert.equal(link.statusCode, 303)
       assert.doesNotMatch((await t.app.inject(`/communities/${openSlug}/library`)).body, /Lamp catalogue/)
-      const secret = await c.submit(`/communities/${trustedSlug}/threads/new`, { title: 'Quiet deals', body: 'Deals at https://lamps.example/quiet' })
+      const secret = await c.submit(`/communities/${trustedSlug}/threads/new`, { title: 'Quiet deals', body: `Deals at https://lamps.example/quiet, @${regular.handle}` })
       assert.equal(secret.statusCode, 303)
 
       const h = await clientFor(host)
@@ -215,6 +233,20 @@ for (const dialect of testDialects()) {
       const ok = await h.submit(`/moderation/item?type=reply&id=${replyId}`, { type: 'reply', id: replyId, action: 'approve', reason: '' }, '/moderation/item')
       assert.equal(ok.statusCode, 303)
       assert.match((await t.app.inject(openThread)).body, /lamps\.example\/idea/)
+      // …and the thread's author is told of it now, once (nothing was sent while it waited).
+      const replies = await t.db.selectFrom('notifications').select(['text', 'url']).where('user_id', '=', regular.id).where('kind', '=', 'reply').execute()
+      assert.deepEqual(replies.map((n) => n.text), ['Nia Newcomer replied to “Lighting the lanes”'])
+      assert.match(replies[0]!.url, new RegExp(replyId))
+
+      // The held thread mentioned the member: nothing yet; told when the host rejects and later restores it.
+      const threadId = (await t.db.selectFrom('threads').select('id').where('title', '=', 'Quiet deals').executeTakeFirstOrThrow()).id
+      const mentions = async () => (await t.db.selectFrom('notifications').select('text').where('user_id', '=', regular.id).where('kind', '=', 'mention').execute()).map((n) => n.text)
+      assert.deepEqual(await mentions(), [])
+      for (const action of ['reject', 'restore']) {
+        const res = await h.submit(`/moderation/item?type=thread&id=${threadId}`, { type: 'thread', id: threadId, action, reason: 'Looked again' }, '/moderation/item')
+        assert.equal(res.statusCode, 303, action)
+        assert.deepEqual(await mentions(), action === 'reject' ? [] : ['Nia Newcomer mentioned you in “Quiet deals”'])
+      }
     })
 
     test('after enough approvals an account is trusted early, and its links are published at once; hosts are not held in their own spaces', async () => {

@@ -9,7 +9,7 @@ import { audit } from '../../core/audit.ts'
 import { AppError, notFound } from '../../core/errors.ts'
 import type { AppModule, ModeratableType, ModerationSubject } from '../../core/module.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
-import { notify, type NotificationInput } from '../notifications/notifications.ts'
+import { notify, releaseHeldNotifications, type NotificationInput } from '../notifications/notifications.ts'
 import { peopleByIds } from '../accounts/accounts.ts'
 import { resolveReportsAbout } from './moderation.queries.ts'
 
@@ -99,7 +99,11 @@ export async function applyAction(
     const state = await heldState(db, target)
     if (!actionsFor(state).includes(action)) throw invalidAction(state)
     if (action === 'hide') await spec.setHidden(db, id, true)
-    if (action === 'restore' || action === 'approve') await spec.setHidden(db, id, false)
+    if (action === 'restore' || action === 'approve') {
+      await spec.setHidden(db, id, false)
+      // Readers see it now: what its creation would have told people (a reply's thread author…) is sent once.
+      await releaseHeldNotifications(db, kind, id)
+    }
     const held = action === 'hide' || action === 'reject' ? 'hidden' : 'approved'
     await recordHeld(db, { type: kind, id, spaceId: subject.spaceId, authorId: subject.authorId, title: subject.title, url: subject.url, state: held, reason, decidedBy: actor.userId })
     if (action === 'approve' && subject.authorId) await trustAfterApprovals(db, subject.authorId, options.trust)

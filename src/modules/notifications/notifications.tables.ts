@@ -16,9 +16,24 @@ export interface NotificationsTable {
   created_at: string
 }
 
-export interface NotificationsTables {
-  notifications: NotificationsTable
+/** Notifications an item held for approval would have sent: sent when a moderator first lets it through. */
+export interface HeldNotificationsTable {
+  id: string
+  /** The held item, as the moderation registry names it ('reply', 'comment', …). */
+  subject_type: string
+  subject_id: string
+  user_id: string
+  kind: string
+  text: string
+  url: string
+  space_id: string | null
+  created_at: string
 }
 
-/** The executor the notifications module works through: its own table only. */
+export interface NotificationsTables {
+  notifications: NotificationsTable
+  held_notifications: HeldNotificationsTable
+}
+
+/** The executor the notifications module works through: its own tables only. */
 export type NotificationsDb = Executor<NotificationsTables>

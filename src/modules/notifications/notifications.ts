@@ -25,6 +25,34 @@ export async function notify(db: NotificationsDb, items: NotificationInput[], ac
   if (rows.length) await db.insertInto('notifications').values(rows).execute()
 }
 
+/**
+ * Notifies now, or, when the item is held for approval (`heldAt` set), keeps the notifications until a moderator
+ * first lets the item through (`releaseHeldNotifications`): a reply waiting for approval tells its thread's
+ * author when readers can see it, not never. Call inside the transaction that made the item.
+ */
+export async function notifyWhenShown(db: NotificationsDb, subject: { type: string; id: string; heldAt: string | null }, items: NotificationInput[], actorId: string): Promise<void> {
+  if (!subject.heldAt) return notify(db, items, actorId)
+  const t = now()
+  const rows = items
+    .filter((i) => i.userId !== actorId)
+    .map((i) => ({ id: newId(), subject_type: subject.type, subject_id: subject.id, user_id: i.userId, kind: i.kind, text: i.text.slice(0, 300), url: i.url, space_id: i.spaceId, created_at: t }))
+  if (rows.length) await db.insertInto('held_notifications').values(rows).execute()
+}
+
+/**
+ * Sends what a held item kept back, once: the rows are deleted as they are read, so two moderators approving at
+ * once (or an approval repeated) tell nobody twice. Call when moderation makes the item visible.
+ */
+export async function releaseHeldNotifications(db: NotificationsDb, type: string, id: string): Promise<void> {
+  const rows = await db.deleteFrom('held_notifications').where('subject_type', '=', type).where('subject_id', '=', id).returningAll().execute()
+  if (rows.length === 0) return
+  const t = now()
+  await db
+    .insertInto('notifications')
+    .values(rows.map((r) => ({ id: newId(), user_id: r.user_id, kind: r.kind, text: r.text, url: r.url, space_id: r.space_id, read_at: null, created_at: t })))
+    .execute()
+}
+
 /** The header count: unread notifications the person may still see. */
 export async function unreadCount(db: NotificationsDb, actor: Actor): Promise<number> {
   if (!actor.userId) return 0

@@ -10,7 +10,7 @@ import { heldStatesOf } from '../../core/access/held.ts'
 import { invalid, notFound, type FieldErrors } from '../../core/errors.ts'
 import type { Values } from '../../core/http/forms.ts'
 import { markdownToText, renderMarkdown, sanitizeUserHtml } from '../../core/markdown/markdown.ts'
-import { notify } from '../notifications/notifications.ts'
+import { notify, notifyWhenShown } from '../notifications/notifications.ts'
 import { peopleByHandles, peopleByIds } from '../accounts/accounts.ts'
 import { noteOrganisationActivity, organisationsByIds, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { noteProjectActivity, projectsByIds, visibleProjectBySlug } from '../projects/projects.ts'
@@ -342,19 +342,19 @@ export async function indexPost(db: Db, post: PostRow, tags?: string[]): Promise
 
 /**
  * Adds a comment and notifies the post's authors. The caller has checked the actor may take part. A new
- * account's comment with links waits for a moderator (trust levels): nobody is notified about it yet.
+ * account's comment with links waits for a moderator (trust levels): its authors are notified once it is approved.
  */
 export async function addComment(db: Db, actor: Actor & { userId: string }, post: PostRow, input: Values<typeof commentSchema>, authorIds: string[], actorName: string): Promise<{ id: string; held: boolean }> {
   const id = newId()
   const heldAt = await holdForApproval(db, actor, { type: 'comment', id, spaceId: post.space_id, title: `Comment on “${post.title}”: ${input.comment.slice(0, 80)}`, url: `/posts/${post.slug}#comment-${id}`, text: input.comment })
   await insertComment(db, { id, post_id: post.id, author_id: actor.userId, body: input.comment, body_html: renderMarkdown(input.comment), hidden_at: heldAt, created_at: now() })
-  if (heldAt) return { id, held: true }
-  await notify(
+  await notifyWhenShown(
     db,
+    { type: 'comment', id, heldAt },
     authorIds.map((userId) => ({ userId, kind: 'comment' as const, text: `${actorName} commented on “${post.title}”`, url: `/posts/${post.slug}#comment-${id}`, spaceId: post.space_id })),
     actor.userId,
   )
-  return { id, held: false }
+  return { id, held: heldAt !== null }
 }
 
 /** Moderation: hides or restores a post and updates the search index to match. */

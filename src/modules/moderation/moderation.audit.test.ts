@@ -77,7 +77,7 @@ for (const dialect of testDialects()) {
   })
 
   describe(`demo moderation on ${dialect}`, () => {
-    test('on first start the queue has an open report and a new account’s post waiting for approval', async () => {
+    test('on first start the queue has an open report and a new account’s post and comment waiting for approval', async () => {
       const database = await createTestDatabase(dialect)
       try {
         await migrate(database, modules)
@@ -87,7 +87,8 @@ for (const dialect of testDialects()) {
         const open = await db.selectFrom('reports').select(['subject_type', 'subject_title']).where('status', '=', 'open').execute()
         assert.deepEqual(open.map((r) => r.subject_type), ['person'])
         const pending = await db.selectFrom('held_content').select(['subject_type', 'title', 'state']).where('state', '=', 'pending').execute()
-        assert.deepEqual(pending.map((p) => [p.subject_type, p.title]), [['post', 'A notification tool your council can reuse']])
+        const letters = 'Comment on “Five things we changed in our appointment letters”: Our tool sends these as texts too: https://notify-tools.example/letters'
+        assert.deepEqual(pending.map((p) => [p.subject_type, p.title]).sort(), [['comment', letters], ['post', 'A notification tool your council can reuse']])
         const app = await buildApp(config, database, { logger: false })
         try {
           const sam = await db.selectFrom('users').select('id').where('handle', '=', 'sam-admin').executeTakeFirstOrThrow()
@@ -95,6 +96,13 @@ for (const dialect of testDialects()) {
           await signInAs(db, c, sam.id)
           assert.match((await c.get('/moderation')).body, /Jordan Reyes/)
           assert.match((await c.get('/moderation/pending')).body, /A notification tool your council can reuse/)
+          // Approving the waiting comment tells the post's author now, as it would have at once (decision 0044).
+          const aoife = await db.selectFrom('users').select('id').where('handle', '=', 'aoife-brennan').executeTakeFirstOrThrow()
+          const toldAoife = () => db.selectFrom('notifications').select('text').where('user_id', '=', aoife.id).where('text', 'like', 'Jordan Reyes%').execute()
+          assert.deepEqual(await toldAoife(), [])
+          const comment = await db.selectFrom('held_content').select('subject_id').where('subject_type', '=', 'comment').executeTakeFirstOrThrow()
+          assert.equal((await c.submit('/moderation/pending', { type: 'comment', id: comment.subject_id }, '/moderation/approve')).statusCode, 303)
+          assert.deepEqual((await toldAoife()).map((n) => n.text), ['Jordan Reyes commented on “Five things we changed in our appointment letters”'])
           // The demo newcomer really is new: their next post with a link waits too.
           const jordan = await db.selectFrom('users').select('id').where('handle', '=', 'jordan-reyes').executeTakeFirstOrThrow()
           const j = new TestClient(app)

@@ -1,8 +1,8 @@
 import type { SeedContext } from '../../core/module.ts'
 import { newId, slugify } from '../../core/db/ids.ts'
 import { renderMarkdown } from '../../core/markdown/markdown.ts'
-import { excerptOf, indexPost, savePost } from './posts.ts'
-import { findPostById } from './posts.queries.ts'
+import { addComment, excerptOf, indexPost, savePost } from './posts.ts'
+import { findPostById, findPostBySlug } from './posts.queries.ts'
 import type { PostsDb } from './posts.tables.ts'
 import { ANONYMOUS } from '../../core/access/policy.ts'
 import { peopleByHandles } from '../accounts/accounts.ts'
@@ -168,5 +168,11 @@ export async function seedPosts({ db, config }: SeedContext): Promise<void> {
       publish: 'publish',
       publishAt: null,
     }, null)
+    // …and a comment with the same link on another post: it waits too, and approving it tells the post's author
+    // (decision 0044).
+    const letters = await findPostBySlug(db, slugify('Five things we changed in our appointment letters'))
+    if (letters) {
+      await addComment(db, { userId: newcomer, isAdmin: false, newcomer: true }, letters, { comment: 'Our tool sends these as texts too: https://notify-tools.example/letters' }, [letters.author_id], 'Jordan Reyes')
+    }
   }
 }

@@ -245,6 +245,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   const hiddenPost = await post(c.orgadmin, 'zqpohidx', 'hidden post', ['orgadmin'], { tags: TAG.site, body: `Post body zqpohidx.\n\n${hiddenImage.markdown}` })
   imageOf(hiddenPost, hiddenImage, 'zqimhidx')
   tagged.site = [site, draft, scheduled, hiddenPost]
+  // Hidden by a moderator, then rescheduled by its author (below): its moderators still read it, nobody else does.
+  const hiddenScheduled = await post(c.orgadmin, 'zqposhdx', 'hidden scheduled post', ['orgadmin'], {})
   // Public posts labelled with an organisation and a project a moderator hides below: the labels go, the posts stay.
   await post(c.orgadmin, 'zqpoorgx', 'post from the hidden organisation', ['orgadmin'], { organisation: oh.slug })
   await post(c.requester, 'zqpoprjx', 'post about the hidden project', ['requester'], { project: ph.slug })
@@ -369,10 +371,13 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
   await buildChallenges({ t, c, add, community, organisationId: op.id, redirected, hideByReport })
 
   // ---------------------------------------------------------------- what moderators hide on the rest of the site
-  for (const f of [hiddenPost, hiddenComment, orgHidden, projectHidden, hiddenAmendment, hiddenAmendmentComment]) {
+  for (const f of [hiddenPost, hiddenScheduled, hiddenComment, orgHidden, projectHidden, hiddenAmendment, hiddenAmendmentComment]) {
     f.facts.hidden = true
     await hideByReport('admin', f.report!.type, f.report!.id, undefined, f)
   }
+  const scheduledFields = { title: 'Post zqposhdx', summary: 'Summary zqposhdx', body: 'Post body zqposhdx.', learned: '', tags: '', publish: 'schedule', publishAt: future }
+  redirected(await c.orgadmin.submit(`/posts/${hiddenScheduled.params.slug}/edit`, scheduledFields), 'reschedule the hidden post')
+  Object.assign(hiddenScheduled.facts, { unpublished: true, scheduled: true })
   // Profiles: hidden through the moderation flow once accounts registers people for it; until then its use case.
   if (moderatable.has('person')) await hideByReport('admin', 'person', userIds.hidden!, undefined, people.hidden)
   else await setPersonHidden(db, userIds.hidden!, true)

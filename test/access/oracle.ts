@@ -50,6 +50,8 @@ export interface Facts {
   hidden?: boolean
   /** A draft, or scheduled for later. */
   unpublished?: boolean
+  /** Unpublished because scheduled for later (not a draft): when hidden, those who moderate there read it too. */
+  scheduled?: boolean
   /** What must be visible for it to be: a reply's thread, a comment's post; for a tag, its posts (any one). */
   within?: Fixture[]
   person?: { verified: boolean; suspended: boolean; hidden: boolean; listed: boolean; self?: ActorName }
@@ -181,9 +183,10 @@ export function mayView(a: ActorName, f: Fixture): boolean {
     default: {
       if (x.space && !readsSpace(a, x.space)) return false
       const author = x.authors?.includes(a) ?? false
-      // Hidden: its authors and those who moderate there. Drafts and scheduled posts: their authors only.
+      // Hidden: its authors and those who moderate there. Drafts and scheduled posts: their authors only, but a hidden
+      // (or held) scheduled post also its moderators, who approve it before its time.
       if (x.hidden && !author && !moderates(a, x.space)) return false
-      if (x.unpublished && !author) return false
+      if (x.unpublished && !author && !(x.scheduled && x.hidden)) return false
       // A reply of a hidden thread is out of reach with its thread; a comment, or an image, goes with its post.
       return (x.within ?? []).every((w) => mayView(a, w))
     }

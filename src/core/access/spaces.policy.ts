@@ -11,7 +11,8 @@ import { noteAuthors, untrace } from './reader-trace.ts'
  *   on reports about it through the moderation queue, or open it with an explicit, audited
  *   "access as admin" step that its hosts are shown (see spaceAdminAccess in spaces.ts).
  * - Content with no space is site content: readable by anyone once published.
- * - Unpublished content (a draft, or scheduled for later) is readable only by its authors.
+ * - Unpublished content (a draft, or scheduled for later) is readable only by its authors; scheduled content held for
+ *   approval (or hidden) also by those who moderate there, so it can be approved before its time.
  * - Hidden content (a moderator hid it) is readable by its authors and those who moderate there.
  * - People edit only their own words; moderators hide and restore, they do not rewrite.
  * - A new account's content with links waits for a moderator's approval (trust levels, as Discourse
@@ -72,10 +73,12 @@ export const viewContent: Rule<ContentFacts> = async (actor, r, ctx) => {
   if (r.spaceId && !facts) return false
   if (!viewSpace(actor, facts)) return false
   const author = isAuthor(actor, r)
-  if (r.hiddenAt && !author && !moderateSpace(actor, facts)) return false
+  const moderator = r.hiddenAt ? moderateSpace(actor, facts) : false
+  if (r.hiddenAt && !author && !moderator) return false
   if (r.visibleFrom === undefined) return true
   const published = r.visibleFrom !== null && r.visibleFrom <= new Date().toISOString()
-  return published || author
+  // Scheduled and held (or hidden): its moderators read it to approve it before its time. Drafts stay their authors'.
+  return published || author || (moderator && r.visibleFrom !== null)
 }
 
 /** The rules shared by every kind of content: spread them into a content kind's policy. */

@@ -141,6 +141,31 @@ for (const dialect of testDialects()) {
       assert.equal((await t.db.selectFrom('users').select('trusted_at').where('id', '=', newcomer.id).executeTakeFirstOrThrow()).trusted_at, null)
     })
 
+    test('a new account’s post scheduled for later with a link waits too; its moderators read it and approve it before its time', async () => {
+      // Its own new account: approvals count towards trust, and the newcomer's are counted below.
+      const planner = await createUser(t.db, { name: 'Pia Planner' })
+      const future = new Date(Date.now() + 7 * DAY).toISOString().slice(0, 16)
+      const res = await (await clientFor(planner)).submit('/posts/new', { title: 'Lamps next week', summary: '', body: 'Order at https://lamps.example/next', learned: '', tags: '', publish: 'schedule', publishAt: future }, '/posts/new')
+      assert.equal(res.statusCode, 303, res.body.slice(0, 300))
+      const slug = (res.headers.location as string).split('/').pop()!
+      const row = await postRow(slug)
+      assert.ok(row.hidden_at, 'held')
+      const a = await clientFor(admin)
+      const page = await a.get(`/posts/${slug}`)
+      assert.equal(page.statusCode, 200, 'the moderator reads what they are asked to approve')
+      assert.match(page.body, /lamps\.example\/next/)
+      for (const reader of [null, regular]) assert.equal((await (await clientFor(reader)).get(`/posts/${slug}`)).statusCode, 404)
+      const ok = await a.submit('/moderation/pending', { type: 'post', id: row.id }, '/moderation/approve')
+      assert.equal(ok.statusCode, 303)
+      const approved = await postRow(slug)
+      assert.equal(approved.hidden_at, null)
+      assert.equal(approved.published_at, row.published_at, 'it still waits for its time')
+      assert.equal((await (await clientFor(regular)).get(`/posts/${slug}`)).statusCode, 404, 'not before its time')
+      // A draft stays its author's alone, even hidden.
+      const draft = await publish(planner, 'Lamp draft', 'Draft https://lamps.example/draft', 'draft')
+      assert.equal((await a.get(`/posts/${draft}`)).statusCode, 404)
+    })
+
     test('rejecting needs a reason, keeps it hidden and lists it with the hidden content', async () => {
       const slug = await publish(newcomer, 'Second offer', 'Again at https://lamps.example/again')
       const id = (await postRow(slug)).id

@@ -76,6 +76,24 @@ for (const dialect of testDialects()) {
       }
     })
 
+    test('a search asked for the first time is not kept; the second is, and is served to readers of that standing with their own header', async () => {
+      const url = `/search?q=zqlayoutword&type=kept${Math.random()}`
+      const first = await who.reader.client.get(url)
+      const second = await who.reader.client.get(url)
+      assert.notEqual(first.headers['x-cache'], 'shared')
+      assert.notEqual(second.headers['x-cache'], 'shared')
+      const another = await createUser(t.db, { name: 'Zqlayout another' })
+      const client = new TestClient(t.app)
+      await signInAs(t.db, client, another.id)
+      const third = await client.get(url)
+      assert.equal(third.headers['x-cache'], 'shared')
+      const withoutHeader = (html: string, handle: string) => html.replace(new RegExp(CSRF, 'g'), '').replace(new RegExp(`/people/${handle}`, 'g'), '').replace(/Zqlayout (reader|another)/g, '')
+      assert.ok(third.body.includes(`/people/${another.handle}`) && !third.body.includes(`/people/${who.reader.user.handle}`))
+      assert.equal(withoutHeader(third.body, another.handle), withoutHeader(second.body, who.reader.user.handle))
+      // An admin and a member have other standings: never served the plain readers' page.
+      for (const name of ['admin', 'member'] as const) assert.notEqual((await who[name].client.get(url)).headers['x-cache'], 'shared')
+    })
+
     test('each reader finds exactly what they may see: members and granted admins the circle, others not', async () => {
       for (let round = 0; round < 2; round++) {
         for (const [name, sees] of [['reader', false], ['member', true], ['admin', false], ['granted', true]] as const) {

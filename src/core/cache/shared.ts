@@ -211,10 +211,14 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
     return assemble(page, () => chrome().personal(path, user, tokenOf(), (locals.notificationCount as number | undefined) ?? null), tokenOf)
   }
 
-  /** A rendering not kept, made the reader's: their header and token at its marks, as text (nothing to cut or copy). */
-  function personaliseText(request: FastifyRequest, reply: FastifyReply, html: string, user: SessionUser, locals: Record<string, unknown>, formToken: (() => string) | null): string {
+  /**
+   * A rendering not kept, made the reader's: their header and token at its marks, joined as text (nothing to cut into
+   * pieces), then made UTF-8 once, as an anonymous page is (cache/plugin.ts): the ETag's hash and the socket both take
+   * the bytes, where a string would be encoded by each.
+   */
+  function personaliseText(request: FastifyRequest, reply: FastifyReply, html: string, user: SessionUser, locals: Record<string, unknown>, formToken: (() => string) | null): Buffer {
     const parts = html.split(MARKS)
-    if (parts.length === 1) return html
+    if (parts.length === 1) return Buffer.from(html)
     let token: string | null = null
     const tokenOf = () => (token ??= formToken?.() ?? reply.generateCsrf())
     const path = request.url.split('?')[0]!
@@ -223,7 +227,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
       const slot = parts[i] === SHARED_MARKS.header ? chrome().personal(path, user, tokenOf(), (locals.notificationCount as number | undefined) ?? null) : parts[i] === SHARED_MARKS.token ? tokenOf() : newSubmissionToken()
       out += slot + parts[i + 1]!
     }
-    return out
+    return Buffer.from(out)
   }
 
   /**

@@ -55,7 +55,16 @@ export function spaceVisible(traced: Actor, eb: ExpressionBuilder<any, any>, spa
   return predicate
 }
 
-function buildSpaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
+/**
+ * As spaceVisible, built anew with an admin's access grants read as of `grantsAt` (a value the caller binds): for a
+ * statement compiled once per admin and bound per request (search's filter, the header's count), where the predicate
+ * built once per actor holds the time its request began.
+ */
+export function spaceVisibleAsOf(traced: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string, grantsAt: string): Expression<SqlBool> {
+  return buildSpaceVisible(untrace(traced).actor, eb, spaceColumn, grantsAt)
+}
+
+function buildSpaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string, grantsAt?: string): Expression<SqlBool> {
   const visibilities: SpaceVisibility[] = actor.userId ? ['public', 'signed_in'] : ['public']
   let open = eb.selectFrom('spaces').select('spaces.id').where('spaces.visibility', 'in', visibilities)
   // A banned member keeps only what anonymous readers have (as viewSpace says): not the signed-in spaces that banned them.
@@ -80,7 +89,7 @@ function buildSpaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceC
         .selectFrom('space_admin_access')
         .select('space_admin_access.space_id')
         .where('space_admin_access.admin_id', '=', actor.userId)
-        .where('space_admin_access.expires_at', '>', new Date().toISOString())
+        .where('space_admin_access.expires_at', '>', grantsAt ?? new Date().toISOString())
       visible = visible.union(granted as any)
     }
   }
@@ -92,11 +101,12 @@ function buildSpaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceC
  * `.where((eb) => visibleTo(actor, eb, { space: 'posts.space_id', visibleFrom: 'posts.published_at', author: 'posts.author_id' }))`.
  * Platform admins also see hidden content (they moderate), but not others' drafts nor members-only spaces.
  */
-export function visibleTo(traced: Actor, eb: ExpressionBuilder<any, any>, columns: ContentColumns, at: string = new Date().toISOString()): Expression<SqlBool> {
+export function visibleTo(traced: Actor, eb: ExpressionBuilder<any, any>, columns: ContentColumns, at: string = new Date().toISOString(), grantsAt?: string): Expression<SqlBool> {
   // A shared rendering notes the author column: readers who wrote in that table are not served it (reader-trace.ts).
   const { actor, trace } = untrace(traced)
   noteFilter(trace, columns)
-  const inSpace = spaceVisible(actor, eb, columns.space)
+  // `grantsAt`: an admin's grants read as of a value the caller binds (spaceVisibleAsOf), for a statement compiled once.
+  const inSpace = grantsAt === undefined ? spaceVisible(actor, eb, columns.space) : buildSpaceVisible(actor, eb, columns.space, grantsAt)
   const own = columns.author && actor.userId ? eb(eb.ref(columns.author), '=', actor.userId) : null
   const conditions: Expression<SqlBool>[] = [inSpace]
   if (columns.visibleFrom) {

@@ -75,6 +75,18 @@ function traced<T extends object>(target: T, trace: ReaderTrace, shared: Set<Pro
   })
 }
 
+/** A trace that has noted nothing yet. */
+export const emptyTrace = (): ReaderTrace => ({ filters: new Map(), authorIds: new Set(), facts: new Map(), personal: null })
+
+/** Whether a rendering traced with this read nothing of the reader but the fields readers of a shared page have alike. */
+export const readNothingPersonal = (trace: ReaderTrace): boolean => trace.personal === null && trace.filters.size === 0 && trace.authorIds.size === 0 && trace.facts.size === 0
+
+/**
+ * The values of the user's fields a trace lets through unnoted (SHARED_USER_FIELDS but the plumbing ones): what a
+ * part rendered once for signed-in readers may depend on, so it is kept under them (core/views/plugin.ts).
+ */
+export const sharedFieldsKey = (user: { isAdmin: boolean; timeZone?: string | null; mailBouncedAt?: string | null }): string => JSON.stringify([user.isAdmin, user.timeZone ?? null, user.mailBouncedAt ?? null])
+
 /** The actor and user a shareable rendering sees: the reader's own, traced. */
 export function traceReader<A extends Actor, U extends object>(actor: A, user: U, trace: ReaderTrace): { actor: A; user: U } {
   return { actor: traced(actor, trace, SHARED_ACTOR_FIELDS, 'actor'), user: traced(user, trace, SHARED_USER_FIELDS, 'user') }

@@ -170,6 +170,17 @@ export class PageCache {
     return true
   }
 
+  /**
+   * Whether a rendering under `key` would pass admission now: a key with a query string is kept on its second
+   * rendering. On a first one it is remembered, as store's refusal does, so a caller can skip preparing a page to
+   * store (core/cache/shared.ts: a search nobody asked before) and the next rendering of that key is kept.
+   */
+  admits(key: string): boolean {
+    if (!key.includes('?') || this.#seenOnce.has(key)) return true
+    this.#seenOnce.set(key, true)
+    return false
+  }
+
   /** Adds its compressed bodies to a stored page, if that page is still the one stored (see compressed.ts). */
   attachCompressed(key: string, body: Buffer, compressed: Record<'br' | 'gzip', Buffer>, shared?: SharedPage): void {
     const page = this.#pages.peek(key)

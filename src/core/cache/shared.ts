@@ -212,6 +212,25 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
   }
 
   /**
+   * A rendering not kept, made the reader's: their header and token at its marks, joined as text (nothing to cut into
+   * pieces), then made UTF-8 once, as an anonymous page is (cache/plugin.ts): the ETag's hash and the socket both take
+   * the bytes, where a string would be encoded by each.
+   */
+  function personaliseText(request: FastifyRequest, reply: FastifyReply, html: string, user: SessionUser, locals: Record<string, unknown>, formToken: (() => string) | null): Buffer {
+    const parts = html.split(MARKS)
+    if (parts.length === 1) return Buffer.from(html)
+    let token: string | null = null
+    const tokenOf = () => (token ??= formToken?.() ?? reply.generateCsrf())
+    const path = request.url.split('?')[0]!
+    let out = parts[0]!
+    for (let i = 1; i < parts.length; i += 2) {
+      const slot = parts[i] === SHARED_MARKS.header ? chrome().personal(path, user, tokenOf(), (locals.notificationCount as number | undefined) ?? null) : parts[i] === SHARED_MARKS.token ? tokenOf() : newSubmissionToken()
+      out += slot + parts[i + 1]!
+    }
+    return Buffer.from(out)
+  }
+
+  /**
    * Serves a stored shared page. One with no slots (nothing personal in it: a sitemap part) is the same bytes for
    * every reader, so it is sent as stored, with its ETag and compressed bodies made once (decision 0034): a 1 MB part
    * was joined, hashed and compressed again for every request.
@@ -285,14 +304,18 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
     const filters = [...shared.trace.filters.keys()].sort().map((k) => shared.trace.filters.get(k)!)
     if (!filters.every(probeable)) shared.trace.personal ??= 'a filter across tables'
     const noted = [...shared.trace.facts.keys()].sort().map((k) => shared.trace.facts.get(k)!)
-    const cutPage = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds, noted.map((n) => n.fact))
-    if (reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie')) {
-      // Asked again now, as the next reader will be: a fact that changed while the page rendered keeps it unstored.
-      const answers = await answersFor(shared.user, cutPage)
-      if (noted.every((n, i) => n.answer === answers.facts[i])) keep(request, shared.key, shared.stamp, { ...cutPage, answers: answers.key, owner: answers.own ? shared.user.id : null })
-    } else if (shared.trace.personal !== null) {
-      request.log.debug({ why: shared.trace.personal }, 'shared rendering: personal, not kept')
+    // A page the cache would not admit yet (a query string asked for the first time: a search nobody asked before)
+    // is not cut into pieces to keep: the reader's header and token go straight into its text (decision 0040).
+    const storable = reply.statusCode === 200 && shared.trace.personal === null && !reply.hasHeader('set-cookie')
+    if (!storable || !cache.admits(shared.key)) {
+      if (shared.trace.personal !== null) request.log.debug({ why: shared.trace.personal }, 'shared rendering: personal, not kept')
+      flights.land(shared.key, request)
+      return personaliseText(request, reply, payload, shared.user, shared.locals, shared.formToken)
     }
+    const cutPage = cut(payload, String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), filters, shared.trace.authorIds, noted.map((n) => n.fact))
+    // Asked again now, as the next reader will be: a fact that changed while the page rendered keeps it unstored.
+    const answers = await answersFor(shared.user, cutPage)
+    if (noted.every((n, i) => n.answer === answers.facts[i])) keep(request, shared.key, shared.stamp, { ...cutPage, answers: answers.key, owner: answers.own ? shared.user.id : null })
     // Readers of this standing waiting for the page are served it now (stored) or render for themselves (not).
     flights.land(shared.key, request)
     return personalise(request, reply, cutPage, shared.user, shared.locals, shared.formToken)

@@ -265,19 +265,20 @@ const FILTER_PREFIX = 'select 1 as "x" from "search_documents" where '
  */
 const compiledAccess = new WeakMap<object, { sql: string; parameters: readonly unknown[] }>()
 /**
- * A signed-in reader who is not an admin: the filter is their id's alone (the spaces they are in or banned from are read
- * by the statement), so it is kept per id, for the readers who searched last. An admin's holds the time their access
- * grants are read as of: per request.
+ * A signed-in reader: the filter is their id's alone (the spaces they are in or banned from, and an admin's access
+ * grants, are read by the statement), so it is kept per id, for the readers who searched last. An admin's grants are
+ * read as of the search's time, bound like it (they were read as of the request's start when compiled per request).
  */
 const compiledForReader = new Map<string, { sql: string; parameters: readonly unknown[] }>()
 const READERS_KEPT = 1000
 
 function accessFor(db: CoreDb, actor: Actor, at: string): CompiledAccess {
   const key = untrace(actor).actor
-  const byId = key.userId && !key.isAdmin ? key.userId : null
+  const byId = key.userId ? `${key.isAdmin ? 'admin' : 'reader'} ${key.userId}` : null
   let compiled = byId ? compiledForReader.get(byId) : compiledAccess.get(key)
   if (!compiled) {
-    const q = db.selectFrom('search_documents').select(sql<number>`1`.as('x')).where((eb) => visibleTo(actor, eb, { space: 'search_documents.space_id', visibleFrom: 'search_documents.visible_from' }, AT as unknown as string)).compile()
+    const columns = { space: 'search_documents.space_id', visibleFrom: 'search_documents.visible_from' }
+    const q = db.selectFrom('search_documents').select(sql<number>`1`.as('x')).where((eb) => visibleTo(actor, eb, columns, AT as unknown as string, key.isAdmin ? (AT as unknown as string) : undefined)).compile()
     if (!q.sql.startsWith(FILTER_PREFIX)) throw new Error(`search: unexpected shape of the compiled access filter: ${q.sql}`)
     compiled = { sql: q.sql.slice(FILTER_PREFIX.length), parameters: q.parameters }
     if (!byId) compiledAccess.set(key, compiled)

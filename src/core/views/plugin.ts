@@ -17,6 +17,7 @@ import { createViewEnvironment } from './environment.ts'
 import { staticAsset } from './static-asset.ts'
 import { SHARED_MARKS } from '../cache/shared-marks.ts'
 import { escapeLikeNunjucks } from './escape.ts'
+import { emptyTrace, readNothingPersonal, sharedFieldsKey, traceReader, untrace } from '../access/reader-trace.ts'
 
 /** Where the title and the content go in a layout rendered once (renderContent); private-use characters no template writes. */
 const TITLE_MARK = '\uE020'
@@ -85,23 +86,43 @@ export const viewsPlugin = fp(
       return this.type('text/html; charset=utf-8').send(html)
     })
 
-    // The layout of a content page for anonymous readers, in pieces around the title's and the content's places.
-    const frames = new Map<string, string[]>()
-    app.decorateReply('renderContent', function (this: any, template: string, data: { title: string; content: string } & Record<string, unknown>) {
-      const request = this.request
-      // Anonymous readers of a cacheable route have no user, token, personal locals or flash: the layout depends only
-      // on the path and the page's data. A shared rendering notes what it reads of the reader: rendered in full.
-      if (request.user !== null || request.sharedRendering || request.routeOptions.config.cache !== true || Object.keys(this.locals ?? {}).length > 0) return this.render(template, data)
-      const { title, content, ...rest } = data
-      const currentPath = request.url.split('?')[0]
-      const key = `${template}\n${currentPath}\n${JSON.stringify(rest)}`
+    // The layout of a content page, in pieces around the title's and the content's places: once per process, path and
+    // page data for anonymous readers; once per standing's shared fields for a shared signed-in rendering (below).
+    // null: the layout read something personal when first rendered for that key, so it is rendered in full each time.
+    const frames = new Map<string, string[] | null>()
+    const frameOf = (key: string, render: () => string | null): string[] | null => {
       let frame = frames.get(key)
-      if (!frame) {
-        const html = views.render(template, { ...rest, title: TITLE_MARK, content: CONTENT_MARK, user: null, timeZone: DEFAULT_TIME_ZONE, csrfToken: null, sharedHeader: null, currentPath, flash: undefined, errorList: undefined })
-        frame = html.split(/(\uE020|\uE021)/)
+      if (frame === undefined) {
+        const html = render()
+        frame = html === null ? null : html.split(/(\uE020|\uE021)/)
         if (frames.size >= 100) frames.clear()
         frames.set(key, frame)
       }
+      return frame
+    }
+    app.decorateReply('renderContent', function (this: any, template: string, data: { title: string; content: string } & Record<string, unknown>) {
+      const request = this.request
+      const shared = request.sharedRendering
+      // Anonymous readers of a cacheable route have no user, token, personal locals or flash: the layout depends only
+      // on the path and the page's data. A rendering to be shared between signed-in readers has marks where each
+      // reader's header and token go (core/cache/shared.ts), so its layout depends on the reader only through the
+      // fields a shared rendering lets through unnoted (reader-trace.ts: admin or not, time zone, a bounced address),
+      // which are in the frame's key; it is rendered with the reader traced, and kept only if it read nothing else.
+      if (request.routeOptions.config.cache !== true || Object.keys(this.locals ?? {}).length > 0 || data.flash !== undefined || data.errors !== undefined) return this.render(template, data)
+      if (request.user !== null && !shared) return this.render(template, data)
+      const { title, content, ...rest } = data
+      const currentPath = request.url.split('?')[0]
+      const base = { ...rest, title: TITLE_MARK, content: CONTENT_MARK, currentPath, flash: undefined, errorList: undefined }
+      const frame = shared
+        ? frameOf(`shared\n${sharedFieldsKey(shared.user)}\n${template}\n${currentPath}\n${JSON.stringify(rest)}`, () => {
+            const trace = emptyTrace()
+            const { user } = traceReader(untrace(request.actor).actor, shared.user, trace)
+            const html = views.render(template, { ...base, user, timeZone: shared.user.timeZone ?? DEFAULT_TIME_ZONE, csrfToken: SHARED_MARKS.token, sharedHeader: SHARED_MARKS.header })
+            // Kept only if the layout read nothing of the reader but the fields in its key; else rendered in full each time.
+            return readNothingPersonal(trace) ? html : null
+          })
+        : frameOf(`${template}\n${currentPath}\n${JSON.stringify(rest)}`, () => views.render(template, { ...base, user: null, timeZone: DEFAULT_TIME_ZONE, csrfToken: null, sharedHeader: null }))
+      if (!frame) return this.render(template, data)
       const escapedTitle = escapeLikeNunjucks(title)
       let html = ''
       for (const piece of frame) html += piece === TITLE_MARK ? escapedTitle : piece === CONTENT_MARK ? content : piece

@@ -1,5 +1,5 @@
 import type { NotificationsDb } from './notifications.tables.ts'
-import { spaceVisible, type Actor } from '../../core/access/policy.ts'
+import { spaceVisible, spaceVisibleAsOf, type Actor } from '../../core/access/policy.ts'
 import { untrace } from '../../core/access/reader-trace.ts'
 import { compiledOnce } from '../../core/db/compiled-once.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
@@ -13,21 +13,22 @@ export interface NotificationRow {
   created_at: string
 }
 
-const unreadQuery = (db: NotificationsDb, actor: Actor & { userId: string }) =>
+const unreadQuery = (db: NotificationsDb, actor: Actor & { userId: string }, grantsAt?: string) =>
   db
     .selectFrom('notifications')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('notifications.user_id', '=', actor.userId)
     .where('notifications.read_at', 'is', null)
-    .where((eb) => spaceVisible(actor, eb, 'notifications.space_id'))
-/** Every signed-in page counts them in its header: for readers who are not admins, built and compiled once. */
+    .where((eb) => (grantsAt === undefined ? spaceVisible(actor, eb, 'notifications.space_id') : spaceVisibleAsOf(actor, eb, 'notifications.space_id', grantsAt)))
+/** Every signed-in page counts them in its header: built and compiled once (for admins, their grants read as of the call). */
 const unreadStatement = compiledOnce((db: NotificationsDb, userId: string) => unreadQuery(db, { userId, isAdmin: false }), 1)
+const unreadStatementForAdmin = compiledOnce((db: NotificationsDb, userId: string, grantsAt: string) => unreadQuery(db, { userId, isAdmin: true }, grantsAt), 2)
 
 /** Unread notifications the person may still see (spaces they lost access to are not counted). One indexed count. */
 export async function countUnread(db: NotificationsDb, traced: Actor & { userId: string }): Promise<number> {
   const { actor } = untrace(traced)
-  // An admin's filter holds the time their access grants are read as of: built per call.
-  const row = actor.isAdmin ? await unreadQuery(db, traced).executeTakeFirst() : (await db.executeQuery<{ n: number }>(unreadStatement(db, actor.userId!))).rows[0]
+  const statement = actor.isAdmin ? unreadStatementForAdmin(db, actor.userId!, new Date().toISOString()) : unreadStatement(db, actor.userId!)
+  const row = (await db.executeQuery<{ n: number }>(statement)).rows[0]
   return Number(row?.n ?? 0)
 }
 

@@ -9,7 +9,8 @@
  *
  * A variant's `flags` replace `npm start`'s flags when given (`"flags": []`: no flags at all), and its `env` replaces
  * the environment `npm start` sets (`"env": {}`: glibc's defaults, without MALLOC_ARENA_MAX).
- * The database must have been filled by bench/hot.bench.ts with BENCH_DATA_DIR (this bench does not fill).
+ * The database must have been filled by bench/hot.bench.ts with BENCH_DATA_DIR (this bench does not fill);
+ * BENCH_ONLY=<regex> runs only the rows whose name matches.
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -97,6 +98,7 @@ console.log('row'.padEnd(72) + variants.map((v) => `${v.name.slice(0, 14)}: req/
 try {
   for (let pass = 0; pass < REPEAT; pass++) {
     for (const [name, paths, headers, connections] of rows) {
+      if (process.env.BENCH_ONLY && !new RegExp(process.env.BENCH_ONLY).test(name)) continue
       const loads = await Promise.all(servers.map((s) => wrk(s, paths, headers, connections ?? 50, SECONDS)))
       console.log(`${pass + 1}. ${name}`.padEnd(72) + loads.map((l) => `${l.rps.toFixed(0)} ${l.cpuPerReq.toFixed(3)} ${l.rss.toFixed(0)}${l.errors ? ` (${l.errors} errors)` : ''}`.padStart(40)).join(''))
     }

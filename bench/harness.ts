@@ -31,15 +31,26 @@ export interface ServerMemory {
  * BENCH_SERVER_FLAGS replaces them (e.g. `--max-semi-space-size=8` alone, for a before/after);
  * BENCH_SERVER_NODE_OPTIONS adds to them (a later flag wins).
  */
-export const SERVER_NODE_FLAGS = process.env.BENCH_SERVER_FLAGS !== undefined ? process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean) : startFlags()
+export const SERVER_NODE_FLAGS = process.env.BENCH_SERVER_FLAGS !== undefined ? process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean) : startScript().filter((word) => word.startsWith('--'))
 
-function startFlags(): string[] {
+/**
+ * The environment `npm start` sets before `node` (`MALLOC_ARENA_MAX=2`: glibc's malloc in two arenas, decision 0043),
+ * given to the servers the benchmarks start. A variable already set in the bench's environment wins (to compare).
+ */
+export const SERVER_ENV: Record<string, string> = Object.fromEntries(
+  startScript()
+    .slice(0, startScript().indexOf('node'))
+    .map((word) => word.split('=') as [string, string])
+    .filter(([name]) => process.env[name] === undefined),
+)
+
+function startScript(): string[] {
   const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { scripts: { start: string } }
-  return pkg.scripts.start.split(' ').filter((word) => word.startsWith('--'))
+  return pkg.scripts.start.split(' ')
 }
 
 export async function start(script: string, env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...SERVER_ENV, ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
   const child = { port: 0, pid: proc.pid!, proc } as Child
   proc.on('message', (m: { reportsMemory?: boolean }) => {
     if (m.reportsMemory) child.reportsMemory = true
@@ -127,9 +138,9 @@ export function print(title: string, rows: Figures[], hello: Figures): void {
  * thread arenas (64 MB-aligned heaps), the main malloc arena ([heap]), JIT code (the rwx code range), other anonymous
  * memory, and files (the node binary's pages). Tells V8's heap from malloc's, which process.memoryUsage() cannot.
  */
-export function memoryMap(pid: number): Record<'v8Pages' | 'threadArenas' | 'mainArena' | 'code' | 'otherAnonymous' | 'files', number> {
+export function memoryMap(pid: number, smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8')): Record<'v8Pages' | 'threadArenas' | 'mainArena' | 'code' | 'otherAnonymous' | 'files', number> {
   const maps: Array<{ start: bigint; end: bigint; perms: string; name: string; rssKb: number }> = []
-  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+  for (const line of smaps.split('\n')) {
     const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line)
     if (head) maps.push({ start: BigInt(`0x${head[1]}`), end: BigInt(`0x${head[2]}`), perms: head[3]!, name: head[4]!.trim(), rssKb: 0 })
     const rss = /^Rss:\s+(\d+) kB/.exec(line)

@@ -25,7 +25,7 @@ import { createSession } from '../src/core/auth/sessions.ts'
 import { createSpace, setMembership } from '../src/core/access/spaces.ts'
 import { bulkLoad, fillDatabase, filledAlready } from './fill.ts'
 import { fillReaderPages } from './reader-pages.fill.ts'
-import { memoryMap, memoryOf, peakRssMb, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
+import { memoryMap, memoryOf, peakRssMb, SERVER_ENV, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
 import { beside, printHeading, printRow, wrk, type Row } from './wrk.ts'
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 100_000)
@@ -145,6 +145,16 @@ try {
     console.log(`heap snapshot: ${m?.snapshot ?? 'not written'} (heap ${m?.heapUsed.toFixed(0)}/${m?.heapTotal.toFixed(0)} MB after writing it)`)
   }
   let snapshots = 0
+  // RSS by kind sampled every second: the row ends' figures miss the peak, and the end's by-kind printout is not at it.
+  let peak = { total: 0, kinds: memoryMap(app.pid), smaps: '' }
+  const sampler = setInterval(() => {
+    try {
+      const smaps = readFileSync(`/proc/${app.pid}/smaps`, 'utf8')
+      const kinds = memoryMap(app.pid, smaps)
+      const total = Object.values(kinds).reduce((a, b) => a + b, 0)
+      if (total > peak.total) peak = { total, kinds, smaps }
+    } catch {}
+  }, 1000)
   if (SNAPSHOTS) await snapshot('start')
   printHeading(`${filled.posts.toLocaleString('en')} posts`)
   for (const [name, paths, headers, connections] of pages) {
@@ -153,13 +163,17 @@ try {
     printRow(rows.at(-1)!)
     if (SNAPSHOTS && new RegExp(SNAPSHOTS).test(name)) await snapshot(name)
   }
+  clearInterval(sampler)
+  const k = peak.kinds
+  console.log(`server RSS at the highest sample (every second) ${peak.total} MB; by kind: V8 heap pages ${k.v8Pages}, malloc main arena ${k.mainArena}, thread arenas ${k.threadArenas}, JIT code ${k.code}, other anonymous ${k.otherAnonymous}, files ${k.files} MB`)
+  if (process.env.BENCH_SMAPS) writeFileSync(`${process.env.BENCH_SMAPS}.peak`, peak.smaps)
   const status = readFileSync(`/proc/${app.pid}/status`, 'utf8')
   const kb = (field: string) => (Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024).toFixed(0)
   const map = memoryMap(app.pid)
   console.log(`server RSS now ${kb('VmRSS')} MB: anonymous ${kb('RssAnon')} MB, files ${kb('RssFile')} MB, shared memory ${kb('RssShmem')} MB; by kind: V8 heap pages ${map.v8Pages}, malloc main arena ${map.mainArena}, thread arenas ${map.threadArenas}, JIT code ${map.code}, other anonymous ${map.otherAnonymous}, files ${map.files} MB`)
   // BENCH_SMAPS=<file>: the server's mappings at the end, to tell V8's heap from malloc's arenas and thread stacks.
   if (process.env.BENCH_SMAPS) writeFileSync(process.env.BENCH_SMAPS, readFileSync(`/proc/${app.pid}/smaps`))
-  console.log(`server RSS: highest at the end of a row ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB, highest over the whole run ${peakRssMb(app.pid).toFixed(0)} MB (the kernel's high-water mark), with ${SERVER_NODE_FLAGS.join(' ') || 'no flags'}`)
+  console.log(`server RSS: highest at the end of a row ${Math.max(...rows.map((r) => r.page.rss)).toFixed(0)} MB, highest over the whole run ${peakRssMb(app.pid).toFixed(0)} MB (the kernel's high-water mark), with ${[...Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`), ...SERVER_NODE_FLAGS].join(' ') || 'no flags'}`)
   // A sitemap part on one connection, unless BENCH_ONLY leaves the sitemap out (it would pollute a profile of other rows).
   const single = !ONLY || /sitemap/.test(ONLY) ? await wrk(app, [postPart], cookie, 1, 3) : null
   if (single) console.log(`one sitemap part of posts, one connection: p50 ${single.p50.toFixed(1)} ms, CPU ${single.cpuPerReq.toFixed(1)} ms`)

@@ -2,6 +2,7 @@
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/core/db/database.ts'
+import { keptMacroOutputs } from '../src/core/views/environment.ts'
 
 const config = loadConfig(process.env, { demoContent: false, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret', logMail: false })
 const database = openDatabase(config)
@@ -32,5 +33,5 @@ process.on('SIGUSR2', async () => {
   const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`
   const m = process.memoryUsage()
   const spaces = v8.getHeapSpaceStatistics().map((s) => `${s.space_name} ${mb(s.space_size)} (${mb(s.space_used_size)} used)`)
-  console.error(`memory: rss ${mb(m.rss)}, heap ${mb(m.heapTotal)} (${mb(m.heapUsed)} used), external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)}, cache ${app.pageCache.size} pages; ${spaces.join(', ')}`)
+  console.error(`memory: rss ${mb(m.rss)}, heap ${mb(m.heapTotal)} (${mb(m.heapUsed)} used), external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)}, cache ${app.pageCache.size} pages (${mb(app.pageCache.bytes)}), GOV.UK macro outputs kept ${keptMacroOutputs().entries} (${mb(keptMacroOutputs().chars)} of characters); ${spaces.join(', ')}`)
 })

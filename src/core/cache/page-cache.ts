@@ -244,6 +244,11 @@ export class PageCache {
     return this.#suspended
   }
 
+  /** What the stored pages hold by the cache's own measure (bodies, compressed bodies, pieces), in bytes. */
+  get bytes(): number {
+    return this.#pages.calculatedSize
+  }
+
   get size(): number {
     return this.#pages.size
   }

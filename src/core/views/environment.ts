@@ -45,8 +45,14 @@ const GOVUK_MACROS: Record<string, string> = {
   govukWarningText: 'warning-text',
 }
 
-/** GOV.UK macros' output by their parameters (see memoised). */
-const MACRO_OUTPUTS = new LRUCache<string, object>({ max: 2000 })
+/**
+ * GOV.UK macros' output by their parameters (see memoised), bounded by characters as well as entries (decision 0043):
+ * a key may be 4,000 characters and an output several times that, so 2,000 entries alone could hold tens of MB.
+ */
+const MACRO_OUTPUTS = new LRUCache<string, object>({ max: 2000, maxSize: 8_000_000, sizeCalculation: (out, key) => key.length + String(out).length })
+
+/** What the kept macro outputs hold (entries, characters of keys and outputs), for the memory figures. */
+export const keptMacroOutputs = (): { entries: number; chars: number } => ({ entries: MACRO_OUTPUTS.size, chars: MACRO_OUTPUTS.calculatedSize })
 /** Parameters longer than this (a textarea holding a bio) are rendered, not kept: they are one reader's and one page's. */
 const MAX_KEY = 4000
 

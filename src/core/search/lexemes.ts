@@ -25,11 +25,11 @@ const TOP = String.fromCodePoint(0x10ffff)
 /**
  * The search's tsquery text as PostgreSQL normalises it (words stemmed as `to_tsquery('english', …)` does), with each
  * prefix operand `'playgr':*` replaced by its words `('playground' | 'playgroup')`. `exact` is false when some prefix
- * starts more than MAX_COMPLETIONS words, so the expansion holds its most frequent ones only. A prefix starting no word
- * is left as it is (a partial match over nothing costs nothing). One statement: the normalised query, each prefix's
+ * starts more than MAX_COMPLETIONS words, so the expansion holds its most frequent ones only. `none` is true when a
+ * prefix starts no word at all: the query's parts are ANDed, so nothing can match. One statement: the normalised query, each prefix's
  * most frequent words from an index range in the "C" collation, and whether there are more.
  */
-export async function expandPrefixes(db: CoreDb, tsquery: string): Promise<{ text: string; exact: boolean }> {
+export async function expandPrefixes(db: CoreDb, tsquery: string): Promise<{ text: string; exact: boolean; none: boolean }> {
   const { rows } = await sql<{ t: string; prefix: string | null; lexeme: string | null; n: number }>`with q as (select to_tsquery('english', ${tsquery})::text as t)
     select q.t, p.prefix, x.lexeme, x.n from q
     left join lateral (select distinct m[1] as prefix from regexp_matches(q.t, '''([^'']+)'':\\*', 'g') as m) as p on true
@@ -44,14 +44,18 @@ export async function expandPrefixes(db: CoreDb, tsquery: string): Promise<{ tex
   const words = new Map<string, string[]>()
   for (const r of rows) if (r.prefix !== null && r.lexeme !== null) words.set(r.prefix, [...(words.get(r.prefix) ?? []), r.lexeme])
   let exact = true
+  let none = false
   const quote = (w: string) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
   const expanded = text.replace(/'([^']+)':\*/g, (whole, prefix: string) => {
     const found = words.get(prefix)
-    if (!found?.length) return whole
+    if (!found?.length) {
+      none = true
+      return whole
+    }
     if (found.length > MAX_COMPLETIONS) exact = false
     return `(${found.slice(0, MAX_COMPLETIONS).map(quote).join(' | ')})`
   })
-  return { text: expanded, exact }
+  return { text: expanded, exact, none }
 }
 
 /**
@@ -71,7 +75,10 @@ export async function compactLexemes(db: Kysely<any>): Promise<void> {
   })
 }
 
-/** Counts every word of the index again (ts_stat reads every document): for the migration and after a bulk load. */
+/**
+ * Counts every word of the index again (ts_stat reads every document): for the migration, after a bulk load, and in
+ * any later migration that recomputes the search vector (rewriting a generated column fires no trigger).
+ */
 export async function rebuildLexemes(db: Kysely<any>): Promise<void> {
   const rebuild = async (trx: Kysely<any>) => {
     await sql`lock table search_lexemes, search_lexeme_changes in exclusive mode`.execute(trx)

@@ -123,7 +123,8 @@ for (const dialect of testDialects()) {
         assert.equal(exact, false, 'zephyr starts more words than are searched')
         assert.match(text, /^\( *'playground' \| 'playgroup' *\) & \('zephyrab' \| 'zephyrac' \|/)
         assert.equal(text.match(/zephyr/g)?.length, MAX_COMPLETIONS, 'the most frequent ones')
-        assert.deepEqual(await expandPrefixes(t.app.db, "'qzxv':*"), { text: "'qzxv':*", exact: true })
+        assert.deepEqual(await expandPrefixes(t.app.db, "'qzxv':*"), { text: "'qzxv':*", exact: true, none: true })
+        assert.equal((await expandPrefixes(t.app.db, "'playgr':*")).none, false)
       })
     }
   })

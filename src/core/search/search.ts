@@ -407,7 +407,15 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
       if (buckets) w = w.where(sql<boolean>`search_documents.tsv @@ ${buckets}::tsquery`)
       w = w.where(access)
       if (types) w = w.where('doc_type', 'in', types)
-      const rows = await w.select(['id', 'doc_type', sql<number>`ts_rank(search_documents.tsv, ${q})`.as('rank')]).orderBy('visible_from', 'desc').orderBy('id').limit(RANK_WINDOW + 1).execute()
+      // ts_rank outside the LIMIT, for the rows kept only: inside, a plan whose query is a constant (a custom plan, or any
+      // plan of a `$1::tsquery`) computed it below the sort for every match (596 rows, 10 ms at 1,000,000 posts).
+      const newest = w.select(['id', 'doc_type', 'visible_from', sql<string>`search_documents.tsv`.as('tsv')]).orderBy('visible_from', 'desc').orderBy('id').limit(RANK_WINDOW + 1)
+      const rows = await db
+        .selectFrom(newest.as('w'))
+        .select(['w.id', 'w.doc_type', sql<number>`ts_rank(w.tsv, ${q})`.as('rank')])
+        .orderBy('w.visible_from', 'desc')
+        .orderBy('w.id')
+        .execute()
       return rows.map((r) => ({ key: r.id, doc_type: r.doc_type, score: Number(r.rank) }))
     }
     const first = await boundary(FIRST_SLICE)
@@ -426,7 +434,7 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
     return slice(null)
   }
   /** The prefixes expanded into their most frequent words (lexemes.ts), asked once per search. */
-  let expansion: Promise<{ text: string; exact: boolean }> | null = null
+  let expansion: ReturnType<typeof expandPrefixes> | null = null
   return {
     async window(prefix, types) {
       if (!prefix) return inSlices(tsquery(false), types)
@@ -434,7 +442,8 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
       // The prefix as its words, searched whole: the GIN index skips to the slice's items. When the prefix starts more
       // words than were searched and those few do not fill the window, the partial match, as before, finds the rest.
       expansion ??= expandPrefixes(db, toTsquery(parts, true))
-      const { text, exact } = await expansion
+      const { text, exact, none } = await expansion
+      if (none) return []
       const found = await inSlices(sql`${text}::tsquery`, types)
       return found.length > RANK_WINDOW || exact ? found : inSlices(tsquery(true), types)
     },

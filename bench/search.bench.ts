@@ -24,6 +24,7 @@ import { modules } from '../src/modules.ts'
 import { createSpace, setMembership } from '../src/core/access/spaces.ts'
 import { ANONYMOUS, type Actor } from '../src/core/access/policy.ts'
 import { searchDocuments } from '../src/core/search/search.ts'
+import { prefixExpansion } from '../src/core/search/lexemes.ts'
 import { bulkLoad, fillDatabase } from './fill.ts'
 import { preparingPool } from '../src/core/db/prepared.ts'
 
@@ -40,8 +41,8 @@ const sqlitePath = join(dir, 'openly.sqlite')
 const filledBefore = !databaseUrl && existsSync(sqlitePath)
 const database = openDatabase({ databaseUrl, sqlitePath })
 
-/** The bench's queries: the hot bench's ten, a one-letter word, a word's beginning (prefix only), a common word, a rare pair, a phrase. */
-const QUERIES = ['accessibility', 'procurement', 'caseworkers research', '"plain words"', 'flooding', 'allotments', 'payments identity', 'mapping', 'consultations', 'archives', 'a', 'playgr', 'research', 'zebra crossing', 'plan']
+/** The bench's queries: the hot bench's ten, a one-letter word, a word's beginning (prefix only), a common word, a rare pair, a phrase, a three-letter prefix starting many words, one starting none. */
+const QUERIES = ['accessibility', 'procurement', 'caseworkers research', '"plain words"', 'flooding', 'allotments', 'payments identity', 'mapping', 'consultations', 'archives', 'a', 'playgr', 'research', 'zebra crossing', 'plan', 'con', 'qzxv']
 
 try {
   await migrate(database, modules)
@@ -100,39 +101,57 @@ try {
     // so the plan cache has chosen its generic or custom plan as it does in the application. Plans of one search
     // (BENCH_EXPLAIN) printed.
     console.log(`\nPostgreSQL server time per search (planning + execution, EXPLAIN ANALYZE of its statements), ms; load average ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}:`)
-    console.log('query'.padEnd(24) + 'reader'.padEnd(11) + 'stmts'.padStart(6) + 'custom'.padStart(8) + 'plan'.padStart(7) + 'prepared'.padStart(10) + 'plan'.padStart(7))
+    console.log('query'.padEnd(24) + 'reader'.padEnd(18) + 'stmts'.padStart(6) + 'custom'.padStart(8) + 'plan'.padStart(7) + 'prepared'.padStart(10) + 'plan'.padStart(7))
     const client = await pool.connect()
     const server: Record<string, { custom: number[]; prepared: number[] }> = {}
+    // A/B in the same run (decision 0041): each prefix search measured with its prefixes expanded into their words and,
+    // beside it, with the partial match it replaced; searches whose statements are the same are measured once.
+    const modes = process.env.BENCH_AB === '0' ? [true] : [false, true]
     const timeOf = (lines: string[], what: 'Planning' | 'Execution') => lines.filter((l) => l.trimStart().startsWith(`${what} Time`)).reduce((sum, l) => sum + Number(/([\d.]+) ms/.exec(l)?.[1] ?? 0), 0)
     let n = 0
     for (const q of QUERIES) {
       for (const [who, actor] of actors) {
-        log.length = 0
-        await searchDocuments(timed as any, dialect, actor, q)
-        const statements = log.map((e) => e.query)
-        const t = { custom: 0, customPlan: 0, prepared: 0, preparedPlan: 0 }
-        for (const s of statements) {
-          const values = s.parameters as unknown[]
-          // The run of median total time among REPEAT, so that one slice of another engineer's CPU does not decide.
-          const medianRun = async (run: () => Promise<string[]>) => {
-            const runs: string[][] = []
-            for (let i = 0; i < REPEAT; i++) runs.push(await run())
-            return runs.toSorted((a, b) => timeOf(a, 'Planning') + timeOf(a, 'Execution') - timeOf(b, 'Planning') - timeOf(b, 'Execution'))[Math.floor(REPEAT / 2)]!
+        let measured = ''
+        let last = { custom: 0, prepared: 0 }
+        for (const expand of modes) {
+          prefixExpansion.enabled = expand
+          log.length = 0
+          await searchDocuments(timed as any, dialect, actor, q)
+          const statements = log.map((e) => e.query)
+          const shape = JSON.stringify(statements)
+          const label = modes.length > 1 ? `${who}/${expand ? 'expanded' : 'partial'}` : who
+          if (shape === measured) {
+            // No prefix pass, or one without a prefix to expand: the same statements, counted for both.
+            ;(server[label] ??= { custom: [], prepared: [] }).custom.push(last.custom)
+            server[label].prepared.push(last.prepared)
+            continue
           }
-          const custom = await medianRun(async () => (await client.query(`explain (analyze, buffers) ${s.sql}`, values)).rows.map((r: Record<string, string>) => r['QUERY PLAN']!))
-          t.customPlan += timeOf(custom, 'Planning')
-          t.custom += timeOf(custom, 'Planning') + timeOf(custom, 'Execution')
-          const name = `bench${n++}`
-          for (let i = 0; i < 6; i++) await client.query({ name, text: s.sql, values })
-          const literals = values.map((v) => (v === null ? 'null' : client.escapeLiteral(String(v))))
-          const lines = await medianRun(async () => (await client.query(`explain (analyze, buffers) execute ${name}${literals.length ? `(${literals.join(', ')})` : ''}`)).rows.map((r: Record<string, string>) => r['QUERY PLAN']!))
-          t.preparedPlan += timeOf(lines, 'Planning')
-          t.prepared += timeOf(lines, 'Planning') + timeOf(lines, 'Execution')
-          if (q === EXPLAIN && who === 'member') console.log(`-- ${s.sql.slice(0, 160)}${s.sql.length > 160 ? '…' : ''}\n-- custom plan:\n${custom.join('\n')}\n-- prepared, 7th execution:\n${lines.join('\n')}`)
+          measured = shape
+          const t = { custom: 0, customPlan: 0, prepared: 0, preparedPlan: 0 }
+          for (const s of statements) {
+            const values = s.parameters as unknown[]
+            // The run of median total time among REPEAT, so that one slice of another engineer's CPU does not decide.
+            const medianRun = async (run: () => Promise<string[]>) => {
+              const runs: string[][] = []
+              for (let i = 0; i < REPEAT; i++) runs.push(await run())
+              return runs.toSorted((a, b) => timeOf(a, 'Planning') + timeOf(a, 'Execution') - timeOf(b, 'Planning') - timeOf(b, 'Execution'))[Math.floor(REPEAT / 2)]!
+            }
+            const custom = await medianRun(async () => (await client.query(`explain (analyze, buffers) ${s.sql}`, values)).rows.map((r: Record<string, string>) => r['QUERY PLAN']!))
+            t.customPlan += timeOf(custom, 'Planning')
+            t.custom += timeOf(custom, 'Planning') + timeOf(custom, 'Execution')
+            const name = `bench${n++}`
+            for (let i = 0; i < 6; i++) await client.query({ name, text: s.sql, values })
+            const literals = values.map((v) => (v === null ? 'null' : client.escapeLiteral(String(v))))
+            const lines = await medianRun(async () => (await client.query(`explain (analyze, buffers) execute ${name}${literals.length ? `(${literals.join(', ')})` : ''}`)).rows.map((r: Record<string, string>) => r['QUERY PLAN']!))
+            t.preparedPlan += timeOf(lines, 'Planning')
+            t.prepared += timeOf(lines, 'Planning') + timeOf(lines, 'Execution')
+            if (q === EXPLAIN && who === 'member') console.log(`-- ${label}`), console.log(`-- ${s.sql.slice(0, 160)}${s.sql.length > 160 ? '…' : ''}\n-- custom plan:\n${custom.join('\n')}\n-- prepared, 7th execution:\n${lines.join('\n')}`)
+          }
+          ;(server[label] ??= { custom: [], prepared: [] }).custom.push(t.custom)
+          server[label].prepared.push(t.prepared)
+          last = t
+          console.log(q.slice(0, 23).padEnd(24) + label.padEnd(18) + String(statements.length).padStart(6) + t.custom.toFixed(2).padStart(8) + t.customPlan.toFixed(2).padStart(7) + t.prepared.toFixed(2).padStart(10) + t.preparedPlan.toFixed(2).padStart(7))
         }
-        ;(server[who] ??= { custom: [], prepared: [] }).custom.push(t.custom)
-        server[who].prepared.push(t.prepared)
-        console.log(q.slice(0, 23).padEnd(24) + who.padEnd(11) + String(statements.length).padStart(6) + t.custom.toFixed(2).padStart(8) + t.customPlan.toFixed(2).padStart(7) + t.prepared.toFixed(2).padStart(10) + t.preparedPlan.toFixed(2).padStart(7))
       }
     }
     client.release()

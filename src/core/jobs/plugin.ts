@@ -7,6 +7,10 @@ import type { AppModule } from '../module.ts'
 import type { Jobs } from './jobs.ts'
 import { createPgBossJobs } from './pg-boss-jobs.ts'
 import { createSqliteJobs } from './sqlite-jobs.ts'
+import { compactLexemesJob } from '../search/lexemes.ts'
+
+/** The core's own jobs: the search index's word counts folded in (decision 0041). */
+const coreJobs = [compactLexemesJob]
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,7 +41,7 @@ export const jobsPlugin = fp(
     let retry: NodeJS.Timeout | undefined
     const start = async (): Promise<void> => {
       try {
-        await jobs.work(options.modules.flatMap((m) => m.jobs ?? []), app)
+        await jobs.work([...coreJobs, ...options.modules.flatMap((m) => m.jobs ?? [])], app)
       } catch (err) {
         const why = databaseUnavailable(err)
         if (!why) throw err

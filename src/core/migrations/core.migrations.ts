@@ -19,6 +19,7 @@ import { migration as createHealthChecks } from './20261130T210000_core_create_h
 import { migration as searchVisibleIndex } from './20261130T290000_core_search_visible_index.ts'
 import { migration as searchRecent } from './20261130T360000_core_search_recent.ts'
 import { migration as searchTimeBuckets } from './20261130T420000_core_search_time_buckets.ts'
+import { migration as searchLexemes } from './20261130T440000_core_search_lexemes.ts'
 
 /** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
@@ -42,4 +43,5 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T290000_core_search_visible_index': searchVisibleIndex,
   '20261130T360000_core_search_recent': searchRecent,
   '20261130T420000_core_search_time_buckets': searchTimeBuckets,
+  '20261130T440000_core_search_lexemes': searchLexemes,
 }

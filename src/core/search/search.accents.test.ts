@@ -6,6 +6,7 @@ import { testDialects } from '../../../test/support/databases.ts'
 import { ANONYMOUS } from '../access/policy.ts'
 import { migration as foldAccents } from '../migrations/20261130T170300_core_search_fold_accents.ts'
 import { foldAccents as fold, indexDocument, searchDocuments } from './search.ts'
+import { rebuildLexemes } from './lexemes.ts'
 
 const past = '2026-01-01T00:00:00.000Z'
 const doc = (id: string, title: string, body: string) => ({ type: 'organisation', id, title, body, url: `/organisations/${id}`, spaceId: null, visibleFrom: past })
@@ -47,6 +48,8 @@ for (const dialect of testDialects()) {
         await indexDocument(t.app.db, doc('zurich', 'Stadt Zürich', 'Open Government Data der Stadt Zürich.'))
         assert.deepEqual(await titles('zurich'), [], 'before: an accent-sensitive index')
         await foldAccents.up(t.app.db as never, 'postgres')
+        // Rewriting the search vector fires no trigger: a migration that does so counts the words again (decision 0041).
+        await rebuildLexemes(t.app.db as never)
         assert.deepEqual(await titles('zurich'), ['Stadt Zürich'], 'after: the existing row is found')
       })
     }

@@ -16,6 +16,20 @@ export interface SearchDocumentsTable {
   updated_at: string
 }
 
+/** PostgreSQL only (migration 20261130T440000): the index's words and how many documents hold each (core/search/lexemes.ts). */
+export interface SearchLexemesTable {
+  lexeme: string
+  documents: number
+}
+
+/** PostgreSQL only: each statement's net change per word, folded into search_lexemes every minute. */
+export interface SearchLexemeChangesTable {
+  lexeme: string
+  delta: number
+}
+
 export interface SearchTables {
   search_documents: SearchDocumentsTable
+  search_lexemes: SearchLexemesTable
+  search_lexeme_changes: SearchLexemeChangesTable
 }

@@ -121,7 +121,7 @@ function assemble(page: Pick<SharedPage, 'pieces' | 'slots'>, header: () => stri
  * Rendered as a real reader whose actor and user are traced (core/access/reader-trace.ts): the rendering is kept
  * only if it read nothing about who they are but through the access filter and reader facts. A rule that reads the
  * reader's id by hand marks the page personal, and such pages are simply rendered every time. So a route needs no
- * declaration to be safe here: every `cache: true` page and feed is tried (a feed has no header: it is kept whole),
+ * declaration to be safe here: every `cache: true` page, form and feed is tried (a feed has no header: it is kept whole),
  * and only what provably depended on the reader through what is checked for the next reader is shared. Responses stay
  * `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
  */
@@ -240,7 +240,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
   app.addHook('preHandler', async (request, reply) => {
     const user = request.user
     const config = request.routeOptions.config
-    if (!user || request.method !== 'GET' || config.cache !== true || (config.serves !== 'page' && config.serves !== 'feed') || request.pageCacheKey === null || cache.suspended) return
+    if (!user || request.method !== 'GET' || config.cache !== true || (config.serves !== 'page' && config.serves !== 'feed' && config.serves !== 'form') || request.pageCacheKey === null || cache.suspended) return
     // A refused address has a banner of its own: always rendered. Admins see hidden content: they share with admins.
     if (user.mailBouncedAt) return
     const standing = await standingOf(user)

@@ -195,8 +195,17 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
    * filter shows them: readers with the same standing get the same filter. '' for the many who belong nowhere.
    */
   const standingQuery = sql<{ space_id: string; role: string; status: string }>`select space_id, role, status from space_members where user_id = ${USER} order by space_id`.compile(app.db)
+  /**
+   * An admin's live grants to read members-only spaces (spaceVisible): part of their standing, or an admin who opened a
+   * space would leave its content in a page served to admins who did not (decision 0042). Admins only.
+   */
+  const grantsQuery = sql<{ space_id: string; role: string; status: string }>`select distinct space_id, 'admin' as role, 'granted' as status from space_admin_access where admin_id = ${USER} and expires_at > ${NOW} order by space_id`.compile(app.db)
   async function standingOf(user: SessionUser): Promise<{ key: string; spaces: string[] }> {
-    const { rows } = await app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...standingQuery, parameters: [user.id] })
+    const [{ rows: members }, grants] = await Promise.all([
+      app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...standingQuery, parameters: [user.id] }),
+      user.isAdmin ? app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...grantsQuery, parameters: [user.id, new Date().toISOString()] }).then((r) => r.rows) : [],
+    ])
+    const rows = grants.length === 0 ? members : [...members, ...grants]
     if (rows.length === 0) return { key: '', spaces: [] }
     // The spaces too: a write in a members-only space voids only the pages of standings that include it.
     return { key: createHash('sha256').update(rows.map((r) => `${r.space_id} ${r.role} ${r.status}`).join('\n')).digest('base64url').slice(0, 22), spaces: rows.map((r) => r.space_id) }

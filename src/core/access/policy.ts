@@ -44,18 +44,21 @@ export interface ContentColumns {
  */
 const builtFor = new WeakMap<Actor, Map<string, Expression<SqlBool>>>()
 
-/** SQL: the given space column is null or names a space the actor may read (see viewSpace). */
-export function spaceVisible(traced: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
+/**
+ * SQL: the given space column is null or names a space the actor may read (see viewSpace). `grantsAt` is the time an
+ * admin's access grants are read as of (now by default; a stand-in for a statement compiled once, compiled-once.ts).
+ */
+export function spaceVisible(traced: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string, grantsAt?: string): Expression<SqlBool> {
   // The same for every reader of the same standing in spaces (a shared page's key holds it): not a personal read (reader-trace.ts).
   const { actor } = untrace(traced)
   let built = builtFor.get(actor)
   if (!built) builtFor.set(actor, (built = new Map()))
   let predicate = built.get(spaceColumn)
-  if (!predicate) built.set(spaceColumn, (predicate = buildSpaceVisible(actor, eb, spaceColumn)))
+  if (!predicate) built.set(spaceColumn, (predicate = buildSpaceVisible(actor, eb, spaceColumn, grantsAt ?? new Date().toISOString())))
   return predicate
 }
 
-function buildSpaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string): Expression<SqlBool> {
+function buildSpaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceColumn: string, grantsAt: string): Expression<SqlBool> {
   const visibilities: SpaceVisibility[] = actor.userId ? ['public', 'signed_in'] : ['public']
   let open = eb.selectFrom('spaces').select('spaces.id').where('spaces.visibility', 'in', visibilities)
   // A banned member keeps only what anonymous readers have (as viewSpace says): not the signed-in spaces that banned them.
@@ -80,7 +83,7 @@ function buildSpaceVisible(actor: Actor, eb: ExpressionBuilder<any, any>, spaceC
         .selectFrom('space_admin_access')
         .select('space_admin_access.space_id')
         .where('space_admin_access.admin_id', '=', actor.userId)
-        .where('space_admin_access.expires_at', '>', new Date().toISOString())
+        .where('space_admin_access.expires_at', '>', grantsAt)
       visible = visible.union(granted as any)
     }
   }

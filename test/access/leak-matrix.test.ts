@@ -143,7 +143,7 @@ for (const dialect of testDialects()) {
       // Decision 0023: a signed-in reader may be served a page rendered for another reader of the same standing in
       // spaces, with their own header put in. Whoever they are (a member, a host, an admin, a writer of drafts, banned,
       // an organisation's admin…), what they are served must be what the page shows them when rendered for them alone.
-      const cacheable = new Set(t.app.routeList.filter((r) => r.cache && (r.serves === 'page' || r.serves === 'feed')).map((r) => r.url))
+      const cacheable = new Set(t.app.routeList.filter((r) => r.cache && (r.serves === 'page' || r.serves === 'feed' || r.serves === 'form')).map((r) => r.url))
       const urls = [...new Set(entries.filter((e) => cacheable.has(e.pattern)).map((e) => e.url))]
       const readers = ACTORS.filter((a) => !signedOut(a))
       // The CSRF token and a create form's one-time token are each reader's and each rendering's own (shared.ts puts them in).

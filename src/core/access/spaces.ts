@@ -3,6 +3,7 @@ import { newId, now } from '../db/ids.ts'
 import { audit } from '../audit.ts'
 import type { SpaceRole, SpaceVisibility, MembershipStatus } from './access.tables.ts'
 import { spaceVisible, type Actor } from './policy.ts'
+import { untrace } from './reader-trace.ts'
 
 /** Creates a space (a community, later events and challenges) and returns its id. */
 export async function createSpace(db: CoreDb, input: { kind: string; visibility: SpaceVisibility; name: string; path: string; id?: string }): Promise<string> {
@@ -23,6 +24,16 @@ export async function setMembership(db: CoreDb, spaceId: string, userId: string,
     .values({ space_id: spaceId, user_id: userId, role, status, created_at: t, updated_at: t })
     .onConflict((oc) => oc.columns(['space_id', 'user_id']).doUpdateSet({ role, status, updated_at: t }))
     .execute()
+}
+
+/**
+ * Spaces where the reader is an active member, for "post to a community" choices on a page shared between readers:
+ * their memberships are their standing in spaces, which a shared page's key holds (core/cache/shared.ts), so reading
+ * them is not a personal read (as spaceVisible's): readers of one standing have the same list (decision 0042).
+ */
+export async function readerActiveSpaces(db: CoreDb, traced: Actor): Promise<Array<{ id: string; name: string; path: string; visibility: SpaceVisibility }>> {
+  const { actor } = untrace(traced)
+  return actor.userId === null ? [] : activeSpacesOf(db, actor.userId)
 }
 
 /** Spaces where the person is an active member, for "post to a community" choices. */

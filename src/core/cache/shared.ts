@@ -121,7 +121,7 @@ function assemble(page: Pick<SharedPage, 'pieces' | 'slots'>, header: () => stri
  * Rendered as a real reader whose actor and user are traced (core/access/reader-trace.ts): the rendering is kept
  * only if it read nothing about who they are but through the access filter and reader facts. A rule that reads the
  * reader's id by hand marks the page personal, and such pages are simply rendered every time. So a route needs no
- * declaration to be safe here: every `cache: true` page and feed is tried (a feed has no header: it is kept whole),
+ * declaration to be safe here: every `cache: true` page, form and feed is tried (a feed has no header: it is kept whole),
  * and only what provably depended on the reader through what is checked for the next reader is shared. Responses stay
  * `Cache-Control: private` with `Vary: Cookie` (cache-headers.ts).
  */
@@ -195,8 +195,17 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
    * filter shows them: readers with the same standing get the same filter. '' for the many who belong nowhere.
    */
   const standingQuery = sql<{ space_id: string; role: string; status: string }>`select space_id, role, status from space_members where user_id = ${USER} order by space_id`.compile(app.db)
+  /**
+   * An admin's live grants to read members-only spaces (spaceVisible): part of their standing, or an admin who opened a
+   * space would leave its content in a page served to admins who did not (decision 0042). Admins only.
+   */
+  const grantsQuery = sql<{ space_id: string; role: string; status: string }>`select distinct space_id, 'admin' as role, 'granted' as status from space_admin_access where admin_id = ${USER} and expires_at > ${NOW} order by space_id`.compile(app.db)
   async function standingOf(user: SessionUser): Promise<{ key: string; spaces: string[] }> {
-    const { rows } = await app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...standingQuery, parameters: [user.id] })
+    const [{ rows: members }, grants] = await Promise.all([
+      app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...standingQuery, parameters: [user.id] }),
+      user.isAdmin ? app.db.executeQuery<{ space_id: string; role: string; status: string }>({ ...grantsQuery, parameters: [user.id, new Date().toISOString()] }).then((r) => r.rows) : [],
+    ])
+    const rows = grants.length === 0 ? members : [...members, ...grants]
     if (rows.length === 0) return { key: '', spaces: [] }
     // The spaces too: a write in a members-only space voids only the pages of standings that include it.
     return { key: createHash('sha256').update(rows.map((r) => `${r.space_id} ${r.role} ${r.status}`).join('\n')).digest('base64url').slice(0, 22), spaces: rows.map((r) => r.space_id) }
@@ -259,7 +268,7 @@ export function installSharedRendering(app: FastifyInstance, cache: PageCache, f
   app.addHook('preHandler', async (request, reply) => {
     const user = request.user
     const config = request.routeOptions.config
-    if (!user || request.method !== 'GET' || config.cache !== true || (config.serves !== 'page' && config.serves !== 'feed') || request.pageCacheKey === null || cache.suspended) return
+    if (!user || request.method !== 'GET' || config.cache !== true || (config.serves !== 'page' && config.serves !== 'feed' && config.serves !== 'form') || request.pageCacheKey === null || cache.suspended) return
     // A refused address has a banner of its own: always rendered. Admins see hidden content: they share with admins.
     if (user.mailBouncedAt) return
     const standing = await standingOf(user)

@@ -11,6 +11,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** A CSRF token for a form a panel renders (the page's own forms get `csrfToken` in their template). */
     formToken: (() => string) | null
+    /**
+     * A CSRF token was made for this response (formToken): its body then differs on every request (each token has a
+     * random salt), so no validator of it could ever match (core/http/transport.ts sends none).
+     */
+    tokenIssued: boolean
   }
 }
 import formbody from '@fastify/formbody'
@@ -90,9 +95,13 @@ export const securityPlugin = fp(
     // A CSRF token for forms rendered outside the page template (a panel's button): the same as the layout's,
     // made once per request (a second generateCsrf on a first visit would set a second secret and void the first).
     app.decorateRequest('formToken', null)
+    app.decorateRequest('tokenIssued', false)
     app.addHook('onRequest', async (request, reply) => {
       let token: string | null = null
-      request.formToken = () => (token ??= reply.generateCsrf())
+      request.formToken = () => {
+        request.tokenIssued = true
+        return (token ??= reply.generateCsrf())
+      }
     })
 
     // PostgreSQL refuses text containing NUL; no legitimate input has it, so refuse it everywhere with a clear 400.

@@ -27,7 +27,8 @@ const addVary = (current: unknown, name: string) => {
  * How Openly speaks HTTP to browsers, feed readers, proxies and API clients:
  * - compression (brotli and gzip, @fastify/compress) of HTML, CSS, JavaScript, feeds and JSON; cached anonymous
  *   pages are compressed once when stored (core/cache), not per request;
- * - an ETag on every GET answer with a body (pages, feeds, the API): weak, because the same page compressed or
+ * - an ETag on every GET answer with a body (pages, feeds, the API; not a body carrying a fresh CSRF token, which
+ *   is never the same twice): weak, because the same page compressed or
  *   not is the same page; If-None-Match compared weakly, with lists and `*`, answers 304;
  * - 405 with `Allow` when a path exists for other methods (see errors.ts);
  * - CORS for anonymous GETs of the API, so other websites can read what anyone may read.
@@ -57,6 +58,10 @@ export const transportPlugin = fp(
       const type = String(reply.getHeader('content-type') ?? '')
       if (COMPRESSIBLE.test(type)) reply.header('vary', addVary(reply.getHeader('vary'), 'Accept-Encoding'))
       if (reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload
+      // A body carrying a CSRF token made for it (every signed-in page: the header's sign-out form) is never the same
+      // twice, so its hash could never match an If-None-Match: no ETag, no hashing (a tenth of such a page's CPU),
+      // and a conditional GET of it is answered in full, as it always was in effect (decision 0042).
+      if (request.tokenIssued && !reply.hasHeader('etag')) return payload
       let etag = reply.getHeader('etag') as string | undefined
       if (!etag) {
         etag = etagOf(payload)

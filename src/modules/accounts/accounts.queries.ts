@@ -4,6 +4,8 @@ import type { ExpressionBuilder } from 'kysely'
 import { newId, now } from '../../core/db/ids.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 import type { AccountsDb } from './accounts.tables.ts'
+import { readerRow } from '../../core/access/reader-facts.ts'
+import type { Actor } from '../../core/access/policy.ts'
 
 /** A person as other modules and public pages see them: never the e-mail address or password hash. */
 export interface Person {
@@ -172,6 +174,16 @@ export async function findAccountByEmail(db: AccountsDb, email: string) {
 }
 
 /** A person's own account and profile (with e-mail), for their profile form and the search index. */
+/**
+ * The reader's own profile fields, as the settings form shows them: read as two personal facts (their user row and
+ * their profile row, every field shown), so the rendered form is kept and served again to whoever those fields are
+ * the same for (in practice, them: a handle is one person's) until they change (decision 0042).
+ */
+export async function readerProfile(db: AccountsDb, actor: Actor) {
+  const [user, profile] = await Promise.all([readerRow(db, actor, 'users', 'id', {}, ['name', 'handle']), readerRow(db, actor, 'profiles', 'user_id', {}, ['role', 'bio', 'skills', 'interests', 'listed'])])
+  return user && profile ? { ...user, ...profile } : undefined
+}
+
 export async function findAccountById(db: AccountsDb, id: string) {
   return db
     .selectFrom('users')

@@ -28,7 +28,7 @@ import {
 } from './accounts.ts'
 import { feedKeyPages } from './routes/feed-keys.pages.ts'
 import { timeZones } from '../../core/time.ts'
-import { emailHash, findAccountById, handleOwner, listListedPeople, splitStored } from './accounts.queries.ts'
+import { emailHash, handleOwner, listListedPeople, readerProfile, splitStored } from './accounts.queries.ts'
 import { checkHandle, checkPassword, emailSchema, normaliseHandle, orderErrors, profileSchema, safeNext, signUpSchema } from './accounts.schemas.ts'
 
 type Body = Record<string, unknown>
@@ -272,16 +272,19 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
   // ---------- Your profile ----------
   // One list for the process: the select's options are written once (core/views/long-options.ts).
   const zoneOptions = timeZones().map((z) => ({ value: z, text: z.replace(/_/g, ' ') }))
-  const renderProfile = (reply: FastifyReply, values: Record<string, string>, errors?: Record<string, string>, flash?: string) =>
-    reply.code(errors ? 422 : 200).render('accounts/profile-edit.njk', { title: 'Edit your profile', values, errors, flash, noindex: true, zoneOptions })
+  // `handle` is the one saved (the link to their profile), whatever the form holds.
+  const renderProfile = (reply: FastifyReply, handle: string, values: Record<string, string>, errors?: Record<string, string>, flash?: string) =>
+    reply.code(errors ? 422 : 200).render('accounts/profile-edit.njk', { title: 'Edit your profile', handle, values, errors, flash, noindex: true, zoneOptions })
 
-  app.get('/account/profile', { config: { serves: 'form', signIn: true }, schema: { querystring: query({ done }) } }, async (request, reply) => {
-    const me = await findAccountById(app.db, request.user!.id)
+  // Read through the reader's facts (readerProfile; the time zone is in a shared page's key): the rendered form is
+  // kept and served again to them until a field changes, their header and token put in (decision 0042).
+  app.get('/account/profile', { config: { serves: 'form', signIn: true, cache: true, cacheQuery: ['done'] }, schema: { querystring: query({ done }) } }, async (request, reply) => {
+    const me = await readerProfile(app.db, request.actor)
     if (!me) throw notFound()
     const done = request.query.done
     const flash =
       done === 'saved' ? 'Your profile has been saved' : done === 'verified' ? 'Your email address is confirmed and you are signed in' : done === 'password' ? 'Your password has been changed and you are signed in' : undefined
-    return renderProfile(reply, { name: me.name, handle: me.handle, role: me.role, bio: me.bio, skills: splitStored(me.skills).join(', '), interests: splitStored(me.interests).join(', '), listed: Number(me.listed) === 1 ? 'yes' : '', timeZone: request.user!.timeZone }, undefined, flash)
+    return renderProfile(reply, me.handle, { name: me.name, handle: me.handle, role: me.role, bio: me.bio, skills: splitStored(me.skills).join(', '), interests: splitStored(me.interests).join(', '), listed: Number(me.listed) === 1 ? 'yes' : '', timeZone: request.user!.timeZone }, undefined, flash)
   })
 
   app.post('/account/profile', { config: { signIn: true } }, async (request, reply) => {
@@ -293,7 +296,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     if (!parsed.ok || handleError) {
       const errors = orderErrors(Object.keys(profileSchema), parsed.ok ? {} : parsed.errors, handleError ? { handle: handleError } : {})
       const values = parsed.ok ? { ...parsed.value, skills: parsed.value.skills.join(', '), interests: parsed.value.interests.join(', '), listed: parsed.value.listed ? 'yes' : '' } : parsed.input
-      return renderProfile(reply, { ...values, handle }, errors)
+      return renderProfile(reply, user.handle, { ...values, handle }, errors)
     }
     const values = parsed.value
     try {
@@ -301,7 +304,7 @@ export const accountsPages: FastifyPluginAsync = async (plain) => {
     } catch (err) {
       const fields = err instanceof AppError ? err.fields : isUniqueViolation(err) ? { handle: 'That handle is already taken – choose another' } : undefined
       if (!fields) throw err
-      return renderProfile(reply, { ...values, handle, skills: values.skills.join(', '), interests: values.interests.join(', '), listed: values.listed ? 'yes' : '' }, fields)
+      return renderProfile(reply, user.handle, { ...values, handle, skills: values.skills.join(', '), interests: values.interests.join(', '), listed: values.listed ? 'yes' : '' }, fields)
     }
     return reply.redirect('/account/profile?done=saved', 303)
   })

@@ -3,6 +3,7 @@ import { newId, now } from '../../core/db/ids.ts'
 import { can, type Kind } from '../../core/access/can.ts'
 import type { HeldState } from '../../core/access/access.tables.ts'
 import { signedIn, type Actor } from '../../core/access/policy.ts'
+import { untrace } from '../../core/access/reader-trace.ts'
 import { spacesByIds } from '../../core/access/spaces.ts'
 import type { TrustRule } from '../../core/access/trust.ts'
 import { AppError, notFound } from '../../core/errors.ts'
@@ -49,7 +50,10 @@ export async function fileReport(db: Db, registry: ModerationRegistry, actor: Ac
 }
 
 /** Whether the actor has a moderation queue at all (admins, and hosts/moderators of some space). */
-export async function hasQueue(db: Db, actor: Actor): Promise<boolean> {
+export async function hasQueue(db: Db, traced: Actor): Promise<boolean> {
+  // Hosting or moderating a space is a membership's role: the reader's standing, which a shared page's key holds (as
+  // moderatedBy reads it), so not a personal read (core/access/reader-trace.ts).
+  const { actor } = untrace(traced)
   if (actor.isAdmin) return true
   return signedIn(actor) && moderatesAnySpace(db, actor.userId)
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { cursor, done, id, params, query, slug, text } from '../../core/http/schemas.ts'
-import { userOf } from '../../core/http/input.ts'
 import { signedIn } from '../../core/access/policy.ts'
 import { AppError, notFound } from '../../core/errors.ts'
 import { parseInput } from '../../core/http/forms.ts'
@@ -61,9 +60,11 @@ export async function reportRoutes(plain: FastifyInstance, registry: ModerationR
   })
 
   // The queue: hosts and moderators see their spaces' open reports, platform admins all of them.
-  app.get('/moderation', { config: { serves: 'page', signIn: true }, schema: { querystring: query({ after: cursor, done }) } }, async (request, reply) => {
-    const actor = { ...request.actor, userId: userOf(request).id }
-    if (!(await hasQueue(app.db, actor))) throw notFound()
+  // Shared by moderators of the same standing (admins with admins: every open report; hosts and moderators by the
+  // spaces they moderate, which their standing holds): nothing here reads who they are (decision 0042).
+  app.get('/moderation', { config: { serves: 'page', signIn: true, cache: true, cacheQuery: ['after', 'done'] }, schema: { querystring: query({ after: cursor, done }) } }, async (request, reply) => {
+    const actor = request.actor
+    if (!signedIn(actor) || !(await hasQueue(app.db, actor))) throw notFound()
     const q = request.query
     const [page, nav] = await Promise.all([queue(app.db, actor, { after: q.after }), queueNav(app.db, actor, 'reports')])
     return reply.render('moderation/queue.njk', {

@@ -1,4 +1,4 @@
-import { readerHas, readerRow } from '../../core/access/reader-facts.ts'
+import { readerHas, readerRow, readerRows } from '../../core/access/reader-facts.ts'
 import { trackOrganisation } from './directory-counts.queries.ts'
 import { sql, type Selectable } from 'kysely'
 import { visibleTo, publiclyVisible, type Actor } from '../../core/access/policy.ts'
@@ -151,6 +151,11 @@ export async function adminCount(db: OrganisationsDb, organisationId: string): P
     .where('role', '=', 'admin')
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** The organisations the reader belongs to (a personal fact whose answer is the list: shared by readers in the same ones). */
+export async function readerMemberships(db: OrganisationsDb, actor: Actor): Promise<Array<{ organisation_id: string }>> {
+  return readerRows(db, actor, 'organisation_members', 'user_id', {}, ['organisation_id'])
 }
 
 /** Names and slugs of the organisations among `ids` that the actor may see, keyed by id. */

@@ -33,6 +33,7 @@ import {
   newestOrganisations,
   organisationsOfPerson as organisationsOfPersonRows,
   membershipsOfPeople as membershipRowsOfPeople,
+  readerMemberships,
   recordSlugChange,
   replaceThemes,
   roleIn,
@@ -347,6 +348,16 @@ export async function administersAnyOrganisation(db: Db, actor: Actor): Promise<
 
 export async function organisationsOfPerson(db: Db, actor: Actor, userId: string): Promise<Array<OrganisationSummary & { role: OrganisationRole }>> {
   return organisationsOfPersonRows(db, actor, userId)
+}
+
+/**
+ * The organisations the reader belongs to and may see, by name (a new post's "from" choices): read as a personal fact,
+ * so the form is shared by readers in the same organisations (decision 0042).
+ */
+export async function readerOrganisations(db: Db, actor: Actor): Promise<OrganisationSummary[]> {
+  const memberships = await readerMemberships(db, actor)
+  const found = await visibleOrganisationsByIds(db, actor, memberships.map((m) => m.organisation_id))
+  return memberships.flatMap((m) => (found.has(m.organisation_id) ? [found.get(m.organisation_id)!] : [])).sort((a, b) => a.name.localeCompare(b.name))
 }
 
 /** Several people's memberships of organisations the actor may see, by person (the directory's open data). */

@@ -1,4 +1,5 @@
 import { now } from '../../core/db/ids.ts'
+import { readerRows } from '../../core/access/reader-facts.ts'
 import { publiclyVisible, shownTo, spaceVisible, visibleTo, type Actor } from '../../core/access/policy.ts'
 import { afterCursor, decodeCursor, paginate } from '../../core/http/pagination.ts'
 import type { PostsDb, PostsTable, PostSourcesTable } from './posts.tables.ts'
@@ -159,8 +160,10 @@ export async function seriesNeighbours(db: PostsDb, actor: Actor, post: PostRow)
 }
 
 /** Series the person has started, for the form's choices. */
-export async function seriesOf(db: PostsDb, userId: string): Promise<Array<{ id: string; title: string }>> {
-  return db.selectFrom('series').select(['id', 'title']).where('owner_id', '=', userId).orderBy('title').execute()
+/** The reader's series (a personal fact whose answer is every series' id and title: the new-post form is shared by readers with the same). */
+export async function readerSeries(db: PostsDb, actor: Actor): Promise<Array<{ id: string; title: string }>> {
+  const rows = await readerRows(db, actor, 'series', 'owner_id', {}, ['id', 'title'])
+  return rows.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id < b.id ? -1 : 1))
 }
 
 export async function findSeries(db: PostsDb, id: string): Promise<{ id: string; owner_id: string } | undefined> {

@@ -6,7 +6,7 @@ import { can, spaceFacts } from '../../core/access/can.ts'
 import { writesIn } from '../../core/cache/plugin.ts'
 import { heldStateOf } from '../../core/access/held.ts'
 import type { Actor } from '../../core/access/policy.ts'
-import { activeSpacesOf, spaceByPath } from '../../core/access/spaces.ts'
+import { readerActiveSpaces, spaceByPath } from '../../core/access/spaces.ts'
 import { AppError } from '../../core/errors.ts'
 import { feedLinks, registerFeeds, type FeedSpec } from '../../core/feeds/feeds.ts'
 import { parseInput } from '../../core/http/forms.ts'
@@ -18,10 +18,10 @@ import { imageMarkdown, imagesDir, storeImage, visibleImage, type ImageUpload } 
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { addComment, commentsOf, draftsOf, editablePost, hydrate, listPosts, savePost, sourceOfPost, viewablePost, type LinkRef, type ListOptions, type PostCard, type PostRow } from './posts.ts'
-import { seriesNeighbours, seriesOf } from './posts.queries.ts'
+import { readerSeries, seriesNeighbours } from './posts.queries.ts'
 import { findVisiblePerson, movedHandle } from '../accounts/accounts.ts'
-import { movedOrganisationSlug, organisationsOfPerson, visibleOrganisationBySlug } from '../organisations/organisations.ts'
-import { movedProjectSlug, projectsOfPerson, visibleProjectBySlug } from '../projects/projects.ts'
+import { movedOrganisationSlug, readerOrganisations, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { movedProjectSlug, readerProjects, visibleProjectBySlug } from '../projects/projects.ts'
 import { commentSchema, normaliseTag, postSchema } from './posts.schemas.ts'
 
 type Params = { slug: string }
@@ -104,11 +104,14 @@ function valuesOf(post: PostRow, card: PostCard, timeZone: string): Record<strin
   }
 }
 
-/** Choices for the form's selects: the person's series, projects, organisations and communities (plus the post's current ones). */
+/**
+ * Choices for the form's selects: the reader's series, projects, organisations and communities (plus the post's
+ * current ones). Read as the reader's facts (and their standing, for communities), not by their id: the new-post form
+ * is then shared by readers with the same choices, their header and tokens put in (decision 0042).
+ */
 async function formChoices(request: FastifyRequest, card: PostCard | null) {
   const db = request.server.db
-  const userId = request.user!.id
-  const [series, projects, organisations, spaces] = await Promise.all([seriesOf(db, userId), projectsOfPerson(db, request.actor, userId), organisationsOfPerson(db, request.actor, userId), activeSpacesOf(db, userId)])
+  const [series, projects, organisations, spaces] = await Promise.all([readerSeries(db, request.actor), readerProjects(db, request.actor), readerOrganisations(db, request.actor), readerActiveSpaces(db, request.actor)])
   const withCurrent = (list: LinkRef[], current: LinkRef | null | undefined) => (current && !list.some((x) => x.id === current.id) ? [...list, current] : list)
   const seriesList = card?.series && !series.some((s) => s.id === card.series!.id) ? [...series, { id: card.series.id, title: card.series.title }] : series
   const spaceList: Array<{ id: string; name: string }> = card?.community && !spaces.some((s) => s.id === card.community!.id) ? [...spaces, card.community] : spaces
@@ -289,7 +292,9 @@ export async function postsPages(plain: FastifyInstance): Promise<void> {
     })
   })
 
-  app.get('/posts/new', { config: { serves: 'form', signIn: true } }, async (request, reply) => {
+  // Shared by readers with the same choices (formChoices; decision 0042): `cache: true` on a form serves only signed-in
+  // readers (an anonymous one is sent to sign in before the cache is asked), each with their own tokens put in.
+  app.get('/posts/new', { config: { serves: 'form', signIn: true, cache: true, cacheQuery: [] } }, async (request, reply) => {
     return renderForm(request, reply, { post: null, card: null, values: { publish: 'draft' } })
   })
 

@@ -121,3 +121,12 @@ export function noteAuthors(trace: ReaderTrace | null, authorIds: readonly strin
 export function noteFact(trace: ReaderTrace | null, fact: ReaderFact, rows: ReadonlyArray<Record<string, unknown>>): void {
   if (trace) trace.facts.set(factKey(fact), { fact, answer: answerOf(fact, rows) })
 }
+
+/**
+ * Says that this rendering depends on something the shared page cache cannot check for the next reader (a time that is
+ * in no schedule: a held post's scheduled time passing): it is then served to this request only, never kept.
+ */
+export function notShareable(traced: Actor, why: string): void {
+  const { trace } = untrace(traced)
+  if (trace) trace.personal ??= why
+}

@@ -1,4 +1,4 @@
-import { readerHas } from '../../core/access/reader-facts.ts'
+import { readerHas, readerRows } from '../../core/access/reader-facts.ts'
 import type { Actor } from '../../core/access/policy.ts'
 import type { PublishedMark, SubjectRef } from '../../core/activity.ts'
 import { ANY_TYPE, type Delivery, type FollowMailingsTable, type FollowNoticesTable, type FollowsDb, type Period } from './follows.tables.ts'
@@ -24,6 +24,27 @@ export async function readerFollows(db: FollowsDb, actor: Actor, subject: Subjec
 export async function followedBy(db: FollowsDb, userId: string, limit = MAX_FOLLOWED): Promise<Array<SubjectRef & { since: string }>> {
   const rows = await db.selectFrom('follows').select(['subject_kind', 'subject_id', 'created_at']).where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('subject_kind').orderBy('subject_id').limit(limit).execute()
   return rows.map((r) => ({ kind: r.subject_kind, id: r.subject_id, since: r.created_at }))
+}
+
+/**
+ * What the reader follows, most recently followed first (at most `limit`), read as a personal fact: a page that lists
+ * it (/following) is kept for whoever follows exactly the same, and a follow or unfollow, from the app or not, is
+ * seen at the next request (core/access/reader-facts.ts, decision 0045).
+ */
+export async function readerFollowed(db: FollowsDb, actor: Actor, limit = MAX_FOLLOWED): Promise<Array<SubjectRef & { since: string }>> {
+  const rows = await readerRows(db, actor, 'follows', 'user_id', {}, ['created_at', 'subject_kind', 'subject_id'])
+  // Read in ascending order (the fact's); shown as followedBy orders them.
+  const byRecency = (a: (typeof rows)[number], b: (typeof rows)[number]) => (a.created_at !== b.created_at ? (a.created_at < b.created_at ? 1 : -1) : a.subject_kind !== b.subject_kind ? (a.subject_kind < b.subject_kind ? -1 : 1) : a.subject_id < b.subject_id ? -1 : a.subject_id > b.subject_id ? 1 : 0)
+  return rows
+    .sort(byRecency)
+    .slice(0, limit)
+    .map((r) => ({ kind: r.subject_kind, id: r.subject_id, since: r.created_at }))
+}
+
+/** The reader's delivery choices by activity type, read as a personal fact (as readerFollowed). */
+export async function readerSettings(db: FollowsDb, actor: Actor): Promise<Map<string, Delivery>> {
+  const rows = await readerRows(db, actor, 'follow_settings', 'user_id', {}, ['activity_type', 'delivery'])
+  return new Map(rows.map((r) => [r.activity_type, r.delivery]))
 }
 
 /** The person's delivery choices by activity type (types they never chose are absent). */

@@ -5,7 +5,7 @@ import { byRecency, type ActivityItem, type ActivitySource, type ActivityWindow,
 import { now } from '../../core/db/ids.ts'
 import { notFound } from '../../core/errors.ts'
 import { encodeCursor, type Cursor } from '../../core/http/pagination.ts'
-import { deleteFollow, followedBy, insertFollow, readerFollows, settingsOf, upsertSetting } from './follows.queries.ts'
+import { deleteFollow, followedBy, insertFollow, readerFollowed, readerFollows, readerSettings, settingsOf, upsertSetting } from './follows.queries.ts'
 import { ANY_TYPE, DEFAULT_DELIVERY, DELIVERIES, type Delivery } from './follows.tables.ts'
 
 /** What the modules declared: the kinds people can follow and the kinds of activity they hear of. */
@@ -55,10 +55,11 @@ export async function labelsOf(db: Db, reg: Registries, actor: Actor, subjects: 
 
 /**
  * What the person follows and may still see, grouped by kind, and how many followed things they may no longer see
- * (hidden since, or in a community they left): those are only counted, never named nor identified.
+ * (hidden since, or in a community they left): those are only counted, never named nor identified. Read through
+ * the reader's facts and the access filter only, so /following is kept for them between changes (decision 0045).
  */
-export async function myFollows(db: Db, reg: Registries, actor: Actor & { userId: string }) {
-  const followed = await followedBy(db, actor.userId)
+export async function myFollows(db: Db, reg: Registries, actor: Actor) {
+  const followed = await readerFollowed(db, actor)
   const labels = await labelsOf(db, reg, actor, followed)
   const groups = [...reg.followables.entries()]
     .map(([kind, f]) => ({
@@ -80,9 +81,9 @@ export async function unfollowUnseen(db: Db, reg: Registries, actor: Actor & { u
   for (const s of followed) if (!labels.has(keyOf(s))) await deleteFollow(db, actor.userId, s)
 }
 
-/** The person's delivery for each kind of activity. */
-export async function mySettings(db: Db, reg: Registries, userId: string): Promise<Array<{ type: string; label: string; delivery: Delivery }>> {
-  const chosen = (await settingsOf(db, [userId])).get(userId)
+/** The person's delivery for each kind of activity (read as their fact, as myFollows). */
+export async function mySettings(db: Db, reg: Registries, actor: Actor): Promise<Array<{ type: string; label: string; delivery: Delivery }>> {
+  const chosen = await readerSettings(db, actor)
   return [...reg.sources.entries()].map(([type, s]) => ({ type, label: s.label, delivery: chosen?.get(type) ?? chosen?.get(ANY_TYPE) ?? DEFAULT_DELIVERY }))
 }
 

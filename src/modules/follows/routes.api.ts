@@ -74,7 +74,7 @@ export const followsApi: FastifyPluginAsync = async (plain) => {
       summary: 'How the caller hears of each kind of activity: app (timeline and notifications), immediate (e-mail and notification), daily, weekly or off',
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: settingJson } } }, 401: problemSchema },
     },
-  }, async (request) => ({ items: await mySettings(app.db, reg, caller(request.actor).userId) }))
+  }, async (request) => ({ items: await mySettings(app.db, reg, request.actor) }))
 
   app.put('/following/settings', {
     config: { signIn: true, invalidates: [] },
@@ -96,6 +96,6 @@ export const followsApi: FastifyPluginAsync = async (plain) => {
     if (Object.keys(errors).length) throw invalid(errors)
     const userId = caller(request.actor).userId
     await app.db.transaction().execute((trx) => saveSettings(trx, reg, userId, values))
-    return { items: await mySettings(app.db, reg, userId) }
+    return { items: await mySettings(app.db, reg, request.actor) }
   })
 }

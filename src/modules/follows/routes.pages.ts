@@ -32,9 +32,12 @@ export const followsPages: FastifyPluginAsync = async (plain) => {
   })
   const toSignIn = (request: FastifyRequest, reply: FastifyReply) => reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
 
+  // What the reader follows and their choices are read as their facts (myFollows, mySettings), never `actor.userId`:
+  // the rendered page is kept and served again to whoever follows and chose the same (in practice, them) until one
+  // of these changes, from this app or not, their header and token put in (decisions 0042, 0045).
   const renderFollowing = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
-    const actor = request.actor as typeof request.actor & { userId: string }
-    const [{ groups, unseen }, settings] = await Promise.all([myFollows(app.db, reg, actor), mySettings(app.db, reg, actor.userId)])
+    const actor = request.actor
+    const [{ groups, unseen }, settings] = await Promise.all([myFollows(app.db, reg, actor), mySettings(app.db, reg, actor)])
     return reply.render('follows/following.njk', {
       title: 'Following',
       groups,
@@ -45,8 +48,7 @@ export const followsPages: FastifyPluginAsync = async (plain) => {
     })
   }
 
-  app.get('/following', { config: { serves: 'page' }, schema: { querystring: query({ done }) } }, async (request, reply) => {
-    if (!signedIn(request.actor)) return toSignIn(request, reply)
+  app.get('/following', { config: { serves: 'page', signIn: true, cache: true, cacheQuery: ['done'] }, schema: { querystring: query({ done }) } }, async (request, reply) => {
     return renderFollowing(request, reply, { flash: request.query.done ? FLASHES[request.query.done] : undefined })
   })
 

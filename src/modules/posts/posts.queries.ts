@@ -94,19 +94,29 @@ export async function publishedRowsByIds(db: PostsDb, actor: Actor, ids: string[
     .execute()) as CardRow[]
 }
 
-/** Drafts and scheduled posts the person is an author or co-author of. */
-export async function draftRows(db: PostsDb, actor: Actor & { userId: string }): Promise<CardRow[]> {
+export type DraftRow = Pick<PostRow, 'id' | 'slug' | 'title' | 'status' | 'published_at' | 'updated_at' | 'hidden_at'>
+
+/**
+ * Drafts and scheduled posts the reader is an author or co-author of, most recently changed first (at most 200). Which
+ * posts they are credited on is read as their fact (`post_authors`), never `actor.userId`, so /posts/drafts is kept
+ * for them between changes (decision 0045): a post credited to them or no longer, from this app or not, is seen at the
+ * next request; a change to one of these posts is a write that voids shared pages; a scheduled time passing, the
+ * cache's schedule.
+ */
+export async function draftRows(db: PostsDb, actor: Actor): Promise<DraftRow[]> {
+  const credited = await readerRows(db, actor, 'post_authors', 'user_id', {}, ['post_id'])
+  if (credited.length === 0) return []
   const at = now()
-  return (await db
+  return db
     .selectFrom('posts')
-    .select(CARD)
-    .where('posts.id', 'in', (eb) => eb.selectFrom('post_authors').select('post_authors.post_id').where('post_authors.user_id', '=', actor.userId))
+    .select(['posts.id', 'posts.slug', 'posts.title', 'posts.status', 'posts.published_at', 'posts.updated_at', 'posts.hidden_at'])
+    .where('posts.id', 'in', credited.map((r) => r.post_id))
     .where((eb) => eb.or([eb('posts.status', '=', 'draft'), eb('posts.published_at', '>', at)]))
     .where((eb) => spaceVisible(actor, eb, 'posts.space_id'))
     .orderBy('posts.updated_at', 'desc')
     .orderBy('posts.id', 'desc')
     .limit(200)
-    .execute()) as CardRow[]
+    .execute()
 }
 
 /** Authors (in credit order), tags and series of a page of posts, in three queries. */

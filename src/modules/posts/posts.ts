@@ -111,9 +111,19 @@ export async function listPosts(db: Db, actor: Actor, options: ListOptions = {})
   return { items: await hydrate(db, actor, page.items), next: page.next }
 }
 
-/** Drafts and scheduled posts the person is an author or co-author of. */
-export async function draftsOf(db: Db, actor: Actor & { userId: string }): Promise<PostCard[]> {
-  return hydrate(db, actor, await draftRows(db, actor))
+/** What /posts/drafts shows of a draft or scheduled post. */
+export interface DraftCard {
+  url: string
+  title: string
+  status: PostRow['status']
+  publishedAt: string | null
+  updatedAt: string
+  hiddenAt: string | null
+}
+
+/** Drafts and scheduled posts the reader is an author or co-author of (read through their facts: draftRows). */
+export async function draftsOf(db: Db, actor: Actor): Promise<DraftCard[]> {
+  return (await draftRows(db, actor)).map((r) => ({ url: `/posts/${r.slug}`, title: r.title, status: r.status, publishedAt: r.published_at, updatedAt: r.updated_at, hiddenAt: r.hidden_at }))
 }
 
 /**

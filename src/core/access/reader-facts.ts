@@ -15,7 +15,7 @@ async function readRows(db: Executor<any>, table: string, reader: string, userId
   if (![table, reader, ...columns, ...select].every((n) => NAME.test(n))) throw new Error(`reader facts: not a plain name in ${table}`)
   let query = (db as unknown as Kysely<any>).selectFrom(table).select(select.length > 0 ? [...select] : [reader]).where(reader, '=', userId)
   for (const column of columns) query = query.where(column, '=', match[column]!)
-  if (limit === null) query = query.orderBy(select.length > 0 ? [...select] : [reader])
+  if (limit === null) for (const column of select.length > 0 ? select : [reader]) query = query.orderBy(column)
   else query = query.limit(limit)
   return (await query.execute()) as Array<Record<string, unknown>>
 }

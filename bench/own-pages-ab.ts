@@ -14,6 +14,8 @@ import { spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { createSession } from '../src/core/auth/sessions.ts'
+import { migrate } from '../src/core/db/setup.ts'
+import { modules } from '../src/modules.ts'
 import { openDatabase } from '../src/core/db/database.ts'
 import { wholeDatabase } from '../src/database.ts'
 import { SERVER_ENV, SERVER_NODE_FLAGS, start, type Child } from './harness.ts'
@@ -27,8 +29,10 @@ const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null
 const load = () => loadavg().map((n) => n.toFixed(1)).join(' ')
 
 /** u4's follows, choices, drafts and notices, written once (the same ids in both databases, so each run finds them). */
-async function giveReaderThings(dir: string): Promise<{ u1: string; u4: string }> {
+async function giveReaderThings(dir: string, migrated: boolean): Promise<{ u1: string; u4: string }> {
   const database = openDatabase({ databaseUrl: undefined, sqlitePath: join(dir, 'openly.sqlite') })
+  // This checkout's migrations for its own server's database (the other checkout's is as that checkout left it).
+  if (migrated) await migrate(database, modules)
   const db = wholeDatabase(database)
   const at = (i: number) => new Date(Date.UTC(2026, 10, 1, 12, i)).toISOString()
   const follows = [
@@ -78,7 +82,10 @@ const startIn = (cwd: string, dir: string) =>
   })
 
 const servers: Array<{ name: string; child: Child; tokens: { u1: string; u4: string } }> = []
-for (const [name, cwd, dir] of [['before', beforeCwd, beforeDir], ['after', process.cwd(), afterDir]] as const) servers.push({ name, child: await startIn(cwd, dir), tokens: await giveReaderThings(dir) })
+for (const [name, cwd, dir] of [['before', beforeCwd, beforeDir], ['after', process.cwd(), afterDir]] as const) {
+  const tokens = await giveReaderThings(dir, name === 'after')
+  servers.push({ name, child: await startIn(cwd, dir), tokens })
+}
 const hello = await start('bench/hello.ts', {})
 const rows: Array<[string, string, 'u1' | 'u4']> = [
   ['/following (follows nothing)', '/following', 'u1'],

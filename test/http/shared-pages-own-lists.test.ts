@@ -1,6 +1,7 @@
 /**
  * A reader's own lists kept by their answers (decision 0045): /following by what the reader follows and how they
- * chose to hear of it, /posts/drafts by the posts they are credited on. Each is served again to its reader until a
+ * chose to hear of it, /posts/drafts by the posts they are credited on, /notifications by the reader's mark (moved by
+ * every notice written to them or read) and for them alone. Each is served again to its reader until a
  * change, wherever it was made (the form, the API, straight into the database), and never to a reader who follows or
  * wrote anything else; readers with nothing share one page. The leak matrix (test/access) compares every shared
  * answer with the page rendered for that reader alone.
@@ -16,6 +17,7 @@ import { createProject } from '../../src/modules/projects/projects.ts'
 import { createOrganisation } from '../../src/modules/organisations/organisations.ts'
 import { setMembership } from '../../src/core/access/spaces.ts'
 import { makePost } from '../../src/modules/posts/posts.test.support.ts'
+import { notify } from '../../src/modules/notifications/notifications.ts'
 
 const project = (name: string) => ({ name, team: '', summary: 'Own lists.', phase: 'alpha' as const, problem: '', audience: '', looking_for: '', themes: [], places: [], technologies: [], country: '', lead_organisation: '', partner_organisations: [], links: '' })
 const follow = (kind: string, id: string, action: 'follow' | 'unfollow' = 'follow') => ({ kind, id, action, next: '/following' })
@@ -176,6 +178,35 @@ for (const dialect of testDialects()) {
       }
       await t.db.updateTable('posts').set({ published_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', held.id).execute()
       assert.doesNotMatch((await c.plain2.get('/posts/drafts')).body, /Zqheld post/)
+    })
+
+    test('/notifications: kept for its reader alone, even for readers with none; a notice written (by a request or a job) or read shows at once', async () => {
+      await c.plain1.get('/notifications')
+      const none = await c.plain2.get('/notifications')
+      assert.notEqual(none.headers['x-cache'], 'shared', 'never another reader’s, even empty')
+      const again = await c.plain2.get('/notifications')
+      assert.equal(again.headers['x-cache'], 'shared', 'kept for its reader')
+      assert.match(String(again.headers['cache-control']), /\bprivate\b/)
+      assert.match(again.body, new RegExp(`/people/${people.plain2.handle}"`))
+      assert.doesNotMatch(again.body, new RegExp(people.plain1.handle))
+      // A comment on the host's post notifies the host, in the request's transaction.
+      const post = await makePost(t.app.db, people.host.id, { title: 'Zqnoticed post' })
+      await c.host.get('/notifications')
+      assert.equal((await c.host.get('/notifications')).headers['x-cache'], 'shared')
+      assert.equal((await c.plain2.submit(`/posts/${post.slug}`, { comment: 'Zqcomment words' }, `/posts/${post.slug}/comments`)).statusCode, 303)
+      const told = await c.host.get('/notifications')
+      assert.match(told.body, /Zqnoticed post/)
+      assert.match(told.body, /Unread/)
+      // Written by a job (the fan-out's notify, in its own transaction, no request): shown at the next request.
+      await c.host.get('/notifications')
+      await t.app.db.transaction().execute((trx) => notify(trx, [{ userId: people.host.id, kind: 'followed', text: 'Zqjob notice', url: '/posts', spaceId: null }]))
+      assert.match((await c.host.get('/notifications')).body, /Zqjob notice/)
+      assert.doesNotMatch((await c.plain2.get('/notifications')).body, /Zqjob notice|Zqnoticed/)
+      const read = await c.host.submit('/notifications', {}, '/notifications/read-all')
+      assert.equal(read.statusCode, 303)
+      const after = await c.host.get('/notifications')
+      assert.match(after.body, /Zqjob notice/)
+      assert.doesNotMatch(after.body, /Unread/)
     })
   })
 }

@@ -1,6 +1,8 @@
 import type { NotificationsDb } from './notifications.tables.ts'
 import { spaceVisible, spaceVisibleAsOf, type Actor } from '../../core/access/policy.ts'
+import { readerRow } from '../../core/access/reader-facts.ts'
 import { untrace } from '../../core/access/reader-trace.ts'
+import { newId } from '../../core/db/ids.ts'
 import { compiledOnce } from '../../core/db/compiled-once.ts'
 import { afterCursor, type Cursor } from '../../core/http/pagination.ts'
 
@@ -42,6 +44,25 @@ export async function listNotifications(db: NotificationsDb, actor: Actor & { us
   const c = options.cursor
   if (c) q = q.where((eb) => afterCursor(eb, 'notifications.created_at', 'notifications.id', c))
   return q.orderBy('notifications.created_at', 'desc').orderBy('notifications.id', 'desc').limit(options.limit + 1).execute()
+}
+
+/**
+ * Moves these people's marks (a fresh value each): call in the transaction that wrote or read their notices, so a
+ * /notifications page kept for one of them is not served again (decision 0045).
+ */
+export async function moveMarks(db: NotificationsDb, userIds: readonly string[]): Promise<void> {
+  const rows = [...new Set(userIds)].map((user_id) => ({ user_id, mark: newId() }))
+  if (rows.length === 0) return
+  await db
+    .insertInto('notification_marks')
+    .values(rows)
+    .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({ mark: eb.ref('excluded.mark') })))
+    .execute()
+}
+
+/** The reader's mark, read as their fact: a page that read it is served again only while it is the same. */
+export async function readerMark(db: NotificationsDb, actor: Actor): Promise<string | null> {
+  return (await readerRow(db, actor, 'notification_marks', 'user_id', {}, ['mark']))?.mark ?? null
 }
 
 /** Marks every unread notification of the person as read; returns how many changed. */

@@ -30,9 +30,19 @@ export interface HeldNotificationsTable {
   created_at: string
 }
 
+/**
+ * A person's mark, a fresh value whenever a notice is written to them or their notices are read: what /notifications
+ * shows them changes only with it (or with their standing), so the page is kept until it moves (decision 0045).
+ */
+export interface NotificationMarksTable {
+  user_id: string
+  mark: string
+}
+
 export interface NotificationsTables {
   notifications: NotificationsTable
   held_notifications: HeldNotificationsTable
+  notification_marks: NotificationMarksTable
 }
 
 /** The executor the notifications module works through: its own tables only. */

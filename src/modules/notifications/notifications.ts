@@ -1,8 +1,10 @@
 import type { NotificationsDb } from './notifications.tables.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import type { Actor } from '../../core/access/policy.ts'
+import { readerIs } from '../../core/access/reader-facts.ts'
+import { untrace } from '../../core/access/reader-trace.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
-import { countUnread, listNotifications, markAllRead, type NotificationRow } from './notifications.queries.ts'
+import { countUnread, listNotifications, markAllRead, moveMarks, readerMark, type NotificationRow } from './notifications.queries.ts'
 
 export interface NotificationInput {
   userId: string
@@ -22,7 +24,9 @@ export async function notify(db: NotificationsDb, items: NotificationInput[], ac
   const rows = items
     .filter((i) => i.userId !== actorId)
     .map((i) => ({ id: newId(), user_id: i.userId, kind: i.kind, text: i.text.slice(0, 300), url: i.url, space_id: i.spaceId, read_at: null, created_at: t }))
-  if (rows.length) await db.insertInto('notifications').values(rows).execute()
+  if (rows.length === 0) return
+  await db.insertInto('notifications').values(rows).execute()
+  await moveMarks(db, rows.map((r) => r.user_id))
 }
 
 /**
@@ -51,6 +55,7 @@ export async function releaseHeldNotifications(db: NotificationsDb, type: string
     .insertInto('notifications')
     .values(rows.map((r) => ({ id: newId(), user_id: r.user_id, kind: r.kind, text: r.text, url: r.url, space_id: r.space_id, read_at: null, created_at: t })))
     .execute()
+  await moveMarks(db, rows.map((r) => r.user_id))
 }
 
 /** The header count: unread notifications the person may still see. */
@@ -59,14 +64,24 @@ export async function unreadCount(db: NotificationsDb, actor: Actor): Promise<nu
   return countUnread(db, actor as Actor & { userId: string })
 }
 
-/** One page of the person's notifications (newest first), filtered by the access policy. */
-export async function notificationsPage(db: NotificationsDb, actor: Actor & { userId: string }, options: { after?: unknown; limit?: number } = {}): Promise<{ items: NotificationRow[]; next: string | null }> {
+/**
+ * One page of the reader's notifications (newest first), filtered by the access policy. On a page kept for sharing
+ * (core/cache/shared.ts) it is the reader's alone (readerIs: served again to them only), kept while their mark is
+ * the same (every notice written or read through this module moves it) and their standing too (decision 0045).
+ */
+export async function notificationsPage(db: NotificationsDb, traced: Actor, options: { after?: unknown; limit?: number } = {}): Promise<{ items: NotificationRow[]; next: string | null }> {
+  const { actor } = untrace(traced)
+  if (!actor.userId) return { items: [], next: null }
+  readerIs(traced, actor.userId)
+  await readerMark(db, traced)
   const limit = options.limit ?? 25
-  const rows = await listNotifications(db, actor, { cursor: decodeCursor(options.after), limit })
+  const rows = await listNotifications(db, actor as Actor & { userId: string }, { cursor: decodeCursor(options.after), limit })
   return paginate(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
 }
 
 /** Marks all of a person's notifications as read. */
 export async function markAllAsRead(db: NotificationsDb, userId: string): Promise<number> {
-  return markAllRead(db, userId, now())
+  const changed = await markAllRead(db, userId, now())
+  if (changed > 0) await moveMarks(db, [userId])
+  return changed
 }

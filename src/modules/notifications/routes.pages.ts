@@ -29,11 +29,10 @@ const safePath = (url: string) => (url.startsWith('/') && !url.startsWith('//') 
 
 export const notificationsPages: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  app.get('/notifications', { config: { serves: 'page' } , schema: { querystring: query({ after: cursor, done }) } }, async (request, reply) => {
-    const actor = request.actor
-    if (!signedIn(actor)) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303)
+  // Kept for its reader alone until their mark or standing changes (notificationsPage; decision 0045).
+  app.get('/notifications', { config: { serves: 'page', signIn: true, cache: true, cacheQuery: ['after', 'done'] }, schema: { querystring: query({ after: cursor, done }) } }, async (request, reply) => {
     const query = request.query
-    const page = await notificationsPage(app.db, actor, { after: query.after })
+    const page = await notificationsPage(app.db, request.actor, { after: query.after })
     const items = page.items.map((n) => ({ ...n, url: safePath(n.url), kindLabel: KIND_LABELS[n.kind] ?? 'Update', unread: n.read_at === null }))
     return reply.render('notifications/index.njk', {
       title: 'Notifications',

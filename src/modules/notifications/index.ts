@@ -4,6 +4,7 @@ import { migration as create } from './migrations/20261123T130000_notifications_
 import { migration as indexUnread } from './migrations/20261123T130100_notifications_index_unread.ts'
 import { migration as held } from './migrations/20261130T480000_notifications_held.ts'
 import { unreadCount } from './notifications.ts'
+import { dropStaleHeld } from './held.jobs.ts'
 import { notificationsPages } from './routes.pages.ts'
 
 /** In-app notifications: the unread count in the header and the /notifications page. */
@@ -17,5 +18,6 @@ export const notificationsModule: AppModule = {
     '20261130T480000_notifications_held': held,
   },
   pages: notificationsPages,
+  jobs: [dropStaleHeld],
   locals: async (request) => ({ notificationCount: await unreadCount(request.server.db, request.actor) }),
 }

@@ -6,6 +6,7 @@ import { now } from '../db/ids.ts'
 import { untrace } from '../access/reader-trace.ts'
 import { STOP_WORDS } from './stopwords.ts'
 import { expandPrefixes, prefixExpansion } from './lexemes.ts'
+import { ROWS_AS_ARRAYS } from '../db/sqlite-dialect.ts'
 
 /** What a module hands to the index for one searchable thing. */
 export interface SearchDocument {
@@ -195,7 +196,8 @@ export async function searchDocuments(
   // 100,000 documents); ts_headline took as long as the rest of a search. Marking 20 texts takes well under a millisecond.
   const docs = await engine.documents(shown.map((c) => c.key))
   const marker = termMarker(parts)
-  const rows = docs.map(({ body, ...d }) => ({ ...d, snippet: snippetOf(body, marker), title_marked: d.title.replace(marker, (m) => `${START}${m}${STOP}`) }))
+  // Each field named, not spread: spreading a row copies it property by property through the generic path.
+  const rows = docs.map((d) => ({ key: d.key, doc_type: d.doc_type, doc_id: d.doc_id, title: d.title, url: d.url, visible_from: d.visible_from, snippet: snippetOf(d.body, marker), title_marked: d.title.replace(marker, (m) => `${START}${m}${STOP}`) }))
   return shape(inOrder(rows, shown.map((c) => c.key), (r) => r.key), countRows, options.types)
 }
 
@@ -228,9 +230,14 @@ function sqliteEngine(db: CoreDb, parts: Parts, access: CompiledAccess): Engine 
   const inIndex = async (fts: 'search_recent' | 'search_fts', prefix: boolean, types: string[] | undefined): Promise<Candidate[]> => {
     const text = windowStatement(fts, access.sql, types?.length ?? 0)
     const parameters = [toFts5(parts, prefix), ...access.parameters, ...(types ?? []), RANK_WINDOW + 1]
-    const { rows } = await db.executeQuery<{ r: number; doc_type: string; bm25: number }>(CompiledQuery.raw(text, parameters))
-    // bm25() is lower for better matches.
-    return rows.map((r) => ({ key: Number(r.r), doc_type: r.doc_type, score: -Number(r.bm25) }))
+    const { rows } = await db.executeQuery<[number, string, number]>(CompiledQuery.raw(text, parameters))
+    // Rows as arrays (ROWS_AS_ARRAYS): rowid, doc_type, bm25(), which is lower for better matches.
+    const out: Candidate[] = new Array(rows.length)
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!
+      out[i] = { key: Number(r[0]), doc_type: r[1], score: -Number(r[2]) }
+    }
+    return out
   }
   /** Whether documents older than the newest-documents index exist (asked once per search). */
   let older: Promise<boolean> | null = null
@@ -244,8 +251,8 @@ function sqliteEngine(db: CoreDb, parts: Parts, access: CompiledAccess): Engine 
       return (await older) ? inIndex('search_fts', prefix, types) : recent
     },
     async documents(keys) {
-      const { rows } = await db.executeQuery<ShownRow & { r: number }>(CompiledQuery.raw(documentsStatement(keys.length), keys))
-      return rows.map(({ r, ...d }) => ({ ...d, key: Number(r) }))
+      const { rows } = await db.executeQuery<[number, string, string, string, string, string, string | null]>(CompiledQuery.raw(documentsStatement(keys.length), keys))
+      return rows.map((r) => ({ key: Number(r[0]), doc_type: r[1], doc_id: r[2], title: r[3], body: r[4], url: r[5], visible_from: r[6] }))
     },
   }
 }
@@ -298,7 +305,7 @@ function windowStatement(fts: 'search_recent' | 'search_fts', access: string, ty
   let text = statements.get(key)
   if (!text) {
     const inTypes = types ? ` and "doc_type" in (${Array(types).fill('?').join(', ')})` : ''
-    text = `select f.rowid as "r", "doc_type", bm25("${fts}", 5.0, 1.0) as "bm25" from "search_documents" inner join "${fts}" as "f" on f.rowid = search_documents.rowid where "${fts}" match ? and (${access})${inTypes} order by f.rowid desc limit ?`
+    text = `${ROWS_AS_ARRAYS}select f.rowid as "r", "doc_type", bm25("${fts}", 5.0, 1.0) as "bm25" from "search_documents" inner join "${fts}" as "f" on f.rowid = search_documents.rowid where "${fts}" match ? and (${access})${inTypes} order by f.rowid desc limit ?`
     // Signed-in readers' filters differ by their id only in parameters, so shapes stay few; bounded all the same.
     if (statements.size > 500) statements.clear()
     statements.set(key, text)
@@ -306,7 +313,7 @@ function windowStatement(fts: 'search_recent' | 'search_fts', access: string, ty
   return text
 }
 
-const documentsStatement = (n: number) => `select search_documents.rowid as "r", "doc_type", "doc_id", "title", "body", "url", "visible_from" from "search_documents" where search_documents.rowid in (${Array(n).fill('?').join(', ')})`
+const documentsStatement = (n: number) => `${ROWS_AS_ARRAYS}select search_documents.rowid as "r", "doc_type", "doc_id", "title", "body", "url", "visible_from" from "search_documents" where search_documents.rowid in (${Array(n).fill('?').join(', ')})`
 const OLDER_DOCUMENTS = CompiledQuery.raw('select 1 as "x" from "search_documents" where rowid < (select floor from search_recent_state where id = 1) limit 1', [])
 
 /**

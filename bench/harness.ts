@@ -22,6 +22,9 @@ export interface ServerMemory {
   heapTotal: number
   external: number
   arrayBuffers: number
+  /** What the page cache holds by its own count (bodies, compressed bodies, pieces), MB, and how many pages. */
+  cacheBytes?: number
+  cachePages?: number
   snapshot?: string
 }
 

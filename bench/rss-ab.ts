@@ -8,7 +8,8 @@
  *   BENCH_VARIANTS='[{"name":"npm start"},{"name":"glibc defaults","env":{}}]' node bench/rss-ab.ts
  *
  * A variant's `flags` replace `npm start`'s flags when given (`"flags": []`: no flags at all), and its `env` replaces
- * the environment `npm start` sets (`"env": {}`: glibc's defaults, without MALLOC_ARENA_MAX).
+ * the environment `npm start` sets (`"env": {}`: glibc's defaults, without MALLOC_ARENA_MAX); its `cwd`, a worktree of
+ * another commit to run the server from (`{"name":"before","cwd":"/tmp/before"}`: two commits side by side).
  * The database must have been filled by bench/hot.bench.ts with BENCH_DATA_DIR (this bench does not fill);
  * BENCH_ONLY=<regex> runs only the rows whose name matches.
  */
@@ -26,6 +27,8 @@ interface Variant {
   name: string
   flags?: string[]
   env?: Record<string, string>
+  /** A checkout of another commit to run the server from (a git worktree): compares two commits under the same load. */
+  cwd?: string
 }
 
 const dir = process.env.BENCH_DATA_DIR
@@ -46,7 +49,7 @@ await database.close()
 async function startVariant(v: Variant): Promise<Child> {
   const flags = v.flags ?? SERVER_NODE_FLAGS
   // `env` replaces npm start's environment when given (`"env": {}`: none of it), as `flags` do its flags.
-  const proc = spawn(process.execPath, [...flags, 'bench/server.ts'], { env: { ...process.env, ...(v.env ?? SERVER_ENV), DATA_DIR: dir! }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+  const proc = spawn(process.execPath, [...flags, 'bench/server.ts'], { cwd: v.cwd, env: { ...process.env, ...(v.env ?? SERVER_ENV), DATA_DIR: dir! }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
   const child = { port: 0, pid: proc.pid!, proc } as Child
   proc.on('message', (m: { reportsMemory?: boolean }) => {
     if (m.reportsMemory) child.reportsMemory = true

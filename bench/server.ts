@@ -17,7 +17,7 @@ if (process.send) {
     const snapshot = m.snapshot ? (await import('node:v8')).writeHeapSnapshot(m.snapshot) : undefined
     const u = process.memoryUsage()
     const mb = (n: number) => n / 1048576
-    process.send!({ memory: { heapUsed: mb(u.heapUsed), heapTotal: mb(u.heapTotal), external: mb(u.external), arrayBuffers: mb(u.arrayBuffers), snapshot } })
+    process.send!({ memory: { heapUsed: mb(u.heapUsed), heapTotal: mb(u.heapTotal), external: mb(u.external), arrayBuffers: mb(u.arrayBuffers), cacheBytes: mb(app.pageCache.bytes), cachePages: app.pageCache.size, snapshot } })
   })
 }
 process.on('SIGTERM', async () => {

@@ -4,7 +4,7 @@
  * ids, counts), and the headers never let a shared cache hand one reader's response to another.
  */
 import type { LightMyRequestResponse } from 'fastify'
-import { mayFind, mayList, mayView, signedOut, type ActorName, type Fixture, type Relation } from './oracle.ts'
+import { mayFind, mayList, mayView, platformAdmin, signedOut, type ActorName, type Fixture, type Relation } from './oracle.ts'
 import type { Entry } from './urls.ts'
 
 /** Lists of people: the directory, its API, the sitemap and search list only people who chose to be. */
@@ -56,13 +56,13 @@ function reach(actor: ActorName, entry: Entry, ctx: Context): { fixtures: Set<Fi
     for (const f of withContainers(r.facts.report!.subject)) fixtures.add(f)
     for (const c of ctx.fixtures) if (c.kind === 'community' && c.facts.space === r.facts.space) fixtures.add(c)
   }
-  if (actor === 'admin' && ['/admin', '/admin/audit', '/communities/:slug/admin-access'].includes(entry.pattern)) {
+  if (platformAdmin(actor) && ['/admin', '/admin/audit', '/communities/:slug/admin-access'].includes(entry.pattern)) {
     for (const f of ctx.fixtures) if (f.kind === 'community') fixtures.add(f)
     ids = entry.pattern === '/admin/audit'
   }
   if (entry.pattern === '/notifications') for (const f of ctx.fixtures) if (f.facts.invited?.includes(actor)) fixtures.add(f)
   const managed = entry.fixture?.facts.managers
-  if (['/organisations/:slug/members', '/projects/:slug/edit'].includes(entry.pattern) && (actor === 'admin' || managed?.includes(actor))) {
+  if (['/organisations/:slug/members', '/projects/:slug/edit'].includes(entry.pattern) && (platformAdmin(actor) || managed?.includes(actor))) {
     for (const f of ctx.fixtures) if (f.kind === 'person') fixtures.add(f)
   }
   return { fixtures, ids }

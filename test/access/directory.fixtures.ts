@@ -59,15 +59,15 @@ export async function buildDirectoryCrowd({ t, c, add, redirected, organisation,
       about: [organisation.fixture],
       lists: ['/organisations', '/directory'],
       // Platform admins manage every organisation.
-      mayShow: ['stranger', 'orgadmin', 'admin'],
-      shownTo: { url: `/organisations/${organisation.slug}/history`, actors: ['stranger', 'orgadmin', 'admin'] },
+      mayShow: ['stranger', 'orgadmin', 'admin', 'grantadmin'],
+      shownTo: { url: `/organisations/${organisation.slug}/history`, actors: ['stranger', 'orgadmin', 'admin', 'grantadmin'] },
     },
     {
       label: 'a rejected edit proposed to an organisation',
       word: 'Rejectedorgedit',
       about: [organisation.fixture],
       lists: ['/organisations', '/directory'],
-      mayShow: ['member', 'orgadmin', 'admin'],
+      mayShow: ['member', 'orgadmin', 'admin', 'grantadmin'],
       shownTo: { url: `/organisations/${organisation.slug}/history`, actors: ['member', 'orgadmin'] },
     },
     {
@@ -76,7 +76,7 @@ export async function buildDirectoryCrowd({ t, c, add, redirected, organisation,
       about: [project.fixture],
       lists: ['/projects', '/directory'],
       // Its team, admins of its lead organisation, platform admins, and the author.
-      mayShow: ['stranger', 'orgadmin', 'host', 'unlistedself', 'hiddenself', 'admin'],
+      mayShow: ['stranger', 'orgadmin', 'host', 'unlistedself', 'hiddenself', 'admin', 'grantadmin'],
       shownTo: { url: `/projects/${project.slug}/history`, actors: ['stranger', 'orgadmin', 'host'] },
     },
   ]

@@ -70,8 +70,8 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
 
   // ---------------------------------------------------------------- actors (test users; the people below sign up)
   clients.anonymous = new TestClient(t.app)
-  for (const name of ['stranger', 'member', 'moderator', 'host', 'admin', 'banned', 'removed', 'requester', 'orgadmin'] as const) {
-    const user = await createUser(db, { handle: `leak-${name}`, name: `Leak ${name}`, isAdmin: name === 'admin', email: `${name}@leak.example` })
+  for (const name of ['stranger', 'member', 'moderator', 'host', 'admin', 'grantadmin', 'banned', 'removed', 'requester', 'orgadmin'] as const) {
+    const user = await createUser(db, { handle: `leak-${name}`, name: `Leak ${name}`, isAdmin: name === 'admin' || name === 'grantadmin', email: `${name}@leak.example` })
     userIds[name] = user.id
     emails.set(user.email, name)
     clients[name] = new TestClient(t.app)
@@ -143,6 +143,9 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
     const spaceId = captured(new RegExp(`<option value="([^"]+)"[^>]*>\\s*Community ${marker}`), (await c.host.get('/posts/new')).body, 'community choice in the post form')
     community[vis] = { fixture, slug, spaceId }
   }
+  // A platform admin opens the members-only community through "access as admin" (audited, shown to its hosts): while
+  // the grant lasts they read and moderate it. Another admin, without it, must never be served what they were.
+  redirected(await c.grantadmin.submit(`/communities/${community.members.slug}/admin-access`, { reason: 'Leak matrix: checking a report' }), 'open the members-only community as an admin')
 
   // ---------------------------------------------------------------- the directory: organisations and projects
   async function organisation(marker: string, region = '', country = 'Wales'): Promise<{ slug: string; id: string }> {
@@ -414,7 +417,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
       about: [orgNamed],
       lists: [],
       // Platform admins manage every organisation's members too.
-      mayShow: ['unlistedself', 'orgadmin', 'admin'],
+      mayShow: ['unlistedself', 'orgadmin', 'admin', 'grantadmin'],
       shownTo: { url: `/organisations/${or.slug}/members`, actors: ['orgadmin'] },
     },
     {
@@ -422,7 +425,7 @@ export async function buildWorld(t: TestApp, mailbox: Mailbox): Promise<World> {
       word: orgNamed.marker,
       about: [people.unlisted],
       lists: [],
-      mayShow: ['unlistedself', 'orgadmin', 'admin'],
+      mayShow: ['unlistedself', 'orgadmin', 'admin', 'grantadmin'],
       shownTo: { url: `/people/${people.unlisted.marker}`, actors: [] },
     },
     ...crowd,

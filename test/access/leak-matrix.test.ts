@@ -161,6 +161,8 @@ for (const dialect of testDialects()) {
       assert.ok(shared.some((s) => s.actor === 'member'), 'a member is served their standing’s pages')
       // Admins see hidden content: they share pages with admins alone (decision 0039), compared below like everyone's.
       assert.ok(shared.some((s) => s.actor === 'admin'), 'an admin is served admins’ pages')
+      // An admin who opened a members-only space shares with admins of the same grants only (decision 0042).
+      assert.ok(shared.some((s) => s.actor === 'grantadmin'), 'an admin with a grant is served the pages of their standing')
       const problems: string[] = []
       // Each shared answer against the page rendered for that reader alone (the cache off). Rendered answers are
       // theirs by definition (and some pages change once read: unread marks), so only shared ones are compared.

@@ -18,6 +18,8 @@ export const ACTORS = [
   'host',
   /** Platform admin. */
   'admin',
+  /** Platform admin who opened the members-only community with "access as admin" (a live, audited grant). */
+  'grantadmin',
   /** Banned from all three communities. */
   'banned',
   /** Removed from all three communities. */
@@ -125,6 +127,12 @@ export const STANDING: Partial<Record<ActorName, Partial<Record<Vis, Standing>>>
   unlistedself: { signed_in: { status: 'active', role: 'member' } },
 }
 
+/** Members-only communities an admin opened with "access as admin", as the fixture builder does through its form. */
+const GRANTED: Partial<Record<ActorName, Vis[]>> = { grantadmin: ['members'] }
+
+/** Platform admins: with or without a grant to the members-only community. */
+export const platformAdmin = (a: ActorName): boolean => a === 'admin' || a === 'grantadmin'
+
 /** Not signed in: anonymous, and a suspended person (the suspension ended their sessions). */
 export const signedOut = (a: ActorName) => a === 'anonymous' || a === 'suspendedself'
 
@@ -135,13 +143,14 @@ export function readsSpace(a: ActorName, vis: Vis): boolean {
   // A banned member keeps what anonymous readers have, not what signed-in readers have.
   if (s?.status === 'banned') return vis === 'public'
   if (vis !== 'members') return true
-  // A members-only community is a trusted space: its active members only, not platform admins.
-  return s?.status === 'active'
+  // A members-only community is a trusted space: its active members only, not platform admins — but for an admin who
+  // opened it with "access as admin", while the grant lasts.
+  return s?.status === 'active' || (GRANTED[a]?.includes(vis) ?? false)
 }
 
 /** Hosts and moderators moderate their community; platform admins moderate wherever they may read, and site content. */
 export function moderates(a: ActorName, vis: Vis | undefined): boolean {
-  if (a === 'admin') return vis === undefined || readsSpace(a, vis)
+  if (platformAdmin(a)) return vis === undefined || readsSpace(a, vis)
   if (vis === undefined) return false
   const s = STANDING[a]?.[vis]
   return readsSpace(a, vis) && s?.status === 'active' && (s.role === 'host' || s.role === 'moderator')
@@ -154,7 +163,7 @@ export function mayView(a: ActorName, f: Fixture): boolean {
     case 'person': {
       const p = x.person!
       // Platform admins see every profile (they moderate); a person sees their own unless suspended.
-      if (a === 'admin') return true
+      if (platformAdmin(a)) return true
       if (p.self === a && !p.suspended) return true
       // Unverified people have no public presence; suspended and hidden profiles are gone for others.
       return p.verified && !p.suspended && !p.hidden
@@ -164,7 +173,7 @@ export function mayView(a: ActorName, f: Fixture): boolean {
       return (x.within ?? []).some((post) => mayView(a, post))
     case 'report':
       // Reports reach the moderators of the space; platform admins from every space (how they act on a trusted space).
-      return a === 'admin' || moderates(a, x.space)
+      return platformAdmin(a) || moderates(a, x.space)
     case 'unsubscribe':
       // The signed link is the credential: whoever holds a real one may open it, signed in or not.
       return !x.forged

@@ -10,6 +10,7 @@ export interface KeyedQuery {
   kept: Record<string, unknown> | null
 }
 
+/** `declared` is sorted (plugin.ts sorts a route's once, when it is added): a hit does not sort it again. */
 export function cacheKeyOf(url: string, query: Record<string, unknown> | null | undefined, declared: readonly string[]): KeyedQuery {
   const q = url.indexOf('?')
   if (q === -1) return { key: url, kept: null }
@@ -17,7 +18,7 @@ export function cacheKeyOf(url: string, query: Record<string, unknown> | null | 
   const names = query ? Object.keys(query) : []
   const parts: string[] = []
   let dropped = names.length
-  for (const name of [...declared].sort()) {
+  for (const name of declared) {
     if (!query || !Object.hasOwn(query, name)) continue
     dropped--
     for (const value of [query[name]].flat()) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
+import { ownedBytes } from './owned-bytes.ts'
 
 const brotli = promisify(brotliCompress)
 const gz = promisify(gzip)
@@ -24,7 +25,8 @@ export async function compressOnce(body: Buffer): Promise<Record<Encoding, Buffe
     brotli(body, { params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: windowFor(body.length) <= SMALL_WINDOW ? 9 : 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length, [constants.BROTLI_PARAM_LGWIN]: windowFor(body.length) } }),
     gz(body, { level: 9 }),
   ])
-  return { br, gzip: gzipped }
+  // Kept as long as the page: zlib's output under 32 kB is a slice of a shared slab (owned-bytes.ts).
+  return { br: ownedBytes(br), gzip: ownedBytes(gzipped) }
 }
 
 /** Up to this window (64 kB), brotli's hasher at quality 9 is small. */

@@ -253,6 +253,11 @@ export class PageCache {
     return this.#pages.size
   }
 
+  /** Every stored page, valid or not yet dropped (for tests and memory probes: what the cache holds). */
+  stored(): IterableIterator<CachedPage> {
+    return this.#pages.values()
+  }
+
   /** The next scheduled publication as this process knows it (epoch ms, Infinity for none; null while unknown). */
   get nextScheduled(): number | null {
     return this.#scheduleKnown ? this.#nextScheduled : null

@@ -7,6 +7,7 @@ import { notModified } from '../http/conditional.ts'
 import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
 import { compressOnce, preferredEncoding } from './compressed.ts'
 import { cacheKeyOf } from './cache-key.ts'
+import { ownedUtf8 } from './owned-bytes.ts'
 import { listenForChanges } from './listen.ts'
 import { membersTopic, PageCache, READERS_TOPIC, type CachedPage, type Stamp } from './page-cache.ts'
 import { installSharedRendering } from './shared.ts'
@@ -157,7 +158,8 @@ export const pageCachePlugin = fp(
       const miss = request.pageCacheMiss
       if (miss) {
         if (reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload)
-        miss.body = Buffer.from(payload)
+        // Kept in the cache if stored: bytes of its own, not a slice pinning a shared 64 kB slab (owned-bytes.ts).
+        miss.body = ownedUtf8(payload)
         reply.header('x-cache', 'miss')
         return done(null, miss.body)
       }

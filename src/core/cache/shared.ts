@@ -10,6 +10,7 @@ import type { SingleFlight } from './single-flight.ts'
 import { etagOf } from '../http/conditional.ts'
 import { COMPRESS_THRESHOLD, COMPRESSIBLE } from '../http/transport.ts'
 import { SHARED_MARKS } from './shared-marks.ts'
+import { ownedUtf8 } from './owned-bytes.ts'
 import { newSubmissionToken } from '../http/submissions.ts'
 
 declare module 'fastify' {
@@ -82,7 +83,7 @@ function cut(html: string, contentType: string, filters: ContentColumns[], autho
   const pieces: Buffer[] = []
   const slots: SharedPage['slots'] = []
   for (let i = 0; i < parts.length; i++) {
-    if (i % 2 === 0) pieces.push(Buffer.from(parts[i]!))
+    if (i % 2 === 0) pieces.push(ownedUtf8(parts[i]!))
     else slots.push(parts[i] === SHARED_MARKS.header ? 'header' : parts[i] === SHARED_MARKS.token ? 'token' : 'submission')
   }
   return { pieces, slots, contentType, filters, authorIds, facts }

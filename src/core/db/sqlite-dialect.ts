@@ -11,6 +11,14 @@ function toParam(value: unknown): Param {
   return value as Param
 }
 
+/**
+ * A statement whose text starts with this comment gives its rows as arrays of column values, in the order of its
+ * select list (node:sqlite's `setReturnArrays`). node:sqlite builds each row object with a null prototype in
+ * dictionary mode: slow to build and to read. For the search window's 201 rows, arrays cost 0.23 ms against 0.35
+ * (statement and reading the rows; decision 0046). For raw statements whose caller reads rows by position only.
+ */
+export const ROWS_AS_ARRAYS = '/* rows as arrays */ '
+
 const NOTHING_TO_ROLL_BACK: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() }
 
 /**
@@ -35,6 +43,7 @@ class NodeSqliteDatabase implements SqliteDatabase {
     let entry = this.#statements.get(sql)
     if (!entry) {
       const stmt = this.#db.prepare(sql)
+      if (sql.startsWith(ROWS_AS_ARRAYS)) stmt.setReturnArrays(true)
       entry = { stmt, reader: stmt.columns().length > 0 }
       if (this.#statements.size > 1000) this.#statements.clear()
       this.#statements.set(sql, entry)

@@ -6,6 +6,7 @@ import { now } from '../db/ids.ts'
 import { untrace } from '../access/reader-trace.ts'
 import { STOP_WORDS } from './stopwords.ts'
 import { expandPrefixes, prefixExpansion } from './lexemes.ts'
+import { ROWS_AS_ARRAYS } from '../db/sqlite-dialect.ts'
 
 /** What a module hands to the index for one searchable thing. */
 export interface SearchDocument {
@@ -177,7 +178,7 @@ export async function searchDocuments(
   let newest: Candidate[] = []
   for (const p of variants) {
     prefix = p
-    newest = await engine.window(prefix, undefined)
+    newest = await engine.window(prefix, undefined, p !== variants.at(-1))
     if (newest.length > RANK_WINDOW) break
   }
   const countRows = countByType(newest)
@@ -185,7 +186,7 @@ export async function searchDocuments(
   if (options.types?.length) {
     const inTypes = newest.filter((m) => options.types!.includes(m.doc_type))
     // The newest matches of every type hold all of the filtered type's window, unless others crowded it out.
-    window = newest.length <= RANK_WINDOW || inTypes.length === newest.length ? inTypes.slice(0, RANK_WINDOW) : (await engine.window(prefix, options.types)).slice(0, RANK_WINDOW)
+    window = newest.length <= RANK_WINDOW || inTypes.length === newest.length ? inTypes.slice(0, RANK_WINDOW) : (await engine.window(prefix, options.types, false)).slice(0, RANK_WINDOW)
   }
   // Best first; equal relevance, newer first (the window is newest first, and the sort is stable).
   const shown = window.toSorted((a, b) => b.score - a.score).slice(offset, offset + limit)
@@ -195,7 +196,8 @@ export async function searchDocuments(
   // 100,000 documents); ts_headline took as long as the rest of a search. Marking 20 texts takes well under a millisecond.
   const docs = await engine.documents(shown.map((c) => c.key))
   const marker = termMarker(parts)
-  const rows = docs.map(({ body, ...d }) => ({ ...d, snippet: snippetOf(body, marker), title_marked: d.title.replace(marker, (m) => `${START}${m}${STOP}`) }))
+  // Each field named, not spread: spreading a row copies it property by property through the generic path.
+  const rows = docs.map((d) => ({ key: d.key, doc_type: d.doc_type, doc_id: d.doc_id, title: d.title, url: d.url, visible_from: d.visible_from, snippet: snippetOf(d.body, marker), title_marked: d.title.replace(marker, (m) => `${START}${m}${STOP}`) }))
   return shape(inOrder(rows, shown.map((c) => c.key), (r) => r.key), countRows, options.types)
 }
 
@@ -210,7 +212,11 @@ type ShownRow = { key: string | number; doc_type: string; doc_id: string; title:
 
 /** What each database does for a search: the window of newest visible matches, and the shown documents by key. */
 interface Engine {
-  window(prefix: boolean, types: string[] | undefined): Promise<Candidate[]>
+  /**
+   * The newest visible matches, best first by `score`. `more`: a later variant follows when this one does not fill the
+   * window, so rows it returns without filling it are never shown (SQLite may then leave them unranked, score 0).
+   */
+  window(prefix: boolean, types: string[] | undefined, more: boolean): Promise<Candidate[]>
   documents(keys: Array<string | number>): Promise<ShownRow[]>
 }
 
@@ -225,30 +231,61 @@ interface Engine {
  */
 function sqliteEngine(db: CoreDb, parts: Parts, access: CompiledAccess): Engine {
   /** The newest visible matches in one FTS5 index: search_recent (the newest documents) or search_fts (all). */
-  const inIndex = async (fts: 'search_recent' | 'search_fts', prefix: boolean, types: string[] | undefined): Promise<Candidate[]> => {
-    const text = windowStatement(fts, access.sql, types?.length ?? 0)
+  const inIndex = async (fts: 'search_recent' | 'search_fts', prefix: boolean, types: string[] | undefined, ranked = true): Promise<Candidate[]> => {
+    const text = windowStatement(fts, access.sql, types?.length ?? 0, ranked)
     const parameters = [toFts5(parts, prefix), ...access.parameters, ...(types ?? []), RANK_WINDOW + 1]
-    const { rows } = await db.executeQuery<{ r: number; doc_type: string; bm25: number }>(CompiledQuery.raw(text, parameters))
-    // bm25() is lower for better matches.
-    return rows.map((r) => ({ key: Number(r.r), doc_type: r.doc_type, score: -Number(r.bm25) }))
+    const { rows } = await db.executeQuery<[number, string, number]>(CompiledQuery.raw(text, parameters))
+    // Rows as arrays (ROWS_AS_ARRAYS): rowid, doc_type, bm25(), which is lower for better matches.
+    const out: Candidate[] = new Array(rows.length)
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!
+      out[i] = { key: Number(r[0]), doc_type: r[1], score: -Number(r[2]) }
+    }
+    return out
   }
-  /** Whether documents older than the newest-documents index exist (asked once per search). */
-  let older: Promise<boolean> | null = null
+  /** Whether documents older than the newest-documents index exist, and how many times more documents there are (asked once per search). */
+  let state: Promise<{ older: boolean; ratio: number }> | null = null
+  const indexes = () =>
+    (state ??= db.executeQuery<[number | null, number | null, number | null]>(INDEXES_STATE).then(({ rows }) => {
+      const [older, n, top] = rows[0] ?? [0, 0, 0]
+      // top (the highest rowid) counts deleted documents too: the ratio errs high, towards ranking (see below).
+      return { older: Boolean(older), ratio: n ? Number(top ?? 0) / Number(n) : Infinity }
+    }))
+  /** Matches of the whole words among the newest documents (the first statement of a search), once known. */
+  let seenRecent: number | null = null
   return {
     // The newest documents first (recent.ts): when they hold the window, it is the window the whole index would give,
     // and bm25 counted only their documents. The whole index only when they do not, and older documents exist.
-    async window(prefix, types) {
-      const recent = await inIndex('search_recent', prefix, types)
-      if (recent.length > RANK_WINDOW) return recent
-      older ??= db.executeQuery(OLDER_DOCUMENTS).then((r) => r.rows.length > 0)
-      return (await older) ? inIndex('search_fts', prefix, types) : recent
+    //
+    // bm25 costs 50–75% of a statement (its IDF pass reads every entry of each word; decision 0046), and a statement that
+    // does not fill the window is thrown away when another follows. After the first statement of a search (always
+    // ranked) a statement that another may follow and that the matches seen predict will not fill the window runs
+    // without bm25; if it fills after all, it runs again ranked. Which rows are shown never depends on the guess: a
+    // statement's rows are the same with or without bm25, and only a statement whose rows are shown is used ranked.
+    async window(prefix, types, more) {
+      const guess = unrankedGuesses.enabled && !types && seenRecent !== null
+      // The prefixes among the newest documents, followed by the whole index: unranked when the whole words were few there.
+      const recentPlain = guess && prefix && seenRecent! <= RANK_WINDOW / 2 && (await indexes()).older
+      const recent = await inIndex('search_recent', prefix, types, !recentPlain)
+      if (recent.length > RANK_WINDOW) return recentPlain ? inIndex('search_recent', prefix, types) : recent
+      if (!prefix && !types && seenRecent === null) seenRecent = recent.length
+      const { older, ratio } = await indexes()
+      if (!older) return recent
+      // The whole words in the whole index, followed by the prefixes: unranked when, as dense as among the newest
+      // documents, they would not fill the window.
+      const allPlain = more && unrankedGuesses.enabled && !types && seenRecent !== null && seenRecent * ratio <= RANK_WINDOW
+      const all = await inIndex('search_fts', prefix, types, !allPlain)
+      return allPlain && all.length > RANK_WINDOW ? inIndex('search_fts', prefix, types) : all
     },
     async documents(keys) {
-      const { rows } = await db.executeQuery<ShownRow & { r: number }>(CompiledQuery.raw(documentsStatement(keys.length), keys))
-      return rows.map(({ r, ...d }) => ({ ...d, key: Number(r) }))
+      const { rows } = await db.executeQuery<[number, string, string, string, string, string, string | null]>(CompiledQuery.raw(documentsStatement(keys.length), keys))
+      return rows.map((r) => ({ key: Number(r[0]), doc_type: r[1], doc_id: r[2], title: r[3], body: r[4], url: r[5], visible_from: r[6] }))
     },
   }
 }
+
+/** Statements guessed not to fill the window run without bm25 (decision 0046); off in a test, to compare. */
+export const unrankedGuesses = { enabled: true }
 
 /** The access filter compiled alone: its SQL (a condition on search_documents) and its parameters, `at` bound per search. */
 interface CompiledAccess {
@@ -293,12 +330,12 @@ function accessFor(db: CoreDb, actor: Actor, at: string): CompiledAccess {
 
 const statements = new Map<string, string>()
 /** The window statement's text for an index, an access filter and a number of types: the text Kysely wrote for it before. */
-function windowStatement(fts: 'search_recent' | 'search_fts', access: string, types: number): string {
-  const key = `${fts}|${types}|${access}`
+function windowStatement(fts: 'search_recent' | 'search_fts', access: string, types: number, ranked: boolean): string {
+  const key = `${fts}|${types}|${ranked}|${access}`
   let text = statements.get(key)
   if (!text) {
     const inTypes = types ? ` and "doc_type" in (${Array(types).fill('?').join(', ')})` : ''
-    text = `select f.rowid as "r", "doc_type", bm25("${fts}", 5.0, 1.0) as "bm25" from "search_documents" inner join "${fts}" as "f" on f.rowid = search_documents.rowid where "${fts}" match ? and (${access})${inTypes} order by f.rowid desc limit ?`
+    text = `${ROWS_AS_ARRAYS}select f.rowid as "r", "doc_type", ${ranked ? `bm25("${fts}", 5.0, 1.0)` : '0'} as "bm25" from "search_documents" inner join "${fts}" as "f" on f.rowid = search_documents.rowid where "${fts}" match ? and (${access})${inTypes} order by f.rowid desc limit ?`
     // Signed-in readers' filters differ by their id only in parameters, so shapes stay few; bounded all the same.
     if (statements.size > 500) statements.clear()
     statements.set(key, text)
@@ -306,8 +343,9 @@ function windowStatement(fts: 'search_recent' | 'search_fts', access: string, ty
   return text
 }
 
-const documentsStatement = (n: number) => `select search_documents.rowid as "r", "doc_type", "doc_id", "title", "body", "url", "visible_from" from "search_documents" where search_documents.rowid in (${Array(n).fill('?').join(', ')})`
-const OLDER_DOCUMENTS = CompiledQuery.raw('select 1 as "x" from "search_documents" where rowid < (select floor from search_recent_state where id = 1) limit 1', [])
+const documentsStatement = (n: number) => `${ROWS_AS_ARRAYS}select search_documents.rowid as "r", "doc_type", "doc_id", "title", "body", "url", "visible_from" from "search_documents" where search_documents.rowid in (${Array(n).fill('?').join(', ')})`
+/** Whether documents older than the newest-documents index exist, how many it holds, and the highest rowid (three index seeks). */
+const INDEXES_STATE = CompiledQuery.raw(`${ROWS_AS_ARRAYS}select (select min(rowid) from "search_documents") < floor as "older", n, (select max(rowid) from "search_documents") as "top" from search_recent_state where id = 1`, [])
 
 /**
  * Where the slices of the newest k documents start, per database, for a minute: probing costs an index-only scan of k

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { preferredEncoding, type Encoding } from '../cache/compressed.ts'
+import { ownedBytes } from '../cache/owned-bytes.ts'
 
 const compressedOnce = new Map<string, Record<Encoding, Buffer>>()
 
@@ -11,12 +12,12 @@ const compressedOnce = new Map<string, Record<Encoding, Buffer>>()
  * password hashing shares; now an asset is bytes in memory, whatever else the server is doing (bench/hashing.bench.ts).
  */
 export function staticAsset(body: string | Buffer, type: string, cacheControl: string) {
-  const identity = Buffer.from(body)
+  const identity = ownedBytes(Buffer.from(body))
   const key = createHash('sha256').update(identity).digest('base64url')
   let compressed = compressedOnce.get(key)
   if (!compressed) {
     const br = brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: 10, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } })
-    compressed = { br, gzip: gzipSync(identity, { level: 9 }) }
+    compressed = { br: ownedBytes(br), gzip: ownedBytes(gzipSync(identity, { level: 9 })) }
     compressedOnce.set(key, compressed)
   }
   const bodies = compressed

@@ -5,6 +5,7 @@ import { migration as indexUnread } from './migrations/20261123T130100_notificat
 import { migration as held } from './migrations/20261130T480000_notifications_held.ts'
 import { migration as marks } from './migrations/20261201T100000_notifications_create_marks.ts'
 import { unreadCount } from './notifications.ts'
+import { dropStaleHeld } from './held.jobs.ts'
 import { notificationsPages } from './routes.pages.ts'
 
 /** In-app notifications: the unread count in the header and the /notifications page. */
@@ -19,5 +20,6 @@ export const notificationsModule: AppModule = {
     '20261201T100000_notifications_create_marks': marks,
   },
   pages: notificationsPages,
+  jobs: [dropStaleHeld],
   locals: async (request) => ({ notificationCount: await unreadCount(request.server.db, request.actor) }),
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../support/app.ts'
 import { testDialects } from '../support/databases.ts'
 import { TestClient } from '../support/client.ts'
-import { createUser, signInAs, type TestUser } from '../support/factories.ts'
+import { signedInPeople, type TestUser } from '../support/factories.ts'
 import { createProject } from '../../src/modules/projects/projects.ts'
 
 const EDIT = /\/projects\/zqfact-ferry\/edit"/
@@ -23,11 +23,9 @@ for (const dialect of testDialects()) {
     const page = '/projects/zqfact-ferry'
     before(async () => {
       t = await buildTestApp(dialect)
-      for (const name of ['lead', 'teamer', 'fan', 'a', 'b', 'c'] as const) {
-        people[name] = await createUser(t.app.db)
-        clients[name] = new TestClient(t.app)
-        await signInAs(t.app.db, clients[name], people[name].id)
-      }
+      const readers = await signedInPeople(t.app, ['lead', 'teamer', 'fan', 'a', 'b', 'c'] as const)
+      Object.assign(people, readers.people)
+      Object.assign(clients, readers.clients)
       await createProject(t.app.db, { userId: people.lead.id, isAdmin: false }, {
         name: 'Zqfact ferry',
         summary: 'Ferry times for islands.',

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../support/app.ts'
 import { testDialects } from '../support/databases.ts'
 import { TestClient } from '../support/client.ts'
-import { createUser, signInAs, type TestUser } from '../support/factories.ts'
+import { signedInPeople, type TestUser } from '../support/factories.ts'
 import { createProject } from '../../src/modules/projects/projects.ts'
 import { createOrganisation } from '../../src/modules/organisations/organisations.ts'
 import { createSpace, grantAdminAccess, setMembership } from '../../src/core/access/spaces.ts'
@@ -29,11 +29,9 @@ for (const dialect of testDialects()) {
     let circleId = ''
     before(async () => {
       t = await buildTestApp(dialect)
-      for (const name of names) {
-        people[name] = await createUser(t.app.db, { isAdmin: name.startsWith('admin') })
-        clients[name] = new TestClient(t.app)
-        await signInAs(t.app.db, clients[name], people[name].id)
-      }
+      const readers = await signedInPeople(t.app, names, (name) => name.startsWith('admin'))
+      Object.assign(people, readers.people)
+      Object.assign(clients, readers.clients)
       await createProject(t.app.db, { userId: people.lead.id, isAdmin: false }, project('Zqown ferry', `${people.team.handle} | developer`))
       await makePost(t.app.db, people.series.id, { title: 'Zqown first weeknote', newSeries: 'Zqown weeknotes' })
       await createOrganisation(t.app.db, { userId: people.org.id, isAdmin: false }, { name: 'Zqown council', type: 'local government', country: 'Ireland', region: '', website: '', identifier: '', description: '', themes: [] })

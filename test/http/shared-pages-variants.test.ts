@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../support/app.ts'
 import { testDialects } from '../support/databases.ts'
 import { TestClient } from '../support/client.ts'
-import { createUser, signInAs, type TestUser } from '../support/factories.ts'
+import { signedInPeople, type TestUser } from '../support/factories.ts'
 import { createProject } from '../../src/modules/projects/projects.ts'
 import { makePost } from '../../src/modules/posts/posts.test.support.ts'
 
@@ -24,11 +24,9 @@ for (const dialect of testDialects()) {
     let hiddenSlug = ''
     before(async () => {
       t = await buildTestApp(dialect)
-      for (const name of names) {
-        people[name] = await createUser(t.app.db, { isAdmin: name.startsWith('admin') })
-        clients[name] = new TestClient(t.app)
-        await signInAs(t.app.db, clients[name], people[name].id)
-      }
+      const readers = await signedInPeople(t.app, names, (name) => name.startsWith('admin'))
+      Object.assign(people, readers.people)
+      Object.assign(clients, readers.clients)
       const lead = { userId: people.lead.id, isAdmin: false }
       await createProject(t.app.db, lead, project('Zqvariant ferry', `${people.mate1.handle} | developer\n${people.mate2.handle} | developer`))
       await createProject(t.app.db, lead, project('Zqvariant lighthouse', `${people.other.handle} | developer`))

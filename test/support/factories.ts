@@ -55,6 +55,17 @@ export async function signInAs(db: AnyDb, client: TestClient, userId: string): P
   client.cookies.set(SESSION_COOKIE, token)
 }
 
+/** A user per name (an admin where `isAdmin(name)`), each with a client signed in as them: a test's readers. */
+export async function signedInPeople<N extends string>(app: FastifyInstance, names: readonly N[], isAdmin: (name: N) => boolean = () => false): Promise<{ people: Record<N, TestUser>; clients: Record<N, TestClient> }> {
+  const people = {} as Record<N, TestUser>
+  const clients = {} as Record<N, TestClient>
+  for (const name of names) {
+    people[name] = await createUser(app.db, { isAdmin: isAdmin(name) })
+    clients[name] = await signedInClient(app, people[name])
+  }
+  return { people, clients }
+}
+
 /** A new client of the app, signed in as the user (anonymous for null). */
 export async function signedInClient(app: FastifyInstance, user: { id: string } | null): Promise<TestClient> {
   const client = new TestClient(app)

@@ -33,10 +33,10 @@ export async function followedBy(db: FollowsDb, userId: string, limit = MAX_FOLL
  */
 export async function readerFollowed(db: FollowsDb, actor: Actor, limit = MAX_FOLLOWED): Promise<Array<SubjectRef & { since: string }>> {
   const rows = await readerRows(db, actor, 'follows', 'user_id', {}, ['created_at', 'subject_kind', 'subject_id'])
-  // Read in ascending order (the fact's); shown as followedBy orders them.
-  const byRecency = (a: (typeof rows)[number], b: (typeof rows)[number]) => (a.created_at !== b.created_at ? (a.created_at < b.created_at ? 1 : -1) : a.subject_kind !== b.subject_kind ? (a.subject_kind < b.subject_kind ? -1 : 1) : a.subject_id < b.subject_id ? -1 : a.subject_id > b.subject_id ? 1 : 0)
+  // Read in ascending order (the fact's); shown as followedBy orders them: newest first, then by subject, bytewise.
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0)
   return rows
-    .sort(byRecency)
+    .sort((a, b) => order(b.created_at, a.created_at) || order(a.subject_kind, b.subject_kind) || order(a.subject_id, b.subject_id))
     .slice(0, limit)
     .map((r) => ({ kind: r.subject_kind, id: r.subject_id, since: r.created_at }))
 }

@@ -75,7 +75,10 @@ const rows: Array<[string, string[], Record<string, string>, number?]> = [
   ['signed in: search', filled.searchPaths, reader],
   ['admin: home, projects, posts', ['/', ...filled.projectPaths, ...filled.postPaths], admin],
   ['team member: projects', filled.projectPaths, teamMember],
+  // As in the hot bench: anonymous first (a query string asked again is stored), then signed in and an admin.
+  ['uncached search, anonymous', uncached, {}, 1],
   ['uncached search, signed in', uncached, reader, 2],
+  ['uncached search, admin', uncached, admin, 1],
   ['own pages: timeline, notifications, following, drafts, form, profile', ['/timeline', '/notifications', '/following', '/posts/drafts', '/posts/new', '/account/profile'], reader],
 ]
 

@@ -80,7 +80,7 @@ export async function beside(hello: Child, app: Child, name: string, paths: stri
 /** The table's heading; rows follow as they are measured (printRow). */
 export function printHeading(title: string): void {
   console.log(`\n${title} (wrk, ${WRK_CONNECTIONS} connections unless named, ${WRK_DURATION}s, median of ${ROUNDS} rounds; hello-world measured beside each)`)
-  console.log('page'.padEnd(48) + 'req/s'.padStart(8) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'CPU ms/req'.padStart(11) + 'hello CPU'.padStart(10) + 'vs hello'.padStart(9) + 'CPU x'.padStart(7) + 'RSS MB'.padStart(8) + 'peak MB'.padStart(8) + 'heap MB'.padStart(10) + 'ext MB'.padStart(7) + 'errors'.padStart(7))
+  console.log('page'.padEnd(48) + 'req/s'.padStart(8) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'CPU ms/req'.padStart(11) + 'hello CPU'.padStart(10) + 'vs hello'.padStart(9) + 'CPU x'.padStart(7) + 'RSS MB'.padStart(8) + 'peak MB'.padStart(8) + 'heap MB'.padStart(10) + 'ext MB'.padStart(7) + 'cache MB'.padStart(9) + 'errors'.padStart(7))
 }
 
 export function printRow(r: Row): void {
@@ -99,6 +99,8 @@ export function printRow(r: Row): void {
         // heapUsed/heapTotal, and external (Buffers and other memory V8 is told of, arrayBuffers included)
         (p.memory ? `${p.memory.heapUsed.toFixed(0)}/${p.memory.heapTotal.toFixed(0)}` : '-').padStart(10) +
         (p.memory ? p.memory.external.toFixed(0) : '-').padStart(7) +
+        // What the page cache counts (its bound: PAGE_CACHE_MB)
+        (p.memory?.cacheBytes !== undefined ? p.memory.cacheBytes.toFixed(0) : '-').padStart(9) +
         String(p.errors).padStart(7),
   )
 }

@@ -52,7 +52,7 @@ export async function buildApp(config: Config, database: DatabaseHandle, options
     decorateServices(app, config, database)
     // Background jobs: `app.jobs` for every plugin; the workers start when the app is ready.
     await app.register(jobsPlugin, { database, modules })
-    await app.register(pageCachePlugin, { database })
+    await app.register(pageCachePlugin, { database, maxBytes: config.pageCacheBytes })
     // Before any plugin that adds a route, so that every route is listed (for the access leak matrix).
     await app.register(routeListPlugin)
     // Query strings and path parameters parsed by schema for every route; `config.signIn` checked before bodies are read.

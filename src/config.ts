@@ -3,6 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { resolve, join } from 'node:path'
 
+/** The page cache's default bound in MB (PAGE_CACHE_MB). */
+export const PAGE_CACHE_MB = 64
+
 /** Everything Openly reads from the environment, validated once at start. Nothing else reads process.env. */
 export interface Config {
   port: number
@@ -48,6 +51,8 @@ export interface Config {
    * and how often an idle worker looks for new ones (JOBS_POLL_MS; at least 500 on PostgreSQL).
    */
   jobs: { run: boolean; pollMs: number }
+  /** The page cache's bound (PAGE_CACHE_MB): bytes of the pages it keeps, compressed bodies included (core/cache). */
+  pageCacheBytes: number
   /**
    * Feeds in (modules/syndication): whether registered feeds may live at private, loopback or link-local
    * addresses. Off by default (a feed URL must not reach the server's own network); tests turn it on to
@@ -139,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       run: bool('JOBS_RUN', env.JOBS_RUN, true),
       pollMs: int('JOBS_POLL_MS', env.JOBS_POLL_MS, 2000, 50, 60_000),
     },
+    pageCacheBytes: int('PAGE_CACHE_MB', env.PAGE_CACHE_MB, PAGE_CACHE_MB, 1, 4096) * 1024 * 1024,
     ...overrides,
   }
   return config

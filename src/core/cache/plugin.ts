@@ -103,8 +103,9 @@ function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'h
  * writes nobody else sees, such as signing in).
  */
 export const pageCachePlugin = fp(
-  async (app: FastifyInstance, options: { database: DatabaseHandle }) => {
+  async (app: FastifyInstance, options: { database: DatabaseHandle; maxBytes?: number }) => {
     const cache = new PageCache({
+      maxBytes: options.maxBytes,
       loadNextScheduled: (asOf) => nextScheduledPublication(options.database.db, asOf),
       onError: (err) => app.log.warn({ err }, 'page cache: reading the next scheduled publication failed; the cache is off until it succeeds'),
     })

@@ -38,7 +38,8 @@ export interface PageCacheOptions {
   loadNextScheduled: (asOf: string) => Promise<string | null>
   /** Logs a failed read of the next scheduled time (the cache stays off until a read succeeds). */
   onError?: (err: unknown) => void
-  maxBytes?: number
+  /** Its bound in bytes: config's pageCacheBytes (PAGE_CACHE_MB). */
+  maxBytes: number
   maxEntries?: number
   /** A safety net for changes made outside the application (an operator's SQL): entries live at most this long. */
   ttlMs?: number
@@ -115,7 +116,7 @@ export class PageCache {
     this.#ttlMs = options.ttlMs ?? 5 * 60_000
     this.#pages = new LRUCache<string, CachedPage>({
       max: options.maxEntries ?? 5000,
-      maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+      maxSize: options.maxBytes,
       // The body plus a rough allowance for the headers and bookkeeping.
       sizeCalculation: (page, key) =>
         page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + (page.shared ? page.shared.pieces.reduce((n, p) => n + p.length, 0) : 0) + key.length + 1024,

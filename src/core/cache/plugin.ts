@@ -103,7 +103,7 @@ function replayedHeaders(reply: FastifyReply, body: Buffer): Pick<CachedPage, 'h
  * writes nobody else sees, such as signing in).
  */
 export const pageCachePlugin = fp(
-  async (app: FastifyInstance, options: { database: DatabaseHandle; maxBytes?: number }) => {
+  async (app: FastifyInstance, options: { database: DatabaseHandle; maxBytes: number }) => {
     const cache = new PageCache({
       maxBytes: options.maxBytes,
       loadNextScheduled: (asOf) => nextScheduledPublication(options.database.db, asOf),

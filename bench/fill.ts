@@ -71,7 +71,12 @@ async function insertChunks(db: Db, table: string, rows: Record<string, unknown>
 const iso = (base: number, i: number) => new Date(base + i * 60_000).toISOString()
 
 /** Adds `sizes` more people, projects and posts to the database (`previous` continues numbering). */
-export async function fillDatabase(db: Db, sizes: { people: number; projects: number; posts: number }, previous?: Filled): Promise<Filled> {
+/**
+ * `timeline`: how many posts the 170 days hold when filled in parts (the final count), so each part continues the
+ * timeline where the last stopped and the table holds posts in time order, as a live site appends them; without it a
+ * part spreads its posts over the whole timeline again and the parts interleave in time.
+ */
+export async function fillDatabase(db: Db, sizes: { people: number; projects: number; posts: number; timeline?: number }, previous?: Filled): Promise<Filled> {
   const start = previous ?? { people: 0, projects: 0, posts: 0, memberSessionToken: '', projectPaths: [], postPaths: [], searchPaths: [] }
   const base = Date.parse('2025-06-01T00:00:00.000Z')
   await db.transaction().execute(async (trx) => {
@@ -94,7 +99,7 @@ export async function fillDatabase(db: Db, sizes: { people: number; projects: nu
     await insertChunks(trx as Db, 'project_tags', projects.map((p, k) => ({ project_id: p.id, kind: 'theme', value: THEMES[(start.projects + k) % THEMES.length] })))
     await insertChunks(trx as Db, 'search_documents', projects.map((p) => ({ id: `project:${p.id}`, doc_type: 'project', doc_id: p.id, title: p.name, body: `${p.summary} ${p.problem}`, url: `/projects/${p.slug}`, space_id: null, visible_from: p.created_at, updated_at: p.created_at })), 300)
 
-    const total = start.posts + sizes.posts
+    const total = Math.max(sizes.timeline ?? 0, start.posts + sizes.posts)
     const posts = Array.from({ length: sizes.posts }, (_, k) => {
       const i = start.posts + k
       const source = body(i)

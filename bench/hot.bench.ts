@@ -49,8 +49,8 @@ try {
   const filled = reuse
     ? filledAlready(POSTS, await createSession(wholeDatabase(database), 'u1'))
     : await bulkLoad(database, async () => {
-        let f = await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000) })
-        for (let n = f.posts; n < POSTS; n = f.posts) f = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: Math.min(100_000, POSTS - n) }, f)
+        let f = await fillDatabase(wholeDatabase(database), { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000), timeline: POSTS })
+        for (let n = f.posts; n < POSTS; n = f.posts) f = await fillDatabase(wholeDatabase(database), { people: 0, projects: 0, posts: Math.min(100_000, POSTS - n), timeline: POSTS }, f)
         return f
       })
   const { user, system } = process.cpuUsage(cpu)

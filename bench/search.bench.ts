@@ -51,8 +51,8 @@ try {
   if (posts === 0 && !filledBefore) {
     // In parts of 100,000 posts (one transaction each), as the hot bench fills a million.
     await bulkLoad(database, async () => {
-      let filled = await fillDatabase(whole, { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000) })
-      while (filled.posts < POSTS) filled = await fillDatabase(whole, { people: 0, projects: 0, posts: Math.min(100_000, POSTS - filled.posts) }, filled)
+      let filled = await fillDatabase(whole, { people: 10_000, projects: 1_000, posts: Math.min(POSTS, 100_000), timeline: POSTS })
+      while (filled.posts < POSTS) filled = await fillDatabase(whole, { people: 0, projects: 0, posts: Math.min(100_000, POSTS - filled.posts), timeline: POSTS }, filled)
     })
     // What autovacuum does on a live site: statistics for the planner, and the GIN index's pending list merged
     // (a freshly filled one made the search of a common word scan it: 9 ms instead of 1–2).

@@ -16,7 +16,9 @@ import type { SharedPage } from './shared.ts'
  * - With PostgreSQL and several processes, every change is broadcast (listen.ts) and each process re-reads the
  *   next scheduled time itself. While the broadcast channel is down the cache is suspended.
  * Bounded by bytes and entries (a maintained LRU). Keys with a query string are admitted only on their
- * second request, so one-off query strings cannot evict the pages people actually read.
+ * second request, so one-off query strings cannot evict the pages people actually read; and they have a share of the
+ * bound of their own (QUERIED_SHARE), so query strings made up and each asked twice (a search per random word) can only
+ * evict one another, never the pages without one (home, lists, project pages, feeds).
  */
 export type Topics = readonly string[] | '*'
 
@@ -79,11 +81,17 @@ export interface CachedPage {
   shared?: SharedPage
 }
 
+/** The share of the bytes and entries that pages under a key with a query string (searches, filters, later pages) may hold. */
+export const QUERIED_SHARE = 0.25
+
 /** How long an entry may live after a failed read of the schedule before it is tried again. */
 const RETRY_MS = 1000
 
 export class PageCache {
+  /** Pages under a key without a query string. */
   #pages: LRUCache<string, CachedPage>
+  /** Pages under a key with one, in their own share of the bound. */
+  #queried: LRUCache<string, CachedPage>
   #seenOnce: LRUCache<string, true>
   #ttlMs: number
   #load: PageCacheOptions['loadNextScheduled']
@@ -114,13 +122,13 @@ export class PageCache {
     this.#load = options.loadNextScheduled
     this.#onError = options.onError ?? (() => {})
     this.#ttlMs = options.ttlMs ?? 5 * 60_000
-    this.#pages = new LRUCache<string, CachedPage>({
-      max: options.maxEntries ?? 5000,
-      maxSize: options.maxBytes,
-      // The body plus a rough allowance for the headers and bookkeeping.
-      sizeCalculation: (page, key) =>
-        page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + (page.shared ? page.shared.pieces.reduce((n, p) => n + p.length, 0) : 0) + key.length + 1024,
-    })
+    // The body plus a rough allowance for the headers and bookkeeping.
+    const sizeCalculation = (page: CachedPage, key: string) =>
+      page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + (page.shared ? page.shared.pieces.reduce((n, p) => n + p.length, 0) : 0) + key.length + 1024
+    const entries = options.maxEntries ?? 5000
+    const queried = (n: number) => Math.max(1, Math.floor(n * QUERIED_SHARE))
+    this.#pages = new LRUCache<string, CachedPage>({ max: Math.max(1, entries - queried(entries)), maxSize: Math.max(1, options.maxBytes - queried(options.maxBytes)), sizeCalculation })
+    this.#queried = new LRUCache<string, CachedPage>({ max: queried(entries), maxSize: queried(options.maxBytes), sizeCalculation })
     this.#seenOnce = new LRUCache<string, true>({ max: options.maxSeenKeys ?? 10_000 })
     void this.#readSchedule()
   }
@@ -128,10 +136,11 @@ export class PageCache {
   /** A stored page still valid now, or undefined. */
   get(key: string, now = Date.now()): CachedPage | undefined {
     if (this.#suspended) return undefined
-    const page = this.#pages.get(key)
+    const pages = this.#lruOf(key)
+    const page = pages.get(key)
     if (!page) return undefined
     if (now >= page.expiresAt || !this.#current(page.stamp)) {
-      this.#pages.delete(key)
+      pages.delete(key)
       return undefined
     }
     return page
@@ -167,7 +176,7 @@ export class PageCache {
       return false
     }
     this.#seenOnce.delete(key)
-    this.#pages.set(key, { ...page, expiresAt, stamp })
+    this.#lruOf(key).set(key, { ...page, expiresAt, stamp })
     return true
   }
 
@@ -184,8 +193,9 @@ export class PageCache {
 
   /** Adds its compressed bodies to a stored page, if that page is still the one stored (see compressed.ts). */
   attachCompressed(key: string, body: Buffer, compressed: Record<'br' | 'gzip', Buffer>, shared?: SharedPage): void {
-    const page = this.#pages.peek(key)
-    if (page && page.body === body && page.shared === shared) this.#pages.set(key, { ...page, compressed })
+    const pages = this.#lruOf(key)
+    const page = pages.peek(key)
+    if (page && page.body === body && page.shared === shared) pages.set(key, { ...page, compressed })
   }
 
   /**
@@ -199,7 +209,7 @@ export class PageCache {
       this.#readers++
       this.#generation++
       this.#everything++
-      this.#pages.clear()
+      this.#clear()
     } else {
       // A write only signed-in readers may see (READERS_TOPIC, members-only spaces) keeps every anonymous page.
       if (topics.includes(READERS_TOPIC)) this.#readers++
@@ -221,7 +231,7 @@ export class PageCache {
   /** Serves and stores nothing until resume(): used while this process cannot hear other processes' changes. */
   suspend(): void {
     this.#suspended = true
-    this.#pages.clear()
+    this.#clear()
   }
 
   /** Serves again, from nothing: changes may have been missed while suspended. */
@@ -247,16 +257,26 @@ export class PageCache {
 
   /** What the stored pages hold by the cache's own measure (bodies, compressed bodies, pieces), in bytes. */
   get bytes(): number {
-    return this.#pages.calculatedSize
+    return this.#pages.calculatedSize + this.#queried.calculatedSize
   }
 
   get size(): number {
-    return this.#pages.size
+    return this.#pages.size + this.#queried.size
   }
 
   /** Every stored page, valid or not yet dropped (for tests and memory probes: what the cache holds). */
-  stored(): IterableIterator<CachedPage> {
-    return this.#pages.values()
+  *stored(): IterableIterator<CachedPage> {
+    yield* this.#pages.values()
+    yield* this.#queried.values()
+  }
+
+  #lruOf(key: string): LRUCache<string, CachedPage> {
+    return key.includes('?') ? this.#queried : this.#pages
+  }
+
+  #clear(): void {
+    this.#pages.clear()
+    this.#queried.clear()
   }
 
   /** The next scheduled publication as this process knows it (epoch ms, Infinity for none; null while unknown). */

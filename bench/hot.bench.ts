@@ -102,8 +102,8 @@ try {
     ['home / (signed in)', ['/'], cookie],
     ['/posts (signed in)', ['/posts'], cookie],
     ['project page (signed in)', filled.projectPaths, cookie],
-    // As a browser asks: a signed-in page is compressed per request (brotli quality 4, core/http/transport.ts).
-    ['project page (signed in, brotli)', filled.projectPaths, { ...cookie, 'accept-encoding': 'gzip, deflate, br' }],
+    // As a browser asks: a signed-in page is compressed per request (gzip first, core/http/transport.ts).
+    ['project page (signed in, compressed)', filled.projectPaths, { ...cookie, 'accept-encoding': 'gzip, deflate, br' }],
     ['project page (team member, 50 projects)', filled.projectPaths, teamMember],
     ['project page (team member, own project: the team’s variant)', ['/projects/bench-project-19'], teamMember],
     ['project page (admin: shared with admins)', filled.projectPaths, admin],

@@ -126,9 +126,9 @@ export class PageCache {
     const sizeCalculation = (page: CachedPage, key: string) =>
       page.body.length + (page.compressed ? page.compressed.br.length + page.compressed.gzip.length : 0) + (page.shared ? page.shared.pieces.reduce((n, p) => n + p.length, 0) : 0) + key.length + 1024
     const entries = options.maxEntries ?? 5000
-    const queried = (n: number) => Math.max(1, Math.floor(n * QUERIED_SHARE))
-    this.#pages = new LRUCache<string, CachedPage>({ max: Math.max(1, entries - queried(entries)), maxSize: Math.max(1, options.maxBytes - queried(options.maxBytes)), sizeCalculation })
-    this.#queried = new LRUCache<string, CachedPage>({ max: queried(entries), maxSize: queried(options.maxBytes), sizeCalculation })
+    const share = (n: number) => Math.max(1, Math.floor(n * QUERIED_SHARE))
+    this.#pages = new LRUCache<string, CachedPage>({ max: Math.max(1, entries - share(entries)), maxSize: Math.max(1, options.maxBytes - share(options.maxBytes)), sizeCalculation })
+    this.#queried = new LRUCache<string, CachedPage>({ max: share(entries), maxSize: share(options.maxBytes), sizeCalculation })
     this.#seenOnce = new LRUCache<string, true>({ max: options.maxSeenKeys ?? 10_000 })
     void this.#readSchedule()
   }

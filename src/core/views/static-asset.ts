@@ -23,7 +23,7 @@ export function staticAsset(body: string | Buffer, type: string, cacheControl: s
   const bodies = compressed
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const encoding = preferredEncoding(request.headers['accept-encoding'])
-    reply.type(type).header('cache-control', cacheControl).header('vary', 'Accept-Encoding')
+    reply.type(type).header('cache-control', cacheControl).header('vary', 'accept-encoding')
     return encoding ? reply.header('content-encoding', encoding).send(bodies[encoding]) : reply.send(identity)
   }
 }

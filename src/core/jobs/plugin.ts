@@ -5,7 +5,6 @@ import type { DatabaseHandle } from '../db/database.ts'
 import { databaseUnavailable } from '../db/errors.ts'
 import type { AppModule } from '../module.ts'
 import type { Jobs } from './jobs.ts'
-import { createPgBossJobs } from './pg-boss-jobs.ts'
 import { createSqliteJobs } from './sqlite-jobs.ts'
 import { compactLexemesJob } from '../search/lexemes.ts'
 
@@ -23,6 +22,8 @@ declare module 'fastify' {
 export async function openJobs(database: DatabaseHandle, config: Pick<Config, 'jobs'>, log: FastifyBaseLogger): Promise<Jobs> {
   if (database.dialect === 'postgres') {
     if (!database.url) throw new Error('PostgreSQL jobs need the database URL')
+    // pg-boss is loaded on PostgreSQL only (as pg is: core/db/database.ts).
+    const { createPgBossJobs } = await import('./pg-boss-jobs.ts')
     return createPgBossJobs(database.db, database.url, log, { run: config.jobs.run, pollSeconds: Math.max(0.5, config.jobs.pollMs / 1000) })
   }
   return createSqliteJobs(database.db, log, { pollMs: config.jobs.pollMs })

@@ -19,7 +19,7 @@ declare module 'fastify' {
   }
 }
 import formbody from '@fastify/formbody'
-import helmet from '@fastify/helmet'
+import helmet from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { Config } from '../../config.ts'
 import { CSRF_COOKIE, hostCookie } from '../auth/cookies.ts'
@@ -53,7 +53,9 @@ const PERMISSIONS_POLICY = ['accelerometer', 'autoplay', 'browsing-topics', 'cam
 export const securityPlugin = fp(
   async (app: FastifyInstance, options: { config: Config }) => {
     const { config } = options
-    await app.register(helmet, {
+    // Helmet's headers, its middleware built once: @fastify/helmet built it anew for every request (its CSP parsed
+    // again, 4.8 µs against 0.16, and a closure per reply), for headers that never change here (decision 0051).
+    const securityHeaders = helmet({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -70,6 +72,7 @@ export const securityPlugin = fp(
       },
       strictTransportSecurity: config.secureCookies,
     })
+    app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()))
     // No page uses the camera, microphone, location, payments or other powerful features: nor may anything embedded.
     app.addHook('onRequest', (_request, reply, done) => {
       reply.header('permissions-policy', PERMISSIONS_POLICY)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../test/support/app.ts'
@@ -47,6 +48,10 @@ for (const dialect of testDialects()) {
       const csp = res.headers['content-security-policy'] as string
       assert.match(csp, /script-src 'self' 'sha256-/)
       assert.doesNotMatch(csp, /unsafe-inline/)
+      // Every inline script the page carries is the one the CSP allows by its hash (layouts/document.njk).
+      const inline = [...res.body.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1]!)
+      assert.equal(inline.length, 1)
+      for (const script of inline) assert.ok(csp.includes(`'sha256-${createHash('sha256').update(script).digest('base64')}'`))
     })
 
     test('the stylesheet is fingerprinted and immutable', async () => {

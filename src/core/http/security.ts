@@ -34,9 +34,9 @@ declare module 'fastify' {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
-/** The inline script GOV.UK's template adds to <body>; allowed by hash so the CSP needs no nonce (cached pages stay valid). */
+/** The inline script the page's document (GOV.UK's, in layouts/document.njk) adds to <body>; allowed by hash so the CSP needs no nonce (cached pages stay valid). */
 function govukInlineScriptHash(): string {
-  const template = readFileSync(join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk', 'template.njk'), 'utf8')
+  const template = readFileSync(join(root, 'src', 'core', 'views', 'templates', 'layouts', 'document.njk'), 'utf8')
   const script = /<script[^>]*>(document\.body\.className[^<]*)<\/script>/.exec(template)?.[1] ?? ''
   return `'sha256-${createHash('sha256').update(script).digest('base64')}'`
 }

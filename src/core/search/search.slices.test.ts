@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { testDialects } from '../../../test/support/databases.ts'
 import { ANONYMOUS } from '../access/policy.ts'
-import { bucketsSince, RANK_WINDOW, searchDocuments } from './search.ts'
+import { bucketsSince, RANK_WINDOW, searchDocuments, widerSlice } from './search.ts'
 
 /**
  * PostgreSQL reads the newest documents in time slices made of hour, day and month buckets (decision 0037): a slice
@@ -16,6 +16,19 @@ describe('time buckets covering a slice', () => {
     assert.equal(bucketsSince('2025-03-02T06:59:59.999Z', '2025-03-02T08:00:00.000Z'), `'h 2025-03-02T06' | 'h 2025-03-02T07' | 'h 2025-03-02T08'`)
     assert.equal(bucketsSince('2025-12-31T23:00:00.000Z', '2026-01-01T00:30:00.000Z'), `'h 2025-12-31T23' | 'm 2026-01'`)
     assert.equal(bucketsSince('not a time', '2026-01-01T00:30:00.000Z'), '')
+  })
+})
+
+describe('the slice after the first (1,000 documents)', () => {
+  test('as dense as the first slice showed, with a margin, bounded by the widest (64,000)', () => {
+    assert.equal(widerSlice(150, 1_000_000), 2048, '300,000 / 150 = 2,000 documents, rounded up')
+    assert.equal(widerSlice(8, 1_000_000), 49_152, '37,500 documents, rounded up to 1.5 × 32,768')
+    assert.equal(widerSlice(3, 1_000_000), 64_000, 'at 4 matches in 1,000 the widest slice would hold 256')
+  })
+  test('all documents when even the widest slice would not fill the window, or all hold few matches', () => {
+    assert.equal(widerSlice(2, 1_000_000), null, 'at 3 matches in 1,000 the widest slice would hold 192 of the 201 needed')
+    assert.equal(widerSlice(0, 1_000_000), null)
+    assert.equal(widerSlice(5, 300_000), null, 'at 6 in 1,000, 300,000 documents hold about 1,800 matches')
   })
 })
 

@@ -21,7 +21,7 @@ export type Db = Executor<{}>
 
 /**
  * The PostgreSQL driver, loaded when a PostgreSQL database is opened: a SQLite server never holds it. With pg-boss
- * (core/jobs/plugin.ts) that is 3.4 MB of live heap and 13 MB of RSS at rest (test/boundaries/postgres-only-modules).
+ * (core/jobs/plugin.ts) that is 3.4 MB of live heap and 13 MB of RSS at rest (test/boundaries/start-modules.test.ts).
  */
 function postgresDriver(): typeof pg {
   const driver = createRequire(import.meta.url)('pg') as typeof pg

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config.ts'
 import type { CoreDb } from '../core.tables.ts'
@@ -38,15 +38,18 @@ export interface Mailer {
  * follow verification and reset links without a mail server.
  */
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'logMail'>, log: FastifyBaseLogger, db: CoreDb): Mailer {
-  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null
+  // nodemailer (5 MB of heap once loaded) is loaded with the first message, not at start: a process that serves pages
+  // and sends no mail does not keep it.
+  let transport: Promise<Transporter> | null = null
+  const transportFor = (url: string) => (transport ??= import('nodemailer').then((m) => m.default.createTransport(url)))
   const mailer: Mailer = {
     async deliver(mail) {
       if (mail.list && (await isBounced(db, mail.to))) return 'suppressed'
       if (config.logMail) log.info({ mail: { to: mail.to, subject: mail.subject, text: mail.text } }, `mail to ${mail.to}: ${mail.subject}`)
-      if (!transport) return 'sent'
+      if (!config.smtpUrl) return 'sent'
       const { list: _list, ...message } = mail
       try {
-        await transport.sendMail({ from: config.mailFrom, ...message })
+        await (await transportFor(config.smtpUrl)).sendMail({ from: config.mailFrom, ...message })
         return 'sent'
       } catch (err) {
         const code = Number((err as { responseCode?: unknown }).responseCode)
@@ -67,7 +70,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'logM
       }
     },
     close() {
-      transport?.close()
+      transport?.then((t) => t.close()).catch(() => {})
     },
   }
   return mailer

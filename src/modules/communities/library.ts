@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileTypeFromBuffer } from 'file-type'
 import type { Db } from '../../core/db/database.ts'
 import { newId, now } from '../../core/db/ids.ts'
 import { can } from '../../core/access/can.ts'
@@ -58,7 +57,7 @@ export async function checkUpload(file: UploadedFile | null, maxBytes: number): 
   if (!file || (!file.fileName && file.data.length === 0)) return { ok: false, error: 'Select a file', status: 422 }
   if (file.truncated || file.data.length > maxBytes) return { ok: false, error: `The selected file must be smaller than ${formatBytes(maxBytes)}`, status: 413 }
   if (file.data.length === 0) return { ok: false, error: 'The selected file is empty', status: 422 }
-  const detected = await fileTypeFromBuffer(file.data)
+  const detected = await (await import('file-type')).fileTypeFromBuffer(file.data)
   const type = detected ? ACCEPTED_TYPES[detected.ext] : undefined
   if (!detected || !type) return { ok: false, error: ACCEPTED_MESSAGE, status: 422 }
   const ext = /\.([a-z0-9]{1,10})$/i.exec(file.fileName)?.[1]?.toLowerCase()

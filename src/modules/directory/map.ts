@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
-import { geoEqualEarth, geoPath } from 'd3-geo'
-import { feature } from 'topojson-client'
+import type * as D3Geo from 'd3-geo'
+import type * as TopojsonClient from 'topojson-client'
 import type { Topology, GeometryCollection } from 'topojson-specification'
 import type { Feature, Geometry } from 'geojson'
 
@@ -16,7 +16,7 @@ interface Shape {
 }
 
 let shapes: Shape[] | null = null
-let projection: ReturnType<typeof geoEqualEarth> | null = null
+let projection: ReturnType<typeof D3Geo.geoEqualEarth> | null = null
 
 /**
  * Country outlines projected once per process: world-atlas's Natural Earth boundaries (bundled, 1:110m),
@@ -24,7 +24,11 @@ let projection: ReturnType<typeof geoEqualEarth> | null = null
  */
 export function countryShapes(): Shape[] {
   if (shapes) return shapes
-  const world = createRequire(import.meta.url)('world-atlas/countries-110m.json') as Topology<{ countries: GeometryCollection<{ name: string }> }>
+  // Loaded with the first map rather than at start, like the outlines themselves.
+  const require = createRequire(import.meta.url)
+  const { geoEqualEarth, geoPath }: typeof D3Geo = require('d3-geo')
+  const { feature }: typeof TopojsonClient = require('topojson-client')
+  const world = require('world-atlas/countries-110m.json') as Topology<{ countries: GeometryCollection<{ name: string }> }>
   const collection = feature(world, world.objects.countries)
   projection = geoEqualEarth().fitExtent([[4, 4], [MAP_WIDTH - 4, MAP_HEIGHT - 4]], { type: 'Sphere' })
   const path = geoPath(projection)

@@ -2,10 +2,13 @@ import type { Db } from '../../core/db/database.ts'
 import { countryCode, regionChoices, vocabularyChoices } from './organisations.ts'
 import { SUGGESTED_THEMES } from './organisations.schemas.ts'
 import { ORGANISATION_TYPES } from './organisations.tables.ts'
-import { COUNTRY_OPTIONS } from './countries.ts'
+import { countryOptions } from './countries.ts'
 
 /** What every organisation form (add, edit, propose an edit) offers whatever was typed. */
-export const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, countries: COUNTRY_OPTIONS }
+export const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, get countries() {
+    return countryOptions()
+  },
+}
 
 /** The vocabulary's checkboxes and the country's regions for the form, with what the person chose. */
 export async function vocabularyContext(db: Db, values: unknown) {

@@ -312,7 +312,7 @@ export async function organisationsBySlugs(db: Db, actor: Actor, slugs: string[]
   return visibleOrganisationsBySlugs(db, actor, slugs)
 }
 
-export { countryCode, countryName, countryNumeric, COUNTRY_OPTIONS } from './countries.ts'
+export { countryCode, countryName, countryNumeric, countryOptions } from './countries.ts'
 export { cityById, cityField, cityName, citiesByIds, citySuggestions, type City } from './cities.ts'
 export { regionChoices, regionCode, regionName, subdivisionsOf, type Subdivision } from './regions.ts'
 export { ORGANISATION_TYPES, VOCABULARY_KINDS, type VocabularyKind } from './organisations.tables.ts'

@@ -1,4 +1,5 @@
-import { iso31662 } from 'iso-3166'
+import { createRequire } from 'node:module'
+import type * as Iso3166 from 'iso-3166'
 
 // iso-3166 (wooorm) keeps ISO 3166-2 up to date for us: every country's subdivisions with their codes and
 // official (mostly local-language) names. Only first-level subdivisions are offered (those whose parent is the country).
@@ -23,21 +24,28 @@ export interface Subdivision {
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim()
 
-const byCountry = new Map<string, Subdivision[]>()
-const byCode = new Map<string, Subdivision>()
-for (const s of iso31662) {
-  const subdivision = { code: s.code, name: s.name }
-  byCode.set(s.code, subdivision)
-  if (s.parent.length !== 2) continue
-  const list = byCountry.get(s.parent) ?? byCountry.set(s.parent, []).get(s.parent)!
-  list.push(subdivision)
+let tables: { byCountry: Map<string, Subdivision[]>; byCode: Map<string, Subdivision> } | undefined
+/** The subdivisions by country and by code, made when a region is first read or shown rather than at start (2 MB of heap). */
+function subdivisions(): NonNullable<typeof tables> {
+  if (tables) return tables
+  const { iso31662 }: typeof Iso3166 = createRequire(import.meta.url)('iso-3166')
+  const byCountry = new Map<string, Subdivision[]>()
+  const byCode = new Map<string, Subdivision>()
+  for (const s of iso31662) {
+    const subdivision = { code: s.code, name: s.name }
+    byCode.set(s.code, subdivision)
+    if (s.parent.length !== 2) continue
+    const list = byCountry.get(s.parent) ?? byCountry.set(s.parent, []).get(s.parent)!
+    list.push(subdivision)
+  }
+  for (const list of byCountry.values()) list.sort((a, b) => a.name.localeCompare(b.name))
+  return (tables = { byCountry, byCode })
 }
-for (const list of byCountry.values()) list.sort((a, b) => a.name.localeCompare(b.name))
 const ENGLISH_FOLDED = new Map(Object.entries(ENGLISH).map(([k, v]) => [fold(k), v]))
 
 /** A country's first-level subdivisions, by name ([] for a country without any, or an unknown one). */
 export function subdivisionsOf(countryCode: string): Subdivision[] {
-  return byCountry.get(countryCode) ?? []
+  return subdivisions().byCountry.get(countryCode) ?? []
 }
 
 /**
@@ -49,7 +57,7 @@ export function regionCode(countryCode: string, text: string): string | null {
   if (!wanted) return null
   const list = subdivisionsOf(countryCode)
   const code = wanted.toUpperCase()
-  const direct = byCode.get(code.includes('-') ? code : `${countryCode}-${code}`)
+  const direct = subdivisions().byCode.get(code.includes('-') ? code : `${countryCode}-${code}`)
   if (direct && list.includes(direct)) return direct.code
   const english = ENGLISH_FOLDED.get(wanted)
   if (english?.startsWith(`${countryCode}-`)) return english
@@ -60,7 +68,7 @@ export function regionCode(countryCode: string, text: string): string | null {
 
 /** The ISO name of a subdivision code ('' when unknown). */
 export function regionName(code: string): string {
-  return byCode.get(code)?.name ?? ''
+  return subdivisions().byCode.get(code)?.name ?? ''
 }
 
 /**

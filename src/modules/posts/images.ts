@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileTypeFromBuffer } from 'file-type'
 import type { OutputInfo } from 'sharp'
 import type { Db } from '../../core/db/database.ts'
 import { can } from '../../core/access/can.ts'
@@ -46,7 +45,7 @@ export async function storeImage(db: Db, actor: Actor & { userId: string }, uplo
   if (!upload || upload.data.length === 0) errors.image = 'Select an image'
   else if (upload.truncated || upload.data.length > options.maxBytes) return { ok: false, errors: { ...errors, image: `The selected image must be smaller than ${Math.round(options.maxBytes / 1024 / 1024)} MB` }, status: 413 }
   if (Object.keys(errors).length) return { ok: false, errors, status: 422 }
-  const detected = await fileTypeFromBuffer(upload!.data)
+  const detected = await (await import('file-type')).fileTypeFromBuffer(upload!.data)
   const format = detected ? STORED_AS[detected.ext] : undefined
   if (!format) return { ok: false, errors: { image: 'The selected file must be a JPEG, PNG, WebP or GIF image' }, status: 422 }
   let output: { data: Buffer; info: OutputInfo }

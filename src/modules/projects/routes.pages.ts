@@ -10,7 +10,7 @@ import { parseInput, submitForm } from '../../core/http/forms.ts'
 import { decodeCursor, paginate } from '../../core/http/pagination.ts'
 import { submissionTokenIn, submitOnce } from '../../core/http/submissions.ts'
 import { can } from '../../core/access/can.ts'
-import { COUNTRY_OPTIONS, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
+import { countryOptions, organisationsByIds, organisationsBySlugs, visibleOrganisationBySlug } from '../organisations/organisations.ts'
 import { currentProjectSlug, findProjectBySlug, linksOf, listProjects, organisationIdsWithProjects, projectsOfOrganisation, tagsOf, type ProjectRow } from './projects.queries.ts'
 import { canEditProject, confirmProjectCurrent, createProject, likelyDuplicateProjects, projectFreshness, phasePrompt, decideOrganisationRequest, findVisibleProject, projectOrganisations, teamOf, updateProject } from './projects.ts'
 import { projectFilterSchema, projectSchema } from './projects.schemas.ts'
@@ -51,7 +51,12 @@ function queryString(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : ''
 }
 
-const formContext = { phases: PHASES, countries: COUNTRY_OPTIONS }
+const formContext = {
+  phases: PHASES,
+  get countries() {
+    return countryOptions()
+  },
+}
 
 
 /** HTML routes of projects. */

@@ -4,7 +4,6 @@ import { notify } from '../notifications/notifications.ts'
 import { importSyndicatedPost } from '../posts/posts.ts'
 import { visibleProjectById } from '../projects/projects.ts'
 import { fetchFeed, FeedFetchError } from './fetch.ts'
-import { parseFeedText } from './parse.ts'
 import { claimItem, dueFeedIds, findFeed, insertItems, queuedItemIds, seenEntries, setItemPost, updateFeed, type FeedRow, type ItemRow } from './syndication.queries.ts'
 
 // Polling a registered feed politely: a conditional GET; the next poll no sooner than an hour, nor than the
@@ -67,6 +66,8 @@ export async function pollFeed(db: Db, settings: PollSettings, feedId: string, a
     return { outcome: 'not_modified', added: 0, imported: await importQueued(db, feed.id) }
   }
   if (result.status !== 200) return failed(db, feed, `The feed answered HTTP ${result.status}`, result.retryAfter, at, false)
+  // feedsmith (3 MB of heap) is loaded with the first feed polled, not at start.
+  const { parseFeedText } = await import('./parse.ts')
   let parsed
   try {
     parsed = parseFeedText(result.body, result.url, polledAt)

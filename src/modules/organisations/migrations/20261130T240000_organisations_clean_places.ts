@@ -1,14 +1,13 @@
 import { createRequire } from 'node:module'
 import type { Kysely } from 'kysely'
-import countries from 'i18n-iso-countries'
+import type * as Countries from 'i18n-iso-countries'
 import type { OpenlyMigration } from '../../../core/db/migrations.ts'
 
 // Frozen in time: the aliases as they were when this migration was written (not the module's list).
-countries.registerLocale(createRequire(import.meta.url)('i18n-iso-countries/langs/en.json'))
 const ALIASES: Record<string, string> = { uk: 'GB', 'u.k.': 'GB', britain: 'GB', england: 'GB', scotland: 'GB', wales: 'GB', 'northern ireland': 'GB', usa: 'US', us: 'US', 'united states': 'US', holland: 'NL', 'the netherlands': 'NL', 'republic of ireland': 'IE', eire: 'IE' }
 const SHORT: Record<string, string> = { US: 'United States', MD: 'Moldova', KR: 'South Korea', KP: 'North Korea', IR: 'Iran', BO: 'Bolivia', VE: 'Venezuela', TZ: 'Tanzania', FM: 'Micronesia', PS: 'Palestine' }
 
-function code(text: string): string | null {
+function code(countries: typeof Countries, text: string): string | null {
   const t = text.replace(/\s+/g, ' ').trim()
   if (/^[a-z]{2}$/i.test(t) && countries.isValid(t.toUpperCase())) return t.toUpperCase()
   return ALIASES[t.toLowerCase()] ?? countries.getAlpha2Code(t, 'en') ?? null
@@ -22,13 +21,17 @@ function code(text: string): string | null {
  */
 export const migration: OpenlyMigration = {
   async up(db: Kysely<any>) {
+    // Loaded when the migration runs, not with the module list at every start.
+    const require = createRequire(import.meta.url)
+    const countries: typeof Countries = require('i18n-iso-countries')
+    countries.registerLocale(require('i18n-iso-countries/langs/en.json'))
     await db.schema.alterTable('organisations').addColumn('country_code', 'text', (c) => c.notNull().defaultTo('')).execute()
     await db.schema.alterTable('organisations').addColumn('identifier', 'text', (c) => c.notNull().defaultTo('')).execute()
     await db.schema.alterTable('organisations').addColumn('website_domain', 'text', (c) => c.notNull().defaultTo('')).execute()
     await db.schema.alterTable('organisations').addColumn('confirmed_at', 'text').execute()
     const rows: Array<{ country: string }> = await db.selectFrom('organisations').select('country').distinct().execute()
     for (const { country } of rows) {
-      const c = code(country)
+      const c = code(countries, country)
       if (c) await db.updateTable('organisations').set({ country_code: c, country: SHORT[c] ?? countries.getName(c, 'en', { select: 'official' }) ?? c }).where('country', '=', country).execute()
     }
     const sites: Array<{ id: string; website: string }> = await db.selectFrom('organisations').select(['id', 'website']).where('website', '<>', '').execute()

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely'
-import { iso31662 } from 'iso-3166'
 import type { OpenlyMigration } from '../../../core/db/migrations.ts'
 
 /**
@@ -11,6 +10,8 @@ const ENGLISH: Record<string, string> = { bavaria: 'DE-BY', brittany: 'FR-BRE', 
 
 export const migration: OpenlyMigration = {
   async up(db: Kysely<any>) {
+    // Loaded when the migration runs, not with the module list at every start.
+    const { iso31662 } = await import('iso-3166')
     await db.schema.alterTable('organisations').addColumn('region_code', 'text', (c) => c.notNull().defaultTo('')).execute()
     const places = await db.selectFrom('organisations').select(['country_code', 'region']).distinct().where('region', '<>', '').where('country_code', '<>', '').execute()
     for (const { country_code: country, region } of places as Array<{ country_code: string; region: string }>) {

@@ -52,8 +52,9 @@ function startScript(): string[] {
   return pkg.scripts.start.split(' ')
 }
 
-export async function start(script: string, env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), script], { env: { ...SERVER_ENV, ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+/** Starts a bench server with `npm start`'s flags, BENCH_SERVER_NODE_OPTIONS, then `flags` (a bench's own, e.g. a trace). */
+export async function start(script: string, env: Record<string, string>, flags: string[] = []): Promise<Child> {
+  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), ...flags, script], { env: { ...SERVER_ENV, ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
   const child = { port: 0, pid: proc.pid!, proc } as Child
   proc.on('message', (m: { reportsMemory?: boolean }) => {
     if (m.reportsMemory) child.reportsMemory = true

@@ -39,8 +39,7 @@ const pages: Array<[string, string[], Record<string, string>]> = [
   ['/posts/new (a form: rendered in full)', ['/posts/new'], reader],
 ]
 
-process.env.BENCH_SERVER_NODE_OPTIONS = `${process.env.BENCH_SERVER_NODE_OPTIONS ?? ''} --trace-gc-nvp`
-const app = await start('bench/server.ts', { DATA_DIR: dir })
+const app = await start('bench/server.ts', { DATA_DIR: dir }, ['--trace-gc-nvp'])
 /** The collections the server reported since the last call: --trace-gc-nvp's name=value lines. */
 let lines: string[] = []
 let partial = ''

@@ -474,7 +474,7 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
     if (!first) return slice(null)
     const inFirst = await slice(first)
     if (inFirst.length > RANK_WINDOW) return inFirst
-    const size = widerSlice(inFirst.length, inFirst.length < 8 ? await documentCount() : Infinity)
+    const size = widerSlice(inFirst.length, await documentCount())
     const wider = size ? await boundary(size) : null
     if (wider) {
       const inWider = await slice(wider)

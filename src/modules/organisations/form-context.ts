@@ -5,7 +5,10 @@ import { ORGANISATION_TYPES } from './organisations.tables.ts'
 import { countryOptions } from './countries.ts'
 
 /** What every organisation form (add, edit, propose an edit) offers whatever was typed. */
-export const formContext = { types: ORGANISATION_TYPES, suggestedThemes: SUGGESTED_THEMES, get countries() {
+export const formContext = {
+  types: ORGANISATION_TYPES,
+  suggestedThemes: SUGGESTED_THEMES,
+  get countries() {
     return countryOptions()
   },
 }

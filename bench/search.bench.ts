@@ -15,7 +15,6 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely'
-import pg from 'pg'
 import { openDatabase } from '../src/core/db/database.ts'
 import { createSqliteDialect } from '../src/core/db/sqlite-dialect.ts'
 import { migrate } from '../src/core/db/setup.ts'
@@ -65,7 +64,8 @@ try {
   // Our own handle on the same database, logging every statement's duration; on PostgreSQL sending named prepared
   // statements as the application does (core/db/prepared.ts), unless BENCH_UNPREPARED is set.
   const log: LogEvent[] = []
-  const pool = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 2 }) : null
+  // The application's own pool (its connections set up as the application's are: no JIT).
+  const pool = databaseUrl ? database.pool! : null
   const prepared = pool && !process.env.BENCH_UNPREPARED ? preparingPool(pool) : pool
   const timed = new Kysely<{}>({ dialect: prepared ? new PostgresDialect({ pool: prepared }) : createSqliteDialect(sqlitePath), log: (e) => void log.push(e) })
   const dialect = database.dialect
@@ -156,7 +156,6 @@ try {
     }
     client.release()
     for (const [who, s] of Object.entries(server)) console.log(`server time per search, ${who}: custom plans median ${median(s.custom).toFixed(2)} ms, max ${Math.max(...s.custom).toFixed(2)}; prepared median ${median(s.prepared).toFixed(2)} ms, max ${Math.max(...s.prepared).toFixed(2)}`)
-    await pool.end()
   } else await timed.destroy()
 } finally {
   await database.close()

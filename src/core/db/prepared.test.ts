@@ -29,6 +29,11 @@ if (testDialects().includes('postgres')) {
       })
     })
 
+    test('no JIT compilation on the application\'s connections', async () => {
+      const { rows } = await sql<{ jit: string }>`show jit`.execute(database.db)
+      assert.equal(rows[0]?.jit, 'off')
+    })
+
     test('statements that are not queries (transactions, DDL) run unprepared, and errors still reach the caller', async () => {
       const db = database.db as any
       await assert.rejects(db.insertInto('things').values({ id: 'a', n: 9 }).execute(), /duplicate key/)

@@ -20,6 +20,7 @@ import { migration as searchVisibleIndex } from './20261130T290000_core_search_v
 import { migration as searchRecent } from './20261130T360000_core_search_recent.ts'
 import { migration as searchTimeBuckets } from './20261130T420000_core_search_time_buckets.ts'
 import { migration as searchLexemes } from './20261130T440000_core_search_lexemes.ts'
+import { migration as searchMonthWords } from './20261201T400000_core_search_month_words.ts'
 
 /** The core's own tables: people and sessions, spaces and membership, the audit log, held content, the search index. */
 export const coreMigrations: Record<string, OpenlyMigration> = {
@@ -44,4 +45,5 @@ export const coreMigrations: Record<string, OpenlyMigration> = {
   '20261130T360000_core_search_recent': searchRecent,
   '20261130T420000_core_search_time_buckets': searchTimeBuckets,
   '20261130T440000_core_search_lexemes': searchLexemes,
+  '20261201T400000_core_search_month_words': searchMonthWords,
 }

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql } from 'kysely'
+import { CompiledQuery, sql, type RawBuilder } from 'kysely'
 import type { Dialect } from '../db/database.ts'
 import type { CoreDb } from '../core.tables.ts'
 import { visibleTo, type Actor } from '../access/policy.ts'
@@ -123,15 +123,17 @@ const MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2
 /** Text without accents, as the PostgreSQL index holds it: decomposed (NFKD), combining marks removed. */
 export const foldAccents = (text: string): string => text.normalize('NFKD').replace(MARKS, '')
 
+/** A query word as the tsquery text holds it: folded, lower case, its letters and digits only. */
+const foldWord = (w: string) => (foldAccents(w).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join('')
+
 /**
  * tsquery text for PostgreSQL, built the same way: words ANDed, phrases with <->, last-word prefixes; folded
  * as the index is, so "Altenbruck" and "Altenbrück" find each other. Decomposition can split a word
  * ("ǆ" → "dž" is one letter, but "½" → "1⁄2" is three parts): only letters and digits are kept.
  */
 function toTsquery(parts: Parts, prefix: boolean): string {
-  const fold = (w: string) => (foldAccents(w).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join('')
   return parts
-    .map((p) => ({ ...p, words: p.words.map(fold).filter(Boolean) }))
+    .map((p) => ({ ...p, words: p.words.map(foldWord).filter(Boolean) }))
     .filter((p) => p.words.length > 0)
     .map((p) => (p.phrase ? `(${p.words.map((w) => `'${w}'`).join(' <-> ')})` : `'${p.words[0]}'${prefix && p.words[0]!.length >= MIN_PREFIX ? ':*' : ''}`))
     .join(' & ')
@@ -419,13 +421,16 @@ export function bucketsSince(since: string, at: string): string {
  * all documents; they are fetched, the newest RANK_WINDOW + 1 kept, and ranked. The slice starts at the newest
  * FIRST_SLICE documents; when it holds too few matches it is widened once by the density it showed (a word in one
  * document of 40 reads about 12,000 bucket entries), or to WIDEST_SLICE when it showed almost none, then to all
- * documents (a rare word: the GIN index reads its few matches). Raw SQL: tsquery matching and ts_rank have no
+ * documents (a rare word: the GIN index reads its few matches); two or more whole words that filled no slice are read
+ * month by month instead (byMonth: each word common, together rare, their whole lists are long). Raw SQL: tsquery matching and ts_rank have no
  * Kysely builder. Every statement's text is the same for a given reader's standing and type filter (the words and
  * buckets are parameters), so the prepared statement (core/db/prepared.ts) keeps one generic plan: the GIN bitmap.
  */
 function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: string): Engine | null {
   if (!toTsquery(parts, false)) return null
   const tsquery = (prefix: boolean) => sql`to_tsquery('english', ${toTsquery(parts, prefix)})`
+  /** A query computed once per statement (an InitPlan): in a generic plan, \`to_tsquery($1)\` outside an index condition is parsed again for every row. */
+  const once = (q: ReturnType<typeof tsquery>) => sql`(select ${q})`
   /** visible_from of the document `k` places from the newest visible one (null when there are fewer), known for a minute. */
   const boundary = async (k: number) => {
     let known = boundaries.get(db)
@@ -448,53 +453,106 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
     counts.set(db, { n: n >= 0 ? n : Infinity, until: Date.now() + 60_000 })
     return n >= 0 ? n : Infinity
   }
-  /** Searches the newest matches of `q` in time slices, widened as the first one shows (see above). */
-  const inSlices = async (q: ReturnType<typeof tsquery>, types: string[] | undefined): Promise<Candidate[]> => {
-    const slice = async (since: string | null) => {
-      const buckets = since ? bucketsSince(since, at) : ''
-      let w = db.selectFrom('search_documents').where(sql<boolean>`search_documents.tsv @@ ${q}`)
-      // A second condition rather than one tsquery ANDing both: the GIN index then checks the words and the buckets as
-      // two keys, each item against one small tree, instead of the whole query per item (0.18 ms instead of 1.0 for
-      // a word in 3.7% of 8,000 documents over 36 buckets).
-      if (buckets) w = w.where(sql<boolean>`search_documents.tsv @@ ${buckets}::tsquery`)
-      w = w.where(access)
-      if (types) w = w.where('doc_type', 'in', types)
-      // ts_rank outside the LIMIT, for the rows kept only: inside, a plan whose query is a constant (a custom plan, or any
-      // plan of a `$1::tsquery`) computed it below the sort for every match (596 rows, 10 ms at 1,000,000 posts).
-      const newest = w.select(['id', 'doc_type', 'visible_from', sql<string>`search_documents.tsv`.as('tsv')]).orderBy('visible_from', 'desc').orderBy('id').limit(RANK_WINDOW + 1)
-      const rows = await db
-        .selectFrom(newest.as('w'))
-        .select(['w.id', 'w.doc_type', sql<number>`ts_rank(w.tsv, ${q})`.as('rank')])
-        .orderBy('w.visible_from', 'desc')
-        .orderBy('w.id')
-        .execute()
-      return rows.map((r) => ({ key: r.id, doc_type: r.doc_type, score: Number(r.rank) }))
+  /** The newest RANK_WINDOW + 1 visible documents meeting every condition, newest first, ranked for `q`. */
+  const newest = async (conditions: RawBuilder<boolean>[], q: ReturnType<typeof tsquery>, types: string[] | undefined): Promise<Candidate[]> => {
+    let w = db.selectFrom('search_documents')
+    for (const c of conditions) w = w.where(c)
+    w = w.where(access)
+    if (types) w = w.where('doc_type', 'in', types)
+    // ts_rank outside the LIMIT, for the rows kept only: inside, a plan whose query is a constant (a custom plan, or any
+    // plan of a `$1::tsquery`) computed it below the sort for every match (596 rows, 10 ms at 1,000,000 posts).
+    const kept = w.select(['id', 'doc_type', 'visible_from', sql<string>`search_documents.tsv`.as('tsv')]).orderBy('visible_from', 'desc').orderBy('id').limit(RANK_WINDOW + 1)
+    const rows = await db
+      .selectFrom(kept.as('w'))
+      .select(['w.id', 'w.doc_type', sql<number>`ts_rank(w.tsv, ${once(q)})`.as('rank')])
+      .orderBy('w.visible_from', 'desc')
+      .orderBy('w.id')
+      .execute()
+    return rows.map((r) => ({ key: r.id, doc_type: r.doc_type, score: Number(r.rank) }))
+  }
+  /** The newest matches of `q` visible from `since` (null: all documents). */
+  const slice = (q: ReturnType<typeof tsquery>, since: string | null, types: string[] | undefined) => {
+    const buckets = since ? bucketsSince(since, at) : ''
+    // A second condition rather than one tsquery ANDing both: the GIN index then checks the words and the buckets as
+    // two keys, each item against one small tree, instead of the whole query per item (0.18 ms instead of 1.0 for
+    // a word in 3.7% of 8,000 documents over 36 buckets).
+    const conditions = [sql<boolean>`search_documents.tsv @@ ${q}`, ...(buckets ? [sql<boolean>`search_documents.tsv @@ ${buckets}::tsquery`] : [])]
+    return newest(conditions, q, types)
+  }
+  /**
+   * The newest matches of the whole words month by month, newest month first (migration 20261201T400000, decision
+   * 0055), in one statement: for each month from the newest visible document's to the oldest's, the newest
+   * RANK_WINDOW + 1 documents holding every word that month (the month words' GIN index intersects that month's lists
+   * only), and a LIMIT that stops reading months once it has as many. The month's subquery refers to the month, so
+   * the plan is a nested loop over the months in order, and the months after the window is full are never read. The
+   * exact query (phrases in order) is checked against the search vector row by row, not through its index, which
+   * would intersect the words' whole lists again.
+   */
+  const byMonth = async (types: string[] | undefined): Promise<Candidate[]> => {
+    const q = once(tsquery(false))
+    // The words as the exact query holds them: each of its lexemes is then one of the month query's, which so finds every
+    // document the exact query matches (and a few more, which the exact query then drops).
+    const words = parts.flatMap((p) => p.words.map(foldWord)).join(' ')
+    // The limits written in the text: as parameters, the generic plan guesses a tenth of the rows for them, which made
+    // it cost 50 times the custom plan's estimate (and PostgreSQL then compiled it with JIT, 300 ms).
+    const WINDOW_LITERAL = sql.lit(RANK_WINDOW + 1)
+    const c = sql<string>`visible_from collate "C"`
+    const month = (edge: 'newest' | 'oldest') => {
+      const probe = db.selectFrom('search_documents').select(c.as('v')).where(c, edge === 'newest' ? '<=' : 'is not', edge === 'newest' ? at : null).orderBy(c, edge === 'newest' ? 'desc' : 'asc').limit(sql.lit(1))
+      // A time the application did not write (no "YYYY-MM" start) gives no months rather than an error.
+      return sql`(select to_date(substr(v, 1, 7), 'YYYY-MM') from (${probe}) as p where v ~ '^[0-9]{4}-[0-9]{2}')`
     }
+    let inMonth = db
+      .selectFrom('search_documents')
+      .select(['id', 'doc_type', 'visible_from', sql<string>`search_documents.tsv`.as('tsv')])
+      // The expression of the month words' index (migration 20261201T400000), so that the planner reads that index.
+      .where(sql<boolean>`openly_month_words(search_documents.tsv, search_documents.visible_from) @@ openly_month_query(${words}, to_char(m.month, 'YYYY-MM'))`)
+      .where(sql<boolean>`ts_match_vq(search_documents.tsv, ${q})`)
+      .where(access)
+    if (types) inMonth = inMonth.where('doc_type', 'in', types)
+    const kept = db
+      .selectFrom(sql<{ month: string; i: number }>`generate_series(${month('newest')}, ${month('oldest')}, interval '-1 month') with ordinality`.as<'m'>(sql`m(month, i)`))
+      .innerJoinLateral(inMonth.orderBy('visible_from', 'desc').orderBy('id').limit(WINDOW_LITERAL).as('d'), (join) => join.onTrue())
+      .select(['d.id', 'd.doc_type', 'd.visible_from', 'd.tsv', 'm.i'])
+      .limit(WINDOW_LITERAL)
+    const rows = await db
+      .selectFrom(kept.as('w'))
+      .select(['w.id', 'w.doc_type', sql<number>`ts_rank(w.tsv, ${q})`.as('rank')])
+      .orderBy('w.i')
+      .orderBy('w.visible_from', 'desc')
+      .orderBy('w.id')
+      .execute()
+    return rows.map((r) => ({ key: r.id, doc_type: r.doc_type, score: Number(r.rank) }))
+  }
+  /** Searches the newest matches of `q` in time slices, widened as the first one shows (see above). */
+  const inSlices = async (q: ReturnType<typeof tsquery>, types: string[] | undefined, wholeWords: boolean): Promise<Candidate[]> => {
     const first = await boundary(FIRST_SLICE)
-    if (!first) return slice(null)
-    const inFirst = await slice(first)
+    if (!first) return slice(q, null, types)
+    const inFirst = await slice(q, first, types)
     if (inFirst.length > RANK_WINDOW) return inFirst
     const size = widerSlice(inFirst.length, await documentCount())
     const wider = size ? await boundary(size) : null
     if (wider) {
-      const inWider = await slice(wider)
+      const inWider = await slice(q, wider, types)
       if (inWider.length > RANK_WINDOW) return inWider
     }
-    return slice(null)
+    // Two or more whole words too rarely together to fill a slice: month by month rather than their whole lists at once.
+    if (wholeWords && parts.flatMap((p) => p.words).length >= 2) return byMonth(types)
+    return slice(q, null, types)
   }
   /** The prefixes expanded into their most frequent words (lexemes.ts), asked once per search. */
   let expansion: ReturnType<typeof expandPrefixes> | null = null
   return {
     async window(prefix, types) {
-      if (!prefix) return inSlices(tsquery(false), types)
-      if (!prefixExpansion.enabled) return inSlices(tsquery(true), types)
+      if (!prefix) return inSlices(tsquery(false), types, true)
+      if (!prefixExpansion.enabled) return inSlices(tsquery(true), types, false)
       // The prefix as its words, searched whole: the GIN index skips to the slice's items. When the prefix starts more
       // words than were searched and those few do not fill the window, the partial match, as before, finds the rest.
       expansion ??= expandPrefixes(db, toTsquery(parts, true))
       const { text, exact, none } = await expansion
       if (none) return []
-      const found = await inSlices(sql`${text}::tsquery`, types)
-      return found.length > RANK_WINDOW || exact ? found : inSlices(tsquery(true), types)
+      const found = await inSlices(sql`${text}::tsquery`, types, false)
+      return found.length > RANK_WINDOW || exact ? found : inSlices(tsquery(true), types, false)
     },
     async documents(keys) {
       const rows = await db.selectFrom('search_documents').select(['id', 'doc_type', 'doc_id', 'title', 'body', 'url', 'visible_from']).where('id', 'in', keys as string[]).execute()

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely'
-import { openDatabase } from '../src/core/db/database.ts'
+import { openDatabase, setUpConnection } from '../src/core/db/database.ts'
 import { createSqliteDialect } from '../src/core/db/sqlite-dialect.ts'
 import { migrate } from '../src/core/db/setup.ts'
 import { wholeDatabase } from '../src/database.ts'
@@ -64,9 +64,9 @@ try {
   // Our own handle on the same database, logging every statement's duration; on PostgreSQL sending named prepared
   // statements as the application does (core/db/prepared.ts), unless BENCH_UNPREPARED is set.
   const log: LogEvent[] = []
-  // The application's own pool (its connections set up as the application's are: no JIT).
+  // Connections set up as the application's are (setUpConnection: no JIT), the EXPLAIN client's below too.
   const pool = databaseUrl ? database.pool! : null
-  const prepared = pool && !process.env.BENCH_UNPREPARED ? preparingPool(pool) : pool
+  const prepared = pool && !process.env.BENCH_UNPREPARED ? preparingPool(pool, setUpConnection) : pool
   const timed = new Kysely<{}>({ dialect: prepared ? new PostgresDialect({ pool: prepared }) : createSqliteDialect(sqlitePath), log: (e) => void log.push(e) })
   const dialect = database.dialect
   const actors: Array<[string, Actor]> = [
@@ -103,6 +103,7 @@ try {
     console.log(`\nPostgreSQL server time per search (planning + execution, EXPLAIN ANALYZE of its statements), ms; load average ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}:`)
     console.log('query'.padEnd(24) + 'reader'.padEnd(18) + 'stmts'.padStart(6) + 'custom'.padStart(8) + 'plan'.padStart(7) + 'prepared'.padStart(10) + 'plan'.padStart(7))
     const client = await pool.connect()
+    await setUpConnection(client)
     const server: Record<string, { custom: number[]; prepared: number[] }> = {}
     // A/B in the same run (decision 0041): each prefix search measured with its prefixes expanded into their words and,
     // beside it, with the partial match it replaced; searches whose statements are the same are measured once.

@@ -42,6 +42,14 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
+/**
+ * What each of the application's PostgreSQL connections is set to first. No JIT compilation: it pays off for long
+ * analytic queries, not these; its threshold is a planner cost, and an estimate grows with the data (the search by
+ * month's reaches it at about 3,000,000 documents), after which every execution would compile first (300 ms measured
+ * with a plan over it). A SET rather than a startup option, which PgBouncer refuses.
+ */
+export const setUpConnection = (client: pg.PoolClient) => client.query('set jit = off')
+
 /** Connects to PostgreSQL when DATABASE_URL is set, else opens the SQLite file in DATA_DIR. */
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'sqlitePath'>): DatabaseHandle {
   if (config.databaseUrl) {
@@ -53,15 +61,8 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'sqlitePath'>)
     // arrive in the same read as the answer to its last query, after which the client has no query to fail, and its
     // 'error' would end the process. The query that uses it next fails instead, and the pool drops it on release.
     pool.on('error', () => {})
-    pool.on('connect', (client) => {
-      client.on('error', () => {})
-      // No JIT compilation: it pays off for long analytic queries, not these. Its threshold is a planner cost, and an
-      // estimate grows with the data (the search by month's reaches it at about 3,000,000 documents), after which
-      // every execution would compile first (300 ms measured with a plan over it). A SET rather than a startup option,
-      // which PgBouncer refuses; queued before the client's first query. A server without JIT (before 11) says so.
-      client.query('set jit = off').catch(() => {})
-    })
-    const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
+    pool.on('connect', (client) => client.on('error', () => {}))
+    const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool: preparingPool(pool, setUpConnection) }) })
     const url = new URL(config.databaseUrl)
     return { db, dialect: 'postgres', pool, location: `PostgreSQL database ${url.pathname.slice(1) || '(default)'} on ${url.host || 'localhost'}`, url: config.databaseUrl, close: () => db.destroy() }
   }

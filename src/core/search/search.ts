@@ -422,8 +422,8 @@ export function bucketsSince(since: string, at: string): string {
  * FIRST_SLICE documents; when it holds too few matches it is widened once by the density it showed (a word in one
  * document of 40 reads about 12,000 bucket entries), or to WIDEST_SLICE when it showed almost none, then to all
  * documents (a rare word: the GIN index reads its few matches); two or more whole words that filled no slice are read
- * month by month instead (byMonth: each word common, together rare, their whole lists are long). Raw SQL: tsquery matching and ts_rank have no
- * Kysely builder. Every statement's text is the same for a given reader's standing and type filter (the words and
+ * month by month instead (byMonth: each word common, together rare, their whole lists are long). Raw SQL: tsquery
+ * matching and ts_rank have no Kysely builder. Every statement's text is the same for a given reader's standing and type filter (the words and
  * buckets are parameters), so the prepared statement (core/db/prepared.ts) keeps one generic plan: the GIN bitmap.
  */
 function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: string): Engine | null {
@@ -496,12 +496,13 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
     // The limits written in the text: as parameters, the generic plan guesses a tenth of the rows for them, which made
     // it cost 50 times the custom plan's estimate (and PostgreSQL then compiled it with JIT, 300 ms).
     const WINDOW_LITERAL = sql.lit(RANK_WINDOW + 1)
+    // The newest visible document's month and the oldest document's, probed in the same statement (an index seek each
+    // in the "C" collation), so that a month begun a second ago is not skipped. A time the application did not write
+    // (no "YYYY-MM" start) gives no months rather than an error.
     const c = sql<string>`visible_from collate "C"`
-    const month = (edge: 'newest' | 'oldest') => {
-      const probe = db.selectFrom('search_documents').select(c.as('v')).where(c, edge === 'newest' ? '<=' : 'is not', edge === 'newest' ? at : null).orderBy(c, edge === 'newest' ? 'desc' : 'asc').limit(sql.lit(1))
-      // A time the application did not write (no "YYYY-MM" start) gives no months rather than an error.
-      return sql`(select to_date(substr(v, 1, 7), 'YYYY-MM') from (${probe}) as p where v ~ '^[0-9]{4}-[0-9]{2}')`
-    }
+    const newestTime = db.selectFrom('search_documents').select(c.as('v')).where(c, '<=', at).orderBy(c, 'desc').limit(sql.lit(1))
+    const oldestTime = db.selectFrom('search_documents').select(c.as('v')).where(c, 'is not', null).orderBy(c).limit(sql.lit(1))
+    const monthOf = (probe: typeof newestTime) => sql`(select to_date(substr(v, 1, 7), 'YYYY-MM') from (${probe}) as p where v ~ '^[0-9]{4}-[0-9]{2}')`
     let inMonth = db
       .selectFrom('search_documents')
       .select(['id', 'doc_type', 'visible_from', sql<string>`search_documents.tsv`.as('tsv')])
@@ -511,7 +512,7 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
       .where(access)
     if (types) inMonth = inMonth.where('doc_type', 'in', types)
     const kept = db
-      .selectFrom(sql<{ month: string; i: number }>`generate_series(${month('newest')}, ${month('oldest')}, interval '-1 month') with ordinality`.as<'m'>(sql`m(month, i)`))
+      .selectFrom(sql<{ month: string; i: number }>`generate_series(${monthOf(newestTime)}, ${monthOf(oldestTime)}, interval '-1 month') with ordinality`.as<'m'>(sql`m(month, i)`))
       .innerJoinLateral(inMonth.orderBy('visible_from', 'desc').orderBy('id').limit(WINDOW_LITERAL).as('d'), (join) => join.onTrue())
       .select(['d.id', 'd.doc_type', 'd.visible_from', 'd.tsv', 'm.i'])
       .limit(WINDOW_LITERAL)

@@ -212,6 +212,9 @@ interface Candidate {
 
 type ShownRow = { key: string | number; doc_type: string; doc_id: string; title: string; body: string; url: string; visible_from: string | null }
 
+/** A PostgreSQL window row as a candidate. */
+const candidate = (r: { id: string; doc_type: string; rank: number }): Candidate => ({ key: r.id, doc_type: r.doc_type, score: Number(r.rank) })
+
 /** What each database does for a search: the window of newest visible matches, and the shown documents by key. */
 interface Engine {
   /**
@@ -383,6 +386,9 @@ const roundUp = (n: number) => {
   return n <= p ? p : n <= 1.5 * p ? 1.5 * p : 2 * p
 }
 
+/** visible_from in the "C" collation: the probes' own index (bytewise, as ISO timestamps sort), which no search statement can use. */
+const VISIBLE_FROM_C = sql<string>`visible_from collate "C"`
+
 /**
  * The time buckets (lexemes of the search vector, migration 20261130T420000) covering every document visible from
  * `since` up to `at`: the hours left in since's day, the days left in its month, then whole months through at's. The
@@ -437,8 +443,7 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
     if (!known) boundaries.set(db, (known = new Map()))
     const hit = known.get(k)
     if (hit && hit.until > Date.now()) return hit.since
-    // The "C" collation: the probe's own index (bytewise, as ISO timestamps sort), which no search statement can use.
-    const c = sql<string>`visible_from collate "C"`
+    const c = VISIBLE_FROM_C
     const row = await db.selectFrom('search_documents').select(c.as('since')).where(c, '<=', at).orderBy(c, 'desc').offset(k).limit(1).executeTakeFirst()
     // Fewer documents than k: not kept, as probing them costs little and the next document may make enough.
     if (row) known.set(k, { since: row.since, until: Date.now() + 60_000 })
@@ -453,22 +458,26 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
     counts.set(db, { n: n >= 0 ? n : Infinity, until: Date.now() + 60_000 })
     return n >= 0 ? n : Infinity
   }
-  /** The newest RANK_WINDOW + 1 visible documents meeting every condition, newest first, ranked for `q`. */
-  const newest = async (conditions: RawBuilder<boolean>[], q: ReturnType<typeof tsquery>, types: string[] | undefined): Promise<Candidate[]> => {
+  /** The visible documents meeting every condition (of the given types), with what the window sorts and ranks them by. */
+  const matching = (conditions: RawBuilder<boolean>[], types: string[] | undefined) => {
     let w = db.selectFrom('search_documents')
     for (const c of conditions) w = w.where(c)
     w = w.where(access)
     if (types) w = w.where('doc_type', 'in', types)
+    return w.select(['id', 'doc_type', 'visible_from', sql<string>`search_documents.tsv`.as('tsv')])
+  }
+  /** The newest RANK_WINDOW + 1 visible documents meeting every condition, newest first, ranked for `q`. */
+  const newest = async (conditions: RawBuilder<boolean>[], q: ReturnType<typeof tsquery>, types: string[] | undefined): Promise<Candidate[]> => {
     // ts_rank outside the LIMIT, for the rows kept only: inside, a plan whose query is a constant (a custom plan, or any
     // plan of a `$1::tsquery`) computed it below the sort for every match (596 rows, 10 ms at 1,000,000 posts).
-    const kept = w.select(['id', 'doc_type', 'visible_from', sql<string>`search_documents.tsv`.as('tsv')]).orderBy('visible_from', 'desc').orderBy('id').limit(RANK_WINDOW + 1)
+    const kept = matching(conditions, types).orderBy('visible_from', 'desc').orderBy('id').limit(RANK_WINDOW + 1)
     const rows = await db
       .selectFrom(kept.as('w'))
       .select(['w.id', 'w.doc_type', sql<number>`ts_rank(w.tsv, ${once(q)})`.as('rank')])
       .orderBy('w.visible_from', 'desc')
       .orderBy('w.id')
       .execute()
-    return rows.map((r) => ({ key: r.id, doc_type: r.doc_type, score: Number(r.rank) }))
+    return rows.map(candidate)
   }
   /** The newest matches of `q` visible from `since` (null: all documents). */
   const slice = (q: ReturnType<typeof tsquery>, since: string | null, types: string[] | undefined) => {
@@ -499,18 +508,18 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
     // The newest visible document's month and the oldest document's, probed in the same statement (an index seek each
     // in the "C" collation), so that a month begun a second ago is not skipped. A time the application did not write
     // (no "YYYY-MM" start) gives no months rather than an error.
-    const c = sql<string>`visible_from collate "C"`
+    const c = VISIBLE_FROM_C
     const newestTime = db.selectFrom('search_documents').select(c.as('v')).where(c, '<=', at).orderBy(c, 'desc').limit(sql.lit(1))
     const oldestTime = db.selectFrom('search_documents').select(c.as('v')).where(c, 'is not', null).orderBy(c).limit(sql.lit(1))
     const monthOf = (probe: typeof newestTime) => sql`(select to_date(substr(v, 1, 7), 'YYYY-MM') from (${probe}) as p where v ~ '^[0-9]{4}-[0-9]{2}')`
-    let inMonth = db
-      .selectFrom('search_documents')
-      .select(['id', 'doc_type', 'visible_from', sql<string>`search_documents.tsv`.as('tsv')])
-      // The expression of the month words' index (migration 20261201T400000), so that the planner reads that index.
-      .where(sql<boolean>`openly_month_words(search_documents.tsv, search_documents.visible_from) @@ openly_month_query(${words}, to_char(m.month, 'YYYY-MM'))`)
-      .where(sql<boolean>`ts_match_vq(search_documents.tsv, ${q})`)
-      .where(access)
-    if (types) inMonth = inMonth.where('doc_type', 'in', types)
+    const inMonth = matching(
+      [
+        // The expression of the month words' index (migration 20261201T400000), so that the planner reads that index.
+        sql<boolean>`openly_month_words(search_documents.tsv, search_documents.visible_from) @@ openly_month_query(${words}, to_char(m.month, 'YYYY-MM'))`,
+        sql<boolean>`ts_match_vq(search_documents.tsv, ${q})`,
+      ],
+      types,
+    )
     const kept = db
       .selectFrom(sql<{ month: string; i: number }>`generate_series(${monthOf(newestTime)}, ${monthOf(oldestTime)}, interval '-1 month') with ordinality`.as<'m'>(sql`m(month, i)`))
       .innerJoinLateral(inMonth.orderBy('visible_from', 'desc').orderBy('id').limit(WINDOW_LITERAL).as('d'), (join) => join.onTrue())
@@ -523,7 +532,7 @@ function postgresEngine(db: CoreDb, parts: Parts, access: (eb: any) => any, at: 
       .orderBy('w.visible_from', 'desc')
       .orderBy('w.id')
       .execute()
-    return rows.map((r) => ({ key: r.id, doc_type: r.doc_type, score: Number(r.rank) }))
+    return rows.map(candidate)
   }
   /** Searches the newest matches of `q` in time slices, widened as the first one shows (see above). */
   const inSlices = async (q: ReturnType<typeof tsquery>, types: string[] | undefined, wholeWords: boolean): Promise<Candidate[]> => {
